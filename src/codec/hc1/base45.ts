@@ -1,0 +1,85 @@
+import { Hc1Error } from './errors.js'
+
+/** The Base45 alphabet (RFC 9285, section 4). */
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'
+
+/** Character code → value, or 255 for characters outside the alphabet (and all codes ≥ 128). */
+const VALUES = new Uint8Array(65536).fill(255)
+for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i
+
+/**
+ * Decodes Base45 text (RFC 9285) into bytes.
+ *
+ * Every 3 characters `c d e` carry 2 bytes as `c + d*45 + e*45²` (at most 65535); a trailing pair
+ * `c d` carries one byte (at most 255).
+ *
+ * @throws {Hc1Error} `ERR_HC1_BASE45` on a character outside the alphabet, a dangling single
+ *   character, or a group whose value is out of range.
+ */
+export function decodeBase45(text: string): Uint8Array {
+  const length = text.length
+  const remainder = length % 3
+  if (remainder === 1) {
+    throw new Hc1Error(
+      'ERR_HC1_BASE45',
+      `expected a length of 3n or 3n+2 characters (RFC 9285, section 4.2), but the text has ${length}`,
+    )
+  }
+  const fullEnd = length - remainder
+  const out = new Uint8Array((fullEnd / 3) * 2 + (remainder === 2 ? 1 : 0))
+  let o = 0
+  let i = 0
+  for (; i < fullEnd; i += 3) {
+    const c = VALUES[text.charCodeAt(i)] as number
+    const d = VALUES[text.charCodeAt(i + 1)] as number
+    const e = VALUES[text.charCodeAt(i + 2)] as number
+    const value = c + d * 45 + e * 2025
+    // Valid values are below 64, so only a character outside the alphabet makes the OR 255.
+    if ((c | d | e) === 255 || value > 0xffff) throw groupError(text, i, 3, value)
+    out[o++] = value >> 8
+    out[o++] = value & 0xff
+  }
+  if (remainder === 2) {
+    const c = VALUES[text.charCodeAt(i)] as number
+    const d = VALUES[text.charCodeAt(i + 1)] as number
+    const value = c + d * 45
+    if ((c | d) === 255 || value > 0xff) throw groupError(text, i, 2, value)
+    out[o] = value
+  }
+  return out
+}
+
+/** Explains why a group did not decode: a character outside the alphabet, or too large a value. */
+function groupError(text: string, start: number, size: number, value: number): Hc1Error {
+  for (let i = start; i < start + size; i++) {
+    if (VALUES[text.charCodeAt(i)] === 255) {
+      return new Hc1Error(
+        'ERR_HC1_BASE45',
+        `expected a Base45 character (RFC 9285), but found ${JSON.stringify(text[i])} at position ${i}`,
+      )
+    }
+  }
+  return new Hc1Error(
+    'ERR_HC1_BASE45',
+    `expected a ${size}-character group worth at most ${size === 3 ? 65535 : 255}, but ${JSON.stringify(text.slice(start, start + size))} at position ${start} is worth ${value}`,
+  )
+}
+
+/** Encodes bytes as Base45 text (RFC 9285). */
+export function encodeBase45(bytes: Uint8Array): string {
+  let text = ''
+  let i = 0
+  for (; i + 1 < bytes.length; i += 2) {
+    let value = ((bytes[i] as number) << 8) | (bytes[i + 1] as number)
+    const c = value % 45
+    value = (value - c) / 45
+    const d = value % 45
+    const e = (value - d) / 45
+    text += ALPHABET.charAt(c) + ALPHABET.charAt(d) + ALPHABET.charAt(e)
+  }
+  if (i < bytes.length) {
+    const value = bytes[i] as number
+    text += ALPHABET.charAt(value % 45) + ALPHABET.charAt(Math.floor(value / 45))
+  }
+  return text
+}

@@ -1,0 +1,192 @@
+import { Tag } from 'cbor-x'
+import { cborDecoder } from './cbor.js'
+import { Hc1Error } from './errors.js'
+
+/** COSE header labels (RFC 9052, section 3.1). */
+const HEADER_ALG = 1
+const HEADER_KID = 4
+
+/** CBOR tags around a COSE_Sign1 (RFC 9052 section 4.2; CWT tag of RFC 8392 section 6). */
+const TAG_COSE_SIGN1 = 18
+const TAG_CWT = 61
+
+/** The COSE algorithms HCERT allows (section 3.3.2): ES256 and PS256. */
+export const coseAlgorithms = { ES256: -7, PS256: -37 } as const
+
+/** A COSE algorithm HCERT allows. */
+export type CoseAlgorithm = keyof typeof coseAlgorithms
+
+/** A decoded COSE_Sign1 message, with the exact bytes that were signed. */
+export interface CoseSign1 {
+  /** The protected header as received: it is signed as these bytes, never re-encoded. */
+  readonly protectedBytes: Uint8Array
+  readonly protectedHeader: ReadonlyMap<unknown, unknown>
+  readonly unprotectedHeader: ReadonlyMap<unknown, unknown>
+  /** The payload as received (the CWT claims, still CBOR). */
+  readonly payload: Uint8Array
+  readonly signature: Uint8Array
+  /** The algorithm label, from the protected header, or the unprotected one when absent there. */
+  readonly algorithm: unknown
+  /** The key identifier, from the protected header, or only when absent there, the unprotected one. */
+  readonly kid: Uint8Array | undefined
+}
+
+/**
+ * Decodes a COSE_Sign1 message (RFC 9052, section 4.2): tagged 18, untagged, or additionally
+ * wrapped in the CWT tag 61 (dgc-testdata CO28).
+ *
+ * @throws {Hc1Error} `ERR_COSE_CBOR` when the bytes are not one CBOR item, `ERR_COSE_STRUCTURE`
+ *   when that item is not a COSE_Sign1.
+ */
+export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
+  let item: unknown
+  try {
+    item = cborDecoder.decode(bytes)
+  } catch (cause) {
+    throw new Hc1Error(
+      'ERR_COSE_CBOR',
+      `expected one CBOR item (a COSE_Sign1, RFC 9052 section 4.2), but decoding failed: ${(cause as Error).message}`,
+      { cause },
+    )
+  }
+  if (item instanceof Tag && item.tag === TAG_CWT) item = item.value
+  if (item instanceof Tag && item.tag === TAG_COSE_SIGN1) item = item.value
+  if (item instanceof Tag) {
+    throw new Hc1Error(
+      'ERR_COSE_STRUCTURE',
+      `expected a COSE_Sign1 (tag 18, untagged, or inside CWT tag 61), but found CBOR tag ${item.tag}`,
+    )
+  }
+  if (!Array.isArray(item) || item.length !== 4) {
+    throw new Hc1Error(
+      'ERR_COSE_STRUCTURE',
+      `expected a COSE_Sign1 array of 4 items (RFC 9052 section 4.2), but found ${describe(item)}`,
+    )
+  }
+  const [protectedBytes, unprotectedHeader, payload, signature] = item as unknown[]
+  if (!(protectedBytes instanceof Uint8Array)) {
+    throw structure('the protected header', 'a byte string', protectedBytes)
+  }
+  if (!(unprotectedHeader instanceof Map)) {
+    throw structure('the unprotected header', 'a map', unprotectedHeader)
+  }
+  if (!(payload instanceof Uint8Array)) throw structure('the payload', 'a byte string', payload)
+  if (!(signature instanceof Uint8Array))
+    throw structure('the signature', 'a byte string', signature)
+
+  // RFC 9052 section 3: a zero-length protected header stands for an empty map.
+  let protectedHeader: unknown = new Map()
+  if (protectedBytes.length > 0) {
+    try {
+      protectedHeader = cborDecoder.decode(protectedBytes)
+    } catch (cause) {
+      throw new Hc1Error(
+        'ERR_COSE_STRUCTURE',
+        `expected the protected header to be an encoded map, but decoding failed: ${(cause as Error).message}`,
+        { cause },
+      )
+    }
+  }
+  if (!(protectedHeader instanceof Map)) {
+    throw structure('the protected header', 'an encoded map', protectedHeader)
+  }
+
+  const kid = protectedHeader.has(HEADER_KID)
+    ? protectedHeader.get(HEADER_KID)
+    : unprotectedHeader.get(HEADER_KID)
+  if (kid !== undefined && !(kid instanceof Uint8Array)) {
+    throw structure('the kid header', 'a byte string', kid)
+  }
+  const algorithm = protectedHeader.has(HEADER_ALG)
+    ? protectedHeader.get(HEADER_ALG)
+    : unprotectedHeader.get(HEADER_ALG)
+  return { protectedBytes, protectedHeader, unprotectedHeader, payload, signature, algorithm, kid }
+}
+
+/**
+ * Names the algorithm of a message, if HCERT allows it.
+ *
+ * @throws {Hc1Error} `ERR_COSE_ALGORITHM` for anything but ES256 (-7) and PS256 (-37).
+ */
+export function coseAlgorithmOf(message: CoseSign1): CoseAlgorithm {
+  if (message.algorithm === coseAlgorithms.ES256) return 'ES256'
+  if (message.algorithm === coseAlgorithms.PS256) return 'PS256'
+  throw new Hc1Error(
+    'ERR_COSE_ALGORITHM',
+    `expected the algorithm ES256 (-7) or PS256 (-37) (HCERT section 3.3.2), but found ${message.algorithm === undefined ? 'none' : String(message.algorithm)}`,
+  )
+}
+
+/**
+ * The bytes a COSE_Sign1 signature covers (RFC 9052, section 4.4):
+ *
+ * ```
+ * Sig_structure = [ "Signature1", body_protected: bstr, external_aad: bstr (empty), payload: bstr ]
+ *   84                         array of 4
+ *   6A 5369676E617475726531    text(10) "Signature1"
+ *   4x|58 xx|59 xxxx ...       bstr protected, as received
+ *   40                         bstr(0) external_aad
+ *   4x|58 xx|59 xxxx ...       bstr payload, as received
+ * ```
+ */
+export function coseSign1SignedBytes(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
+  const protectedHead = byteStringHead(protectedBytes.length)
+  const payloadHead = byteStringHead(payload.length)
+  const out = new Uint8Array(
+    SIG_STRUCTURE_START.length +
+      protectedHead.length +
+      protectedBytes.length +
+      1 +
+      payloadHead.length +
+      payload.length,
+  )
+  let o = 0
+  out.set(SIG_STRUCTURE_START, o)
+  o += SIG_STRUCTURE_START.length
+  out.set(protectedHead, o)
+  o += protectedHead.length
+  out.set(protectedBytes, o)
+  o += protectedBytes.length
+  out[o++] = 0x40
+  out.set(payloadHead, o)
+  o += payloadHead.length
+  out.set(payload, o)
+  return out
+}
+
+const SIG_STRUCTURE_START = new Uint8Array([
+  0x84, 0x6a, 0x53, 0x69, 0x67, 0x6e, 0x61, 0x74, 0x75, 0x72, 0x65, 0x31,
+])
+
+/** The CBOR head of a byte string of the given length (RFC 8949, section 3.1, major type 2). */
+function byteStringHead(length: number): Uint8Array {
+  if (length < 24) return new Uint8Array([0x40 | length])
+  if (length < 0x100) return new Uint8Array([0x58, length])
+  if (length < 0x10000) return new Uint8Array([0x59, length >> 8, length & 0xff])
+  return new Uint8Array([
+    0x5a,
+    length >>> 24,
+    (length >> 16) & 0xff,
+    (length >> 8) & 0xff,
+    length & 0xff,
+  ])
+}
+
+function structure(what: string, expected: string, found: unknown): Hc1Error {
+  return new Hc1Error(
+    'ERR_COSE_STRUCTURE',
+    `expected ${what} to be ${expected}, but found ${describe(found)}`,
+  )
+}
+
+/** Describes a decoded CBOR item for an error message. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (value === undefined) return 'undefined'
+  if (Array.isArray(value)) return `an array of ${value.length} items`
+  if (value instanceof Map) return `a map of ${value.size} entries`
+  if (value instanceof Uint8Array) return `a byte string of ${value.length} bytes`
+  if (value instanceof Tag) return `CBOR tag ${value.tag}`
+  if (typeof value === 'string') return `the text ${JSON.stringify(value.slice(0, 40))}`
+  return `the ${typeof value} ${String(value)}`
+}

@@ -1,0 +1,57 @@
+import { deflateSync, inflateSync } from 'node:zlib'
+import { Hc1Error } from './errors.js'
+
+/**
+ * The largest payload the pipeline inflates. A DCC payload is a few hundred bytes; 64 KiB leaves
+ * room for any real one, and a decompression bomb stops as soon as it passes this size.
+ */
+export const INFLATE_LIMIT = 64 * 1024
+
+/**
+ * Inflates a zlib stream (RFC 1950), the HCERT compression (section 4.2), refusing output above
+ * `limit` bytes: zlib stops the moment the output would pass it, so a bomb costs no more than that.
+ *
+ * @throws {Hc1Error} `ERR_HC1_NOT_COMPRESSED` when the bytes have no zlib header (HCERT requires
+ *   compression), `ERR_HC1_INFLATE` when the stream is broken, truncated, or fails its Adler-32
+ *   check, `ERR_HC1_INFLATE_LIMIT` when it inflates to more than `limit` bytes.
+ */
+export function inflateZlib(compressed: Uint8Array, limit = INFLATE_LIMIT): Uint8Array {
+  // RFC 1950 section 2.2: CMF (method 8 = deflate, window ≤ 32 KiB) and FLG, CMF*256+FLG ≡ 0 mod 31.
+  const cmf = compressed[0]
+  const flg = compressed[1]
+  if (
+    cmf === undefined ||
+    flg === undefined ||
+    (cmf & 0x0f) !== 8 ||
+    cmf >> 4 > 7 ||
+    ((cmf << 8) | flg) % 31 !== 0
+  ) {
+    const found = Buffer.from(compressed.subarray(0, 2)).toString('hex') || 'nothing'
+    throw new Hc1Error(
+      'ERR_HC1_NOT_COMPRESSED',
+      `expected a zlib header (RFC 1950; HCERT section 4.2 requires compression), but found 0x${found}`,
+    )
+  }
+  try {
+    return inflateSync(compressed, { maxOutputLength: limit })
+  } catch (cause) {
+    const code = (cause as { code?: unknown }).code
+    if (code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Hc1Error(
+        'ERR_HC1_INFLATE_LIMIT',
+        `expected at most ${limit} bytes once inflated, but the payload inflates to more`,
+        { cause },
+      )
+    }
+    throw new Hc1Error(
+      'ERR_HC1_INFLATE',
+      `expected a complete zlib stream (RFC 1950), but inflating failed: ${(cause as Error).message}`,
+      { cause },
+    )
+  }
+}
+
+/** Compresses bytes as a zlib stream at the highest level, as HCERT issuers should (section 4.2). */
+export function deflateZlib(bytes: Uint8Array): Uint8Array {
+  return deflateSync(bytes, { level: 9 })
+}

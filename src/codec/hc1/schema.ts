@@ -1,0 +1,107 @@
+import type { JsonValue } from './cbor.js'
+import { Hc1Error } from './errors.js'
+import type { DccType } from './key-usage.js'
+import { dccSchemaValidators } from './schemas/validators.generated.js'
+
+/** A schema validator compiled ahead of time by Ajv (`scripts/generate-schema-validators.js`). */
+interface CompiledValidator {
+  (data: unknown): boolean
+  errors?: { instancePath: string; message?: string; params: Record<string, unknown> }[] | null
+}
+
+/**
+ * Every released EU DCC schema (ehn-dcc-development/eu-dcc-schema, in `schemas/`), compiled, by
+ * version.
+ */
+const validators = dccSchemaValidators as ReadonlyMap<string, CompiledValidator>
+
+/** Schema versions, newest first, for choosing the one a payload's `ver` falls under. */
+const versionsNewestFirst = [...validators.keys()].sort(compareVersions).reverse()
+
+/** What the schema step learns of a valid payload. */
+export interface DccFacts {
+  /** The schema version the payload was checked against. */
+  readonly schemaVersion: string
+  readonly type: DccType
+}
+
+const entryTypes: ReadonlyArray<readonly [key: 'v' | 't' | 'r', type: DccType]> = [
+  ['v', 'vaccination'],
+  ['t', 'test'],
+  ['r', 'recovery'],
+]
+
+/**
+ * Validates an EU DCC payload against the JSON schema of its `ver` (1.0.x to 1.3.x) and checks that
+ * it holds exactly one entry: one of `v`, `t`, `r`, with one item (HCERT section 2.6.3).
+ *
+ * A `ver` with no released schema of its own is checked against the newest released schema of the
+ * same minor version that is not newer than it (schemas change fields only between minor versions).
+ * Formats (`date`, `date-time`) are annotations in JSON Schema 2020-12 and are not asserted.
+ *
+ * @throws {Hc1Error} `ERR_DCC_VERSION` for a missing or unsupported `ver`, `ERR_DCC_SCHEMA` when
+ *   the payload does not follow the schema, `ERR_DCC_ENTRIES` when it holds other than one entry.
+ */
+export function validateDcc(dcc: JsonValue): DccFacts {
+  if (dcc === null || typeof dcc !== 'object' || Array.isArray(dcc)) {
+    throw new Hc1Error('ERR_DCC_SCHEMA', 'expected the DCC to be an object')
+  }
+  const version = dcc['ver']
+  if (typeof version !== 'string') {
+    throw new Hc1Error(
+      'ERR_DCC_VERSION',
+      `expected the DCC to name its schema version in "ver", but found ${version === undefined ? 'none' : JSON.stringify(version)}`,
+    )
+  }
+  const schemaVersion = schemaVersionFor(version)
+  if (schemaVersion === undefined) {
+    throw new Hc1Error(
+      'ERR_DCC_VERSION',
+      `expected a DCC schema version from 1.0.0 to 1.3.x, but "ver" is ${JSON.stringify(version)}`,
+    )
+  }
+  const validate = validators.get(schemaVersion) as CompiledValidator
+  if (!validate(dcc)) {
+    const first = validate.errors?.[0]
+    const where = first?.instancePath ? first.instancePath : 'the payload'
+    throw new Hc1Error(
+      'ERR_DCC_SCHEMA',
+      `expected the DCC to follow schema ${schemaVersion}, but ${where} ${first?.message ?? 'does not'}${first?.params && 'allowedValues' in first.params ? ` (${JSON.stringify(first.params['allowedValues'])})` : ''}`,
+    )
+  }
+  const present = entryTypes.filter(([key]) => dcc[key] !== undefined)
+  const [only] = present
+  const entries = only ? dcc[only[0]] : undefined
+  if (present.length !== 1 || !only || !Array.isArray(entries) || entries.length !== 1) {
+    const found = present.map(([key]) => {
+      const list = dcc[key]
+      return `"${key}" with ${Array.isArray(list) ? list.length : 0} entries`
+    })
+    throw new Hc1Error(
+      'ERR_DCC_ENTRIES',
+      `expected exactly one of "v", "t", "r" with one entry (HCERT section 2.6.3), but found ${found.length > 0 ? found.join(' and ') : 'none'}`,
+    )
+  }
+  return { schemaVersion, type: only[1] }
+}
+
+/** The schema version a payload's `ver` is checked against, if any. */
+export function schemaVersionFor(version: string): string | undefined {
+  if (!/^\d+\.\d+\.\d+$/.test(version)) return undefined
+  if (validators.has(version)) return version
+  const [major, minor] = version.split('.')
+  return versionsNewestFirst.find((candidate) => {
+    const [cMajor, cMinor] = candidate.split('.')
+    return cMajor === major && cMinor === minor && compareVersions(candidate, version) <= 0
+  })
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number)
+  const pb = b.split('.').map(Number)
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0)
+    if (d !== 0) return d
+  }
+  return 0
+}
