@@ -1,0 +1,12 @@
+/** The streams a command talks through: the process's, or a test's. */
+export interface CommandIo {
+  readonly stdin: AsyncIterable<Uint8Array>
+  readonly stdinIsTty: boolean
+  readonly stdout: { write(text: string): unknown }
+  readonly stderr: { write(text: string): unknown }
+}
+
+/** A mistake in how the command was called: exit status 2, with the message and usage. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError'
+}

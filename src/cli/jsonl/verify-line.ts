@@ -1,0 +1,167 @@
+import { verifyHc1 } from '../../codec/hc1/index.js'
+import type { Hc1ErrorCode } from '../../codec/hc1/index.js'
+import { TrustError, TrustList, signerFromCertificate } from '../../codec/trust/index.js'
+import type { TrustedSigner } from '../../codec/trust/index.js'
+import { QrImageError, decodeQrImage } from '../../qr-image/index.js'
+
+/** One input line of `healthcode verify --jsonl`. */
+interface VerifyRequest {
+  id?: unknown
+  qr?: unknown
+  image?: unknown
+  trust?: unknown
+  at?: unknown
+}
+
+/** Codes for lines that are not a usable request (they are about the input, not the code). */
+export type JsonlInputErrorCode =
+  'ERR_INPUT_JSON' | 'ERR_INPUT_FIELD' | 'ERR_INPUT_LINE_TOO_LONG' | 'ERR_INTERNAL'
+
+/**
+ * Parsed trust certificates, keyed by their base64 text, so that a certificate repeated across
+ * lines is parsed once. Bounded: the oldest entries go first once it is full.
+ */
+export class TrustCertificateCache {
+  readonly #entries = new Map<string, TrustedSigner | TrustError>()
+
+  constructor(private readonly limit = 10_000) {}
+
+  get(base64: string): TrustedSigner | TrustError {
+    let entry = this.#entries.get(base64)
+    if (entry === undefined) {
+      try {
+        entry = signerFromCertificate(Buffer.from(base64, 'base64'))
+      } catch (error) {
+        if (!(error instanceof TrustError)) throw error
+        entry = error
+      }
+      if (this.#entries.size >= this.limit) {
+        const oldest = this.#entries.keys().next()
+        if (!oldest.done) this.#entries.delete(oldest.value)
+      }
+      this.#entries.set(base64, entry)
+    }
+    return entry
+  }
+}
+
+/**
+ * Verifies one JSON line `{"id","qr"|"image","trust":[base64 DER],"at"}` and returns the answer
+ * line (without its newline). Never throws: a bad line gets an error answer.
+ */
+export async function verifyJsonLine(
+  line: string,
+  cache: TrustCertificateCache,
+  now: () => Date,
+): Promise<string> {
+  try {
+    return await verifyRequestLine(line, cache, now)
+  } catch (error) {
+    // A defect of ours must not cost the other lines their answers.
+    return inputError(
+      null,
+      'ERR_INTERNAL',
+      `verification failed unexpectedly: ${(error as Error).message}`,
+    )
+  }
+}
+
+async function verifyRequestLine(
+  line: string,
+  cache: TrustCertificateCache,
+  now: () => Date,
+): Promise<string> {
+  let request: VerifyRequest
+  try {
+    const parsed: unknown = JSON.parse(line)
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      return inputError(null, 'ERR_INPUT_JSON', 'expected a JSON object per line')
+    }
+    request = parsed as VerifyRequest
+  } catch (error) {
+    return inputError(
+      null,
+      'ERR_INPUT_JSON',
+      `expected a JSON object per line, but ${(error as Error).message}`,
+    )
+  }
+  const id = typeof request.id === 'string' || typeof request.id === 'number' ? request.id : null
+
+  let at = now()
+  if (request.at !== undefined && request.at !== null) {
+    const parsedAt = typeof request.at === 'string' ? new Date(request.at) : new Date(NaN)
+    if (Number.isNaN(parsedAt.getTime())) {
+      return inputError(
+        id,
+        'ERR_INPUT_FIELD',
+        `expected "at" to be an ISO 8601 time, but found ${JSON.stringify(request.at)}`,
+      )
+    }
+    at = parsedAt
+  }
+  if (request.trust !== undefined && !Array.isArray(request.trust)) {
+    return inputError(
+      id,
+      'ERR_INPUT_FIELD',
+      'expected "trust" to be an array of base64 DER certificates',
+    )
+  }
+  const trust = new TrustList()
+  const trustProblems: { code: Hc1ErrorCode; message: string }[] = []
+  for (const item of (request.trust as unknown[] | undefined) ?? []) {
+    if (typeof item !== 'string') {
+      return inputError(
+        id,
+        'ERR_INPUT_FIELD',
+        'expected "trust" to be an array of base64 DER certificates',
+      )
+    }
+    const entry = cache.get(item)
+    if (entry instanceof TrustError)
+      trustProblems.push({ code: entry.code, message: entry.message })
+    else trust.add(entry)
+  }
+
+  let qr: string
+  if (typeof request.qr === 'string') {
+    qr = request.qr
+  } else if (typeof request.image === 'string') {
+    try {
+      qr = await decodeQrImage(Buffer.from(request.image, 'base64'))
+    } catch (error) {
+      if (!(error instanceof QrImageError)) throw error
+      return JSON.stringify({
+        id,
+        valid: false,
+        stage: 'image',
+        kind: 'dcc',
+        error: { code: error.code, message: error.message },
+      })
+    }
+  } else {
+    return inputError(
+      id,
+      'ERR_INPUT_FIELD',
+      'expected a "qr" text or an "image" (base64 PNG or JPEG)',
+    )
+  }
+
+  const result = verifyHc1(qr, { trust, at, trustProblems })
+  return JSON.stringify({
+    id,
+    valid: result.valid,
+    stage: result.stage,
+    kind: 'dcc',
+    certificate: result.certificate,
+    ...(result.valid ? {} : { error: result.error }),
+  })
+}
+
+/** The answer for a line that is not a usable request. */
+export function inputError(
+  id: string | number | null,
+  code: JsonlInputErrorCode,
+  message: string,
+): string {
+  return JSON.stringify({ id, valid: false, stage: 'input', error: { code, message } })
+}

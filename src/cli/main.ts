@@ -1,0 +1,79 @@
+import { readFileSync } from 'node:fs'
+import { verifyCommand, verifyUsage } from './commands/verify.js'
+import { UsageError, type CommandIo } from './command-io.js'
+
+const usage = `healthcode — health QR codes: verify EU DCCs and more.
+
+Usage:
+  healthcode verify [options] [QR | - | --image FILE]   verify one code
+  healthcode verify --jsonl                           verify JSON lines from stdin
+  healthcode --version
+  healthcode help [COMMAND]
+
+${verifyUsage}
+`
+
+const commands: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
+  verify: verifyCommand,
+}
+
+/**
+ * Runs the `healthcode` CLI and returns its exit status: 0 success (a valid code), 1 a negative
+ * answer (an invalid code), 2 a usage error.
+ */
+export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.stdout.write(usage)
+    return command === undefined ? 2 : 0
+  }
+  if (command === '--version' || command === '-v') {
+    io.stdout.write(version() + '\n')
+    return 0
+  }
+  const run = commands[command]
+  if (!run) {
+    io.stderr.write(`healthcode: unknown command ${JSON.stringify(command)}\n\n${usage}`)
+    return 2
+  }
+  try {
+    return await run(rest, io)
+  } catch (error) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
+      io.stderr.write(`healthcode ${command}: ${(error as Error).message}\n(see healthcode help)\n`)
+      return 2
+    }
+    io.stderr.write(`healthcode ${command}: ${(error as Error).stack ?? String(error)}\n`)
+    return 1
+  }
+}
+
+function isParseArgsError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')
+}
+
+function processIo(): CommandIo {
+  return {
+    stdin: process.stdin,
+    stdinIsTty: process.stdin.isTTY === true,
+    stdout: process.stdout,
+    stderr: process.stderr,
+  }
+}
+
+/** The package version, from the nearest package.json above this module (built or not). */
+function version(): string {
+  for (let dir = new URL('./', import.meta.url); dir.pathname !== '/'; dir = new URL('../', dir)) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as {
+        name?: string
+        version?: string
+      }
+      if (pkg.name === 'healthcode' && pkg.version) return pkg.version
+    } catch {
+      // not here: look one level up
+    }
+  }
+  return 'unknown'
+}
