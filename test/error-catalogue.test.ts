@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { hc1ErrorStages } from '../src/codec/hc1/index.js'
+import type { JsonlInputErrorCode } from '../src/cli/jsonl/verify-line.js'
+import type { TrustErrorCode } from '../src/codec/trust/index.js'
+import type { QrImageErrorCode } from '../src/qr-image/index.js'
+
+/** Every code outside the HC1 table; `satisfies` breaks the build when a union gains a member. */
+const otherCodes = {
+  ERR_INPUT_JSON: 'input',
+  ERR_INPUT_FIELD: 'input',
+  ERR_INPUT_LINE_TOO_LONG: 'input',
+  ERR_INTERNAL: 'input',
+} as const satisfies Record<JsonlInputErrorCode, string>
+
+const trustCodes: Record<TrustErrorCode, 'signature'> = {
+  ERR_TRUST_CERTIFICATE: 'signature',
+  ERR_TRUST_KEY: 'signature',
+}
+const imageCodes: Record<QrImageErrorCode, 'image'> = {
+  ERR_IMAGE_FORMAT: 'image',
+  ERR_IMAGE_UNREADABLE: 'image',
+  ERR_IMAGE_NO_CODE: 'image',
+  ERR_IMAGE_TOO_LARGE: 'image',
+}
+
+function documentedCodes(): Map<string, string> {
+  const text = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8')
+  const rows = new Map<string, string>()
+  for (const match of text.matchAll(/^\| `(ERR_[A-Z0-9_]+)` \| ([a-z0-9_]+) \|/gm)) {
+    rows.set(match[1] as string, match[2] as string)
+  }
+  return rows
+}
+
+describe('docs/errors.md', () => {
+  const documented = documentedCodes()
+  const inCode = new Map<string, string>([
+    ...Object.entries(hc1ErrorStages),
+    ...Object.entries(otherCodes),
+  ])
+
+  it('documents every error code with the stage the code gives it', () => {
+    for (const [code, stage] of inCode) {
+      assert.equal(documented.get(code), stage, `${code} should be documented with stage ${stage}`)
+    }
+  })
+
+  it('documents no code that the code does not have', () => {
+    for (const code of documented.keys()) assert.ok(inCode.has(code), `${code} is not a code`)
+  })
+
+  it('gives trust and image errors the stage their verification failures report', () => {
+    for (const [code, stage] of [...Object.entries(trustCodes), ...Object.entries(imageCodes)]) {
+      assert.equal(hc1ErrorStages[code as keyof typeof hc1ErrorStages], stage)
+    }
+  })
+})
