@@ -32,8 +32,12 @@ export function inflateZlib(compressed: Uint8Array, limit = INFLATE_LIMIT): Uint
       `expected a zlib header (RFC 1950; HCERT section 4.2 requires compression), but found 0x${found}`,
     )
   }
+  let inflated: { buffer: Buffer; engine: { bytesWritten: number } }
   try {
-    return inflateSync(compressed, { maxOutputLength: limit })
+    inflated = inflateSync(compressed, { maxOutputLength: limit, info: true }) as unknown as {
+      buffer: Buffer
+      engine: { bytesWritten: number }
+    }
   } catch (cause) {
     const code = (cause as { code?: unknown }).code
     if (code === 'ERR_BUFFER_TOO_LARGE') {
@@ -49,6 +53,16 @@ export function inflateZlib(compressed: Uint8Array, limit = INFLATE_LIMIT): Uint
       { cause },
     )
   }
+  // zlib stops at the end of the stream and ignores what follows; bytes that nobody signed and
+  // that belong to no structure make the code malformed.
+  const consumed = inflated.engine.bytesWritten
+  if (consumed !== compressed.length) {
+    throw new Hc1Error(
+      'ERR_HC1_INFLATE',
+      `expected the zlib stream to end the payload, but ${compressed.length - consumed} bytes follow it`,
+    )
+  }
+  return inflated.buffer
 }
 
 /** Compresses bytes as a zlib stream at the highest level, as HCERT issuers should (section 4.2). */
