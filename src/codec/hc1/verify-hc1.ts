@@ -75,12 +75,13 @@ export interface VerifyHc1Options {
  * ```
  */
 export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verification {
-  // What is known so far, for the answer: filled in step by step, frozen into `certificate`.
-  let decoded: Omit<DecodedHc1, 'kind'> | undefined
+  // What is known so far, filled in step by step, so that a failure still reports it.
+  let decoded: Mutable<DecodedHc1> | undefined
   try {
     const cose = decodeCoseSign1(inflateZlib(decodeBase45(stripHc1Prefix(text))))
     const claims = decodeHc1Claims(cose.payload)
     decoded = {
+      kind: 'dcc',
       kid: cose.kid ? Buffer.from(cose.kid).toString('base64') : undefined,
       algorithm: undefined,
       issuer: claims.issuer,
@@ -92,7 +93,7 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
       signer: undefined,
     }
     const algorithm = coseAlgorithmOf(cose)
-    decoded = { ...decoded, algorithm }
+    decoded.algorithm = algorithm
     const signer = findVerifyingSigner(
       algorithm,
       cose.kid,
@@ -100,32 +101,30 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
       cose.signature,
       options,
     )
+    decoded.signer = signer.subject
     const facts = validateDcc(claims.dcc)
+    decoded.type = facts.type
+    decoded.schemaVersion = facts.schemaVersion
     checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
     checkKeyUsage(facts.type, signer.extendedKeyUsage)
-    const certificate: DecodedHc1 = {
-      kind: 'dcc',
-      ...decoded,
-      signer: signer.subject,
-      type: facts.type,
-      schemaVersion: facts.schemaVersion,
-    }
-    if (options.revocation?.isRevoked(certificate, cose.signature)) {
+    if (options.revocation?.isRevoked(decoded, cose.signature)) {
       throw new Hc1Error('ERR_REVOKED', 'the certificate is on the revocation list')
     }
-    return { valid: true, stage: 'ok', certificate }
+    return { valid: true, stage: 'ok', certificate: decoded }
   } catch (error) {
     if (error instanceof Hc1Error) {
       return {
         valid: false,
         stage: error.stage,
-        certificate: decoded && { kind: 'dcc', ...decoded },
+        certificate: decoded,
         error: { code: error.code, message: error.message },
       }
     }
     throw error
   }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
 
 function findVerifyingSigner(
   algorithm: CoseAlgorithm,
