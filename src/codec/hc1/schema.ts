@@ -60,6 +60,17 @@ export function validateDcc(dcc: JsonValue): DccFacts {
       `expected a DCC schema version from 1.0.0 to 1.3.x, but "ver" is ${JSON.stringify(version)}`,
     )
   }
+  // More than one entry is checked first, so that every version reports it alike (1.3.x schemas
+  // forbid it themselves, older ones allow it); a missing entry is left to the schema, which
+  // names the missing fields.
+  const present = entryTypes.filter(([key]) => dcc[key] !== undefined)
+  const listLength = (key: string): number => {
+    const list = dcc[key]
+    return Array.isArray(list) ? list.length : 1
+  }
+  if (present.length > 1 || present.some(([key]) => listLength(key) > 1)) {
+    throw entriesError(present.map(([key]) => `"${key}" with ${listLength(key)} entries`))
+  }
   const validate = validators.get(schemaVersion) as CompiledValidator
   if (!validate(dcc)) {
     const first = validate.errors?.[0]
@@ -69,20 +80,16 @@ export function validateDcc(dcc: JsonValue): DccFacts {
       `expected the DCC to follow schema ${schemaVersion}, but ${where} ${first?.message ?? 'does not'}${first?.params && 'allowedValues' in first.params ? ` (${JSON.stringify(first.params['allowedValues'])})` : ''}`,
     )
   }
-  const present = entryTypes.filter(([key]) => dcc[key] !== undefined)
   const [only] = present
-  const entries = only ? dcc[only[0]] : undefined
-  if (present.length !== 1 || !only || !Array.isArray(entries) || entries.length !== 1) {
-    const found = present.map(([key]) => {
-      const list = dcc[key]
-      return `"${key}" with ${Array.isArray(list) ? list.length : 0} entries`
-    })
-    throw new Hc1Error(
-      'ERR_DCC_ENTRIES',
-      `expected exactly one of "v", "t", "r" with one entry (HCERT section 2.6.3), but found ${found.length > 0 ? found.join(' and ') : 'none'}`,
-    )
-  }
+  if (!only || listLength(only[0]) !== 1) throw entriesError([])
   return { schemaVersion, type: only[1] }
+}
+
+function entriesError(found: string[]): Hc1Error {
+  return new Hc1Error(
+    'ERR_DCC_ENTRIES',
+    `expected exactly one of "v", "t", "r" with one entry (HCERT section 2.6.3), but found ${found.length > 0 ? found.join(' and ') : 'none'}`,
+  )
 }
 
 /** The schema version a payload's `ver` is checked against, if any. */
