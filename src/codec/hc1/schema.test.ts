@@ -1,0 +1,198 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import type { JsonValue } from './cbor.js'
+import { schemaVersionFor, validateDcc } from './schema.js'
+
+type JsonObject = { [key: string]: JsonValue }
+
+/** A fresh copy of an example payload of the DCC specification (see test-fixtures/SOURCE.md). */
+/** Every released DCC schema version (ehn-dcc-development/eu-dcc-schema). */
+const releasedVersions = [
+  '1.0.0',
+  '1.0.1',
+  '1.1.0',
+  '1.2.0',
+  '1.2.1',
+  '1.3.0',
+  '1.3.1',
+  '1.3.2',
+  '1.3.3',
+]
+
+function fixture(name: string): JsonObject {
+  const url = new URL(`./test-fixtures/${name}.json`, import.meta.url)
+  return JSON.parse(readFileSync(url, 'utf8')) as JsonObject
+}
+
+const assertSchemaError = (
+  dcc: JsonValue,
+  code: 'ERR_DCC_SCHEMA' | 'ERR_DCC_ENTRIES' | 'ERR_DCC_VERSION',
+): void => {
+  assert.throws(() => validateDcc(dcc), { name: 'Hc1Error', code, stage: 'schema' })
+}
+
+const entryOf = (dcc: JsonObject, key: 'v' | 't' | 'r'): JsonValue => {
+  const entries = dcc[key]
+  assert.ok(Array.isArray(entries) && entries[0] !== undefined, `the fixture has a "${key}" entry`)
+  return entries[0]
+}
+
+describe('validateDcc', () => {
+  describe('the specification examples', () => {
+    for (const [name, type] of [
+      ['dcc-vaccination', 'vaccination'],
+      ['dcc-test-naat', 'test'],
+      ['dcc-recovery', 'recovery'],
+      ['dcc-test-birthday-year-only', 'test'],
+    ] as const) {
+      it(`accepts ${name} as a ${type} certificate of schema 1.3.3`, () => {
+        assert.deepEqual(validateDcc(fixture(name)), { schemaVersion: '1.3.3', type })
+      })
+    }
+  })
+
+  describe('schema versions', () => {
+    it('checks a payload against the schema its ver names', () => {
+      for (const ver of releasedVersions) {
+        const dcc = { ...fixture('dcc-vaccination'), ver }
+        assert.deepEqual(validateDcc(dcc), { schemaVersion: ver, type: 'vaccination' }, ver)
+      }
+    })
+
+    it('checks an unreleased patch version against the newest released schema of its minor version', () => {
+      assert.equal(validateDcc({ ...fixture('dcc-recovery'), ver: '1.3.5' }).schemaVersion, '1.3.3')
+      assert.equal(validateDcc({ ...fixture('dcc-recovery'), ver: '1.0.5' }).schemaVersion, '1.0.1')
+    })
+
+    it('accepts a birth year alone from schema 1.1.0 on, but not under 1.0.x', () => {
+      const dcc = fixture('dcc-test-birthday-year-only')
+      assert.equal(dcc['dob'], '1964')
+      assert.equal(validateDcc({ ...dcc, ver: '1.1.0' }).type, 'test')
+      assertSchemaError({ ...dcc, ver: '1.0.1' }, 'ERR_DCC_SCHEMA')
+    })
+
+    for (const ver of ['2.0.0', '1.4.0', '0.9.0', 'abc', '1.3', '1.3.0-rc1', ' 1.3.0', '']) {
+      it(`rejects ver ${JSON.stringify(ver)} with ERR_DCC_VERSION`, () => {
+        assertSchemaError({ ...fixture('dcc-vaccination'), ver }, 'ERR_DCC_VERSION')
+      })
+    }
+
+    it('rejects a payload without ver, or with a ver that is not text, with ERR_DCC_VERSION', () => {
+      const { ver: _ver, ...withoutVer } = fixture('dcc-vaccination')
+      assertSchemaError(withoutVer, 'ERR_DCC_VERSION')
+      assertSchemaError({ ...withoutVer, ver: 1.3 }, 'ERR_DCC_VERSION')
+      assertSchemaError({ ...withoutVer, ver: null }, 'ERR_DCC_VERSION')
+      assertSchemaError({ ...withoutVer, ver: ['1.3.0'] }, 'ERR_DCC_VERSION')
+    })
+  })
+
+  describe('the schema', () => {
+    it('rejects a payload without dob with ERR_DCC_SCHEMA', () => {
+      for (const ver of ['1.0.0', '1.2.1', '1.3.3']) {
+        const { dob: _dob, ...dcc } = fixture('dcc-vaccination')
+        assertSchemaError({ ...dcc, ver }, 'ERR_DCC_SCHEMA')
+      }
+    })
+
+    it('rejects a payload without nam with ERR_DCC_SCHEMA', () => {
+      const { nam: _nam, ...dcc } = fixture('dcc-test-naat')
+      assertSchemaError(dcc, 'ERR_DCC_SCHEMA')
+    })
+
+    it('rejects a dob that is not a date with ERR_DCC_SCHEMA', () => {
+      for (const dob of ['26.02.1998', '98-02-26', 19980226, null]) {
+        assertSchemaError({ ...fixture('dcc-recovery'), dob }, 'ERR_DCC_SCHEMA')
+      }
+    })
+
+    it('rejects an entry field of the wrong type with ERR_DCC_SCHEMA', () => {
+      const dcc = fixture('dcc-vaccination')
+      const entry = entryOf(dcc, 'v') as JsonObject
+      assertSchemaError({ ...dcc, v: [{ ...entry, dn: '1' }] }, 'ERR_DCC_SCHEMA')
+      assertSchemaError({ ...dcc, v: [{ ...entry, co: 'nl' }] }, 'ERR_DCC_SCHEMA')
+      assertSchemaError({ ...dcc, v: entry }, 'ERR_DCC_SCHEMA')
+    })
+
+    it('rejects an empty list of entries with ERR_DCC_SCHEMA (every schema asks for one)', () => {
+      for (const ver of ['1.0.0', '1.3.3']) {
+        assertSchemaError({ ...fixture('dcc-vaccination'), ver, v: [] }, 'ERR_DCC_SCHEMA')
+      }
+    })
+
+    const notObjects: [string, JsonValue][] = [
+      ['null', null],
+      ['an array', []],
+      ['text', '{"ver":"1.3.3"}'],
+      ['a number', 1],
+    ]
+    for (const [what, dcc] of notObjects) {
+      it(`rejects a DCC that is ${what}, not an object, with ERR_DCC_SCHEMA`, () => {
+        assertSchemaError(dcc, 'ERR_DCC_SCHEMA')
+      })
+    }
+  })
+
+  describe('entries (HCERT section 2.6.3: exactly one)', () => {
+    const vaccination = fixture('dcc-vaccination')
+    const test = entryOf(fixture('dcc-test-naat'), 't')
+    const recovery = entryOf(fixture('dcc-recovery'), 'r')
+    const shot = entryOf(vaccination, 'v')
+
+    // Schemas before 1.3.0 allow any number of entries and 1.3.x forbid it; the check for more
+    // than one runs first, so every version reports the same code.
+    for (const ver of ['1.0.0', '1.2.1', '1.3.0', '1.3.3']) {
+      it(`rejects two entry types under schema ${ver} with ERR_DCC_ENTRIES`, () => {
+        assertSchemaError({ ...vaccination, ver, t: [test] }, 'ERR_DCC_ENTRIES')
+        assertSchemaError({ ...vaccination, ver, t: [test], r: [recovery] }, 'ERR_DCC_ENTRIES')
+      })
+
+      it(`rejects two entries of one type under schema ${ver} with ERR_DCC_ENTRIES`, () => {
+        assertSchemaError({ ...vaccination, ver, v: [shot, shot] }, 'ERR_DCC_ENTRIES')
+      })
+
+      // A missing entry is left to the schema: 1.3.x require one (oneOf), older ones do not, and
+      // the entry check after them finds it.
+      const noEntryCode = ver.startsWith('1.3.') ? 'ERR_DCC_SCHEMA' : 'ERR_DCC_ENTRIES'
+      it(`rejects a payload with no entry under schema ${ver} with ${noEntryCode}`, () => {
+        const { v: _v, ...noEntry } = vaccination
+        assertSchemaError({ ...noEntry, ver }, noEntryCode)
+      })
+    }
+  })
+
+  it('does not change the payload it checks', () => {
+    const dcc = fixture('dcc-test-naat')
+    const copy = structuredClone(dcc)
+    validateDcc(dcc)
+    assert.deepEqual(dcc, copy)
+  })
+})
+
+describe('schemaVersionFor', () => {
+  it('maps every released version to itself', () => {
+    for (const ver of releasedVersions) {
+      assert.equal(schemaVersionFor(ver), ver)
+    }
+  })
+
+  it('maps an unreleased patch version to the newest released one of its minor version', () => {
+    assert.equal(schemaVersionFor('1.3.5'), '1.3.3')
+    assert.equal(schemaVersionFor('1.3.10'), '1.3.3')
+    assert.equal(schemaVersionFor('1.0.5'), '1.0.1')
+    assert.equal(schemaVersionFor('1.1.9'), '1.1.0')
+    assert.equal(schemaVersionFor('1.2.2'), '1.2.1')
+  })
+
+  it('knows no schema for an unreleased minor or major version', () => {
+    assert.equal(schemaVersionFor('1.4.0'), undefined)
+    assert.equal(schemaVersionFor('2.0.0'), undefined)
+    assert.equal(schemaVersionFor('0.9.0'), undefined)
+  })
+
+  it('knows no schema for a ver that is not major.minor.patch', () => {
+    for (const ver of ['abc', '1.3', '1.3.0.1', 'v1.3.0', '1.3.0 ', '1.3.x', '']) {
+      assert.equal(schemaVersionFor(ver), undefined, JSON.stringify(ver))
+    }
+  })
+})
