@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict'
+import { resolve } from 'node:path'
+import { describe, it } from 'node:test'
+import { ConfigError, loadConfig } from './config.js'
+
+describe('loadConfig', () => {
+  it('defaults to port 8080 and a SQLite file under ./data', () => {
+    const config = loadConfig({})
+    assert.equal(config.port, 8080)
+    assert.equal(config.databaseUrl, resolve('data', 'healthcode.sqlite'))
+    assert.equal(config.publicUrl, 'http://localhost:8080')
+    assert.equal(config.oidc, undefined)
+  })
+
+  it('takes a PostgreSQL URL as it is', () => {
+    assert.equal(
+      loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hc' }).databaseUrl,
+      'postgres://u@db:5432/hc',
+    )
+  })
+
+  for (const [name, env] of [
+    ['a port that is not a number', { PORT: 'eighty' }],
+    ['a port out of range', { PORT: '70000' }],
+    ['an unknown log level', { LOG_LEVEL: 'loud' }],
+    ['OIDC_ISSUER without a client', { OIDC_ISSUER: 'https://id.example' }],
+    ['a PUBLIC_URL that is not http', { PUBLIC_URL: 'ftp://x' }],
+    ['DEMO that is not a boolean', { DEMO: 'maybe' }],
+  ] as const) {
+    it(`refuses ${name} with ERR_CONFIG naming the variable`, () => {
+      assert.throws(
+        () => loadConfig(env),
+        (error: unknown) =>
+          error instanceof ConfigError &&
+          error.code === 'ERR_CONFIG' &&
+          error.message.startsWith(Object.keys(env)[0] as string),
+      )
+    })
+  }
+})

@@ -1,0 +1,126 @@
+import { isAbsolute, resolve } from 'node:path'
+
+/** The configuration of a Healthcode server, from environment variables with validated defaults. */
+export interface Config {
+  /** `PORT`, default 8080. */
+  readonly port: number
+  /** `HOST`, default 0.0.0.0. */
+  readonly host: string
+  /** `DATABASE_URL`: `postgres://…` or a SQLite file; default `./data/healthcode.sqlite`. */
+  readonly databaseUrl: string
+  /** `PUBLIC_URL`: where people reach the server; default `http://localhost:PORT`. */
+  readonly publicUrl: string
+  /** `LOG_LEVEL`: fatal, error, warn, info, debug, trace or silent; default info. */
+  readonly logLevel: string
+  /** `SESSION_TTL_HOURS`, default 12. */
+  readonly sessionTtlHours: number
+  /** `BODY_LIMIT_BYTES`: the largest request body, default 1 MiB. */
+  readonly bodyLimit: number
+  /** `SIGN_IN_RATE_LIMIT`: sign-in attempts per minute per client address, default 10. */
+  readonly signInRateLimit: number
+  /** `COOKIE_SECRET`: signs the OIDC login cookie; default: derived per process (logins in flight do not survive a restart). */
+  readonly cookieSecret: string | undefined
+  /** `OIDC_ISSUER`, `OIDC_CLIENT_ID`, `OIDC_CLIENT_SECRET`: the identity provider, if any. */
+  readonly oidc:
+    | { readonly issuerUrl: string; readonly clientId: string; readonly clientSecret: string }
+    | undefined
+  /** `DEMO`: load the demo data set into an empty store (`true`/`false`), default false. */
+  readonly demo: boolean
+}
+
+/** A configuration value that is missing or malformed. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  readonly code = 'ERR_CONFIG'
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
+/**
+ * Reads the configuration from an environment.
+ *
+ * @throws {ConfigError} naming the variable, what it expects and what it found.
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535)
+  const oidcIssuer = env['OIDC_ISSUER']
+  let oidc: Config['oidc']
+  if (oidcIssuer) {
+    const clientId = env['OIDC_CLIENT_ID']
+    const clientSecret = env['OIDC_CLIENT_SECRET']
+    if (!clientId || !clientSecret) {
+      throw new ConfigError(
+        'OIDC_ISSUER is set: expected OIDC_CLIENT_ID and OIDC_CLIENT_SECRET too',
+      )
+    }
+    url('OIDC_ISSUER', oidcIssuer)
+    oidc = { issuerUrl: oidcIssuer, clientId, clientSecret }
+  }
+  const logLevel = env['LOG_LEVEL'] ?? 'info'
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(
+      `LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, but found ${JSON.stringify(logLevel)}`,
+    )
+  }
+  const publicUrl = env['PUBLIC_URL'] ?? `http://localhost:${port}`
+  url('PUBLIC_URL', publicUrl)
+  return {
+    port,
+    host: env['HOST'] ?? '0.0.0.0',
+    databaseUrl: databaseUrl(env['DATABASE_URL']),
+    publicUrl: publicUrl.replace(/\/$/, ''),
+    logLevel,
+    sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
+    bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),
+    signInRateLimit: integer(env, 'SIGN_IN_RATE_LIMIT', 10, 1, 10_000),
+    cookieSecret: env['COOKIE_SECRET'],
+    oidc,
+    demo: boolean(env, 'DEMO', false),
+  }
+}
+
+function integer(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(
+      `${name}: expected a whole number from ${min} to ${max}, but found ${JSON.stringify(text)}`,
+    )
+  }
+  return value
+}
+
+function boolean(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: boolean,
+): boolean {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  if (['1', 'true', 'yes'].includes(text.toLowerCase())) return true
+  if (['0', 'false', 'no'].includes(text.toLowerCase())) return false
+  throw new ConfigError(`${name}: expected true or false, but found ${JSON.stringify(text)}`)
+}
+
+function url(name: string, text: string): void {
+  try {
+    const parsed = new URL(text)
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error()
+  } catch {
+    throw new ConfigError(`${name}: expected an http(s) URL, but found ${JSON.stringify(text)}`)
+  }
+}
+
+function databaseUrl(text: string | undefined): string {
+  if (text === undefined || text === '') return resolve('data', 'healthcode.sqlite')
+  if (/^postgres(ql)?:\/\//.test(text)) return text
+  const path = text.replace(/^(sqlite|file):/, '')
+  return isAbsolute(path) ? path : resolve(path)
+}

@@ -1,0 +1,310 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import type { Account, ApiToken, Language, Session } from '../people/person.js'
+import type { Store } from '../ports.js'
+import type { Actor } from './actor.js'
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.js'
+import { type Role, staffRoles } from './roles.js'
+
+/** The SHA-256 of a bearer secret, as stored: a stolen database yields no usable token. */
+export function secretHash(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex')
+}
+
+/** Compares two texts in constant time. */
+export function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a)
+  const right = Buffer.from(b)
+  return left.length === right.length && timingSafeEqual(left, right)
+}
+
+/** A hash to compare against when the login is unknown, so that both cases take as long. */
+let decoyHash: Promise<string> | undefined
+
+/** Accounts, sign-in, sessions and API tokens. */
+export class AccountService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly sessionTtlHours = 12,
+  ) {}
+
+  /** Creates a citizen account that signs in with a password. */
+  async registerCitizen(input: {
+    login: string
+    password: string
+    displayName: string
+    language?: Language
+  }): Promise<Account> {
+    const problem = passwordProblem(input.password)
+    if (problem) throw new DomainError('ERR_INVALID_FIELD', problem, 'password')
+    const passwordHash = await hashPassword(input.password)
+    return this.store.transaction(async (tx) => {
+      const login = input.login.trim().toLowerCase()
+      if (await tx.accounts.findByLogin(login)) {
+        throw new DomainError('ERR_CONFLICT', 'an account with this login exists', 'login')
+      }
+      const account = await tx.accounts.create({
+        login,
+        displayName: input.displayName.trim(),
+        passwordHash,
+        roles: ['citizen'],
+        issuerId: undefined,
+        personId: undefined,
+        oidcIssuer: undefined,
+        oidcSubject: undefined,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: account.id,
+          action: 'account.create',
+          entityType: 'account',
+          entityId: account.id,
+          reason: 'self-registration',
+          data: publicAccount(account),
+        },
+        this.clock().toISOString(),
+      )
+      return account
+    })
+  }
+
+  /** Creates a staff or partner account: administrators only, within their own issuer. */
+  async createAccount(
+    actor: Actor,
+    input: {
+      login: string
+      password: string
+      displayName: string
+      roles: Role[]
+      issuerId?: string
+    },
+  ): Promise<Account> {
+    if (!actor.roles.includes('administrator'))
+      throw new DomainError('ERR_FORBIDDEN', 'only administrators create accounts')
+    const problem = passwordProblem(input.password)
+    if (problem) throw new DomainError('ERR_INVALID_FIELD', problem, 'password')
+    const needsIssuer = input.roles.some((role) => staffRoles.includes(role))
+    const issuerId = needsIssuer ? (input.issuerId ?? actor.issuerId) : input.issuerId
+    const passwordHash = await hashPassword(input.password)
+    return this.store.transaction(async (tx) => {
+      if (issuerId !== undefined && issuerId !== actor.issuerId) {
+        const issuer = await tx.issuers.find(issuerId)
+        if (!issuer) throw new DomainError('ERR_INVALID_FIELD', `no issuer ${issuerId}`, 'issuerId')
+        if (issuer.parentId !== actor.issuerId) {
+          throw new DomainError(
+            'ERR_FORBIDDEN',
+            `administrators of ${actor.issuerId} do not act for ${issuerId}`,
+          )
+        }
+      }
+      const login = input.login.trim().toLowerCase()
+      if (await tx.accounts.findByLogin(login))
+        throw new DomainError('ERR_CONFLICT', 'an account with this login exists', 'login')
+      const account = await tx.accounts.create({
+        login,
+        displayName: input.displayName.trim(),
+        passwordHash,
+        roles: input.roles,
+        issuerId,
+        personId: undefined,
+        oidcIssuer: undefined,
+        oidcSubject: undefined,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'account.create',
+          entityType: 'account',
+          entityId: account.id,
+          reason: undefined,
+          data: publicAccount(account),
+        },
+        this.clock().toISOString(),
+      )
+      return account
+    })
+  }
+
+  /**
+   * Checks a login and password.
+   *
+   * @throws {DomainError} `ERR_SIGN_IN_FAILED`, the same for an unknown login and a wrong password.
+   */
+  async checkPassword(login: string, password: string): Promise<Account> {
+    const account = await this.store.transaction((tx) =>
+      tx.accounts.findByLogin(login.trim().toLowerCase()),
+    )
+    if (!account || !account.passwordHash || account.disabled) {
+      decoyHash ??= hashPassword('decoy password that matches nothing')
+      await verifyPassword(password, await decoyHash)
+      throw new DomainError('ERR_SIGN_IN_FAILED', 'the login or the password is wrong')
+    }
+    if (!(await verifyPassword(password, account.passwordHash))) {
+      throw new DomainError('ERR_SIGN_IN_FAILED', 'the login or the password is wrong')
+    }
+    return account
+  }
+
+  /** Finds the account linked to an external identity, creating a citizen account on first sign-in. */
+  async accountForOidc(identity: {
+    issuer: string
+    subject: string
+    email?: string
+    name?: string
+  }): Promise<Account> {
+    return this.store.transaction(async (tx) => {
+      const existing = await tx.accounts.findByOidc(identity.issuer, identity.subject)
+      if (existing) return existing
+      const login = `${identity.subject}@${new URL(identity.issuer).host}`.toLowerCase()
+      const account = await tx.accounts.create({
+        login,
+        displayName: identity.name ?? identity.email ?? identity.subject,
+        passwordHash: undefined,
+        roles: ['citizen'],
+        issuerId: undefined,
+        personId: undefined,
+        oidcIssuer: identity.issuer,
+        oidcSubject: identity.subject,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: account.id,
+          action: 'account.create',
+          entityType: 'account',
+          entityId: account.id,
+          reason: 'first sign-in through the identity provider',
+          data: publicAccount(account),
+        },
+        this.clock().toISOString(),
+      )
+      return account
+    })
+  }
+
+  /** Starts a web session; returns the session and the secret token for the cookie. */
+  async startSession(account: Account): Promise<{ session: Session; token: string }> {
+    const token = randomBytes(32).toString('base64url')
+    const now = this.clock()
+    const session = await this.store.transaction((tx) =>
+      tx.sessions.create({
+        accountId: account.id,
+        tokenHash: secretHash(token),
+        csrfToken: randomBytes(24).toString('base64url'),
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + this.sessionTtlHours * 3600_000).toISOString(),
+      }),
+    )
+    return { session, token }
+  }
+
+  /** The actor behind a session token, or undefined when it is unknown or expired. */
+  async actorForSession(token: string): Promise<{ actor: Actor; session: Session } | undefined> {
+    return this.store.transaction(async (tx) => {
+      const session = await tx.sessions.findByTokenHash(secretHash(token))
+      if (!session || session.expiresAt <= this.clock().toISOString()) return undefined
+      const account = await tx.accounts.find(session.accountId)
+      if (!account || account.disabled) return undefined
+      return { actor: actorOf(account, 'session'), session }
+    })
+  }
+
+  async endSession(sessionId: string): Promise<void> {
+    await this.store.transaction((tx) => tx.sessions.delete(sessionId))
+  }
+
+  /** Issues an API token for a device or partner app; the secret is shown once. */
+  async createApiToken(actor: Actor, name: string): Promise<{ token: ApiToken; secret: string }> {
+    const secret = `hct_${randomBytes(32).toString('base64url')}`
+    const token = await this.store.transaction(async (tx) => {
+      const created = await tx.apiTokens.create({
+        accountId: actor.accountId,
+        name: name.trim(),
+        tokenHash: secretHash(secret),
+        createdAt: this.clock().toISOString(),
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'token.create',
+          entityType: 'api_token',
+          entityId: created.id,
+          reason: undefined,
+          data: { name: created.name },
+        },
+        this.clock().toISOString(),
+      )
+      return created
+    })
+    return { token, secret }
+  }
+
+  async listApiTokens(actor: Actor): Promise<ApiToken[]> {
+    return this.store.transaction((tx) => tx.apiTokens.listForAccount(actor.accountId))
+  }
+
+  /** Revokes a token: its owner, or an administrator. */
+  async revokeApiToken(actor: Actor, id: string, reason: string | undefined): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const token = await tx.apiTokens.find(id)
+      if (!token) throw new DomainError('ERR_NOT_FOUND', `no API token ${id}`)
+      if (token.accountId !== actor.accountId && !actor.roles.includes('administrator')) {
+        throw new DomainError('ERR_FORBIDDEN', 'only its owner or an administrator revokes a token')
+      }
+      if (token.revokedAt) return
+      await tx.apiTokens.revoke(id, this.clock().toISOString())
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'token.revoke',
+          entityType: 'api_token',
+          entityId: id,
+          reason,
+          data: { name: token.name },
+        },
+        this.clock().toISOString(),
+      )
+    })
+  }
+
+  /** The actor behind a bearer token, or undefined when it is unknown or revoked. */
+  async actorForApiToken(secret: string): Promise<Actor | undefined> {
+    return this.store.transaction(async (tx) => {
+      const token = await tx.apiTokens.findByTokenHash(secretHash(secret))
+      if (!token || token.revokedAt) return undefined
+      const account = await tx.accounts.find(token.accountId)
+      if (!account || account.disabled) return undefined
+      await tx.apiTokens.touch(token.id, this.clock().toISOString())
+      return actorOf(account, 'token')
+    })
+  }
+
+  async listAccounts(actor: Actor, page: { limit: number; offset: number }): Promise<Account[]> {
+    if (!actor.roles.includes('administrator'))
+      throw new DomainError('ERR_FORBIDDEN', 'only administrators list accounts')
+    const accounts = await this.store.transaction((tx) => tx.accounts.list(page))
+    // Staff accounts of other issuers stay out of sight; citizens and partners belong to none.
+    return accounts.filter(
+      (account) => account.issuerId === undefined || account.issuerId === actor.issuerId,
+    )
+  }
+}
+
+/** The actor an account acts as. */
+export function actorOf(account: Account, via: Actor['via']): Actor {
+  return {
+    accountId: account.id,
+    login: account.login,
+    roles: account.roles,
+    issuerId: account.issuerId,
+    personId: account.personId,
+    via,
+  }
+}
+
+/** An account without its secrets, as the audit log and the API show it. */
+export function publicAccount(account: Account): Omit<Account, 'passwordHash'> {
+  const { passwordHash: _hash, ...rest } = account
+  return rest
+}

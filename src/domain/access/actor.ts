@@ -1,0 +1,18 @@
+import type { Role } from './roles.js'
+
+/** Who is making a request: an account signed in by session or by API token. */
+export interface Actor {
+  readonly accountId: string
+  readonly login: string
+  readonly roles: readonly Role[]
+  /** The issuer a staff account acts for. */
+  readonly issuerId: string | undefined
+  /** The person record the account has claimed. */
+  readonly personId: string | undefined
+  readonly via: 'session' | 'token'
+}
+
+/** Tells whether the actor holds any of the roles. */
+export function hasAnyRole(actor: Actor, roles: readonly Role[]): boolean {
+  return actor.roles.some((role) => roles.includes(role))
+}

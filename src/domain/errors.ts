@@ -1,0 +1,22 @@
+/** The codes of domain failures; `api/errors.ts` maps each to an HTTP status. */
+export type DomainErrorCode =
+  | 'ERR_NOT_FOUND'
+  | 'ERR_FORBIDDEN'
+  | 'ERR_CONFLICT'
+  | 'ERR_INVALID_FIELD'
+  | 'ERR_SIGN_IN_FAILED'
+  | 'ERR_CLAIM_MISMATCH'
+  | 'ERR_ALREADY_CLAIMED'
+
+/** A failure of a domain operation: a stable code, a message, and the field it concerns. */
+export class DomainError extends Error {
+  override readonly name = 'DomainError'
+
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+  }
+}

@@ -1,0 +1,310 @@
+import type { Actor } from '../access/actor.js'
+import { hasAnyRole } from '../access/actor.js'
+import type { Role } from '../access/roles.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import type { Store, StoreTransaction } from '../ports.js'
+import { icaoTransliteration, isIcaoName } from './icao-transliteration.js'
+import type {
+  IdentityDocument,
+  IdentityDocumentType,
+  Language,
+  NewPerson,
+  Person,
+  Residency,
+} from './person.js'
+
+/** Staff roles that may register and edit people of their issuer. */
+export const registrarRoles: readonly Role[] = ['clinician', 'administrator', 'health_authority']
+/** Staff roles that may read people of their issuer. */
+export const readerRoles: readonly Role[] = [
+  'clinician',
+  'commission_member',
+  'administrator',
+  'health_authority',
+]
+
+/** What staff give to register a person (also one without an account). */
+export interface PersonInput {
+  readonly issuerId?: string
+  readonly familyName: string
+  readonly givenName: string
+  readonly familyNameIcao?: string
+  readonly givenNameIcao?: string
+  readonly birthDate: string
+  readonly residency: Residency
+  readonly document: { type: IdentityDocumentType; number: string; country: string }
+  readonly phone?: string
+  readonly email?: string
+  readonly language?: Language
+}
+
+/** Normalises a document number as printed: upper case, no spaces or dashes. */
+export function normaliseDocument(document: PersonInput['document']): IdentityDocument {
+  return {
+    type: document.type,
+    number: document.number.toUpperCase().replace(/[\s-]/g, ''),
+    country: document.country.toUpperCase(),
+  }
+}
+
+/**
+ * Checks a birth date as the DCC allows it (`YYYY`, `YYYY-MM` or `YYYY-MM-DD`), real and not in
+ * the future.
+ */
+export function checkBirthDate(text: string, now: Date): void {
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(text)
+  if (!match) {
+    throw new DomainError(
+      'ERR_INVALID_FIELD',
+      `expected YYYY-MM-DD (or YYYY-MM, YYYY), but found ${JSON.stringify(text)}`,
+      'birthDate',
+    )
+  }
+  const [, year, month, day] = match
+  const date = new Date(Date.UTC(Number(year), Number(month ?? 1) - 1, Number(day ?? 1)))
+  if (
+    date.getUTCFullYear() !== Number(year) ||
+    date.getUTCMonth() !== Number(month ?? 1) - 1 ||
+    date.getUTCDate() !== Number(day ?? 1) ||
+    Number(year) < 1900
+  ) {
+    throw new DomainError(
+      'ERR_INVALID_FIELD',
+      `expected a real date from 1900 on, but found ${text}`,
+      'birthDate',
+    )
+  }
+  if (date.getTime() > now.getTime()) {
+    throw new DomainError(
+      'ERR_INVALID_FIELD',
+      `expected a birth date in the past, but found ${text}`,
+      'birthDate',
+    )
+  }
+}
+
+function icaoName(native: string, given: string | undefined, field: string): string {
+  const icao = given ?? icaoTransliteration(native)
+  if (icao === undefined) {
+    throw new DomainError(
+      'ERR_INVALID_FIELD',
+      `"${native}" has no ICAO transliteration table here: give ${field} (A-Z and <) as the travel document shows it`,
+      field,
+    )
+  }
+  if (!isIcaoName(icao)) {
+    throw new DomainError(
+      'ERR_INVALID_FIELD',
+      `expected A-Z and < only (ICAO 9303), but found ${JSON.stringify(icao)}`,
+      field,
+    )
+  }
+  return icao
+}
+
+/** Turns input into a new person record, checking every field. */
+export function newPersonFrom(input: PersonInput, issuerId: string, now: Date): NewPerson {
+  checkBirthDate(input.birthDate, now)
+  if (!/^[A-Z]{2}$/i.test(input.document.country)) {
+    throw new DomainError(
+      'ERR_INVALID_FIELD',
+      `expected an ISO 3166-1 alpha-2 country, but found ${JSON.stringify(input.document.country)}`,
+      'document.country',
+    )
+  }
+  const document = normaliseDocument(input.document)
+  if (!/^[A-Z0-9]{3,20}$/.test(document.number)) {
+    throw new DomainError(
+      'ERR_INVALID_FIELD',
+      `expected 3 to 20 letters and digits, but found ${JSON.stringify(input.document.number)}`,
+      'document.number',
+    )
+  }
+  return {
+    issuerId,
+    familyName: input.familyName.trim(),
+    givenName: input.givenName.trim(),
+    familyNameIcao: icaoName(input.familyName, input.familyNameIcao, 'familyNameIcao'),
+    givenNameIcao: icaoName(input.givenName, input.givenNameIcao, 'givenNameIcao'),
+    birthDate: input.birthDate,
+    residency: input.residency,
+    document,
+    phone: input.phone,
+    email: input.email?.toLowerCase(),
+    language: input.language ?? 'ru',
+  }
+}
+
+/** The people of the register, as staff and citizens reach them. */
+export class PeopleService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Registers a person from an identity document: clinic staff do this for people without an
+   * account. Staff register into their own issuer's register.
+   */
+  async register(actor: Actor, input: PersonInput): Promise<Person> {
+    const issuerId = input.issuerId ?? actor.issuerId
+    if (!issuerId) throw new DomainError('ERR_INVALID_FIELD', 'expected an issuerId', 'issuerId')
+    return this.store.transaction(async (tx) => {
+      await this.requireStaffOf(tx, actor, issuerId, registrarRoles)
+      const person = newPersonFrom(input, issuerId, this.clock())
+      if (await tx.people.findByDocument(person.document)) {
+        throw new DomainError(
+          'ERR_CONFLICT',
+          'a person with this identity document is already registered',
+          'document',
+        )
+      }
+      const created = await tx.people.create(person)
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'person.create',
+          entityType: 'person',
+          entityId: created.id,
+          reason: undefined,
+          data: created,
+        },
+        this.clock().toISOString(),
+      )
+      return created
+    })
+  }
+
+  /** Reads a person: staff of their issuer, or the account that claimed the record. */
+  async get(actor: Actor, id: string): Promise<Person> {
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(id)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${id}`)
+      if (person.accountId !== undefined && person.accountId === actor.accountId) return person
+      await this.requireStaffOf(tx, actor, person.issuerId, readerRoles)
+      return person
+    })
+  }
+
+  /** Lists the people of the actor's issuer (or a region under it), newest first. */
+  async list(
+    actor: Actor,
+    issuerId: string | undefined,
+    page: { limit: number; offset: number },
+  ): Promise<Person[]> {
+    const target = issuerId ?? actor.issuerId
+    if (!target) throw new DomainError('ERR_FORBIDDEN', 'only staff of an issuer list people')
+    return this.store.transaction(async (tx) => {
+      await this.requireStaffOf(tx, actor, target, readerRoles)
+      return tx.people.list(target, page)
+    })
+  }
+
+  /** Changes a person's details, with the reason recorded in the audit log. */
+  async update(
+    actor: Actor,
+    id: string,
+    changes: Partial<PersonInput>,
+    reason: string,
+  ): Promise<Person> {
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(id)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${id}`)
+      await this.requireStaffOf(tx, actor, person.issuerId, registrarRoles)
+      const merged = newPersonFrom(
+        {
+          familyName: changes.familyName ?? person.familyName,
+          givenName: changes.givenName ?? person.givenName,
+          familyNameIcao:
+            changes.familyNameIcao ?? (changes.familyName ? undefined : person.familyNameIcao),
+          givenNameIcao:
+            changes.givenNameIcao ?? (changes.givenName ? undefined : person.givenNameIcao),
+          birthDate: changes.birthDate ?? person.birthDate,
+          residency: changes.residency ?? person.residency,
+          document: changes.document ?? person.document,
+          phone: changes.phone ?? person.phone,
+          email: changes.email ?? person.email,
+          language: changes.language ?? person.language,
+        },
+        person.issuerId,
+        this.clock(),
+      )
+      const { issuerId: _issuer, ...fields } = merged
+      const updated = await tx.people.update(id, fields)
+      if (!updated) throw new DomainError('ERR_NOT_FOUND', `no person ${id}`)
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'person.update',
+          entityType: 'person',
+          entityId: id,
+          reason,
+          data: changes,
+        },
+        this.clock().toISOString(),
+      )
+      return updated
+    })
+  }
+
+  /**
+   * Lets a citizen claim the record clinic staff made for them, by proving the same identity
+   * document and birth date.
+   */
+  async claim(actor: Actor, document: PersonInput['document'], birthDate: string): Promise<Person> {
+    return this.store.transaction(async (tx) => {
+      const account = await tx.accounts.find(actor.accountId)
+      if (!account) throw new DomainError('ERR_NOT_FOUND', 'no such account')
+      if (account.personId)
+        throw new DomainError('ERR_ALREADY_CLAIMED', 'this account already holds a person record')
+      const person = await tx.people.findByDocument(normaliseDocument(document))
+      // The same answer whether the document is unknown or the birth date differs: no probing.
+      if (!person || person.birthDate !== birthDate) {
+        throw new DomainError(
+          'ERR_CLAIM_MISMATCH',
+          'no unclaimed record matches this document and birth date',
+        )
+      }
+      if (person.accountId)
+        throw new DomainError(
+          'ERR_ALREADY_CLAIMED',
+          'this record is already claimed by another account',
+        )
+      await tx.people.setAccount(person.id, account.id)
+      await tx.accounts.setPerson(account.id, person.id)
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'person.claim',
+          entityType: 'person',
+          entityId: person.id,
+          reason: undefined,
+          data: { accountId: account.id },
+        },
+        this.clock().toISOString(),
+      )
+      return { ...person, accountId: account.id }
+    })
+  }
+
+  private async requireStaffOf(
+    tx: StoreTransaction,
+    actor: Actor,
+    issuerId: string,
+    allowed: readonly Role[],
+  ): Promise<void> {
+    if (!hasAnyRole(actor, allowed) || actor.issuerId === undefined) {
+      throw new DomainError('ERR_FORBIDDEN', `expected one of the roles ${allowed.join(', ')}`)
+    }
+    if (actor.issuerId === issuerId) return
+    const issuer = await tx.issuers.find(issuerId)
+    if (!issuer) throw new DomainError('ERR_INVALID_FIELD', `no issuer ${issuerId}`, 'issuerId')
+    if (issuer.parentId !== actor.issuerId) {
+      throw new DomainError(
+        'ERR_FORBIDDEN',
+        `staff of ${actor.issuerId} do not act for ${issuerId}`,
+      )
+    }
+  }
+}
