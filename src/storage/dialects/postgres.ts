@@ -1,0 +1,100 @@
+import { type Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import { type ConstraintFailure, StorageError } from '../errors.js'
+import type { Database } from '../schema.js'
+import { type StorageDialect, plainIdentifier } from './storage-dialect.js'
+
+/**
+ * The advisory lock every audit append takes, for the length of its transaction. A fixed key:
+ * 0x68636175 is "hcau" in ASCII. Other code must not use it.
+ */
+const AUDIT_APPEND_LOCK_KEY = 0x68636175
+
+/** How the PostgreSQL pool behaves when connections fail. */
+export interface PostgresOptions {
+  /**
+   * Told about connections that drop while idle (the database restarted, the network broke). The
+   * pool discards them and connects anew on the next checkout; nothing else is needed.
+   */
+  readonly onConnectionError?: (error: Error) => void
+}
+
+/**
+ * PostgreSQL through a pg pool. A dropped connection never crashes the process: idle ones are
+ * reported and replaced, and one in use fails its query (which the caller sees) and is discarded.
+ */
+export function createPostgresDialect(url: string, options: PostgresOptions = {}): StorageDialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    // Fail a checkout after 5 s rather than wait forever for a database that is gone.
+    connectionTimeoutMillis: 5_000,
+    idleTimeoutMillis: 30_000,
+  })
+  // An idle client whose connection drops makes the pool emit 'error'; unhandled, that would
+  // end the process.
+  pool.on('error', (error) => options.onConnectionError?.(error))
+  // A client in use emits 'error' too when its connection drops, and the pool listens only while
+  // it is idle. The query in flight already rejects with that error and the pool discards the
+  // client on release, so this listener only keeps the event from being unhandled.
+  pool.on('connect', (client) => client.on('error', () => undefined))
+  return {
+    name: 'postgres',
+    kyselyDialect: new PostgresDialect({ pool }),
+    transaction: (db, work) => db.transaction().execute(work),
+    serialiseAuditAppend: async (trx) => {
+      // Under READ COMMITTED each statement sees what committed before it began, so the next
+      // writer, let in when this transaction ends, reads the entry this one appended.
+      await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK_KEY)})`.execute(trx)
+    },
+    migrationTableSchema,
+    createAppendOnlyGuard,
+    constraintFailure,
+  }
+}
+
+/**
+ * The schema `search_path` resolves to. Kysely's migrator looks for its tables in every schema
+ * unless told one, and would find another schema's on a server shared by several stores.
+ */
+async function migrationTableSchema(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(
+    db,
+  )
+  const schema = rows[0]?.schema
+  if (!schema) {
+    throw new StorageError(
+      'ERR_STORAGE_MIGRATION',
+      'expected search_path to name a schema that exists, but none of its schemas does',
+    )
+  }
+  return schema
+}
+
+async function createAppendOnlyGuard(db: Kysely<unknown>, table: string): Promise<void> {
+  const name = plainIdentifier(table)
+  const guard = sql.id(`${name}_append_only`)
+  // A statement-level trigger refuses even an UPDATE or DELETE that matches no row, and TRUNCATE,
+  // which row triggers never see.
+  await sql`create function ${guard}() returns trigger language plpgsql as $$
+    begin
+      raise exception '% is append-only', tg_table_name;
+    end
+    $$`.execute(db)
+  await sql`create trigger ${guard} before update or delete or truncate on ${sql.id(name)}
+    for each statement execute function ${guard}()`.execute(db)
+}
+
+function constraintFailure(error: unknown): ConstraintFailure | undefined {
+  if (!(error instanceof pg.DatabaseError)) return undefined
+  // "Key (document_type, document_number, document_country)=(…) already exists."
+  const columns = /^Key \(([^)]*)\)=/.exec(error.detail ?? '')?.[1]?.split(', ')
+  if (error.code === '23505') return { code: 'ERR_STORAGE_UNIQUE', table: error.table, columns }
+  if (error.code === '23503')
+    return { code: 'ERR_STORAGE_FOREIGN_KEY', table: error.table, columns }
+  const appendOnly = /^(\w+) is append-only$/.exec(error.message)
+  if (error.code === 'P0001' && appendOnly) {
+    return { code: 'ERR_STORAGE_APPEND_ONLY', table: appendOnly[1], columns: undefined }
+  }
+  return undefined
+}

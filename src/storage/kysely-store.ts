@@ -1,0 +1,59 @@
+import { type Kysely, sql } from 'kysely'
+import type { Clock } from '../domain/clock.js'
+import type { Store, StoreTransaction } from '../domain/ports.js'
+import { KyselyAccountRepository } from './account.repository.js'
+import { KyselyApiTokenRepository } from './api-token.repository.js'
+import { KyselyAuditLog } from './audit-log.repository.js'
+import type { StorageDialect } from './dialects/storage-dialect.js'
+import { KyselyIssuerRepository } from './issuer.repository.js'
+import { KyselyPersonRepository } from './person.repository.js'
+import { KyselySessionRepository } from './session.repository.js'
+import type { RepositoryContext } from './repository-context.js'
+import type { Database } from './schema.js'
+
+/** The repositories, bound to one transaction. */
+export function storeTransaction(context: RepositoryContext): StoreTransaction {
+  return {
+    issuers: new KyselyIssuerRepository(context),
+    people: new KyselyPersonRepository(context),
+    accounts: new KyselyAccountRepository(context),
+    sessions: new KyselySessionRepository(context),
+    apiTokens: new KyselyApiTokenRepository(context),
+    audit: new KyselyAuditLog(context),
+  }
+}
+
+/** The {@link Store} over a Kysely database, SQLite or PostgreSQL. Open one with `openStore`. */
+export class KyselyStore implements Store {
+  readonly dialect: 'sqlite' | 'postgres'
+  #closing: Promise<void> | undefined
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly storageDialect: StorageDialect,
+    private readonly clock: Clock,
+  ) {
+    this.dialect = storageDialect.name
+  }
+
+  /**
+   * Runs `work` in one transaction, with repositories bound to it: everything commits when `work`
+   * resolves, nothing when it rejects (the rejection passes through).
+   */
+  transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.storageDialect.transaction(this.db, (trx) =>
+      work(storeTransaction({ db: trx, dialect: this.storageDialect, clock: this.clock })),
+    )
+  }
+
+  /** One round trip to the database; rejects when it cannot be reached. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db)
+  }
+
+  /** Closes the connection (SQLite) or ends the pool (PostgreSQL); calling it again is harmless. */
+  close(): Promise<void> {
+    this.#closing ??= this.db.destroy()
+    return this.#closing
+  }
+}

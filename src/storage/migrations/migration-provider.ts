@@ -1,0 +1,16 @@
+import type { Migration, MigrationProvider } from 'kysely'
+import type { StorageDialect } from '../dialects/storage-dialect.js'
+import { initialMigration } from './20261123102500-initial.js'
+
+/**
+ * Every migration, by name, in a static list: no directory is scanned, so the same list works from
+ * `src/` under tsx and from the compiled `dist/`. Add each new migration here; names are
+ * `YYYYMMDDHHMMSS-<what>` and run in name order.
+ */
+export function migrationProvider(dialect: StorageDialect): MigrationProvider {
+  return {
+    getMigrations: async (): Promise<Record<string, Migration>> => ({
+      '20261123102500-initial': initialMigration(dialect),
+    }),
+  }
+}

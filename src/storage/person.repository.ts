@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto'
+import type { Updateable } from 'kysely'
+import type { IdentityDocument, NewPerson, Person } from '../domain/people/person.js'
+import type { PersonRepository } from '../domain/ports.js'
+import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import type { PersonRow, PersonTable } from './schema.js'
+
+/** Maps a row of `people` to a {@link Person}. */
+export function personRowToPerson(row: PersonRow): Person {
+  return {
+    id: row.id,
+    issuerId: row.issuer_id,
+    familyName: row.family_name,
+    givenName: row.given_name,
+    familyNameIcao: row.family_name_icao,
+    givenNameIcao: row.given_name_icao,
+    birthDate: row.birth_date,
+    residency: row.residency,
+    document: {
+      type: row.document_type,
+      number: row.document_number,
+      country: row.document_country,
+    },
+    phone: optional(row.phone),
+    email: optional(row.email),
+    language: row.language,
+    accountId: optional(row.account_id),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** The columns a change to a person sets; see {@link KyselyPersonRepository.update}. */
+function personChangesToColumns(
+  changes: Partial<Omit<NewPerson, 'issuerId'>>,
+): Updateable<PersonTable> {
+  const columns: Updateable<PersonTable> = {}
+  if (changes.familyName !== undefined) columns.family_name = changes.familyName
+  if (changes.givenName !== undefined) columns.given_name = changes.givenName
+  if (changes.familyNameIcao !== undefined) columns.family_name_icao = changes.familyNameIcao
+  if (changes.givenNameIcao !== undefined) columns.given_name_icao = changes.givenNameIcao
+  if (changes.birthDate !== undefined) columns.birth_date = changes.birthDate
+  if (changes.residency !== undefined) columns.residency = changes.residency
+  if (changes.language !== undefined) columns.language = changes.language
+  if (changes.document !== undefined) {
+    columns.document_type = changes.document.type
+    columns.document_number = changes.document.number
+    columns.document_country = changes.document.country
+  }
+  // Phone and e-mail are the only optional fields: present as undefined means "none".
+  if ('phone' in changes) columns.phone = changes.phone ?? null
+  if ('email' in changes) columns.email = changes.email ?? null
+  return columns
+}
+
+/** People in the `people` table. */
+export class KyselyPersonRepository implements PersonRepository {
+  constructor(private readonly context: RepositoryContext) {}
+
+  /**
+   * Stores a new person with a fresh id, created and updated now.
+   *
+   * @throws {StorageError} `ERR_STORAGE_UNIQUE` when a person with the same identity document
+   *   exists; `ERR_STORAGE_FOREIGN_KEY` when the issuer is unknown.
+   */
+  async create(person: NewPerson): Promise<Person> {
+    const now = this.context.clock().toISOString()
+    const row: PersonRow = {
+      id: randomUUID(),
+      issuer_id: person.issuerId,
+      family_name: person.familyName,
+      given_name: person.givenName,
+      family_name_icao: person.familyNameIcao,
+      given_name_icao: person.givenNameIcao,
+      birth_date: person.birthDate,
+      residency: person.residency,
+      document_type: person.document.type,
+      document_number: person.document.number,
+      document_country: person.document.country,
+      phone: person.phone ?? null,
+      email: person.email ?? null,
+      language: person.language,
+      account_id: null,
+      created_at: now,
+      updated_at: now,
+    }
+    await withConstraintErrors(
+      this.context,
+      this.context.db.insertInto('people').values(row).execute(),
+    )
+    return personRowToPerson(row)
+  }
+
+  async find(id: string): Promise<Person | undefined> {
+    const row = await this.context.db
+      .selectFrom('people')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && personRowToPerson(row)
+  }
+
+  /** The person registered with this identity document (type, number and country all match). */
+  async findByDocument(document: IdentityDocument): Promise<Person | undefined> {
+    const row = await this.context.db
+      .selectFrom('people')
+      .selectAll()
+      .where('document_type', '=', document.type)
+      .where('document_number', '=', document.number)
+      .where('document_country', '=', document.country)
+      .executeTakeFirst()
+    return row && personRowToPerson(row)
+  }
+
+  /** People of one issuer, newest first (ties broken by id, so that pages do not overlap). */
+  async list(issuerId: string, page: { limit: number; offset: number }): Promise<Person[]> {
+    const rows = await this.context.db
+      .selectFrom('people')
+      .selectAll()
+      .where('issuer_id', '=', issuerId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute()
+    return rows.map(personRowToPerson)
+  }
+
+  /**
+   * Changes the given fields and sets `updatedAt` to now. A key left out keeps its value; `phone`
+   * or `email` given as `undefined` clears it.
+   *
+   * @throws {StorageError} `ERR_STORAGE_UNIQUE` when the new document is another person's.
+   */
+  async update(
+    id: string,
+    changes: Partial<Omit<NewPerson, 'issuerId'>>,
+  ): Promise<Person | undefined> {
+    const row = await withConstraintErrors(
+      this.context,
+      this.context.db
+        .updateTable('people')
+        .set({ ...personChangesToColumns(changes), updated_at: this.context.clock().toISOString() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst(),
+    )
+    return row && personRowToPerson(row)
+  }
+
+  /**
+   * Links the person to the account that claimed it.
+   *
+   * @throws {StorageError} `ERR_STORAGE_FOREIGN_KEY` when the account is unknown.
+   */
+  async setAccount(id: string, accountId: string): Promise<void> {
+    await withConstraintErrors(
+      this.context,
+      this.context.db
+        .updateTable('people')
+        .set({ account_id: accountId, updated_at: this.context.clock().toISOString() })
+        .where('id', '=', id)
+        .execute(),
+    )
+  }
+}
