@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
+import { apiErrorStatus, domainStatus } from '../src/api/errors.js'
 import { hc1ErrorStages } from '../src/codec/hc1/index.js'
 import type { JsonlInputErrorCode } from '../src/cli/jsonl/verify-line.js'
 import type { TrustErrorCode } from '../src/codec/trust/index.js'
@@ -25,11 +26,22 @@ const imageCodes: Record<QrImageErrorCode, 'image'> = {
   ERR_IMAGE_TOO_LARGE: 'image',
 }
 
+const errorsDoc = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8')
+
+/** Rows `| \`CODE\` | stage |` of the verification table. */
 function documentedCodes(): Map<string, string> {
-  const text = readFileSync(new URL('../docs/errors.md', import.meta.url), 'utf8')
   const rows = new Map<string, string>()
-  for (const match of text.matchAll(/^\| `(ERR_[A-Z0-9_]+)` \| ([a-z0-9_]+) \|/gm)) {
+  for (const match of errorsDoc.matchAll(/^\| `(ERR_[A-Z0-9_]+)` \| ([a-z][a-z0-9_]*) \|/gm)) {
     rows.set(match[1] as string, match[2] as string)
+  }
+  return rows
+}
+
+/** Rows `| \`CODE\` | status |` of the HTTP table. */
+function documentedStatuses(): Map<string, number> {
+  const rows = new Map<string, number>()
+  for (const match of errorsDoc.matchAll(/^\| `(ERR_[A-Z0-9_]+)` \| (\d{3}) \|/gm)) {
+    rows.set(match[1] as string, Number(match[2]))
   }
   return rows
 }
@@ -55,5 +67,17 @@ describe('docs/errors.md', () => {
     for (const [code, stage] of [...Object.entries(trustCodes), ...Object.entries(imageCodes)]) {
       assert.equal(hc1ErrorStages[code as keyof typeof hc1ErrorStages], stage)
     }
+  })
+
+  it('documents every HTTP error code with the status the API answers', () => {
+    const documented = documentedStatuses()
+    const inCode = new Map<string, number>([
+      ...Object.entries(apiErrorStatus),
+      ...Object.entries(domainStatus),
+    ])
+    for (const [code, status] of inCode) {
+      assert.equal(documented.get(code), status, `${code} should be documented with HTTP ${status}`)
+    }
+    for (const code of documented.keys()) assert.ok(inCode.has(code), `${code} is not an HTTP code`)
   })
 })

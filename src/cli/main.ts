@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs'
+import { auditCommand, auditUsage } from './commands/audit.js'
+import { serveCommand, serveUsage } from './commands/serve.js'
 import { verifyCommand, verifyUsage } from './commands/verify.js'
 import { UsageError, type CommandIo } from './command-io.js'
 
@@ -7,14 +9,22 @@ const usage = `healthcode — health QR codes: verify EU DCCs and more.
 Usage:
   healthcode verify [options] [QR | - | --image FILE]   verify one code
   healthcode verify --jsonl                           verify JSON lines from stdin
+  healthcode serve [--port N] [--database URL] [--demo] run the server
+  healthcode audit verify [--database URL]            check the audit log's hash chain
   healthcode --version
   healthcode help [COMMAND]
 
 ${verifyUsage}
+
+${serveUsage}
+
+${auditUsage}
 `
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
   verify: verifyCommand,
+  serve: serveCommand,
+  audit: auditCommand,
 }
 
 /**

@@ -1,0 +1,221 @@
+import { randomBytes } from 'node:crypto'
+import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
+import { Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import type { Config } from '../config/config.js'
+import { AccountService, sameSecret } from '../domain/access/account-service.js'
+import { hasAnyRole } from '../domain/access/actor.js'
+import { type Clock, systemClock } from '../domain/clock.js'
+import { DomainError } from '../domain/errors.js'
+import { PeopleService } from '../domain/people/people-service.js'
+import type { Store } from '../domain/ports.js'
+import type { Access } from './access.js'
+import type { OidcLogin } from './auth/oidc/index.js'
+import type { AppContext } from './context.js'
+import { ApiError, handleError } from './errors.js'
+import { accountRoutes } from './routes/accounts/routes.js'
+import { apiTokenRoutes } from './routes/api-tokens/routes.js'
+import { auditRoutes } from './routes/audit/routes.js'
+import { SESSION_COOKIE, authRoutes } from './routes/auth/routes.js'
+import { issuerRoutes } from './routes/issuers/routes.js'
+import { peopleRoutes } from './routes/people/routes.js'
+import { systemRoutes } from './routes/system/routes.js'
+import { sharedSchemas } from './schemas.js'
+
+/** What `build` needs: the configuration and the store; the clock and identity provider are optional. */
+export interface BuildOptions {
+  readonly config: Config
+  readonly store: Store
+  readonly clock?: Clock
+  /** Finds the identity provider (discovery); called on first use and again after a failure. */
+  readonly oidc?: () => Promise<OidcLogin>
+  /** A pino logger setting; default: the configured level. */
+  readonly logger?: boolean | { level: string }
+}
+
+/** A route and who may call it. */
+export interface RouteAccess {
+  readonly method: string
+  readonly url: string
+  readonly access: Access
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route with its access rule. */
+    routeCatalogue: readonly RouteAccess[]
+  }
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
+/**
+ * Builds the Healthcode HTTP app without listening, so that tests drive it with `inject()`.
+ *
+ * @example
+ * ```ts
+ * const app = await build({ config: loadConfig(), store: await openStore(url) })
+ * await app.listen({ port: 8080 })
+ * ```
+ */
+export async function build(options: BuildOptions): Promise<FastifyInstance> {
+  const { config, store } = options
+  const clock = options.clock ?? systemClock
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: 'array',
+        useDefaults: true,
+        allErrors: false,
+      },
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  })
+
+  let oidcPromise: Promise<OidcLogin> | undefined
+  const discoverOidc = options.oidc
+  const context: AppContext = {
+    config,
+    store,
+    clock,
+    accounts: new AccountService(store, clock, config.sessionTtlHours),
+    people: new PeopleService(store, clock),
+    oidc: discoverOidc
+      ? () => {
+          oidcPromise ??= discoverOidc().catch((error: unknown) => {
+            oidcPromise = undefined
+            throw error
+          })
+          return oidcPromise
+        }
+      : undefined,
+  }
+
+  for (const schema of sharedSchemas) app.addSchema(schema)
+  app.decorateRequest('actor', undefined)
+  app.decorateRequest('session', undefined)
+
+  // Every route declares who may call it (see access.ts); the catalogue lists them for tests and
+  // operators.
+  const routeCatalogue: RouteAccess[] = []
+  app.decorate('routeCatalogue', routeCatalogue)
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access
+    if (access === undefined) {
+      throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`)
+    }
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeCatalogue.push({ method, url: route.url, access })
+    }
+  })
+
+  await app.register(cookie, { secret: config.cookieSecret ?? randomBytes(32).toString('hex') })
+  await app.register(rateLimit, { global: false })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Healthcode API',
+        version: '1',
+        description:
+          'Health QR codes: register, certificates, health codes, venues. Errors answer `{ error: { code, message, field? } }` with the codes of docs/errors.md.',
+      },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+          apiToken: { type: 'http', scheme: 'bearer' },
+        },
+      },
+      security: [{ session: [] }, { apiToken: [] }],
+    },
+    refResolver: { buildLocalReference: (json) => String(json['$id']) },
+  })
+
+  const metrics = new Registry()
+  collectDefaultMetrics({ register: metrics })
+  const requestDuration = new Histogram({
+    name: 'healthcode_http_request_duration_seconds',
+    help: 'HTTP request duration by method, route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [metrics],
+  })
+  app.addHook('onResponse', async (request, reply) => {
+    requestDuration.observe(
+      {
+        method: request.method,
+        route: request.routeOptions.url ?? 'unknown',
+        status: reply.statusCode,
+      },
+      reply.elapsedTime / 1000,
+    )
+  })
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access
+    // Not-found answers and public routes need no identity (and no store: /healthz stays up).
+    if (access === undefined || access === 'public') return
+    await identify(request, context)
+    authorise(request, access)
+  })
+
+  app.setErrorHandler((error, request, reply) => handleError(error, request, reply))
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error: {
+        code: 'ERR_ROUTE_NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+      },
+    }),
+  )
+
+  await app.register(async (scoped) => systemRoutes(scoped, { ...context, metrics }))
+  await app.register(async (scoped) => authRoutes(scoped, context))
+  await app.register(async (scoped) => peopleRoutes(scoped, context))
+  await app.register(async (scoped) => accountRoutes(scoped, context))
+  await app.register(async (scoped) => apiTokenRoutes(scoped, context))
+  await app.register(async (scoped) => issuerRoutes(scoped, context))
+  await app.register(async (scoped) => auditRoutes(scoped, context))
+  await app.ready()
+  return app
+}
+
+/** Finds who is calling: a bearer API token, or the session cookie. */
+async function identify(request: FastifyRequest, context: AppContext): Promise<void> {
+  const authorization = request.headers.authorization
+  if (authorization !== undefined) {
+    const match = /^Bearer (\S+)$/i.exec(authorization)
+    const actor = match?.[1] ? await context.accounts.actorForApiToken(match[1]) : undefined
+    if (!actor) throw new ApiError('ERR_AUTH_REQUIRED', 'the API token is unknown or revoked')
+    request.actor = actor
+    return
+  }
+  const token = request.cookies[SESSION_COOKIE]
+  if (!token) return
+  const found = await context.accounts.actorForSession(token)
+  if (!found) return
+  request.actor = found.actor
+  request.session = found.session
+}
+
+/** Applies the route's access rule, and CSRF protection to cookie sessions on unsafe methods. */
+function authorise(request: FastifyRequest, access: Access): void {
+  if (access === 'public') return
+  const actor = request.actor
+  if (!actor) throw new ApiError('ERR_AUTH_REQUIRED', 'sign in first (session cookie or API token)')
+  if (request.session && !SAFE_METHODS.has(request.method)) {
+    const sent = request.headers['x-csrf-token']
+    if (typeof sent !== 'string' || !sameSecret(sent, request.session.csrfToken)) {
+      throw new ApiError('ERR_CSRF', 'expected the x-csrf-token header of this session')
+    }
+  }
+  if (access !== 'signedIn' && !hasAnyRole(actor, access)) {
+    throw new DomainError('ERR_FORBIDDEN', `expected one of the roles ${access.join(', ')}`)
+  }
+}

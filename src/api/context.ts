@@ -1,0 +1,34 @@
+import type { Config } from '../config/config.js'
+import type { AccountService } from '../domain/access/account-service.js'
+import type { Actor } from '../domain/access/actor.js'
+import type { Clock } from '../domain/clock.js'
+import type { PeopleService } from '../domain/people/people-service.js'
+import type { Session } from '../domain/people/person.js'
+import type { Store } from '../domain/ports.js'
+import type { OidcLogin } from './auth/oidc/index.js'
+import { ApiError } from './errors.js'
+
+/** What the routes work with, built once per app. */
+export interface AppContext {
+  readonly config: Config
+  readonly store: Store
+  readonly clock: Clock
+  readonly accounts: AccountService
+  readonly people: PeopleService
+  /** The identity provider, discovered on first use; undefined when none is configured. */
+  readonly oidc: (() => Promise<OidcLogin>) | undefined
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in account, if any (set before the route's access is checked). */
+    actor: Actor | undefined
+    session: Session | undefined
+  }
+}
+
+/** The signed-in actor of a route whose access requires one. */
+export function requireActor(request: { actor: Actor | undefined }): Actor {
+  if (!request.actor) throw new ApiError('ERR_AUTH_REQUIRED', 'sign in first')
+  return request.actor
+}

@@ -1,0 +1,162 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { DomainError, type DomainErrorCode } from '../domain/errors.js'
+import { StorageError } from '../storage/errors.js'
+
+/** Codes the HTTP layer itself reports (see docs/errors.md). */
+export type ApiErrorCode =
+  | 'ERR_VALIDATION'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_ROUTE_NOT_FOUND'
+  | 'ERR_AUTH_REQUIRED'
+  | 'ERR_CSRF'
+  | 'ERR_RATE_LIMITED'
+  | 'ERR_STORAGE_UNAVAILABLE'
+  | 'ERR_OIDC_NOT_CONFIGURED'
+  | 'ERR_OIDC_LOGIN'
+  | 'ERR_OIDC_UNREACHABLE'
+  | 'ERR_INTERNAL'
+
+/** The HTTP status of every code of the HTTP layer. */
+export const apiErrorStatus: Record<ApiErrorCode, number> = {
+  ERR_VALIDATION: 400,
+  ERR_BODY_TOO_LARGE: 413,
+  ERR_ROUTE_NOT_FOUND: 404,
+  ERR_AUTH_REQUIRED: 401,
+  ERR_CSRF: 403,
+  ERR_RATE_LIMITED: 429,
+  ERR_STORAGE_UNAVAILABLE: 503,
+  ERR_OIDC_NOT_CONFIGURED: 501,
+  ERR_OIDC_LOGIN: 400,
+  ERR_OIDC_UNREACHABLE: 502,
+  ERR_INTERNAL: 500,
+}
+
+/** A failure the HTTP layer answers with its own status. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError'
+  readonly statusCode: number
+
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message)
+    this.statusCode = apiErrorStatus[code]
+  }
+}
+
+/** The HTTP status of every domain error code. Exhaustive: a new code does not compile unmapped. */
+export const domainStatus: Record<DomainErrorCode, number> = {
+  ERR_NOT_FOUND: 404,
+  ERR_FORBIDDEN: 403,
+  ERR_CONFLICT: 409,
+  ERR_INVALID_FIELD: 400,
+  ERR_SIGN_IN_FAILED: 401,
+  ERR_CLAIM_MISMATCH: 422,
+  ERR_ALREADY_CLAIMED: 409,
+}
+
+/** Error codes of drivers and sockets that mean the database cannot be reached right now. */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  '57P01', // admin_shutdown
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'SQLITE_BUSY',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'ERR_STORAGE_UNAVAILABLE',
+])
+
+/** Tells whether an error means the store is out of reach (the request may succeed later). */
+export function isStorageUnavailable(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true
+    if (
+      /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(
+        e.message,
+      )
+    )
+      return true
+  }
+  return false
+}
+
+/** The body of every error answer. */
+export interface ErrorBody {
+  error: { code: string; message: string; field?: string }
+}
+
+/** Maps any error to a status and a machine-readable body; logs what is not the client's fault. */
+export function handleError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const send = (status: number, code: string, message: string, field?: string): FastifyReply =>
+    reply
+      .status(status)
+      .send({ error: { code, message, ...(field ? { field } : {}) } } satisfies ErrorBody)
+  if (error instanceof DomainError)
+    return send(domainStatus[error.code], error.code, error.message, error.field)
+  if (error instanceof ApiError) return send(error.statusCode, error.code, error.message)
+  // A uniqueness race the domain's own check could not see (two writers at once) is a conflict.
+  if (
+    error instanceof StorageError &&
+    (error.code === 'ERR_STORAGE_UNIQUE' || error.code === 'ERR_STORAGE_FOREIGN_KEY')
+  ) {
+    return send(409, 'ERR_CONFLICT', error.message)
+  }
+  const fastifyError = error as FastifyError
+  if (fastifyError.validation) {
+    const first = fastifyError.validation[0]
+    const field = first?.instancePath
+      ? first.instancePath.slice(1).replace(/\//g, '.')
+      : (first?.params as { missingProperty?: string } | undefined)?.missingProperty
+    return send(
+      400,
+      'ERR_VALIDATION',
+      `${fastifyError.validationContext ?? 'request'} ${first?.instancePath ?? ''} ${first?.message ?? 'is invalid'}`
+        .replace(/\s+/g, ' ')
+        .trim(),
+      field,
+    )
+  }
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return send(413, 'ERR_BODY_TOO_LARGE', fastifyError.message)
+  if (fastifyError.statusCode === 429) return send(429, 'ERR_RATE_LIMITED', fastifyError.message)
+  if (
+    fastifyError.code?.startsWith('FST_ERR_CTP_') ||
+    fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+  ) {
+    return send(fastifyError.statusCode ?? 400, 'ERR_VALIDATION', fastifyError.message)
+  }
+  if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
+    return send(fastifyError.statusCode, 'ERR_VALIDATION', fastifyError.message)
+  }
+  if (isStorageUnavailable(error)) {
+    request.log.warn({ err: error }, 'storage unavailable')
+    return send(
+      503,
+      'ERR_STORAGE_UNAVAILABLE',
+      'the store cannot be reached right now; try again shortly',
+    )
+  }
+  request.log.error({ err: error }, 'request failed')
+  return send(500, 'ERR_INTERNAL', 'the request failed unexpectedly')
+}

@@ -1,0 +1,40 @@
+import type { AuditEntry } from '../domain/audit/audit-entry.js'
+import type { Account, ApiToken, Person } from '../domain/people/person.js'
+
+/** A person as the API shows it: the account link becomes a flag. */
+export function presentPerson(person: Person): Record<string, unknown> {
+  const { accountId, ...rest } = person
+  return { ...rest, hasAccount: accountId !== undefined }
+}
+
+/** An account without secrets. */
+export function presentAccount(account: Account): Record<string, unknown> {
+  return {
+    id: account.id,
+    login: account.login,
+    displayName: account.displayName,
+    roles: account.roles,
+    issuerId: account.issuerId,
+    personId: account.personId,
+    signsInWith: [
+      ...(account.passwordHash ? ['password'] : []),
+      ...(account.oidcSubject ? ['oidc'] : []),
+    ],
+    createdAt: account.createdAt,
+  }
+}
+
+/** A token without its hash. */
+export function presentApiToken(token: ApiToken): Record<string, unknown> {
+  return {
+    id: token.id,
+    name: token.name,
+    createdAt: token.createdAt,
+    revokedAt: token.revokedAt,
+    lastUsedAt: token.lastUsedAt,
+  }
+}
+
+export function presentAuditEntry(entry: AuditEntry): AuditEntry {
+  return entry
+}

@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify'
+import { type AppContext, requireActor } from '../../context.js'
+import { presentApiToken } from '../../presenters.js'
+import { errorResponses } from '../../schemas.js'
+
+/** Revocable API tokens for devices (scanners, kiosks) and partner apps. */
+export async function apiTokenRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  app.post<{ Body: { name: string } }>(
+    '/api/v1/api-tokens',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'Issue an API token for the signed-in account; the secret is shown only here',
+        tags: ['api-tokens'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name'],
+          properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              token: { $ref: 'ApiToken#' },
+              secret: { type: 'string', description: 'send as Authorization: Bearer <secret>' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { token, secret } = await context.accounts.createApiToken(
+        requireActor(request),
+        request.body.name,
+      )
+      return reply.status(201).send({ token: presentApiToken(token), secret })
+    },
+  )
+
+  app.get(
+    '/api/v1/api-tokens',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: "The signed-in account's API tokens",
+        tags: ['api-tokens'],
+        response: {
+          200: {
+            type: 'object',
+            properties: { tokens: { type: 'array', items: { $ref: 'ApiToken#' } } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      tokens: (await context.accounts.listApiTokens(requireActor(request))).map(presentApiToken),
+    }),
+  )
+
+  app.delete<{ Params: { id: string }; Querystring: { reason?: string } }>(
+    '/api/v1/api-tokens/:id',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'Revoke an API token (its owner, or an administrator)',
+        tags: ['api-tokens'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { reason: { type: 'string', maxLength: 500 } },
+        },
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      await context.accounts.revokeApiToken(
+        requireActor(request),
+        request.params.id,
+        request.query.reason,
+      )
+      return reply.status(204).send()
+    },
+  )
+}

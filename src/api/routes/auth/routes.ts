@@ -1,0 +1,243 @@
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import type { Account } from '../../../domain/people/person.js'
+import {
+  OidcError,
+  type PendingOidcLogin,
+  pendingOidcLoginMaxAgeSeconds,
+} from '../../auth/oidc/index.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { ApiError } from '../../errors.js'
+import { presentAccount } from '../../presenters.js'
+import { errorResponses } from '../../schemas.js'
+
+/** The cookie that carries the session token. */
+export const SESSION_COOKIE = 'hc_session'
+/** The signed cookie that carries a login in flight at the identity provider. */
+const OIDC_COOKIE = 'hc_oidc'
+
+const sessionAnswer = {
+  type: 'object',
+  properties: {
+    account: { $ref: 'Account#' },
+    csrfToken: {
+      type: 'string',
+      description: 'send back as the x-csrf-token header on unsafe requests',
+    },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+/** Sign-in with a password or an identity provider, sign-out, registration. */
+export async function authRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  const secureCookies = context.config.publicUrl.startsWith('https:')
+
+  async function startSession(reply: FastifyReply, account: Account) {
+    const { session, token } = await context.accounts.startSession(account)
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: secureCookies,
+      expires: new Date(session.expiresAt),
+    })
+    return {
+      account: presentAccount(account),
+      csrfToken: session.csrfToken,
+      expiresAt: session.expiresAt,
+    }
+  }
+
+  app.post<{ Body: { login: string; password: string } }>(
+    '/api/v1/auth/sign-in',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: context.config.signInRateLimit, timeWindow: '1 minute' },
+      },
+      schema: {
+        summary: 'Sign in with a login and password; sets the session cookie',
+        tags: ['auth'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['login', 'password'],
+          properties: {
+            login: { type: 'string', minLength: 1, maxLength: 200 },
+            password: { type: 'string', minLength: 1, maxLength: 256 },
+          },
+        },
+        response: { 200: sessionAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const account = await context.accounts.checkPassword(
+        request.body.login,
+        request.body.password,
+      )
+      return startSession(reply, account)
+    },
+  )
+
+  app.post(
+    '/api/v1/auth/sign-out',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'End the session',
+        tags: ['auth'],
+        response: { 204: { type: 'null' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      if (request.session) await context.accounts.endSession(request.session.id)
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.status(204).send()
+    },
+  )
+
+  app.get(
+    '/api/v1/auth/session',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'Who is signed in',
+        tags: ['auth'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              accountId: { type: 'string' },
+              login: { type: 'string' },
+              roles: { type: 'array', items: { type: 'string' } },
+              issuerId: { type: 'string' },
+              personId: { type: 'string' },
+              via: { type: 'string', enum: ['session', 'token'] },
+              csrfToken: { type: 'string' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({ ...requireActor(request), csrfToken: request.session?.csrfToken }),
+  )
+
+  app.post<{
+    Body: { login: string; password: string; displayName: string; language?: 'en' | 'ru' | 'zh' }
+  }>(
+    '/api/v1/auth/register',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: context.config.signInRateLimit, timeWindow: '1 minute' },
+      },
+      schema: {
+        summary: 'Create a citizen account that signs in with a password; signs it in',
+        tags: ['auth'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['login', 'password', 'displayName'],
+          properties: {
+            login: { type: 'string', format: 'email', maxLength: 200 },
+            password: { type: 'string', minLength: 10, maxLength: 256 },
+            displayName: { type: 'string', minLength: 1, maxLength: 120 },
+            language: { type: 'string', enum: ['en', 'ru', 'zh'] },
+          },
+        },
+        response: { 201: sessionAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const account = await context.accounts.registerCitizen(request.body)
+      const answer = await startSession(reply, account)
+      return reply.status(201).send(answer)
+    },
+  )
+
+  app.get(
+    '/api/v1/auth/oidc/start',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Start signing in through the identity provider (redirects to it)',
+        tags: ['auth'],
+        response: {
+          302: { type: 'null' },
+          ...errorResponses,
+          501: { $ref: 'Error#' },
+          502: { $ref: 'Error#' },
+        },
+      },
+    },
+    async (_request, reply) => {
+      const login = await oidcLogin(context)
+      const { url, pending } = login.start(context.clock())
+      reply.setCookie(OIDC_COOKIE, JSON.stringify(pending), {
+        path: '/api/v1/auth/oidc',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: secureCookies,
+        signed: true,
+        maxAge: pendingOidcLoginMaxAgeSeconds,
+      })
+      return reply.redirect(url, 302)
+    },
+  )
+
+  app.get(
+    '/api/v1/auth/oidc/callback',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Finish signing in through the identity provider; sets the session cookie',
+        tags: ['auth'],
+        response: {
+          302: { type: 'null' },
+          ...errorResponses,
+          501: { $ref: 'Error#' },
+          502: { $ref: 'Error#' },
+        },
+      },
+    },
+    async (request, reply) => {
+      const login = await oidcLogin(context)
+      const cookie = request.cookies[OIDC_COOKIE]
+      const unsigned = cookie ? request.unsignCookie(cookie) : undefined
+      if (!unsigned?.valid || !unsigned.value) {
+        throw new ApiError('ERR_OIDC_LOGIN', 'no sign-in in progress: start again')
+      }
+      const pending = JSON.parse(unsigned.value) as PendingOidcLogin
+      const callbackUrl = new URL(request.url, context.config.publicUrl)
+      let identity
+      try {
+        identity = await login.finish(callbackUrl, pending, context.clock())
+      } catch (error) {
+        if (error instanceof OidcError)
+          throw new ApiError('ERR_OIDC_LOGIN', `${error.code}: ${error.message}`)
+        throw error
+      }
+      reply.clearCookie(OIDC_COOKIE, { path: '/api/v1/auth/oidc' })
+      const account = await context.accounts.accountForOidc(identity)
+      await startSession(reply, account)
+      return reply.redirect('/', 302)
+    },
+  )
+}
+
+async function oidcLogin(context: AppContext) {
+  if (!context.oidc) {
+    throw new ApiError(
+      'ERR_OIDC_NOT_CONFIGURED',
+      'no identity provider is configured (OIDC_ISSUER)',
+    )
+  }
+  try {
+    return await context.oidc()
+  } catch (error) {
+    throw new ApiError(
+      'ERR_OIDC_UNREACHABLE',
+      `the identity provider cannot be reached: ${(error as Error).message}`,
+    )
+  }
+}

@@ -1,0 +1,183 @@
+import type { FastifyInstance } from 'fastify'
+import type { PersonInput } from '../../../domain/people/people-service.js'
+import { readerRoles, registrarRoles } from '../../../domain/people/people-service.js'
+import { languages } from '../../../domain/people/person.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { presentAccount, presentPerson } from '../../presenters.js'
+import { errorResponses, pageQuery } from '../../schemas.js'
+
+const personFields = {
+  familyName: { type: 'string', minLength: 1, maxLength: 80 },
+  givenName: { type: 'string', minLength: 1, maxLength: 80 },
+  familyNameIcao: { type: 'string', pattern: '^[A-Z<]{1,80}$' },
+  givenNameIcao: { type: 'string', pattern: '^[A-Z<]{1,80}$' },
+  birthDate: {
+    type: 'string',
+    description: 'YYYY-MM-DD, or YYYY-MM / YYYY when only that is known',
+  },
+  residency: { type: 'string', enum: ['resident', 'foreigner'] },
+  document: { $ref: 'IdentityDocument#' },
+  phone: { type: 'string', pattern: '^\\+?[0-9 ()-]{5,20}$' },
+  email: { type: 'string', format: 'email', maxLength: 200 },
+  language: { type: 'string', enum: [...languages] },
+} as const
+
+/** PersonCreateBody: what staff send to register a person. */
+export const PersonCreateBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['familyName', 'givenName', 'birthDate', 'residency', 'document'],
+  properties: { issuerId: { type: 'string' }, ...personFields },
+} as const
+
+/** PersonUpdateBody: the fields to change, and why. */
+export const PersonUpdateBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['reason'],
+  minProperties: 2,
+  properties: { ...personFields, reason: { type: 'string', minLength: 3, maxLength: 500 } },
+} as const
+
+/** The register's people: staff register and read within their issuer; citizens see their own. */
+export async function peopleRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  app.post<{ Body: PersonInput }>(
+    '/api/v1/people',
+    {
+      config: { access: registrarRoles },
+      schema: {
+        summary: 'Register a person from an identity document (also one without an account)',
+        tags: ['people'],
+        body: PersonCreateBody,
+        response: { 201: { $ref: 'Person#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const person = await context.people.register(requireActor(request), request.body)
+      return reply.status(201).send(presentPerson(person))
+    },
+  )
+
+  app.get<{ Querystring: { issuerId?: string; limit: number; offset: number } }>(
+    '/api/v1/people',
+    {
+      config: { access: readerRoles },
+      schema: {
+        summary: "List the people of the staff member's issuer, newest first",
+        tags: ['people'],
+        querystring: {
+          ...pageQuery,
+          properties: { ...pageQuery.properties, issuerId: { type: 'string' } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { people: { type: 'array', items: { $ref: 'Person#' } } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { issuerId, limit, offset } = request.query
+      const people = await context.people.list(requireActor(request), issuerId, { limit, offset })
+      return { people: people.map(presentPerson) }
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/people/:id',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'Read a person: staff of their issuer, or the person themselves',
+        tags: ['people'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        response: { 200: { $ref: 'Person#' }, ...errorResponses },
+      },
+    },
+    async (request) =>
+      presentPerson(await context.people.get(requireActor(request), request.params.id)),
+  )
+
+  app.patch<{ Params: { id: string }; Body: Partial<PersonInput> & { reason: string } }>(
+    '/api/v1/people/:id',
+    {
+      config: { access: registrarRoles },
+      schema: {
+        summary: 'Correct a person’s details; the reason goes to the audit log',
+        tags: ['people'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        body: PersonUpdateBody,
+        response: { 200: { $ref: 'Person#' }, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { reason, ...changes } = request.body
+      return presentPerson(
+        await context.people.update(requireActor(request), request.params.id, changes, reason),
+      )
+    },
+  )
+
+  app.get(
+    '/api/v1/me',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'The signed-in account and the person record it holds',
+        tags: ['people'],
+        response: {
+          200: {
+            type: 'object',
+            properties: { account: { $ref: 'Account#' }, person: { $ref: 'Person#' } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const actor = requireActor(request)
+      const { account, person } = await context.store.transaction(async (tx) => {
+        const found = await tx.accounts.find(actor.accountId)
+        return {
+          account: found,
+          person: found?.personId ? await tx.people.find(found.personId) : undefined,
+        }
+      })
+      return {
+        account: account && presentAccount(account),
+        person: person && presentPerson(person),
+      }
+    },
+  )
+
+  app.post<{ Body: { document: PersonInput['document']; birthDate: string } }>(
+    '/api/v1/me/claim',
+    {
+      config: { access: ['citizen'] },
+      schema: {
+        summary: 'Claim the record clinic staff made, by proving the same document and birth date',
+        tags: ['people'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['document', 'birthDate'],
+          properties: {
+            document: { $ref: 'IdentityDocument#' },
+            birthDate: { type: 'string', maxLength: 10 },
+          },
+        },
+        response: { 200: { $ref: 'Person#' }, ...errorResponses },
+      },
+    },
+    async (request) =>
+      presentPerson(
+        await context.people.claim(
+          requireActor(request),
+          request.body.document,
+          request.body.birthDate,
+        ),
+      ),
+  )
+}

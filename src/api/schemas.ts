@@ -1,0 +1,129 @@
+import { identityDocumentTypes, languages } from '../domain/people/person.js'
+import { roles } from '../domain/access/roles.js'
+
+/** Shared JSON schemas, registered once with `addSchema` and referenced as `{ $ref: 'Name#' }`. */
+export const sharedSchemas = [
+  {
+    $id: 'Error',
+    type: 'object',
+    required: ['error'],
+    properties: {
+      error: {
+        type: 'object',
+        required: ['code', 'message'],
+        properties: {
+          code: { type: 'string', description: 'a stable code, listed in docs/errors.md' },
+          message: { type: 'string' },
+          field: { type: 'string', description: 'the request field the error concerns' },
+        },
+      },
+    },
+  },
+  {
+    $id: 'IdentityDocument',
+    type: 'object',
+    additionalProperties: false,
+    required: ['type', 'number', 'country'],
+    properties: {
+      type: { type: 'string', enum: [...identityDocumentTypes] },
+      number: { type: 'string', minLength: 1, maxLength: 40 },
+      country: { type: 'string', minLength: 2, maxLength: 2, description: 'ISO 3166-1 alpha-2' },
+    },
+  },
+  {
+    $id: 'Person',
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      issuerId: { type: 'string' },
+      familyName: { type: 'string' },
+      givenName: { type: 'string' },
+      familyNameIcao: { type: 'string', description: 'ICAO 9303 transliteration (A-Z, <)' },
+      givenNameIcao: { type: 'string' },
+      birthDate: { type: 'string' },
+      residency: { type: 'string', enum: ['resident', 'foreigner'] },
+      document: { $ref: 'IdentityDocument#' },
+      phone: { type: 'string' },
+      email: { type: 'string' },
+      language: { type: 'string', enum: [...languages] },
+      hasAccount: { type: 'boolean' },
+      createdAt: { type: 'string', format: 'date-time' },
+      updatedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  {
+    $id: 'Account',
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      login: { type: 'string' },
+      displayName: { type: 'string' },
+      roles: { type: 'array', items: { type: 'string', enum: [...roles] } },
+      issuerId: { type: 'string' },
+      personId: { type: 'string' },
+      signsInWith: { type: 'array', items: { type: 'string', enum: ['password', 'oidc'] } },
+      createdAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  {
+    $id: 'ApiToken',
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      createdAt: { type: 'string', format: 'date-time' },
+      revokedAt: { type: 'string', format: 'date-time' },
+      lastUsedAt: { type: 'string', format: 'date-time' },
+    },
+  },
+  {
+    $id: 'Issuer',
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      name: { type: 'string' },
+      level: { type: 'string', enum: ['federal', 'region'] },
+      country: { type: 'string' },
+      parentId: { type: 'string' },
+    },
+  },
+  {
+    $id: 'AuditEntry',
+    type: 'object',
+    properties: {
+      sequence: { type: 'integer' },
+      at: { type: 'string', format: 'date-time' },
+      actorAccountId: { type: 'string' },
+      action: { type: 'string' },
+      entityType: { type: 'string' },
+      entityId: { type: 'string' },
+      reason: { type: 'string' },
+      data: {},
+      previousHash: { type: 'string' },
+      hash: { type: 'string' },
+    },
+  },
+] as const
+
+/** Error answers every route may give, for the OpenAPI document. */
+export const errorResponses = {
+  400: { $ref: 'Error#' },
+  401: { $ref: 'Error#' },
+  403: { $ref: 'Error#' },
+  404: { $ref: 'Error#' },
+  409: { $ref: 'Error#' },
+  413: { $ref: 'Error#' },
+  422: { $ref: 'Error#' },
+  429: { $ref: 'Error#' },
+  503: { $ref: 'Error#' },
+} as const
+
+/** Paging parameters of list routes. */
+export const pageQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+    offset: { type: 'integer', minimum: 0, default: 0 },
+  },
+} as const

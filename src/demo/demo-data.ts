@@ -1,0 +1,200 @@
+import { hashPassword } from '../domain/access/passwords.js'
+import type { Role } from '../domain/access/roles.js'
+import type { Clock } from '../domain/clock.js'
+import { newPersonFrom } from '../domain/people/people-service.js'
+import type { Store } from '../domain/ports.js'
+
+/** One demo sign-in, printed at start. */
+export interface DemoSignIn {
+  readonly login: string
+  readonly password: string
+  readonly roles: readonly Role[]
+  readonly issuerId: string | undefined
+}
+
+const staff: readonly {
+  login: string
+  displayName: string
+  roles: Role[]
+  issuerId: string | undefined
+}[] = [
+  {
+    login: 'admin@spb.demo',
+    displayName: 'Administrator, St. Petersburg',
+    roles: ['administrator'],
+    issuerId: 'ru-spb',
+  },
+  {
+    login: 'clinician@spb.demo',
+    displayName: 'Dr. Irina Sokolova',
+    roles: ['clinician'],
+    issuerId: 'ru-spb',
+  },
+  {
+    login: 'commission@spb.demo',
+    displayName: 'Dr. Pavel Orlov',
+    roles: ['commission_member'],
+    issuerId: 'ru-spb',
+  },
+  {
+    login: 'commission2@spb.demo',
+    displayName: 'Dr. Anna Belova',
+    roles: ['commission_member'],
+    issuerId: 'ru-spb',
+  },
+  {
+    login: 'authority@spb.demo',
+    displayName: 'St. Petersburg health committee',
+    roles: ['health_authority'],
+    issuerId: 'ru-spb',
+  },
+  {
+    login: 'federal-admin@ru.demo',
+    displayName: 'Administrator, federal register',
+    roles: ['administrator'],
+    issuerId: 'ru',
+  },
+  {
+    login: 'venue@spb.demo',
+    displayName: 'Mariinsky Theatre door staff',
+    roles: ['venue_operator'],
+    issuerId: undefined,
+  },
+  {
+    login: 'company@spb.demo',
+    displayName: 'Nevsky Works HR',
+    roles: ['company_admin'],
+    issuerId: undefined,
+  },
+  {
+    login: 'citizen@spb.demo',
+    displayName: 'Ivan Petrov',
+    roles: ['citizen'],
+    issuerId: undefined,
+  },
+]
+
+/** The demo password of a demo login: `demo-` and the part before the @, e.g. `demo-clinician`. */
+export function demoPassword(login: string): string {
+  return `demo-${login.split('@')[0]}-2026`
+}
+
+/**
+ * Loads the demo data set into an empty store: the federal issuer and St. Petersburg under it,
+ * staff of every role, a citizen account, and a few people (one of them the citizen's, unclaimed).
+ *
+ * @returns the sign-ins, or undefined when the store already holds data (nothing is changed).
+ */
+export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSignIn[] | undefined> {
+  const hashes = new Map<string, string>()
+  for (const account of staff)
+    hashes.set(account.login, await hashPassword(demoPassword(account.login)))
+  return store.transaction(async (tx) => {
+    if ((await tx.issuers.list()).length > 0) return undefined
+    const at = clock().toISOString()
+    await tx.issuers.upsert({
+      id: 'ru',
+      name: 'Russian Federation (federal register)',
+      level: 'federal',
+      country: 'RU',
+      parentId: undefined,
+    })
+    await tx.issuers.upsert({
+      id: 'ru-spb',
+      name: 'St. Petersburg',
+      level: 'region',
+      country: 'RU',
+      parentId: 'ru',
+    })
+    await tx.audit.append(
+      {
+        actorAccountId: undefined,
+        action: 'demo.load',
+        entityType: 'issuer',
+        entityId: 'ru-spb',
+        reason: 'demo data set',
+        data: { issuers: ['ru', 'ru-spb'] },
+      },
+      at,
+    )
+    for (const account of staff) {
+      const created = await tx.accounts.create({
+        login: account.login,
+        displayName: account.displayName,
+        passwordHash: hashes.get(account.login),
+        roles: account.roles,
+        issuerId: account.issuerId,
+        personId: undefined,
+        oidcIssuer: undefined,
+        oidcSubject: undefined,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: undefined,
+          action: 'account.create',
+          entityType: 'account',
+          entityId: created.id,
+          reason: 'demo data set',
+          data: { login: created.login, roles: created.roles },
+        },
+        at,
+      )
+    }
+    const people = [
+      {
+        familyName: 'Петров',
+        givenName: 'Иван',
+        birthDate: '1985-03-14',
+        residency: 'resident' as const,
+        document: { type: 'national-id' as const, number: '4012 345678', country: 'RU' },
+        language: 'ru' as const,
+      },
+      {
+        familyName: 'Смирнова',
+        givenName: 'Ольга',
+        birthDate: '1962-11-02',
+        residency: 'resident' as const,
+        document: { type: 'national-id' as const, number: '4005 112233', country: 'RU' },
+        language: 'ru' as const,
+      },
+      {
+        familyName: 'Müller',
+        givenName: 'Jürgen',
+        birthDate: '1979-07-21',
+        residency: 'foreigner' as const,
+        document: { type: 'passport' as const, number: 'C01X00T47', country: 'DE' },
+        language: 'en' as const,
+      },
+      {
+        familyName: '王',
+        givenName: '芳',
+        familyNameIcao: 'WANG',
+        givenNameIcao: 'FANG',
+        birthDate: '1990-01-30',
+        residency: 'foreigner' as const,
+        document: { type: 'passport' as const, number: 'E12345678', country: 'CN' },
+        language: 'zh' as const,
+      },
+    ]
+    for (const input of people) {
+      const person = await tx.people.create(newPersonFrom(input, 'ru-spb', clock()))
+      await tx.audit.append(
+        {
+          actorAccountId: undefined,
+          action: 'person.create',
+          entityType: 'person',
+          entityId: person.id,
+          reason: 'demo data set',
+          data: person,
+        },
+        at,
+      )
+    }
+    return staff.map((account) => ({
+      login: account.login,
+      password: demoPassword(account.login),
+      roles: account.roles,
+      issuerId: account.issuerId,
+    }))
+  })
+}

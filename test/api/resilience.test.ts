@@ -1,0 +1,218 @@
+import assert from 'node:assert/strict'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { type AddressInfo, type Server, type Socket, createServer, connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+import { forEachDialect } from '../support/dialects.js'
+import { personBody, testApp } from './test-app.js'
+
+const cli = fileURLToPath(new URL('../../bin/healthcode.js', import.meta.url))
+
+forEachDialect((dialect) => {
+  describe(`resilience (${dialect.name})`, () => {
+    it('rate-limits sign-in attempts with 429 ERR_RATE_LIMITED', async () => {
+      const t = await testApp(dialect.url(), { env: { SIGN_IN_RATE_LIMIT: '3' } })
+      try {
+        const statuses: number[] = []
+        for (let i = 0; i < 5; i++) {
+          const answer = await t.request(undefined, 'POST', '/api/v1/auth/sign-in', {
+            login: 'clinician@test',
+            password: 'wrong password!',
+          })
+          statuses.push(answer.statusCode)
+          if (answer.statusCode === 429) assert.equal(answer.json().error.code, 'ERR_RATE_LIMITED')
+        }
+        assert.deepEqual(statuses, [401, 401, 401, 429, 429])
+      } finally {
+        await t.close()
+      }
+    })
+
+    it('loses no acknowledged write when the server is killed with SIGKILL and restarted', async () => {
+      const databaseUrl =
+        dialect.name === 'sqlite'
+          ? join(mkdtempSync(join(tmpdir(), 'healthcode-kill-')), 'store.sqlite')
+          : dialect.url()
+      let server = await startServerProcess(databaseUrl)
+      // Whatever fails below, no server process outlives the test.
+      const started = [server]
+      after(() => {
+        for (const { process: child } of started) if (child.exitCode === null) child.kill('SIGKILL')
+      })
+      const token = await signInToken(server.url)
+      const acknowledged: string[] = []
+      // Writes keep flowing while the process is killed; only those answered 201 were acknowledged.
+      const writer = (async () => {
+        for (let i = 0; i < 500; i++) {
+          try {
+            const response = await fetch(`${server.url}/api/v1/people`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+              body: JSON.stringify(
+                personBody({
+                  document: {
+                    type: 'passport',
+                    number: `KILL${String(i).padStart(5, '0')}`,
+                    country: 'RU',
+                  },
+                }),
+              ),
+            })
+            if (response.status === 201)
+              acknowledged.push(((await response.json()) as { id: string }).id)
+          } catch {
+            return
+          }
+        }
+      })()
+      while (acknowledged.length < 20) await new Promise((resolve) => setTimeout(resolve, 10))
+      server.process.kill('SIGKILL')
+      await writer
+      await server.exited
+      server = await startServerProcess(databaseUrl)
+      started.push(server)
+      try {
+        for (const id of acknowledged) {
+          const response = await fetch(`${server.url}/api/v1/people/${id}`, {
+            headers: { authorization: `Bearer ${token}` },
+          })
+          assert.equal(response.status, 200, `acknowledged person ${id} survives`)
+        }
+        const verify = await fetch(`${server.url}/api/v1/audit/verify`, {
+          headers: { authorization: `Bearer ${await adminToken(server.url)}` },
+        })
+        assert.equal(((await verify.json()) as { intact: boolean }).intact, true)
+      } finally {
+        server.process.kill('SIGTERM')
+        await server.exited
+      }
+    })
+
+    if (dialect.name === 'postgres') {
+      it('answers 503 while the database is unreachable and recovers by itself when it returns', async () => {
+        const proxy = await startProxy(new URL(dialect.url()))
+        const proxied = new URL(dialect.url())
+        proxied.host = `127.0.0.1:${proxy.port}`
+        const t = await testApp(proxied.toString())
+        try {
+          assert.equal((await t.request(undefined, 'GET', '/readyz')).statusCode, 200)
+          proxy.cut()
+          const ready = await t.request(undefined, 'GET', '/readyz')
+          assert.equal(ready.statusCode, 503)
+          const read = await t.request(t.users.clinician, 'GET', '/api/v1/people')
+          assert.equal(read.statusCode, 503)
+          assert.equal(read.json().error.code, 'ERR_STORAGE_UNAVAILABLE')
+          assert.equal((await t.request(undefined, 'GET', '/healthz')).statusCode, 200)
+          proxy.restore()
+          let recovered = 0
+          for (let i = 0; i < 50 && recovered !== 200; i++) {
+            recovered = (await t.request(t.users.clinician, 'GET', '/api/v1/people')).statusCode
+            if (recovered !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
+          }
+          assert.equal(recovered, 200)
+          assert.equal((await t.request(undefined, 'GET', '/readyz')).statusCode, 200)
+        } finally {
+          proxy.restore()
+          await t.close()
+          await proxy.close()
+        }
+      })
+    }
+  })
+})
+
+/** A TCP proxy to the database whose link the test can cut and restore. */
+async function startProxy(
+  target: URL,
+): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
+  let up = true
+  const sockets = new Set<Socket>()
+  const server: Server = createServer((client) => {
+    if (!up) {
+      client.destroy()
+      return
+    }
+    const upstream = connect(Number(target.port || 5432), target.hostname)
+    sockets.add(client).add(upstream)
+    client.pipe(upstream).pipe(client)
+    const drop = () => {
+      client.destroy()
+      upstream.destroy()
+      sockets.delete(client)
+      sockets.delete(upstream)
+    }
+    client.on('error', drop).on('close', drop)
+    upstream.on('error', drop).on('close', drop)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut: () => {
+      up = false
+      for (const socket of sockets) socket.destroy()
+    },
+    restore: () => {
+      up = true
+    },
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  }
+}
+
+interface ServerProcess {
+  process: ChildProcess
+  url: string
+  /** Settles when the process has exited (made at spawn, so an early exit is not missed). */
+  exited: Promise<unknown>
+}
+
+/** Starts `healthcode serve --demo` on a free port and waits until it answers. */
+async function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [cli, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1', '--database', databaseUrl],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  const exited = new Promise((resolve) => child.once('exit', resolve))
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = ''
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      output += chunk
+      const match = /serving on (http:\/\/\S+)/.exec(output)
+      if (match?.[1]) resolve(match[1].replace('localhost', '127.0.0.1'))
+    })
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
+  })
+  return { process: child, url, exited }
+}
+
+async function signInToken(
+  url: string,
+  login = 'clinician@spb.demo',
+  password = 'demo-clinician-2026',
+): Promise<string> {
+  const signIn = await fetch(`${url}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, password }),
+  })
+  assert.equal(signIn.status, 200)
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] as string
+  const { csrfToken } = (await signIn.json()) as { csrfToken: string }
+  const created = await fetch(`${url}/api/v1/api-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: 'durability test' }),
+  })
+  assert.equal(created.status, 201)
+  return ((await created.json()) as { secret: string }).secret
+}
+
+function adminToken(url: string): Promise<string> {
+  return signInToken(url, 'admin@spb.demo', 'demo-admin-2026')
+}

@@ -1,0 +1,160 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
+import { build } from '../../src/api/app.js'
+import type { OidcLogin } from '../../src/api/auth/oidc/index.js'
+import { loadConfig, type Config } from '../../src/config/config.js'
+import { AccountService, actorOf } from '../../src/domain/access/account-service.js'
+import type { Actor } from '../../src/domain/access/actor.js'
+import { hashPassword } from '../../src/domain/access/passwords.js'
+import { type Role, roles } from '../../src/domain/access/roles.js'
+import type { Account } from '../../src/domain/people/person.js'
+import type { Store } from '../../src/domain/ports.js'
+import { openStore } from '../../src/storage/open-store.js'
+
+/** A clock the test moves by hand. */
+export interface TestClock {
+  (): Date
+  set(iso: string): void
+  advance(ms: number): void
+}
+
+export function testClock(start = '2026-11-23T09:00:00.000Z'): TestClock {
+  let now = Date.parse(start)
+  const clock = (() => new Date(now)) as TestClock
+  clock.set = (iso) => (now = Date.parse(iso))
+  clock.advance = (ms) => (now += ms)
+  return clock
+}
+
+/** The password every test account has. */
+export const TEST_PASSWORD = 'correct horse battery'
+
+/** One signed-in test account, with a bearer token ready to use. */
+export interface TestUser {
+  readonly account: Account
+  readonly actor: Actor
+  readonly token: string
+}
+
+export interface TestApp {
+  readonly app: FastifyInstance
+  readonly store: Store
+  readonly clock: TestClock
+  readonly config: Config
+  /** A user per role, staff of `ru-spb` (the federal-level administrator is `federalAdmin`). */
+  readonly users: Record<Role, TestUser>
+  /** A clinician of another region (`ru-mow`), for issuer scoping. */
+  readonly otherRegionClinician: TestUser
+  readonly federalAdmin: TestUser
+  /** Sends a request with a user's bearer token (or none). */
+  request(
+    user: TestUser | undefined,
+    method: string,
+    url: string,
+    body?: unknown,
+  ): Promise<LightMyRequestResponse>
+  close(): Promise<void>
+}
+
+const staffIssuer: Partial<Record<Role, string>> = {
+  clinician: 'ru-spb',
+  commission_member: 'ru-spb',
+  health_authority: 'ru-spb',
+  administrator: 'ru-spb',
+}
+
+/**
+ * Builds the app on a real store at `url` with issuers `ru` (federal), `ru-spb` and `ru-mow`, and
+ * one account per role, each with an API token.
+ */
+export async function testApp(
+  url: string,
+  options: { env?: Record<string, string>; oidc?: () => Promise<OidcLogin> } = {},
+): Promise<TestApp> {
+  const clock = testClock()
+  const config = loadConfig({ LOG_LEVEL: 'silent', SIGN_IN_RATE_LIMIT: '1000', ...options.env })
+  const store = await openStore(url)
+  const accounts = new AccountService(store, clock)
+  const passwordHash = await hashPassword(TEST_PASSWORD)
+  await store.transaction(async (tx) => {
+    await tx.issuers.upsert({
+      id: 'ru',
+      name: 'Russian Federation',
+      level: 'federal',
+      country: 'RU',
+      parentId: undefined,
+    })
+    await tx.issuers.upsert({
+      id: 'ru-spb',
+      name: 'St. Petersburg',
+      level: 'region',
+      country: 'RU',
+      parentId: 'ru',
+    })
+    await tx.issuers.upsert({
+      id: 'ru-mow',
+      name: 'Moscow',
+      level: 'region',
+      country: 'RU',
+      parentId: 'ru',
+    })
+  })
+  const makeUser = async (
+    login: string,
+    role: Role,
+    issuerId: string | undefined,
+  ): Promise<TestUser> => {
+    const account = await store.transaction((tx) =>
+      tx.accounts.create({
+        login,
+        displayName: login,
+        passwordHash,
+        roles: [role],
+        issuerId,
+        personId: undefined,
+        oidcIssuer: undefined,
+        oidcSubject: undefined,
+      }),
+    )
+    const actor = actorOf(account, 'token')
+    const { secret } = await accounts.createApiToken(actor, `${role} test token`)
+    return { account, actor, token: secret }
+  }
+  const users = {} as Record<Role, TestUser>
+  for (const role of roles) users[role] = await makeUser(`${role}@test`, role, staffIssuer[role])
+  const otherRegionClinician = await makeUser('clinician@mow.test', 'clinician', 'ru-mow')
+  const federalAdmin = await makeUser('admin@ru.test', 'administrator', 'ru')
+  const app = await build({ config, store, clock, logger: false, oidc: options.oidc })
+  return {
+    app,
+    store,
+    clock,
+    config,
+    users,
+    otherRegionClinician,
+    federalAdmin,
+    request: (user, method, requestUrl, body) =>
+      app.inject({
+        method: method as 'GET',
+        url: requestUrl,
+        headers: user ? { authorization: `Bearer ${user.token}` } : {},
+        ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+      }),
+    close: async () => {
+      await app.close()
+      await store.close()
+    },
+  }
+}
+
+/** A valid person as staff register one. */
+export function personBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    familyName: 'Петров',
+    givenName: 'Иван',
+    birthDate: '1985-03-14',
+    residency: 'resident',
+    document: { type: 'national-id', number: '4012 345678', country: 'RU' },
+    language: 'ru',
+    ...overrides,
+  }
+}
