@@ -27,6 +27,14 @@ const sessionAnswer = {
   },
 } as const
 
+/** The answers of the identity-provider routes: a redirect, or an error (502: provider down). */
+const redirectAnswers = {
+  302: { type: 'null' },
+  ...errorResponses,
+  501: { $ref: 'Error#' },
+  502: { $ref: 'Error#' },
+} as const
+
 /** Sign-in with a password or an identity provider, sign-out, registration. */
 export async function authRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const secureCookies = context.config.publicUrl.startsWith('https:')
@@ -162,12 +170,7 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
       schema: {
         summary: 'Start signing in through the identity provider (redirects to it)',
         tags: ['auth'],
-        response: {
-          302: { type: 'null' },
-          ...errorResponses,
-          501: { $ref: 'Error#' },
-          502: { $ref: 'Error#' },
-        },
+        response: redirectAnswers,
       },
     },
     async (_request, reply) => {
@@ -192,12 +195,7 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
       schema: {
         summary: 'Finish signing in through the identity provider; sets the session cookie',
         tags: ['auth'],
-        response: {
-          302: { type: 'null' },
-          ...errorResponses,
-          501: { $ref: 'Error#' },
-          502: { $ref: 'Error#' },
-        },
+        response: redirectAnswers,
       },
     },
     async (request, reply) => {
