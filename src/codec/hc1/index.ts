@@ -20,3 +20,5 @@ export type {
   RevocationCheck,
   VerifyHc1Options,
 } from './verify-hc1.js'
+export { signHc1 } from './sign-hc1.js'
+export type { Hc1Content, Hc1Signer } from './sign-hc1.js'
