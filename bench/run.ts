@@ -9,6 +9,7 @@ import {
   formatMachineSection,
   formatMarkdownTable,
 } from './report.js'
+import { formatSigningSection, measureSigningVersusEcdsa } from './signing-vs-ecdsa.js'
 import { selectValidEs256Vectors } from './vectors.js'
 
 // `npm run bench`: the codec against raw ECDSA on one core, then the CLI's batch throughput.
@@ -38,6 +39,11 @@ async function main(): Promise<void> {
   const jsonlSingle = await measureVerifyJsonl(cli, input, JSONL_LINES, 1)
   const jsonlDefault = await measureVerifyJsonl(cli, input, JSONL_LINES, undefined)
   console.log(formatJsonlSection(jsonlSingle, jsonlDefault, codec.ecdsaPerSecond, machine) + '\n')
+
+  console.log(
+    formatSigningSection(measureSigningVersusEcdsa({ warmUpMs: 1000, roundMs: 1000, rounds: 3 })) +
+      '\n',
+  )
 
   console.log(formatMachineSection(machine) + '\n')
   console.log('Markdown, for docs/benchmarks.md:\n')
