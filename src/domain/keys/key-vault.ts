@@ -1,0 +1,111 @@
+import {
+  type KeyObject,
+  createCipheriv,
+  createDecipheriv,
+  createPrivateKey,
+  randomBytes,
+} from 'node:crypto'
+
+/** The failures of sealing and opening private keys. */
+export type KeyVaultErrorCode = 'ERR_KEK_INVALID' | 'ERR_KEY_SEALED_FORM' | 'ERR_KEY_UNSEAL'
+
+export class KeyVaultError extends Error {
+  override readonly name = 'KeyVaultError'
+
+  constructor(
+    readonly code: KeyVaultErrorCode,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** The version tag of the sealed form, so that the format can change without ambiguity. */
+const VERSION = 'hckv1'
+
+/**
+ * Keeps issuer private keys encrypted at rest: AES-256-GCM under a key-encryption key (KEK) that
+ * comes from the environment, never from the store. Each sealed key is bound to its context (the
+ * key's id), so a sealed blob moved onto another record does not open.
+ *
+ * Sealed form: `hckv1.<iv>.<ciphertext>.<tag>`, base64url parts; the plaintext is the PKCS #8 DER.
+ */
+export class KeyVault {
+  readonly #kek: Buffer
+
+  /** @throws {KeyVaultError} `ERR_KEK_INVALID` unless the KEK is 32 bytes. */
+  constructor(kek: Uint8Array) {
+    if (kek.length !== 32) {
+      throw new KeyVaultError(
+        'ERR_KEK_INVALID',
+        `expected a 32-byte key-encryption key, but it has ${kek.length} bytes`,
+      )
+    }
+    this.#kek = Buffer.from(kek)
+  }
+
+  /**
+   * Reads a KEK written as 64 hex digits or as base64 of 32 bytes.
+   *
+   * @throws {KeyVaultError} `ERR_KEK_INVALID` naming what was expected.
+   */
+  static fromText(text: string): KeyVault {
+    const trimmed = text.trim()
+    const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed)
+      ? Buffer.from(trimmed, 'hex')
+      : Buffer.from(trimmed, 'base64')
+    if (bytes.length !== 32) {
+      throw new KeyVaultError(
+        'ERR_KEK_INVALID',
+        'expected the key-encryption key as 64 hex digits or base64 of 32 bytes',
+      )
+    }
+    return new KeyVault(bytes)
+  }
+
+  /** Encrypts a private key for storage, bound to `context`. */
+  seal(privateKey: KeyObject, context: string): string {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.#kek, iv)
+    cipher.setAAD(Buffer.from(`${VERSION}:${context}`))
+    const plaintext = privateKey.export({ format: 'der', type: 'pkcs8' })
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
+    plaintext.fill(0)
+    return [VERSION, iv, ciphertext, cipher.getAuthTag()]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.')
+  }
+
+  /**
+   * Decrypts a sealed private key.
+   *
+   * @throws {KeyVaultError} `ERR_KEY_SEALED_FORM` for a text that is not a sealed key,
+   *   `ERR_KEY_UNSEAL` when it does not open under this KEK and context (wrong KEK, moved or altered).
+   */
+  open(sealed: string, context: string): KeyObject {
+    const parts = sealed.split('.')
+    if (parts.length !== 4 || parts[0] !== VERSION) {
+      throw new KeyVaultError('ERR_KEY_SEALED_FORM', `expected ${VERSION}.<iv>.<ciphertext>.<tag>`)
+    }
+    const [, iv, ciphertext, tag] = parts.map((part) => Buffer.from(part, 'base64url')) as [
+      Buffer,
+      Buffer,
+      Buffer,
+      Buffer,
+    ]
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#kek, iv)
+      decipher.setAAD(Buffer.from(`${VERSION}:${context}`))
+      decipher.setAuthTag(tag)
+      const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()])
+      const key = createPrivateKey({ key: plaintext, format: 'der', type: 'pkcs8' })
+      plaintext.fill(0)
+      return key
+    } catch {
+      throw new KeyVaultError(
+        'ERR_KEY_UNSEAL',
+        `the sealed key for ${context} does not open with this key-encryption key`,
+      )
+    }
+  }
+}
