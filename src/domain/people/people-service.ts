@@ -151,7 +151,7 @@ export class PeopleService {
     const issuerId = input.issuerId ?? actor.issuerId
     if (!issuerId) throw new DomainError('ERR_INVALID_FIELD', 'expected an issuerId', 'issuerId')
     return this.store.transaction(async (tx) => {
-      await this.requireStaffOf(tx, actor, issuerId, registrarRoles)
+      await requireStaffOf(tx, actor, issuerId, registrarRoles)
       const person = newPersonFrom(input, issuerId, this.clock())
       if (await tx.people.findByDocument(person.document)) {
         throw new DomainError(
@@ -182,7 +182,7 @@ export class PeopleService {
       const person = await tx.people.find(id)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${id}`)
       if (person.accountId !== undefined && person.accountId === actor.accountId) return person
-      await this.requireStaffOf(tx, actor, person.issuerId, readerRoles)
+      await requireStaffOf(tx, actor, person.issuerId, readerRoles)
       return person
     })
   }
@@ -196,7 +196,7 @@ export class PeopleService {
     const target = issuerId ?? actor.issuerId
     if (!target) throw new DomainError('ERR_FORBIDDEN', 'only staff of an issuer list people')
     return this.store.transaction(async (tx) => {
-      await this.requireStaffOf(tx, actor, target, readerRoles)
+      await requireStaffOf(tx, actor, target, readerRoles)
       return tx.people.list(target, page)
     })
   }
@@ -211,7 +211,7 @@ export class PeopleService {
     return this.store.transaction(async (tx) => {
       const person = await tx.people.find(id)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${id}`)
-      await this.requireStaffOf(tx, actor, person.issuerId, registrarRoles)
+      await requireStaffOf(tx, actor, person.issuerId, registrarRoles)
       const merged = newPersonFrom(
         {
           familyName: changes.familyName ?? person.familyName,
@@ -287,24 +287,26 @@ export class PeopleService {
       return { ...person, accountId: account.id }
     })
   }
+}
 
-  private async requireStaffOf(
-    tx: StoreTransaction,
-    actor: Actor,
-    issuerId: string,
-    allowed: readonly Role[],
-  ): Promise<void> {
-    if (!hasAnyRole(actor, allowed) || actor.issuerId === undefined) {
-      throw new DomainError('ERR_FORBIDDEN', `expected one of the roles ${allowed.join(', ')}`)
-    }
-    if (actor.issuerId === issuerId) return
-    const issuer = await tx.issuers.find(issuerId)
-    if (!issuer) throw new DomainError('ERR_INVALID_FIELD', `no issuer ${issuerId}`, 'issuerId')
-    if (issuer.parentId !== actor.issuerId) {
-      throw new DomainError(
-        'ERR_FORBIDDEN',
-        `staff of ${actor.issuerId} do not act for ${issuerId}`,
-      )
-    }
+/**
+ * Checks that the actor is staff with one of the roles, acting for the issuer or the level above it.
+ *
+ * @throws {DomainError} `ERR_FORBIDDEN`, or `ERR_INVALID_FIELD` for an unknown issuer.
+ */
+export async function requireStaffOf(
+  tx: StoreTransaction,
+  actor: Actor,
+  issuerId: string,
+  allowed: readonly Role[],
+): Promise<void> {
+  if (!hasAnyRole(actor, allowed) || actor.issuerId === undefined) {
+    throw new DomainError('ERR_FORBIDDEN', `expected one of the roles ${allowed.join(', ')}`)
+  }
+  if (actor.issuerId === issuerId) return
+  const issuer = await tx.issuers.find(issuerId)
+  if (!issuer) throw new DomainError('ERR_INVALID_FIELD', `no issuer ${issuerId}`, 'issuerId')
+  if (issuer.parentId !== actor.issuerId) {
+    throw new DomainError('ERR_FORBIDDEN', `staff of ${actor.issuerId} do not act for ${issuerId}`)
   }
 }
