@@ -10,6 +10,7 @@ import { hasAnyRole } from '../domain/access/actor.js'
 import { type Clock, systemClock } from '../domain/clock.js'
 import { DomainError } from '../domain/errors.js'
 import { PeopleService } from '../domain/people/people-service.js'
+import { RegisterService } from '../domain/register/register-service.js'
 import type { Store } from '../domain/ports.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
@@ -21,6 +22,7 @@ import { auditRoutes } from './routes/audit/routes.js'
 import { SESSION_COOKIE, authRoutes } from './routes/auth/routes.js'
 import { issuerRoutes } from './routes/issuers/routes.js'
 import { peopleRoutes } from './routes/people/routes.js'
+import { recordRoutes } from './routes/records/routes.js'
 import { systemRoutes } from './routes/system/routes.js'
 import { sharedSchemas } from './schemas.js'
 
@@ -86,6 +88,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     clock,
     accounts: new AccountService(store, clock, config.sessionTtlHours),
     people: new PeopleService(store, clock),
+    register: new RegisterService(store, clock),
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {
@@ -178,6 +181,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => systemRoutes(scoped, { ...context, metrics }))
   await app.register(async (scoped) => authRoutes(scoped, context))
   await app.register(async (scoped) => peopleRoutes(scoped, context))
+  await app.register(async (scoped) => recordRoutes(scoped, context))
   await app.register(async (scoped) => accountRoutes(scoped, context))
   await app.register(async (scoped) => apiTokenRoutes(scoped, context))
   await app.register(async (scoped) => issuerRoutes(scoped, context))

@@ -3,6 +3,7 @@ import type { AccountService } from '../domain/access/account-service.js'
 import type { Actor } from '../domain/access/actor.js'
 import type { Clock } from '../domain/clock.js'
 import type { PeopleService } from '../domain/people/people-service.js'
+import type { RegisterService } from '../domain/register/register-service.js'
 import type { Session } from '../domain/people/person.js'
 import type { Store } from '../domain/ports.js'
 import type { OidcLogin } from './auth/oidc/index.js'
@@ -15,6 +16,7 @@ export interface AppContext {
   readonly clock: Clock
   readonly accounts: AccountService
   readonly people: PeopleService
+  readonly register: RegisterService
   /** The identity provider, discovered on first use; undefined when none is configured. */
   readonly oidc: (() => Promise<OidcLogin>) | undefined
 }

@@ -1,4 +1,5 @@
 import type { NewAuditEntry, AuditEntry } from './audit/audit-entry.js'
+import type { NewRegisterRecord, RegisterRecord } from './register/register-record.js'
 import type {
   Account,
   ApiToken,
@@ -33,6 +34,15 @@ export interface StoreTransaction {
   readonly sessions: SessionRepository
   readonly apiTokens: ApiTokenRepository
   readonly audit: AuditLog
+  readonly records: RegisterRecordRepository
+}
+
+/** The medical register's records: vaccinations, tests, recoveries, antibody tests. */
+export interface RegisterRecordRepository {
+  create(record: NewRegisterRecord): Promise<RegisterRecord>
+  find(id: string): Promise<RegisterRecord | undefined>
+  /** A person's records, oldest first. */
+  listForPerson(personId: string): Promise<RegisterRecord[]>
 }
 
 export interface IssuerRepository {

@@ -7,6 +7,7 @@ import { KyselyAuditLog } from './audit-log.repository.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
 import { KyselyIssuerRepository } from './issuer.repository.js'
 import { KyselyPersonRepository } from './person.repository.js'
+import { KyselyRegisterRecordRepository } from './register-record.repository.js'
 import { KyselySessionRepository } from './session.repository.js'
 import type { RepositoryContext } from './repository-context.js'
 import type { Database } from './schema.js'
@@ -20,6 +21,7 @@ export function storeTransaction(context: RepositoryContext): StoreTransaction {
     sessions: new KyselySessionRepository(context),
     apiTokens: new KyselyApiTokenRepository(context),
     audit: new KyselyAuditLog(context),
+    records: new KyselyRegisterRecordRepository(context),
   }
 }
 

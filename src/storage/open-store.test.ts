@@ -75,10 +75,10 @@ forEachDialect((dialect) => {
       const { db } = await openDatabase(url)
       try {
         const applied = await sql<{ name: string }>`select name from kysely_migration`.execute(db)
-        assert.deepEqual(
-          applied.rows.map((row) => row.name),
-          ['20261123102500-initial'],
-        )
+        assert.deepEqual(applied.rows.map((row) => row.name).sort(), [
+          '20261123102500-initial',
+          '20261123110500-register-records',
+        ])
       } finally {
         await db.destroy()
       }

@@ -91,7 +91,19 @@ export interface AuditLogTable {
 }
 
 /** The database Healthcode's repositories query. */
+/** `register_records`: vaccinations, tests, recoveries and antibody tests, their data as JSON. */
+export interface RegisterRecordTable {
+  id: string
+  person_id: string
+  issuer_id: string
+  kind: 'vaccination' | 'test' | 'recovery' | 'antibody'
+  data: string
+  recorded_by: string
+  recorded_at: string
+}
+
 export interface Database {
+  register_records: RegisterRecordTable
   issuers: IssuerTable
   people: PersonTable
   accounts: AccountTable
@@ -100,6 +112,8 @@ export interface Database {
   audit_log: AuditLogTable
 }
 
+/** A row of `register_records` as read. */
+export type RegisterRecordRow = Selectable<RegisterRecordTable>
 /** A row of `issuers` as read. */
 export type IssuerRow = Selectable<IssuerTable>
 /** A row of `people` as read. */

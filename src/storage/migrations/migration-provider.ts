@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely'
 import type { StorageDialect } from '../dialects/storage-dialect.js'
 import { initialMigration } from './20261123102500-initial.js'
+import { registerRecordsMigration } from './20261123110500-register-records.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -11,6 +12,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
   return {
     getMigrations: async (): Promise<Record<string, Migration>> => ({
       '20261123102500-initial': initialMigration(dialect),
+      '20261123110500-register-records': registerRecordsMigration(),
     }),
   }
 }

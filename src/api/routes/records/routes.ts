@@ -1,0 +1,141 @@
+import type { FastifyInstance } from 'fastify'
+import type { RecordDataByKind, RecordKind } from '../../../domain/register/register-record.js'
+import { recorderRoles } from '../../../domain/register/register-service.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { errorResponses } from '../../schemas.js'
+
+const country = {
+  type: 'string',
+  pattern: '^[A-Z]{2}$',
+  description: 'ISO 3166-1 alpha-2',
+} as const
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
+const disease = {
+  type: 'string',
+  default: '840539006',
+  description: 'value set disease-agent-targeted',
+} as const
+
+/** The body schema of each kind of record (`VaccinationCreateBody`, …). */
+export const recordBodies: Record<RecordKind, object> = {
+  vaccination: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['vaccine', 'product', 'manufacturer', 'doseNumber', 'totalDoses', 'date', 'country'],
+    properties: {
+      disease,
+      vaccine: { type: 'string', description: 'value set vaccine-prophylaxis' },
+      product: { type: 'string', description: 'value set vaccine-medicinal-product' },
+      manufacturer: { type: 'string', description: 'value set vaccine-mah-manf' },
+      doseNumber: { type: 'integer' },
+      totalDoses: { type: 'integer' },
+      date: day,
+      country,
+    },
+  },
+  test: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['testType', 'sampledAt', 'result', 'centre', 'country'],
+    properties: {
+      disease,
+      testType: {
+        type: 'string',
+        description: 'value set test-type: LP6464-4 NAAT, LP217198-3 rapid antigen',
+      },
+      name: { type: 'string', maxLength: 80 },
+      device: { type: 'string', description: 'value set test-manf (rapid antigen tests)' },
+      sampledAt: { type: 'string', maxLength: 40, description: 'ISO 8601 date-time with zone' },
+      result: { type: 'string', description: 'value set test-result' },
+      centre: { type: 'string', maxLength: 80 },
+      country,
+    },
+  },
+  recovery: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['firstPositive', 'validFrom', 'validUntil', 'country'],
+    properties: { disease, firstPositive: day, validFrom: day, validUntil: day, country },
+  },
+  antibody: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['assay', 'value', 'unit', 'threshold', 'date', 'country'],
+    properties: {
+      disease,
+      assay: { type: 'string', maxLength: 80 },
+      value: { type: 'number', minimum: 0 },
+      unit: { type: 'string', maxLength: 20 },
+      threshold: { type: 'number', exclusiveMinimum: 0 },
+      date: day,
+      country,
+    },
+  },
+}
+
+const recordAnswer = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    personId: { type: 'string' },
+    issuerId: { type: 'string' },
+    kind: { type: 'string', enum: ['vaccination', 'test', 'recovery', 'antibody'] },
+    data: { type: 'object', additionalProperties: true },
+    recordedBy: { type: 'string' },
+    recordedAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+const paths: Record<RecordKind, string> = {
+  vaccination: 'vaccinations',
+  test: 'tests',
+  recovery: 'recoveries',
+  antibody: 'antibody-tests',
+}
+
+/** The medical register: clinicians enter vaccinations, tests, recoveries and antibody tests. */
+export async function recordRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  for (const kind of Object.keys(paths) as RecordKind[]) {
+    app.post<{ Params: { id: string }; Body: RecordDataByKind[typeof kind] }>(
+      `/api/v1/people/:id/${paths[kind]}`,
+      {
+        config: { access: recorderRoles },
+        schema: {
+          summary: `Enter a ${kind} record for a person of the clinician's issuer`,
+          tags: ['register'],
+          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          body: recordBodies[kind],
+          response: { 201: recordAnswer, ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        const record = await context.register.record(
+          requireActor(request),
+          request.params.id,
+          kind,
+          request.body,
+        )
+        return reply.status(201).send(record)
+      },
+    )
+  }
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/people/:id/records',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: "A person's register records: staff of their issuer, or the person themselves",
+        tags: ['register'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        response: {
+          200: { type: 'object', properties: { records: { type: 'array', items: recordAnswer } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      records: await context.register.list(requireActor(request), request.params.id),
+    }),
+  )
+}

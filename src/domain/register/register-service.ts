@@ -1,0 +1,71 @@
+import type { Actor } from '../access/actor.js'
+import type { Role } from '../access/roles.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import { readerRoles, requireStaffOf } from '../people/people-service.js'
+import type { Store } from '../ports.js'
+import type { RecordDataByKind, RecordKind, RegisterRecord } from './register-record.js'
+import { validateRecord } from './register-validation.js'
+
+/** Staff roles that enter records: clinicians (and administrators correcting the register). */
+export const recorderRoles: readonly Role[] = ['clinician', 'administrator']
+
+/** The medical register: clinicians enter a person's records; every entry is audited. */
+export class RegisterService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Enters a record for a person of the clinician's issuer.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_FIELD` (naming the field).
+   */
+  async record<K extends RecordKind>(
+    actor: Actor,
+    personId: string,
+    kind: K,
+    data: RecordDataByKind[K],
+  ): Promise<RegisterRecord> {
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+      await requireStaffOf(tx, actor, person.issuerId, recorderRoles)
+      const now = this.clock()
+      validateRecord(kind, data, person.birthDate, now)
+      const record = await tx.records.create({
+        personId,
+        issuerId: person.issuerId,
+        kind,
+        data,
+        recordedBy: actor.accountId,
+        recordedAt: now.toISOString(),
+      } as Omit<RegisterRecord, 'id'>)
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: `record.create`,
+          entityType: kind,
+          entityId: record.id,
+          reason: undefined,
+          data: { personId, ...data },
+        },
+        now.toISOString(),
+      )
+      return record
+    })
+  }
+
+  /** A person's records: staff of their issuer, or the person themselves. */
+  async list(actor: Actor, personId: string): Promise<RegisterRecord[]> {
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+      if (person.accountId === undefined || person.accountId !== actor.accountId) {
+        await requireStaffOf(tx, actor, person.issuerId, readerRoles)
+      }
+      return tx.records.listForPerson(personId)
+    })
+  }
+}
