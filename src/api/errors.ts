@@ -136,10 +136,7 @@ export function handleError(
   if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return send(413, 'ERR_BODY_TOO_LARGE', fastifyError.message)
   if (fastifyError.statusCode === 429) return send(429, 'ERR_RATE_LIMITED', fastifyError.message)
-  if (
-    fastifyError.code?.startsWith('FST_ERR_CTP_') ||
-    fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-  ) {
+  if (fastifyError.code?.startsWith('FST_ERR_CTP_')) {
     return send(fastifyError.statusCode ?? 400, 'ERR_VALIDATION', fastifyError.message)
   }
   if (
