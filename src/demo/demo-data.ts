@@ -86,6 +86,8 @@ export function demoPassword(login: string): string {
  * @returns the sign-ins, or undefined when the store already holds data (nothing is changed).
  */
 export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSignIn[] | undefined> {
+  // Checked before hashing: a restart of a demo store should not pay for nine scrypt hashes.
+  if ((await store.transaction((tx) => tx.issuers.list())).length > 0) return undefined
   const hashes = new Map<string, string>()
   for (const account of staff)
     hashes.set(account.login, await hashPassword(demoPassword(account.login)))
