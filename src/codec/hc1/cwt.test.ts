@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { Encoder, Tag } from 'cbor-x'
 import { getDgcVector } from '../../../test/dgc-test-vectors.js'
 import { decodeCoseSign1 } from './cose.js'
-import { decodeHc1Claims } from './cwt.js'
+import { HEALTHCODE_ANTIBODY_CLAIM, decodeHc1Claims } from './cwt.js'
 
 const encoder = new Encoder({
   variableMapSize: true,
@@ -38,6 +38,28 @@ const dcc = {
   ],
 }
 
+const CLAIM_HEALTHCODE_ANTIBODY = -70001
+
+/** A Healthcode antibody certificate (docs/antibody-certificate.md). */
+const antibody = {
+  ver: '1.0.0',
+  nam: { fn: 'Musterfrau', fnt: 'MUSTERFRAU', gn: 'Gabriele', gnt: 'GABRIELE' },
+  dob: '1998-02-26',
+  ab: [
+    {
+      tg: '840539006',
+      ma: 'SARS-CoV-2 IgG II Quant',
+      va: 1250.5,
+      un: 'BAU/mL',
+      th: 300,
+      dt: '2021-05-01',
+      co: 'AT',
+      is: 'Ministry of Health, Austria',
+      ci: 'URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B',
+    },
+  ],
+}
+
 /** A CWT claims map (RFC 8392) around `hcert`, with the standard claims unless overridden. */
 function claims(
   overrides: { iss?: unknown; iat?: unknown; exp?: unknown; hcert?: unknown } = {},
@@ -65,6 +87,14 @@ const assertStructureError = (payload: Uint8Array, what = ''): void => {
   )
 }
 
+const assertCode = (
+  payload: Uint8Array,
+  code: 'ERR_CWT_NO_PAYLOAD' | 'ERR_CWT_TWO_PAYLOADS' | 'ERR_CWT_STRUCTURE',
+  what = '',
+): void => {
+  assert.throws(() => decodeHc1Claims(payload), { name: 'Hc1Error', code, stage: 'decode' }, what)
+}
+
 const assertClaimError = (payload: Uint8Array, what = ''): void => {
   assert.throws(
     () => decodeHc1Claims(payload),
@@ -79,6 +109,7 @@ describe('decodeHc1Claims', () => {
     assert.equal(decoded.issuer, 'AT')
     assert.equal(decoded.issuedAt, 1_620_000_000)
     assert.equal(decoded.expiresAt, 1_654_000_000)
+    assert.equal(decoded.payloadType, 'eu-dcc')
     assert.deepEqual(decoded.dcc, dcc)
   })
 
@@ -179,17 +210,17 @@ describe('decodeHc1Claims', () => {
       })
     }
 
-    it('rejects a claims map without hcert (-260) with ERR_CWT_STRUCTURE', () => {
+    it('rejects a claims map without hcert (-260) or the antibody claim with ERR_CWT_NO_PAYLOAD', () => {
       const map = claims()
       map.delete(CLAIM_HCERT)
-      assertStructureError(cbor(map))
+      assertCode(cbor(map), 'ERR_CWT_NO_PAYLOAD')
     })
 
-    it('rejects an hcert under the text key "-260" rather than the integer -260', () => {
+    it('rejects an hcert under the text key "-260" rather than the integer -260 with ERR_CWT_NO_PAYLOAD', () => {
       const map = claims()
       const hcert = map.get(CLAIM_HCERT)
       map.delete(CLAIM_HCERT)
-      assertStructureError(cbor(new Map<unknown, unknown>([...map, ['-260', hcert]])))
+      assertCode(cbor(new Map<unknown, unknown>([...map, ['-260', hcert]])), 'ERR_CWT_NO_PAYLOAD')
     })
 
     for (const [what, hcert] of [
@@ -325,6 +356,83 @@ describe('decodeHc1Claims', () => {
       assert.equal(Object.getOwnPropertyDescriptor(nam, '__proto__')?.value, 'text')
       assert.equal(({} as Record<string, unknown>)['polluted'], undefined)
       assert.equal(JSON.parse(JSON.stringify(json)).ver, '1.3.0')
+    })
+  })
+
+  describe('the Healthcode antibody certificate (claim -70001)', () => {
+    /** The claims map of an antibody certificate: no hcert, the payload under -70001. */
+    const antibodyClaims = (...payload: [unknown?]): Map<number, unknown> => {
+      const map = claims({ hcert: undefined })
+      // An explicit undefined stays: CBOR undefined under the claim.
+      map.set(CLAIM_HEALTHCODE_ANTIBODY, payload.length > 0 ? payload[0] : antibody)
+      return map
+    }
+
+    it('reads it as a healthcode-antibody payload, with no DCC', () => {
+      const decoded = decodeHc1Claims(cbor(antibodyClaims()))
+      assert.equal(decoded.payloadType, 'healthcode-antibody')
+      assert.equal(decoded.dcc, undefined)
+      assert.ok(decoded.payloadType === 'healthcode-antibody')
+      assert.deepEqual(decoded.antibody, antibody)
+      assert.equal(decoded.issuer, 'AT')
+      assert.equal(decoded.issuedAt, 1_620_000_000)
+      assert.equal(decoded.expiresAt, 1_654_000_000)
+    })
+
+    it('exports the claim key it reads', () => {
+      assert.equal(HEALTHCODE_ANTIBODY_CLAIM, CLAIM_HEALTHCODE_ANTIBODY)
+      assert.ok(
+        HEALTHCODE_ANTIBODY_CLAIM < -65536,
+        'a private-use claim key (RFC 8392 section 9.1)',
+      )
+    })
+
+    it('rejects a code with both an hcert and the antibody claim with ERR_CWT_TWO_PAYLOADS', () => {
+      const both = antibodyClaims()
+      both.set(CLAIM_HCERT, new Map([[1, dcc]]))
+      assertCode(cbor(both), 'ERR_CWT_TWO_PAYLOADS', 'a DCC and an antibody certificate')
+      const emptyHcert = antibodyClaims()
+      emptyHcert.set(CLAIM_HCERT, new Map())
+      assertCode(cbor(emptyHcert), 'ERR_CWT_TWO_PAYLOADS', 'an empty hcert beside it')
+    })
+
+    it('ignores an antibody certificate under any other key, as it ignores unknown claims', () => {
+      const map = claims()
+      map.set(CLAIM_HEALTHCODE_ANTIBODY - 1, antibody)
+      assert.equal(decodeHc1Claims(cbor(map)).payloadType, 'eu-dcc')
+      const textKey = new Map<unknown, unknown>([
+        ...claims({ hcert: undefined }),
+        ['-70001', antibody],
+      ])
+      assertCode(cbor(textKey), 'ERR_CWT_NO_PAYLOAD', 'under the text key "-70001"')
+    })
+
+    for (const [what, value] of [
+      ['a byte string', new Uint8Array(cbor(antibody))],
+      ['an array', [antibody]],
+      ['text', JSON.stringify(antibody)],
+      ['null', null],
+      ['CBOR undefined', undefined],
+    ] as const) {
+      it(`rejects an antibody claim that is ${what} instead of a map with ERR_CWT_STRUCTURE`, () => {
+        assertCode(cbor(antibodyClaims(value)), 'ERR_CWT_STRUCTURE')
+      })
+    }
+
+    it('rejects an antibody certificate holding data JSON cannot represent with ERR_CWT_STRUCTURE', () => {
+      const entry = { ...antibody.ab[0], va: new Uint8Array(2) }
+      assertCode(cbor(antibodyClaims({ ...antibody, ab: [entry] })), 'ERR_CWT_STRUCTURE')
+      assertCode(
+        cbor(antibodyClaims(new Map<unknown, unknown>([[1, 'one']]))),
+        'ERR_CWT_STRUCTURE',
+        'a key that is not text',
+      )
+    })
+
+    it('checks the time claims of an antibody certificate like those of a DCC', () => {
+      const map = antibodyClaims()
+      map.set(CLAIM_EXP, '2022-05-31')
+      assertClaimError(cbor(map))
     })
   })
 })

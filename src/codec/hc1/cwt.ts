@@ -10,22 +10,52 @@ const CLAIM_HCERT = -260
 /** The key of the EU DCC inside the `hcert` claim (HCERT section 3.3.1). */
 const HCERT_EU_DCC = 1
 
-/** The claims of an HCERT CWT. Times are in seconds since the epoch, as in the CWT. */
-export interface Hc1Claims {
+/**
+ * The CWT claim of a Healthcode antibody certificate (`docs/antibody-certificate.md`). It lies in
+ * the private-use range of CWT claim keys, below -65536 (RFC 8392 section 9.1), outside `hcert`
+ * (-260), whose keys the eHealth Network assigns: an EU DCC verifier finds no `hcert` claim, so
+ * never a DCC, in such a code.
+ */
+export const HEALTHCODE_ANTIBODY_CLAIM = -70001
+
+/** What an HC1 code carries: an EU DCC, or our own antibody certificate, never both. */
+export type Hc1PayloadType = 'eu-dcc' | 'healthcode-antibody'
+
+/** The CWT claims every HC1 code has. Times are in seconds since the epoch, as in the CWT. */
+interface Hc1StandardClaims {
   /** The issuing country (ISO 3166-1 alpha-2), if the issuer set it. */
   readonly issuer: string | undefined
   readonly issuedAt: number | undefined
   readonly expiresAt: number | undefined
+}
+
+/** The claims of a CWT that carries an EU DCC under `hcert` (-260) → 1. */
+export interface Hc1DccClaims extends Hc1StandardClaims {
+  readonly payloadType: 'eu-dcc'
   /** The EU DCC payload (`hcert` → 1) as JSON. */
   readonly dcc: JsonValue
 }
 
+/** The claims of a CWT that carries a Healthcode antibody certificate under claim -70001. */
+export interface Hc1AntibodyClaims extends Hc1StandardClaims {
+  readonly payloadType: 'healthcode-antibody'
+  /** Never a DCC: the code has no `hcert` claim. */
+  readonly dcc: undefined
+  /** The antibody certificate payload (claim -70001) as JSON. */
+  readonly antibody: JsonValue
+}
+
+/** The claims of an HC1 CWT, told apart by `payloadType`. */
+export type Hc1Claims = Hc1DccClaims | Hc1AntibodyClaims
+
 /**
- * Decodes the CWT claims of an HCERT payload (HCERT section 3.3.1): `iss` (1), `exp` (4), `iat` (6)
- * and the DCC under `hcert` (-260) → 1.
+ * Decodes the CWT claims of an HC1 payload: `iss` (1), `exp` (4), `iat` (6) and either the EU DCC
+ * under `hcert` (-260) → 1 (HCERT section 3.3.1) or a Healthcode antibody certificate under the
+ * private claim -70001 (`docs/antibody-certificate.md`).
  *
- * @throws {Hc1Error} `ERR_CWT_STRUCTURE` when the payload is not a claims map holding a DCC map,
- *   `ERR_CWT_CLAIM` when a claim has the wrong type.
+ * @throws {Hc1Error} `ERR_CWT_STRUCTURE` when the payload is not a claims map or its payload claim
+ *   is not a map of JSON data, `ERR_CWT_CLAIM` when a claim has the wrong type,
+ *   `ERR_CWT_NO_PAYLOAD` when it has neither payload claim, `ERR_CWT_TWO_PAYLOADS` when it has both.
  */
 export function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
   let claims: unknown
@@ -51,33 +81,80 @@ export function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
       `expected the iss claim (1) to be text, but found ${describe(issuer)}`,
     )
   }
-  const hcert = claims.get(CLAIM_HCERT)
+  const hasHcert = claims.has(CLAIM_HCERT)
+  const hasAntibody = claims.has(HEALTHCODE_ANTIBODY_CLAIM)
+  if (hasHcert && hasAntibody) {
+    // One code, one meaning: a verifier of either kind must never take the other's payload for its own.
+    throw new Hc1Error(
+      'ERR_CWT_TWO_PAYLOADS',
+      'expected either an EU DCC under hcert (-260) or a Healthcode antibody certificate under claim -70001, but the code has both',
+    )
+  }
+  if (!hasHcert && !hasAntibody) {
+    throw new Hc1Error(
+      'ERR_CWT_NO_PAYLOAD',
+      'expected an EU DCC under hcert (-260) → 1 (HCERT section 3.3.1) or a Healthcode antibody certificate under claim -70001, but the code has neither',
+    )
+  }
+  // The payload is read before the times, so that a code wrong in both reports its payload first.
+  if (hasAntibody) {
+    const antibody = antibodyPayload(claims.get(HEALTHCODE_ANTIBODY_CLAIM))
+    return {
+      ...timeClaims(claims, issuer),
+      payloadType: 'healthcode-antibody',
+      dcc: undefined,
+      antibody,
+    }
+  }
+  const dcc = dccPayload(claims.get(CLAIM_HCERT))
+  return { ...timeClaims(claims, issuer), payloadType: 'eu-dcc', dcc }
+}
+
+/** `iss` as read, with `iat` (6) and `exp` (4). */
+function timeClaims(claims: Map<unknown, unknown>, issuer: string | undefined): Hc1StandardClaims {
+  return {
+    issuer,
+    issuedAt: timeClaim(claims.get(CLAIM_IAT), 'iat (6)'),
+    expiresAt: timeClaim(claims.get(CLAIM_EXP), 'exp (4)'),
+  }
+}
+
+/** The EU DCC under `hcert` → 1 (HCERT section 3.3.1) as JSON. */
+function dccPayload(hcert: unknown): JsonValue {
   if (!(hcert instanceof Map)) {
     throw new Hc1Error(
       'ERR_CWT_STRUCTURE',
       `expected the hcert claim (-260) to be a map, but found ${describe(hcert)}`,
     )
   }
-  const dccItem = hcert.get(HCERT_EU_DCC)
-  if (!(dccItem instanceof Map)) {
+  const dcc = hcert.get(HCERT_EU_DCC)
+  if (!(dcc instanceof Map)) {
     throw new Hc1Error(
       'ERR_CWT_STRUCTURE',
-      `expected hcert → 1 to be the EU DCC map (HCERT section 3.3.1), but found ${describe(dccItem)}`,
+      `expected hcert → 1 to be the EU DCC map (HCERT section 3.3.1), but found ${describe(dcc)}`,
     )
   }
-  const dcc = cborToJson(dccItem)
-  if ('problem' in dcc) {
+  return asJson(dcc, 'the EU DCC')
+}
+
+/** The antibody certificate under claim -70001 (`docs/antibody-certificate.md`) as JSON. */
+function antibodyPayload(antibody: unknown): JsonValue {
+  if (!(antibody instanceof Map)) {
     throw new Hc1Error(
       'ERR_CWT_STRUCTURE',
-      `expected the EU DCC to be JSON data, but ${dcc.problem}`,
+      `expected claim -70001 to be the Healthcode antibody certificate map, but found ${describe(antibody)}`,
     )
   }
-  return {
-    issuer,
-    issuedAt: timeClaim(claims.get(CLAIM_IAT), 'iat (6)'),
-    expiresAt: timeClaim(claims.get(CLAIM_EXP), 'exp (4)'),
-    dcc: dcc.json,
+  return asJson(antibody, 'the antibody certificate')
+}
+
+/** A payload map as JSON, the data model of the payloads' JSON schemas (HCERT section 3.3.3). */
+function asJson(map: Map<unknown, unknown>, what: string): JsonValue {
+  const json = cborToJson(map)
+  if ('problem' in json) {
+    throw new Hc1Error('ERR_CWT_STRUCTURE', `expected ${what} to be JSON data, but ${json.problem}`)
   }
+  return json.json
 }
 
 /** Reads a NumericDate claim (RFC 8392 section 2): seconds since the epoch, possibly tag 1. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { checkKeyUsage, type DccType } from './key-usage.js'
+import { checkAntibodyKeyUsage, checkKeyUsage, type DccType } from './key-usage.js'
 
 const types: readonly DccType[] = ['test', 'vaccination', 'recovery']
 
@@ -92,5 +92,45 @@ describe('checkKeyUsage', () => {
 
   it('says which types the signer may sign', () => {
     assert.throws(() => checkKeyUsage('vaccination', [oids.variant.test]), /test/)
+  })
+})
+
+describe('checkAntibodyKeyUsage', () => {
+  const assertAntibodyAllowed = (usage: readonly string[]): void => {
+    assert.doesNotThrow(() => checkAntibodyKeyUsage(usage), `[${usage.join(', ')}]`)
+  }
+  const assertAntibodyRefused = (usage: readonly string[]): void => {
+    assert.throws(
+      () => checkAntibodyKeyUsage(usage),
+      { name: 'Hc1Error', code: 'ERR_KEY_USAGE', stage: 'key_usage' },
+      `[${usage.join(', ')}]`,
+    )
+  }
+
+  it('allows a signer whose certificate has no extended key usage', () => {
+    assertAntibodyAllowed([])
+  })
+
+  it('allows a signer whose certificate names only usages unrelated to the DCC', () => {
+    assertAntibodyAllowed([SERVER_AUTH, CLIENT_AUTH])
+  })
+
+  it('allows a signer whose certificate names all three DCC types, in either OID variant', () => {
+    assertAntibodyAllowed(Object.values(oids.official))
+    assertAntibodyAllowed(Object.values(oids.variant))
+    assertAntibodyAllowed([oids.official.test, oids.variant.vaccination, oids.official.recovery])
+    assertAntibodyAllowed([SERVER_AUTH, ...Object.values(oids.official)])
+  })
+
+  it('refuses a signer restricted to one or two DCC types', () => {
+    for (const variant of ['official', 'variant'] as const) {
+      for (const type of types) assertAntibodyRefused([oids[variant][type]])
+      assertAntibodyRefused([oids[variant].test, oids[variant].recovery])
+      assertAntibodyRefused([SERVER_AUTH, oids[variant].vaccination])
+    }
+  })
+
+  it('says which types the signer may sign', () => {
+    assert.throws(() => checkAntibodyKeyUsage([oids.official.recovery]), /allows only recovery/)
   })
 })

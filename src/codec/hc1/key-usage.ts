@@ -33,3 +33,26 @@ export function checkKeyUsage(type: DccType, extendedKeyUsage: readonly string[]
     `expected a signer allowed to sign ${type} certificates (HCERT section 5.4.1), but its certificate allows only ${allowed.join(', ')}`,
   )
 }
+
+/**
+ * Checks that a signer may sign a Healthcode antibody certificate (`docs/antibody-certificate.md`):
+ * only a signer whose certificate does not restrict it to some DCC types, that is one that names
+ * none of the DCC usage OIDs (HCERT section 5.4.1: it may sign every type) or names all three. No
+ * OID of our own marks antibody signers: verifiers elsewhere would ignore it, so it could not keep
+ * such a signer from signing DCCs, and a signer its CSCA limited to some DCC types must not gain a
+ * type the CSCA never named.
+ *
+ * @throws {Hc1Error} `ERR_KEY_USAGE` when the certificate restricts the signer to some DCC types.
+ */
+export function checkAntibodyKeyUsage(extendedKeyUsage: readonly string[]): void {
+  const dccUsages = extendedKeyUsage.filter((oid) => allUsageOids.has(oid))
+  if (dccUsages.length === 0) return
+  const allowed = (Object.keys(usageOids) as DccType[]).filter((t) =>
+    usageOids[t].some((oid) => dccUsages.includes(oid)),
+  )
+  if (allowed.length === Object.keys(usageOids).length) return
+  throw new Hc1Error(
+    'ERR_KEY_USAGE',
+    `expected a signer not restricted to some DCC types to sign an antibody certificate (docs/antibody-certificate.md), but its certificate allows only ${allowed.join(', ')}`,
+  )
+}

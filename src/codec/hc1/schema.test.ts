@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import type { JsonValue } from './cbor.js'
-import { schemaVersionFor, validateDcc } from './schema.js'
+import { schemaVersionFor, validateAntibodyCertificate, validateDcc } from './schema.js'
 
 type JsonObject = { [key: string]: JsonValue }
 
@@ -193,6 +193,159 @@ describe('schemaVersionFor', () => {
   it('knows no schema for a ver that is not major.minor.patch', () => {
     for (const ver of ['abc', '1.3', '1.3.0.1', 'v1.3.0', '1.3.0 ', '1.3.x', '']) {
       assert.equal(schemaVersionFor(ver), undefined, JSON.stringify(ver))
+    }
+  })
+})
+
+describe('validateAntibodyCertificate (our own payload, not an EU DCC)', () => {
+  const sample = (): JsonObject => fixture('healthcode-antibody')
+  const entry = (): JsonObject => {
+    const entries = sample()['ab']
+    assert.ok(Array.isArray(entries) && entries[0] !== undefined)
+    return entries[0] as JsonObject
+  }
+  const withEntry = (changes: JsonObject): JsonObject => ({
+    ...sample(),
+    ab: [{ ...entry(), ...changes }],
+  })
+
+  const assertAntibodyError = (
+    payload: JsonValue,
+    code: 'ERR_ANTIBODY_SCHEMA' | 'ERR_ANTIBODY_VERSION' | 'ERR_ANTIBODY_LEVEL',
+    what = '',
+  ): void => {
+    assert.throws(
+      () => validateAntibodyCertificate(payload),
+      { name: 'Hc1Error', code, stage: 'schema' },
+      what,
+    )
+  }
+
+  it('accepts the example payload against schema 1.0.0', () => {
+    assert.deepEqual(validateAntibodyCertificate(sample()), { schemaVersion: '1.0.0' })
+  })
+
+  it('accepts a birth date of only a year and month, or a year, as the DCC does', () => {
+    for (const dob of ['1985-03', '1985']) {
+      assert.equal(validateAntibodyCertificate({ ...sample(), dob }).schemaVersion, '1.0.0', dob)
+    }
+  })
+
+  it('accepts a name with only its standardised surname or forename', () => {
+    assert.ok(validateAntibodyCertificate({ ...sample(), nam: { fnt: 'PETROV' } }))
+    assert.ok(validateAntibodyCertificate({ ...sample(), nam: { gnt: 'IVAN' } }))
+  })
+
+  it('accepts a level exactly at the threshold, and whole numbers', () => {
+    assert.ok(validateAntibodyCertificate(withEntry({ va: 300, th: 300 })))
+  })
+
+  it('checks an unreleased patch version against schema 1.0.0', () => {
+    assert.equal(validateAntibodyCertificate({ ...sample(), ver: '1.0.7' }).schemaVersion, '1.0.0')
+  })
+
+  describe('refusals', () => {
+    for (const field of ['nam', 'dob', 'ab']) {
+      it(`refuses a payload without ${field} with ERR_ANTIBODY_SCHEMA`, () => {
+        const { [field]: _omitted, ...payload } = sample()
+        assertAntibodyError(payload, 'ERR_ANTIBODY_SCHEMA')
+      })
+    }
+
+    for (const field of ['tg', 'ma', 'va', 'un', 'th', 'dt', 'co', 'is', 'ci']) {
+      it(`refuses an entry without ${field} with ERR_ANTIBODY_SCHEMA, naming it`, () => {
+        const { [field]: _omitted, ...rest } = entry()
+        const payload = { ...sample(), ab: [rest] }
+        assertAntibodyError(payload, 'ERR_ANTIBODY_SCHEMA')
+        assert.throws(() => validateAntibodyCertificate(payload), new RegExp(`'${field}'`))
+      })
+    }
+
+    it('refuses two entries, and none, with ERR_ANTIBODY_SCHEMA', () => {
+      assertAntibodyError({ ...sample(), ab: [entry(), entry()] }, 'ERR_ANTIBODY_SCHEMA', 'two')
+      assertAntibodyError({ ...sample(), ab: [] }, 'ERR_ANTIBODY_SCHEMA', 'none')
+      assertAntibodyError({ ...sample(), ab: entry() }, 'ERR_ANTIBODY_SCHEMA', 'not a list')
+    })
+
+    const wrongTypes: [string, JsonObject][] = [
+      ['a level as text', { va: '1250.5' }],
+      ['a threshold as text', { th: '300' }],
+      ['a negative level', { va: -1 }],
+      ['a threshold of zero', { th: 0 }],
+      ['a level that is null', { va: null }],
+      ['a disease that is a number', { tg: 840539006 }],
+      ['a disease that is no SNOMED CT id', { tg: 'COVID-19' }],
+      ['an empty assay', { ma: '' }],
+      ['an empty unit', { un: '' }],
+      ['a date in another format', { dt: '20.11.2026' }],
+      ['a date that is a number', { dt: 20261120 }],
+      ['a country in lower case', { co: 'ru' }],
+      ['a country of three letters', { co: 'RUS' }],
+      ['an issuer over 80 characters', { is: 'x'.repeat(81) }],
+      ['an identifier that is no UVCI', { ci: '01:RU:SPB/1' }],
+      ['a field the schema does not name', { tr: '260373001' }],
+    ]
+    for (const [what, changes] of wrongTypes) {
+      it(`refuses an entry with ${what} with ERR_ANTIBODY_SCHEMA`, () => {
+        assertAntibodyError(withEntry(changes), 'ERR_ANTIBODY_SCHEMA')
+      })
+    }
+
+    it('refuses names that are not ICAO 9303 transliterations, or no standardised name', () => {
+      assertAntibodyError({ ...sample(), nam: { fnt: 'Petrov' } }, 'ERR_ANTIBODY_SCHEMA')
+      assertAntibodyError({ ...sample(), nam: { fnt: 'PETROV-IVANOV' } }, 'ERR_ANTIBODY_SCHEMA')
+      assertAntibodyError({ ...sample(), nam: { fn: 'Петров' } }, 'ERR_ANTIBODY_SCHEMA')
+      assertAntibodyError({ ...sample(), nam: 'PETROV<<IVAN' }, 'ERR_ANTIBODY_SCHEMA')
+    })
+
+    it('refuses a birth date that is empty, not a date, or a number', () => {
+      for (const dob of ['', '14.03.1985', '1885-03-14', '1985-13-01', 19850314]) {
+        assertAntibodyError({ ...sample(), dob }, 'ERR_ANTIBODY_SCHEMA', JSON.stringify(dob))
+      }
+    })
+
+    it('refuses DCC entries beside the antibody entry: it is no EU DCC', () => {
+      const vaccination = entryOf(fixture('dcc-vaccination'), 'v')
+      assertAntibodyError({ ...sample(), v: [vaccination] }, 'ERR_ANTIBODY_SCHEMA')
+    })
+
+    it('refuses an EU DCC given as an antibody certificate, and the other way round', () => {
+      assertAntibodyError(fixture('dcc-recovery'), 'ERR_ANTIBODY_VERSION', 'ver 1.3.0')
+      assertAntibodyError({ ...fixture('dcc-recovery'), ver: '1.0.0' }, 'ERR_ANTIBODY_SCHEMA')
+      // Its ver 1.0.0 names a DCC schema too, which asks for a v, t or r entry.
+      assert.throws(() => validateDcc(sample()), { code: 'ERR_DCC_ENTRIES', stage: 'schema' })
+      assert.throws(() => validateDcc({ ...sample(), ver: '1.3.0' }), {
+        code: 'ERR_DCC_SCHEMA',
+        stage: 'schema',
+      })
+    })
+
+    it('refuses a level below the threshold with ERR_ANTIBODY_LEVEL', () => {
+      assertAntibodyError(withEntry({ va: 299.9, th: 300 }), 'ERR_ANTIBODY_LEVEL')
+      assertAntibodyError(withEntry({ va: 0 }), 'ERR_ANTIBODY_LEVEL')
+    })
+
+    for (const ver of ['1.1.0', '2.0.0', '0.9.0', '1.0', 'abc', '']) {
+      it(`refuses ver ${JSON.stringify(ver)} with ERR_ANTIBODY_VERSION`, () => {
+        assertAntibodyError({ ...sample(), ver }, 'ERR_ANTIBODY_VERSION')
+      })
+    }
+
+    it('refuses a payload without ver, or with one that is not text, with ERR_ANTIBODY_VERSION', () => {
+      const { ver: _ver, ...payload } = sample()
+      assertAntibodyError(payload, 'ERR_ANTIBODY_VERSION')
+      assertAntibodyError({ ...payload, ver: 1 }, 'ERR_ANTIBODY_VERSION')
+    })
+
+    const notObjects: [string, JsonValue][] = [
+      ['null', null],
+      ['an array', [sample()]],
+      ['text', JSON.stringify(sample())],
+    ]
+    for (const [what, payload] of notObjects) {
+      it(`refuses a payload that is ${what}, not an object, with ERR_ANTIBODY_SCHEMA`, () => {
+        assertAntibodyError(payload, 'ERR_ANTIBODY_SCHEMA')
+      })
     }
   })
 })

@@ -1,7 +1,7 @@
 import type { JsonValue } from './cbor.js'
 import { Hc1Error } from './errors.js'
 import type { DccType } from './key-usage.js'
-import { dccSchemaValidators } from './schemas/validators.generated.js'
+import { antibodySchemaValidators, dccSchemaValidators } from './schemas/validators.generated.js'
 
 /** A schema validator compiled ahead of time by Ajv (`scripts/generate-schema-validators.js`). */
 interface CompiledValidator {
@@ -16,7 +16,14 @@ interface CompiledValidator {
 const validators = dccSchemaValidators as ReadonlyMap<string, CompiledValidator>
 
 /** Schema versions, newest first, for choosing the one a payload's `ver` falls under. */
-const versionsNewestFirst = [...validators.keys()].sort(compareVersions).reverse()
+const versionsNewestFirst = newestFirst(validators)
+
+/**
+ * Every Healthcode antibody certificate schema (`schemas/healthcode-antibody-<version>.json`; not
+ * an EU DCC, see `docs/antibody-certificate.md`), compiled, by version.
+ */
+const antibodyValidators = antibodySchemaValidators as ReadonlyMap<string, CompiledValidator>
+const antibodyVersionsNewestFirst = newestFirst(antibodyValidators)
 
 /** What the schema step learns of a valid payload. */
 export interface DccFacts {
@@ -73,11 +80,9 @@ export function validateDcc(dcc: JsonValue): DccFacts {
   }
   const validate = validators.get(schemaVersion) as CompiledValidator
   if (!validate(dcc)) {
-    const first = validate.errors?.[0]
-    const where = first?.instancePath ? first.instancePath : 'the payload'
     throw new Hc1Error(
       'ERR_DCC_SCHEMA',
-      `expected the DCC to follow schema ${schemaVersion}, but ${where} ${first?.message ?? 'does not'}${first?.params && 'allowedValues' in first.params ? ` (${JSON.stringify(first.params['allowedValues'])})` : ''}`,
+      `expected the DCC to follow schema ${schemaVersion}, but ${firstProblem(validate)}`,
     )
   }
   const [only] = present
@@ -92,15 +97,94 @@ function entriesError(found: string[]): Hc1Error {
   )
 }
 
+/** What the schema step learns of a valid antibody certificate. */
+export interface AntibodyFacts {
+  /** The antibody certificate schema version the payload was checked against. */
+  readonly schemaVersion: string
+}
+
+/**
+ * Validates a Healthcode antibody certificate payload (not an EU DCC; `docs/antibody-certificate.md`)
+ * against the schema of its `ver` (`schemas/healthcode-antibody-<version>.json`), which admits
+ * exactly one `ab` entry and no field it does not name, then checks that the entry's level `va` is
+ * at or above its threshold `th`, as the certificate attests. A `ver` without a schema of its own
+ * falls under the newest schema of the same minor version not newer than it, as for the DCC.
+ *
+ * @throws {Hc1Error} `ERR_ANTIBODY_VERSION` for a missing or unsupported `ver`, `ERR_ANTIBODY_SCHEMA`
+ *   when the payload does not follow the schema, `ERR_ANTIBODY_LEVEL` when `va` is below `th`.
+ */
+export function validateAntibodyCertificate(payload: JsonValue): AntibodyFacts {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new Hc1Error('ERR_ANTIBODY_SCHEMA', 'expected the antibody certificate to be an object')
+  }
+  const version = payload['ver']
+  if (typeof version !== 'string') {
+    throw new Hc1Error(
+      'ERR_ANTIBODY_VERSION',
+      `expected the antibody certificate to name its schema version in "ver", but found ${version === undefined ? 'none' : JSON.stringify(version)}`,
+    )
+  }
+  const schemaVersion = matchingVersion(version, antibodyValidators, antibodyVersionsNewestFirst)
+  if (schemaVersion === undefined) {
+    throw new Hc1Error(
+      'ERR_ANTIBODY_VERSION',
+      `expected an antibody certificate schema version of ${[...antibodyValidators.keys()].join(', ')}, but "ver" is ${JSON.stringify(version)}`,
+    )
+  }
+  const validate = antibodyValidators.get(schemaVersion) as CompiledValidator
+  if (!validate(payload)) {
+    throw new Hc1Error(
+      'ERR_ANTIBODY_SCHEMA',
+      `expected the antibody certificate to follow schema healthcode-antibody-${schemaVersion} (docs/antibody-certificate.md), but ${firstProblem(validate)}`,
+    )
+  }
+  // The schema has made `ab` one entry with numeric `va` and `th`; JSON Schema cannot compare them.
+  const [entry] = payload['ab'] as { va: number; th: number }[]
+  if (entry && entry.va < entry.th) {
+    throw new Hc1Error(
+      'ERR_ANTIBODY_LEVEL',
+      `expected the antibody level at or above the threshold the certificate attests, but /ab/0/va is ${entry.va} and /ab/0/th is ${entry.th}`,
+    )
+  }
+  return { schemaVersion }
+}
+
+/** The first error of a failed validation, as "<where> <what>". */
+function firstProblem(validate: CompiledValidator): string {
+  const first = validate.errors?.[0]
+  const where = first?.instancePath ? first.instancePath : 'the payload'
+  const params = first?.params
+  const detail =
+    params && 'allowedValues' in params
+      ? ` (${JSON.stringify(params['allowedValues'])})`
+      : params && 'additionalProperty' in params
+        ? ` (${JSON.stringify(params['additionalProperty'])})`
+        : ''
+  return `${where} ${first?.message ?? 'does not'}${detail}`
+}
+
 /** The schema version a payload's `ver` is checked against, if any. */
 export function schemaVersionFor(version: string): string | undefined {
+  return matchingVersion(version, validators, versionsNewestFirst)
+}
+
+/** The schema a `ver` falls under: its own, or the newest of its minor version not newer than it. */
+function matchingVersion(
+  version: string,
+  available: ReadonlyMap<string, CompiledValidator>,
+  newestFirstVersions: readonly string[],
+): string | undefined {
   if (!/^\d+\.\d+\.\d+$/.test(version)) return undefined
-  if (validators.has(version)) return version
+  if (available.has(version)) return version
   const [major, minor] = version.split('.')
-  return versionsNewestFirst.find((candidate) => {
+  return newestFirstVersions.find((candidate) => {
     const [cMajor, cMinor] = candidate.split('.')
     return cMajor === major && cMinor === minor && compareVersions(candidate, version) <= 0
   })
+}
+
+function newestFirst(available: ReadonlyMap<string, CompiledValidator>): string[] {
+  return [...available.keys()].sort(compareVersions).reverse()
 }
 
 function compareVersions(a: string, b: string): number {

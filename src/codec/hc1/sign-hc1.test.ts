@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { createHash, generateKeyPairSync, verify } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { Decoder, Encoder, Tag } from 'cbor-x'
+import type { JsonValue } from './cbor.js'
 import { TrustList, signerFromPublicKey } from '../trust/index.js'
 import { decodeBase45, encodeBase45 } from './base45.js'
 import { deflateZlib, inflateZlib } from './inflate.js'
@@ -36,6 +38,61 @@ function sample(): string {
   return signHc1({ dcc: recovery, issuer: 'RU', issuedAt, expiresAt }, { privateKey, kid })
 }
 
+/** Our own antibody certificate (test-fixtures/healthcode-antibody.json), not an EU DCC. */
+const antibody = JSON.parse(
+  readFileSync(new URL('./test-fixtures/healthcode-antibody.json', import.meta.url), 'utf8'),
+) as JsonValue
+
+function antibodySample(): string {
+  return signHc1(
+    { payloadType: 'healthcode-antibody', dcc: antibody, issuer: 'RU', issuedAt, expiresAt },
+    { privateKey, kid },
+  )
+}
+
+/** The CWT claims of a code, read with a general-purpose decoder, as any HCERT verifier reads them. */
+function claimsOf(text: string): Map<unknown, unknown> {
+  const decoder = new Decoder({ mapsAsObjects: false, useRecords: false })
+  const cose = decoder.decode(inflateZlib(decodeBase45(text.slice(4)))) as Tag
+  const [, , payload] = cose.value as [Uint8Array, Map<number, unknown>, Uint8Array, Uint8Array]
+  return decoder.decode(payload) as Map<unknown, unknown>
+}
+
+/**
+ * Checks a code's COSE_Sign1 without the codec: tag 18, ES256 and the kid in the protected header,
+ * r || s over a Sig_structure built with a general-purpose encoder (RFC 9052 section 4.4).
+ */
+function assertIndependentlyVerified(text: string): void {
+  const cose = inflateZlib(decodeBase45(text.slice(4)))
+  assert.equal(cose[0], 0xd2)
+  const decoded = new Decoder({ mapsAsObjects: false, useRecords: false }).decode(cose) as Tag
+  assert.ok(decoded instanceof Tag && decoded.tag === 18)
+  const [protectedBytes, unprotected, payload, signature] = decoded.value as [
+    Uint8Array,
+    Map<number, unknown>,
+    Uint8Array,
+    Uint8Array,
+  ]
+  const header = new Decoder({ mapsAsObjects: false }).decode(protectedBytes) as Map<
+    number,
+    unknown
+  >
+  assert.equal(header.get(1), -7)
+  assert.deepEqual(new Uint8Array(header.get(4) as Uint8Array), kid)
+  assert.equal(unprotected.size, 0)
+  assert.equal(signature.length, 64)
+  const toBeSigned = new Encoder({ useRecords: false, tagUint8Array: false }).encode([
+    'Signature1',
+    Buffer.from(protectedBytes),
+    Buffer.alloc(0),
+    Buffer.from(payload),
+  ])
+  assert.equal(
+    verify('sha256', toBeSigned, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature),
+    true,
+  )
+}
+
 describe('signHc1', () => {
   it('makes a code our verifier accepts, with every claim as given', () => {
     const result = verifyHc1(sample(), { trust, at: new Date('2026-12-01T00:00:00Z') })
@@ -48,35 +105,19 @@ describe('signHc1', () => {
   })
 
   it('writes COSE that an independent check accepts: tag 18, ES256 in the protected header, r || s over the Sig_structure', () => {
-    const cose = inflateZlib(decodeBase45(sample().slice(4)))
-    assert.equal(cose[0], 0xd2)
-    const decoded = new Decoder({ mapsAsObjects: false, useRecords: false }).decode(cose) as Tag
-    assert.ok(decoded instanceof Tag && decoded.tag === 18)
-    const [protectedBytes, unprotected, payload, signature] = decoded.value as [
-      Uint8Array,
-      Map<number, unknown>,
-      Uint8Array,
-      Uint8Array,
-    ]
-    const header = new Decoder({ mapsAsObjects: false }).decode(protectedBytes) as Map<
-      number,
-      unknown
-    >
-    assert.equal(header.get(1), -7)
-    assert.deepEqual(new Uint8Array(header.get(4) as Uint8Array), kid)
-    assert.equal(unprotected.size, 0)
-    assert.equal(signature.length, 64)
-    // Sig_structure built here with a general-purpose encoder, independently of the codec's own.
-    const toBeSigned = new Encoder({ useRecords: false, tagUint8Array: false }).encode([
-      'Signature1',
-      Buffer.from(protectedBytes),
-      Buffer.alloc(0),
-      Buffer.from(payload),
-    ])
-    assert.equal(
-      verify('sha256', toBeSigned, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature),
-      true,
+    assertIndependentlyVerified(sample())
+  })
+
+  it('puts an EU DCC under hcert (-260) → 1, also when payloadType says eu-dcc', () => {
+    const claims = claimsOf(sample())
+    assert.deepEqual([...claims.keys()], [1, 4, 6, -260])
+    assert.deepEqual([...(claims.get(-260) as Map<unknown, unknown>).keys()], [1])
+    const explicit = signHc1(
+      { payloadType: 'eu-dcc', dcc: recovery, issuer: 'RU', issuedAt, expiresAt },
+      { privateKey, kid },
     )
+    // ECDSA signatures differ each time; the signed claims do not.
+    assert.deepEqual(claimsOf(explicit), claims)
   })
 
   it('uses no tag 259 maps or tag 64 byte arrays (cbor-x defaults that COSE verifiers reject)', () => {
@@ -108,5 +149,81 @@ describe('signHc1', () => {
         ),
       TypeError,
     )
+  })
+
+  describe('a Healthcode antibody certificate (payloadType healthcode-antibody)', () => {
+    const at = new Date('2026-12-01T00:00:00Z')
+
+    it('makes a code our verifier accepts when asked to, with the payload and claims as given', () => {
+      const result = verifyHc1(antibodySample(), {
+        trust,
+        at,
+        payloadTypes: ['healthcode-antibody'],
+      })
+      assert.equal(result.valid, true, JSON.stringify(result))
+      const certificate = result.certificate
+      assert.equal(certificate?.payloadType, 'healthcode-antibody')
+      assert.equal(certificate?.kind, 'healthcode-antibody')
+      assert.ok(certificate?.payloadType === 'healthcode-antibody')
+      assert.deepEqual(certificate.antibody, antibody)
+      assert.equal(certificate.dcc, undefined)
+      assert.equal(certificate.type, undefined)
+      assert.equal(certificate.schemaVersion, '1.0.0')
+      assert.equal(certificate.issuer, 'RU')
+      assert.equal(certificate.issuedAt, issuedAt.toISOString())
+      assert.equal(certificate.expiresAt, expiresAt.toISOString())
+    })
+
+    it('writes COSE that an independent check accepts, as for a DCC', () => {
+      assertIndependentlyVerified(antibodySample())
+    })
+
+    it('shows an EU DCC verifier no DCC: no hcert claim at all, so no -260 → 1', () => {
+      const claims = claimsOf(antibodySample())
+      assert.equal(claims.has(-260), false)
+      assert.equal((claims.get(-260) as Map<unknown, unknown> | undefined)?.get(1), undefined)
+      assert.deepEqual([...claims.keys()], [1, 4, 6, -70001])
+      const payload = claims.get(-70001)
+      assert.ok(payload instanceof Map)
+      assert.equal(payload.get('ver'), '1.0.0')
+      assert.ok(Array.isArray(payload.get('ab')))
+      for (const key of ['v', 't', 'r']) assert.equal(payload.has(key), false, key)
+    })
+
+    it('is refused by a verifier that accepts only EU DCCs, the default', () => {
+      const result = verifyHc1(antibodySample(), { trust, at })
+      assert.equal(result.valid, false)
+      assert.ok(!result.valid)
+      assert.equal(result.stage, 'schema')
+      assert.equal(result.error.code, 'ERR_HC1_PAYLOAD_TYPE')
+      assert.match(result.error.message, /not an EU DCC/)
+      assert.equal(result.certificate?.payloadType, 'healthcode-antibody')
+    })
+
+    it('is rejected when a byte is changed after signing', () => {
+      const cose = Buffer.from(inflateZlib(decodeBase45(antibodySample().slice(4))))
+      const where = cose.indexOf(Buffer.from('BAU/mL'))
+      cose[where] = 'C'.charCodeAt(0)
+      const forged = 'HC1:' + encodeBase45(deflateZlib(cose))
+      const result = verifyHc1(forged, { trust, at, payloadTypes: ['healthcode-antibody'] })
+      assert.equal(result.valid ? 'ok' : result.error.code, 'ERR_COSE_SIGNATURE')
+    })
+
+    it('refuses a payload type it does not know', () => {
+      assert.throws(
+        () =>
+          signHc1(
+            {
+              payloadType: 'eu-antibody' as 'healthcode-antibody',
+              dcc: antibody,
+              issuer: 'RU',
+              issuedAt,
+              expiresAt,
+            },
+            { privateKey, kid },
+          ),
+        TypeError,
+      )
+    })
   })
 })

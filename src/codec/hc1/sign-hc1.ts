@@ -3,6 +3,7 @@ import { Encoder } from 'cbor-x'
 import { encodeBase45 } from './base45.js'
 import type { JsonValue } from './cbor.js'
 import { coseAlgorithms, coseSign1SignedBytes } from './cose.js'
+import { HEALTHCODE_ANTIBODY_CLAIM, type Hc1PayloadType } from './cwt.js'
 import { deflateZlib } from './inflate.js'
 import { HC1_PREFIX } from './prefix.js'
 
@@ -23,7 +24,16 @@ const coseEncoder = new Encoder(coseEncoderOptions)
 
 /** What an HC1 code carries and who signs it. */
 export interface Hc1Content {
-  /** The payload under `hcert` → 1: an EU DCC, or our own documented payload in the same container. */
+  /**
+   * What `dcc` holds: `eu-dcc` (the default), signed under `hcert` (-260) → 1, or
+   * `healthcode-antibody`, our own antibody certificate, signed under the private claim -70001 and
+   * never under `hcert` (`docs/antibody-certificate.md`).
+   */
+  readonly payloadType?: Hc1PayloadType
+  /**
+   * The payload as JSON: an EU DCC, or the antibody certificate when `payloadType` says so (the
+   * field keeps the name it had when HC1 codes carried only DCCs).
+   */
   readonly dcc: JsonValue
   /** The issuing country (CWT `iss`, ISO 3166-1 alpha-2). */
   readonly issuer: string
@@ -39,15 +49,22 @@ export interface Hc1Signer {
 }
 
 /**
- * Signs content as an HC1 code (HCERT 1.3.0): CWT claims `iss` (1), `exp` (4), `iat` (6) and
- * `hcert` (-260) → 1, in a COSE_Sign1 (tag 18) whose protected header holds `alg` ES256 and the
- * `kid`, zlib-compressed at level 9, Base45-encoded and prefixed `HC1:`.
+ * Signs content as an HC1 code (HCERT 1.3.0): CWT claims `iss` (1), `exp` (4), `iat` (6) and the
+ * payload, in a COSE_Sign1 (tag 18) whose protected header holds `alg` ES256 and the `kid`,
+ * zlib-compressed at level 9, Base45-encoded and prefixed `HC1:`. An EU DCC goes under `hcert`
+ * (-260) → 1; a Healthcode antibody certificate under the private claim -70001 and never under
+ * `hcert`. The payload is signed as given: validate it first (`validateDcc`,
+ * `validateAntibodyCertificate`).
  *
- * @throws {TypeError} when the key is not a P-256 private key or the times are not whole seconds
- *   apart from the epoch in a sensible order.
+ * @throws {TypeError} when the key is not a P-256 private key, the times are not whole seconds
+ *   apart from the epoch in a sensible order, or the payload type is unknown.
  * @example
  * ```ts
  * const qr = signHc1({ dcc, issuer: 'RU', issuedAt, expiresAt }, { privateKey, kid })
+ * const antibodyQr = signHc1(
+ *   { payloadType: 'healthcode-antibody', dcc: antibody, issuer: 'RU', issuedAt, expiresAt },
+ *   { privateKey, kid },
+ * )
  * ```
  */
 export function signHc1(content: Hc1Content, signer: Hc1Signer): string {
@@ -62,11 +79,22 @@ export function signHc1(content: Hc1Content, signer: Hc1Signer): string {
   const iat = Math.floor(content.issuedAt.getTime() / 1000)
   const exp = Math.floor(content.expiresAt.getTime() / 1000)
   if (!(exp > iat)) throw new TypeError('expected the expiry after the issue time')
+  const payloadType: unknown = content.payloadType
+  if (
+    payloadType !== undefined &&
+    payloadType !== 'eu-dcc' &&
+    payloadType !== 'healthcode-antibody'
+  )
+    throw new TypeError(
+      `expected the payload type eu-dcc or healthcode-antibody, but found ${String(payloadType)}`,
+    )
   const claims = new Map<number, unknown>([
     [1, content.issuer],
     [4, exp],
     [6, iat],
-    [-260, new Map([[1, toCborMaps(content.dcc)]])],
+    content.payloadType === 'healthcode-antibody'
+      ? [HEALTHCODE_ANTIBODY_CLAIM, toCborMaps(content.dcc)]
+      : [-260, new Map([[1, toCborMaps(content.dcc)]])],
   ])
   const payload = coseEncoder.encode(claims)
   const protectedHeader = coseEncoder.encode(
@@ -94,7 +122,7 @@ export function signHc1(content: Hc1Content, signer: Hc1Signer): string {
   return HC1_PREFIX + encodeBase45(deflateZlib(tagged))
 }
 
-/** JSON objects as CBOR maps with text keys, the DCC's data model (HCERT section 3.3.3). */
+/** JSON objects as CBOR maps with text keys, the payloads' data model (HCERT section 3.3.3). */
 function toCborMaps(value: JsonValue): unknown {
   if (Array.isArray(value)) return value.map(toCborMaps)
   if (value !== null && typeof value === 'object') {

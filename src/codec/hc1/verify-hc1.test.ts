@@ -1,13 +1,29 @@
 import assert from 'node:assert/strict'
-import { describe, it } from 'node:test'
+import { createHash, generateKeyPairSync, sign } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { before, describe, it } from 'node:test'
 import { Encoder, Tag } from 'cbor-x'
 import { getDgcVector, trustListFor, type DgcVector } from '../../../test/dgc-test-vectors.js'
-import { TrustList, signerFromCertificate, type TrustedSigner } from '../trust/trusted-signer.js'
+import {
+  createCsca,
+  createDocumentSigner,
+  type IssuedCertificate,
+} from '../trust/issue-certificates.js'
+import {
+  TrustList,
+  signerFromCertificate,
+  signerFromPublicKey,
+  type TrustedSigner,
+} from '../trust/trusted-signer.js'
 import { encodeBase45 } from './base45.js'
+import type { JsonValue } from './cbor.js'
 import { decodeCoseSign1 } from './cose.js'
+import type { Hc1ErrorCode } from './errors.js'
+import type { DccType } from './key-usage.js'
+import { signHc1, type Hc1Signer } from './sign-hc1.js'
 import { HC1_PREFIX } from './prefix.js'
 import { deflateZlib } from './inflate.js'
-import { verifyHc1, type DecodedHc1, type Hc1Verification } from './verify-hc1.js'
+import { verifyHc1, type DecodedDcc, type DecodedHc1, type Hc1Verification } from './verify-hc1.js'
 
 const encoder = new Encoder({
   variableMapSize: true,
@@ -67,6 +83,7 @@ describe('verifyHc1', () => {
       assert.ok(result.valid)
       const expected: DecodedHc1 = {
         kind: 'dcc',
+        payloadType: 'eu-dcc',
         kid: 'rDaQ7oNhzJY=',
         algorithm: 'ES256',
         issuer: 'AT',
@@ -74,7 +91,7 @@ describe('verifyHc1', () => {
         expiresAt: '2021-05-05T18:00:00.000Z',
         type: 'vaccination',
         schemaVersion: '1.2.1',
-        dcc: co3.json as DecodedHc1['dcc'],
+        dcc: co3.json as DecodedDcc['dcc'],
         signer: 'CN=EC-Me',
       }
       assert.deepEqual({ ...result.certificate }, expected)
@@ -273,6 +290,233 @@ describe('verifyHc1', () => {
       )
       assert.equal(failure.error.code, 'ERR_KEY_USAGE')
       assert.equal(asked, false)
+    })
+  })
+
+  describe('Healthcode antibody certificates (claim -70001, not EU DCCs)', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const spki = publicKey.export({ format: 'der', type: 'spki' })
+    const kid = new Uint8Array(createHash('sha256').update(spki).digest().subarray(0, 8))
+    const signer = signerFromPublicKey(spki, kid)
+    const trust = new TrustList([signer])
+    const issuedAt = new Date('2026-11-23T09:00:00Z')
+    const expiresAt = new Date('2027-05-19T00:00:00Z')
+    const at = new Date('2026-12-01T00:00:00Z')
+    const both = ['eu-dcc', 'healthcode-antibody'] as const
+
+    type JsonObject = { [key: string]: JsonValue }
+    const sample = (): JsonObject =>
+      JSON.parse(
+        readFileSync(new URL('./test-fixtures/healthcode-antibody.json', import.meta.url), 'utf8'),
+      ) as JsonObject
+    const entry = (): JsonObject => (sample()['ab'] as JsonObject[])[0] as JsonObject
+    const withEntry = (changes: JsonObject): JsonObject => ({
+      ...sample(),
+      ab: [{ ...entry(), ...changes }],
+    })
+
+    const signAntibody = (
+      antibody: JsonValue = sample(),
+      key: Hc1Signer = { privateKey, kid },
+    ): string =>
+      signHc1(
+        { payloadType: 'healthcode-antibody', dcc: antibody, issuer: 'RU', issuedAt, expiresAt },
+        key,
+      )
+
+    /** An HC1 code around any CWT claims, signed here without the codec's signHc1. */
+    function signClaims(claims: Map<number, unknown>): string {
+      const protectedBytes = new Uint8Array(
+        encoder.encode(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+          ]),
+        ),
+      )
+      const payload = new Uint8Array(encoder.encode(claims))
+      const toBeSigned = encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload])
+      const signature = sign('sha256', toBeSigned, { key: privateKey, dsaEncoding: 'ieee-p1363' })
+      const cose = encoder.encode(new Tag([protectedBytes, new Map(), payload, signature], 18))
+      return HC1_PREFIX + encodeBase45(deflateZlib(new Uint8Array(cose)))
+    }
+    const standardClaims = (): Map<number, unknown> =>
+      new Map<number, unknown>([
+        [1, 'RU'],
+        [4, expiresAt.getTime() / 1000],
+        [6, issuedAt.getTime() / 1000],
+      ])
+
+    it('verifies one, and says it is a healthcode-antibody payload with the signer and schema version', () => {
+      const result = verifyHc1(signAntibody(), { trust, at, payloadTypes: both })
+      assert.ok(result.valid, JSON.stringify(result))
+      assert.equal(result.certificate.payloadType, 'healthcode-antibody')
+      assert.equal(result.certificate.kind, 'healthcode-antibody')
+      assert.equal(result.certificate.schemaVersion, '1.0.0')
+      assert.equal(result.certificate.algorithm, 'ES256')
+      assert.equal(result.certificate.kid, Buffer.from(kid).toString('base64'))
+      assert.ok(result.certificate.payloadType === 'healthcode-antibody')
+      assert.deepEqual(result.certificate.antibody, sample())
+    })
+
+    it('refuses one by default, after the signature, with ERR_HC1_PAYLOAD_TYPE', () => {
+      const failure = failureOf(verifyHc1(signAntibody(), { trust, at }))
+      assert.equal(failure.stage, 'schema')
+      assert.equal(failure.error.code, 'ERR_HC1_PAYLOAD_TYPE')
+      assert.equal(failure.certificate?.payloadType, 'healthcode-antibody')
+      assert.equal(failure.certificate?.dcc, undefined)
+    })
+
+    it('refuses an EU DCC with ERR_HC1_PAYLOAD_TYPE when asked for antibody certificates only', () => {
+      const failure = failureOf(
+        verifyHc1(co3.text, {
+          trust: new TrustList([co3Signer]),
+          at: new Date(ISSUED_AT),
+          payloadTypes: ['healthcode-antibody'],
+        }),
+      )
+      assert.equal(failure.error.code, 'ERR_HC1_PAYLOAD_TYPE')
+      assert.equal(failure.certificate?.payloadType, 'eu-dcc')
+    })
+
+    it('reports an EU DCC alike whether or not antibody certificates are accepted too', () => {
+      const alone = verifyCo3(ISSUED_AT)
+      const withAntibodies = verifyHc1(co3.text, {
+        trust: new TrustList([co3Signer]),
+        at: new Date(ISSUED_AT),
+        payloadTypes: both,
+      })
+      assert.ok(alone.valid && withAntibodies.valid)
+      assert.deepEqual(withAntibodies, alone)
+    })
+
+    it('refuses a code with both an EU DCC and an antibody certificate at decode, ERR_CWT_TWO_PAYLOADS', () => {
+      const claims = standardClaims()
+      claims.set(-260, new Map([[1, co3.json]]))
+      claims.set(-70001, sample())
+      const failure = failureOf(verifyHc1(signClaims(claims), { trust, at, payloadTypes: both }))
+      assert.equal(failure.stage, 'decode')
+      assert.equal(failure.error.code, 'ERR_CWT_TWO_PAYLOADS')
+      assert.equal(failure.certificate, undefined)
+      const byDefault = failureOf(verifyHc1(signClaims(claims), { trust, at }))
+      assert.equal(byDefault.error.code, 'ERR_CWT_TWO_PAYLOADS')
+    })
+
+    it('refuses a code with neither at decode, ERR_CWT_NO_PAYLOAD', () => {
+      const failure = failureOf(
+        verifyHc1(signClaims(standardClaims()), { trust, at, payloadTypes: both }),
+      )
+      assert.equal(failure.stage, 'decode')
+      assert.equal(failure.error.code, 'ERR_CWT_NO_PAYLOAD')
+    })
+
+    it('verifies an antibody certificate signed without the codec, under claim -70001', () => {
+      const claims = standardClaims()
+      claims.set(-70001, sample())
+      assert.ok(verifyHc1(signClaims(claims), { trust, at, payloadTypes: both }).valid)
+    })
+
+    describe('the schema stage', () => {
+      const { dob: _dob, ...withoutDob } = sample()
+      const vaccinations = (co3.json as JsonObject)['v'] as JsonValue
+      const refusals: [string, JsonObject, Hc1ErrorCode][] = [
+        ['without a birth date', withoutDob, 'ERR_ANTIBODY_SCHEMA'],
+        ['with two entries', { ...sample(), ab: [entry(), entry()] }, 'ERR_ANTIBODY_SCHEMA'],
+        ['with no entry', { ...sample(), ab: [] }, 'ERR_ANTIBODY_SCHEMA'],
+        ['with a level as text', withEntry({ va: '1250.5' }), 'ERR_ANTIBODY_SCHEMA'],
+        ['with a date that is a number', withEntry({ dt: 20261120 }), 'ERR_ANTIBODY_SCHEMA'],
+        [
+          'with an EU DCC vaccination beside it',
+          { ...sample(), v: vaccinations },
+          'ERR_ANTIBODY_SCHEMA',
+        ],
+        ['with a level below the threshold', withEntry({ va: 10 }), 'ERR_ANTIBODY_LEVEL'],
+        ['of an unknown version', { ...sample(), ver: '2.0.0' }, 'ERR_ANTIBODY_VERSION'],
+      ]
+      for (const [what, antibody, code] of refusals) {
+        it(`refuses one ${what} at the schema stage with ${code}, after the signature`, () => {
+          const failure = failureOf(
+            verifyHc1(signAntibody(antibody), { trust, at, payloadTypes: both }),
+          )
+          assert.equal(failure.stage, 'schema')
+          assert.equal(failure.error.code, code)
+          assert.equal(failure.certificate?.payloadType, 'healthcode-antibody')
+          assert.equal(failure.certificate?.algorithm, 'ES256')
+          assert.equal(failure.certificate?.schemaVersion, undefined)
+        })
+      }
+    })
+
+    it('refuses an expired antibody certificate with ERR_CWT_EXPIRED', () => {
+      const failure = failureOf(
+        verifyHc1(signAntibody(), {
+          trust,
+          at: new Date(expiresAt.getTime() + 1000),
+          payloadTypes: both,
+        }),
+      )
+      assert.equal(failure.error.code, 'ERR_CWT_EXPIRED')
+      assert.equal(failure.certificate?.schemaVersion, '1.0.0')
+    })
+
+    it('asks the revocation check about it, as about a DCC', () => {
+      let seen: DecodedHc1 | undefined
+      const failure = failureOf(
+        verifyHc1(signAntibody(), {
+          trust,
+          at,
+          payloadTypes: both,
+          revocation: {
+            isRevoked(certificate) {
+              seen = certificate
+              return true
+            },
+          },
+        }),
+      )
+      assert.equal(failure.error.code, 'ERR_REVOKED')
+      assert.equal(seen?.payloadType, 'healthcode-antibody')
+    })
+
+    describe('key usage, with document signer certificates issued under a CSCA', () => {
+      const validity = {
+        notBefore: new Date('2026-01-01T00:00:00Z'),
+        notAfter: new Date('2028-01-01T00:00:00Z'),
+      }
+      let csca: IssuedCertificate
+      before(async () => {
+        csca = await createCsca({ country: 'RU', commonName: 'Healthcode CSCA test', ...validity })
+      })
+      const verifyWith = async (types: readonly DccType[] | 'all'): Promise<Hc1Verification> => {
+        const dsc = await createDocumentSigner(
+          csca,
+          { country: 'RU', commonName: `DSC ${String(types)}`, ...validity },
+          types,
+        )
+        return verifyHc1(signAntibody(sample(), { privateKey: dsc.privateKey, kid: dsc.kid }), {
+          trust: new TrustList([signerFromCertificate(dsc.der)]),
+          at,
+          payloadTypes: both,
+        })
+      }
+
+      it('accepts a signer whose certificate has no extended key usage', async () => {
+        const result = await verifyWith('all')
+        assert.ok(result.valid, JSON.stringify(result))
+        assert.match(result.certificate.signer ?? '', /CN=DSC all/)
+      })
+
+      it('accepts a signer whose certificate names all three DCC types', async () => {
+        assert.ok((await verifyWith(['test', 'vaccination', 'recovery'])).valid)
+      })
+
+      it('refuses a signer restricted to some DCC types with ERR_KEY_USAGE', async () => {
+        for (const types of [['recovery'], ['test', 'vaccination']] as const) {
+          const failure = failureOf(await verifyWith(types))
+          assert.equal(failure.stage, 'key_usage', String(types))
+          assert.equal(failure.error.code, 'ERR_KEY_USAGE', String(types))
+        }
+      })
     })
   })
 })

@@ -8,16 +8,15 @@ import {
   decodeCoseSign1,
   type CoseAlgorithm,
 } from './cose.js'
-import { decodeHc1Claims } from './cwt.js'
+import { decodeHc1Claims, type Hc1PayloadType } from './cwt.js'
 import { Hc1Error, type Hc1ErrorCode, type Hc1FailureStage } from './errors.js'
 import { inflateZlib } from './inflate.js'
-import { checkKeyUsage, type DccType } from './key-usage.js'
+import { checkAntibodyKeyUsage, checkKeyUsage, type DccType } from './key-usage.js'
 import { stripHc1Prefix } from './prefix.js'
-import { validateDcc } from './schema.js'
+import { validateAntibodyCertificate, validateDcc } from './schema.js'
 
-/** What a verifier knows of a decoded HC1 code. Times are ISO 8601 strings. */
-export interface DecodedHc1 {
-  readonly kind: 'dcc'
+/** What a verifier knows of any decoded HC1 code. Times are ISO 8601 strings. */
+interface DecodedHc1Container {
   /** The `kid` in base64, as trust lists write it. */
   readonly kid: string | undefined
   readonly algorithm: CoseAlgorithm | undefined
@@ -25,14 +24,39 @@ export interface DecodedHc1 {
   readonly issuer: string | undefined
   readonly issuedAt: string | undefined
   readonly expiresAt: string | undefined
-  /** The DCC type, once the schema step has run. */
-  readonly type: DccType | undefined
+  /** The version of the payload's schema it was checked against, once the schema step has run. */
   readonly schemaVersion: string | undefined
-  /** The EU DCC payload as JSON. */
-  readonly dcc: JsonValue
   /** The signer's certificate subject, once the signature is verified. */
   readonly signer: string | undefined
 }
+
+/** A decoded EU DCC (`hcert` (-260) → 1). */
+export interface DecodedDcc extends DecodedHc1Container {
+  readonly kind: 'dcc'
+  readonly payloadType: 'eu-dcc'
+  /** The DCC type, once the schema step has run. */
+  readonly type: DccType | undefined
+  /** The EU DCC payload as JSON. */
+  readonly dcc: JsonValue
+}
+
+/**
+ * A decoded Healthcode antibody certificate (private claim -70001): not an EU DCC, and never
+ * reported as one (`docs/antibody-certificate.md`).
+ */
+export interface DecodedAntibodyCertificate extends DecodedHc1Container {
+  readonly kind: 'healthcode-antibody'
+  readonly payloadType: 'healthcode-antibody'
+  /** No DCC type: this is not a DCC. */
+  readonly type: undefined
+  /** No DCC: the code has no `hcert` claim. */
+  readonly dcc: undefined
+  /** The antibody certificate payload as JSON (`schemas/healthcode-antibody-<ver>.json`). */
+  readonly antibody: JsonValue
+}
+
+/** What a verifier knows of a decoded HC1 code, told apart by `payloadType`. */
+export type DecodedHc1 = DecodedDcc | DecodedAntibodyCertificate
 
 /** The outcome of verifying an HC1 code: where it stopped, and what was decoded up to there. */
 export type Hc1Verification =
@@ -61,39 +85,72 @@ export interface VerifyHc1Options {
    * signer matches the code's `kid` (for example a certificate that did not parse).
    */
   readonly trustProblems?: readonly { readonly code: Hc1ErrorCode; readonly message: string }[]
+  /**
+   * The payload types to accept; by default only `eu-dcc`, so that a caller that presents every
+   * valid result as an EU DCC never receives a Healthcode antibody certificate as valid. Others are
+   * refused with `ERR_HC1_PAYLOAD_TYPE` once the signature has verified.
+   */
+  readonly payloadTypes?: readonly Hc1PayloadType[]
 }
 
+const defaultPayloadTypes: readonly Hc1PayloadType[] = ['eu-dcc']
+
 /**
- * Verifies an HC1 code (an EU DCC) step by step, following HCERT 1.3.0: prefix, Base45, zlib,
- * COSE_Sign1 and CWT, signature against the trusted signers, DCC schema, validity times, the
- * signer's key usage, and revocation. Never throws for bad input: every failure is a result.
+ * Verifies an HC1 code step by step, following HCERT 1.3.0: prefix, Base45, zlib, COSE_Sign1 and
+ * CWT, signature against the trusted signers, the payload's schema, validity times, the signer's
+ * key usage, and revocation. The payload is an EU DCC, or, when `payloadTypes` admits it, a
+ * Healthcode antibody certificate (`docs/antibody-certificate.md`); `certificate.payloadType` says
+ * which. Never throws for bad input: every failure is a result.
  *
  * @example
  * ```ts
  * const result = verifyHc1(qrText, { trust: new TrustList([signerFromCertificate(der)]), at: new Date() })
  * if (!result.valid) console.log(result.stage, result.error.code)
+ * const either = verifyHc1(qrText, { trust, at, payloadTypes: ['eu-dcc', 'healthcode-antibody'] })
+ * if (either.valid && either.certificate.payloadType === 'healthcode-antibody') show(either.certificate.antibody)
  * ```
  */
 export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verification {
   // What is known so far, filled in step by step, so that a failure still reports it.
-  let decoded: Mutable<DecodedHc1> | undefined
+  let decoded: Mutable<DecodedDcc> | Mutable<DecodedAntibodyCertificate> | undefined
   try {
     const cose = decodeCoseSign1(inflateZlib(decodeBase45(stripHc1Prefix(text))))
     const claims = decodeHc1Claims(cose.payload)
-    decoded = {
-      kind: 'dcc',
-      kid: cose.kid ? Buffer.from(cose.kid).toString('base64') : undefined,
-      algorithm: undefined,
-      issuer: claims.issuer,
-      issuedAt: isoTime(claims.issuedAt),
-      expiresAt: isoTime(claims.expiresAt),
-      type: undefined,
-      schemaVersion: undefined,
-      dcc: claims.dcc,
-      signer: undefined,
-    }
+    const kid = cose.kid ? Buffer.from(cose.kid).toString('base64') : undefined
+    const issuedAt = isoTime(claims.issuedAt)
+    const expiresAt = isoTime(claims.expiresAt)
+    const known: Mutable<DecodedDcc> | Mutable<DecodedAntibodyCertificate> =
+      claims.payloadType === 'eu-dcc'
+        ? {
+            kind: 'dcc',
+            payloadType: 'eu-dcc',
+            kid,
+            algorithm: undefined,
+            issuer: claims.issuer,
+            issuedAt,
+            expiresAt,
+            type: undefined,
+            schemaVersion: undefined,
+            dcc: claims.dcc,
+            signer: undefined,
+          }
+        : {
+            kind: 'healthcode-antibody',
+            payloadType: 'healthcode-antibody',
+            kid,
+            algorithm: undefined,
+            issuer: claims.issuer,
+            issuedAt,
+            expiresAt,
+            type: undefined,
+            schemaVersion: undefined,
+            dcc: undefined,
+            antibody: claims.antibody,
+            signer: undefined,
+          }
+    decoded = known
     const algorithm = coseAlgorithmOf(cose)
-    decoded.algorithm = algorithm
+    known.algorithm = algorithm
     const signer = findVerifyingSigner(
       algorithm,
       cose.kid,
@@ -101,12 +158,25 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
       cose.signature,
       options,
     )
-    decoded.signer = signer.subject
-    const facts = validateDcc(claims.dcc)
-    decoded.type = facts.type
-    decoded.schemaVersion = facts.schemaVersion
-    checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
-    checkKeyUsage(facts.type, signer.extendedKeyUsage)
+    known.signer = signer.subject
+    const accepted = options.payloadTypes ?? defaultPayloadTypes
+    if (!accepted.includes(known.payloadType)) {
+      throw new Hc1Error(
+        'ERR_HC1_PAYLOAD_TYPE',
+        `expected ${accepted.map(describePayloadType).join(' or ') || 'no payload type'}, but the code carries ${describePayloadType(known.payloadType)}`,
+      )
+    }
+    if (known.payloadType === 'eu-dcc') {
+      const facts = validateDcc(known.dcc)
+      known.type = facts.type
+      known.schemaVersion = facts.schemaVersion
+      checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
+      checkKeyUsage(facts.type, signer.extendedKeyUsage)
+    } else {
+      known.schemaVersion = validateAntibodyCertificate(known.antibody).schemaVersion
+      checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
+      checkAntibodyKeyUsage(signer.extendedKeyUsage)
+    }
     if (options.revocation?.isRevoked(decoded, cose.signature)) {
       throw new Hc1Error('ERR_REVOKED', 'the certificate is on the revocation list')
     }
@@ -125,6 +195,12 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+function describePayloadType(type: Hc1PayloadType): string {
+  return type === 'eu-dcc'
+    ? 'an EU DCC (hcert -260 → 1)'
+    : 'a Healthcode antibody certificate (claim -70001, not an EU DCC)'
+}
 
 function findVerifyingSigner(
   algorithm: CoseAlgorithm,
