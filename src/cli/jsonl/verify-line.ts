@@ -3,6 +3,12 @@ import type { Hc1ErrorCode } from '../../codec/hc1/index.js'
 import { TrustError, TrustList, signerFromCertificate } from '../../codec/trust/index.js'
 import type { TrustedSigner } from '../../codec/trust/index.js'
 import { QrImageError, decodeQrImage } from '../../qr-image/index.js'
+import {
+  CombinedTrustStore,
+  noSharedTrust,
+  verifyContextOf,
+  type VerifyContext,
+} from './shared-trust.js'
 
 /** One input line of `healthcode verify --jsonl`. */
 interface VerifyRequest {
@@ -45,17 +51,21 @@ export class TrustCertificateCache {
   }
 }
 
+const emptyContext = verifyContextOf(noSharedTrust)
+
 /**
  * Verifies one JSON line `{"id","qr"|"image","trust":[base64 DER],"at"}` and returns the answer
- * line (without its newline). Never throws: a bad line gets an error answer.
+ * line (without its newline): the line's `trust` adds to the context's, and the context's
+ * revocation list applies. Never throws: a bad line gets an error answer.
  */
 export async function verifyJsonLine(
   line: string,
   cache: TrustCertificateCache,
   now: () => Date,
+  context: VerifyContext = emptyContext,
 ): Promise<string> {
   try {
-    return await verifyRequestLine(line, cache, now)
+    return await verifyRequestLine(line, cache, now, context)
   } catch (error) {
     // A defect of ours must not cost the other lines their answers.
     return inputError(
@@ -70,6 +80,7 @@ async function verifyRequestLine(
   line: string,
   cache: TrustCertificateCache,
   now: () => Date,
+  context: VerifyContext,
 ): Promise<string> {
   let request: VerifyRequest
   try {
@@ -146,7 +157,12 @@ async function verifyRequestLine(
     )
   }
 
-  const result = verifyHc1(qr, { trust, at, trustProblems })
+  const result = verifyHc1(qr, {
+    trust: trust.size === 0 ? context.trust : new CombinedTrustStore(context.trust, trust),
+    at,
+    trustProblems,
+    revocation: context.revocation,
+  })
   return JSON.stringify({
     id,
     valid: result.valid,

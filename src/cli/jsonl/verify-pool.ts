@@ -1,4 +1,10 @@
 import { Worker } from 'node:worker_threads'
+import {
+  noSharedTrust,
+  verifyContextOf,
+  type SharedTrust,
+  type VerifyContext,
+} from './shared-trust.js'
 import { TrustCertificateCache, verifyJsonLine } from './verify-line.js'
 
 /**
@@ -22,6 +28,7 @@ export interface BatchAnswers {
 export async function verifyBatch(
   batch: LineBatch,
   cache: TrustCertificateCache,
+  context: VerifyContext,
 ): Promise<BatchAnswers> {
   const text = new TextDecoder().decode(batch.bytes)
   const lines = text.length === 0 ? [] : text.split('\n')
@@ -29,11 +36,11 @@ export async function verifyBatch(
   let next = 0
   for (const [index, answer] of batch.preAnswered) {
     while (answers.length < index)
-      answers.push(await verifyJsonLine(lines[next++] ?? '', cache, now))
+      answers.push(await verifyJsonLine(lines[next++] ?? '', cache, now, context))
     answers.push(answer)
   }
   while (next < lines.length)
-    answers.push(await verifyJsonLine(lines[next++] as string, cache, now))
+    answers.push(await verifyJsonLine(lines[next++] as string, cache, now, context))
   return { batch: batch.batch, answers: answers.join('\n') + '\n' }
 }
 
@@ -50,9 +57,14 @@ interface BatchVerifier {
 /** Verifies in this thread: for one core. */
 class InlineVerifier implements BatchVerifier {
   readonly #cache = new TrustCertificateCache()
+  readonly #context: VerifyContext
+
+  constructor(shared: SharedTrust) {
+    this.#context = verifyContextOf(shared)
+  }
 
   verify(batch: LineBatch): Promise<BatchAnswers> {
-    return verifyBatch(batch, this.#cache)
+    return verifyBatch(batch, this.#cache, this.#context)
   }
 
   async close(): Promise<void> {}
@@ -63,10 +75,13 @@ class WorkerVerifier implements BatchVerifier {
   readonly #worker: Worker
   #pending: { resolve: (answers: BatchAnswers) => void; reject: (error: Error) => void } | undefined
 
-  constructor() {
+  constructor(shared: SharedTrust) {
     // Under tsx (tests) this module is TypeScript; built, it is JavaScript.
     const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js'
-    this.#worker = new Worker(new URL(`./verify-worker.${extension}`, import.meta.url))
+    // The worker parses the shared trust once, when it starts (verify-worker.ts).
+    this.#worker = new Worker(new URL(`./verify-worker.${extension}`, import.meta.url), {
+      workerData: shared,
+    })
     this.#worker.on('message', (answers: BatchAnswers) => {
       const pending = this.#pending
       this.#pending = undefined
@@ -119,11 +134,13 @@ export class VerifyPool {
     workers: number,
     /** Receives answers in input order, many at once, each line ending in a newline. */
     private readonly write: (answers: string) => void,
+    /** The command line's trust and revocation lists, applied to every line. */
+    shared: SharedTrust = noSharedTrust,
   ) {
     this.#all =
       workers <= 1
-        ? [new InlineVerifier()]
-        : Array.from({ length: workers }, () => new WorkerVerifier())
+        ? [new InlineVerifier(shared)]
+        : Array.from({ length: workers }, () => new WorkerVerifier(shared))
     this.#idle = [...this.#all]
   }
 

@@ -1,12 +1,15 @@
-import { parentPort } from 'node:worker_threads'
+import { parentPort, workerData } from 'node:worker_threads'
+import { noSharedTrust, verifyContextOf, type SharedTrust } from './shared-trust.js'
 import { TrustCertificateCache } from './verify-line.js'
 import { verifyBatch, type LineBatch } from './verify-pool.js'
 
 /** A worker thread of `verify --jsonl`: verifies batches of lines and sends back the answers. */
 const cache = new TrustCertificateCache()
+// The command line's trust and revocation lists, parsed once for all the lines this worker takes.
+const context = verifyContextOf((workerData as SharedTrust | null) ?? noSharedTrust)
 const port = parentPort
 if (!port) throw new Error('verify-worker must run as a worker thread')
 
 port.on('message', (batch: LineBatch) => {
-  void verifyBatch(batch, cache).then((answers) => port.postMessage(answers))
+  void verifyBatch(batch, cache, context).then((answers) => port.postMessage(answers))
 })

@@ -1,0 +1,54 @@
+import type { RevocationCheck } from '../../codec/hc1/index.js'
+import { RevocationList, type RevocationEntry } from '../../codec/revocation/index.js'
+import { TrustList, signerFromCertificate, type TrustStore } from '../../codec/trust/index.js'
+
+/**
+ * The trust material of the command line (`--trust`, `--trust-list`, `--revocation-list`),
+ * already checked, in a form that crosses to worker threads by structured clone: each worker
+ * builds its {@link VerifyContext} from it once.
+ */
+export interface SharedTrust {
+  /** DER certificates of trusted document signers: `--trust` files and trust lists' DSCs. */
+  readonly certificates: readonly Uint8Array[]
+  /** The revocation lists' entries, or undefined when no list was given. */
+  readonly revocations: readonly RevocationEntry[] | undefined
+}
+
+/** No trust material: every line brings its own. */
+export const noSharedTrust: SharedTrust = { certificates: [], revocations: undefined }
+
+/** What every code is verified with, besides the trust a `--jsonl` line brings. */
+export interface VerifyContext {
+  readonly trust: TrustStore
+  readonly revocation: RevocationCheck | undefined
+}
+
+/**
+ * Parses the shared trust material once.
+ *
+ * @throws {TrustError} for a certificate that does not parse (they were checked when read, so
+ *   this does not happen).
+ */
+export function verifyContextOf(shared: SharedTrust): VerifyContext {
+  return {
+    trust: new TrustList(shared.certificates.map((der) => signerFromCertificate(der))),
+    revocation:
+      shared.revocations === undefined ? undefined : new RevocationList(shared.revocations),
+  }
+}
+
+/** Two trust stores as one: the signers of both for a kid. */
+export class CombinedTrustStore implements TrustStore {
+  constructor(
+    private readonly first: TrustStore,
+    private readonly second: TrustStore,
+  ) {}
+
+  signersFor(kid: Uint8Array) {
+    const first = this.first.signersFor(kid)
+    const second = this.second.signersFor(kid)
+    if (first.length === 0) return second
+    if (second.length === 0) return first
+    return [...first, ...second]
+  }
+}
