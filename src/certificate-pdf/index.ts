@@ -1,0 +1,6 @@
+export { CertificatePdfError } from './errors.js'
+export type { CertificatePdfErrorCode } from './errors.js'
+export { certificateLabels, certificateLanguages, labelKeys } from './labels.js'
+export type { CertificateLanguage, LabelKey } from './labels.js'
+export { QR_PRINT_WIDTH, renderCertificatePdf } from './render-certificate-pdf.js'
+export type { CertificatePdfInput } from './render-certificate-pdf.js'
