@@ -1,4 +1,17 @@
 import type { NewAuditEntry, AuditEntry } from './audit/audit-entry.js'
+import type {
+  CertificateStatus,
+  HealthCertificate,
+  NewHealthCertificate,
+} from './certificates/certificate.js'
+import type {
+  Attachment,
+  AttachmentInfo,
+  CommissionRequest,
+  CommissionStatus,
+} from './commission/commission-request.js'
+import type { SigningKey, SigningKeyPurpose } from './keys/signing-key.js'
+import type { TrustPartner } from './trust/trust-partner.js'
 import type { NewRegisterRecord, RegisterRecord } from './register/register-record.js'
 import type {
   Account,
@@ -35,6 +48,93 @@ export interface StoreTransaction {
   readonly apiTokens: ApiTokenRepository
   readonly audit: AuditLog
   readonly records: RegisterRecordRepository
+  readonly signingKeys: SigningKeyRepository
+  readonly certificates: CertificateRepository
+  readonly commission: CommissionRepository
+  readonly trustPartners: TrustPartnerRepository
+}
+
+/** The CSCA and the document signers, private keys sealed. */
+export interface SigningKeyRepository {
+  /** Stores a key under the id its private key was sealed for. */
+  create(key: SigningKey): Promise<SigningKey>
+  find(id: string): Promise<SigningKey | undefined>
+  /** The newest active key of a purpose (and issuer, for document signers). */
+  findActive(purpose: SigningKeyPurpose, issuerId?: string): Promise<SigningKey | undefined>
+  /** Every key, oldest first. */
+  list(): Promise<SigningKey[]>
+  /** Marks active keys of the purpose and issuer retired (they keep verifying), except `keepId`. */
+  retireOthers(
+    purpose: SigningKeyPurpose,
+    issuerId: string | undefined,
+    keepId: string,
+    at: string,
+  ): Promise<number>
+}
+
+/** Issued certificates. */
+export interface CertificateRepository {
+  create(certificate: NewHealthCertificate): Promise<HealthCertificate>
+  find(id: string): Promise<HealthCertificate | undefined>
+  /** A person's certificates, newest first. */
+  listForPerson(personId: string): Promise<HealthCertificate[]>
+  listForRecord(recordId: string): Promise<HealthCertificate[]>
+  /**
+   * Changes the status of one certificate if it is in one of `from`; tells whether it did (so
+   * that two concurrent changes cannot both succeed).
+   */
+  setStatus(
+    id: string,
+    from: readonly CertificateStatus[],
+    change: { status: CertificateStatus; reason: string | undefined; at: string; by: string },
+  ): Promise<boolean>
+  /** The ids of a person's certificates in a status. */
+  idsForPerson(personId: string, status: CertificateStatus): Promise<string[]>
+  /** The hashes of every certificate in the statuses (revoked, suspended), in order of change. */
+  hashesInStatus(
+    statuses: readonly CertificateStatus[],
+  ): Promise<HealthCertificate['revocationHashes'][]>
+}
+
+/** The commission's requests and their attachments. */
+export interface CommissionRepository {
+  create(
+    request: Omit<
+      CommissionRequest,
+      'id' | 'decision' | 'appeal' | 'appealDecision' | 'recordId' | 'status'
+    >,
+  ): Promise<CommissionRequest>
+  find(id: string): Promise<CommissionRequest | undefined>
+  /**
+   * Moves a request on if it is still in `from`; tells whether it did (a concurrent decision on
+   * the same request loses).
+   */
+  advance(
+    id: string,
+    from: CommissionStatus,
+    changes: Partial<
+      Pick<CommissionRequest, 'status' | 'decision' | 'appeal' | 'appealDecision' | 'recordId'>
+    > & { updatedAt: string },
+  ): Promise<boolean>
+  /** An issuer's requests in the given statuses, oldest first (the queue). */
+  queue(
+    issuerId: string,
+    statuses: readonly CommissionStatus[],
+    page: { limit: number; offset: number },
+  ): Promise<CommissionRequest[]>
+  /** A person's requests, newest first. */
+  listForPerson(personId: string): Promise<CommissionRequest[]>
+  addAttachment(attachment: Omit<Attachment, 'id'>): Promise<AttachmentInfo>
+  listAttachments(requestId: string): Promise<AttachmentInfo[]>
+  findAttachment(id: string): Promise<Attachment | undefined>
+}
+
+/** Partners whose trust lists we import. */
+export interface TrustPartnerRepository {
+  create(partner: Omit<TrustPartner, 'id' | 'trustList' | 'importedAt'>): Promise<TrustPartner>
+  find(id: string): Promise<TrustPartner | undefined>
+  list(): Promise<TrustPartner[]>
+  saveImport(id: string, trustList: string, at: string): Promise<void>
 }
 
 /** The medical register's records: vaccinations, tests, recoveries, antibody tests. */

@@ -4,11 +4,15 @@ import type { Store, StoreTransaction } from '../domain/ports.js'
 import { KyselyAccountRepository } from './account.repository.js'
 import { KyselyApiTokenRepository } from './api-token.repository.js'
 import { KyselyAuditLog } from './audit-log.repository.js'
+import { KyselyCertificateRepository } from './certificate.repository.js'
+import { KyselyCommissionRepository } from './commission.repository.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
 import { KyselyIssuerRepository } from './issuer.repository.js'
 import { KyselyPersonRepository } from './person.repository.js'
 import { KyselyRegisterRecordRepository } from './register-record.repository.js'
 import { KyselySessionRepository } from './session.repository.js'
+import { KyselySigningKeyRepository } from './signing-key.repository.js'
+import { KyselyTrustPartnerRepository } from './trust-partner.repository.js'
 import type { RepositoryContext } from './repository-context.js'
 import type { Database } from './schema.js'
 
@@ -22,6 +26,10 @@ export function storeTransaction(context: RepositoryContext): StoreTransaction {
     apiTokens: new KyselyApiTokenRepository(context),
     audit: new KyselyAuditLog(context),
     records: new KyselyRegisterRecordRepository(context),
+    signingKeys: new KyselySigningKeyRepository(context),
+    certificates: new KyselyCertificateRepository(context),
+    commission: new KyselyCommissionRepository(context),
+    trustPartners: new KyselyTrustPartnerRepository(context),
   }
 }
 

@@ -78,6 +78,7 @@ forEachDialect((dialect) => {
         assert.deepEqual(applied.rows.map((row) => row.name).sort(), [
           '20261123102500-initial',
           '20261123110500-register-records',
+          '20261123130000-certificates',
         ])
       } finally {
         await db.destroy()

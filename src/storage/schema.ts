@@ -90,7 +90,6 @@ export interface AuditLogTable {
   hash: string
 }
 
-/** The database Healthcode's repositories query. */
 /** `register_records`: vaccinations, tests, recoveries and antibody tests, their data as JSON. */
 export interface RegisterRecordTable {
   id: string
@@ -102,7 +101,94 @@ export interface RegisterRecordTable {
   recorded_at: string
 }
 
+/** `signing_keys`: the CSCA and the issuers' document signers, private keys sealed (KeyVault). */
+export interface SigningKeyTable {
+  id: string
+  purpose: 'csca' | 'document-signer'
+  /** The issuer a document signer signs for; null for the deployment's CSCA. */
+  issuer_id: string | null
+  /** Base64 of the 8-byte HCERT kid. */
+  kid: string
+  /** The X.509 certificate, PEM. */
+  certificate: string
+  sealed_private_key: string
+  status: 'active' | 'retired'
+  not_before: string
+  not_after: string
+  created_at: string
+  retired_at: string | null
+}
+
+/** `certificates`: every signed certificate, its QR text, revocation hashes and status. */
+export interface CertificateTable {
+  id: string
+  uvci: string
+  person_id: string
+  record_id: string
+  issuer_id: string
+  kind: 'vaccination' | 'test' | 'recovery' | 'antibody'
+  signing_key_id: string
+  qr_text: string
+  hash_uci: string
+  hash_country_uci: string
+  hash_signature: string
+  status: 'valid' | 'suspended' | 'revoked'
+  status_reason: string | null
+  status_changed_at: string | null
+  status_changed_by: string | null
+  issued_at: string
+  expires_at: string
+}
+
+/** `commission_requests`: evidence of an illness, its review, and one appeal; steps as JSON. */
+export interface CommissionRequestTable {
+  id: string
+  person_id: string
+  issuer_id: string
+  evidence_kind: 'test' | 'antibody'
+  evidence: string
+  status: 'submitted' | 'approved' | 'refused' | 'appealed' | 'appeal_approved' | 'appeal_refused'
+  submitted_by: string
+  submitted_at: string
+  decision: string | null
+  appeal: string | null
+  appeal_decision: string | null
+  record_id: string | null
+  updated_at: string
+}
+
+/** `commission_attachments`: the files of a request (PDF, PNG, JPEG), bytes in the row. */
+export interface CommissionAttachmentTable {
+  id: string
+  request_id: string
+  file_name: string
+  media_type: string
+  size: number
+  sha256: string
+  content: Uint8Array
+  created_at: string
+}
+
+/** `trust_partners`: other deployments whose trust lists we import, with their signing certificate. */
+export interface TrustPartnerTable {
+  id: string
+  name: string
+  /** The partner's list-signing certificate, PEM. */
+  signing_certificate: string
+  source_url: string | null
+  /** The last imported list, as received (JSON text). */
+  trust_list: string | null
+  imported_at: string | null
+  created_at: string
+}
+
+/** The database Healthcode's repositories query. */
 export interface Database {
+  signing_keys: SigningKeyTable
+  certificates: CertificateTable
+  commission_requests: CommissionRequestTable
+  commission_attachments: CommissionAttachmentTable
+  trust_partners: TrustPartnerTable
   register_records: RegisterRecordTable
   issuers: IssuerTable
   people: PersonTable
@@ -126,3 +212,13 @@ export type SessionRow = Selectable<SessionTable>
 export type ApiTokenRow = Selectable<ApiTokenTable>
 /** A row of `audit_log` as read. */
 export type AuditLogRow = Selectable<AuditLogTable>
+/** A row of `signing_keys` as read. */
+export type SigningKeyRow = Selectable<SigningKeyTable>
+/** A row of `certificates` as read. */
+export type CertificateRow = Selectable<CertificateTable>
+/** A row of `commission_requests` as read. */
+export type CommissionRequestRow = Selectable<CommissionRequestTable>
+/** A row of `commission_attachments` as read. */
+export type CommissionAttachmentRow = Selectable<CommissionAttachmentTable>
+/** A row of `trust_partners` as read. */
+export type TrustPartnerRow = Selectable<TrustPartnerTable>

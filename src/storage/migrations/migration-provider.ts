@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely'
 import type { StorageDialect } from '../dialects/storage-dialect.js'
 import { initialMigration } from './20261123102500-initial.js'
 import { registerRecordsMigration } from './20261123110500-register-records.js'
+import { certificatesMigration } from './20261123130000-certificates.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -13,6 +14,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
     getMigrations: async (): Promise<Record<string, Migration>> => ({
       '20261123102500-initial': initialMigration(dialect),
       '20261123110500-register-records': registerRecordsMigration(),
+      '20261123130000-certificates': certificatesMigration(dialect),
     }),
   }
 }

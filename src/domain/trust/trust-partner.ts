@@ -1,0 +1,13 @@
+/** Another deployment (a region, the federal level, a partner city) whose trust list we import. */
+export interface TrustPartner {
+  readonly id: string
+  readonly name: string
+  /** The certificate the partner signs its trust list with, PEM. */
+  readonly signingCertificatePem: string
+  /** Where the list is fetched from, if it is fetched rather than uploaded. */
+  readonly sourceUrl: string | undefined
+  /** The last imported list, as received (JSON text), and when. */
+  readonly trustList: string | undefined
+  readonly importedAt: string | undefined
+  readonly createdAt: string
+}

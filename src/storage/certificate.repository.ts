@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto'
+import type {
+  CertificateStatus,
+  HealthCertificate,
+  NewHealthCertificate,
+} from '../domain/certificates/certificate.js'
+import type { CertificateRepository } from '../domain/ports.js'
+import { isoTimestamp } from './errors.js'
+import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import type { CertificateRow } from './schema.js'
+
+/** Maps a row of `certificates` to a {@link HealthCertificate}. */
+export function certificateRowToCertificate(row: CertificateRow): HealthCertificate {
+  return {
+    id: row.id,
+    uvci: row.uvci,
+    personId: row.person_id,
+    recordId: row.record_id,
+    issuerId: row.issuer_id,
+    kind: row.kind,
+    signingKeyId: row.signing_key_id,
+    qrText: row.qr_text,
+    revocationHashes: {
+      UCI: row.hash_uci,
+      COUNTRYCODEUCI: row.hash_country_uci,
+      SIGNATURE: row.hash_signature,
+    },
+    status: row.status,
+    statusReason: optional(row.status_reason),
+    statusChangedAt: optional(row.status_changed_at),
+    statusChangedBy: optional(row.status_changed_by),
+    issuedAt: row.issued_at,
+    expiresAt: row.expires_at,
+  }
+}
+
+/** Certificates in the `certificates` table. */
+export class KyselyCertificateRepository implements CertificateRepository {
+  constructor(private readonly context: RepositoryContext) {}
+
+  /** @throws {StorageError} `ERR_STORAGE_UNIQUE` for a UVCI already used. */
+  async create(certificate: NewHealthCertificate): Promise<HealthCertificate> {
+    const row: CertificateRow = {
+      id: randomUUID(),
+      uvci: certificate.uvci,
+      person_id: certificate.personId,
+      record_id: certificate.recordId,
+      issuer_id: certificate.issuerId,
+      kind: certificate.kind,
+      signing_key_id: certificate.signingKeyId,
+      qr_text: certificate.qrText,
+      hash_uci: certificate.revocationHashes.UCI,
+      hash_country_uci: certificate.revocationHashes.COUNTRYCODEUCI,
+      hash_signature: certificate.revocationHashes.SIGNATURE,
+      status: 'valid',
+      status_reason: null,
+      status_changed_at: null,
+      status_changed_by: null,
+      issued_at: isoTimestamp(certificate.issuedAt),
+      expires_at: isoTimestamp(certificate.expiresAt),
+    }
+    await withConstraintErrors(
+      this.context,
+      this.context.db.insertInto('certificates').values(row).execute(),
+    )
+    return certificateRowToCertificate(row)
+  }
+
+  async find(id: string): Promise<HealthCertificate | undefined> {
+    const row = await this.context.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && certificateRowToCertificate(row)
+  }
+
+  async listForPerson(personId: string): Promise<HealthCertificate[]> {
+    const rows = await this.context.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .orderBy('issued_at', 'desc')
+      .orderBy('id')
+      .execute()
+    return rows.map(certificateRowToCertificate)
+  }
+
+  async listForRecord(recordId: string): Promise<HealthCertificate[]> {
+    const rows = await this.context.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('record_id', '=', recordId)
+      .orderBy('issued_at', 'desc')
+      .orderBy('id')
+      .execute()
+    return rows.map(certificateRowToCertificate)
+  }
+
+  async setStatus(
+    id: string,
+    from: readonly CertificateStatus[],
+    change: { status: CertificateStatus; reason: string | undefined; at: string; by: string },
+  ): Promise<boolean> {
+    const result = await this.context.db
+      .updateTable('certificates')
+      .set({
+        status: change.status,
+        status_reason: change.reason ?? null,
+        status_changed_at: isoTimestamp(change.at),
+        status_changed_by: change.by,
+      })
+      .where('id', '=', id)
+      .where('status', 'in', [...from])
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async idsForPerson(personId: string, status: CertificateStatus): Promise<string[]> {
+    const rows = await this.context.db
+      .selectFrom('certificates')
+      .select('id')
+      .where('person_id', '=', personId)
+      .where('status', '=', status)
+      .orderBy('issued_at')
+      .execute()
+    return rows.map((row) => row.id)
+  }
+
+  async hashesInStatus(
+    statuses: readonly CertificateStatus[],
+  ): Promise<HealthCertificate['revocationHashes'][]> {
+    const rows = await this.context.db
+      .selectFrom('certificates')
+      .select(['hash_uci', 'hash_country_uci', 'hash_signature'])
+      .where('status', 'in', [...statuses])
+      .orderBy('status_changed_at')
+      .orderBy('id')
+      .execute()
+    return rows.map((row) => ({
+      UCI: row.hash_uci,
+      COUNTRYCODEUCI: row.hash_country_uci,
+      SIGNATURE: row.hash_signature,
+    }))
+  }
+}
