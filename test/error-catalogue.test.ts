@@ -5,6 +5,8 @@ import { apiErrorStatus, domainStatus } from '../src/api/errors.js'
 import { hc1ErrorStages } from '../src/codec/hc1/index.js'
 import type { JsonlInputErrorCode } from '../src/cli/jsonl/verify-line.js'
 import type { TrustErrorCode } from '../src/codec/trust/index.js'
+import type { TrustListErrorCode } from '../src/codec/trust-list/index.js'
+import type { CertificatePdfErrorCode } from '../src/certificate-pdf/index.js'
 import type { QrImageErrorCode } from '../src/qr-image/index.js'
 
 /** Every code outside the HC1 table; `satisfies` breaks the build when a union gains a member. */
@@ -14,6 +16,25 @@ const otherCodes = {
   ERR_INPUT_LINE_TOO_LONG: 'input',
   ERR_INTERNAL: 'input',
 } as const satisfies Record<JsonlInputErrorCode, string>
+
+/** Trust-list refusals the API answers with 400 (`api/errors.ts`). */
+const trustListStatuses: Record<TrustListErrorCode, 400> = {
+  ERR_TRUST_LIST_FORMAT: 400,
+  ERR_TRUST_LIST_SIGNATURE: 400,
+  ERR_TRUST_LIST_CHAIN: 400,
+  ERR_TRUST_LIST_THUMBPRINT: 400,
+  ERR_TRUST_LIST_KID: 400,
+  ERR_TRUST_LIST_SIGNER: 400,
+}
+
+/** Printable-PDF refusals the API answers with 422. */
+const pdfStatuses: Record<CertificatePdfErrorCode, 422> = {
+  ERR_PDF_NO_FONT: 422,
+  ERR_PDF_OVERFLOW: 422,
+  ERR_PDF_QR_TEXT: 422,
+  ERR_PDF_DETAILS: 422,
+  ERR_PDF_DATE: 422,
+}
 
 const trustCodes: Record<TrustErrorCode, 'signature'> = {
   ERR_TRUST_CERTIFICATE: 'signature',
@@ -74,6 +95,8 @@ describe('docs/errors.md', () => {
     const inCode = new Map<string, number>([
       ...Object.entries(apiErrorStatus),
       ...Object.entries(domainStatus),
+      ...Object.entries(trustListStatuses),
+      ...Object.entries(pdfStatuses),
     ])
     for (const [code, status] of inCode) {
       assert.equal(documented.get(code), status, `${code} should be documented with HTTP ${status}`)

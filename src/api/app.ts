@@ -8,7 +8,12 @@ import type { Config } from '../config/config.js'
 import { AccountService, sameSecret } from '../domain/access/account-service.js'
 import { hasAnyRole } from '../domain/access/actor.js'
 import { type Clock, systemClock } from '../domain/clock.js'
+import { CertificateService } from '../domain/certificates/certificate-service.js'
+import { CommissionService } from '../domain/commission/commission-service.js'
 import { DomainError } from '../domain/errors.js'
+import { KeyVault } from '../domain/keys/key-vault.js'
+import { SigningKeyService } from '../domain/keys/signing-key-service.js'
+import { TrustService, type TrustListFetcher } from '../domain/verification/trust-service.js'
 import { PeopleService } from '../domain/people/people-service.js'
 import { RegisterService } from '../domain/register/register-service.js'
 import type { Store } from '../domain/ports.js'
@@ -19,6 +24,10 @@ import { ApiError, handleError } from './errors.js'
 import { accountRoutes } from './routes/accounts/routes.js'
 import { apiTokenRoutes } from './routes/api-tokens/routes.js'
 import { auditRoutes } from './routes/audit/routes.js'
+import { certificateRoutes } from './routes/certificates/routes.js'
+import { commissionRoutes } from './routes/commission/routes.js'
+import { keyRoutes } from './routes/keys/routes.js'
+import { trustRoutes } from './routes/trust/routes.js'
 import { SESSION_COOKIE, authRoutes } from './routes/auth/routes.js'
 import { issuerRoutes } from './routes/issuers/routes.js'
 import { peopleRoutes } from './routes/people/routes.js'
@@ -33,6 +42,8 @@ export interface BuildOptions {
   readonly clock?: Clock
   /** Finds the identity provider (discovery); called on first use and again after a failure. */
   readonly oidc?: () => Promise<OidcLogin>
+  /** Fetches partners' trust lists; default: HTTP(S) with a time and size limit. */
+  readonly fetchTrustList?: TrustListFetcher
   /** A pino logger setting; default: the configured level. */
   readonly logger?: boolean | { level: string }
 }
@@ -82,13 +93,38 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   let oidcPromise: Promise<OidcLogin> | undefined
   const discoverOidc = options.oidc
+  const keys = new SigningKeyService(
+    store,
+    clock,
+    config.keyEncryptionKey === undefined ? undefined : KeyVault.fromText(config.keyEncryptionKey),
+  )
+  const certificates = new CertificateService(store, clock, keys, config.certificates)
+  const trust = new TrustService(
+    store,
+    clock,
+    keys,
+    config.trustCacheSeconds,
+    options.fetchTrustList,
+  )
+  certificates.onStatusChange = () => trust.invalidate()
   const context: AppContext = {
     config,
     store,
     clock,
     accounts: new AccountService(store, clock, config.sessionTtlHours),
     people: new PeopleService(store, clock),
-    register: new RegisterService(store, clock),
+    register: new RegisterService(store, clock, certificates),
+    keys,
+    certificates,
+    trust,
+    commission: new CommissionService(
+      store,
+      clock,
+      certificates,
+      config.certificates,
+      config.attachments,
+      { decisionDays: config.commissionDecisionDays },
+    ),
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {
@@ -186,6 +222,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => apiTokenRoutes(scoped, context))
   await app.register(async (scoped) => issuerRoutes(scoped, context))
   await app.register(async (scoped) => auditRoutes(scoped, context))
+  await app.register(async (scoped) => certificateRoutes(scoped, context))
+  await app.register(async (scoped) => commissionRoutes(scoped, context))
+  await app.register(async (scoped) => trustRoutes(scoped, context))
+  await app.register(async (scoped) => keyRoutes(scoped, context))
   await app.ready()
   return app
 }

@@ -1,7 +1,11 @@
 import type { Config } from '../config/config.js'
 import type { AccountService } from '../domain/access/account-service.js'
 import type { Actor } from '../domain/access/actor.js'
+import type { CertificateService } from '../domain/certificates/certificate-service.js'
 import type { Clock } from '../domain/clock.js'
+import type { CommissionService } from '../domain/commission/commission-service.js'
+import type { SigningKeyService } from '../domain/keys/signing-key-service.js'
+import type { TrustService } from '../domain/verification/trust-service.js'
 import type { PeopleService } from '../domain/people/people-service.js'
 import type { RegisterService } from '../domain/register/register-service.js'
 import type { Session } from '../domain/people/person.js'
@@ -17,6 +21,10 @@ export interface AppContext {
   readonly accounts: AccountService
   readonly people: PeopleService
   readonly register: RegisterService
+  readonly keys: SigningKeyService
+  readonly certificates: CertificateService
+  readonly commission: CommissionService
+  readonly trust: TrustService
   /** The identity provider, discovered on first use; undefined when none is configured. */
   readonly oidc: (() => Promise<OidcLogin>) | undefined
 }

@@ -1,3 +1,5 @@
+import { CertificatePdfError } from '../certificate-pdf/index.js'
+import { TrustListError } from '../codec/trust-list/index.js'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type DomainErrorCode } from '../domain/errors.js'
 import { StorageError } from '../storage/errors.js'
@@ -54,6 +56,11 @@ export const domainStatus: Record<DomainErrorCode, number> = {
   ERR_SIGN_IN_FAILED: 401,
   ERR_CLAIM_MISMATCH: 422,
   ERR_ALREADY_CLAIMED: 409,
+  ERR_SIGNING_UNAVAILABLE: 503,
+  ERR_APPEAL_SAME_MEMBER: 403,
+  ERR_INVALID_STATE: 409,
+  ERR_ATTACHMENT: 400,
+  ERR_TRUST_LIST_FETCH: 502,
 }
 
 /** Error codes of drivers and sockets that mean the database cannot be reached right now. */
@@ -111,6 +118,8 @@ export function handleError(
   if (error instanceof DomainError)
     return send(domainStatus[error.code], error.code, error.message, error.field)
   if (error instanceof ApiError) return send(error.statusCode, error.code, error.message)
+  if (error instanceof TrustListError) return send(400, error.code, error.message)
+  if (error instanceof CertificatePdfError) return send(422, error.code, error.message)
   // A uniqueness race the domain's own check could not see (two writers at once) is a conflict.
   if (
     error instanceof StorageError &&

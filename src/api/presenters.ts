@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../domain/audit/audit-entry.js'
+import type { HealthCertificate } from '../domain/certificates/certificate.js'
 import type { Account, ApiToken, Person } from '../domain/people/person.js'
 
 /** A person as the API shows it: the account link becomes a flag. */
@@ -37,4 +38,23 @@ export function presentApiToken(token: ApiToken): Record<string, unknown> {
 
 export function presentAuditEntry(entry: AuditEntry): AuditEntry {
   return entry
+}
+
+/** A certificate: its QR text and status, without the revocation hashes or signing key id. */
+export function presentCertificate(certificate: HealthCertificate): Record<string, unknown> {
+  return {
+    id: certificate.id,
+    uvci: certificate.uvci,
+    personId: certificate.personId,
+    recordId: certificate.recordId,
+    issuerId: certificate.issuerId,
+    kind: certificate.kind,
+    payloadType: certificate.kind === 'antibody' ? 'healthcode-antibody' : 'eu-dcc',
+    qr: certificate.qrText,
+    status: certificate.status,
+    statusReason: certificate.statusReason,
+    statusChangedAt: certificate.statusChangedAt,
+    issuedAt: certificate.issuedAt,
+    expiresAt: certificate.expiresAt,
+  }
 }

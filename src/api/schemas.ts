@@ -1,8 +1,34 @@
 import { identityDocumentTypes, languages } from '../domain/people/person.js'
 import { roles } from '../domain/access/roles.js'
 
+/** A certificate as the API shows it (shared by the register, certificate and commission routes). */
+export const certificateSchema = {
+  $id: 'Certificate',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    uvci: { type: 'string', description: 'unique certificate identifier (DCC `ci`)' },
+    personId: { type: 'string' },
+    recordId: { type: 'string' },
+    issuerId: { type: 'string' },
+    kind: { type: 'string', enum: ['vaccination', 'test', 'recovery', 'antibody'] },
+    payloadType: {
+      type: 'string',
+      enum: ['eu-dcc', 'healthcode-antibody'],
+      description: 'an EU DCC, or our antibody payload (docs/antibody-certificate.md)',
+    },
+    qr: { type: 'string', description: 'the `HC1:` text of the QR code' },
+    status: { type: 'string', enum: ['valid', 'suspended', 'revoked'] },
+    statusReason: { type: 'string' },
+    statusChangedAt: { type: 'string', format: 'date-time' },
+    issuedAt: { type: 'string', format: 'date-time' },
+    expiresAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
 /** Shared JSON schemas, registered once with `addSchema` and referenced as `{ $ref: 'Name#' }`. */
 export const sharedSchemas = [
+  certificateSchema,
   {
     $id: 'Error',
     type: 'object',

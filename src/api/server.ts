@@ -2,7 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import type { Config } from '../config/config.js'
 import { type Clock, systemClock } from '../domain/clock.js'
 import type { Store } from '../domain/ports.js'
-import { type DemoSignIn, loadDemoData } from '../demo/demo-data.js'
+import { type DemoSignIn, loadDemoData, loadDemoRecords } from '../demo/demo-data.js'
+import { CertificateService } from '../domain/certificates/certificate-service.js'
+import { CommissionService } from '../domain/commission/commission-service.js'
+import { RegisterService } from '../domain/register/register-service.js'
+import { KeyVault } from '../domain/keys/key-vault.js'
+import { SigningKeyService } from '../domain/keys/signing-key-service.js'
 import { openStore } from '../storage/open-store.js'
 import { build } from './app.js'
 import { OidcLogin } from './auth/oidc/index.js'
@@ -14,6 +19,8 @@ export interface RunningServer {
   readonly url: string
   /** The demo sign-ins, when this start loaded the demo data set. */
   readonly demoSignIns: DemoSignIn[] | undefined
+  /** How many signing keys the demo start made (undefined: not a demo start with a KEK). */
+  readonly madeKeys: number | undefined
   /** Stops taking requests, finishes those in flight, closes the store. */
   close(): Promise<void>
 }
@@ -30,6 +37,32 @@ export async function startServer(
   const clock = options.clock ?? systemClock
   const store = await openStore(config.databaseUrl)
   const demoSignIns = config.demo ? await loadDemoData(store, clock) : undefined
+  let madeKeys: number | undefined
+  if (config.demo && config.keyEncryptionKey !== undefined) {
+    // The demo signs from its first start: a CSCA and a document signer per issuer, if missing.
+    const keys = new SigningKeyService(store, clock, KeyVault.fromText(config.keyEncryptionKey))
+    const issuers = await store.transaction((tx) => tx.issuers.list())
+    madeKeys = (
+      await keys.ensureKeys(
+        undefined,
+        issuers.map((issuer) => issuer.id),
+      )
+    ).length
+    if (demoSignIns) {
+      const certificates = new CertificateService(store, clock, keys, config.certificates)
+      await loadDemoRecords(store, clock, {
+        register: new RegisterService(store, clock, certificates),
+        commission: new CommissionService(
+          store,
+          clock,
+          certificates,
+          config.certificates,
+          config.attachments,
+          { decisionDays: config.commissionDecisionDays },
+        ),
+      })
+    }
+  }
   const oidc = config.oidc
   const app = await build({
     config,
@@ -71,5 +104,5 @@ export async function startServer(
       })
     }
   }
-  return { app, store, url: `http://localhost:${port}`, demoSignIns, close }
+  return { app, store, url: `http://localhost:${port}`, demoSignIns, madeKeys, close }
 }

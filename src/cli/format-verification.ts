@@ -3,7 +3,9 @@ import type { Hc1Verification, JsonValue } from '../codec/hc1/index.js'
 /** Renders a verification result for a person reading a terminal. */
 export function formatVerification(result: Hc1Verification): string {
   const lines: string[] = []
-  if (result.valid) {
+  if (result.valid && result.certificate.payloadType === 'healthcode-antibody') {
+    lines.push('VALID  Healthcode antibody certificate (a national certificate, not an EU DCC)')
+  } else if (result.valid) {
     lines.push(
       `VALID  EU Digital COVID Certificate${result.certificate.type ? ` (${result.certificate.type})` : ''}`,
     )
@@ -13,7 +15,9 @@ export function formatVerification(result: Hc1Verification): string {
   }
   const certificate = result.certificate
   if (certificate) {
-    const dcc = asObject(certificate.dcc)
+    const dcc = asObject(
+      certificate.payloadType === 'healthcode-antibody' ? certificate.antibody : certificate.dcc,
+    )
     const name = asObject(dcc?.['nam'])
     const fields: [string, string | undefined][] = [
       ['Name', formatName(name)],
@@ -44,6 +48,10 @@ function describeEntry(dcc: Record<string, JsonValue> | undefined): string | und
   const test = asObject(first(dcc?.['t']))
   if (test) {
     return `test ${text(test['tt'])} sampled ${text(test['sc'])}, result ${text(test['tr'])}, ${text(test['co'])}, ${text(test['ci'])}`
+  }
+  const antibody = asObject(first(dcc?.['ab']))
+  if (antibody) {
+    return `antibody level ${text(antibody['va'])} ${text(antibody['un'])} (threshold ${text(antibody['th'])}) by ${text(antibody['ma'])} on ${text(antibody['dt'])}, ${text(antibody['co'])}, ${text(antibody['ci'])}`
   }
   const recovery = asObject(first(dcc?.['r']))
   if (recovery) {

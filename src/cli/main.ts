@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { auditCommand, auditUsage } from './commands/audit.js'
+import { keysCommand, keysUsage } from './commands/keys.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
 import { verifyCommand, verifyUsage } from './commands/verify.js'
 import { UsageError, type CommandIo } from './command-io.js'
@@ -11,6 +12,7 @@ Usage:
   healthcode verify --jsonl                           verify JSON lines from stdin
   healthcode serve [--port N] [--database URL] [--demo] run the server
   healthcode audit verify [--database URL]            check the audit log's hash chain
+  healthcode keys init|rotate|list|new-kek            the signing keys
   healthcode --version
   healthcode help [COMMAND]
 
@@ -19,12 +21,15 @@ ${verifyUsage}
 ${serveUsage}
 
 ${auditUsage}
+
+${keysUsage}
 `
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
   verify: verifyCommand,
   serve: serveCommand,
   audit: auditCommand,
+  keys: keysCommand,
 }
 
 /**

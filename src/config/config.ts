@@ -1,4 +1,13 @@
 import { isAbsolute, resolve } from 'node:path'
+import {
+  type CertificatePolicy,
+  defaultCertificatePolicy,
+} from '../domain/certificates/certificate-policy.js'
+import {
+  type AttachmentLimits,
+  defaultAttachmentLimits,
+} from '../domain/commission/attachment-check.js'
+import { KeyVault } from '../domain/keys/key-vault.js'
 
 /** The configuration of a Healthcode server, from environment variables with validated defaults. */
 export interface Config {
@@ -26,6 +35,21 @@ export interface Config {
     | undefined
   /** `DEMO`: load the demo data set into an empty store (`true`/`false`), default false. */
   readonly demo: boolean
+  /**
+   * `KEY_ENCRYPTION_KEY`: 64 hex digits or base64 of 32 bytes; seals the signing keys at rest.
+   * Without it the server verifies but cannot sign (with `DEMO`, a demo key is kept under `./data`).
+   */
+  readonly keyEncryptionKey: string | undefined
+  /** Certificate lifetimes and the positive-test rule (`CERT_*`, `SUSPEND_ON_POSITIVE_TEST`). */
+  readonly certificates: CertificatePolicy
+  /** `COMMISSION_DECISION_DAYS`: days a request may wait for a decision before it is overdue (5). */
+  readonly commissionDecisionDays: number
+  /** `ATTACHMENT_MAX_BYTES` (5 MiB) and `ATTACHMENT_MAX_COUNT` (5): evidence files per request. */
+  readonly attachments: AttachmentLimits
+  /** `VERIFY_RATE_LIMIT`: `POST /api/v1/verify` calls per minute per client address (600). */
+  readonly verifyRateLimit: number
+  /** `TRUST_CACHE_SECONDS`: how long verifiers keep the trust and revocation lists (30). */
+  readonly trustCacheSeconds: number
 }
 
 /** A configuration value that is missing or malformed. */
@@ -62,6 +86,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, but found ${JSON.stringify(logLevel)}`,
     )
   }
+  const keyEncryptionKey = env['KEY_ENCRYPTION_KEY'] || undefined
+  if (keyEncryptionKey !== undefined) {
+    try {
+      KeyVault.fromText(keyEncryptionKey)
+    } catch (error) {
+      throw new ConfigError(`KEY_ENCRYPTION_KEY: ${(error as Error).message}`)
+    }
+  }
   const publicUrl = env['PUBLIC_URL'] ?? `http://localhost:${port}`
   url('PUBLIC_URL', publicUrl)
   return {
@@ -76,6 +108,62 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cookieSecret: env['COOKIE_SECRET'],
     oidc,
     demo: boolean(env, 'DEMO', false),
+    keyEncryptionKey,
+    certificates: {
+      vaccinationValidityDays: integer(
+        env,
+        'CERT_VACCINATION_DAYS',
+        defaultCertificatePolicy.vaccinationValidityDays,
+        1,
+        3650,
+      ),
+      testValidityHours: integer(
+        env,
+        'CERT_TEST_HOURS',
+        defaultCertificatePolicy.testValidityHours,
+        1,
+        24 * 30,
+      ),
+      antibodyValidityDays: integer(
+        env,
+        'CERT_ANTIBODY_DAYS',
+        defaultCertificatePolicy.antibodyValidityDays,
+        1,
+        3650,
+      ),
+      recoveryValidFromDays: integer(
+        env,
+        'CERT_RECOVERY_FROM_DAYS',
+        defaultCertificatePolicy.recoveryValidFromDays,
+        0,
+        365,
+      ),
+      recoveryValidityDays: integer(
+        env,
+        'CERT_RECOVERY_DAYS',
+        defaultCertificatePolicy.recoveryValidityDays,
+        1,
+        3650,
+      ),
+      suspendOnPositiveTest: boolean(
+        env,
+        'SUSPEND_ON_POSITIVE_TEST',
+        defaultCertificatePolicy.suspendOnPositiveTest,
+      ),
+    },
+    commissionDecisionDays: integer(env, 'COMMISSION_DECISION_DAYS', 5, 1, 365),
+    attachments: {
+      maxBytes: integer(
+        env,
+        'ATTACHMENT_MAX_BYTES',
+        defaultAttachmentLimits.maxBytes,
+        1024,
+        32 * 1024 * 1024,
+      ),
+      maxCount: integer(env, 'ATTACHMENT_MAX_COUNT', defaultAttachmentLimits.maxCount, 1, 20),
+    },
+    verifyRateLimit: integer(env, 'VERIFY_RATE_LIMIT', 600, 1, 1_000_000),
+    trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
   }
 }
 

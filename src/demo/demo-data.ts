@@ -1,8 +1,11 @@
+import { actorOf } from '../domain/access/account-service.js'
 import { hashPassword } from '../domain/access/passwords.js'
 import type { Role } from '../domain/access/roles.js'
 import type { Clock } from '../domain/clock.js'
 import { newPersonFrom } from '../domain/people/people-service.js'
 import type { Store } from '../domain/ports.js'
+import type { CommissionService } from '../domain/commission/commission-service.js'
+import type { RegisterService } from '../domain/register/register-service.js'
 
 /** One demo sign-in, printed at start. */
 export interface DemoSignIn {
@@ -199,4 +202,89 @@ export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSign
       issuerId: account.issuerId,
     }))
   })
+}
+
+/**
+ * Gives the demo people something to show, once the keys exist: Ivan Petrov two doses of
+ * Sputnik V, Jürgen Müller a negative PCR test, Wang Fang a high antibody level (each with its
+ * certificate), and Olga Smirnova a positive PCR result waiting for the commission. Runs only
+ * right after `loadDemoData` filled an empty store.
+ */
+export async function loadDemoRecords(
+  store: Store,
+  clock: Clock,
+  services: { register: RegisterService; commission: CommissionService },
+): Promise<void> {
+  const { clinician, people } = await store.transaction(async (tx) => ({
+    clinician: await tx.accounts.findByLogin('clinician@spb.demo'),
+    people: await tx.people.list('ru-spb', { limit: 10, offset: 0 }),
+  }))
+  if (!clinician) return
+  const actor = actorOf(clinician, 'session')
+  const byName = (familyName: string) => people.find((p) => p.familyName === familyName)
+  const day = (daysAgo: number) =>
+    new Date(clock().getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10)
+  const hoursAgo = (hours: number) => new Date(clock().getTime() - hours * 3_600_000).toISOString()
+  const petrov = byName('Петров')
+  if (petrov) {
+    for (const [doseNumber, daysAgo] of [
+      [1, 81],
+      [2, 60],
+    ] as const) {
+      await services.register.record(actor, petrov.id, 'vaccination', {
+        disease: '840539006',
+        vaccine: 'J07BX03',
+        product: 'Sputnik-V',
+        manufacturer: 'Gamaleya-Research-Institute',
+        doseNumber,
+        totalDoses: 2,
+        date: day(daysAgo),
+        country: 'RU',
+      })
+    }
+  }
+  const muller = byName('Müller')
+  if (muller) {
+    await services.register.record(actor, muller.id, 'test', {
+      disease: '840539006',
+      testType: 'LP6464-4',
+      name: 'RT-PCR SARS-CoV-2',
+      sampledAt: hoursAgo(6),
+      result: '260415000',
+      centre: 'City polyclinic No. 37',
+      country: 'RU',
+    })
+  }
+  const wang = byName('王')
+  if (wang) {
+    await services.register.record(actor, wang.id, 'antibody', {
+      disease: '840539006',
+      assay: 'Elecsys Anti-SARS-CoV-2 S',
+      value: 420,
+      unit: 'U/mL',
+      threshold: 100,
+      date: day(3),
+      country: 'RU',
+    })
+  }
+  const smirnova = byName('Смирнова')
+  if (smirnova) {
+    await services.commission.submit(
+      actor,
+      smirnova.id,
+      {
+        kind: 'test',
+        data: {
+          disease: '840539006',
+          testType: 'LP6464-4',
+          name: 'RT-PCR SARS-CoV-2',
+          sampledAt: hoursAgo(24 * 9),
+          result: '260373001',
+          centre: 'Invitro laboratory, Nevsky 12',
+          country: 'RU',
+        },
+      },
+      [],
+    )
+  }
 }

@@ -7,6 +7,11 @@ export type DomainErrorCode =
   | 'ERR_SIGN_IN_FAILED'
   | 'ERR_CLAIM_MISMATCH'
   | 'ERR_ALREADY_CLAIMED'
+  | 'ERR_SIGNING_UNAVAILABLE'
+  | 'ERR_APPEAL_SAME_MEMBER'
+  | 'ERR_INVALID_STATE'
+  | 'ERR_ATTACHMENT'
+  | 'ERR_TRUST_LIST_FETCH'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
 export class DomainError extends Error {

@@ -6,6 +6,8 @@ import { AccountService, actorOf } from '../../src/domain/access/account-service
 import type { Actor } from '../../src/domain/access/actor.js'
 import { hashPassword } from '../../src/domain/access/passwords.js'
 import { type Role, roles } from '../../src/domain/access/roles.js'
+import { KeyVault } from '../../src/domain/keys/key-vault.js'
+import { SigningKeyService } from '../../src/domain/keys/signing-key-service.js'
 import type { Account } from '../../src/domain/people/person.js'
 import type { Store } from '../../src/domain/ports.js'
 import { openStore } from '../../src/storage/open-store.js'
@@ -24,6 +26,9 @@ export function testClock(start = '2026-11-23T09:00:00.000Z'): TestClock {
   clock.advance = (ms) => (now += ms)
   return clock
 }
+
+/** The key-encryption key of test apps (tests only). */
+export const TEST_KEK = '8f'.repeat(32)
 
 /** The password every test account has. */
 export const TEST_PASSWORD = 'correct horse battery'
@@ -45,6 +50,8 @@ export interface TestApp {
   /** A clinician of another region (`ru-mow`), for issuer scoping. */
   readonly otherRegionClinician: TestUser
   readonly federalAdmin: TestUser
+  /** A second commission member of `ru-spb`, who decides appeals. */
+  readonly secondCommissionMember: TestUser
   /** Sends a request with a user's bearer token (or none). */
   request(
     user: TestUser | undefined,
@@ -68,10 +75,20 @@ const staffIssuer: Partial<Record<Role, string>> = {
  */
 export async function testApp(
   url: string,
-  options: { env?: Record<string, string>; oidc?: () => Promise<OidcLogin> } = {},
+  options: {
+    env?: Record<string, string>
+    oidc?: () => Promise<OidcLogin>
+    /** Make the CSCA and a document signer per issuer (default true). */
+    keys?: boolean
+  } = {},
 ): Promise<TestApp> {
   const clock = testClock()
-  const config = loadConfig({ LOG_LEVEL: 'silent', SIGN_IN_RATE_LIMIT: '1000', ...options.env })
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    SIGN_IN_RATE_LIMIT: '1000',
+    KEY_ENCRYPTION_KEY: TEST_KEK,
+    ...options.env,
+  })
   const store = await openStore(url)
   const accounts = new AccountService(store, clock)
   const passwordHash = await hashPassword(TEST_PASSWORD)
@@ -123,6 +140,11 @@ export async function testApp(
   for (const role of roles) users[role] = await makeUser(`${role}@test`, role, staffIssuer[role])
   const otherRegionClinician = await makeUser('clinician@mow.test', 'clinician', 'ru-mow')
   const federalAdmin = await makeUser('admin@ru.test', 'administrator', 'ru')
+  const secondCommissionMember = await makeUser('commission2@test', 'commission_member', 'ru-spb')
+  if (options.keys !== false && config.keyEncryptionKey !== undefined) {
+    const keys = new SigningKeyService(store, clock, KeyVault.fromText(config.keyEncryptionKey))
+    await keys.ensureKeys(undefined, ['ru', 'ru-spb', 'ru-mow'])
+  }
   const app = await build({ config, store, clock, logger: false, oidc: options.oidc })
   return {
     app,
@@ -132,6 +154,7 @@ export async function testApp(
     users,
     otherRegionClinician,
     federalAdmin,
+    secondCommissionMember,
     request: (user, method, requestUrl, body) =>
       app.inject({
         method: method as 'GET',

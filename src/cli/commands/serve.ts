@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../../config/config.js'
 import { startServer } from '../../api/server.js'
@@ -26,10 +29,17 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
     io.stdout.write(serveUsage + '\n')
     return 0
   }
+  const demo = values.demo === true || /^(1|true|yes)$/i.test(process.env['DEMO'] ?? '')
+  let demoKek: { path: string; created: boolean } | undefined
+  const env: Record<string, string | undefined> = { ...process.env }
+  if (demo && !env['KEY_ENCRYPTION_KEY']) {
+    demoKek = demoKeyEncryptionKey(values.database ?? env['DATABASE_URL'])
+    env['KEY_ENCRYPTION_KEY'] = readFileSync(demoKek.path, 'utf8').trim()
+  }
   let config
   try {
     config = loadConfig({
-      ...process.env,
+      ...env,
       ...(values.port !== undefined ? { PORT: values.port } : {}),
       ...(values.host !== undefined ? { HOST: values.host } : {}),
       ...(values.database !== undefined ? { DATABASE_URL: values.database } : {}),
@@ -54,6 +64,16 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
   } else if (config.demo) {
     lines.push('  demo data: the store already holds data; left as it is')
   }
+  if (demoKek) {
+    lines.push(
+      `  signing keys sealed with the demo key-encryption key in ${demoKek.path}${demoKek.created ? ' (new)' : ''}; set KEY_ENCRYPTION_KEY in production`,
+    )
+  }
+  if (server.madeKeys)
+    lines.push(`  made ${server.madeKeys} signing keys (CSCA and document signers)`)
+  if (!config.keyEncryptionKey) {
+    lines.push('  no KEY_ENCRYPTION_KEY: certificates are verified but not issued')
+  }
   io.stdout.write(lines.join('\n') + '\n')
   await new Promise<never>(() => {
     // Runs until a signal closes the server (see startServer).
@@ -63,4 +83,20 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
 
 function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]+@/, '//$1:***@')
+}
+
+/**
+ * The demo's key-encryption key: kept in `demo-kek` beside the SQLite file (or in `./data` for
+ * PostgreSQL), made on first use with owner-only permissions. Production sets KEY_ENCRYPTION_KEY.
+ */
+function demoKeyEncryptionKey(databaseUrl: string | undefined): { path: string; created: boolean } {
+  const directory =
+    databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)
+      ? dirname(resolve(databaseUrl.replace(/^(sqlite|file):/, '')))
+      : resolve('data')
+  const path = resolve(directory, 'demo-kek')
+  if (existsSync(path)) return { path, created: false }
+  mkdirSync(directory, { recursive: true })
+  writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' })
+  return { path, created: true }
 }

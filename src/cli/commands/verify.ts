@@ -134,7 +134,13 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
   } else {
     throw new UsageError('give a QR text, - for stdin, or --image FILE')
   }
-  const result = verifyHc1(text, { trust, at, revocation })
+  // One code at a time may be our antibody certificate too; it is reported as what it is.
+  const result = verifyHc1(text, {
+    trust,
+    at,
+    revocation,
+    payloadTypes: ['eu-dcc', 'healthcode-antibody'],
+  })
   return report(result, values.json === true, io)
 }
 
@@ -145,7 +151,10 @@ function report(result: Hc1Verification, json: boolean, io: CommandIo): number {
         {
           valid: result.valid,
           stage: result.stage,
-          kind: 'dcc',
+          kind:
+            result.certificate?.payloadType === 'healthcode-antibody'
+              ? 'healthcode-antibody'
+              : 'dcc',
           certificate: result.certificate,
           ...(result.valid ? {} : { error: result.error }),
         },

@@ -1,6 +1,7 @@
 import type { Actor } from '../access/actor.js'
 import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
+import type { CertificateEffects, CertificateService } from '../certificates/certificate-service.js'
 import { DomainError } from '../errors.js'
 import { readerRoles, requireStaffOf } from '../people/people-service.js'
 import type { Store } from '../ports.js'
@@ -15,6 +16,7 @@ export class RegisterService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly certificates?: CertificateService,
   ) {}
 
   /**
@@ -27,8 +29,8 @@ export class RegisterService {
     personId: string,
     kind: K,
     data: RecordDataByKind[K],
-  ): Promise<RegisterRecord> {
-    return this.store.transaction(async (tx) => {
+  ): Promise<{ record: RegisterRecord; effects: CertificateEffects }> {
+    const result = await this.store.transaction(async (tx) => {
       const person = await tx.people.find(personId)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
       await requireStaffOf(tx, actor, person.issuerId, recorderRoles)
@@ -53,8 +55,13 @@ export class RegisterService {
         },
         now.toISOString(),
       )
-      return record
+      const effects = this.certificates
+        ? await this.certificates.afterRecord(tx, actor, record, person)
+        : { issued: undefined, suspended: [], reinstated: [] }
+      return { record, effects }
     })
+    this.certificates?.statusChanged(result.effects)
+    return result
   }
 
   /** A person's records: staff of their issuer, or the person themselves. */

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { RecordDataByKind, RecordKind } from '../../../domain/register/register-record.js'
 import { recorderRoles } from '../../../domain/register/register-service.js'
 import { type AppContext, requireActor } from '../../context.js'
+import { presentCertificate } from '../../presenters.js'
 import { errorResponses } from '../../schemas.js'
 
 const country = {
@@ -86,6 +87,29 @@ const recordAnswer = {
   },
 } as const
 
+const recordCreatedAnswer = {
+  type: 'object',
+  properties: {
+    ...recordAnswer.properties,
+    certificate: {
+      description:
+        'the certificate the record yielded (a vaccination, negative test, recovery, or antibody level at or above its threshold), when the issuer has a signing key',
+      anyOf: [{ $ref: 'Certificate#' }, { type: 'null' }],
+    },
+    suspendedCertificates: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'ids of certificates a positive test suspended (policy SUSPEND_ON_POSITIVE_TEST)',
+    },
+    reinstatedCertificates: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'ids of suspended certificates a recovery reinstated',
+    },
+  },
+} as const
+
 const paths: Record<RecordKind, string> = {
   vaccination: 'vaccinations',
   test: 'tests',
@@ -105,17 +129,22 @@ export async function recordRoutes(app: FastifyInstance, context: AppContext): P
           tags: ['register'],
           params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
           body: recordBodies[kind],
-          response: { 201: recordAnswer, ...errorResponses },
+          response: { 201: recordCreatedAnswer, ...errorResponses },
         },
       },
       async (request, reply) => {
-        const record = await context.register.record(
+        const { record, effects } = await context.register.record(
           requireActor(request),
           request.params.id,
           kind,
           request.body,
         )
-        return reply.status(201).send(record)
+        return reply.status(201).send({
+          ...record,
+          certificate: effects.issued ? presentCertificate(effects.issued) : null,
+          suspendedCertificates: effects.suspended,
+          reinstatedCertificates: effects.reinstated,
+        })
       },
     )
   }

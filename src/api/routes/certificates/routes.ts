@@ -1,0 +1,174 @@
+import type { FastifyInstance } from 'fastify'
+import QRCode from 'qrcode'
+import { renderCertificatePdf } from '../../../certificate-pdf/index.js'
+import { issuerRoles, revokerRoles } from '../../../domain/certificates/certificate-service.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { presentCertificate } from '../../presenters.js'
+import { errorResponses } from '../../schemas.js'
+
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const
+
+/** Certificates: the holder's QR codes and printable PDF, issuing by hand, revocation. */
+export async function certificateRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/people/:id/certificates',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: "A person's certificates, newest first: the person, or staff of their issuer",
+        tags: ['certificates'],
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: { certificates: { type: 'array', items: { $ref: 'Certificate#' } } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      certificates: (
+        await context.certificates.listForPerson(requireActor(request), request.params.id)
+      ).map(presentCertificate),
+    }),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/certificates/:id',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'One certificate with its QR text: the holder, or staff of the issuer',
+        tags: ['certificates'],
+        params: idParams,
+        response: { 200: { $ref: 'Certificate#' }, ...errorResponses },
+      },
+    },
+    async (request) =>
+      presentCertificate(
+        (await context.certificates.find(requireActor(request), request.params.id)).certificate,
+      ),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/certificates/:id/qr.png',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'The QR code as a PNG image (error correction Q)',
+        tags: ['certificates'],
+        params: idParams,
+        response: { 200: { type: 'string', format: 'binary' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { certificate } = await context.certificates.find(
+        requireActor(request),
+        request.params.id,
+      )
+      const png = await QRCode.toBuffer(certificate.qrText, {
+        type: 'png',
+        errorCorrectionLevel: 'Q',
+        margin: 4,
+        scale: 6,
+      })
+      return reply.type('image/png').header('cache-control', 'private, no-store').send(png)
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/certificates/:id/pdf',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary:
+          'A printable A4 PDF: the QR code and the fields in the holder’s language and English',
+        tags: ['certificates'],
+        params: idParams,
+        response: { 200: { type: 'string', format: 'binary' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { certificate, person, record } = await context.certificates.find(
+        requireActor(request),
+        request.params.id,
+      )
+      const issuer = await context.store.transaction((tx) => tx.issuers.find(certificate.issuerId))
+      const pdf = await renderCertificatePdf({
+        qrText: certificate.qrText,
+        kind: record.kind,
+        details: record.data,
+        language: person.language,
+        holder: {
+          familyName: person.familyName,
+          givenName: person.givenName,
+          familyNameIcao: person.familyNameIcao,
+          givenNameIcao: person.givenNameIcao,
+          birthDate: person.birthDate,
+        },
+        uvci: certificate.uvci,
+        issuer: { name: issuer?.name ?? certificate.issuerId, country: issuer?.country ?? '' },
+        issuedAt: new Date(certificate.issuedAt),
+        expiresAt: new Date(certificate.expiresAt),
+      })
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="certificate-${certificate.id}.pdf"`)
+        .header('cache-control', 'private, no-store')
+        .send(pdf)
+    },
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/records/:id/certificates',
+    {
+      config: { access: issuerRoles },
+      schema: {
+        summary:
+          'Issue the certificate of a record by hand (a record entered before its issuer had a key)',
+        tags: ['certificates'],
+        params: idParams,
+        response: { 201: { $ref: 'Certificate#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const certificate = await context.certificates.issueForRecord(
+        requireActor(request),
+        request.params.id,
+      )
+      return reply.status(201).send(presentCertificate(certificate))
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/api/v1/certificates/:id/revoke',
+    {
+      config: { access: revokerRoles },
+      schema: {
+        summary:
+          'Revoke a certificate (wrong data, fraud): it goes on the revocation list, for good',
+        tags: ['certificates'],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['reason'],
+          properties: { reason: { type: 'string', minLength: 5, maxLength: 500 } },
+        },
+        response: { 200: { $ref: 'Certificate#' }, ...errorResponses },
+      },
+    },
+    async (request) =>
+      presentCertificate(
+        await context.certificates.revoke(
+          requireActor(request),
+          request.params.id,
+          request.body.reason,
+        ),
+      ),
+  )
+}

@@ -1,0 +1,81 @@
+import type { FastifyInstance } from 'fastify'
+import type { Role } from '../../../domain/access/roles.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { errorResponses } from '../../schemas.js'
+import { DomainError } from '../../../domain/errors.js'
+
+const keyAdminRoles: readonly Role[] = ['administrator']
+
+const keyAnswer = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    purpose: { type: 'string', enum: ['csca', 'document-signer'] },
+    issuerId: { type: 'string' },
+    kid: { type: 'string' },
+    certificatePem: { type: 'string' },
+    status: { type: 'string', enum: ['active', 'retired'] },
+    notBefore: { type: 'string', format: 'date-time' },
+    notAfter: { type: 'string', format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time' },
+    retiredAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+/** Signing keys: listing (public parts only) and rotation by administrators. */
+export async function keyRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  app.get(
+    '/api/v1/keys',
+    {
+      config: { access: keyAdminRoles },
+      schema: {
+        summary: 'The CSCA and document signers: certificates and status, never private keys',
+        tags: ['keys'],
+        response: {
+          200: { type: 'object', properties: { keys: { type: 'array', items: keyAnswer } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ({ keys: await context.keys.list() }),
+  )
+
+  app.post<{ Body: { issuerId: string } }>(
+    '/api/v1/keys/rotate',
+    {
+      config: { access: keyAdminRoles },
+      schema: {
+        summary:
+          'Make a new document signer for an issuer and retire the old one (codes it signed keep verifying)',
+        tags: ['keys'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['issuerId'],
+          properties: { issuerId: { type: 'string', maxLength: 64 } },
+        },
+        response: { 201: keyAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const actor = requireActor(request)
+      const allowed = await context.store.transaction(async (tx) => {
+        const issuer = await tx.issuers.find(request.body.issuerId)
+        return (
+          issuer !== undefined &&
+          (actor.issuerId === issuer.id || actor.issuerId === issuer.parentId)
+        )
+      })
+      if (!allowed) {
+        throw new DomainError(
+          'ERR_FORBIDDEN',
+          `administrators rotate the keys of their own issuer or its regions, not ${request.body.issuerId}`,
+        )
+      }
+      const key = await context.keys.rotateDocumentSigner(actor, request.body.issuerId)
+      context.trust.invalidate()
+      const { sealedPrivateKey: _sealed, ...shown } = key
+      return reply.status(201).send(shown)
+    },
+  )
+}

@@ -1,0 +1,260 @@
+import type { FastifyInstance } from 'fastify'
+import { trustAdminRoles } from '../../../domain/verification/trust-service.js'
+import type { TrustPartner } from '../../../domain/trust/trust-partner.js'
+import { DomainError } from '../../../domain/errors.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { errorResponses } from '../../schemas.js'
+
+const trustListEntry = {
+  type: 'object',
+  properties: {
+    kid: { type: 'string', description: 'base64 of the 8-byte HCERT kid' },
+    timestamp: { type: 'string' },
+    country: { type: 'string' },
+    certificateType: { type: 'string', enum: ['DSC', 'CSCA'] },
+    thumbprint: { type: 'string', description: 'hex SHA-256 of the DER certificate' },
+    signature: {
+      type: 'string',
+      description:
+        'base64 ECDSA P-256/SHA-256 signature by our CSCA over the canonical JSON (RFC 8785) of the other fields',
+    },
+    rawData: { type: 'string', description: 'base64 DER certificate' },
+  },
+} as const
+
+const verification = {
+  type: 'object',
+  properties: {
+    valid: { type: 'boolean' },
+    stage: { type: 'string', description: 'ok, or the stage that failed (docs/errors.md)' },
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' } },
+    },
+    certificate: { type: 'object', additionalProperties: true },
+  },
+} as const
+
+const partnerAnswer = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    signingCertificate: { type: 'string' },
+    sourceUrl: { type: 'string' },
+    importedAt: { type: 'string', format: 'date-time' },
+    signers: { type: 'integer' },
+    problem: { type: 'string' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+} as const
+
+function presentPartner(partner: TrustPartner, extra: { signers?: number; problem?: string }) {
+  return {
+    id: partner.id,
+    name: partner.name,
+    signingCertificate: partner.signingCertificatePem,
+    sourceUrl: partner.sourceUrl,
+    importedAt: partner.importedAt,
+    createdAt: partner.createdAt,
+    ...extra,
+  }
+}
+
+/** Trust between deployments: our published lists, partners' lists, and verification. */
+export async function trustRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  app.get(
+    '/api/v1/trust-list',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary:
+          'Our document signers and CSCA in the DCC Gateway trust-list shape, each entry signed by our CSCA',
+        tags: ['trust'],
+        response: { 200: { type: 'array', items: trustListEntry }, ...errorResponses },
+      },
+    },
+    async (_request, reply) => {
+      const list = await context.trust.publishedTrustList()
+      return reply.header('cache-control', 'public, max-age=60').send(list)
+    },
+  )
+
+  app.get(
+    '/api/v1/trust-list/signer',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary:
+          'The certificate our trust and revocation lists are signed with (our CSCA), PEM: partners configure it',
+        tags: ['trust'],
+        response: { 200: { type: 'string' }, ...errorResponses },
+      },
+    },
+    async (_request, reply) => {
+      const pem = await context.trust.listSigningCertificate()
+      if (pem === undefined) {
+        throw new DomainError(
+          'ERR_SIGNING_UNAVAILABLE',
+          'this deployment has no CSCA yet (healthcode keys init)',
+        )
+      }
+      return reply.type('application/x-pem-file').send(pem)
+    },
+  )
+
+  app.get(
+    '/api/v1/revocation-list',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary:
+          'Revoked and suspended certificates as DCC revocation hashes (UCI, COUNTRYCODEUCI, SIGNATURE), signed by our CSCA',
+        tags: ['trust'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              issuer: { type: 'string' },
+              timestamp: { type: 'string' },
+              entries: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { hashType: { type: 'string' }, hash: { type: 'string' } },
+                },
+              },
+              signature: { type: 'string' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (_request, reply) => {
+      const list = await context.trust.publishedRevocationList()
+      return reply.header('cache-control', 'public, max-age=30').send(list)
+    },
+  )
+
+  app.post<{ Body: { qr: string; at?: string } }>(
+    '/api/v1/verify',
+    {
+      config: {
+        access: 'public',
+        rateLimit: { max: context.config.verifyRateLimit, timeWindow: '1 minute' },
+      },
+      schema: {
+        summary:
+          'Verify a health QR code against our trust list, partners’ lists and the revocation list',
+        tags: ['trust'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['qr'],
+          properties: {
+            qr: { type: 'string', maxLength: 10_000, description: 'the text of the QR code' },
+            at: {
+              type: 'string',
+              format: 'date-time',
+              description: 'the validation time; default now',
+            },
+          },
+        },
+        response: { 200: verification, ...errorResponses },
+      },
+    },
+    async (request) =>
+      context.trust.verify(
+        request.body.qr,
+        request.body.at === undefined ? undefined : new Date(request.body.at),
+      ),
+  )
+
+  app.get(
+    '/api/v1/trust-partners',
+    {
+      config: { access: trustAdminRoles },
+      schema: {
+        summary: 'Partners whose trust lists we import',
+        tags: ['trust'],
+        response: {
+          200: {
+            type: 'object',
+            properties: { partners: { type: 'array', items: partnerAnswer } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      partners: (await context.trust.partners(requireActor(request))).map((partner) =>
+        presentPartner(partner, partner.problem === undefined ? {} : { problem: partner.problem }),
+      ),
+    }),
+  )
+
+  app.post<{ Body: { name: string; signingCertificate: string; sourceUrl?: string } }>(
+    '/api/v1/trust-partners',
+    {
+      config: { access: trustAdminRoles },
+      schema: {
+        summary:
+          'Register a partner (another region, the federal register, a partner city) and the certificate it signs its trust list with',
+        tags: ['trust'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'signingCertificate'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            signingCertificate: { type: 'string', maxLength: 20_000, description: 'PEM' },
+            sourceUrl: { type: 'string', maxLength: 2000 },
+          },
+        },
+        response: { 201: partnerAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const partner = await context.trust.addPartner(requireActor(request), {
+        name: request.body.name,
+        signingCertificatePem: request.body.signingCertificate,
+        sourceUrl: request.body.sourceUrl,
+      })
+      return reply.status(201).send(presentPartner(partner, {}))
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: { trustList?: unknown } | undefined }>(
+    '/api/v1/trust-partners/:id/import',
+    {
+      config: { access: trustAdminRoles },
+      bodyLimit: 8 * 1024 * 1024,
+      schema: {
+        summary:
+          'Import a partner’s trust list: the uploaded list, or fetched from its source URL; checked against its signing certificate',
+        tags: ['trust'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            trustList: {
+              description: 'the list as the partner publishes it (a JSON array); omit to fetch',
+            },
+          },
+        },
+        response: { 200: partnerAnswer, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const uploaded = request.body?.trustList
+      const { partner, signers } = await context.trust.importPartnerList(
+        requireActor(request),
+        request.params.id,
+        uploaded === undefined ? undefined : JSON.stringify(uploaded),
+      )
+      return presentPartner(partner, { signers })
+    },
+  )
+}

@@ -1,0 +1,303 @@
+import {
+  type JsonValue,
+  decodeBase45,
+  decodeCoseSign1,
+  inflateZlib,
+  signHc1,
+  stripHc1Prefix,
+} from '../../codec/hc1/index.js'
+import { revocationHashes } from '../../codec/revocation/index.js'
+import type { Actor } from '../access/actor.js'
+import type { Role } from '../access/roles.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import type { SigningKeyService } from '../keys/signing-key-service.js'
+import { readerRoles, requireStaffOf } from '../people/people-service.js'
+import type { Person } from '../people/person.js'
+import type { StoreTransaction, Store } from '../ports.js'
+import type { RegisterRecord } from '../register/register-record.js'
+import type { HealthCertificate } from './certificate.js'
+import {
+  type CertificatePolicy,
+  certificateExpiry,
+  certificatePayload,
+  isPositiveTest,
+  newUvci,
+  yieldsCertificate,
+} from './certificate-policy.js'
+
+/** Staff who withdraw certificates (wrong data, fraud): administrators and the health authority. */
+export const revokerRoles: readonly Role[] = ['administrator', 'health_authority']
+/** Staff who issue certificates by hand (when a record was entered before its issuer had a key). */
+export const issuerRoles: readonly Role[] = ['clinician', 'commission_member', 'administrator']
+
+/** What happened to certificates when a record was entered. */
+export interface CertificateEffects {
+  /** The certificate the record yielded, if any. */
+  readonly issued: HealthCertificate | undefined
+  /** Ids of certificates a positive test suspended, or a recovery reinstated. */
+  readonly suspended: readonly string[]
+  readonly reinstated: readonly string[]
+}
+
+/**
+ * Certificates: each vaccination, negative test, recovery and sufficient antibody test yields a
+ * signed code; a positive test suspends the holder's certificates until a recovery (by policy);
+ * authorised staff revoke. Every change is audited in the transaction that makes it.
+ */
+export class CertificateService {
+  /** Called after a status change commits, so that verifiers drop their cached revocation list. */
+  onStatusChange: (() => void) | undefined
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly keys: SigningKeyService,
+    private readonly policy: CertificatePolicy,
+  ) {}
+
+  /**
+   * Applies a new record's consequences inside the caller's transaction: issues its certificate
+   * (when it yields one and the issuer has a signing key), suspends on a positive test, reinstates
+   * on a recovery.
+   */
+  async afterRecord(
+    tx: StoreTransaction,
+    actor: Actor,
+    record: RegisterRecord,
+    person: Person,
+  ): Promise<CertificateEffects> {
+    const now = this.clock().toISOString()
+    let suspended: string[] = []
+    let reinstated: string[] = []
+    if (isPositiveTest(record) && this.policy.suspendOnPositiveTest) {
+      suspended = await this.#changeAll(tx, actor, person.id, 'valid', 'suspended', now, {
+        reason: `positive test sampled ${record.kind === 'test' ? record.data.sampledAt : ''}`,
+        recordId: record.id,
+      })
+    }
+    if (record.kind === 'recovery') {
+      reinstated = await this.#changeAll(tx, actor, person.id, 'suspended', 'valid', now, {
+        reason: 'recovery recorded',
+        recordId: record.id,
+      })
+    }
+    let issued: HealthCertificate | undefined
+    if (yieldsCertificate(record) && this.keys.canSign) {
+      const signer = await tx.signingKeys.findActive('document-signer', record.issuerId)
+      if (signer) issued = await this.#issue(tx, actor, record, person)
+    }
+    return { issued, suspended, reinstated }
+  }
+
+  async #changeAll(
+    tx: StoreTransaction,
+    actor: Actor,
+    personId: string,
+    from: 'valid' | 'suspended',
+    to: 'valid' | 'suspended',
+    at: string,
+    why: { reason: string; recordId: string },
+  ): Promise<string[]> {
+    const ids = await tx.certificates.idsForPerson(personId, from)
+    for (const id of ids) {
+      await tx.certificates.setStatus(id, [from], {
+        status: to,
+        reason: why.reason,
+        at,
+        by: actor.accountId,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: to === 'suspended' ? 'certificate.suspend' : 'certificate.reinstate',
+          entityType: 'certificate',
+          entityId: id,
+          reason: why.reason,
+          data: { personId, recordId: why.recordId },
+        },
+        at,
+      )
+    }
+    return ids
+  }
+
+  /** Tells listeners (cached revocation lists) that statuses changed; call after the commit. */
+  statusChanged(effects?: CertificateEffects): void {
+    if (!effects || effects.suspended.length > 0 || effects.reinstated.length > 0) {
+      this.onStatusChange?.()
+    }
+  }
+
+  /** Signs and stores the certificate of a record, in the caller's transaction. */
+  async #issue(
+    tx: StoreTransaction,
+    actor: Actor,
+    record: RegisterRecord,
+    person: Person,
+  ): Promise<HealthCertificate> {
+    const issuer = await tx.issuers.find(record.issuerId)
+    if (!issuer) throw new DomainError('ERR_NOT_FOUND', `no issuer ${record.issuerId}`)
+    const signer = await this.keys.signerFor(tx, record.issuerId)
+    const issuedAt = new Date(Math.floor(this.clock().getTime() / 1000) * 1000)
+    const expiry = Math.min(
+      certificateExpiry(record, issuedAt, this.policy).getTime(),
+      Date.parse(signer.key.notAfter),
+    )
+    const expiresAt = new Date(Math.floor(expiry / 1000) * 1000)
+    if (expiresAt.getTime() <= issuedAt.getTime()) {
+      throw new DomainError(
+        'ERR_INVALID_STATE',
+        `the ${record.kind} record ${record.id} is no longer valid: its certificate would expire at once`,
+      )
+    }
+    const uvci = newUvci(issuer.country, issuer.id)
+    const { payloadType, payload } = certificatePayload(record, person, uvci, issuer.name)
+    const qrText = signHc1(
+      { dcc: payload as JsonValue, payloadType, issuer: issuer.country, issuedAt, expiresAt },
+      { privateKey: signer.privateKey, kid: signer.kid },
+    )
+    const signature = decodeCoseSign1(inflateZlib(decodeBase45(stripHc1Prefix(qrText)))).signature
+    const certificate = await tx.certificates.create({
+      uvci,
+      personId: person.id,
+      recordId: record.id,
+      issuerId: issuer.id,
+      kind: record.kind,
+      signingKeyId: signer.key.id,
+      qrText,
+      revocationHashes: revocationHashes({
+        uvci,
+        country: issuer.country,
+        signature,
+        algorithm: 'ES256',
+      }),
+      issuedAt: issuedAt.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+    })
+    await tx.audit.append(
+      {
+        actorAccountId: actor.accountId,
+        action: 'certificate.issue',
+        entityType: 'certificate',
+        entityId: certificate.id,
+        reason: undefined,
+        data: {
+          uvci,
+          personId: person.id,
+          recordId: record.id,
+          kind: record.kind,
+          kid: signer.key.kid,
+          expiresAt: certificate.expiresAt,
+        },
+      },
+      issuedAt.toISOString(),
+    )
+    return certificate
+  }
+
+  /**
+   * Issues the certificate of an existing record by hand (for a record entered while its issuer had
+   * no key, or after a revocation for wrong data was corrected by a new record).
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_STATE` for a record that
+   *   yields no certificate or already has a valid one, `ERR_SIGNING_UNAVAILABLE`.
+   */
+  async issueForRecord(actor: Actor, recordId: string): Promise<HealthCertificate> {
+    return this.store.transaction(async (tx) => {
+      const record = await tx.records.find(recordId)
+      if (!record) throw new DomainError('ERR_NOT_FOUND', `no record ${recordId}`)
+      await requireStaffOf(tx, actor, record.issuerId, issuerRoles)
+      if (!yieldsCertificate(record)) {
+        throw new DomainError(
+          'ERR_INVALID_STATE',
+          `a ${record.kind} record like this one yields no certificate (a positive test, or an antibody level below its threshold)`,
+        )
+      }
+      const existing = await tx.certificates.listForRecord(recordId)
+      if (existing.some((certificate) => certificate.status !== 'revoked')) {
+        throw new DomainError('ERR_INVALID_STATE', `record ${recordId} already has a certificate`)
+      }
+      const person = await tx.people.find(record.personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${record.personId}`)
+      return this.#issue(tx, actor, record, person)
+    })
+  }
+
+  /** A person's certificates: the person themselves, or staff of their issuer. */
+  async listForPerson(actor: Actor, personId: string): Promise<HealthCertificate[]> {
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+      await requireHolderOrStaff(tx, actor, person)
+      return tx.certificates.listForPerson(personId)
+    })
+  }
+
+  /** One certificate with its holder: the holder, or staff of the issuer. */
+  async find(
+    actor: Actor,
+    certificateId: string,
+  ): Promise<{ certificate: HealthCertificate; person: Person; record: RegisterRecord }> {
+    return this.store.transaction(async (tx) => {
+      const certificate = await tx.certificates.find(certificateId)
+      if (!certificate) throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
+      const person = await tx.people.find(certificate.personId)
+      const record = await tx.records.find(certificate.recordId)
+      if (!person || !record)
+        throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
+      await requireHolderOrStaff(tx, actor, person)
+      return { certificate, person, record }
+    })
+  }
+
+  /**
+   * Revokes a certificate, for good, with a reason.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_STATE` when it is revoked already.
+   */
+  async revoke(actor: Actor, certificateId: string, reason: string): Promise<HealthCertificate> {
+    const revoked = await this.store.transaction(async (tx) => {
+      const certificate = await tx.certificates.find(certificateId)
+      if (!certificate) throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
+      await requireStaffOf(tx, actor, certificate.issuerId, revokerRoles)
+      const at = this.clock().toISOString()
+      const changed = await tx.certificates.setStatus(certificateId, ['valid', 'suspended'], {
+        status: 'revoked',
+        reason,
+        at,
+        by: actor.accountId,
+      })
+      if (!changed) {
+        throw new DomainError(
+          'ERR_INVALID_STATE',
+          `certificate ${certificateId} is revoked already`,
+        )
+      }
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'certificate.revoke',
+          entityType: 'certificate',
+          entityId: certificateId,
+          reason,
+          data: { uvci: certificate.uvci, personId: certificate.personId },
+        },
+        at,
+      )
+      return (await tx.certificates.find(certificateId)) as HealthCertificate
+    })
+    this.statusChanged()
+    return revoked
+  }
+}
+
+/** Lets the person who holds the record through, and staff of the person's issuer. */
+export async function requireHolderOrStaff(
+  tx: StoreTransaction,
+  actor: Actor,
+  person: Person,
+): Promise<void> {
+  if (person.accountId !== undefined && person.accountId === actor.accountId) return
+  await requireStaffOf(tx, actor, person.issuerId, readerRoles)
+}

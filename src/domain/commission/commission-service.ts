@@ -1,0 +1,456 @@
+import type { Actor } from '../access/actor.js'
+import { hasAnyRole } from '../access/actor.js'
+import type { Role } from '../access/roles.js'
+import { TEST_DETECTED, recoveryFromTest } from '../certificates/certificate-policy.js'
+import type { CertificatePolicy } from '../certificates/certificate-policy.js'
+import {
+  type CertificateEffects,
+  type CertificateService,
+  requireHolderOrStaff,
+} from '../certificates/certificate-service.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import { requireStaffOf } from '../people/people-service.js'
+import type { Person } from '../people/person.js'
+import type { Store, StoreTransaction } from '../ports.js'
+import type { RegisterRecord } from '../register/register-record.js'
+import { validateRecord } from '../register/register-validation.js'
+import { type AttachmentLimits, type UploadedFile, checkAttachments } from './attachment-check.js'
+import type {
+  Attachment,
+  AttachmentInfo,
+  CommissionDecision,
+  CommissionRequest,
+  CommissionStatus,
+  Evidence,
+} from './commission-request.js'
+
+/** Staff who file evidence for a person without an account. */
+export const filerRoles: readonly Role[] = ['clinician', 'administrator']
+/** The commission. */
+export const memberRoles: readonly Role[] = ['commission_member']
+
+/** Statuses that wait for a member. */
+export const openStatuses: readonly CommissionStatus[] = ['submitted', 'appealed']
+
+/** How long the commission has to decide. */
+export interface CommissionPolicy {
+  /** Days a request (or an appeal) may wait before it is overdue, default 5. */
+  readonly decisionDays: number
+}
+
+/** A request with its files and how long it has waited. */
+export interface CommissionRequestView extends CommissionRequest {
+  readonly attachments: readonly AttachmentInfo[]
+  /** When the current wait began (submission or appeal); undefined once decided. */
+  readonly waitingSince: string | undefined
+  readonly waitingHours: number | undefined
+  readonly dueBy: string | undefined
+  readonly overdue: boolean
+}
+
+/** What a decision did. */
+export interface DecisionResult {
+  readonly request: CommissionRequestView
+  readonly record: RegisterRecord | undefined
+  readonly effects: CertificateEffects | undefined
+}
+
+const HOUR = 3_600_000
+
+/**
+ * The medical commission: a person (or a clinician for them) submits evidence of an illness they
+ * had; a member of the commission of the person's issuer approves it, which enters the recovery
+ * (or antibody) record and issues its certificate in the same transaction, or refuses it with a
+ * reason; the person may appeal once, and a different member decides the appeal.
+ */
+export class CommissionService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly certificates: CertificateService,
+    private readonly certificatePolicy: CertificatePolicy,
+    private readonly attachmentLimits: AttachmentLimits,
+    private readonly policy: CommissionPolicy,
+  ) {}
+
+  /**
+   * Files a request for a person: by the person themselves, or by a clinician of their issuer.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_FIELD` (the evidence),
+   *   `ERR_ATTACHMENT` (a file).
+   */
+  async submit(
+    actor: Actor,
+    personId: string,
+    evidence: Evidence,
+    files: readonly UploadedFile[],
+  ): Promise<CommissionRequestView> {
+    const checked = checkAttachments(files, this.attachmentLimits)
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+      if (person.accountId === undefined || person.accountId !== actor.accountId) {
+        await requireStaffOf(tx, actor, person.issuerId, filerRoles)
+      }
+      const now = this.clock()
+      validateEvidence(evidence, person, now)
+      const at = now.toISOString()
+      const request = await tx.commission.create({
+        personId,
+        issuerId: person.issuerId,
+        evidence,
+        submittedBy: actor.accountId,
+        submittedAt: at,
+        updatedAt: at,
+      })
+      for (const file of checked) {
+        await tx.commission.addAttachment({ requestId: request.id, createdAt: at, ...file })
+      }
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'commission.submit',
+          entityType: 'commission_request',
+          entityId: request.id,
+          reason: undefined,
+          data: {
+            personId,
+            evidence: { kind: evidence.kind, ...evidence.data },
+            attachments: checked.map((file) => ({
+              fileName: file.fileName,
+              mediaType: file.mediaType,
+              size: file.size,
+              sha256: file.sha256,
+            })),
+          },
+        },
+        at,
+      )
+      return this.#view(tx, request)
+    })
+  }
+
+  /** One request: the person, staff who may file for them, or the commission of their issuer. */
+  async find(actor: Actor, requestId: string): Promise<CommissionRequestView> {
+    return this.store.transaction(async (tx) => {
+      const { request } = await this.#readable(tx, actor, requestId)
+      return this.#view(tx, request)
+    })
+  }
+
+  /** An attachment's bytes, for whoever may read its request. */
+  async attachment(actor: Actor, requestId: string, attachmentId: string): Promise<Attachment> {
+    return this.store.transaction(async (tx) => {
+      await this.#readable(tx, actor, requestId)
+      const attachment = await tx.commission.findAttachment(attachmentId)
+      if (!attachment || attachment.requestId !== requestId) {
+        throw new DomainError('ERR_NOT_FOUND', `no attachment ${attachmentId} on ${requestId}`)
+      }
+      return attachment
+    })
+  }
+
+  /** A person's requests, newest first. */
+  async listForPerson(actor: Actor, personId: string): Promise<CommissionRequestView[]> {
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+      await requireHolderOrStaff(tx, actor, person)
+      const requests = await tx.commission.listForPerson(personId)
+      return Promise.all(requests.map((request) => this.#view(tx, request)))
+    })
+  }
+
+  /**
+   * The commission's queue: requests of the member's issuer in the given statuses (by default
+   * those waiting for a decision), longest waiting first.
+   */
+  async queue(
+    actor: Actor,
+    options: {
+      issuerId?: string | undefined
+      statuses?: readonly CommissionStatus[] | undefined
+      limit: number
+      offset: number
+    },
+  ): Promise<CommissionRequestView[]> {
+    return this.store.transaction(async (tx) => {
+      const issuerId = options.issuerId ?? actor.issuerId
+      if (issuerId === undefined) {
+        throw new DomainError('ERR_FORBIDDEN', 'a commission member acts for an issuer')
+      }
+      await requireStaffOf(tx, actor, issuerId, memberRoles)
+      const requests = await tx.commission.queue(issuerId, options.statuses ?? openStatuses, {
+        limit: options.limit,
+        offset: options.offset,
+      })
+      return Promise.all(requests.map((request) => this.#view(tx, request)))
+    })
+  }
+
+  /**
+   * A member decides a submitted request, or an appealed one (then a different member than the one
+   * who decided first). Approval enters the record and issues its certificate in the same
+   * transaction: a failure leaves neither behind.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_APPEAL_SAME_MEMBER`,
+   *   `ERR_INVALID_STATE` (decided already), `ERR_INVALID_FIELD` (`reason` missing on a refusal).
+   */
+  async decide(
+    actor: Actor,
+    requestId: string,
+    outcome: 'approved' | 'refused',
+    reason: string | undefined,
+  ): Promise<DecisionResult> {
+    const trimmed = reason?.trim() || undefined
+    if (outcome === 'refused' && (trimmed === undefined || trimmed.length < 10)) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'a refusal needs a written reason of at least 10 characters',
+        'reason',
+      )
+    }
+    const result = await this.store.transaction(async (tx) => {
+      const request = await tx.commission.find(requestId)
+      if (!request) throw new DomainError('ERR_NOT_FOUND', `no commission request ${requestId}`)
+      await requireStaffOf(tx, actor, request.issuerId, memberRoles)
+      const onAppeal = request.status === 'appealed'
+      if (!onAppeal && request.status !== 'submitted') {
+        throw new DomainError(
+          'ERR_INVALID_STATE',
+          `request ${requestId} is ${request.status}: there is nothing to decide`,
+        )
+      }
+      if (onAppeal && request.decision?.decidedBy === actor.accountId) {
+        throw new DomainError(
+          'ERR_APPEAL_SAME_MEMBER',
+          'an appeal is decided by a different member than the one who decided first',
+        )
+      }
+      const now = this.clock()
+      const at = now.toISOString()
+      const decision: CommissionDecision = {
+        outcome,
+        reason: trimmed,
+        decidedBy: actor.accountId,
+        decidedAt: at,
+      }
+      let record: RegisterRecord | undefined
+      let effects: CertificateEffects | undefined
+      if (outcome === 'approved') {
+        const person = (await tx.people.find(request.personId)) as Person
+        ;({ record, effects } = await this.#enterRecord(tx, actor, request, person, now))
+      }
+      const status: CommissionStatus = onAppeal
+        ? outcome === 'approved'
+          ? 'appeal_approved'
+          : 'appeal_refused'
+        : outcome
+      const moved = await tx.commission.advance(requestId, request.status, {
+        status,
+        ...(onAppeal ? { appealDecision: decision } : { decision }),
+        ...(record ? { recordId: record.id } : {}),
+        updatedAt: at,
+      })
+      if (!moved) {
+        throw new DomainError('ERR_INVALID_STATE', `request ${requestId} was decided meanwhile`)
+      }
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: onAppeal ? 'commission.appeal.decide' : 'commission.decide',
+          entityType: 'commission_request',
+          entityId: requestId,
+          reason: trimmed,
+          data: {
+            outcome,
+            personId: request.personId,
+            recordId: record?.id ?? null,
+            certificateId: effects?.issued?.id ?? null,
+          },
+        },
+        at,
+      )
+      const updated = (await tx.commission.find(requestId)) as CommissionRequest
+      return { request: await this.#view(tx, updated), record, effects }
+    })
+    if (result.effects) this.certificates.statusChanged(result.effects)
+    return result
+  }
+
+  /**
+   * The person (or staff filing for them) appeals a refusal, once.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_STATE` (not refused, or
+   *   appealed already), `ERR_INVALID_FIELD` (`reason`).
+   */
+  async appeal(actor: Actor, requestId: string, reason: string): Promise<CommissionRequestView> {
+    const trimmed = reason.trim()
+    if (trimmed.length < 10) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'an appeal needs a written reason of at least 10 characters',
+        'reason',
+      )
+    }
+    return this.store.transaction(async (tx) => {
+      const request = await tx.commission.find(requestId)
+      if (!request) throw new DomainError('ERR_NOT_FOUND', `no commission request ${requestId}`)
+      const person = (await tx.people.find(request.personId)) as Person
+      if (person.accountId === undefined || person.accountId !== actor.accountId) {
+        await requireStaffOf(tx, actor, person.issuerId, filerRoles)
+      }
+      if (request.status !== 'refused') {
+        throw new DomainError(
+          'ERR_INVALID_STATE',
+          request.appeal
+            ? `request ${requestId} was appealed already: a request is appealed once`
+            : `request ${requestId} is ${request.status}: only a refusal can be appealed`,
+        )
+      }
+      const at = this.clock().toISOString()
+      const moved = await tx.commission.advance(requestId, 'refused', {
+        status: 'appealed',
+        appeal: { reason: trimmed, appealedBy: actor.accountId, appealedAt: at },
+        updatedAt: at,
+      })
+      if (!moved) {
+        throw new DomainError('ERR_INVALID_STATE', `request ${requestId} was appealed meanwhile`)
+      }
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'commission.appeal',
+          entityType: 'commission_request',
+          entityId: requestId,
+          reason: trimmed,
+          data: { personId: request.personId },
+        },
+        at,
+      )
+      return this.#view(tx, (await tx.commission.find(requestId)) as CommissionRequest)
+    })
+  }
+
+  async #enterRecord(
+    tx: StoreTransaction,
+    actor: Actor,
+    request: CommissionRequest,
+    person: Person,
+    now: Date,
+  ): Promise<{ record: RegisterRecord; effects: CertificateEffects }> {
+    const evidence = request.evidence
+    let kind: 'recovery' | 'antibody'
+    let data
+    if (evidence.kind === 'test') {
+      kind = 'recovery'
+      data = recoveryFromTest(evidence.data, this.certificatePolicy)
+    } else {
+      if (evidence.data.value < evidence.data.threshold) {
+        throw new DomainError(
+          'ERR_INVALID_STATE',
+          `the antibody level ${evidence.data.value} ${evidence.data.unit} is below the threshold ${evidence.data.threshold}: refuse the request instead`,
+        )
+      }
+      kind = 'antibody'
+      data = evidence.data
+    }
+    const record = await tx.records.create({
+      personId: person.id,
+      issuerId: person.issuerId,
+      kind,
+      data,
+      recordedBy: actor.accountId,
+      recordedAt: now.toISOString(),
+    } as Omit<RegisterRecord, 'id'>)
+    await tx.audit.append(
+      {
+        actorAccountId: actor.accountId,
+        action: 'record.create',
+        entityType: kind,
+        entityId: record.id,
+        reason: `commission request ${request.id}`,
+        data: { personId: person.id, ...data },
+      },
+      now.toISOString(),
+    )
+    const effects = await this.certificates.afterRecord(tx, actor, record, person)
+    return { record, effects }
+  }
+
+  async #readable(
+    tx: StoreTransaction,
+    actor: Actor,
+    requestId: string,
+  ): Promise<{ request: CommissionRequest; person: Person }> {
+    const request = await tx.commission.find(requestId)
+    if (!request) throw new DomainError('ERR_NOT_FOUND', `no commission request ${requestId}`)
+    const person = (await tx.people.find(request.personId)) as Person
+    if (person.accountId !== undefined && person.accountId === actor.accountId) {
+      return { request, person }
+    }
+    await requireStaffOf(
+      tx,
+      actor,
+      request.issuerId,
+      hasAnyRole(actor, memberRoles) ? memberRoles : filerRoles,
+    )
+    return { request, person }
+  }
+
+  async #view(tx: StoreTransaction, request: CommissionRequest): Promise<CommissionRequestView> {
+    const attachments = await tx.commission.listAttachments(request.id)
+    const waiting = openStatuses.includes(request.status)
+    const since = waiting ? request.updatedAt : undefined
+    const now = this.clock().getTime()
+    const due =
+      since === undefined ? undefined : Date.parse(since) + this.policy.decisionDays * 24 * HOUR
+    return {
+      ...request,
+      attachments,
+      waitingSince: since,
+      waitingHours: since === undefined ? undefined : Math.floor((now - Date.parse(since)) / HOUR),
+      dueBy: due === undefined ? undefined : new Date(due).toISOString(),
+      overdue: due !== undefined && now > due,
+    }
+  }
+}
+
+/**
+ * Checks evidence like a register record (codes, dates), and that a test is positive: a
+ * negative result is no evidence of an illness.
+ */
+function validateEvidence(evidence: Evidence, person: Person, now: Date): void {
+  try {
+    validateEvidenceData(evidence, person, now)
+  } catch (error) {
+    if (
+      error instanceof DomainError &&
+      error.field !== undefined &&
+      !error.field.startsWith('evidence.')
+    ) {
+      throw new DomainError(
+        error.code,
+        error.message,
+        `evidence.data.${error.field.replace(/^(test|antibody)\./, '')}`,
+      )
+    }
+    throw error
+  }
+}
+
+function validateEvidenceData(evidence: Evidence, person: Person, now: Date): void {
+  if (evidence.kind === 'test') {
+    validateRecord('test', evidence.data, person.birthDate, now)
+    if (evidence.data.result !== TEST_DETECTED) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        `a test submitted as evidence of an illness must be positive (result ${TEST_DETECTED})`,
+        'evidence.data.result',
+      )
+    }
+  } else {
+    validateRecord('antibody', evidence.data, person.birthDate, now)
+  }
+}

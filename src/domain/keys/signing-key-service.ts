@@ -1,0 +1,245 @@
+import { X509Certificate, randomUUID, type KeyObject } from 'node:crypto'
+import {
+  type IssuedCertificate,
+  createCsca,
+  createDocumentSigner,
+  kidOfCertificate,
+} from '../../codec/trust/index.js'
+import type { Actor } from '../access/actor.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import type { StoreTransaction, Store } from '../ports.js'
+import { type KeyVault, KeyVaultError } from './key-vault.js'
+import type { SigningKey } from './signing-key.js'
+
+/** How long new certificates are valid. */
+export interface KeyPolicy {
+  /** The deployment's CSCA, default 10 years. */
+  readonly cscaValidityDays: number
+  /** Each document signer, default 2 years (codes it signed verify until then). */
+  readonly documentSignerValidityDays: number
+}
+
+export const defaultKeyPolicy: KeyPolicy = {
+  cscaValidityDays: 3650,
+  documentSignerValidityDays: 730,
+}
+
+/** A document signer ready to sign: its stored key and the opened private key. */
+export interface ReadySigner {
+  readonly key: SigningKey
+  readonly privateKey: KeyObject
+  /** The 8-byte kid. */
+  readonly kid: Uint8Array
+}
+
+/** A key as shown outside the server: never the private key. */
+export type PublicSigningKey = Omit<SigningKey, 'sealedPrivateKey'>
+
+/** What the key to audit and show says about a key, without the sealed private key. */
+export function publicSigningKey(key: SigningKey): PublicSigningKey {
+  const { sealedPrivateKey: _sealed, ...rest } = key
+  return rest
+}
+
+const DAY = 86_400_000
+
+/**
+ * The deployment's signing keys: one CSCA, and a document signer per issuer, each generated here,
+ * sealed by the KeyVault before it is stored, and rotated by retiring the old key (it keeps
+ * verifying, and stays on the trust list, until its certificate expires).
+ */
+export class SigningKeyService {
+  /** Opened private keys by key id: opening costs an AES-GCM decrypt and a PKCS #8 parse. */
+  readonly #opened = new Map<string, KeyObject>()
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly vault: KeyVault | undefined,
+    private readonly policy: KeyPolicy = defaultKeyPolicy,
+  ) {}
+
+  /** Tells whether private keys can be opened (a key-encryption key is configured). */
+  get canSign(): boolean {
+    return this.vault !== undefined
+  }
+
+  #requireVault(): KeyVault {
+    if (!this.vault) {
+      throw new DomainError(
+        'ERR_SIGNING_UNAVAILABLE',
+        'no key-encryption key is configured (KEY_ENCRYPTION_KEY): keys can be neither made nor used',
+      )
+    }
+    return this.vault
+  }
+
+  #open(key: SigningKey): KeyObject {
+    let opened = this.#opened.get(key.id)
+    if (!opened) {
+      try {
+        opened = this.#requireVault().open(key.sealedPrivateKey, key.id)
+      } catch (error) {
+        if (!(error instanceof KeyVaultError)) throw error
+        throw new DomainError(
+          'ERR_SIGNING_UNAVAILABLE',
+          `signing key ${key.kid} does not open with the configured KEY_ENCRYPTION_KEY (${error.code})`,
+        )
+      }
+      this.#opened.set(key.id, opened)
+    }
+    return opened
+  }
+
+  /**
+   * Makes whatever is missing: the CSCA, and an active document signer for each of `issuerIds`.
+   * Returns the keys it made (none when all exist).
+   */
+  async ensureKeys(actor: Actor | undefined, issuerIds: readonly string[]): Promise<SigningKey[]> {
+    const made: SigningKey[] = []
+    const existing = await this.store.transaction((tx) => tx.signingKeys.findActive('csca'))
+    if (!existing) made.push(await this.rotateCsca(actor))
+    for (const issuerId of issuerIds) {
+      const active = await this.store.transaction((tx) =>
+        tx.signingKeys.findActive('document-signer', issuerId),
+      )
+      if (!active) made.push(await this.rotateDocumentSigner(actor, issuerId))
+    }
+    return made
+  }
+
+  /** Makes a new CSCA and retires the previous one (its document signers stay valid). */
+  async rotateCsca(actor: Actor | undefined): Promise<SigningKey> {
+    const vault = this.#requireVault()
+    const now = this.clock()
+    const country = await this.store.transaction(async (tx) => {
+      const issuers = await tx.issuers.list()
+      return (issuers.find((issuer) => issuer.level === 'federal') ?? issuers[0])?.country ?? 'XX'
+    })
+    const csca = await createCsca({
+      country,
+      commonName: `Healthcode CSCA ${now.toISOString().slice(0, 10)}`,
+      organisation: 'Healthcode',
+      notBefore: new Date(now.getTime() - 60_000),
+      notAfter: new Date(now.getTime() + this.policy.cscaValidityDays * DAY),
+    })
+    return this.#store(actor, vault, 'csca', undefined, csca)
+  }
+
+  /**
+   * Makes a new document signer for an issuer, signed by the active CSCA, and retires the
+   * issuer's previous one.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND` for an unknown issuer, `ERR_SIGNING_UNAVAILABLE`
+   *   without a KEK or a CSCA.
+   */
+  async rotateDocumentSigner(actor: Actor | undefined, issuerId: string): Promise<SigningKey> {
+    const vault = this.#requireVault()
+    const now = this.clock()
+    const { issuer, cscaKey } = await this.store.transaction(async (tx) => ({
+      issuer: await tx.issuers.find(issuerId),
+      cscaKey: await tx.signingKeys.findActive('csca'),
+    }))
+    if (!issuer) throw new DomainError('ERR_NOT_FOUND', `no issuer ${issuerId}`, 'issuerId')
+    if (!cscaKey) {
+      throw new DomainError(
+        'ERR_SIGNING_UNAVAILABLE',
+        'there is no CSCA yet: run healthcode keys init',
+      )
+    }
+    const cscaCertificate = new X509Certificate(cscaKey.certificatePem)
+    const csca: IssuedCertificate = {
+      der: new Uint8Array(cscaCertificate.raw),
+      pem: cscaKey.certificatePem,
+      kid: kidOfCertificate(cscaCertificate.raw),
+      privateKey: this.#open(cscaKey),
+    }
+    const notAfter = Math.min(
+      now.getTime() + this.policy.documentSignerValidityDays * DAY,
+      Date.parse(cscaKey.notAfter),
+    )
+    const signer = await createDocumentSigner(
+      csca,
+      {
+        country: issuer.country,
+        commonName: `${issuer.name} document signer ${now.toISOString().slice(0, 10)}`,
+        organisation: issuer.name,
+        notBefore: new Date(now.getTime() - 60_000),
+        notAfter: new Date(notAfter),
+      },
+      'all',
+    )
+    return this.#store(actor, vault, 'document-signer', issuerId, signer)
+  }
+
+  async #store(
+    actor: Actor | undefined,
+    vault: KeyVault,
+    purpose: SigningKey['purpose'],
+    issuerId: string | undefined,
+    issued: IssuedCertificate,
+  ): Promise<SigningKey> {
+    const now = this.clock().toISOString()
+    const certificate = new X509Certificate(issued.der)
+    return this.store.transaction(async (tx) => {
+      // The id is fixed before sealing, because the sealed form is bound to it.
+      const id = randomUUID()
+      const key = await tx.signingKeys.create({
+        id,
+        purpose,
+        issuerId,
+        kid: Buffer.from(issued.kid).toString('base64'),
+        certificatePem: issued.pem,
+        sealedPrivateKey: vault.seal(issued.privateKey, id),
+        status: 'active',
+        notBefore: new Date(certificate.validFrom).toISOString(),
+        notAfter: new Date(certificate.validTo).toISOString(),
+        createdAt: now,
+        retiredAt: undefined,
+      })
+      const retired = await tx.signingKeys.retireOthers(purpose, issuerId, key.id, now)
+      await tx.audit.append(
+        {
+          actorAccountId: actor?.accountId,
+          action: purpose === 'csca' ? 'key.csca.create' : 'key.document-signer.create',
+          entityType: 'signing_key',
+          entityId: key.id,
+          reason: undefined,
+          data: { kid: key.kid, issuerId: issuerId ?? null, retiredPrevious: retired },
+        },
+        now,
+      )
+      this.#opened.set(key.id, issued.privateKey)
+      return key
+    })
+  }
+
+  /**
+   * The issuer's active document signer, opened, inside a transaction.
+   *
+   * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` when the issuer has none or no KEK is set.
+   */
+  async signerFor(tx: StoreTransaction, issuerId: string): Promise<ReadySigner> {
+    const key = await tx.signingKeys.findActive('document-signer', issuerId)
+    if (!key) {
+      throw new DomainError(
+        'ERR_SIGNING_UNAVAILABLE',
+        `issuer ${issuerId} has no document signer: run healthcode keys init`,
+      )
+    }
+    return { key, privateKey: this.#open(key), kid: new Uint8Array(Buffer.from(key.kid, 'base64')) }
+  }
+
+  /** The opened private key of the active CSCA (it signs the published trust list). */
+  async cscaSigner(): Promise<{ key: SigningKey; privateKey: KeyObject } | undefined> {
+    const key = await this.store.transaction((tx) => tx.signingKeys.findActive('csca'))
+    return key && this.vault ? { key, privateKey: this.#open(key) } : undefined
+  }
+
+  /** Every key, without private parts. */
+  async list(): Promise<PublicSigningKey[]> {
+    const keys = await this.store.transaction((tx) => tx.signingKeys.list())
+    return keys.map(publicSigningKey)
+  }
+}

@@ -1,0 +1,315 @@
+import { X509Certificate } from 'node:crypto'
+import { type Hc1Verification, verifyHc1 } from '../../codec/hc1/index.js'
+import {
+  RevocationList,
+  type RevocationListDocument,
+  signRevocationList,
+} from '../../codec/revocation/index.js'
+import { TrustList, type TrustedSigner } from '../../codec/trust/index.js'
+import {
+  type TrustListEntry,
+  TrustListError,
+  readTrustList,
+  signTrustList,
+} from '../../codec/trust-list/index.js'
+import type { Actor } from '../access/actor.js'
+import type { Role } from '../access/roles.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import type { SigningKeyService } from '../keys/signing-key-service.js'
+import { requireStaffOf } from '../people/people-service.js'
+import type { Store } from '../ports.js'
+import type { TrustPartner } from '../trust/trust-partner.js'
+
+/** Staff who manage trust partners: administrators. */
+export const trustAdminRoles: readonly Role[] = ['administrator']
+
+/** The largest partner trust list accepted, fetched or uploaded. */
+export const MAX_TRUST_LIST_BYTES = 8 * 1024 * 1024
+
+/** What every verifier in the server works from, rebuilt when it changes or grows old. */
+interface TrustSnapshot {
+  readonly loadedAt: number
+  readonly trust: TrustList
+  readonly revocation: RevocationList
+  readonly published: TrustListEntry[]
+  readonly revocationDocument: RevocationListDocument
+  /** Why a stored partner list could not be used (it stays out of the trust). */
+  readonly partnerProblems: readonly { partnerId: string; message: string }[]
+}
+
+/** Fetches a partner's list; replaced in tests. */
+export type TrustListFetcher = (url: string) => Promise<string>
+
+/**
+ * Trust between deployments: publishes our document signers as a signed trust list in the DCC
+ * Gateway shape (signed by our CSCA) and our revocation list, imports partners' lists checked
+ * against their signing certificates, and verifies codes against all of it. The lists are cached
+ * for `cacheSeconds` and rebuilt at once when keys, partners or certificate statuses change here;
+ * other servers of the same store catch up within `cacheSeconds`.
+ */
+export class TrustService {
+  #snapshot: Promise<TrustSnapshot> | undefined
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly keys: SigningKeyService,
+    private readonly cacheSeconds: number,
+    private readonly fetchList: TrustListFetcher = fetchTrustList,
+  ) {}
+
+  /** Drops the cached lists; the next use rebuilds them. */
+  invalidate(): void {
+    this.#snapshot = undefined
+  }
+
+  async #current(): Promise<TrustSnapshot> {
+    const cached = this.#snapshot
+    if (cached) {
+      const snapshot = await cached.catch(() => undefined)
+      if (snapshot && this.clock().getTime() - snapshot.loadedAt < this.cacheSeconds * 1000) {
+        return snapshot
+      }
+      if (this.#snapshot !== cached) return this.#current()
+    }
+    const loading = this.#load()
+    this.#snapshot = loading
+    loading.catch(() => {
+      if (this.#snapshot === loading) this.#snapshot = undefined
+    })
+    return loading
+  }
+
+  async #load(): Promise<TrustSnapshot> {
+    const now = this.clock()
+    const { keys, issuers, partners, hashes } = await this.store.transaction(async (tx) => ({
+      keys: await tx.signingKeys.list(),
+      issuers: await tx.issuers.list(),
+      partners: await tx.trustPartners.list(),
+      hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
+    }))
+    const countryOf = new Map(issuers.map((issuer) => [issuer.id, issuer.country]))
+    const federal = issuers.find((issuer) => issuer.level === 'federal')?.country ?? 'XX'
+    const live = keys.filter((key) => Date.parse(key.notAfter) > now.getTime())
+    const signers: TrustedSigner[] = []
+    const certificates = live.map((key) => {
+      const der = new Uint8Array(new X509Certificate(key.certificatePem).raw)
+      return {
+        der,
+        country: key.issuerId === undefined ? federal : (countryOf.get(key.issuerId) ?? federal),
+        certificateType: key.purpose === 'csca' ? ('CSCA' as const) : ('DSC' as const),
+        timestamp: new Date(key.createdAt),
+      }
+    })
+    const csca = await this.keys.cscaSigner()
+    const published = csca ? signTrustList(certificates, csca.privateKey) : []
+    // Our own signers come straight from the keys; the published list is for others.
+    const own = csca ? readTrustList(published, {}).signers : []
+    signers.push(...own)
+    const partnerProblems: { partnerId: string; message: string }[] = []
+    for (const partner of partners) {
+      if (partner.trustList === undefined) continue
+      try {
+        signers.push(...readPartnerList(partner, partner.trustList).signers)
+      } catch (error) {
+        partnerProblems.push({ partnerId: partner.id, message: (error as Error).message })
+      }
+    }
+    const entries = hashes.flatMap((h) => [
+      { hashType: 'UCI' as const, hash: h.UCI },
+      { hashType: 'COUNTRYCODEUCI' as const, hash: h.COUNTRYCODEUCI },
+      { hashType: 'SIGNATURE' as const, hash: h.SIGNATURE },
+    ])
+    const revocationDocument = csca
+      ? signRevocationList({ issuer: federal, timestamp: now, entries }, csca.privateKey)
+      : { issuer: federal, timestamp: now.toISOString(), entries }
+    return {
+      loadedAt: now.getTime(),
+      trust: new TrustList(signers),
+      revocation: new RevocationList(entries),
+      published,
+      revocationDocument,
+      partnerProblems,
+    }
+  }
+
+  /** Our trust list: the CSCA and every document signer not yet expired, retired ones included. */
+  async publishedTrustList(): Promise<TrustListEntry[]> {
+    return (await this.#current()).published
+  }
+
+  /** Our revocation list: the hashes of revoked and suspended certificates, signed by the CSCA. */
+  async publishedRevocationList(): Promise<RevocationListDocument> {
+    return (await this.#current()).revocationDocument
+  }
+
+  /** The certificate that signs our lists (the active CSCA), PEM; undefined before keys exist. */
+  async listSigningCertificate(): Promise<string | undefined> {
+    return (await this.keys.cscaSigner())?.key.certificatePem
+  }
+
+  /** Verifies a code against our signers, the partners' and our revocation list. */
+  async verify(qr: string, at: Date = this.clock()): Promise<Hc1Verification> {
+    const snapshot = await this.#current()
+    return verifyHc1(qr, {
+      trust: snapshot.trust,
+      revocation: snapshot.revocation,
+      at,
+      payloadTypes: ['eu-dcc', 'healthcode-antibody'],
+    })
+  }
+
+  /** Partners, with any problem their stored list has. */
+  async partners(actor: Actor): Promise<(TrustPartner & { problem: string | undefined })[]> {
+    const partners = await this.store.transaction(async (tx) => {
+      if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
+      await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
+      return tx.trustPartners.list()
+    })
+    const { partnerProblems } = await this.#current()
+    return partners.map((partner) => ({
+      ...partner,
+      problem: partnerProblems.find((p) => p.partnerId === partner.id)?.message,
+    }))
+  }
+
+  /**
+   * Registers a partner: its name, the certificate it signs its trust list with, and where to
+   * fetch the list (optional: it may be uploaded instead).
+   *
+   * @throws {DomainError} `ERR_INVALID_FIELD` for a certificate that does not parse or a bad URL.
+   */
+  async addPartner(
+    actor: Actor,
+    input: { name: string; signingCertificatePem: string; sourceUrl?: string | undefined },
+  ): Promise<TrustPartner> {
+    try {
+      new X509Certificate(input.signingCertificatePem)
+    } catch {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'expected the partner’s list-signing certificate as PEM',
+        'signingCertificate',
+      )
+    }
+    if (input.sourceUrl !== undefined && !/^https?:\/\//.test(input.sourceUrl)) {
+      throw new DomainError('ERR_INVALID_FIELD', 'expected an http(s) URL', 'sourceUrl')
+    }
+    const at = this.clock().toISOString()
+    return this.store.transaction(async (tx) => {
+      if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
+      await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
+      const partner = await tx.trustPartners.create({
+        name: input.name,
+        signingCertificatePem: input.signingCertificatePem,
+        sourceUrl: input.sourceUrl,
+        createdAt: at,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'trust.partner.create',
+          entityType: 'trust_partner',
+          entityId: partner.id,
+          reason: undefined,
+          data: { name: partner.name, sourceUrl: partner.sourceUrl ?? null },
+        },
+        at,
+      )
+      return partner
+    })
+  }
+
+  /**
+   * Imports a partner's trust list: the uploaded text, or else fetched from its URL. The list is
+   * checked against the partner's signing certificate and replaces the previous one only whole.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_FIELD` (no list and no
+   *   URL), `ERR_TRUST_LIST_FETCH`; {@link TrustListError} for a list that fails its checks.
+   */
+  async importPartnerList(
+    actor: Actor,
+    partnerId: string,
+    uploaded: string | undefined,
+  ): Promise<{ partner: TrustPartner; signers: number }> {
+    const partner = await this.store.transaction(async (tx) => {
+      if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
+      await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
+      return tx.trustPartners.find(partnerId)
+    })
+    if (!partner) throw new DomainError('ERR_NOT_FOUND', `no trust partner ${partnerId}`)
+    let text = uploaded
+    if (text === undefined) {
+      if (partner.sourceUrl === undefined) {
+        throw new DomainError(
+          'ERR_INVALID_FIELD',
+          'the partner has no source URL: upload the list',
+          'trustList',
+        )
+      }
+      text = await this.fetchList(partner.sourceUrl)
+    }
+    const { signers } = readPartnerList(partner, text)
+    const at = this.clock().toISOString()
+    await this.store.transaction(async (tx) => {
+      await tx.trustPartners.saveImport(partnerId, text, at)
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'trust.partner.import',
+          entityType: 'trust_partner',
+          entityId: partnerId,
+          reason: undefined,
+          data: {
+            signers: signers.length,
+            kids: signers.map((s) => Buffer.from(s.kid).toString('base64')),
+          },
+        },
+        at,
+      )
+    })
+    this.invalidate()
+    return { partner: { ...partner, trustList: text, importedAt: at }, signers: signers.length }
+  }
+}
+
+function readPartnerList(partner: TrustPartner, text: string) {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    throw new TrustListError('ERR_TRUST_LIST_FORMAT', 'the trust list is not JSON')
+  }
+  return readTrustList(json, {
+    signingCertificate: new Uint8Array(new X509Certificate(partner.signingCertificatePem).raw),
+  })
+}
+
+/** Fetches a trust list over HTTP(S), with a time and size limit. */
+export async function fetchTrustList(url: string): Promise<string> {
+  let response: Response
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(15_000), redirect: 'follow' })
+  } catch (error) {
+    throw new DomainError(
+      'ERR_TRUST_LIST_FETCH',
+      `could not fetch the trust list from ${url}: ${(error as Error).message}`,
+    )
+  }
+  if (!response.ok) {
+    throw new DomainError(
+      'ERR_TRUST_LIST_FETCH',
+      `fetching the trust list from ${url} answered HTTP ${response.status}`,
+    )
+  }
+  const declared = Number(response.headers.get('content-length') ?? 0)
+  if (declared > MAX_TRUST_LIST_BYTES) {
+    throw new DomainError('ERR_TRUST_LIST_FETCH', `the trust list at ${url} is too large`)
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer())
+  if (bytes.length > MAX_TRUST_LIST_BYTES) {
+    throw new DomainError('ERR_TRUST_LIST_FETCH', `the trust list at ${url} is too large`)
+  }
+  return new TextDecoder().decode(bytes)
+}

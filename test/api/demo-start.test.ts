@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { startServer } from '../../src/api/server.js'
+import { loadConfig } from '../../src/config/config.js'
+
+describe('the demo start', () => {
+  it('makes the keys and gives the demo people certificates and a request for the commission', async () => {
+    const database = join(mkdtempSync(join(tmpdir(), 'healthcode-demo-')), 'store.sqlite')
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database,
+      DEMO: 'true',
+      LOG_LEVEL: 'silent',
+      KEY_ENCRYPTION_KEY: '5a'.repeat(32),
+    })
+    const server = await startServer(config, { handleSignals: false })
+    try {
+      assert.equal(server.madeKeys, 3, 'the CSCA and the signers of ru and ru-spb')
+      const url = server.url.replace('localhost', '127.0.0.1')
+      const token = async (login: string) => {
+        const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ login, password: `demo-${login.split('@')[0]}-2026` }),
+        })
+        const cookie = answer.headers
+          .getSetCookie()
+          .map((c) => c.split(';')[0])
+          .join('; ')
+        return { cookie }
+      }
+      const clinician = await token('clinician@spb.demo')
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const get = async (path: string, who: { cookie: string }): Promise<any> =>
+        (await fetch(`${url}${path}`, { headers: { cookie: who.cookie } })).json()
+      const people = (await get('/api/v1/people', clinician)).people as {
+        id: string
+        familyName: string
+      }[]
+      const kinds: Record<string, string[]> = {}
+      for (const person of people) {
+        const { certificates } = await get(`/api/v1/people/${person.id}/certificates`, clinician)
+        kinds[person.familyName] = certificates.map((c: { kind: string }) => c.kind).sort()
+      }
+      assert.deepEqual(kinds, {
+        Петров: ['vaccination', 'vaccination'],
+        Смирнова: [],
+        Müller: ['test'],
+        王: ['antibody'],
+      })
+      const petrov = people.find((p) => p.familyName === 'Петров') as { id: string }
+      const [certificate] = (await get(`/api/v1/people/${petrov.id}/certificates`, clinician))
+        .certificates
+      const verified = await fetch(`${url}/api/v1/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ qr: certificate.qr }),
+      })
+      assert.equal(((await verified.json()) as { valid: boolean }).valid, true)
+      const queue = await get('/api/v1/commission/requests', await token('commission@spb.demo'))
+      assert.equal(queue.requests.length, 1)
+      assert.equal(queue.requests[0].status, 'submitted')
+    } finally {
+      await server.close()
+    }
+  })
+})
