@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import { Encoder, Tag } from 'cbor-x'
 import { getDgcVector } from '../../../test/dgc-test-vectors.js'
 import { decodeCoseSign1 } from './cose.js'
-import { HEALTHCODE_ANTIBODY_CLAIM, decodeHc1Claims } from './cwt.js'
+import { HEALTHCODE_ANTIBODY_CLAIM, HEALTHCODE_STATUS_CLAIM, decodeHc1Claims } from './cwt.js'
 
 const encoder = new Encoder({
   variableMapSize: true,
@@ -58,6 +58,19 @@ const antibody = {
       ci: 'URN:UVCI:01:AT:10807843F94AEE0EE5093FBC254BD813#B',
     },
   ],
+}
+
+const CLAIM_HEALTHCODE_STATUS = -70002
+
+/** A Healthcode health-code token (docs/health-code-token.md). */
+const status = {
+  ver: '1.0.0',
+  sub: 'p_7K2M9Q4T8W1Z3X5C',
+  col: 'red',
+  nam: 'GABRIELE M.',
+  dob: '1998-02-26',
+  gon: '2021-05-10',
+  rsv: 3,
 }
 
 /** A CWT claims map (RFC 8392) around `hcert`, with the standard claims unless overridden. */
@@ -398,7 +411,8 @@ describe('decodeHc1Claims', () => {
 
     it('ignores an antibody certificate under any other key, as it ignores unknown claims', () => {
       const map = claims()
-      map.set(CLAIM_HEALTHCODE_ANTIBODY - 1, antibody)
+      // -70002 is the health-code token's claim; -70003 is a private claim no payload of ours uses.
+      map.set(CLAIM_HEALTHCODE_ANTIBODY - 2, antibody)
       assert.equal(decodeHc1Claims(cbor(map)).payloadType, 'eu-dcc')
       const textKey = new Map<unknown, unknown>([
         ...claims({ hcert: undefined }),
@@ -432,6 +446,101 @@ describe('decodeHc1Claims', () => {
     it('checks the time claims of an antibody certificate like those of a DCC', () => {
       const map = antibodyClaims()
       map.set(CLAIM_EXP, '2022-05-31')
+      assertClaimError(cbor(map))
+    })
+  })
+
+  describe('the Healthcode health-code token (claim -70002)', () => {
+    /** The claims map of a health-code token: no hcert, the payload under -70002. */
+    const statusClaims = (...payload: [unknown?]): Map<number, unknown> => {
+      const map = claims({ hcert: undefined })
+      map.set(CLAIM_HEALTHCODE_STATUS, payload.length > 0 ? payload[0] : status)
+      return map
+    }
+
+    it('reads it as a healthcode-status payload, with no DCC', () => {
+      const decoded = decodeHc1Claims(cbor(statusClaims()))
+      assert.equal(decoded.payloadType, 'healthcode-status')
+      assert.equal(decoded.dcc, undefined)
+      assert.ok(decoded.payloadType === 'healthcode-status')
+      assert.deepEqual(decoded.status, status)
+      assert.equal('antibody' in decoded, false)
+      assert.equal(decoded.issuer, 'AT')
+      assert.equal(decoded.issuedAt, 1_620_000_000)
+      assert.equal(decoded.expiresAt, 1_654_000_000)
+    })
+
+    it('exports the claim key it reads, a private-use key beside the antibody one', () => {
+      assert.equal(HEALTHCODE_STATUS_CLAIM, CLAIM_HEALTHCODE_STATUS)
+      assert.ok(HEALTHCODE_STATUS_CLAIM < -65536, 'a private-use claim key (RFC 8392 section 9.1)')
+      assert.notEqual(HEALTHCODE_STATUS_CLAIM, HEALTHCODE_ANTIBODY_CLAIM)
+    })
+
+    it('rejects a token beside an hcert, an antibody certificate, or both, with ERR_CWT_TWO_PAYLOADS', () => {
+      const withHcert = statusClaims()
+      withHcert.set(CLAIM_HCERT, new Map([[1, dcc]]))
+      assertCode(cbor(withHcert), 'ERR_CWT_TWO_PAYLOADS', 'a DCC and a token')
+      const withEmptyHcert = statusClaims()
+      withEmptyHcert.set(CLAIM_HCERT, new Map())
+      assertCode(cbor(withEmptyHcert), 'ERR_CWT_TWO_PAYLOADS', 'an empty hcert beside it')
+      const withAntibody = statusClaims()
+      withAntibody.set(CLAIM_HEALTHCODE_ANTIBODY, antibody)
+      assertCode(cbor(withAntibody), 'ERR_CWT_TWO_PAYLOADS', 'an antibody certificate and a token')
+      const all = statusClaims()
+      all.set(CLAIM_HCERT, new Map([[1, dcc]]))
+      all.set(CLAIM_HEALTHCODE_ANTIBODY, antibody)
+      assertCode(cbor(all), 'ERR_CWT_TWO_PAYLOADS', 'all three')
+      assert.throws(() => decodeHc1Claims(cbor(withAntibody)), /-70001 and .*-70002/)
+    })
+
+    it('rejects an hcert with a broken token beside it as two payloads, before reading either', () => {
+      const map = statusClaims('not a map')
+      map.set(CLAIM_HCERT, new Map([[1, dcc]]))
+      assertCode(cbor(map), 'ERR_CWT_TWO_PAYLOADS')
+    })
+
+    it('ignores a token under the text key "-70002", as it ignores unknown claims', () => {
+      const textKey = new Map<unknown, unknown>([
+        ...claims({ hcert: undefined }),
+        ['-70002', status],
+      ])
+      assertCode(cbor(textKey), 'ERR_CWT_NO_PAYLOAD', 'under the text key "-70002"')
+    })
+
+    for (const [what, value] of [
+      ['a byte string', new Uint8Array(cbor(status))],
+      ['an array', [status]],
+      ['text', JSON.stringify(status)],
+      ['null', null],
+      ['CBOR undefined', undefined],
+    ] as const) {
+      it(`rejects a token claim that is ${what} instead of a map with ERR_CWT_STRUCTURE`, () => {
+        assertCode(cbor(statusClaims(value)), 'ERR_CWT_STRUCTURE')
+      })
+    }
+
+    it('rejects a token holding data JSON cannot represent with ERR_CWT_STRUCTURE', () => {
+      assertCode(cbor(statusClaims({ ...status, rsv: new Uint8Array(2) })), 'ERR_CWT_STRUCTURE')
+      assertCode(
+        cbor(statusClaims(new Map<unknown, unknown>([[1, 'green']]))),
+        'ERR_CWT_STRUCTURE',
+        'a key that is not text',
+      )
+    })
+
+    it('reads a token without iat or exp, leaving the lifetime rule to the schema step', () => {
+      const map = statusClaims()
+      map.delete(CLAIM_EXP)
+      map.delete(CLAIM_IAT)
+      const decoded = decodeHc1Claims(cbor(map))
+      assert.equal(decoded.payloadType, 'healthcode-status')
+      assert.equal(decoded.issuedAt, undefined)
+      assert.equal(decoded.expiresAt, undefined)
+    })
+
+    it('checks the time claims of a token like those of a DCC', () => {
+      const map = statusClaims()
+      map.set(CLAIM_IAT, '2021-05-03')
       assertClaimError(cbor(map))
     })
   })

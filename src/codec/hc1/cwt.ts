@@ -18,8 +18,24 @@ const HCERT_EU_DCC = 1
  */
 export const HEALTHCODE_ANTIBODY_CLAIM = -70001
 
-/** What an HC1 code carries: an EU DCC, or our own antibody certificate, never both. */
-export type Hc1PayloadType = 'eu-dcc' | 'healthcode-antibody'
+/**
+ * The CWT claim of a Healthcode health-code token, the short-lived green/yellow/red code shown at
+ * doors (`docs/health-code-token.md`): private use, like {@link HEALTHCODE_ANTIBODY_CLAIM}, and
+ * outside `hcert` for the same reasons.
+ */
+export const HEALTHCODE_STATUS_CLAIM = -70002
+
+/**
+ * The longest a health-code token may live, in seconds from `iat` to `exp`: one hour, so that a
+ * screenshot soon stops passing at the door (`docs/health-code-token.md`).
+ */
+export const HEALTHCODE_STATUS_MAX_LIFETIME = 3600
+
+/**
+ * What an HC1 code carries: an EU DCC, our own antibody certificate, or our own health-code token,
+ * never more than one.
+ */
+export type Hc1PayloadType = 'eu-dcc' | 'healthcode-antibody' | 'healthcode-status'
 
 /** The CWT claims every HC1 code has. Times are in seconds since the epoch, as in the CWT. */
 interface Hc1StandardClaims {
@@ -45,17 +61,35 @@ export interface Hc1AntibodyClaims extends Hc1StandardClaims {
   readonly antibody: JsonValue
 }
 
+/** The claims of a CWT that carries a Healthcode health-code token under claim -70002. */
+export interface Hc1StatusClaims extends Hc1StandardClaims {
+  readonly payloadType: 'healthcode-status'
+  /** Never a DCC: the code has no `hcert` claim. */
+  readonly dcc: undefined
+  /** The health-code token payload (claim -70002) as JSON. */
+  readonly status: JsonValue
+}
+
 /** The claims of an HC1 CWT, told apart by `payloadType`. */
-export type Hc1Claims = Hc1DccClaims | Hc1AntibodyClaims
+export type Hc1Claims = Hc1DccClaims | Hc1AntibodyClaims | Hc1StatusClaims
+
+/** Where each payload type lies among the CWT claims, and how a message names it. */
+const payloadClaims: readonly { readonly key: number; readonly name: string }[] = [
+  { key: CLAIM_HCERT, name: 'an EU DCC under hcert (-260)' },
+  { key: HEALTHCODE_ANTIBODY_CLAIM, name: 'a Healthcode antibody certificate under claim -70001' },
+  { key: HEALTHCODE_STATUS_CLAIM, name: 'a Healthcode health-code token under claim -70002' },
+]
 
 /**
- * Decodes the CWT claims of an HC1 payload: `iss` (1), `exp` (4), `iat` (6) and either the EU DCC
- * under `hcert` (-260) → 1 (HCERT section 3.3.1) or a Healthcode antibody certificate under the
- * private claim -70001 (`docs/antibody-certificate.md`).
+ * Decodes the CWT claims of an HC1 payload: `iss` (1), `exp` (4), `iat` (6) and exactly one of the
+ * EU DCC under `hcert` (-260) → 1 (HCERT section 3.3.1), a Healthcode antibody certificate under
+ * the private claim -70001 (`docs/antibody-certificate.md`), or a Healthcode health-code token
+ * under the private claim -70002 (`docs/health-code-token.md`).
  *
  * @throws {Hc1Error} `ERR_CWT_STRUCTURE` when the payload is not a claims map or its payload claim
  *   is not a map of JSON data, `ERR_CWT_CLAIM` when a claim has the wrong type,
- *   `ERR_CWT_NO_PAYLOAD` when it has neither payload claim, `ERR_CWT_TWO_PAYLOADS` when it has both.
+ *   `ERR_CWT_NO_PAYLOAD` when it has no payload claim, `ERR_CWT_TWO_PAYLOADS` when it has more
+ *   than one.
  */
 export function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
   let claims: unknown
@@ -81,29 +115,37 @@ export function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
       `expected the iss claim (1) to be text, but found ${describe(issuer)}`,
     )
   }
-  const hasHcert = claims.has(CLAIM_HCERT)
-  const hasAntibody = claims.has(HEALTHCODE_ANTIBODY_CLAIM)
-  if (hasHcert && hasAntibody) {
-    // One code, one meaning: a verifier of either kind must never take the other's payload for its own.
+  const present = payloadClaims.filter(({ key }) => claims.has(key))
+  if (present.length > 1) {
+    // One code, one meaning: a verifier of one kind must never take another's payload for its own.
     throw new Hc1Error(
       'ERR_CWT_TWO_PAYLOADS',
-      'expected either an EU DCC under hcert (-260) or a Healthcode antibody certificate under claim -70001, but the code has both',
+      `expected one payload: ${payloadClaims.map(({ name }) => name).join(', or ')}, but the code has ${present.map(({ name }) => name).join(' and ')}`,
     )
   }
-  if (!hasHcert && !hasAntibody) {
+  if (present.length === 0) {
     throw new Hc1Error(
       'ERR_CWT_NO_PAYLOAD',
-      'expected an EU DCC under hcert (-260) → 1 (HCERT section 3.3.1) or a Healthcode antibody certificate under claim -70001, but the code has neither',
+      'expected an EU DCC under hcert (-260) → 1 (HCERT section 3.3.1), a Healthcode antibody certificate under claim -70001 or a Healthcode health-code token under claim -70002, but the code has none of them',
     )
   }
   // The payload is read before the times, so that a code wrong in both reports its payload first.
-  if (hasAntibody) {
+  if (claims.has(HEALTHCODE_ANTIBODY_CLAIM)) {
     const antibody = antibodyPayload(claims.get(HEALTHCODE_ANTIBODY_CLAIM))
     return {
       ...timeClaims(claims, issuer),
       payloadType: 'healthcode-antibody',
       dcc: undefined,
       antibody,
+    }
+  }
+  if (claims.has(HEALTHCODE_STATUS_CLAIM)) {
+    const status = statusPayload(claims.get(HEALTHCODE_STATUS_CLAIM))
+    return {
+      ...timeClaims(claims, issuer),
+      payloadType: 'healthcode-status',
+      dcc: undefined,
+      status,
     }
   }
   const dcc = dccPayload(claims.get(CLAIM_HCERT))
@@ -146,6 +188,17 @@ function antibodyPayload(antibody: unknown): JsonValue {
     )
   }
   return asJson(antibody, 'the antibody certificate')
+}
+
+/** The health-code token under claim -70002 (`docs/health-code-token.md`) as JSON. */
+function statusPayload(status: unknown): JsonValue {
+  if (!(status instanceof Map)) {
+    throw new Hc1Error(
+      'ERR_CWT_STRUCTURE',
+      `expected claim -70002 to be the Healthcode health-code token map, but found ${describe(status)}`,
+    )
+  }
+  return asJson(status, 'the health-code token')
 }
 
 /** A payload map as JSON, the data model of the payloads' JSON schemas (HCERT section 3.3.3). */

@@ -3,21 +3,39 @@ export { cborToJson, TaggedDateTime } from './cbor.js'
 export type { JsonValue } from './cbor.js'
 export { coseAlgorithms, coseSign1SignedBytes, decodeCoseSign1 } from './cose.js'
 export type { CoseAlgorithm, CoseSign1 } from './cose.js'
-export { HEALTHCODE_ANTIBODY_CLAIM, decodeHc1Claims } from './cwt.js'
-export type { Hc1AntibodyClaims, Hc1Claims, Hc1DccClaims, Hc1PayloadType } from './cwt.js'
+export {
+  HEALTHCODE_ANTIBODY_CLAIM,
+  HEALTHCODE_STATUS_CLAIM,
+  HEALTHCODE_STATUS_MAX_LIFETIME,
+  decodeHc1Claims,
+} from './cwt.js'
+export type {
+  Hc1AntibodyClaims,
+  Hc1Claims,
+  Hc1DccClaims,
+  Hc1PayloadType,
+  Hc1StatusClaims,
+} from './cwt.js'
 export { Hc1Error, hc1ErrorStages, hc1Stages } from './errors.js'
 export type { Hc1ErrorCode, Hc1FailureStage } from './errors.js'
 export { INFLATE_LIMIT, deflateZlib, inflateZlib } from './inflate.js'
-export { checkAntibodyKeyUsage, checkKeyUsage } from './key-usage.js'
+export { checkAntibodyKeyUsage, checkKeyUsage, checkStatusTokenKeyUsage } from './key-usage.js'
 export type { DccType } from './key-usage.js'
 export { HC1_MAX_TEXT_LENGTH, HC1_PREFIX, stripHc1Prefix } from './prefix.js'
-export { schemaVersionFor, validateAntibodyCertificate, validateDcc } from './schema.js'
-export type { AntibodyFacts, DccFacts } from './schema.js'
+export {
+  checkStatusTokenLifetime,
+  schemaVersionFor,
+  validateAntibodyCertificate,
+  validateDcc,
+  validateStatusToken,
+} from './schema.js'
+export type { AntibodyFacts, DccFacts, StatusTokenFacts } from './schema.js'
 export { verifyHc1 } from './verify-hc1.js'
 export type {
   DecodedAntibodyCertificate,
   DecodedDcc,
   DecodedHc1,
+  DecodedStatusToken,
   Hc1Verification,
   RevocationCheck,
   VerifyHc1Options,

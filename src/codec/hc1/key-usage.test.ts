@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { checkAntibodyKeyUsage, checkKeyUsage, type DccType } from './key-usage.js'
+import {
+  checkAntibodyKeyUsage,
+  checkKeyUsage,
+  checkStatusTokenKeyUsage,
+  type DccType,
+} from './key-usage.js'
 
 const types: readonly DccType[] = ['test', 'vaccination', 'recovery']
 
@@ -134,3 +139,52 @@ describe('checkAntibodyKeyUsage', () => {
     assert.throws(() => checkAntibodyKeyUsage([oids.official.recovery]), /allows only recovery/)
   })
 })
+
+describe('checkStatusTokenKeyUsage (the rule of antibody certificates)', () => {
+  const usages: (readonly string[])[] = [
+    [],
+    [SERVER_AUTH, CLIENT_AUTH],
+    Object.values(oids.official),
+    Object.values(oids.variant),
+    [oids.official.test, oids.variant.vaccination, oids.official.recovery],
+    ...types.map((type) => [oids.official[type]]),
+    ...types.map((type) => [oids.variant[type]]),
+    [oids.official.test, oids.official.recovery],
+    [SERVER_AUTH, oids.variant.vaccination],
+  ]
+
+  it('decides every usage as checkAntibodyKeyUsage does', () => {
+    for (const usage of usages) {
+      const antibody = outcome(() => checkAntibodyKeyUsage(usage))
+      assert.equal(
+        outcome(() => checkStatusTokenKeyUsage(usage)),
+        antibody,
+        `[${usage.join()}]`,
+      )
+    }
+  })
+
+  it('accepts a signer without DCC usage OIDs, or with all three', () => {
+    assert.doesNotThrow(() => checkStatusTokenKeyUsage([]))
+    assert.doesNotThrow(() => checkStatusTokenKeyUsage(Object.values(oids.official)))
+  })
+
+  it('refuses a signer restricted to some DCC types with ERR_KEY_USAGE, naming the token', () => {
+    assert.throws(() => checkStatusTokenKeyUsage([oids.official.recovery]), {
+      name: 'Hc1Error',
+      code: 'ERR_KEY_USAGE',
+      stage: 'key_usage',
+      message: /health-code token .* allows only recovery/,
+    })
+  })
+})
+
+/** `ok`, or the code of the Hc1Error a check throws. */
+function outcome(check: () => void): string {
+  try {
+    check()
+    return 'ok'
+  } catch (error) {
+    return (error as { code: string }).code
+  }
+}

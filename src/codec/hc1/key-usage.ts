@@ -45,6 +45,25 @@ export function checkKeyUsage(type: DccType, extendedKeyUsage: readonly string[]
  * @throws {Hc1Error} `ERR_KEY_USAGE` when the certificate restricts the signer to some DCC types.
  */
 export function checkAntibodyKeyUsage(extendedKeyUsage: readonly string[]): void {
+  checkUnrestrictedSigner(
+    extendedKeyUsage,
+    'an antibody certificate (docs/antibody-certificate.md)',
+  )
+}
+
+/**
+ * Checks that a signer may sign a Healthcode health-code token (`docs/health-code-token.md`): the
+ * rule of {@link checkAntibodyKeyUsage}, for the same reasons: a signer whose certificate names
+ * none of the DCC usage OIDs, or all three.
+ *
+ * @throws {Hc1Error} `ERR_KEY_USAGE` when the certificate restricts the signer to some DCC types.
+ */
+export function checkStatusTokenKeyUsage(extendedKeyUsage: readonly string[]): void {
+  checkUnrestrictedSigner(extendedKeyUsage, 'a health-code token (docs/health-code-token.md)')
+}
+
+/** Refuses a signer that its certificate restricts to some, but not all, DCC types. */
+function checkUnrestrictedSigner(extendedKeyUsage: readonly string[], what: string): void {
   const dccUsages = extendedKeyUsage.filter((oid) => allUsageOids.has(oid))
   if (dccUsages.length === 0) return
   const allowed = (Object.keys(usageOids) as DccType[]).filter((t) =>
@@ -53,6 +72,6 @@ export function checkAntibodyKeyUsage(extendedKeyUsage: readonly string[]): void
   if (allowed.length === Object.keys(usageOids).length) return
   throw new Hc1Error(
     'ERR_KEY_USAGE',
-    `expected a signer not restricted to some DCC types to sign an antibody certificate (docs/antibody-certificate.md), but its certificate allows only ${allowed.join(', ')}`,
+    `expected a signer not restricted to some DCC types to sign ${what}, but its certificate allows only ${allowed.join(', ')}`,
   )
 }

@@ -2,7 +2,13 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import type { JsonValue } from './cbor.js'
-import { schemaVersionFor, validateAntibodyCertificate, validateDcc } from './schema.js'
+import {
+  checkStatusTokenLifetime,
+  schemaVersionFor,
+  validateAntibodyCertificate,
+  validateDcc,
+  validateStatusToken,
+} from './schema.js'
 
 type JsonObject = { [key: string]: JsonValue }
 
@@ -347,5 +353,174 @@ describe('validateAntibodyCertificate (our own payload, not an EU DCC)', () => {
         assertAntibodyError(payload, 'ERR_ANTIBODY_SCHEMA')
       })
     }
+  })
+})
+
+describe('validateStatusToken (the health-code token, our own payload, not an EU DCC)', () => {
+  const sample = (): JsonObject => fixture('healthcode-status')
+  const green = (): JsonObject => {
+    const { gon: _gon, ...rest } = sample()
+    return { ...rest, col: 'green' }
+  }
+
+  const assertStatusError = (
+    payload: JsonValue,
+    code: 'ERR_STATUS_SCHEMA' | 'ERR_STATUS_VERSION',
+    what = '',
+  ): void => {
+    assert.throws(
+      () => validateStatusToken(payload),
+      { name: 'Hc1Error', code, stage: 'schema' },
+      what,
+    )
+  }
+
+  it('accepts the example payload against schema 1.0.0', () => {
+    assert.deepEqual(validateStatusToken(sample()), { schemaVersion: '1.0.0' })
+  })
+
+  it('accepts each colour, and a yellow or red code without a date to turn green', () => {
+    assert.ok(validateStatusToken(green()))
+    for (const col of ['yellow', 'red']) {
+      assert.ok(validateStatusToken({ ...sample(), col }), col)
+      assert.ok(validateStatusToken({ ...green(), col }), `${col} without gon`)
+    }
+  })
+
+  it('accepts a birth date of only a year and month, or a year', () => {
+    for (const dob of ['1985-03', '1985']) {
+      assert.equal(validateStatusToken({ ...sample(), dob }).schemaVersion, '1.0.0', dob)
+    }
+  })
+
+  it('accepts a subject of 1 and of 64 characters of [A-Za-z0-9_-], and any masked name up to 80', () => {
+    for (const sub of ['a', 'A-z_0'.repeat(12) + 'abcd']) {
+      assert.ok(validateStatusToken({ ...sample(), sub }), sub)
+    }
+    for (const nam of ['I', 'ИВАН П.', '伊万 P.', 'x'.repeat(80)]) {
+      assert.ok(validateStatusToken({ ...sample(), nam }), nam)
+    }
+  })
+
+  it('checks an unreleased patch version against schema 1.0.0', () => {
+    assert.equal(validateStatusToken({ ...sample(), ver: '1.0.3' }).schemaVersion, '1.0.0')
+  })
+
+  describe('refusals', () => {
+    for (const field of ['sub', 'col', 'nam', 'dob', 'rsv']) {
+      it(`refuses a token without ${field} with ERR_STATUS_SCHEMA, naming it`, () => {
+        const { [field]: _omitted, ...payload } = sample()
+        assertStatusError(payload, 'ERR_STATUS_SCHEMA')
+        assert.throws(() => validateStatusToken(payload), new RegExp(`'${field}'`))
+      })
+    }
+
+    const wrong: [string, JsonObject][] = [
+      ['a colour outside green, yellow and red', { col: 'orange' }],
+      ['a colour in capitals', { col: 'RED' }],
+      ['a colour that is a number', { col: 2 }],
+      ['an empty subject', { sub: '' }],
+      ['a subject of 65 characters', { sub: 'a'.repeat(65) }],
+      ['a subject with a space', { sub: 'p 7K2M' }],
+      ['a subject with a dot', { sub: 'p.7K2M' }],
+      ['a subject that is a number', { sub: 7 }],
+      ['an empty name', { nam: '' }],
+      ['a name over 80 characters', { nam: 'x'.repeat(81) }],
+      ['a name that is an object, as in a DCC', { nam: { fnt: 'PETROV', gnt: 'IVAN' } }],
+      ['a birth date in another format', { dob: '14.03.1985' }],
+      ['an empty birth date', { dob: '' }],
+      ['a date to turn green in another format', { gon: '05.12.2026' }],
+      ['a date to turn green of only a month', { gon: '2026-12' }],
+      ['a ruleset version of 0', { rsv: 0 }],
+      ['a ruleset version that is a fraction', { rsv: 1.5 }],
+      ['a ruleset version as text', { rsv: '3' }],
+      ['a field the schema does not name', { tg: '840539006' }],
+      ['a test result beside the colour', { tr: '260373001' }],
+    ]
+    for (const [what, changes] of wrong) {
+      it(`refuses a token with ${what} with ERR_STATUS_SCHEMA`, () => {
+        assertStatusError({ ...sample(), ...changes }, 'ERR_STATUS_SCHEMA')
+      })
+    }
+
+    it('refuses a green token that names a date to turn green, naming the colour', () => {
+      const payload = { ...green(), gon: '2026-12-05' }
+      assertStatusError(payload, 'ERR_STATUS_SCHEMA')
+      assert.throws(() => validateStatusToken(payload), /"gon" .* "col" is "green"/)
+    })
+
+    it('says what it expected and what it found', () => {
+      assert.throws(
+        () => validateStatusToken({ ...sample(), col: 'orange' }),
+        /schema healthcode-status-1\.0\.0 .*\/col .*\["green","yellow","red"\]/,
+      )
+    })
+
+    it('refuses an EU DCC or an antibody certificate given as a token', () => {
+      assertStatusError(fixture('dcc-recovery'), 'ERR_STATUS_VERSION', 'ver 1.3.0')
+      assertStatusError(fixture('healthcode-antibody'), 'ERR_STATUS_SCHEMA', 'ver 1.0.0')
+      assert.throws(() => validateAntibodyCertificate(sample()), { code: 'ERR_ANTIBODY_SCHEMA' })
+    })
+
+    for (const ver of ['1.1.0', '2.0.0', '0.9.0', '1.0', 'abc', '']) {
+      it(`refuses ver ${JSON.stringify(ver)} with ERR_STATUS_VERSION`, () => {
+        assertStatusError({ ...sample(), ver }, 'ERR_STATUS_VERSION')
+      })
+    }
+
+    it('refuses a token without ver, or with one that is not text, with ERR_STATUS_VERSION', () => {
+      const { ver: _ver, ...payload } = sample()
+      assertStatusError(payload, 'ERR_STATUS_VERSION')
+      assertStatusError({ ...payload, ver: 1 }, 'ERR_STATUS_VERSION')
+    })
+
+    for (const [what, payload] of [
+      ['null', null],
+      ['an array', [sample()]],
+      ['text', JSON.stringify(sample())],
+    ] as [string, JsonValue][]) {
+      it(`refuses a token that is ${what}, not an object, with ERR_STATUS_SCHEMA`, () => {
+        assertStatusError(payload, 'ERR_STATUS_SCHEMA')
+      })
+    }
+  })
+})
+
+describe('checkStatusTokenLifetime (at most an hour from iat to exp)', () => {
+  const iat = 1_795_424_400
+  const assertLifetimeError = (
+    issuedAt: number | undefined,
+    expiresAt: number | undefined,
+    message?: RegExp,
+  ): void => {
+    assert.throws(() => checkStatusTokenLifetime(issuedAt, expiresAt), {
+      name: 'Hc1Error',
+      code: 'ERR_STATUS_LIFETIME',
+      stage: 'schema',
+      ...(message ? { message } : {}),
+    })
+  }
+
+  it('accepts a lifetime of one second up to exactly one hour', () => {
+    for (const lifetime of [1, 300, 3599.5, 3600]) {
+      assert.doesNotThrow(() => checkStatusTokenLifetime(iat, iat + lifetime), String(lifetime))
+    }
+  })
+
+  it('refuses a lifetime over an hour, saying how long it is', () => {
+    assertLifetimeError(iat, iat + 3601, /3600 seconds .* is 3601 seconds/)
+    assertLifetimeError(iat, iat + 3600.5)
+    assertLifetimeError(iat, iat + 180 * 24 * 3600)
+  })
+
+  it('refuses a token without exp, without iat, or without both, naming what is missing', () => {
+    assertLifetimeError(iat, undefined, /no exp \(4\)$/)
+    assertLifetimeError(undefined, iat + 60, /no iat \(6\)$/)
+    assertLifetimeError(undefined, undefined, /no iat \(6\) and exp \(4\)$/)
+  })
+
+  it('refuses a token that expires when or before it is issued', () => {
+    assertLifetimeError(iat, iat)
+    assertLifetimeError(iat, iat - 60)
   })
 })

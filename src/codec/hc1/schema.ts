@@ -1,12 +1,24 @@
 import type { JsonValue } from './cbor.js'
+import { HEALTHCODE_STATUS_MAX_LIFETIME } from './cwt.js'
 import { Hc1Error } from './errors.js'
 import type { DccType } from './key-usage.js'
-import { antibodySchemaValidators, dccSchemaValidators } from './schemas/validators.generated.js'
+import {
+  antibodySchemaValidators,
+  dccSchemaValidators,
+  statusSchemaValidators,
+} from './schemas/validators.generated.js'
 
 /** A schema validator compiled ahead of time by Ajv (`scripts/generate-schema-validators.js`). */
 interface CompiledValidator {
   (data: unknown): boolean
-  errors?: { instancePath: string; message?: string; params: Record<string, unknown> }[] | null
+  errors?:
+    | {
+        instancePath: string
+        schemaPath?: string
+        message?: string
+        params: Record<string, unknown>
+      }[]
+    | null
 }
 
 /**
@@ -24,6 +36,13 @@ const versionsNewestFirst = newestFirst(validators)
  */
 const antibodyValidators = antibodySchemaValidators as ReadonlyMap<string, CompiledValidator>
 const antibodyVersionsNewestFirst = newestFirst(antibodyValidators)
+
+/**
+ * Every Healthcode health-code token schema (`schemas/healthcode-status-<version>.json`; not an EU
+ * DCC, see `docs/health-code-token.md`), compiled, by version.
+ */
+const statusValidators = statusSchemaValidators as ReadonlyMap<string, CompiledValidator>
+const statusVersionsNewestFirst = newestFirst(statusValidators)
 
 /** What the schema step learns of a valid payload. */
 export interface DccFacts {
@@ -147,6 +166,89 @@ export function validateAntibodyCertificate(payload: JsonValue): AntibodyFacts {
     )
   }
   return { schemaVersion }
+}
+
+/** What the schema step learns of a valid health-code token. */
+export interface StatusTokenFacts {
+  /** The health-code token schema version the payload was checked against. */
+  readonly schemaVersion: string
+}
+
+/**
+ * Validates a Healthcode health-code token payload (not an EU DCC; `docs/health-code-token.md`)
+ * against the schema of its `ver` (`schemas/healthcode-status-<version>.json`): an opaque `sub`, a
+ * colour `col` of green, yellow or red, a masked name, a birth date, the ruleset version `rsv`, and
+ * `gon` only on a code that is not green; no field it does not name. A `ver` without a schema of
+ * its own falls under the newest schema of the same minor version not newer than it, as for the
+ * DCC. The token's lifetime is a matter of its CWT claims: see {@link checkStatusTokenLifetime}.
+ *
+ * @throws {Hc1Error} `ERR_STATUS_VERSION` for a missing or unsupported `ver`, `ERR_STATUS_SCHEMA`
+ *   when the payload does not follow the schema.
+ */
+export function validateStatusToken(payload: JsonValue): StatusTokenFacts {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new Hc1Error('ERR_STATUS_SCHEMA', 'expected the health-code token to be an object')
+  }
+  const version = payload['ver']
+  if (typeof version !== 'string') {
+    throw new Hc1Error(
+      'ERR_STATUS_VERSION',
+      `expected the health-code token to name its schema version in "ver", but found ${version === undefined ? 'none' : JSON.stringify(version)}`,
+    )
+  }
+  const schemaVersion = matchingVersion(version, statusValidators, statusVersionsNewestFirst)
+  if (schemaVersion === undefined) {
+    throw new Hc1Error(
+      'ERR_STATUS_VERSION',
+      `expected a health-code token schema version of ${[...statusValidators.keys()].join(', ')}, but "ver" is ${JSON.stringify(version)}`,
+    )
+  }
+  const validate = statusValidators.get(schemaVersion) as CompiledValidator
+  if (!validate(payload)) {
+    // The schema ties `gon` to a colour that is not green; say so, rather than only that /col
+    // must be yellow or red.
+    const problem = validate.errors?.[0]?.schemaPath?.startsWith('#/dependentSchemas/gon/')
+      ? `"gon" (the date to turn green) is only for a yellow or red code, and "col" is ${JSON.stringify(payload['col'])}`
+      : firstProblem(validate)
+    throw new Hc1Error(
+      'ERR_STATUS_SCHEMA',
+      `expected the health-code token to follow schema healthcode-status-${schemaVersion} (docs/health-code-token.md), but ${problem}`,
+    )
+  }
+  return { schemaVersion }
+}
+
+/**
+ * Checks that a health-code token is short-lived (`docs/health-code-token.md`): its CWT carries
+ * both `iat` (6) and `exp` (4), and `exp` is after `iat` by at most
+ * {@link HEALTHCODE_STATUS_MAX_LIFETIME} seconds. Whether it has expired is the validity check's
+ * business, against the verifier's clock.
+ *
+ * @param issuedAt - the CWT `iat`, in seconds since the epoch
+ * @param expiresAt - the CWT `exp`, in seconds since the epoch
+ * @throws {Hc1Error} `ERR_STATUS_LIFETIME` when either claim is missing, or the lifetime is not
+ *   positive or longer than allowed.
+ */
+export function checkStatusTokenLifetime(
+  issuedAt: number | undefined,
+  expiresAt: number | undefined,
+): void {
+  if (issuedAt === undefined || expiresAt === undefined) {
+    const missing = [issuedAt === undefined && 'iat (6)', expiresAt === undefined && 'exp (4)']
+      .filter(Boolean)
+      .join(' and ')
+    throw new Hc1Error(
+      'ERR_STATUS_LIFETIME',
+      `expected a health-code token to carry the CWT claims iat (6) and exp (4) (docs/health-code-token.md), but it has no ${missing}`,
+    )
+  }
+  const lifetime = expiresAt - issuedAt
+  if (!(lifetime > 0) || lifetime > HEALTHCODE_STATUS_MAX_LIFETIME) {
+    throw new Hc1Error(
+      'ERR_STATUS_LIFETIME',
+      `expected a health-code token to expire after it was issued, within ${HEALTHCODE_STATUS_MAX_LIFETIME} seconds (docs/health-code-token.md), but exp - iat is ${lifetime} seconds`,
+    )
+  }
 }
 
 /** The first error of a failed validation, as "<where> <what>". */

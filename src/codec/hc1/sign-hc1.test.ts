@@ -226,4 +226,93 @@ describe('signHc1', () => {
       )
     })
   })
+
+  describe('a Healthcode health-code token (payloadType healthcode-status)', () => {
+    const status = JSON.parse(
+      readFileSync(new URL('./test-fixtures/healthcode-status.json', import.meta.url), 'utf8'),
+    ) as JsonValue
+    // A token lives minutes: issued at 09:00, expiring at 10:00 at the latest.
+    const tokenIssuedAt = new Date('2026-12-01T09:00:00Z')
+    const tokenExpiresAt = new Date('2026-12-01T09:15:00Z')
+    const at = new Date('2026-12-01T09:05:00Z')
+
+    function statusSample(expires: Date = tokenExpiresAt): string {
+      return signHc1(
+        {
+          payloadType: 'healthcode-status',
+          dcc: status,
+          issuer: 'RU',
+          issuedAt: tokenIssuedAt,
+          expiresAt: expires,
+        },
+        { privateKey, kid },
+      )
+    }
+
+    it('makes a code our verifier accepts when asked to, with the payload and claims as given', () => {
+      const result = verifyHc1(statusSample(), { trust, at, payloadTypes: ['healthcode-status'] })
+      assert.equal(result.valid, true, JSON.stringify(result))
+      const certificate = result.certificate
+      assert.equal(certificate?.payloadType, 'healthcode-status')
+      assert.equal(certificate?.kind, 'healthcode-status')
+      assert.ok(certificate?.payloadType === 'healthcode-status')
+      assert.deepEqual(certificate.status, status)
+      assert.equal(certificate.dcc, undefined)
+      assert.equal(certificate.type, undefined)
+      assert.equal(certificate.schemaVersion, '1.0.0')
+      assert.equal(certificate.issuer, 'RU')
+      assert.equal(certificate.issuedAt, tokenIssuedAt.toISOString())
+      assert.equal(certificate.expiresAt, tokenExpiresAt.toISOString())
+    })
+
+    it('writes COSE that an independent check accepts, as for a DCC', () => {
+      assertIndependentlyVerified(statusSample())
+    })
+
+    it('puts the token under claim -70002 alone: no hcert, so an EU DCC verifier finds no DCC', () => {
+      const claims = claimsOf(statusSample())
+      assert.deepEqual([...claims.keys()], [1, 4, 6, -70002])
+      assert.equal(claims.get(4), Math.floor(tokenExpiresAt.getTime() / 1000))
+      assert.equal(claims.get(6), Math.floor(tokenIssuedAt.getTime() / 1000))
+      const payload = claims.get(-70002)
+      assert.ok(payload instanceof Map)
+      assert.equal(payload.get('col'), 'yellow')
+      assert.equal(payload.get('rsv'), 3)
+      for (const key of ['v', 't', 'r', 'ab']) assert.equal(payload.has(key), false, key)
+    })
+
+    it('is refused by a verifier that accepts only EU DCCs, the default', () => {
+      const result = verifyHc1(statusSample(), { trust, at })
+      assert.ok(!result.valid)
+      assert.equal(result.stage, 'schema')
+      assert.equal(result.error.code, 'ERR_HC1_PAYLOAD_TYPE')
+      assert.match(result.error.message, /health-code token .*not an EU DCC/)
+      assert.equal(result.certificate?.payloadType, 'healthcode-status')
+    })
+
+    it('is rejected when a byte is changed after signing', () => {
+      const cose = Buffer.from(inflateZlib(decodeBase45(statusSample().slice(4))))
+      const where = cose.indexOf(Buffer.from('yellow'))
+      cose.write('green!', where)
+      const forged = 'HC1:' + encodeBase45(deflateZlib(cose))
+      const result = verifyHc1(forged, { trust, at, payloadTypes: ['healthcode-status'] })
+      assert.equal(result.valid ? 'ok' : result.error.code, 'ERR_COSE_SIGNATURE')
+    })
+
+    it('signs a token of exactly an hour, and refuses to sign one that lives longer', () => {
+      const hour = new Date(tokenIssuedAt.getTime() + 3600_000)
+      const result = verifyHc1(statusSample(hour), {
+        trust,
+        at,
+        payloadTypes: ['healthcode-status'],
+      })
+      assert.ok(result.valid, JSON.stringify(result))
+      assert.throws(() => statusSample(new Date(hour.getTime() + 1000)), {
+        name: 'TypeError',
+        message: /within 3600 seconds .* lives 3601 seconds/,
+      })
+      // A DCC or an antibody certificate may live as long as its issuer says.
+      assert.doesNotThrow(() => antibodySample())
+    })
+  })
 })

@@ -3,7 +3,12 @@ import { Encoder } from 'cbor-x'
 import { encodeBase45 } from './base45.js'
 import type { JsonValue } from './cbor.js'
 import { coseAlgorithms, coseSign1SignedBytes } from './cose.js'
-import { HEALTHCODE_ANTIBODY_CLAIM, type Hc1PayloadType } from './cwt.js'
+import {
+  HEALTHCODE_ANTIBODY_CLAIM,
+  HEALTHCODE_STATUS_CLAIM,
+  HEALTHCODE_STATUS_MAX_LIFETIME,
+  type Hc1PayloadType,
+} from './cwt.js'
 import { deflateZlib } from './inflate.js'
 import { HC1_PREFIX } from './prefix.js'
 
@@ -25,14 +30,16 @@ const coseEncoder = new Encoder(coseEncoderOptions)
 /** What an HC1 code carries and who signs it. */
 export interface Hc1Content {
   /**
-   * What `dcc` holds: `eu-dcc` (the default), signed under `hcert` (-260) → 1, or
-   * `healthcode-antibody`, our own antibody certificate, signed under the private claim -70001 and
-   * never under `hcert` (`docs/antibody-certificate.md`).
+   * What `dcc` holds: `eu-dcc` (the default), signed under `hcert` (-260) → 1;
+   * `healthcode-antibody`, our own antibody certificate, signed under the private claim -70001
+   * (`docs/antibody-certificate.md`); or `healthcode-status`, our own health-code token, signed
+   * under the private claim -70002 (`docs/health-code-token.md`). Neither of ours is ever signed
+   * under `hcert`.
    */
   readonly payloadType?: Hc1PayloadType
   /**
-   * The payload as JSON: an EU DCC, or the antibody certificate when `payloadType` says so (the
-   * field keeps the name it had when HC1 codes carried only DCCs).
+   * The payload as JSON: an EU DCC, or the antibody certificate or health-code token when
+   * `payloadType` says so (the field keeps the name it had when HC1 codes carried only DCCs).
    */
   readonly dcc: JsonValue
   /** The issuing country (CWT `iss`, ISO 3166-1 alpha-2). */
@@ -52,17 +59,23 @@ export interface Hc1Signer {
  * Signs content as an HC1 code (HCERT 1.3.0): CWT claims `iss` (1), `exp` (4), `iat` (6) and the
  * payload, in a COSE_Sign1 (tag 18) whose protected header holds `alg` ES256 and the `kid`,
  * zlib-compressed at level 9, Base45-encoded and prefixed `HC1:`. An EU DCC goes under `hcert`
- * (-260) → 1; a Healthcode antibody certificate under the private claim -70001 and never under
- * `hcert`. The payload is signed as given: validate it first (`validateDcc`,
- * `validateAntibodyCertificate`).
+ * (-260) → 1; a Healthcode antibody certificate under the private claim -70001, a Healthcode
+ * health-code token under the private claim -70002, neither ever under `hcert`. The payload is
+ * signed as given: validate it first (`validateDcc`, `validateAntibodyCertificate`,
+ * `validateStatusToken`). Every type takes the same path, at the same cost.
  *
  * @throws {TypeError} when the key is not a P-256 private key, the times are not whole seconds
- *   apart from the epoch in a sensible order, or the payload type is unknown.
+ *   apart from the epoch in a sensible order, a health-code token would live longer than
+ *   {@link HEALTHCODE_STATUS_MAX_LIFETIME} seconds, or the payload type is unknown.
  * @example
  * ```ts
  * const qr = signHc1({ dcc, issuer: 'RU', issuedAt, expiresAt }, { privateKey, kid })
  * const antibodyQr = signHc1(
  *   { payloadType: 'healthcode-antibody', dcc: antibody, issuer: 'RU', issuedAt, expiresAt },
+ *   { privateKey, kid },
+ * )
+ * const tokenQr = signHc1(
+ *   { payloadType: 'healthcode-status', dcc: status, issuer: 'RU', issuedAt: now, expiresAt: inAnHour },
  *   { privateKey, kid },
  * )
  * ```
@@ -83,18 +96,26 @@ export function signHc1(content: Hc1Content, signer: Hc1Signer): string {
   if (
     payloadType !== undefined &&
     payloadType !== 'eu-dcc' &&
-    payloadType !== 'healthcode-antibody'
+    payloadType !== 'healthcode-antibody' &&
+    payloadType !== 'healthcode-status'
   )
     throw new TypeError(
-      `expected the payload type eu-dcc or healthcode-antibody, but found ${String(payloadType)}`,
+      `expected the payload type eu-dcc, healthcode-antibody or healthcode-status, but found ${String(payloadType)}`,
+    )
+  // Every verifier refuses a longer-lived token (docs/health-code-token.md): never issue one.
+  if (payloadType === 'healthcode-status' && exp - iat > HEALTHCODE_STATUS_MAX_LIFETIME)
+    throw new TypeError(
+      `expected a health-code token to expire within ${HEALTHCODE_STATUS_MAX_LIFETIME} seconds of its issue, but it lives ${exp - iat} seconds`,
     )
   const claims = new Map<number, unknown>([
     [1, content.issuer],
     [4, exp],
     [6, iat],
-    content.payloadType === 'healthcode-antibody'
+    payloadType === 'healthcode-antibody'
       ? [HEALTHCODE_ANTIBODY_CLAIM, toCborMaps(content.dcc)]
-      : [-260, new Map([[1, toCborMaps(content.dcc)]])],
+      : payloadType === 'healthcode-status'
+        ? [HEALTHCODE_STATUS_CLAIM, toCborMaps(content.dcc)]
+        : [-260, new Map([[1, toCborMaps(content.dcc)]])],
   ])
   const payload = coseEncoder.encode(claims)
   const protectedHeader = coseEncoder.encode(

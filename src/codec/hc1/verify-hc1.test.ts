@@ -15,14 +15,16 @@ import {
   signerFromPublicKey,
   type TrustedSigner,
 } from '../trust/trusted-signer.js'
-import { encodeBase45 } from './base45.js'
+import { RevocationList } from '../revocation/index.js'
+import { countryCodeUciHash, signatureHash, uciHash } from '../revocation/revocation-hashes.js'
+import { decodeBase45, encodeBase45 } from './base45.js'
 import type { JsonValue } from './cbor.js'
 import { decodeCoseSign1 } from './cose.js'
 import type { Hc1ErrorCode } from './errors.js'
 import type { DccType } from './key-usage.js'
 import { signHc1, type Hc1Signer } from './sign-hc1.js'
 import { HC1_PREFIX } from './prefix.js'
-import { deflateZlib } from './inflate.js'
+import { deflateZlib, inflateZlib } from './inflate.js'
 import { verifyHc1, type DecodedDcc, type DecodedHc1, type Hc1Verification } from './verify-hc1.js'
 
 const encoder = new Encoder({
@@ -512,6 +514,359 @@ describe('verifyHc1', () => {
 
       it('refuses a signer restricted to some DCC types with ERR_KEY_USAGE', async () => {
         for (const types of [['recovery'], ['test', 'vaccination']] as const) {
+          const failure = failureOf(await verifyWith(types))
+          assert.equal(failure.stage, 'key_usage', String(types))
+          assert.equal(failure.error.code, 'ERR_KEY_USAGE', String(types))
+        }
+      })
+    })
+  })
+
+  describe('Healthcode health-code tokens (claim -70002, not EU DCCs)', () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const spki = publicKey.export({ format: 'der', type: 'spki' })
+    const kid = new Uint8Array(createHash('sha256').update(spki).digest().subarray(0, 8))
+    const trust = new TrustList([signerFromPublicKey(spki, kid)])
+    // Signed at the city's server at 09:00:00 for 15 minutes; scanned at the door at 09:05.
+    const issuedAt = new Date('2026-12-01T09:00:00Z')
+    const expiresAt = new Date('2026-12-01T09:15:00Z')
+    const at = new Date('2026-12-01T09:05:00Z')
+    const door = ['healthcode-status'] as const
+    const all = ['eu-dcc', 'healthcode-antibody', 'healthcode-status'] as const
+
+    type JsonObject = { [key: string]: JsonValue }
+    const fixture = (name: string): JsonObject =>
+      JSON.parse(
+        readFileSync(new URL(`./test-fixtures/${name}.json`, import.meta.url), 'utf8'),
+      ) as JsonObject
+    const sample = (): JsonObject => fixture('healthcode-status')
+
+    const signToken = (
+      status: JsonValue = sample(),
+      key: Hc1Signer = { privateKey, kid },
+      times: { issuedAt: Date; expiresAt: Date } = { issuedAt, expiresAt },
+    ): string =>
+      signHc1({ payloadType: 'healthcode-status', dcc: status, issuer: 'RU', ...times }, key)
+
+    /** An HC1 code around any CWT claims, signed here without the codec's signHc1. */
+    function signClaims(claims: Map<number, unknown>): string {
+      const protectedBytes = new Uint8Array(
+        encoder.encode(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+          ]),
+        ),
+      )
+      const payload = new Uint8Array(encoder.encode(claims))
+      const toBeSigned = encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload])
+      const signature = sign('sha256', toBeSigned, { key: privateKey, dsaEncoding: 'ieee-p1363' })
+      const cose = encoder.encode(new Tag([protectedBytes, new Map(), payload, signature], 18))
+      return HC1_PREFIX + encodeBase45(deflateZlib(new Uint8Array(cose)))
+    }
+    /** The claims of a token: `iss`, then `exp` and `iat` unless left out, and the payload. */
+    const tokenClaims = (
+      times: { iat?: number | undefined; exp?: number | undefined } = {
+        iat: issuedAt.getTime() / 1000,
+        exp: expiresAt.getTime() / 1000,
+      },
+      status: JsonValue = sample(),
+    ): Map<number, unknown> => {
+      const claims = new Map<number, unknown>([[1, 'RU']])
+      if (times.exp !== undefined) claims.set(4, times.exp)
+      if (times.iat !== undefined) claims.set(6, times.iat)
+      claims.set(-70002, status)
+      return claims
+    }
+
+    it('verifies one, and says it is a healthcode-status payload with the signer and schema version', () => {
+      const result = verifyHc1(signToken(), { trust, at, payloadTypes: door })
+      assert.ok(result.valid, JSON.stringify(result))
+      const expected: DecodedHc1 = {
+        kind: 'healthcode-status',
+        payloadType: 'healthcode-status',
+        kid: Buffer.from(kid).toString('base64'),
+        algorithm: 'ES256',
+        issuer: 'RU',
+        issuedAt: issuedAt.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        type: undefined,
+        schemaVersion: '1.0.0',
+        dcc: undefined,
+        status: sample(),
+        signer: result.certificate.signer,
+      }
+      assert.deepEqual({ ...result.certificate }, expected)
+    })
+
+    it('verifies one signed without the codec, under claim -70002', () => {
+      assert.ok(verifyHc1(signClaims(tokenClaims()), { trust, at, payloadTypes: door }).valid)
+    })
+
+    it('verifies one among the other payload types when all are accepted', () => {
+      const result = verifyHc1(signToken(), { trust, at, payloadTypes: all })
+      assert.ok(result.valid && result.certificate.payloadType === 'healthcode-status')
+    })
+
+    describe('refused unless payloadTypes admits it', () => {
+      for (const [what, payloadTypes] of [
+        ['by default', undefined],
+        ['when asked for EU DCCs', ['eu-dcc']],
+        ['when asked for antibody certificates', ['healthcode-antibody']],
+        ['when asked for EU DCCs and antibody certificates', ['eu-dcc', 'healthcode-antibody']],
+        ['when asked for nothing', []],
+      ] as const) {
+        it(`refuses one ${what}, after the signature, with ERR_HC1_PAYLOAD_TYPE`, () => {
+          const failure = failureOf(verifyHc1(signToken(), { trust, at, payloadTypes }))
+          assert.equal(failure.stage, 'schema')
+          assert.equal(failure.error.code, 'ERR_HC1_PAYLOAD_TYPE')
+          assert.match(failure.error.message, /health-code token \(claim -70002, not an EU DCC\)$/)
+          assert.equal(failure.certificate?.payloadType, 'healthcode-status')
+          assert.equal(failure.certificate?.dcc, undefined)
+          assert.equal(failure.certificate?.schemaVersion, undefined)
+        })
+      }
+
+      it('refuses an EU DCC and an antibody certificate when asked for tokens only', () => {
+        const dcc = failureOf(
+          verifyHc1(co3.text, {
+            trust: new TrustList([co3Signer]),
+            at: new Date(ISSUED_AT),
+            payloadTypes: door,
+          }),
+        )
+        assert.equal(dcc.error.code, 'ERR_HC1_PAYLOAD_TYPE')
+        assert.equal(dcc.certificate?.payloadType, 'eu-dcc')
+        const antibody = signHc1(
+          {
+            payloadType: 'healthcode-antibody',
+            dcc: fixture('healthcode-antibody'),
+            issuer: 'RU',
+            issuedAt,
+            expiresAt: new Date('2027-05-19T00:00:00Z'),
+          },
+          { privateKey, kid },
+        )
+        const refused = failureOf(verifyHc1(antibody, { trust, at, payloadTypes: door }))
+        assert.equal(refused.error.code, 'ERR_HC1_PAYLOAD_TYPE')
+        assert.equal(refused.certificate?.payloadType, 'healthcode-antibody')
+      })
+
+      it('reports an EU DCC alike whether or not tokens are accepted too', () => {
+        const alone = verifyCo3(ISSUED_AT)
+        const withTokens = verifyHc1(co3.text, {
+          trust: new TrustList([co3Signer]),
+          at: new Date(ISSUED_AT),
+          payloadTypes: all,
+        })
+        assert.ok(alone.valid && withTokens.valid)
+        assert.deepEqual(withTokens, alone)
+      })
+    })
+
+    describe('mixed payloads', () => {
+      const dcc = (): Map<number, unknown> => new Map([[1, co3.json]])
+      for (const [what, others] of [
+        ['an EU DCC', [[-260, dcc]]],
+        ['an antibody certificate', [[-70001, () => fixture('healthcode-antibody')]]],
+        [
+          'an EU DCC and an antibody certificate',
+          [
+            [-260, dcc],
+            [-70001, () => fixture('healthcode-antibody')],
+          ],
+        ],
+      ] as const) {
+        it(`refuses a token beside ${what} at decode, ERR_CWT_TWO_PAYLOADS, whatever is accepted`, () => {
+          const claims = tokenClaims()
+          for (const [key, value] of others) claims.set(key, value())
+          for (const payloadTypes of [undefined, door, all]) {
+            const failure = failureOf(verifyHc1(signClaims(claims), { trust, at, payloadTypes }))
+            assert.equal(failure.stage, 'decode')
+            assert.equal(failure.error.code, 'ERR_CWT_TWO_PAYLOADS')
+            assert.equal(failure.certificate, undefined)
+          }
+        })
+      }
+    })
+
+    describe('the schema stage', () => {
+      const { sub: _sub, ...withoutSub } = sample()
+      const refusals: [string, JsonValue, Hc1ErrorCode][] = [
+        [
+          'with a colour outside green, yellow and red',
+          { ...sample(), col: 'blue' },
+          'ERR_STATUS_SCHEMA',
+        ],
+        ['without a subject', withoutSub, 'ERR_STATUS_SCHEMA'],
+        [
+          'with a subject that is a passport number with a space',
+          { ...sample(), sub: '40 12 345678' },
+          'ERR_STATUS_SCHEMA',
+        ],
+        ['green, with a date to turn green', { ...sample(), col: 'green' }, 'ERR_STATUS_SCHEMA'],
+        ['with a ruleset version of 0', { ...sample(), rsv: 0 }, 'ERR_STATUS_SCHEMA'],
+        [
+          'with a medical detail beside the colour',
+          { ...sample(), tr: '260373001' },
+          'ERR_STATUS_SCHEMA',
+        ],
+        ['of an unknown version', { ...sample(), ver: '2.0.0' }, 'ERR_STATUS_VERSION'],
+      ]
+      for (const [what, status, code] of refusals) {
+        it(`refuses one ${what} at the schema stage with ${code}, after the signature`, () => {
+          const failure = failureOf(verifyHc1(signToken(status), { trust, at, payloadTypes: door }))
+          assert.equal(failure.stage, 'schema')
+          assert.equal(failure.error.code, code)
+          assert.equal(failure.certificate?.payloadType, 'healthcode-status')
+          assert.equal(failure.certificate?.algorithm, 'ES256')
+          assert.equal(failure.certificate?.schemaVersion, undefined)
+        })
+      }
+
+      const iat = issuedAt.getTime() / 1000
+      const lifetimes: [string, { iat?: number; exp?: number }][] = [
+        ['that lives an hour and a second', { iat, exp: iat + 3601 }],
+        ['that lives a day', { iat, exp: iat + 86_400 }],
+        ['without exp', { iat }],
+        ['without iat', { exp: iat + 600 }],
+        ['without iat and exp', {}],
+        ['that expires before it is issued', { iat, exp: iat - 60 }],
+      ]
+      for (const [what, times] of lifetimes) {
+        it(`refuses one ${what} at the schema stage with ERR_STATUS_LIFETIME, whatever the clock`, () => {
+          // At issuance, and long after: the lifetime rule is not a matter of the clock.
+          for (const clock of [issuedAt, new Date('2030-01-01T00:00:00Z')]) {
+            const failure = failureOf(
+              verifyHc1(signClaims(tokenClaims(times)), { trust, at: clock, payloadTypes: door }),
+            )
+            assert.equal(failure.stage, 'schema')
+            assert.equal(failure.error.code, 'ERR_STATUS_LIFETIME')
+            assert.equal(failure.certificate?.payloadType, 'healthcode-status')
+          }
+        })
+      }
+
+      it('accepts one that lives exactly an hour', () => {
+        const claims = tokenClaims({ iat, exp: iat + 3600 })
+        assert.ok(verifyHc1(signClaims(claims), { trust, at, payloadTypes: door }).valid)
+      })
+
+      it('reports a malformed payload before its lifetime', () => {
+        const claims = tokenClaims({ iat }, { ...sample(), col: 'blue' })
+        const failure = failureOf(verifyHc1(signClaims(claims), { trust, at, payloadTypes: door }))
+        assert.equal(failure.error.code, 'ERR_STATUS_SCHEMA')
+      })
+    })
+
+    describe('validity times', () => {
+      it('refuses a screenshot of a token taken an hour ago at the expired stage, ERR_CWT_EXPIRED', () => {
+        const anHourLater = new Date(issuedAt.getTime() + 3600_000)
+        const failure = failureOf(
+          verifyHc1(signToken(), { trust, at: anHourLater, payloadTypes: door }),
+        )
+        assert.equal(failure.stage, 'expired')
+        assert.equal(failure.error.code, 'ERR_CWT_EXPIRED')
+        assert.equal(failure.certificate?.schemaVersion, '1.0.0')
+        assert.ok(failure.certificate?.payloadType === 'healthcode-status')
+        assert.deepEqual(failure.certificate.status, sample())
+      })
+
+      it('accepts the clock exactly at exp and refuses it one millisecond later', () => {
+        const token = signToken()
+        assert.ok(verifyHc1(token, { trust, at: expiresAt, payloadTypes: door }).valid)
+        const late = new Date(expiresAt.getTime() + 1)
+        assert.equal(
+          failureOf(verifyHc1(token, { trust, at: late, payloadTypes: door })).error.code,
+          'ERR_CWT_EXPIRED',
+        )
+      })
+
+      it('refuses a token scanned before it was issued with ERR_CWT_NOT_YET_VALID', () => {
+        const early = new Date(issuedAt.getTime() - 1000)
+        const failure = failureOf(verifyHc1(signToken(), { trust, at: early, payloadTypes: door }))
+        assert.equal(failure.stage, 'not_yet_valid')
+        assert.equal(failure.error.code, 'ERR_CWT_NOT_YET_VALID')
+      })
+    })
+
+    describe('revocation', () => {
+      it('is asked about a token, as about every code, after every other check', () => {
+        let seen: DecodedHc1 | undefined
+        const failure = failureOf(
+          verifyHc1(signToken(), {
+            trust,
+            at,
+            payloadTypes: door,
+            revocation: {
+              isRevoked(certificate) {
+                seen = certificate
+                return true
+              },
+            },
+          }),
+        )
+        assert.equal(failure.error.code, 'ERR_REVOKED')
+        assert.equal(seen?.payloadType, 'healthcode-status')
+      })
+
+      it('leaves a token valid under a RevocationList of identifiers: it reads no ci from one', () => {
+        const sub = sample()['sub'] as string
+        const revocation = new RevocationList([
+          { hashType: 'UCI', hash: uciHash(sub) },
+          { hashType: 'COUNTRYCODEUCI', hash: countryCodeUciHash('RU', sub) },
+        ])
+        const result = verifyHc1(signToken(), { trust, at, payloadTypes: door, revocation })
+        assert.ok(result.valid, JSON.stringify(result))
+      })
+
+      it('refuses a token whose signature hash a RevocationList holds', () => {
+        const token = signToken()
+        const { signature } = decodeCoseSign1(
+          inflateZlib(decodeBase45(token.slice(HC1_PREFIX.length))),
+        )
+        const revocation = new RevocationList([
+          { hashType: 'SIGNATURE', hash: signatureHash(signature, 'ES256') },
+        ])
+        const failure = failureOf(verifyHc1(token, { trust, at, payloadTypes: door, revocation }))
+        assert.equal(failure.error.code, 'ERR_REVOKED')
+      })
+    })
+
+    describe('key usage, with document signer certificates issued under a CSCA', () => {
+      const validity = {
+        notBefore: new Date('2026-01-01T00:00:00Z'),
+        notAfter: new Date('2028-01-01T00:00:00Z'),
+      }
+      let csca: IssuedCertificate
+      before(async () => {
+        csca = await createCsca({ country: 'RU', commonName: 'Healthcode CSCA test', ...validity })
+      })
+      const verifyWith = async (types: readonly DccType[] | 'all'): Promise<Hc1Verification> => {
+        const dsc = await createDocumentSigner(
+          csca,
+          { country: 'RU', commonName: `DSC ${String(types)}`, ...validity },
+          types,
+        )
+        return verifyHc1(signToken(sample(), { privateKey: dsc.privateKey, kid: dsc.kid }), {
+          trust: new TrustList([signerFromCertificate(dsc.der)]),
+          at,
+          payloadTypes: door,
+        })
+      }
+
+      it('accepts a signer whose certificate has no extended key usage', async () => {
+        const result = await verifyWith('all')
+        assert.ok(result.valid, JSON.stringify(result))
+        assert.match(result.certificate.signer ?? '', /CN=DSC all/)
+      })
+
+      it('accepts a signer whose certificate names all three DCC types', async () => {
+        assert.ok((await verifyWith(['test', 'vaccination', 'recovery'])).valid)
+      })
+
+      it('refuses a signer restricted to some DCC types with ERR_KEY_USAGE', async () => {
+        for (const types of [['vaccination'], ['test', 'recovery']] as const) {
           const failure = failureOf(await verifyWith(types))
           assert.equal(failure.stage, 'key_usage', String(types))
           assert.equal(failure.error.code, 'ERR_KEY_USAGE', String(types))

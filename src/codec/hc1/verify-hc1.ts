@@ -11,9 +11,19 @@ import {
 import { decodeHc1Claims, type Hc1PayloadType } from './cwt.js'
 import { Hc1Error, type Hc1ErrorCode, type Hc1FailureStage } from './errors.js'
 import { inflateZlib } from './inflate.js'
-import { checkAntibodyKeyUsage, checkKeyUsage, type DccType } from './key-usage.js'
+import {
+  checkAntibodyKeyUsage,
+  checkKeyUsage,
+  checkStatusTokenKeyUsage,
+  type DccType,
+} from './key-usage.js'
 import { stripHc1Prefix } from './prefix.js'
-import { validateAntibodyCertificate, validateDcc } from './schema.js'
+import {
+  checkStatusTokenLifetime,
+  validateAntibodyCertificate,
+  validateDcc,
+  validateStatusToken,
+} from './schema.js'
 
 /** What a verifier knows of any decoded HC1 code. Times are ISO 8601 strings. */
 interface DecodedHc1Container {
@@ -55,8 +65,23 @@ export interface DecodedAntibodyCertificate extends DecodedHc1Container {
   readonly antibody: JsonValue
 }
 
+/**
+ * A decoded Healthcode health-code token (private claim -70002): the short-lived green/yellow/red
+ * code shown at doors, not an EU DCC and never reported as one (`docs/health-code-token.md`).
+ */
+export interface DecodedStatusToken extends DecodedHc1Container {
+  readonly kind: 'healthcode-status'
+  readonly payloadType: 'healthcode-status'
+  /** No DCC type: this is not a DCC. */
+  readonly type: undefined
+  /** No DCC: the code has no `hcert` claim. */
+  readonly dcc: undefined
+  /** The token payload as JSON (`schemas/healthcode-status-<ver>.json`): `sub`, `col`, `nam`… */
+  readonly status: JsonValue
+}
+
 /** What a verifier knows of a decoded HC1 code, told apart by `payloadType`. */
-export type DecodedHc1 = DecodedDcc | DecodedAntibodyCertificate
+export type DecodedHc1 = DecodedDcc | DecodedAntibodyCertificate | DecodedStatusToken
 
 /** The outcome of verifying an HC1 code: where it stopped, and what was decoded up to there. */
 export type Hc1Verification =
@@ -87,8 +112,8 @@ export interface VerifyHc1Options {
   readonly trustProblems?: readonly { readonly code: Hc1ErrorCode; readonly message: string }[]
   /**
    * The payload types to accept; by default only `eu-dcc`, so that a caller that presents every
-   * valid result as an EU DCC never receives a Healthcode antibody certificate as valid. Others are
-   * refused with `ERR_HC1_PAYLOAD_TYPE` once the signature has verified.
+   * valid result as an EU DCC never receives a Healthcode antibody certificate or health-code token
+   * as valid. Others are refused with `ERR_HC1_PAYLOAD_TYPE` once the signature has verified.
    */
   readonly payloadTypes?: readonly Hc1PayloadType[]
 }
@@ -99,8 +124,10 @@ const defaultPayloadTypes: readonly Hc1PayloadType[] = ['eu-dcc']
  * Verifies an HC1 code step by step, following HCERT 1.3.0: prefix, Base45, zlib, COSE_Sign1 and
  * CWT, signature against the trusted signers, the payload's schema, validity times, the signer's
  * key usage, and revocation. The payload is an EU DCC, or, when `payloadTypes` admits it, a
- * Healthcode antibody certificate (`docs/antibody-certificate.md`); `certificate.payloadType` says
- * which. Never throws for bad input: every failure is a result.
+ * Healthcode antibody certificate (`docs/antibody-certificate.md`) or a Healthcode health-code
+ * token (`docs/health-code-token.md`, whose schema step also requires an `iat` and an `exp` at
+ * most an hour apart); `certificate.payloadType` says which. Never throws for bad input: every
+ * failure is a result.
  *
  * @example
  * ```ts
@@ -108,18 +135,21 @@ const defaultPayloadTypes: readonly Hc1PayloadType[] = ['eu-dcc']
  * if (!result.valid) console.log(result.stage, result.error.code)
  * const either = verifyHc1(qrText, { trust, at, payloadTypes: ['eu-dcc', 'healthcode-antibody'] })
  * if (either.valid && either.certificate.payloadType === 'healthcode-antibody') show(either.certificate.antibody)
+ * const door = verifyHc1(qrText, { trust, at, payloadTypes: ['healthcode-status'] })
+ * if (door.valid && door.certificate.payloadType === 'healthcode-status') show(door.certificate.status)
  * ```
  */
 export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verification {
   // What is known so far, filled in step by step, so that a failure still reports it.
-  let decoded: Mutable<DecodedDcc> | Mutable<DecodedAntibodyCertificate> | undefined
+  let decoded: MutableDecodedHc1 | undefined
   try {
     const cose = decodeCoseSign1(inflateZlib(decodeBase45(stripHc1Prefix(text))))
     const claims = decodeHc1Claims(cose.payload)
     const kid = cose.kid ? Buffer.from(cose.kid).toString('base64') : undefined
     const issuedAt = isoTime(claims.issuedAt)
     const expiresAt = isoTime(claims.expiresAt)
-    const known: Mutable<DecodedDcc> | Mutable<DecodedAntibodyCertificate> =
+    // Written out for each type, in the order results have always listed their fields.
+    const known: MutableDecodedHc1 =
       claims.payloadType === 'eu-dcc'
         ? {
             kind: 'dcc',
@@ -134,20 +164,35 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
             dcc: claims.dcc,
             signer: undefined,
           }
-        : {
-            kind: 'healthcode-antibody',
-            payloadType: 'healthcode-antibody',
-            kid,
-            algorithm: undefined,
-            issuer: claims.issuer,
-            issuedAt,
-            expiresAt,
-            type: undefined,
-            schemaVersion: undefined,
-            dcc: undefined,
-            antibody: claims.antibody,
-            signer: undefined,
-          }
+        : claims.payloadType === 'healthcode-antibody'
+          ? {
+              kind: 'healthcode-antibody',
+              payloadType: 'healthcode-antibody',
+              kid,
+              algorithm: undefined,
+              issuer: claims.issuer,
+              issuedAt,
+              expiresAt,
+              type: undefined,
+              schemaVersion: undefined,
+              dcc: undefined,
+              antibody: claims.antibody,
+              signer: undefined,
+            }
+          : {
+              kind: 'healthcode-status',
+              payloadType: 'healthcode-status',
+              kid,
+              algorithm: undefined,
+              issuer: claims.issuer,
+              issuedAt,
+              expiresAt,
+              type: undefined,
+              schemaVersion: undefined,
+              dcc: undefined,
+              status: claims.status,
+              signer: undefined,
+            }
     decoded = known
     const algorithm = coseAlgorithmOf(cose)
     known.algorithm = algorithm
@@ -172,11 +217,21 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
       known.schemaVersion = facts.schemaVersion
       checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
       checkKeyUsage(facts.type, signer.extendedKeyUsage)
-    } else {
+    } else if (known.payloadType === 'healthcode-antibody') {
       known.schemaVersion = validateAntibodyCertificate(known.antibody).schemaVersion
       checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
       checkAntibodyKeyUsage(signer.extendedKeyUsage)
+    } else {
+      const facts = validateStatusToken(known.status)
+      // A token that would live longer than an hour is malformed whatever the clock says, so it
+      // fails here, before its times are compared with the clock.
+      checkStatusTokenLifetime(claims.issuedAt, claims.expiresAt)
+      known.schemaVersion = facts.schemaVersion
+      checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
+      checkStatusTokenKeyUsage(signer.extendedKeyUsage)
     }
+    // Health-code tokens live an hour at most, too short to revoke, and carry no `ci` to list; the
+    // check is asked all the same, as for every code, so a listed signature hash still applies.
     if (options.revocation?.isRevoked(decoded, cose.signature)) {
       throw new Hc1Error('ERR_REVOKED', 'the certificate is on the revocation list')
     }
@@ -195,11 +250,17 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+type MutableDecodedHc1 =
+  Mutable<DecodedDcc> | Mutable<DecodedAntibodyCertificate> | Mutable<DecodedStatusToken>
+
+const payloadTypeDescriptions: Record<Hc1PayloadType, string> = {
+  'eu-dcc': 'an EU DCC (hcert -260 → 1)',
+  'healthcode-antibody': 'a Healthcode antibody certificate (claim -70001, not an EU DCC)',
+  'healthcode-status': 'a Healthcode health-code token (claim -70002, not an EU DCC)',
+}
 
 function describePayloadType(type: Hc1PayloadType): string {
-  return type === 'eu-dcc'
-    ? 'an EU DCC (hcert -260 → 1)'
-    : 'a Healthcode antibody certificate (claim -70001, not an EU DCC)'
+  return payloadTypeDescriptions[type]
 }
 
 function findVerifyingSigner(
