@@ -7,6 +7,7 @@ import type { JsonlInputErrorCode } from '../src/cli/jsonl/verify-line.js'
 import type { TrustErrorCode } from '../src/codec/trust/index.js'
 import type { TrustListErrorCode } from '../src/codec/trust-list/index.js'
 import type { CertificatePdfErrorCode } from '../src/certificate-pdf/index.js'
+import type { HealthCodeErrorCode } from '../src/domain/health-code/index.js'
 import type { QrImageErrorCode } from '../src/qr-image/index.js'
 
 /** Every code outside the HC1 table; `satisfies` breaks the build when a union gains a member. */
@@ -34,6 +35,13 @@ const pdfStatuses: Record<CertificatePdfErrorCode, 422> = {
   ERR_PDF_QR_TEXT: 422,
   ERR_PDF_DETAILS: 422,
   ERR_PDF_DATE: 422,
+}
+
+/** Risk-engine failures the API answers with 422. */
+const healthCodeStatuses: Record<HealthCodeErrorCode, 422> = {
+  ERR_RULESET: 422,
+  ERR_RULE_EVALUATION: 422,
+  ERR_HEALTH_INPUT: 422,
 }
 
 const trustCodes: Record<TrustErrorCode, 'signature'> = {
@@ -97,6 +105,7 @@ describe('docs/errors.md', () => {
       ...Object.entries(domainStatus),
       ...Object.entries(trustListStatuses),
       ...Object.entries(pdfStatuses),
+      ...Object.entries(healthCodeStatuses),
     ])
     for (const [code, status] of inCode) {
       assert.equal(documented.get(code), status, `${code} should be documented with HTTP ${status}`)

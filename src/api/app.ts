@@ -13,6 +13,15 @@ import { CommissionService } from '../domain/commission/commission-service.js'
 import { DomainError } from '../domain/errors.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
 import { SigningKeyService } from '../domain/keys/signing-key-service.js'
+import type { Actor } from '../domain/access/actor.js'
+import { isPositiveTest } from '../domain/certificates/certificate-policy.js'
+import { CompanyService } from '../domain/companies/company-service.js'
+import { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
+import { HealthStatusService } from '../domain/health-status/health-status-service.js'
+import type { RegisterRecord } from '../domain/register/register-record.js'
+import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
+import { CheckinWriter } from '../domain/venues/checkin-writer.js'
+import { VenueService } from '../domain/venues/venue-service.js'
 import { TrustService, type TrustListFetcher } from '../domain/verification/trust-service.js'
 import { PeopleService } from '../domain/people/people-service.js'
 import { RegisterService } from '../domain/register/register-service.js'
@@ -27,6 +36,11 @@ import { auditRoutes } from './routes/audit/routes.js'
 import { certificateRoutes } from './routes/certificates/routes.js'
 import { commissionRoutes } from './routes/commission/routes.js'
 import { keyRoutes } from './routes/keys/routes.js'
+import { companyRoutes } from './routes/companies/routes.js'
+import { dashboardRoutes } from './routes/dashboards/routes.js'
+import { healthCodeRoutes } from './routes/health-code/routes.js'
+import { tracingRoutes } from './routes/tracing/routes.js'
+import { venueRoutes } from './routes/venues/routes.js'
 import { trustRoutes } from './routes/trust/routes.js'
 import { SESSION_COOKIE, authRoutes } from './routes/auth/routes.js'
 import { issuerRoutes } from './routes/issuers/routes.js'
@@ -44,6 +58,11 @@ export interface BuildOptions {
   readonly oidc?: () => Promise<OidcLogin>
   /** Fetches partners' trust lists; default: HTTP(S) with a time and size limit. */
   readonly fetchTrustList?: TrustListFetcher
+  /**
+   * Run the periodic jobs: deleting check-ins past retention (hourly) and recomputing colours due
+   * to change by time (every minute). `startServer` turns them on; tests drive them by hand.
+   */
+  readonly scheduleJobs?: boolean
   /** A pino logger setting; default: the configured level. */
   readonly logger?: boolean | { level: string }
 }
@@ -107,24 +126,64 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     options.fetchTrustList,
   )
   certificates.onStatusChange = () => trust.invalidate()
+  const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
+  const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
+    ...defaultTracingPolicy,
+    dwellMinutes: config.tracing.dwellMinutes,
+    marginMinutes: config.tracing.marginMinutes,
+  })
+  const checkinWriter = new CheckinWriter(store)
+  const venues = new VenueService(
+    store,
+    clock,
+    (qr, at) => trust.verify(qr, at),
+    health,
+    checkinWriter,
+    config.checkinRetentionDays,
+  )
+  const register = new RegisterService(store, clock, certificates)
+  const commission = new CommissionService(
+    store,
+    clock,
+    certificates,
+    config.certificates,
+    config.attachments,
+    { decisionDays: config.commissionDecisionDays },
+  )
+  // A new record changes the holder's colour; a positive test opens a case and traces it.
+  const afterRecord = async (actor: Actor, record: RegisterRecord) => {
+    try {
+      if (isPositiveTest(record)) {
+        await tracing.confirmCase(actor, record.personId, 'test', record.id)
+      } else {
+        await health.reassess([record.personId])
+      }
+    } catch (error) {
+      app.log.error(
+        { err: error, recordId: record.id },
+        'updating the health code after a record failed',
+      )
+    }
+  }
+  register.onRecorded = afterRecord
+  commission.onRecorded = afterRecord
   const context: AppContext = {
     config,
     store,
     clock,
     accounts: new AccountService(store, clock, config.sessionTtlHours),
     people: new PeopleService(store, clock),
-    register: new RegisterService(store, clock, certificates),
+    register,
     keys,
     certificates,
     trust,
-    commission: new CommissionService(
-      store,
-      clock,
-      certificates,
-      config.certificates,
-      config.attachments,
-      { decisionDays: config.commissionDecisionDays },
-    ),
+    commission,
+    health,
+    venues,
+    checkinWriter,
+    tracing,
+    companies: new CompanyService(store, clock),
+    dashboards: new AuthorityDashboardService(store, clock),
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {
@@ -226,6 +285,34 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => commissionRoutes(scoped, context))
   await app.register(async (scoped) => trustRoutes(scoped, context))
   await app.register(async (scoped) => keyRoutes(scoped, context))
+  await app.register(async (scoped) => healthCodeRoutes(scoped, context))
+  await app.register(async (scoped) => venueRoutes(scoped, context))
+  await app.register(async (scoped) => tracingRoutes(scoped, context))
+  await app.register(async (scoped) => companyRoutes(scoped, context))
+  await app.register(async (scoped) => dashboardRoutes(scoped, context))
+  const timers: NodeJS.Timeout[] = []
+  if (options.scheduleJobs) {
+    const every = (ms: number, name: string, job: () => Promise<number>) => {
+      const timer = setInterval(() => {
+        job().then(
+          (count) => {
+            if (count > 0) app.log.info({ job: name, count }, `${name} done`)
+          },
+          (error: unknown) => app.log.error({ err: error, job: name }, `${name} failed`),
+        )
+      }, ms)
+      timer.unref()
+      timers.push(timer)
+    }
+    every(3_600_000, 'check-in retention', () => venues.prune())
+    every(60_000, 'colour reassessment', () => health.reassessDue())
+  }
+  // Check-ins queued for the group commit are written before the store closes.
+  app.addHook('onClose', async () => {
+    for (const timer of timers) clearInterval(timer)
+    await checkinWriter.flush()
+    await health.recomputeFinished()
+  })
   await app.ready()
   return app
 }

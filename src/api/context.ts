@@ -6,6 +6,12 @@ import type { Clock } from '../domain/clock.js'
 import type { CommissionService } from '../domain/commission/commission-service.js'
 import type { SigningKeyService } from '../domain/keys/signing-key-service.js'
 import type { TrustService } from '../domain/verification/trust-service.js'
+import type { CompanyService } from '../domain/companies/company-service.js'
+import type { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
+import type { HealthStatusService } from '../domain/health-status/health-status-service.js'
+import type { TracingService } from '../domain/tracing/tracing-service.js'
+import type { CheckinWriter } from '../domain/venues/checkin-writer.js'
+import type { VenueService } from '../domain/venues/venue-service.js'
 import type { PeopleService } from '../domain/people/people-service.js'
 import type { RegisterService } from '../domain/register/register-service.js'
 import type { Session } from '../domain/people/person.js'
@@ -25,6 +31,12 @@ export interface AppContext {
   readonly certificates: CertificateService
   readonly commission: CommissionService
   readonly trust: TrustService
+  readonly health: HealthStatusService
+  readonly venues: VenueService
+  readonly checkinWriter: CheckinWriter
+  readonly tracing: TracingService
+  readonly companies: CompanyService
+  readonly dashboards: AuthorityDashboardService
   /** The identity provider, discovered on first use; undefined when none is configured. */
   readonly oidc: (() => Promise<OidcLogin>) | undefined
 }

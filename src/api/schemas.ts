@@ -72,6 +72,7 @@ export const sharedSchemas = [
       phone: { type: 'string' },
       email: { type: 'string' },
       language: { type: 'string', enum: [...languages] },
+      district: { type: 'string' },
       hasAccount: { type: 'boolean' },
       createdAt: { type: 'string', format: 'date-time' },
       updatedAt: { type: 'string', format: 'date-time' },

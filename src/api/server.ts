@@ -68,6 +68,7 @@ export async function startServer(
     config,
     store,
     clock,
+    scheduleJobs: true,
     oidc: oidc
       ? () =>
           OidcLogin.discover({

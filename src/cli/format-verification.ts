@@ -3,7 +3,10 @@ import type { Hc1Verification, JsonValue } from '../codec/hc1/index.js'
 /** Renders a verification result for a person reading a terminal. */
 export function formatVerification(result: Hc1Verification): string {
   const lines: string[] = []
-  if (result.valid && result.certificate.payloadType === 'healthcode-antibody') {
+  if (result.valid && result.certificate.payloadType === 'healthcode-status') {
+    const status = asObject(result.certificate.status)
+    lines.push(`VALID  Healthcode health code: ${text(status?.['col']).toUpperCase()}`)
+  } else if (result.valid && result.certificate.payloadType === 'healthcode-antibody') {
     lines.push('VALID  Healthcode antibody certificate (a national certificate, not an EU DCC)')
   } else if (result.valid) {
     lines.push(
@@ -16,9 +19,13 @@ export function formatVerification(result: Hc1Verification): string {
   const certificate = result.certificate
   if (certificate) {
     const dcc = asObject(
-      certificate.payloadType === 'healthcode-antibody' ? certificate.antibody : certificate.dcc,
+      certificate.payloadType === 'healthcode-antibody'
+        ? certificate.antibody
+        : certificate.payloadType === 'healthcode-status'
+          ? certificate.status
+          : certificate.dcc,
     )
-    const name = asObject(dcc?.['nam'])
+    const name = dcc?.['nam']
     const fields: [string, string | undefined][] = [
       ['Name', formatName(name)],
       ['Born', text(dcc?.['dob'])],
@@ -60,8 +67,9 @@ function describeEntry(dcc: Record<string, JsonValue> | undefined): string | und
   return undefined
 }
 
-function formatName(name: Record<string, JsonValue> | undefined): string | undefined {
-  if (!name) return undefined
+function formatName(name: JsonValue | Record<string, JsonValue> | undefined): string | undefined {
+  if (typeof name === 'string') return name
+  if (!name || typeof name !== 'object' || Array.isArray(name)) return undefined
   const native = [text(name['fn']), text(name['gn'])].filter(Boolean).join(', ')
   const icao = [text(name['fnt']), text(name['gnt'])].filter(Boolean).join(', ')
   return icao && icao !== native ? `${native} (${icao})` : native

@@ -48,6 +48,12 @@ export interface Config {
   readonly attachments: AttachmentLimits
   /** `VERIFY_RATE_LIMIT`: `POST /api/v1/verify` calls per minute per client address (600). */
   readonly verifyRateLimit: number
+  /** `HEALTH_CODE_TOKEN_MINUTES`: how long a dynamic health code stays valid (5; at most 60). */
+  readonly healthCodeTokenMinutes: number
+  /** `CHECKIN_RETENTION_DAYS`: check-ins older than this are deleted (28). */
+  readonly checkinRetentionDays: number
+  /** `TRACING_DWELL_MINUTES` (120) and `TRACING_MARGIN_MINUTES` (30): how visits overlap. */
+  readonly tracing: { readonly dwellMinutes: number; readonly marginMinutes: number }
   /** `TRUST_CACHE_SECONDS`: how long verifiers keep the trust and revocation lists (30). */
   readonly trustCacheSeconds: number
 }
@@ -163,6 +169,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCount: integer(env, 'ATTACHMENT_MAX_COUNT', defaultAttachmentLimits.maxCount, 1, 20),
     },
     verifyRateLimit: integer(env, 'VERIFY_RATE_LIMIT', 600, 1, 1_000_000),
+    healthCodeTokenMinutes: integer(env, 'HEALTH_CODE_TOKEN_MINUTES', 5, 1, 60),
+    checkinRetentionDays: integer(env, 'CHECKIN_RETENTION_DAYS', 28, 1, 3650),
+    tracing: {
+      dwellMinutes: integer(env, 'TRACING_DWELL_MINUTES', 120, 1, 24 * 60),
+      marginMinutes: integer(env, 'TRACING_MARGIN_MINUTES', 30, 0, 24 * 60),
+    },
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
   }
 }

@@ -12,6 +12,15 @@ import type {
 } from './commission/commission-request.js'
 import type { SigningKey, SigningKeyPurpose } from './keys/signing-key.js'
 import type { TrustPartner } from './trust/trust-partner.js'
+import type { Company, CompanyMember } from './companies/company.js'
+import type { Case, Exposure, Notification } from './tracing/tracing.js'
+import type { Checkin, EntryPolicy, Venue } from './venues/venue.js'
+import type {
+  StoredDeclaration,
+  StoredHealthCode,
+  StoredRiskArea,
+  StoredRuleSet,
+} from './health-status/health-records.js'
 import type { NewRegisterRecord, RegisterRecord } from './register/register-record.js'
 import type {
   Account,
@@ -52,6 +61,117 @@ export interface StoreTransaction {
   readonly certificates: CertificateRepository
   readonly commission: CommissionRepository
   readonly trustPartners: TrustPartnerRepository
+  readonly venues: VenueRepository
+  readonly checkins: CheckinRepository
+  readonly tracing: TracingRepository
+  readonly companies: CompanyRepository
+  readonly counters: CounterRepository
+  readonly health: HealthRepository
+}
+
+/** Declarations, risk areas, risk rules and each person's current code. */
+export interface HealthRepository {
+  addDeclaration(declaration: Omit<StoredDeclaration, 'id'>): Promise<StoredDeclaration>
+  /** A person's declarations since `since`, oldest first. */
+  declarations(personId: string, since: string): Promise<StoredDeclaration[]>
+  /** People who declared a visit to the area in a declaration made since `since`. */
+  peopleWhoVisited(areaCode: string, since: string): Promise<string[]>
+  addRiskArea(
+    area: Omit<StoredRiskArea, 'id' | 'supersededAt' | 'supersededBy'>,
+  ): Promise<StoredRiskArea>
+  supersedeRiskArea(id: string, by: string, at: string): Promise<boolean>
+  findRiskArea(id: string): Promise<StoredRiskArea | undefined>
+  riskAreas(options: { includeSuperseded: boolean; areaCode?: string }): Promise<StoredRiskArea[]>
+  latestRuleSet(): Promise<StoredRuleSet | undefined>
+  ruleSetVersions(): Promise<Omit<StoredRuleSet, 'rules'>[]>
+  addRuleSet(ruleset: StoredRuleSet): Promise<void>
+  healthCode(personId: string): Promise<StoredHealthCode | undefined>
+  personOfSubject(subject: string): Promise<string | undefined>
+  saveHealthCode(code: StoredHealthCode): Promise<void>
+  /** People ids in id order after `afterPersonId` (for recomputing everyone in batches). */
+  personIdsAfter(afterPersonId: string, limit: number): Promise<string[]>
+  dueForReassessment(now: string, limit: number): Promise<string[]>
+  colourCounts(): Promise<{ colour: string; district: string; count: number }[]>
+}
+
+/** Venues and the entry policies of their categories. */
+export interface VenueRepository {
+  create(venue: Venue): Promise<Venue>
+  find(id: string): Promise<Venue | undefined>
+  findMany(ids: readonly string[]): Promise<Venue[]>
+  /** Venues an operator registered or that belong to the companies; every venue without a filter. */
+  list(filter: { operatorAccountId?: string; companyIds?: readonly string[] }): Promise<Venue[]>
+  setPosterSecret(id: string, secret: string): Promise<void>
+  entryPolicy(category: string): Promise<EntryPolicy | undefined>
+  entryPolicies(): Promise<Map<string, EntryPolicy>>
+  setEntryPolicy(category: string, policy: EntryPolicy, by: string, at: string): Promise<void>
+}
+
+/** Check-ins, keyed by the client's id. */
+export interface CheckinRepository {
+  /** Inserts the check-ins whose id is new; returns the ids inserted (re-sent ones are not). */
+  insertNew(checkins: readonly Checkin[]): Promise<Set<string>>
+  find(id: string): Promise<Checkin | undefined>
+  listForPerson(personId: string, since: string): Promise<Checkin[]>
+  atVenue(venueId: string, from: string, until: string): Promise<Checkin[]>
+  /** Deletes up to `limit` check-ins older than `before`; returns how many. */
+  deleteBefore(before: string, limit: number): Promise<number>
+}
+
+/** Cases, exposures and the people's feeds. */
+export interface TracingRepository {
+  createCase(input: Omit<Case, 'id' | 'publishedAt'>): Promise<Case>
+  findCase(id: string): Promise<Case | undefined>
+  caseOf(personId: string): Promise<Case | undefined>
+  listCases(page: { limit: number; offset: number }): Promise<Case[]>
+  publishCase(id: string, at: string): Promise<void>
+  publishedCases(since: string): Promise<Case[]>
+  addExposures(exposures: readonly Omit<Exposure, 'id'>[]): Promise<Exposure[]>
+  exposuresOf(personId: string, since: string): Promise<Exposure[]>
+  exposuresOfCase(caseId: string): Promise<Exposure[]>
+  notify(notification: Omit<Notification, 'id' | 'readAt'>): Promise<Notification>
+  feed(personId: string, limit: number): Promise<Notification[]>
+  markRead(personId: string, ids: readonly string[], at: string): Promise<void>
+}
+
+/** Companies, their admins and consenting employees. */
+export interface CompanyRepository {
+  create(company: Omit<Company, 'id'>): Promise<Company>
+  find(id: string): Promise<Company | undefined>
+  addMember(
+    member: Omit<CompanyMember, 'id'> & { inviteHash: string | undefined },
+  ): Promise<CompanyMember>
+  findInvitation(inviteHash: string): Promise<CompanyMember | undefined>
+  accept(
+    memberId: string,
+    change: { accountId: string; personId: string; consent: boolean; at: string },
+  ): Promise<boolean>
+  setConsent(memberId: string, consent: boolean): Promise<void>
+  membershipsOf(accountId: string): Promise<CompanyMember[]>
+  members(companyId: string): Promise<CompanyMember[]>
+  employeeColours(companyId: string): Promise<
+    {
+      personId: string
+      consent: boolean
+      colour: string | undefined
+      familyName: string
+      givenName: string
+    }[]
+  >
+  declarationsOn(companyId: string, day: string): Promise<number>
+}
+
+/** The dashboards' daily counters. */
+export interface CounterRepository {
+  add(
+    increments: readonly { day: string; district: string; metric: string; by: number }[],
+  ): Promise<void>
+  read(filter: {
+    from: string
+    until: string
+    metrics: readonly string[]
+    districts?: readonly string[]
+  }): Promise<{ day: string; district: string; metric: string; value: number }[]>
 }
 
 /** The CSCA and the document signers, private keys sealed. */
@@ -76,6 +196,7 @@ export interface SigningKeyRepository {
 export interface CertificateRepository {
   create(certificate: NewHealthCertificate): Promise<HealthCertificate>
   find(id: string): Promise<HealthCertificate | undefined>
+  findByUvci(uvci: string): Promise<HealthCertificate | undefined>
   /** A person's certificates, newest first. */
   listForPerson(personId: string): Promise<HealthCertificate[]>
   listForRecord(recordId: string): Promise<HealthCertificate[]>

@@ -75,6 +75,15 @@ export class KyselyCertificateRepository implements CertificateRepository {
     return row && certificateRowToCertificate(row)
   }
 
+  async findByUvci(uvci: string): Promise<HealthCertificate | undefined> {
+    const row = await this.context.db
+      .selectFrom('certificates')
+      .selectAll()
+      .where('uvci', '=', uvci)
+      .executeTakeFirst()
+    return row && certificateRowToCertificate(row)
+  }
+
   async listForPerson(personId: string): Promise<HealthCertificate[]> {
     const rows = await this.context.db
       .selectFrom('certificates')

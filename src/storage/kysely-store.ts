@@ -6,13 +6,19 @@ import { KyselyApiTokenRepository } from './api-token.repository.js'
 import { KyselyAuditLog } from './audit-log.repository.js'
 import { KyselyCertificateRepository } from './certificate.repository.js'
 import { KyselyCommissionRepository } from './commission.repository.js'
+import { KyselyCheckinRepository } from './checkin.repository.js'
+import { KyselyCompanyRepository } from './company.repository.js'
+import { KyselyCounterRepository } from './counter.repository.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
+import { KyselyHealthRepository } from './health.repository.js'
 import { KyselyIssuerRepository } from './issuer.repository.js'
 import { KyselyPersonRepository } from './person.repository.js'
 import { KyselyRegisterRecordRepository } from './register-record.repository.js'
 import { KyselySessionRepository } from './session.repository.js'
 import { KyselySigningKeyRepository } from './signing-key.repository.js'
+import { KyselyTracingRepository } from './tracing.repository.js'
 import { KyselyTrustPartnerRepository } from './trust-partner.repository.js'
+import { KyselyVenueRepository } from './venue.repository.js'
 import type { RepositoryContext } from './repository-context.js'
 import type { Database } from './schema.js'
 
@@ -30,6 +36,12 @@ export function storeTransaction(context: RepositoryContext): StoreTransaction {
     certificates: new KyselyCertificateRepository(context),
     commission: new KyselyCommissionRepository(context),
     trustPartners: new KyselyTrustPartnerRepository(context),
+    venues: new KyselyVenueRepository(context),
+    checkins: new KyselyCheckinRepository(context),
+    tracing: new KyselyTracingRepository(context),
+    companies: new KyselyCompanyRepository(context),
+    counters: new KyselyCounterRepository(context),
+    health: new KyselyHealthRepository(context),
   }
 }
 

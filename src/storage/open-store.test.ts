@@ -79,6 +79,7 @@ forEachDialect((dialect) => {
           '20261123102500-initial',
           '20261123110500-register-records',
           '20261123130000-certificates',
+          '20261123140000-health-codes',
         ])
       } finally {
         await db.destroy()

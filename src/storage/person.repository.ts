@@ -24,6 +24,7 @@ export function personRowToPerson(row: PersonRow): Person {
     phone: optional(row.phone),
     email: optional(row.email),
     language: row.language,
+    district: optional(row.district),
     accountId: optional(row.account_id),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -50,6 +51,7 @@ function personChangesToColumns(
   // Phone and e-mail are the only optional fields: present as undefined means "none".
   if ('phone' in changes) columns.phone = changes.phone ?? null
   if ('email' in changes) columns.email = changes.email ?? null
+  if ('district' in changes) columns.district = changes.district ?? null
   return columns
 }
 
@@ -80,6 +82,7 @@ export class KyselyPersonRepository implements PersonRepository {
       phone: person.phone ?? null,
       email: person.email ?? null,
       language: person.language,
+      district: person.district ?? null,
       account_id: null,
       created_at: now,
       updated_at: now,

@@ -32,6 +32,8 @@ export interface PersonTable {
   phone: string | null
   email: string | null
   language: 'en' | 'ru' | 'zh'
+  /** The district of residence, for dashboards by district; optional. */
+  district: string | null
   account_id: string | null
   created_at: string
   updated_at: string
@@ -182,8 +184,161 @@ export interface TrustPartnerTable {
   created_at: string
 }
 
+/** `declarations`: what a person declared, when; symptoms and visits as JSON. */
+export interface DeclarationTable {
+  id: string
+  person_id: string
+  declared_at: string
+  symptoms: string
+  visits: string
+  confirmed_case_contact: number
+  declared_by: string
+}
+
+/** `risk_areas`: every version of every risk area; the current ones have no `superseded_at`. */
+export interface RiskAreaTable {
+  id: string
+  area_code: string
+  name: string
+  level: 'high' | 'medium'
+  valid_from: string
+  valid_until: string | null
+  created_by: string
+  created_at: string
+  superseded_at: string | null
+  superseded_by: string | null
+}
+
+/** `risk_rulesets`: every version of the risk rules; the highest version is in force. */
+export interface RiskRulesetTable {
+  version: number
+  rules: string
+  note: string | null
+  created_by: string | null
+  created_at: string
+}
+
+/** `health_codes`: each person's current colour, its reasons, and when time alone changes it. */
+export interface HealthCodeTable {
+  person_id: string
+  colour: 'green' | 'yellow' | 'red'
+  reasons: string
+  green_on: string | null
+  reassess_at: string | null
+  ruleset_version: number
+  assessed_at: string
+  district: string | null
+  /** The opaque id the person's dynamic code carries instead of their identity. */
+  subject: string
+}
+
+export interface CompanyTable {
+  id: string
+  name: string
+  created_by: string
+  created_at: string
+}
+
+/** `company_members`: admins and employees; employees join by invitation and consent. */
+export interface CompanyMemberTable {
+  id: string
+  company_id: string
+  role: 'admin' | 'employee'
+  account_id: string | null
+  person_id: string | null
+  status: 'invited' | 'active' | 'left'
+  invite_hash: string | null
+  consent: number
+  invited_at: string
+  accepted_at: string | null
+}
+
+export interface VenueTable {
+  id: string
+  name: string
+  category: string
+  address: string
+  district: string
+  company_id: string | null
+  operator_account_id: string
+  poster_secret: string
+  created_at: string
+}
+
+export interface EntryPolicyTable {
+  category: string
+  policy: string
+  updated_by: string | null
+  updated_at: string
+}
+
+/** `checkins`: keyed by the client's id, so that a re-sent check-in is not counted twice. */
+export interface CheckinTable {
+  id: string
+  venue_id: string
+  person_id: string | null
+  subject: string | null
+  method: 'poster' | 'scan'
+  at: string
+  colour: string | null
+  entry_allowed: number
+  recorded_at: string
+}
+
+export interface CaseTable {
+  id: string
+  person_id: string
+  confirmed_at: string
+  source: 'test' | 'authority'
+  record_id: string | null
+  created_by: string
+  published_at: string | null
+  district: string | null
+}
+
+export interface ExposureTable {
+  id: string
+  person_id: string
+  case_id: string
+  kind: 'close-contact' | 'same-venue' | 'secondary-contact'
+  venue_id: string | null
+  at: string
+  created_at: string
+  district: string | null
+}
+
+export interface NotificationTable {
+  id: string
+  person_id: string
+  kind: string
+  data: string
+  created_at: string
+  read_at: string | null
+}
+
+/** `daily_counters`: (day, district, metric) → value, for the dashboards. */
+export interface DailyCounterTable {
+  day: string
+  district: string
+  metric: string
+  value: number
+}
+
 /** The database Healthcode's repositories query. */
 export interface Database {
+  declarations: DeclarationTable
+  risk_areas: RiskAreaTable
+  risk_rulesets: RiskRulesetTable
+  health_codes: HealthCodeTable
+  companies: CompanyTable
+  company_members: CompanyMemberTable
+  venues: VenueTable
+  entry_policies: EntryPolicyTable
+  checkins: CheckinTable
+  cases: CaseTable
+  exposures: ExposureTable
+  notifications: NotificationTable
+  daily_counters: DailyCounterTable
   signing_keys: SigningKeyTable
   certificates: CertificateTable
   commission_requests: CommissionRequestTable
@@ -222,3 +377,23 @@ export type CommissionRequestRow = Selectable<CommissionRequestTable>
 export type CommissionAttachmentRow = Selectable<CommissionAttachmentTable>
 /** A row of `trust_partners` as read. */
 export type TrustPartnerRow = Selectable<TrustPartnerTable>
+/** A row of `venues` as read. */
+export type VenueRow = Selectable<VenueTable>
+/** A row of `checkins` as read. */
+export type CheckinRow = Selectable<CheckinTable>
+/** A row of `cases` as read. */
+export type CaseRow = Selectable<CaseTable>
+/** A row of `exposures` as read. */
+export type ExposureRow = Selectable<ExposureTable>
+/** A row of `notifications` as read. */
+export type NotificationRow = Selectable<NotificationTable>
+/** A row of `companies` as read. */
+export type CompanyRow = Selectable<CompanyTable>
+/** A row of `company_members` as read. */
+export type CompanyMemberRow = Selectable<CompanyMemberTable>
+/** A row of `declarations` as read. */
+export type DeclarationRow = Selectable<DeclarationTable>
+/** A row of `risk_areas` as read. */
+export type RiskAreaRow = Selectable<RiskAreaTable>
+/** A row of `health_codes` as read. */
+export type HealthCodeRow = Selectable<HealthCodeTable>

@@ -139,7 +139,7 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
     trust,
     at,
     revocation,
-    payloadTypes: ['eu-dcc', 'healthcode-antibody'],
+    payloadTypes: ['eu-dcc', 'healthcode-antibody', 'healthcode-status'],
   })
   return report(result, values.json === true, io)
 }
@@ -152,9 +152,9 @@ function report(result: Hc1Verification, json: boolean, io: CommandIo): number {
           valid: result.valid,
           stage: result.stage,
           kind:
-            result.certificate?.payloadType === 'healthcode-antibody'
-              ? 'healthcode-antibody'
-              : 'dcc',
+            result.certificate === undefined || result.certificate.payloadType === 'eu-dcc'
+              ? 'dcc'
+              : result.certificate.payloadType,
           certificate: result.certificate,
           ...(result.valid ? {} : { error: result.error }),
         },

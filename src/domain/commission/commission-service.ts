@@ -74,6 +74,9 @@ export class CommissionService {
     private readonly policy: CommissionPolicy,
   ) {}
 
+  /** Called after an approval's record commits (the health code recomputes). */
+  onRecorded: ((actor: Actor, record: RegisterRecord) => Promise<void>) | undefined
+
   /**
    * Files a request for a person: by the person themselves, or by a clinician of their issuer.
    *
@@ -276,6 +279,7 @@ export class CommissionService {
       return { request: await this.#view(tx, updated), record, effects }
     })
     if (result.effects) this.certificates.statusChanged(result.effects)
+    if (result.record) await this.onRecorded?.(actor, result.record)
     return result
   }
 

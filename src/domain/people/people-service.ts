@@ -37,6 +37,7 @@ export interface PersonInput {
   readonly phone?: string
   readonly email?: string
   readonly language?: Language
+  readonly district?: string
 }
 
 /** Normalises a document number as printed: upper case, no spaces or dashes. */
@@ -133,6 +134,7 @@ export function newPersonFrom(input: PersonInput, issuerId: string, now: Date): 
     phone: input.phone,
     email: input.email?.toLowerCase(),
     language: input.language ?? 'ru',
+    district: input.district,
   }
 }
 
@@ -173,6 +175,49 @@ export class PeopleService {
         this.clock().toISOString(),
       )
       return created
+    })
+  }
+
+  /**
+   * A citizen registers themselves (a resident or a foreigner with a portal account) in the register
+   * of the region they live in, and their account holds the new record.
+   *
+   * @throws {DomainError} `ERR_ALREADY_CLAIMED`, `ERR_CONFLICT` (the document is registered: claim
+   *   it instead), `ERR_INVALID_FIELD`.
+   */
+  async registerSelf(actor: Actor, input: PersonInput & { issuerId: string }): Promise<Person> {
+    return this.store.transaction(async (tx) => {
+      const account = await tx.accounts.find(actor.accountId)
+      if (!account) throw new DomainError('ERR_NOT_FOUND', 'no such account')
+      if (account.personId) {
+        throw new DomainError('ERR_ALREADY_CLAIMED', 'this account already holds a person record')
+      }
+      const issuer = await tx.issuers.find(input.issuerId)
+      if (!issuer)
+        throw new DomainError('ERR_INVALID_FIELD', `no issuer ${input.issuerId}`, 'issuerId')
+      const person = newPersonFrom(input, issuer.id, this.clock())
+      if (await tx.people.findByDocument(person.document)) {
+        throw new DomainError(
+          'ERR_CONFLICT',
+          'a person with this identity document is registered already: claim the record (POST /api/v1/me/claim)',
+          'document',
+        )
+      }
+      const created = await tx.people.create(person)
+      await tx.people.setAccount(created.id, account.id)
+      await tx.accounts.setPerson(account.id, created.id)
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'person.register-self',
+          entityType: 'person',
+          entityId: created.id,
+          reason: undefined,
+          data: created,
+        },
+        this.clock().toISOString(),
+      )
+      return { ...created, accountId: account.id }
     })
   }
 
@@ -226,6 +271,7 @@ export class PeopleService {
           phone: changes.phone ?? person.phone,
           email: changes.email ?? person.email,
           language: changes.language ?? person.language,
+          district: changes.district ?? person.district,
         },
         person.issuerId,
         this.clock(),

@@ -56,6 +56,8 @@ export interface Person {
   readonly phone: string | undefined
   readonly email: string | undefined
   readonly language: Language
+  /** The district of residence (a risk-area code), for dashboards by district; optional. */
+  readonly district?: string | undefined
   /** The account that has claimed this record, if any. */
   readonly accountId: string | undefined
   readonly createdAt: string

@@ -20,6 +20,12 @@ export class RegisterService {
   ) {}
 
   /**
+   * Called after a record commits (the health code recomputes; a positive test opens a case).
+   * Its failure is the caller's to log: the record stands.
+   */
+  onRecorded: ((actor: Actor, record: RegisterRecord) => Promise<void>) | undefined
+
+  /**
    * Enters a record for a person of the clinician's issuer.
    *
    * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_FIELD` (naming the field).
@@ -61,6 +67,7 @@ export class RegisterService {
       return { record, effects }
     })
     this.certificates?.statusChanged(result.effects)
+    await this.onRecorded?.(actor, result.record)
     return result
   }
 

@@ -156,7 +156,7 @@ export class TrustService {
       trust: snapshot.trust,
       revocation: snapshot.revocation,
       at,
-      payloadTypes: ['eu-dcc', 'healthcode-antibody'],
+      payloadTypes: ['eu-dcc', 'healthcode-antibody', 'healthcode-status'],
     })
   }
 

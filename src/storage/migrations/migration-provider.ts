@@ -3,6 +3,7 @@ import type { StorageDialect } from '../dialects/storage-dialect.js'
 import { initialMigration } from './20261123102500-initial.js'
 import { registerRecordsMigration } from './20261123110500-register-records.js'
 import { certificatesMigration } from './20261123130000-certificates.js'
+import { healthCodesMigration } from './20261123140000-health-codes.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -15,6 +16,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261123102500-initial': initialMigration(dialect),
       '20261123110500-register-records': registerRecordsMigration(),
       '20261123130000-certificates': certificatesMigration(dialect),
+      '20261123140000-health-codes': healthCodesMigration(),
     }),
   }
 }

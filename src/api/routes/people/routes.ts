@@ -20,6 +20,11 @@ const personFields = {
   phone: { type: 'string', pattern: '^\\+?[0-9 ()-]{5,20}$' },
   email: { type: 'string', format: 'email', maxLength: 200 },
   language: { type: 'string', enum: [...languages] },
+  district: {
+    type: 'string',
+    pattern: '^[A-Z0-9-]{2,40}$',
+    description: 'district of residence (an area code such as RU-SPB-ADM), for dashboards',
+  },
 } as const
 
 /** PersonCreateBody: what staff send to register a person. */
@@ -179,5 +184,28 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
           request.body.birthDate,
         ),
       ),
+  )
+
+  app.post<{ Body: PersonInput & { issuerId: string } }>(
+    '/api/v1/me/person',
+    {
+      config: { access: ['citizen'] },
+      schema: {
+        summary:
+          'Register yourself (a resident or a foreigner) in the register of the region you live in',
+        tags: ['people'],
+        body: {
+          ...PersonCreateBody,
+          required: [...PersonCreateBody.required, 'issuerId'],
+        },
+        response: { 201: { $ref: 'Person#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          presentPerson(await context.people.registerSelf(requireActor(request), request.body)),
+        ),
   )
 }

@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify'
+import { dashboardRoles } from '../../../domain/dashboards/authority-dashboard.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { errorResponses } from '../../schemas.js'
+
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
+const figures = {
+  codes: {
+    type: 'object',
+    properties: {
+      green: { type: 'integer' },
+      yellow: { type: 'integer' },
+      red: { type: 'integer' },
+    },
+  },
+  declarations: { type: 'integer' },
+  scans: { type: 'integer' },
+  checkins: { type: 'integer' },
+  cases: { type: 'integer' },
+  exposures: {
+    type: 'object',
+    properties: {
+      closeContact: { type: 'integer' },
+      sameVenue: { type: 'integer' },
+      secondaryContact: { type: 'integer' },
+    },
+  },
+} as const
+
+/** The health authority's dashboard. */
+export async function dashboardRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  app.get<{ Querystring: { from?: string; until?: string; district?: string } }>(
+    '/api/v1/dashboards/authority',
+    {
+      config: { access: dashboardRoles },
+      schema: {
+        summary:
+          'Codes by colour over time, declarations, scans and check-ins per day, cases and exposures, by district',
+        tags: ['dashboards'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: day,
+            until: day,
+            district: { type: 'string', pattern: '^[A-Z0-9-]{2,40}$' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              from: { type: 'string' },
+              until: { type: 'string' },
+              days: {
+                type: 'array',
+                items: { type: 'object', properties: { day: { type: 'string' }, ...figures } },
+              },
+              districts: {
+                type: 'array',
+                items: { type: 'object', properties: { district: { type: 'string' }, ...figures } },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => context.dashboards.dashboard(requireActor(request), request.query),
+  )
+}

@@ -1,0 +1,383 @@
+import type { FastifyInstance } from 'fastify'
+import type { DeclarationInput } from '../../../domain/health-status/health-status-service.js'
+import { authorityRoles } from '../../../domain/health-status/health-status-service.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { errorResponses } from '../../schemas.js'
+
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const
+const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
+const text3 = {
+  type: 'object',
+  properties: { en: { type: 'string' }, ru: { type: 'string' }, zh: { type: 'string' } },
+} as const
+
+const assessment = {
+  type: 'object',
+  properties: {
+    colour: { type: 'string', enum: ['green', 'yellow', 'red'] },
+    reasons: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          ruleId: { type: 'string' },
+          colour: { type: 'string' },
+          text: text3,
+          since: { type: 'string' },
+          greenOn: { type: 'string' },
+        },
+      },
+    },
+    greenOn: { type: 'string', description: 'YYYY-MM-DD: the day the code can turn green' },
+    rulesetVersion: { type: 'integer' },
+    evaluatedAt: { type: 'string' },
+  },
+} as const
+
+const declarationBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['symptoms'],
+  properties: {
+    symptoms: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        fever: { type: 'boolean', default: false },
+        temperatureC: { type: 'number', description: 'measured body temperature, 34–43 °C' },
+        cough: { type: 'boolean', default: false },
+        soreThroat: { type: 'boolean', default: false },
+        shortnessOfBreath: { type: 'boolean', default: false },
+        lossOfTasteOrSmell: { type: 'boolean', default: false },
+        fatigue: { type: 'boolean', default: false },
+      },
+    },
+    visits: {
+      type: 'array',
+      maxItems: 30,
+      default: [],
+      description: 'stays elsewhere in the last 14 days',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['areaCode', 'from', 'until'],
+        properties: {
+          areaCode: { type: 'string', maxLength: 40 },
+          from: day,
+          until: { ...day, description: 'the day they left the area' },
+        },
+      },
+    },
+    confirmedCaseContact: { type: 'boolean', default: false },
+  },
+} as const
+
+const riskArea = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    areaCode: { type: 'string' },
+    name: { type: 'string' },
+    level: { type: 'string', enum: ['high', 'medium'] },
+    from: { type: 'string' },
+    until: { type: 'string' },
+    createdAt: { type: 'string' },
+    supersededAt: { type: 'string' },
+    supersededBy: { type: 'string' },
+  },
+} as const
+
+/** Declarations, the health code and its dynamic token, risk areas and risk rules. */
+export async function healthCodeRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  app.post<{ Params: { id: string }; Body: DeclarationInput }>(
+    '/api/v1/people/:id/declarations',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'Declare symptoms, stays elsewhere and contacts (the person, or staff for them)',
+        tags: ['health code'],
+        params: idParams,
+        body: declarationBody,
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              declaration: { type: 'object', additionalProperties: true },
+              healthCode: assessment,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { declaration, assessment } = await context.health.declare(
+        requireActor(request),
+        request.params.id,
+        request.body,
+      )
+      return reply.status(201).send({ declaration, healthCode: assessment })
+    },
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/people/:id/declarations',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: "A person's declarations of the last 30 days",
+        tags: ['health code'],
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              declarations: {
+                type: 'array',
+                items: { type: 'object', additionalProperties: true },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      declarations: await context.health.declarations(requireActor(request), request.params.id),
+    }),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/people/:id/health-code',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary:
+          'The colour, every reason (rule and text in en/ru/zh) and the day it can turn green',
+        tags: ['health code'],
+        params: idParams,
+        response: { 200: assessment, ...errorResponses },
+      },
+    },
+    async (request) => context.health.current(requireActor(request), request.params.id),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/people/:id/health-code/token',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: `The dynamic code to show at doors: a signed token valid ${context.config.healthCodeTokenMinutes} minutes`,
+        tags: ['health code'],
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              qr: { type: 'string', description: 'the HC1: text of the QR code' },
+              expiresAt: { type: 'string' },
+              healthCode: assessment,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const token = await context.health.token(requireActor(request), request.params.id)
+      return reply
+        .header('cache-control', 'no-store')
+        .send({ qr: token.qr, expiresAt: token.expiresAt, healthCode: token.assessment })
+    },
+  )
+
+  app.get<{ Querystring: { history?: boolean; areaCode?: string } }>(
+    '/api/v1/risk-areas',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Risk areas in force, or every version with history=true',
+        tags: ['health code'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            history: { type: 'boolean', default: false },
+            areaCode: { type: 'string', maxLength: 40 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { riskAreas: { type: 'array', items: riskArea } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      riskAreas: await context.health.riskAreas(
+        request.query.history === true,
+        request.query.areaCode,
+      ),
+    }),
+  )
+
+  app.post<{
+    Body: {
+      areaCode: string
+      name: string
+      level: 'high' | 'medium'
+      from: string
+      until?: string
+      replaces?: string
+    }
+  }>(
+    '/api/v1/risk-areas',
+    {
+      config: { access: authorityRoles },
+      schema: {
+        summary:
+          'Declare a risk area, or change one (replaces: the version it supersedes); affected colours are recomputed',
+        tags: ['health code'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['areaCode', 'name', 'level', 'from'],
+          properties: {
+            areaCode: { type: 'string', pattern: '^[A-Z0-9-]{2,40}$' },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            level: { type: 'string', enum: ['high', 'medium'] },
+            from: day,
+            until: day,
+            replaces: { type: 'string', maxLength: 64 },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: { riskArea: riskArea, reassessed: { type: 'integer' } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { area, reassessed } = await context.health.setRiskArea(
+        requireActor(request),
+        request.body,
+      )
+      return reply.status(201).send({ riskArea: area, reassessed })
+    },
+  )
+
+  app.get(
+    '/api/v1/risk-rules',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'The risk rules in force: CertLogic triggers, periods and texts',
+        tags: ['health code'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              version: { type: 'integer' },
+              rules: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => context.health.ruleSet(),
+  )
+
+  app.get(
+    '/api/v1/risk-rules/versions',
+    {
+      config: { access: authorityRoles },
+      schema: {
+        summary: 'Every stored version of the risk rules, and the recomputation progress',
+        tags: ['health code'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              versions: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              recompute: { type: 'object', additionalProperties: true },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ({
+      versions: await context.health.ruleSetVersions(),
+      recompute: context.health.recomputeProgress(),
+    }),
+  )
+
+  app.put<{ Body: { rules: unknown; note?: string } }>(
+    '/api/v1/risk-rules',
+    {
+      config: { access: authorityRoles },
+      schema: {
+        summary:
+          'Store a new version of the risk rules; everyone is recomputed in the background, in batches',
+        tags: ['health code'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rules'],
+          properties: {
+            rules: { type: 'array', maxItems: 200, items: { type: 'object' } },
+            note: { type: 'string', maxLength: 500 },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              version: { type: 'integer' },
+              rules: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const ruleset = await context.health.setRuleSet(
+        requireActor(request),
+        request.body.rules,
+        request.body.note,
+      )
+      return reply.status(201).send(ruleset)
+    },
+  )
+
+  app.get(
+    '/api/v1/me/feed',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'The signed-in person’s feed: exposures and colour changes, newest first',
+        tags: ['health code'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              notifications: {
+                type: 'array',
+                items: { type: 'object', additionalProperties: true },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({ notifications: await context.tracing.feed(requireActor(request)) }),
+  )
+}

@@ -1,0 +1,376 @@
+import type { FastifyInstance } from 'fastify'
+import QRCode from 'qrcode'
+import type { EntryPolicy, Venue, VenueCategory } from '../../../domain/venues/venue.js'
+import { venueCategories } from '../../../domain/venues/venue.js'
+import {
+  type BatchItem,
+  policyRoles,
+  venueManagerRoles,
+} from '../../../domain/venues/venue-service.js'
+import { type AppContext, requireActor } from '../../context.js'
+import { errorResponses } from '../../schemas.js'
+
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'string', maxLength: 64 } },
+} as const
+const clientId = {
+  type: 'string',
+  pattern: '^[A-Za-z0-9_-]{8,64}$',
+  description: 'the client’s id for this check-in (a UUID): re-sending it changes nothing',
+} as const
+const at = {
+  type: 'string',
+  maxLength: 40,
+  description: 'when it happened (ISO 8601); default now — offline scanners send it',
+} as const
+
+const venueAnswer = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    category: { type: 'string' },
+    address: { type: 'string' },
+    district: { type: 'string' },
+    companyId: { type: 'string' },
+    posterCode: { type: 'string', description: 'the text of the poster QR code' },
+    createdAt: { type: 'string' },
+  },
+} as const
+
+const policySchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['acceptGreenCode', 'acceptCertificates', 'testMaxAgeHours'],
+  properties: {
+    acceptGreenCode: { type: 'boolean' },
+    acceptCertificates: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string', enum: ['vaccination', 'recovery', 'test', 'antibody'] },
+    },
+    testMaxAgeHours: { type: 'integer', minimum: 1, maximum: 336 },
+  },
+} as const
+
+const scanAnswer = {
+  type: 'object',
+  properties: {
+    checkinId: { type: 'string' },
+    entryAllowed: { type: 'boolean' },
+    reason: { type: 'string' },
+    message: { type: 'string' },
+    recorded: { type: 'boolean' },
+    duplicate: { type: 'boolean' },
+    holder: {
+      type: 'object',
+      properties: { name: { type: 'string' }, birthDate: { type: 'string' } },
+    },
+    colour: { type: 'string' },
+    certificateKind: { type: 'string' },
+    verification: {
+      type: 'object',
+      properties: { stage: { type: 'string' }, code: { type: 'string' } },
+    },
+  },
+} as const
+
+/** Venues, posters, entry policies, check-ins and door scans. */
+export async function venueRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  const present = (venue: Venue) => ({
+    id: venue.id,
+    name: venue.name,
+    category: venue.category,
+    address: venue.address,
+    district: venue.district,
+    companyId: venue.companyId,
+    posterCode: context.venues.posterCode(venue),
+    createdAt: venue.createdAt,
+  })
+
+  app.post<{
+    Body: {
+      name: string
+      category: VenueCategory
+      address: string
+      district: string
+      companyId?: string
+    }
+  }>(
+    '/api/v1/venues',
+    {
+      config: { access: venueManagerRoles },
+      schema: {
+        summary: 'Register a venue (a company admin may register it for the company)',
+        tags: ['venues'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['name', 'category', 'address', 'district'],
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            category: { type: 'string', enum: [...venueCategories] },
+            address: { type: 'string', minLength: 1, maxLength: 300 },
+            district: { type: 'string', pattern: '^[A-Z0-9-]{2,40}$' },
+            companyId: { type: 'string', maxLength: 64 },
+          },
+        },
+        response: { 201: venueAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const venue = await context.venues.register(requireActor(request), request.body)
+      return reply.status(201).send(present(venue))
+    },
+  )
+
+  app.get(
+    '/api/v1/venues',
+    {
+      config: { access: [...venueManagerRoles, 'health_authority', 'administrator'] },
+      schema: {
+        summary: 'The venues the caller runs (every venue for the health authority)',
+        tags: ['venues'],
+        response: {
+          200: { type: 'object', properties: { venues: { type: 'array', items: venueAnswer } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      venues: (await context.venues.list(requireActor(request))).map(present),
+    }),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/venues/:id',
+    {
+      config: { access: [...venueManagerRoles, 'health_authority'] },
+      schema: {
+        summary: 'One venue the caller runs',
+        tags: ['venues'],
+        params: idParams,
+        response: { 200: venueAnswer, ...errorResponses },
+      },
+    },
+    async (request) => present(await context.venues.find(requireActor(request), request.params.id)),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/venues/:id/poster.png',
+    {
+      config: { access: [...venueManagerRoles, 'health_authority'] },
+      schema: {
+        summary: 'The poster QR code visitors scan to check in (PNG, error correction Q)',
+        tags: ['venues'],
+        params: idParams,
+        response: { 200: { type: 'string', format: 'binary' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const venue = await context.venues.find(requireActor(request), request.params.id)
+      const png = await QRCode.toBuffer(context.venues.posterCode(venue), {
+        type: 'png',
+        errorCorrectionLevel: 'Q',
+        margin: 4,
+        scale: 12,
+      })
+      return reply.type('image/png').header('cache-control', 'private, no-store').send(png)
+    },
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/venues/:id/poster/rotate',
+    {
+      config: { access: venueManagerRoles },
+      schema: {
+        summary: 'A new poster code: posters printed before stop working',
+        tags: ['venues'],
+        params: idParams,
+        response: { 200: venueAnswer, ...errorResponses },
+      },
+    },
+    async (request) =>
+      present(await context.venues.rotatePoster(requireActor(request), request.params.id)),
+  )
+
+  app.get(
+    '/api/v1/entry-policies',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'What each venue category admits',
+        tags: ['venues'],
+        response: {
+          200: { type: 'object', additionalProperties: policySchema },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => context.venues.policies(),
+  )
+
+  app.put<{ Params: { category: VenueCategory }; Body: EntryPolicy }>(
+    '/api/v1/entry-policies/:category',
+    {
+      config: { access: policyRoles },
+      schema: {
+        summary: 'Set what a venue category admits (the health authority)',
+        tags: ['venues'],
+        params: {
+          type: 'object',
+          properties: { category: { type: 'string', enum: [...venueCategories] } },
+        },
+        body: policySchema,
+        response: { 200: policySchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await context.venues.setPolicy(requireActor(request), request.params.category, request.body)
+      return request.body
+    },
+  )
+
+  app.post<{ Body: { venueCode: string; clientId: string; at?: string } }>(
+    '/api/v1/checkins',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary:
+          'Check in by scanning a venue’s poster; the answer says whether the venue admits you',
+        tags: ['venues'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['venueCode', 'clientId'],
+          properties: { venueCode: { type: 'string', maxLength: 200 }, clientId, at },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              checkinId: { type: 'string' },
+              venue: {
+                type: 'object',
+                properties: { id: { type: 'string' }, name: { type: 'string' } },
+              },
+              at: { type: 'string' },
+              duplicate: { type: 'boolean' },
+              colour: { type: 'string' },
+              entryAllowed: { type: 'boolean' },
+              reason: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const result = await context.venues.checkInByPoster(requireActor(request), request.body)
+      return reply.status(result.duplicate ? 200 : 201).send({
+        checkinId: result.checkin.id,
+        venue: { id: result.venue.id, name: result.venue.name },
+        at: result.checkin.at,
+        duplicate: result.duplicate,
+        colour: result.checkin.colour,
+        entryAllowed: result.decision.allowed,
+        reason: result.decision.reason,
+        message: result.decision.message,
+      })
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: { qr: string; clientId: string; at?: string } }>(
+    '/api/v1/venues/:id/scan',
+    {
+      config: { access: [...venueManagerRoles, 'health_authority'] },
+      schema: {
+        summary:
+          'The door scanner: verify a dynamic code, EU DCC or antibody certificate, decide entry by the venue’s policy, record the check-in',
+        tags: ['venues'],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['qr', 'clientId'],
+          properties: { qr: { type: 'string', maxLength: 10_000 }, clientId, at },
+        },
+        response: { 200: scanAnswer, ...errorResponses },
+      },
+    },
+    async (request) =>
+      context.venues.scan(requireActor(request), request.params.id, {
+        qr: request.body.qr,
+        clientId: request.body.clientId,
+        at: request.body.at,
+      }),
+  )
+
+  app.post<{ Params: { id: string }; Body: { items: BatchItem[] } }>(
+    '/api/v1/venues/:id/scans',
+    {
+      config: { access: [...venueManagerRoles, 'health_authority'] },
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        summary:
+          'An offline scanner’s batch: each item answered on its own; re-sent items are not counted twice',
+        tags: ['venues'],
+        params: idParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['items'],
+          properties: {
+            items: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 1000,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['qr', 'clientId'],
+                properties: { qr: { type: 'string', maxLength: 10_000 }, clientId, at },
+              },
+            },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              results: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    clientId: { type: 'string' },
+                    ok: { type: 'boolean' },
+                    ...scanAnswer.properties,
+                    error: {
+                      type: 'object',
+                      properties: {
+                        code: { type: 'string' },
+                        message: { type: 'string' },
+                        field: { type: 'string' },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      results: await context.venues.scanBatch(
+        requireActor(request),
+        request.params.id,
+        request.body.items,
+      ),
+    }),
+  )
+}

@@ -1,0 +1,41 @@
+import type { Declaration, HealthAssessment, RiskRule } from '../health-code/index.js'
+
+/** A declaration as stored: who made it, for whom. */
+export interface StoredDeclaration extends Declaration {
+  readonly id: string
+  readonly personId: string
+  readonly declaredBy: string
+}
+
+/** One version of a risk area; a change supersedes it with a new version (the history stays). */
+export interface StoredRiskArea {
+  readonly id: string
+  readonly areaCode: string
+  readonly name: string
+  readonly level: 'high' | 'medium'
+  /** `YYYY-MM-DD`. */
+  readonly from: string
+  readonly until: string | undefined
+  readonly createdBy: string
+  readonly createdAt: string
+  readonly supersededAt: string | undefined
+  readonly supersededBy: string | undefined
+}
+
+/** A stored version of the risk rules. */
+export interface StoredRuleSet {
+  readonly version: number
+  readonly rules: readonly RiskRule[]
+  readonly note: string | undefined
+  readonly createdBy: string | undefined
+  readonly createdAt: string
+}
+
+/** A person's current code as stored. */
+export interface StoredHealthCode {
+  readonly personId: string
+  readonly assessment: HealthAssessment
+  readonly district: string | undefined
+  /** The opaque id the dynamic code carries. */
+  readonly subject: string
+}

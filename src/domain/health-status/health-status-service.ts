@@ -1,0 +1,599 @@
+import { randomBytes } from 'node:crypto'
+import { type JsonValue, signHc1 } from '../../codec/hc1/index.js'
+import type { Actor } from '../access/actor.js'
+import { hasAnyRole } from '../access/actor.js'
+import type { Role } from '../access/roles.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import {
+  type Declaration,
+  type HealthAssessment,
+  type HealthInputs,
+  type RuleSet,
+  type Symptoms,
+  type Visit,
+  RuleSetError,
+  assessHealthCode,
+  defaultRuleSet,
+  readRuleSet,
+} from '../health-code/index.js'
+import type { SigningKeyService } from '../keys/signing-key-service.js'
+import { readerRoles, requireStaffOf } from '../people/people-service.js'
+import type { Person } from '../people/person.js'
+import type { Store, StoreTransaction } from '../ports.js'
+import type { StoredDeclaration, StoredHealthCode, StoredRiskArea } from './health-records.js'
+
+/** Who maintains risk areas and risk rules: the health authority. */
+export const authorityRoles: readonly Role[] = ['health_authority']
+
+/** What a person sends to declare. */
+export interface DeclarationInput {
+  readonly symptoms: Symptoms
+  readonly visits: readonly Visit[]
+  readonly confirmedCaseContact: boolean
+}
+
+/** A person's dynamic code: the signed token to show, and what it says. */
+export interface HealthCodeToken {
+  readonly qr: string
+  readonly expiresAt: string
+  readonly assessment: HealthAssessment
+}
+
+/** Progress of recomputing everyone after a rule change. */
+export interface RecomputeProgress {
+  readonly rulesetVersion: number
+  readonly done: number
+  readonly startedAt: string
+  readonly finishedAt: string | undefined
+  readonly failed: number
+}
+
+const DAY = 86_400_000
+const CACHE_MS = 30_000
+/** Declarations and exposures older than this do not affect the colour. */
+const LOOKBACK_DAYS = 30
+const BATCH = 500
+
+/**
+ * The health code: declarations, risk areas and risk rules in, a colour with its reasons out.
+ * A person's colour is recomputed when something about them changes (a declaration, a record, an
+ * exposure), when a risk area they visited changes, for everyone in bounded batches when the rules
+ * change, and on read when time alone may have changed it (`reassessAt`) or the rules are newer
+ * than the stored colour.
+ */
+export class HealthStatusService {
+  #ruleset: { ruleset: RuleSet; until: number } | undefined
+  #areas: { areas: StoredRiskArea[]; until: number } | undefined
+  #recompute: RecomputeProgress | undefined
+  #recomputing: Promise<void> | undefined
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly keys: SigningKeyService,
+    private readonly tokenMinutes: number,
+  ) {}
+
+  /**
+   * A person (or staff for them) declares symptoms, stays elsewhere and contacts.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_FIELD` (naming the field).
+   */
+  async declare(
+    actor: Actor,
+    personId: string,
+    input: DeclarationInput,
+  ): Promise<{ declaration: StoredDeclaration; assessment: HealthAssessment }> {
+    const now = this.clock()
+    validateDeclaration(input, now)
+    const declaration = await this.store.transaction(async (tx) => {
+      await this.#requireSelfOrStaff(tx, actor, personId)
+      const stored = await tx.health.addDeclaration({
+        personId,
+        declaredAt: now.toISOString(),
+        symptoms: input.symptoms,
+        visits: input.visits,
+        confirmedCaseContact: input.confirmedCaseContact,
+        declaredBy: actor.accountId,
+      })
+      const person = (await tx.people.find(personId)) as Person
+      await tx.counters.add([
+        {
+          day: now.toISOString().slice(0, 10),
+          district: person.district ?? 'unknown',
+          metric: 'declarations',
+          by: 1,
+        },
+      ])
+      return stored
+    })
+    const assessment = await this.#reassessOne(personId)
+    return { declaration, assessment }
+  }
+
+  /** A person's declarations of the last 30 days. */
+  async declarations(actor: Actor, personId: string): Promise<StoredDeclaration[]> {
+    return this.store.transaction(async (tx) => {
+      await this.#requireSelfOrStaff(tx, actor, personId)
+      const since = new Date(this.clock().getTime() - LOOKBACK_DAYS * DAY).toISOString()
+      return tx.health.declarations(personId, since)
+    })
+  }
+
+  /** A person's current colour with its reasons (the person, or staff of their issuer). */
+  async current(actor: Actor, personId: string): Promise<HealthAssessment> {
+    await this.store.transaction((tx) => this.#requireSelfOrStaff(tx, actor, personId))
+    return (await this.#fresh(personId)).assessment
+  }
+
+  /** The colour a door or a check-in needs, fresh. */
+  async colourOf(
+    personId: string,
+  ): Promise<{ colour: 'green' | 'yellow' | 'red'; greenOn: string | undefined }> {
+    const { assessment } = await this.#fresh(personId)
+    return { colour: assessment.colour, greenOn: assessment.greenOn }
+  }
+
+  /** The person a dynamic code's subject names. */
+  async personOfSubject(subject: string): Promise<string | undefined> {
+    return this.store.transaction((tx) => tx.health.personOfSubject(subject))
+  }
+
+  /**
+   * The dynamic code: a short-lived token signed by the person's issuer (its document signer), so
+   * that a door verifies it offline; it carries the colour, a masked name and the birth date.
+   *
+   * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` when the issuer cannot sign.
+   */
+  async token(actor: Actor, personId: string): Promise<HealthCodeToken> {
+    await this.store.transaction((tx) => this.#requireSelfOrStaff(tx, actor, personId))
+    const code = await this.#fresh(personId)
+    return this.store.transaction(async (tx) => {
+      const person = (await tx.people.find(personId)) as Person
+      const issuer = await tx.issuers.find(person.issuerId)
+      const signer = await this.keys.signerFor(tx, person.issuerId)
+      const issuedAt = new Date(Math.floor(this.clock().getTime() / 1000) * 1000)
+      const expiresAt = new Date(issuedAt.getTime() + this.tokenMinutes * 60_000)
+      const { assessment } = code
+      const qr = signHc1(
+        {
+          dcc: {
+            ver: '1.0.0',
+            sub: code.subject,
+            col: assessment.colour,
+            nam: maskedName(person),
+            dob: person.birthDate,
+            ...(assessment.greenOn ? { gon: assessment.greenOn } : {}),
+            rsv: Math.max(1, assessment.rulesetVersion),
+          } as JsonValue,
+          payloadType: 'healthcode-status',
+          issuer: issuer?.country ?? 'XX',
+          issuedAt,
+          expiresAt,
+        },
+        { privateKey: signer.privateKey, kid: signer.kid },
+      )
+      return { qr, expiresAt: expiresAt.toISOString(), assessment }
+    })
+  }
+
+  /** Recomputes people's colours now (after a record, an exposure), one transaction each. */
+  async reassess(personIds: readonly string[]): Promise<void> {
+    for (const personId of new Set(personIds)) await this.#reassessOne(personId)
+  }
+
+  /**
+   * Recomputes the colours whose `reassessAt` has passed (a code turning green on its day), so that
+   * dashboards count them without waiting for someone to look; returns how many.
+   */
+  async reassessDue(limit = 1000): Promise<number> {
+    const now = this.clock().toISOString()
+    const ids = await this.store.transaction((tx) => tx.health.dueForReassessment(now, limit))
+    await this.reassess(ids)
+    return ids.length
+  }
+
+  // Risk areas ------------------------------------------------------------------------------
+
+  /** Current risk areas, or every version with `history`. */
+  async riskAreas(history: boolean, areaCode?: string): Promise<StoredRiskArea[]> {
+    return this.store.transaction((tx) =>
+      tx.health.riskAreas({
+        includeSuperseded: history,
+        ...(areaCode === undefined ? {} : { areaCode }),
+      }),
+    )
+  }
+
+  /**
+   * The authority declares (or changes, superseding `replaces`) a risk area; the colours of people
+   * who declared visits there in the last 30 days are recomputed.
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN`, `ERR_INVALID_FIELD`, `ERR_NOT_FOUND` (`replaces`),
+   *   `ERR_INVALID_STATE` (`replaces` superseded already).
+   */
+  async setRiskArea(
+    actor: Actor,
+    input: {
+      areaCode: string
+      name: string
+      level: 'high' | 'medium'
+      from: string
+      until?: string | undefined
+      replaces?: string | undefined
+    },
+  ): Promise<{ area: StoredRiskArea; reassessed: number }> {
+    this.#requireAuthority(actor)
+    if (!isDay(input.from))
+      throw new DomainError('ERR_INVALID_FIELD', 'expected YYYY-MM-DD', 'from')
+    if (input.until !== undefined && (!isDay(input.until) || input.until < input.from)) {
+      throw new DomainError('ERR_INVALID_FIELD', 'expected YYYY-MM-DD, not before `from`', 'until')
+    }
+    const at = this.clock().toISOString()
+    const area = await this.store.transaction(async (tx) => {
+      if (input.replaces !== undefined) {
+        const old = await tx.health.findRiskArea(input.replaces)
+        if (!old)
+          throw new DomainError('ERR_NOT_FOUND', `no risk area ${input.replaces}`, 'replaces')
+        if (old.areaCode !== input.areaCode) {
+          throw new DomainError(
+            'ERR_INVALID_FIELD',
+            `risk area ${input.replaces} is for ${old.areaCode}, not ${input.areaCode}`,
+            'replaces',
+          )
+        }
+      }
+      const created = await tx.health.addRiskArea({
+        areaCode: input.areaCode,
+        name: input.name,
+        level: input.level,
+        from: input.from,
+        until: input.until,
+        createdBy: actor.accountId,
+        createdAt: at,
+      })
+      if (input.replaces !== undefined) {
+        const superseded = await tx.health.supersedeRiskArea(input.replaces, created.id, at)
+        if (!superseded) {
+          throw new DomainError(
+            'ERR_INVALID_STATE',
+            `risk area ${input.replaces} was superseded already`,
+            'replaces',
+          )
+        }
+      }
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'risk-area.set',
+          entityType: 'risk_area',
+          entityId: created.id,
+          reason: undefined,
+          data: { ...input },
+        },
+        at,
+      )
+      return created
+    })
+    this.#areas = undefined
+    const since = new Date(this.clock().getTime() - LOOKBACK_DAYS * DAY).toISOString()
+    const people = await this.store.transaction((tx) =>
+      tx.health.peopleWhoVisited(input.areaCode, since),
+    )
+    for (let i = 0; i < people.length; i += BATCH) await this.reassess(people.slice(i, i + BATCH))
+    return { area, reassessed: people.length }
+  }
+
+  // Risk rules ------------------------------------------------------------------------------
+
+  /** The rules in force (the default set until the authority stores one). */
+  async ruleSet(): Promise<RuleSet> {
+    const now = Date.now()
+    if (this.#ruleset && this.#ruleset.until > now) return this.#ruleset.ruleset
+    const stored = await this.store.transaction((tx) => tx.health.latestRuleSet())
+    const ruleset = stored ? { version: stored.version, rules: stored.rules } : defaultRuleSet
+    this.#ruleset = { ruleset, until: now + CACHE_MS }
+    return ruleset
+  }
+
+  async ruleSetVersions() {
+    return this.store.transaction((tx) => tx.health.ruleSetVersions())
+  }
+
+  /**
+   * The authority stores a new version of the rules; everyone's colour is then recomputed in the
+   * background, in batches (reads recompute a stale colour at once, so nobody waits for the batch).
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN`; `ERR_INVALID_FIELD` naming the rule and field.
+   */
+  async setRuleSet(actor: Actor, rules: unknown, note: string | undefined): Promise<RuleSet> {
+    this.#requireAuthority(actor)
+    const current = await this.ruleSet()
+    const version = current.version + 1
+    let ruleset: RuleSet
+    try {
+      ruleset = readRuleSet({ version, rules })
+    } catch (error) {
+      if (error instanceof RuleSetError) {
+        throw new DomainError('ERR_INVALID_FIELD', error.message, error.path)
+      }
+      throw error
+    }
+    const at = this.clock().toISOString()
+    await this.store.transaction(async (tx) => {
+      await tx.health.addRuleSet({
+        version,
+        rules: ruleset.rules,
+        note,
+        createdBy: actor.accountId,
+        createdAt: at,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'risk-rules.set',
+          entityType: 'risk_ruleset',
+          entityId: String(version),
+          reason: note,
+          data: { rules: ruleset.rules.map((rule) => rule.id) },
+        },
+        at,
+      )
+    })
+    this.#ruleset = { ruleset, until: Date.now() + CACHE_MS }
+    this.#startRecompute(version)
+    return ruleset
+  }
+
+  /** How far the recomputation after the last rule change has got. */
+  recomputeProgress(): RecomputeProgress | undefined {
+    return this.#recompute
+  }
+
+  /** Waits for a running recomputation (tests, shutdown). */
+  async recomputeFinished(): Promise<void> {
+    while (this.#recomputing) await this.#recomputing
+  }
+
+  #startRecompute(version: number): void {
+    const run = async () => {
+      let progress: RecomputeProgress = {
+        rulesetVersion: version,
+        done: 0,
+        failed: 0,
+        startedAt: this.clock().toISOString(),
+        finishedAt: undefined,
+      }
+      this.#recompute = progress
+      let after = ''
+      for (;;) {
+        // A newer rule change starts its own run; this one stops.
+        if ((await this.ruleSet()).version !== version) return
+        const ids = await this.store.transaction((tx) => tx.health.personIdsAfter(after, BATCH))
+        if (ids.length === 0) break
+        let failed = 0
+        for (const id of ids) {
+          try {
+            await this.#reassessOne(id)
+          } catch {
+            failed++
+          }
+        }
+        after = ids[ids.length - 1] as string
+        progress = {
+          ...progress,
+          done: progress.done + ids.length,
+          failed: progress.failed + failed,
+        }
+        this.#recompute = progress
+      }
+      this.#recompute = { ...progress, finishedAt: this.clock().toISOString() }
+    }
+    const running = (this.#recomputing ?? Promise.resolve()).then(run, run)
+    this.#recomputing = running
+    void running.finally(() => {
+      if (this.#recomputing === running) this.#recomputing = undefined
+    })
+  }
+
+  // Internals ---------------------------------------------------------------------------------
+
+  /** The stored code, recomputed first when time or newer rules may have changed it. */
+  async #fresh(personId: string): Promise<StoredHealthCode> {
+    const stored = await this.store.transaction((tx) => tx.health.healthCode(personId))
+    const ruleset = await this.ruleSet()
+    const now = this.clock().toISOString()
+    if (
+      stored &&
+      stored.assessment.rulesetVersion === ruleset.version &&
+      (stored.assessment.reassessAt === undefined || stored.assessment.reassessAt > now)
+    ) {
+      return stored
+    }
+    await this.#reassessOne(personId)
+    return (await this.store.transaction((tx) =>
+      tx.health.healthCode(personId),
+    )) as StoredHealthCode
+  }
+
+  async #reassessOne(personId: string): Promise<HealthAssessment> {
+    const ruleset = await this.ruleSet()
+    const areas = await this.#riskAreas()
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+      const now = this.clock()
+      const inputs = await this.#inputs(tx, person, areas, now)
+      const assessment = assessHealthCode(inputs, ruleset, now)
+      const previous = await tx.health.healthCode(personId)
+      await tx.health.saveHealthCode({
+        personId,
+        assessment,
+        district: person.district,
+        subject: previous?.subject ?? randomBytes(16).toString('base64url'),
+      })
+      const before = previous?.assessment.colour
+      if (before !== assessment.colour) {
+        const day = now.toISOString().slice(0, 10)
+        const district = person.district ?? 'unknown'
+        await tx.counters.add([
+          { day, district, metric: `codes.${assessment.colour}`, by: 1 },
+          ...(before === undefined ? [] : [{ day, district, metric: `codes.${before}`, by: -1 }]),
+        ])
+        if (before !== undefined) {
+          await tx.tracing.notify({
+            personId,
+            kind: 'colour-change',
+            data: {
+              from: before,
+              to: assessment.colour,
+              greenOn: assessment.greenOn ?? null,
+              reasons: assessment.reasons.map((reason) => reason.ruleId),
+            },
+            createdAt: now.toISOString(),
+          })
+        }
+      }
+      return assessment
+    })
+  }
+
+  async #inputs(
+    tx: StoreTransaction,
+    person: Person,
+    areas: readonly StoredRiskArea[],
+    now: Date,
+  ): Promise<HealthInputs> {
+    const since = new Date(now.getTime() - LOOKBACK_DAYS * DAY).toISOString()
+    const [declarations, records, exposures, confirmed] = await Promise.all([
+      tx.health.declarations(person.id, since),
+      tx.records.listForPerson(person.id),
+      tx.tracing.exposuresOf(person.id, since),
+      tx.tracing.caseOf(person.id),
+    ])
+    return {
+      declarations: declarations.map((d): Declaration => ({
+        declaredAt: d.declaredAt,
+        symptoms: d.symptoms,
+        visits: d.visits,
+        confirmedCaseContact: d.confirmedCaseContact,
+      })),
+      riskAreas: areas.map((area) => ({
+        areaCode: area.areaCode,
+        level: area.level,
+        from: area.from,
+        until: area.until,
+      })),
+      tests: records.flatMap((record) =>
+        record.kind === 'test'
+          ? [
+              {
+                sampledAt: new Date(record.data.sampledAt).toISOString(),
+                result:
+                  record.data.result === '260373001'
+                    ? ('positive' as const)
+                    : ('negative' as const),
+                method:
+                  record.data.testType === 'LP6464-4' ? ('pcr' as const) : ('antigen' as const),
+              },
+            ]
+          : [],
+      ),
+      recoveries: records.flatMap((record) =>
+        record.kind === 'recovery'
+          ? [{ firstPositive: record.data.firstPositive, validUntil: record.data.validUntil }]
+          : [],
+      ),
+      exposures: exposures.map((exposure) => ({ kind: exposure.kind, at: exposure.at })),
+      confirmedCaseAt: confirmed?.source === 'authority' ? confirmed.confirmedAt : undefined,
+    }
+  }
+
+  async #riskAreas(): Promise<StoredRiskArea[]> {
+    const now = Date.now()
+    if (this.#areas && this.#areas.until > now) return this.#areas.areas
+    const areas = await this.store.transaction((tx) =>
+      tx.health.riskAreas({ includeSuperseded: false }),
+    )
+    this.#areas = { areas, until: now + CACHE_MS }
+    return areas
+  }
+
+  async #requireSelfOrStaff(tx: StoreTransaction, actor: Actor, personId: string): Promise<void> {
+    const person = await tx.people.find(personId)
+    if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+    if (person.accountId !== undefined && person.accountId === actor.accountId) return
+    await requireStaffOf(tx, actor, person.issuerId, readerRoles)
+  }
+
+  #requireAuthority(actor: Actor): void {
+    if (!hasAnyRole(actor, authorityRoles)) {
+      throw new DomainError('ERR_FORBIDDEN', 'the health authority does this')
+    }
+  }
+}
+
+function isDay(text: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))
+}
+
+/** The name a door sees: the given name and the family name's initial, in ICAO letters. */
+export function maskedName(person: Pick<Person, 'givenNameIcao' | 'familyNameIcao'>): string {
+  const given = person.givenNameIcao.split('<')[0] ?? ''
+  return `${given} ${person.familyNameIcao.charAt(0)}.`.trim()
+}
+
+/**
+ * Checks a declaration: a body temperature a living person can have, stays that are over (not in
+ * the future) and at most 60 days back, and area codes in their form.
+ *
+ * @throws {DomainError} `ERR_INVALID_FIELD` naming the field.
+ */
+export function validateDeclaration(input: DeclarationInput, now: Date): void {
+  const t = input.symptoms.temperatureC
+  if (t !== undefined && !(t >= 34 && t <= 43)) {
+    throw new DomainError(
+      'ERR_INVALID_FIELD',
+      `expected a body temperature from 34 to 43 °C, but found ${t}`,
+      'symptoms.temperatureC',
+    )
+  }
+  const today = now.toISOString().slice(0, 10)
+  const earliest = new Date(now.getTime() - 60 * DAY).toISOString().slice(0, 10)
+  input.visits.forEach((visit, i) => {
+    const field = (name: string) => `visits[${i}].${name}`
+    if (!/^[A-Z0-9-]{2,40}$/.test(visit.areaCode)) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'expected an area code such as CN-SH-PD',
+        field('areaCode'),
+      )
+    }
+    for (const name of ['from', 'until'] as const) {
+      if (!isDay(visit[name]))
+        throw new DomainError('ERR_INVALID_FIELD', 'expected YYYY-MM-DD', field(name))
+      if (visit[name] > today) {
+        throw new DomainError(
+          'ERR_INVALID_FIELD',
+          `a stay cannot be in the future (today is ${today})`,
+          field(name),
+        )
+      }
+      if (visit[name] < earliest) {
+        throw new DomainError(
+          'ERR_INVALID_FIELD',
+          'declare stays of the last 60 days only',
+          field(name),
+        )
+      }
+    }
+    if (visit.until < visit.from) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'a stay ends on or after the day it begins',
+        field('until'),
+      )
+    }
+  })
+}

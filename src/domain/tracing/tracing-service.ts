@@ -1,0 +1,316 @@
+import type { Actor } from '../access/actor.js'
+import type { Role } from '../access/roles.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import { requireStaffOf } from '../people/people-service.js'
+import type { Store, StoreTransaction } from '../ports.js'
+import type { Checkin } from '../venues/venue.js'
+import type { Case, Exposure, Notification } from './tracing.js'
+
+/** Who confirms cases by decision and sees their whereabouts: the health authority. */
+export const tracerRoles: readonly Role[] = ['health_authority']
+
+/** How contacts are found. */
+export interface TracingPolicy {
+  /** How far back a case's visits count, default 14 days. */
+  readonly lookbackDays: number
+  /** How long a visit is assumed to last after its check-in, default 120 minutes. */
+  readonly dwellMinutes: number
+  /** Extra time either side of a visit that still counts as overlapping, default 30 minutes. */
+  readonly marginMinutes: number
+  /** The most contacts of contacts followed from one case, default 10,000. */
+  readonly maxSecondary: number
+}
+
+export const defaultTracingPolicy: TracingPolicy = {
+  lookbackDays: 14,
+  dwellMinutes: 120,
+  marginMinutes: 30,
+  maxSecondary: 10_000,
+}
+
+/** What tracing one case found. */
+export interface TraceResult {
+  readonly case: Case
+  /** False when the person was a case already (nothing new was traced). */
+  readonly created: boolean
+  readonly exposures: readonly Exposure[]
+}
+
+/** Re-evaluates people's colours after exposures (the health-code service). */
+export type Reassess = (personIds: readonly string[]) => Promise<void>
+
+const MINUTE = 60_000
+const DAY = 86_400_000
+
+/**
+ * Contact tracing: a confirmed case's check-ins over the last 14 days give the people at the same
+ * venues — close contacts when their visits overlap (with a margin), same-venue visitors when on
+ * the same day — and the close contacts' own visits give contacts of contacts. Exposures are
+ * recorded once per person, case and kind; the exposed are told in their feed, and their colours
+ * are re-evaluated.
+ */
+export class TracingService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly reassess: Reassess,
+    private readonly policy: TracingPolicy = defaultTracingPolicy,
+  ) {}
+
+  /**
+   * Confirms a case (a positive test, or the authority's decision) and traces it.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN` (for a decision).
+   */
+  async confirmCase(
+    actor: Actor,
+    personId: string,
+    source: Case['source'],
+    recordId?: string,
+  ): Promise<TraceResult> {
+    const result = await this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+      if (source === 'authority') await requireStaffOf(tx, actor, person.issuerId, tracerRoles)
+      const existing = await tx.tracing.caseOf(personId)
+      if (existing) return { case: existing, created: false, exposures: [] }
+      const now = this.clock()
+      const at = now.toISOString()
+      const confirmed = await tx.tracing.createCase({
+        personId,
+        confirmedAt: at,
+        source,
+        recordId,
+        createdBy: actor.accountId,
+        district: person.district,
+      })
+      const exposures = await this.#trace(tx, confirmed, now)
+      await tx.counters.add([
+        { day: at.slice(0, 10), district: person.district ?? 'unknown', metric: 'cases', by: 1 },
+        ...exposures.map((exposure) => ({
+          day: at.slice(0, 10),
+          district: exposure.district ?? 'unknown',
+          metric: `exposures.${exposure.kind}`,
+          by: 1,
+        })),
+      ])
+      for (const exposure of exposures) {
+        await tx.tracing.notify({
+          personId: exposure.personId,
+          kind: 'exposure',
+          data: { kind: exposure.kind, at: exposure.at, venueId: exposure.venueId ?? null },
+          createdAt: at,
+        })
+      }
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'case.confirm',
+          entityType: 'case',
+          entityId: confirmed.id,
+          reason: source === 'test' ? 'positive test' : 'decision of the health authority',
+          data: { personId, recordId: recordId ?? null, exposures: exposures.length },
+        },
+        at,
+      )
+      return { case: confirmed, created: true, exposures }
+    })
+    const exposed = [...new Set(result.exposures.map((exposure) => exposure.personId))]
+    await this.reassess([personId, ...exposed])
+    return result
+  }
+
+  /** Finds and stores the exposures of a new case; returns the new ones. */
+  async #trace(tx: StoreTransaction, confirmed: Case, now: Date): Promise<Exposure[]> {
+    const since = new Date(now.getTime() - this.policy.lookbackDays * DAY).toISOString()
+    const visits = await tx.checkins.listForPerson(confirmed.personId, since)
+    const venues = new Map(
+      (await tx.venues.findMany([...new Set(visits.map((visit) => visit.venueId))])).map((v) => [
+        v.id,
+        v,
+      ]),
+    )
+    const created = now.toISOString()
+    const close = new Map<string, Omit<Exposure, 'id'>>()
+    const sameVenue = new Map<string, Omit<Exposure, 'id'>>()
+    for (const visit of visits) {
+      const district = venues.get(visit.venueId)?.district
+      const dayStart = `${visit.at.slice(0, 10)}T00:00:00.000Z`
+      const dayEnd = `${visit.at.slice(0, 10)}T23:59:59.999Z`
+      for (const other of await tx.checkins.atVenue(visit.venueId, dayStart, dayEnd)) {
+        if (other.personId === undefined || other.personId === confirmed.personId) continue
+        const exposure = {
+          personId: other.personId,
+          caseId: confirmed.id,
+          venueId: visit.venueId,
+          at: other.at,
+          createdAt: created,
+          district,
+        }
+        if (this.#overlaps(visit, other)) {
+          close.set(other.personId, { ...exposure, kind: 'close-contact' })
+        } else {
+          sameVenue.set(other.personId, { ...exposure, kind: 'same-venue' })
+        }
+      }
+    }
+    for (const personId of close.keys()) sameVenue.delete(personId)
+    // Contacts of contacts: people whose visits overlapped a close contact's after the exposure.
+    const secondary = new Map<string, Omit<Exposure, 'id'>>()
+    for (const contact of close.values()) {
+      if (secondary.size >= this.policy.maxSecondary) break
+      for (const visit of await tx.checkins.listForPerson(contact.personId, contact.at)) {
+        const window = this.#window(visit)
+        for (const other of await tx.checkins.atVenue(visit.venueId, window.from, window.until)) {
+          const id = other.personId
+          if (id === undefined || id === confirmed.personId || close.has(id)) continue
+          if (!this.#overlaps(visit, other)) continue
+          secondary.set(id, {
+            personId: id,
+            caseId: confirmed.id,
+            kind: 'secondary-contact',
+            venueId: other.venueId,
+            at: other.at,
+            createdAt: created,
+            district: venues.get(other.venueId)?.district,
+          })
+        }
+      }
+    }
+    return tx.tracing.addExposures([
+      ...close.values(),
+      ...sameVenue.values(),
+      ...secondary.values(),
+    ])
+  }
+
+  #window(visit: Checkin): { from: string; until: string } {
+    const start = Date.parse(visit.at)
+    const reach = (this.policy.dwellMinutes + this.policy.marginMinutes) * MINUTE
+    return {
+      from: new Date(start - reach).toISOString(),
+      until: new Date(start + reach).toISOString(),
+    }
+  }
+
+  /** Two visits overlap when their assumed stays, widened by the margin, meet. */
+  #overlaps(a: Checkin, b: Checkin): boolean {
+    const reach = (this.policy.dwellMinutes + this.policy.marginMinutes) * MINUTE
+    return Math.abs(Date.parse(a.at) - Date.parse(b.at)) <= reach
+  }
+
+  /** Where a case was: each venue and time window (the authority). */
+  async whereabouts(
+    actor: Actor,
+    caseId: string,
+  ): Promise<{
+    case: Case
+    visits: { venueId: string; venueName: string; district: string; from: string; until: string }[]
+    exposures: { closeContacts: number; sameVenue: number; secondary: number }
+  }> {
+    return this.store.transaction(async (tx) => {
+      const found = await tx.tracing.findCase(caseId)
+      if (!found) throw new DomainError('ERR_NOT_FOUND', `no case ${caseId}`)
+      const person = await tx.people.find(found.personId)
+      await requireStaffOf(tx, actor, person?.issuerId ?? '', tracerRoles)
+      const since = new Date(
+        Date.parse(found.confirmedAt) - this.policy.lookbackDays * DAY,
+      ).toISOString()
+      const visits = await tx.checkins.listForPerson(found.personId, since)
+      const venues = new Map(
+        (await tx.venues.findMany([...new Set(visits.map((v) => v.venueId))])).map((v) => [
+          v.id,
+          v,
+        ]),
+      )
+      const exposures = await tx.tracing.exposuresOfCase(caseId)
+      return {
+        case: found,
+        visits: visits.map((visit) => ({
+          venueId: visit.venueId,
+          venueName: venues.get(visit.venueId)?.name ?? '',
+          district: venues.get(visit.venueId)?.district ?? '',
+          from: visit.at,
+          until: new Date(Date.parse(visit.at) + this.policy.dwellMinutes * MINUTE).toISOString(),
+        })),
+        exposures: {
+          closeContacts: exposures.filter((e) => e.kind === 'close-contact').length,
+          sameVenue: exposures.filter((e) => e.kind === 'same-venue').length,
+          secondary: exposures.filter((e) => e.kind === 'secondary-contact').length,
+        },
+      }
+    })
+  }
+
+  /** Publishes a case's venues and times, without anything that names the person. */
+  async publish(actor: Actor, caseId: string): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const found = await tx.tracing.findCase(caseId)
+      if (!found) throw new DomainError('ERR_NOT_FOUND', `no case ${caseId}`)
+      const person = await tx.people.find(found.personId)
+      await requireStaffOf(tx, actor, person?.issuerId ?? '', tracerRoles)
+      const at = this.clock().toISOString()
+      await tx.tracing.publishCase(caseId, at)
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'case.publish',
+          entityType: 'case',
+          entityId: caseId,
+          reason: undefined,
+          data: {},
+        },
+        at,
+      )
+    })
+  }
+
+  /** The published exposure sites of the last 14 days: venue, district and time window only. */
+  async exposureSites(): Promise<
+    { venueName: string; address: string; district: string; from: string; until: string }[]
+  > {
+    return this.store.transaction(async (tx) => {
+      const now = this.clock().getTime()
+      const since = new Date(now - this.policy.lookbackDays * DAY).toISOString()
+      const sites: {
+        venueName: string
+        address: string
+        district: string
+        from: string
+        until: string
+      }[] = []
+      for (const published of await tx.tracing.publishedCases(since)) {
+        const visitsSince = new Date(
+          Date.parse(published.confirmedAt) - this.policy.lookbackDays * DAY,
+        ).toISOString()
+        const visits = await tx.checkins.listForPerson(published.personId, visitsSince)
+        const venues = new Map(
+          (await tx.venues.findMany([...new Set(visits.map((v) => v.venueId))])).map((v) => [
+            v.id,
+            v,
+          ]),
+        )
+        for (const visit of visits) {
+          const venue = venues.get(visit.venueId)
+          if (!venue) continue
+          sites.push({
+            venueName: venue.name,
+            address: venue.address,
+            district: venue.district,
+            from: visit.at,
+            until: new Date(Date.parse(visit.at) + this.policy.dwellMinutes * MINUTE).toISOString(),
+          })
+        }
+      }
+      return sites.sort((a, b) => b.from.localeCompare(a.from))
+    })
+  }
+
+  /** The person's feed, newest first. */
+  async feed(actor: Actor): Promise<Notification[]> {
+    if (actor.personId === undefined) return []
+    const personId = actor.personId
+    return this.store.transaction((tx) => tx.tracing.feed(personId, 100))
+  }
+}

@@ -1,0 +1,34 @@
+/** A confirmed case: a positive test in the register, or the health authority's decision. */
+export interface Case {
+  readonly id: string
+  readonly personId: string
+  readonly confirmedAt: string
+  readonly source: 'test' | 'authority'
+  readonly recordId: string | undefined
+  readonly createdBy: string
+  /** When the authority published the case's venues (anonymously). */
+  readonly publishedAt: string | undefined
+  readonly district: string | undefined
+}
+
+/** Someone who was where a case was: overlapping in time (close contact) or the same day. */
+export interface Exposure {
+  readonly id: string
+  readonly personId: string
+  readonly caseId: string
+  readonly kind: 'close-contact' | 'same-venue' | 'secondary-contact'
+  readonly venueId: string | undefined
+  readonly at: string
+  readonly createdAt: string
+  readonly district: string | undefined
+}
+
+/** A message in a person's feed. */
+export interface Notification {
+  readonly id: string
+  readonly personId: string
+  readonly kind: 'exposure' | 'colour-change' | 'commission'
+  readonly data: Readonly<Record<string, unknown>>
+  readonly createdAt: string
+  readonly readAt: string | undefined
+}

@@ -1,0 +1,521 @@
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
+import type { Hc1Verification, JsonValue } from '../../codec/hc1/index.js'
+import type { Actor } from '../access/actor.js'
+import { hasAnyRole } from '../access/actor.js'
+import type { Role } from '../access/roles.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import type { Store } from '../ports.js'
+import type { CheckinWriter, CounterIncrement } from './checkin-writer.js'
+import {
+  type EntryDecision,
+  type PresentedCode,
+  decideEntry,
+  defaultEntryPolicies,
+} from './entry-decision.js'
+import { type Checkin, type EntryPolicy, type Venue, type VenueCategory } from './venue.js'
+
+/** Who registers venues: venue operators, and company admins for their company. */
+export const venueManagerRoles: readonly Role[] = ['venue_operator', 'company_admin']
+/** Who sets entry policies: the health authority. */
+export const policyRoles: readonly Role[] = ['health_authority']
+
+/** The prefix of a venue poster's QR text: `HCV1:<venue id>.<secret>`. */
+export const POSTER_PREFIX = 'HCV1:'
+
+/** Verifies any code a door may see: EU DCCs, our antibody certificates and dynamic codes. */
+export type CodeVerifier = (qr: string, at: Date) => Promise<Hc1Verification>
+
+/** The person's current colour, for check-ins by poster and for entry decisions. */
+export interface ColourSource {
+  colourOf(
+    personId: string,
+  ): Promise<{ colour: 'green' | 'yellow' | 'red'; greenOn: string | undefined }>
+  personOfSubject(subject: string): Promise<string | undefined>
+}
+
+/** What a door sees after a scan: whether to admit, why, and just enough to match the person. */
+export interface ScanAnswer {
+  readonly checkinId: string
+  readonly entryAllowed: boolean
+  readonly reason: EntryDecision['reason'] | 'CODE_INVALID'
+  readonly message: string
+  /** Recorded as a check-in (an admitted visitor); false for a refusal. */
+  readonly recorded: boolean
+  /** The check-in existed already (a re-sent scan): nothing was written twice. */
+  readonly duplicate: boolean
+  readonly holder: { readonly name: string; readonly birthDate: string } | undefined
+  readonly colour: 'green' | 'yellow' | 'red' | undefined
+  readonly certificateKind: 'vaccination' | 'recovery' | 'test' | 'antibody' | undefined
+  readonly verification: { readonly stage: string; readonly code: string | undefined }
+}
+
+/** One item of a batch from an offline scanner. */
+export interface BatchItem {
+  readonly clientId: string
+  readonly qr: string
+  readonly at: string | undefined
+}
+
+const CACHE_MS = 30_000
+const MAX_CLOCK_SKEW_MS = 5 * 60_000
+
+/**
+ * Venues and check-ins: operators register venues with a poster code; visitors check in by
+ * scanning the poster, or the operator scans their code or certificate; the venue category's entry
+ * policy decides entry. Check-ins are keyed by the client's id and written by group commit.
+ */
+export class VenueService {
+  readonly #venues = new Map<string, { venue: Venue; until: number }>()
+  #policies: { policies: Map<string, EntryPolicy>; until: number } | undefined
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly verify: CodeVerifier,
+    private readonly colours: ColourSource,
+    private readonly writer: CheckinWriter,
+    private readonly retentionDays: number,
+  ) {}
+
+  /**
+   * Registers a venue; a company admin may register it for their company.
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN` for a company the actor does not administer.
+   */
+  async register(
+    actor: Actor,
+    input: {
+      name: string
+      category: VenueCategory
+      address: string
+      district: string
+      companyId?: string | undefined
+    },
+  ): Promise<Venue> {
+    return this.store.transaction(async (tx) => {
+      if (input.companyId !== undefined) {
+        const memberships = await tx.companies.membershipsOf(actor.accountId)
+        if (!memberships.some((m) => m.companyId === input.companyId && m.role === 'admin')) {
+          throw new DomainError(
+            'ERR_FORBIDDEN',
+            `only an admin of company ${input.companyId} registers its venues`,
+            'companyId',
+          )
+        }
+      }
+      const at = this.clock().toISOString()
+      const venue = await tx.venues.create({
+        id: randomUUID(),
+        name: input.name.trim(),
+        category: input.category,
+        address: input.address.trim(),
+        district: input.district,
+        companyId: input.companyId,
+        operatorAccountId: actor.accountId,
+        posterSecret: randomBytes(16).toString('base64url'),
+        createdAt: at,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'venue.create',
+          entityType: 'venue',
+          entityId: venue.id,
+          reason: undefined,
+          data: { name: venue.name, category: venue.category, district: venue.district },
+        },
+        at,
+      )
+      return venue
+    })
+  }
+
+  /** Venues the actor runs (as operator or company admin); every venue for the authority. */
+  async list(actor: Actor): Promise<Venue[]> {
+    return this.store.transaction(async (tx) => {
+      if (hasAnyRole(actor, ['health_authority', 'administrator'])) return tx.venues.list({})
+      const companies = (await tx.companies.membershipsOf(actor.accountId))
+        .filter((m) => m.role === 'admin')
+        .map((m) => m.companyId)
+      return tx.venues.list({ operatorAccountId: actor.accountId, companyIds: companies })
+    })
+  }
+
+  /** One venue the actor runs. @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`. */
+  async find(actor: Actor, venueId: string): Promise<Venue> {
+    const venue = await this.#venue(venueId)
+    await this.#requireOperator(actor, venue)
+    return venue
+  }
+
+  /** The text of the venue's poster QR code. */
+  posterCode(venue: Venue): string {
+    return `${POSTER_PREFIX}${venue.id}.${venue.posterSecret}`
+  }
+
+  /** A new poster secret: posters printed before stop working. */
+  async rotatePoster(actor: Actor, venueId: string): Promise<Venue> {
+    const venue = await this.find(actor, venueId)
+    const secret = randomBytes(16).toString('base64url')
+    await this.store.transaction((tx) => tx.venues.setPosterSecret(venue.id, secret))
+    this.#venues.delete(venue.id)
+    return { ...venue, posterSecret: secret }
+  }
+
+  /** The entry policy of every category (stored, or the default). */
+  async policies(): Promise<Record<VenueCategory, EntryPolicy>> {
+    const stored = await this.#storedPolicies()
+    return Object.fromEntries(
+      Object.entries(defaultEntryPolicies).map(([category, policy]) => [
+        category,
+        stored.get(category) ?? policy,
+      ]),
+    ) as Record<VenueCategory, EntryPolicy>
+  }
+
+  /** The health authority sets a category's entry policy. */
+  async setPolicy(actor: Actor, category: VenueCategory, policy: EntryPolicy): Promise<void> {
+    if (!hasAnyRole(actor, policyRoles)) {
+      throw new DomainError('ERR_FORBIDDEN', 'the health authority sets entry policies')
+    }
+    if (!policy.acceptGreenCode && policy.acceptCertificates.length === 0) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'a policy that accepts neither a green code nor any certificate admits nobody',
+        'acceptCertificates',
+      )
+    }
+    const at = this.clock().toISOString()
+    await this.store.transaction(async (tx) => {
+      await tx.venues.setEntryPolicy(category, policy, actor.accountId, at)
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'entry-policy.set',
+          entityType: 'entry_policy',
+          entityId: category,
+          reason: undefined,
+          data: { ...policy },
+        },
+        at,
+      )
+    })
+    this.#policies = undefined
+  }
+
+  /**
+   * A visitor checks in by scanning the venue's poster: recorded with their current colour, and
+   * answered with whether the venue's policy admits them.
+   *
+   * @throws {DomainError} `ERR_INVALID_FIELD` (`venueCode`, `at`), `ERR_NOT_FOUND`,
+   *   `ERR_FORBIDDEN` (no claimed person record).
+   */
+  async checkInByPoster(
+    actor: Actor,
+    input: { venueCode: string; clientId: string; at?: string | undefined },
+  ): Promise<{ checkin: Checkin; duplicate: boolean; decision: EntryDecision; venue: Venue }> {
+    const match = /^HCV1:([0-9a-f-]{36})\.([A-Za-z0-9_-]{22})$/.exec(input.venueCode.trim())
+    if (!match) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'expected the text of a venue poster code (HCV1:…)',
+        'venueCode',
+      )
+    }
+    const venue = await this.#venue(match[1] as string)
+    const secret = Buffer.from(match[2] as string)
+    const expected = Buffer.from(venue.posterSecret)
+    if (secret.length !== expected.length || !timingSafeEqual(secret, expected)) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'the poster code is no longer valid (the venue printed a new one)',
+        'venueCode',
+      )
+    }
+    if (actor.personId === undefined) {
+      throw new DomainError(
+        'ERR_FORBIDDEN',
+        'claim your person record first (POST /api/v1/me/claim)',
+      )
+    }
+    const now = this.clock()
+    const at = this.#checkinTime(input.at, now, 'at')
+    const { colour, greenOn } = await this.colours.colourOf(actor.personId)
+    const decision = decideEntry(
+      await this.#policy(venue.category),
+      { kind: 'health-code', colour, greenOn },
+      now,
+    )
+    const checkin: Checkin = {
+      id: input.clientId,
+      venueId: venue.id,
+      personId: actor.personId,
+      subject: undefined,
+      method: 'poster',
+      at,
+      colour,
+      entryAllowed: decision.allowed,
+      recordedAt: now.toISOString(),
+    }
+    const inserted = await this.writer.write(checkin, this.#counters(venue, at, 'checkins'))
+    return { checkin, duplicate: !inserted, decision, venue }
+  }
+
+  /**
+   * The operator's scanner reads a visitor's code: verified (dynamic code, EU DCC or antibody
+   * certificate), judged by the venue's policy, and recorded as a check-in when entry is allowed.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_FIELD` (`at`).
+   */
+  async scan(actor: Actor, venueId: string, item: BatchItem): Promise<ScanAnswer> {
+    const venue = await this.#venue(venueId)
+    await this.#requireOperator(actor, venue)
+    return this.#scanAt(venue, item, this.clock())
+  }
+
+  /**
+   * A batch from an offline scanner: each item answered on its own (a bad item does not stop the
+   * others), re-sent items not written twice.
+   */
+  async scanBatch(
+    actor: Actor,
+    venueId: string,
+    items: readonly BatchItem[],
+  ): Promise<
+    (
+      | ({ clientId: string; ok: true } & ScanAnswer)
+      | { clientId: string; ok: false; error: { code: string; message: string; field?: string } }
+    )[]
+  > {
+    const venue = await this.#venue(venueId)
+    await this.#requireOperator(actor, venue)
+    const now = this.clock()
+    return Promise.all(
+      items.map(async (item, index) => {
+        try {
+          return {
+            clientId: item.clientId,
+            ok: true as const,
+            ...(await this.#scanAt(venue, item, now)),
+          }
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error
+          return {
+            clientId: item.clientId,
+            ok: false as const,
+            error: {
+              code: error.code,
+              message: error.message,
+              ...(error.field ? { field: `items[${index}].${error.field}` } : {}),
+            },
+          }
+        }
+      }),
+    )
+  }
+
+  async #scanAt(venue: Venue, item: BatchItem, now: Date): Promise<ScanAnswer> {
+    const at = this.#checkinTime(item.at, now, 'at')
+    // An offline scanner's batch is judged at the time of each scan.
+    const verification = await this.verify(item.qr, new Date(at))
+    const counters = this.#counters(venue, at, 'scans')
+    const base = {
+      checkinId: item.clientId,
+      verification: {
+        stage: verification.stage,
+        code: verification.valid ? undefined : verification.error.code,
+      },
+    }
+    if (!verification.valid) {
+      await this.store.transaction((tx) => tx.counters.add(counters))
+      return {
+        ...base,
+        entryAllowed: false,
+        reason: 'CODE_INVALID',
+        message: `the code is not valid: ${verification.error.message}`,
+        recorded: false,
+        duplicate: false,
+        holder: undefined,
+        colour: undefined,
+        certificateKind: undefined,
+      }
+    }
+    const { presented, personId, subject, holder } = await this.#presented(verification)
+    const decision = decideEntry(await this.#policy(venue.category), presented, new Date(at))
+    const colour = presented.kind === 'health-code' ? presented.colour : undefined
+    const answer = {
+      ...base,
+      entryAllowed: decision.allowed,
+      reason: decision.reason,
+      message: decision.message,
+      holder,
+      colour,
+      certificateKind: presented.kind === 'certificate' ? presented.certificateKind : undefined,
+    }
+    if (!decision.allowed) {
+      await this.store.transaction((tx) => tx.counters.add(counters))
+      return { ...answer, recorded: false, duplicate: false }
+    }
+    const inserted = await this.writer.write(
+      {
+        id: item.clientId,
+        venueId: venue.id,
+        personId,
+        subject,
+        method: 'scan',
+        at,
+        colour,
+        entryAllowed: true,
+        recordedAt: now.toISOString(),
+      },
+      [...counters, ...this.#counters(venue, at, 'checkins')],
+    )
+    return { ...answer, recorded: true, duplicate: !inserted }
+  }
+
+  async #presented(verification: Extract<Hc1Verification, { valid: true }>): Promise<{
+    presented: PresentedCode
+    personId: string | undefined
+    subject: string | undefined
+    holder: ScanAnswer['holder']
+  }> {
+    const certificate = verification.certificate as unknown as {
+      payloadType: string
+      dcc?: JsonValue
+      antibody?: JsonValue
+      status?: JsonValue
+    }
+    if (certificate.payloadType === 'healthcode-status') {
+      const status = certificate.status as {
+        sub: string
+        col: string
+        nam: string
+        dob: string
+        gon?: string
+      }
+      return {
+        presented: {
+          kind: 'health-code',
+          colour: status.col as 'green' | 'yellow' | 'red',
+          greenOn: status.gon,
+        },
+        personId: await this.colours.personOfSubject(status.sub),
+        subject: status.sub,
+        holder: { name: status.nam, birthDate: status.dob },
+      }
+    }
+    const payload = (
+      certificate.payloadType === 'healthcode-antibody' ? certificate.antibody : certificate.dcc
+    ) as {
+      nam?: { fn?: string; gn?: string; fnt?: string; gnt?: string }
+      dob?: string
+      v?: { ci: string }[]
+      t?: { ci: string; sc: string; tr: string }[]
+      r?: { ci: string }[]
+      ab?: { ci: string }[]
+    }
+    const entry = payload.v?.[0] ?? payload.t?.[0] ?? payload.r?.[0] ?? payload.ab?.[0]
+    const kind = payload.v
+      ? 'vaccination'
+      : payload.t
+        ? 'test'
+        : payload.r
+          ? 'recovery'
+          : 'antibody'
+    const test = payload.t?.[0]
+    const ours = entry
+      ? await this.store.transaction((tx) => tx.certificates.findByUvci(entry.ci))
+      : undefined
+    const name = [payload.nam?.gn ?? payload.nam?.gnt, payload.nam?.fn ?? payload.nam?.fnt]
+      .filter(Boolean)
+      .join(' ')
+    return {
+      presented: {
+        kind: 'certificate',
+        certificateKind: kind,
+        sampledAt: test?.sc,
+        negative: test ? test.tr === '260415000' : undefined,
+      },
+      personId: ours?.personId,
+      subject: entry?.ci,
+      holder: { name, birthDate: payload.dob ?? '' },
+    }
+  }
+
+  /** Deletes check-ins older than the retention period, in bounded batches; returns how many. */
+  async prune(batchSize = 10_000): Promise<number> {
+    const before = new Date(this.clock().getTime() - this.retentionDays * 86_400_000).toISOString()
+    let total = 0
+    for (;;) {
+      const deleted = await this.store.transaction((tx) =>
+        tx.checkins.deleteBefore(before, batchSize),
+      )
+      total += deleted
+      if (deleted < batchSize) return total
+    }
+  }
+
+  #checkinTime(text: string | undefined, now: Date, field: string): string {
+    if (text === undefined) return now.toISOString()
+    const time = Date.parse(text)
+    if (Number.isNaN(time) || !/^\d{4}-\d{2}-\d{2}T/.test(text)) {
+      throw new DomainError('ERR_INVALID_FIELD', 'expected an ISO 8601 date-time', field)
+    }
+    if (time > now.getTime() + MAX_CLOCK_SKEW_MS) {
+      throw new DomainError('ERR_INVALID_FIELD', 'a check-in cannot be in the future', field)
+    }
+    if (time < now.getTime() - this.retentionDays * 86_400_000) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        `a check-in older than the retention period (${this.retentionDays} days) is not kept`,
+        field,
+      )
+    }
+    return new Date(time).toISOString()
+  }
+
+  #counters(venue: Venue, at: string, metric: string): CounterIncrement[] {
+    const day = at.slice(0, 10)
+    return [
+      { day, district: venue.district, metric, by: 1 },
+      ...(venue.companyId === undefined
+        ? []
+        : [{ day, district: `company:${venue.companyId}`, metric, by: 1 }]),
+    ]
+  }
+
+  async #venue(id: string): Promise<Venue> {
+    const now = Date.now()
+    const cached = this.#venues.get(id)
+    if (cached && cached.until > now) return cached.venue
+    const venue = await this.store.transaction((tx) => tx.venues.find(id))
+    if (!venue) throw new DomainError('ERR_NOT_FOUND', `no venue ${id}`)
+    this.#venues.set(id, { venue, until: now + CACHE_MS })
+    return venue
+  }
+
+  async #storedPolicies(): Promise<Map<string, EntryPolicy>> {
+    const now = Date.now()
+    if (this.#policies && this.#policies.until > now) return this.#policies.policies
+    const policies = await this.store.transaction((tx) => tx.venues.entryPolicies())
+    this.#policies = { policies, until: now + CACHE_MS }
+    return policies
+  }
+
+  async #policy(category: VenueCategory): Promise<EntryPolicy> {
+    return (await this.#storedPolicies()).get(category) ?? defaultEntryPolicies[category]
+  }
+
+  async #requireOperator(actor: Actor, venue: Venue): Promise<void> {
+    if (venue.operatorAccountId === actor.accountId) return
+    if (hasAnyRole(actor, ['health_authority'])) return
+    if (venue.companyId !== undefined) {
+      const memberships = await this.store.transaction((tx) =>
+        tx.companies.membershipsOf(actor.accountId),
+      )
+      if (memberships.some((m) => m.companyId === venue.companyId && m.role === 'admin')) return
+    }
+    throw new DomainError('ERR_FORBIDDEN', `you do not operate venue ${venue.id}`)
+  }
+}

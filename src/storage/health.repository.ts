@@ -1,0 +1,270 @@
+import { randomUUID } from 'node:crypto'
+import type { HealthAssessment } from '../domain/health-code/index.js'
+import type {
+  StoredDeclaration,
+  StoredHealthCode,
+  StoredRiskArea,
+  StoredRuleSet,
+} from '../domain/health-status/health-records.js'
+import type { HealthRepository } from '../domain/ports.js'
+import { isoTimestamp } from './errors.js'
+import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import type { DeclarationRow, HealthCodeRow, RiskAreaRow } from './schema.js'
+
+function declarationRowToDeclaration(row: DeclarationRow): StoredDeclaration {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    declaredAt: row.declared_at,
+    symptoms: JSON.parse(row.symptoms),
+    visits: JSON.parse(row.visits),
+    confirmedCaseContact: row.confirmed_case_contact === 1,
+    declaredBy: row.declared_by,
+  }
+}
+
+function riskAreaRowToArea(row: RiskAreaRow): StoredRiskArea {
+  return {
+    id: row.id,
+    areaCode: row.area_code,
+    name: row.name,
+    level: row.level,
+    from: row.valid_from,
+    until: optional(row.valid_until),
+    createdBy: row.created_by,
+    createdAt: row.created_at,
+    supersededAt: optional(row.superseded_at),
+    supersededBy: optional(row.superseded_by),
+  }
+}
+
+function healthCodeRowToCode(row: HealthCodeRow): StoredHealthCode {
+  const reasons = JSON.parse(row.reasons) as HealthAssessment['reasons']
+  return {
+    personId: row.person_id,
+    assessment: {
+      colour: row.colour,
+      reasons,
+      greenOn: optional(row.green_on),
+      rulesetVersion: row.ruleset_version,
+      evaluatedAt: row.assessed_at,
+      reassessAt: optional(row.reassess_at),
+    },
+    district: optional(row.district),
+    subject: row.subject,
+  }
+}
+
+/** Declarations, risk areas, risk rules and each person's current code. */
+export class KyselyHealthRepository implements HealthRepository {
+  constructor(private readonly context: RepositoryContext) {}
+
+  async addDeclaration(declaration: Omit<StoredDeclaration, 'id'>): Promise<StoredDeclaration> {
+    const row: DeclarationRow = {
+      id: randomUUID(),
+      person_id: declaration.personId,
+      declared_at: isoTimestamp(declaration.declaredAt),
+      symptoms: JSON.stringify(declaration.symptoms),
+      visits: JSON.stringify(declaration.visits),
+      confirmed_case_contact: declaration.confirmedCaseContact ? 1 : 0,
+      declared_by: declaration.declaredBy,
+    }
+    await withConstraintErrors(
+      this.context,
+      this.context.db.insertInto('declarations').values(row).execute(),
+    )
+    return declarationRowToDeclaration(row)
+  }
+
+  async declarations(personId: string, since: string): Promise<StoredDeclaration[]> {
+    const rows = await this.context.db
+      .selectFrom('declarations')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .where('declared_at', '>=', since)
+      .orderBy('declared_at')
+      .execute()
+    return rows.map(declarationRowToDeclaration)
+  }
+
+  async peopleWhoVisited(areaCode: string, since: string): Promise<string[]> {
+    // Visits are JSON text; the area code is matched as the exact JSON member it is written as.
+    const needle = `%${JSON.stringify({ areaCode }).slice(1, -1)}%`
+    const rows = await this.context.db
+      .selectFrom('declarations')
+      .select('person_id')
+      .distinct()
+      .where('declared_at', '>=', since)
+      .where('visits', 'like', needle)
+      .execute()
+    return rows.map((row) => row.person_id)
+  }
+
+  async addRiskArea(
+    area: Omit<StoredRiskArea, 'id' | 'supersededAt' | 'supersededBy'>,
+  ): Promise<StoredRiskArea> {
+    const row: RiskAreaRow = {
+      id: randomUUID(),
+      area_code: area.areaCode,
+      name: area.name,
+      level: area.level,
+      valid_from: area.from,
+      valid_until: area.until ?? null,
+      created_by: area.createdBy,
+      created_at: isoTimestamp(area.createdAt),
+      superseded_at: null,
+      superseded_by: null,
+    }
+    await this.context.db.insertInto('risk_areas').values(row).execute()
+    return riskAreaRowToArea(row)
+  }
+
+  async supersedeRiskArea(id: string, by: string, at: string): Promise<boolean> {
+    const result = await this.context.db
+      .updateTable('risk_areas')
+      .set({ superseded_at: isoTimestamp(at), superseded_by: by })
+      .where('id', '=', id)
+      .where('superseded_at', 'is', null)
+      .executeTakeFirst()
+    return Number(result.numUpdatedRows) === 1
+  }
+
+  async findRiskArea(id: string): Promise<StoredRiskArea | undefined> {
+    const row = await this.context.db
+      .selectFrom('risk_areas')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && riskAreaRowToArea(row)
+  }
+
+  async riskAreas(options: {
+    includeSuperseded: boolean
+    areaCode?: string
+  }): Promise<StoredRiskArea[]> {
+    let query = this.context.db.selectFrom('risk_areas').selectAll()
+    if (!options.includeSuperseded) query = query.where('superseded_at', 'is', null)
+    if (options.areaCode !== undefined) query = query.where('area_code', '=', options.areaCode)
+    const rows = await query.orderBy('area_code').orderBy('created_at').execute()
+    return rows.map(riskAreaRowToArea)
+  }
+
+  async latestRuleSet(): Promise<StoredRuleSet | undefined> {
+    const row = await this.context.db
+      .selectFrom('risk_rulesets')
+      .selectAll()
+      .orderBy('version', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    return (
+      row && {
+        version: row.version,
+        rules: JSON.parse(row.rules),
+        note: optional(row.note),
+        createdBy: optional(row.created_by),
+        createdAt: row.created_at,
+      }
+    )
+  }
+
+  async ruleSetVersions(): Promise<Omit<StoredRuleSet, 'rules'>[]> {
+    const rows = await this.context.db
+      .selectFrom('risk_rulesets')
+      .select(['version', 'note', 'created_by', 'created_at'])
+      .orderBy('version', 'desc')
+      .execute()
+    return rows.map((row) => ({
+      version: row.version,
+      note: optional(row.note),
+      createdBy: optional(row.created_by),
+      createdAt: row.created_at,
+    }))
+  }
+
+  /** @throws {StorageError} `ERR_STORAGE_UNIQUE` when the version exists (a concurrent change). */
+  async addRuleSet(ruleset: StoredRuleSet): Promise<void> {
+    await withConstraintErrors(
+      this.context,
+      this.context.db
+        .insertInto('risk_rulesets')
+        .values({
+          version: ruleset.version,
+          rules: JSON.stringify(ruleset.rules),
+          note: ruleset.note ?? null,
+          created_by: ruleset.createdBy ?? null,
+          created_at: isoTimestamp(ruleset.createdAt),
+        })
+        .execute(),
+    )
+  }
+
+  async healthCode(personId: string): Promise<StoredHealthCode | undefined> {
+    const row = await this.context.db
+      .selectFrom('health_codes')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .executeTakeFirst()
+    return row && healthCodeRowToCode(row)
+  }
+
+  async personOfSubject(subject: string): Promise<string | undefined> {
+    const row = await this.context.db
+      .selectFrom('health_codes')
+      .select('person_id')
+      .where('subject', '=', subject)
+      .executeTakeFirst()
+    return row?.person_id
+  }
+
+  async saveHealthCode(code: StoredHealthCode): Promise<void> {
+    const values = {
+      colour: code.assessment.colour,
+      reasons: JSON.stringify(code.assessment.reasons),
+      green_on: code.assessment.greenOn ?? null,
+      reassess_at: code.assessment.reassessAt ?? null,
+      ruleset_version: code.assessment.rulesetVersion,
+      assessed_at: isoTimestamp(code.assessment.evaluatedAt),
+      district: code.district ?? null,
+    }
+    await this.context.db
+      .insertInto('health_codes')
+      .values({ person_id: code.personId, subject: code.subject, ...values })
+      .onConflict((conflict) => conflict.column('person_id').doUpdateSet(values))
+      .execute()
+  }
+
+  async personIdsAfter(afterPersonId: string, limit: number): Promise<string[]> {
+    const rows = await this.context.db
+      .selectFrom('people')
+      .select('id')
+      .where('id', '>', afterPersonId)
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => row.id)
+  }
+
+  async dueForReassessment(now: string, limit: number): Promise<string[]> {
+    const rows = await this.context.db
+      .selectFrom('health_codes')
+      .select('person_id')
+      .where('reassess_at', '<=', now)
+      .orderBy('reassess_at')
+      .limit(limit)
+      .execute()
+    return rows.map((row) => row.person_id)
+  }
+
+  async colourCounts(): Promise<{ colour: string; district: string; count: number }[]> {
+    const rows = await this.context.db
+      .selectFrom('health_codes')
+      .select((eb) => ['colour', 'district', eb.fn.countAll<number>().as('count')])
+      .groupBy(['colour', 'district'])
+      .execute()
+    return rows.map((row) => ({
+      colour: row.colour,
+      district: row.district ?? 'unknown',
+      count: Number(row.count),
+    }))
+  }
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto'
+import type { TracingRepository } from '../domain/ports.js'
+import type { Case, Exposure, Notification } from '../domain/tracing/tracing.js'
+import { isoTimestamp } from './errors.js'
+import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import type { CaseRow, ExposureRow, NotificationRow } from './schema.js'
+
+function caseRowToCase(row: CaseRow): Case {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    confirmedAt: row.confirmed_at,
+    source: row.source,
+    recordId: optional(row.record_id),
+    createdBy: row.created_by,
+    publishedAt: optional(row.published_at),
+    district: optional(row.district),
+  }
+}
+
+function exposureRowToExposure(row: ExposureRow): Exposure {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    caseId: row.case_id,
+    kind: row.kind,
+    venueId: optional(row.venue_id),
+    at: row.at,
+    createdAt: row.created_at,
+    district: optional(row.district),
+  }
+}
+
+function notificationRowToNotification(row: NotificationRow): Notification {
+  return {
+    id: row.id,
+    personId: row.person_id,
+    kind: row.kind as Notification['kind'],
+    data: JSON.parse(row.data),
+    createdAt: row.created_at,
+    readAt: optional(row.read_at),
+  }
+}
+
+/** Cases, exposures and the people's feeds. */
+export class KyselyTracingRepository implements TracingRepository {
+  constructor(private readonly context: RepositoryContext) {}
+
+  /** @throws {StorageError} `ERR_STORAGE_UNIQUE` when the person is a case already. */
+  async createCase(input: Omit<Case, 'id' | 'publishedAt'>): Promise<Case> {
+    const row: CaseRow = {
+      id: randomUUID(),
+      person_id: input.personId,
+      confirmed_at: isoTimestamp(input.confirmedAt),
+      source: input.source,
+      record_id: input.recordId ?? null,
+      created_by: input.createdBy,
+      published_at: null,
+      district: input.district ?? null,
+    }
+    await withConstraintErrors(
+      this.context,
+      this.context.db.insertInto('cases').values(row).execute(),
+    )
+    return caseRowToCase(row)
+  }
+
+  async findCase(id: string): Promise<Case | undefined> {
+    const row = await this.context.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst()
+    return row && caseRowToCase(row)
+  }
+
+  async caseOf(personId: string): Promise<Case | undefined> {
+    const row = await this.context.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .executeTakeFirst()
+    return row && caseRowToCase(row)
+  }
+
+  async listCases(page: { limit: number; offset: number }): Promise<Case[]> {
+    const rows = await this.context.db
+      .selectFrom('cases')
+      .selectAll()
+      .orderBy('confirmed_at', 'desc')
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute()
+    return rows.map(caseRowToCase)
+  }
+
+  async publishCase(id: string, at: string): Promise<void> {
+    await this.context.db
+      .updateTable('cases')
+      .set({ published_at: isoTimestamp(at) })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async publishedCases(since: string): Promise<Case[]> {
+    const rows = await this.context.db
+      .selectFrom('cases')
+      .selectAll()
+      .where('published_at', 'is not', null)
+      .where('confirmed_at', '>=', since)
+      .orderBy('confirmed_at', 'desc')
+      .execute()
+    return rows.map(caseRowToCase)
+  }
+
+  /** Adds exposures, skipping one the person already has for the case and kind; returns the new ones. */
+  async addExposures(exposures: readonly Omit<Exposure, 'id'>[]): Promise<Exposure[]> {
+    const added: Exposure[] = []
+    for (const exposure of exposures) {
+      const row: ExposureRow = {
+        id: randomUUID(),
+        person_id: exposure.personId,
+        case_id: exposure.caseId,
+        kind: exposure.kind,
+        venue_id: exposure.venueId ?? null,
+        at: isoTimestamp(exposure.at),
+        created_at: isoTimestamp(exposure.createdAt),
+        district: exposure.district ?? null,
+      }
+      const inserted = await this.context.db
+        .insertInto('exposures')
+        .values(row)
+        .onConflict((conflict) => conflict.columns(['person_id', 'case_id', 'kind']).doNothing())
+        .returning('id')
+        .executeTakeFirst()
+      if (inserted) added.push(exposureRowToExposure(row))
+    }
+    return added
+  }
+
+  async exposuresOf(personId: string, since: string): Promise<Exposure[]> {
+    const rows = await this.context.db
+      .selectFrom('exposures')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .where('at', '>=', since)
+      .orderBy('at')
+      .execute()
+    return rows.map(exposureRowToExposure)
+  }
+
+  async exposuresOfCase(caseId: string): Promise<Exposure[]> {
+    const rows = await this.context.db
+      .selectFrom('exposures')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .orderBy('at')
+      .execute()
+    return rows.map(exposureRowToExposure)
+  }
+
+  async notify(notification: Omit<Notification, 'id' | 'readAt'>): Promise<Notification> {
+    const row: NotificationRow = {
+      id: randomUUID(),
+      person_id: notification.personId,
+      kind: notification.kind,
+      data: JSON.stringify(notification.data),
+      created_at: isoTimestamp(notification.createdAt),
+      read_at: null,
+    }
+    await this.context.db.insertInto('notifications').values(row).execute()
+    return notificationRowToNotification(row)
+  }
+
+  async feed(personId: string, limit: number): Promise<Notification[]> {
+    const rows = await this.context.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('person_id', '=', personId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id')
+      .limit(limit)
+      .execute()
+    return rows.map(notificationRowToNotification)
+  }
+
+  async markRead(personId: string, ids: readonly string[], at: string): Promise<void> {
+    if (ids.length === 0) return
+    await this.context.db
+      .updateTable('notifications')
+      .set({ read_at: isoTimestamp(at) })
+      .where('person_id', '=', personId)
+      .where('id', 'in', [...ids])
+      .where('read_at', 'is', null)
+      .execute()
+  }
+}
