@@ -166,13 +166,16 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     }
   }
   register.onRecorded = afterRecord
+  const accounts = new AccountService(store, clock, config.sessionTtlHours)
+  const people = new PeopleService(store, clock)
+  people.onAccountChanged = (accountId) => accounts.forgetAccount(accountId)
   commission.onRecorded = afterRecord
   const context: AppContext = {
     config,
     store,
     clock,
-    accounts: new AccountService(store, clock, config.sessionTtlHours),
-    people: new PeopleService(store, clock),
+    accounts,
+    people,
     register,
     keys,
     certificates,

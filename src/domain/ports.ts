@@ -46,6 +46,16 @@ export interface Store {
   /** Closes the connections. */
   close(): Promise<void>
   readonly dialect: 'sqlite' | 'postgres'
+  /**
+   * Writes a batch of check-ins in one transaction, the fastest way the database allows: the ones
+   * whose id is new are inserted and their counters added; returns the ids inserted.
+   */
+  appendCheckins(
+    items: readonly {
+      checkin: Checkin
+      counters: readonly { day: string; district: string; metric: string; by: number }[]
+    }[],
+  ): Promise<Set<string>>
 }
 
 /** The repositories, bound to one transaction. */
@@ -159,6 +169,8 @@ export interface CompanyRepository {
     }[]
   >
   declarationsOn(companyId: string, day: string): Promise<number>
+  /** Companies in id order (for operators' tools and benchmarks). */
+  list(page: { limit: number; offset: number }): Promise<Company[]>
 }
 
 /** The dashboards' daily counters. */

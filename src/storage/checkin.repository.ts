@@ -18,7 +18,8 @@ export function checkinRowToCheckin(row: CheckinRow): Checkin {
   }
 }
 
-function checkinRow(checkin: Checkin): CheckinRow {
+/** Maps a {@link Checkin} to its row. */
+export function checkinRow(checkin: Checkin): CheckinRow {
   return {
     id: checkin.id,
     venue_id: checkin.venueId,

@@ -162,6 +162,17 @@ export class KyselyCompanyRepository implements CompanyRepository {
     }))
   }
 
+  async list(page: { limit: number; offset: number }): Promise<Company[]> {
+    const rows = await this.context.db
+      .selectFrom('companies')
+      .selectAll()
+      .orderBy('id')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute()
+    return rows.map(companyRowToCompany)
+  }
+
   /** How many of the consenting employees declared on `day` (YYYY-MM-DD). */
   async declarationsOn(companyId: string, day: string): Promise<number> {
     const row = await this.context.db

@@ -6,7 +6,8 @@ import { KyselyApiTokenRepository } from './api-token.repository.js'
 import { KyselyAuditLog } from './audit-log.repository.js'
 import { KyselyCertificateRepository } from './certificate.repository.js'
 import { KyselyCommissionRepository } from './commission.repository.js'
-import { KyselyCheckinRepository } from './checkin.repository.js'
+import { KyselyCheckinRepository, checkinRow } from './checkin.repository.js'
+import type { Checkin } from '../domain/venues/venue.js'
 import { KyselyCompanyRepository } from './company.repository.js'
 import { KyselyCounterRepository } from './counter.repository.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
@@ -65,6 +66,18 @@ export class KyselyStore implements Store {
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     return this.storageDialect.transaction(this.db, (trx) =>
       work(storeTransaction({ db: trx, dialect: this.storageDialect, clock: this.clock })),
+    )
+  }
+
+  appendCheckins(
+    items: readonly {
+      checkin: Checkin
+      counters: readonly { day: string; district: string; metric: string; by: number }[]
+    }[],
+  ): Promise<Set<string>> {
+    return this.storageDialect.appendCheckins(
+      this.db,
+      items.map((item) => ({ row: checkinRow(item.checkin), counters: item.counters })),
     )
   }
 

@@ -21,12 +21,22 @@ export function sameSecret(a: string, b: string): boolean {
 
 /** How often an API token's last use is written down. */
 const TOKEN_TOUCH_INTERVAL_MS = 60_000
+/**
+ * How long a token's actor is kept in memory. A device (a door scanner, a check-in client) calls
+ * many times a second; reading the token and the account for each call would cost more than the
+ * call. A revocation or an account change made through this process takes effect at once; one
+ * made through another process of the same store, within this many milliseconds.
+ */
+const TOKEN_CACHE_MS = 5_000
+const TOKEN_CACHE_SIZE = 100_000
 
 /** A hash to compare against when the login is unknown, so that both cases take as long. */
 let decoyHash: Promise<string> | undefined
 
 /** Accounts, sign-in, sessions and API tokens. */
 export class AccountService {
+  readonly #tokenActors = new Map<string, { actor: Actor; tokenId: string; until: number }>()
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -257,6 +267,9 @@ export class AccountService {
       }
       if (token.revokedAt) return
       await tx.apiTokens.revoke(id, this.clock().toISOString())
+      for (const [hash, cached] of this.#tokenActors) {
+        if (cached.tokenId === id) this.#tokenActors.delete(hash)
+      }
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,
@@ -273,8 +286,11 @@ export class AccountService {
 
   /** The actor behind a bearer token, or undefined when it is unknown or revoked. */
   async actorForApiToken(secret: string): Promise<Actor | undefined> {
-    return this.store.transaction(async (tx) => {
-      const token = await tx.apiTokens.findByTokenHash(secretHash(secret))
+    const hash = secretHash(secret)
+    const cached = this.#tokenActors.get(hash)
+    if (cached && cached.until > Date.now()) return cached.actor
+    const found = await this.store.transaction(async (tx) => {
+      const token = await tx.apiTokens.findByTokenHash(hash)
       if (!token || token.revokedAt) return undefined
       const account = await tx.accounts.find(token.accountId)
       if (!account || account.disabled) return undefined
@@ -287,8 +303,19 @@ export class AccountService {
       ) {
         await tx.apiTokens.touch(token.id, now.toISOString())
       }
-      return actorOf(account, 'token')
+      return { actor: actorOf(account, 'token'), tokenId: token.id }
     })
+    if (!found) return undefined
+    if (this.#tokenActors.size >= TOKEN_CACHE_SIZE) this.#tokenActors.clear()
+    this.#tokenActors.set(hash, { ...found, until: Date.now() + TOKEN_CACHE_MS })
+    return found.actor
+  }
+
+  /** Forgets the cached actors of an account, after its roles or person record change. */
+  forgetAccount(accountId: string): void {
+    for (const [hash, cached] of this.#tokenActors) {
+      if (cached.actor.accountId === accountId) this.#tokenActors.delete(hash)
+    }
   }
 
   async listAccounts(actor: Actor, page: { limit: number; offset: number }): Promise<Account[]> {

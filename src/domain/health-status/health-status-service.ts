@@ -54,6 +54,7 @@ const CACHE_MS = 30_000
 /** Declarations and exposures older than this do not affect the colour. */
 const LOOKBACK_DAYS = 30
 const BATCH = 500
+const COLOUR_CACHE_MS = 5_000
 
 /**
  * The health code: declarations, risk areas and risk rules in, a colour with its reasons out.
@@ -67,6 +68,11 @@ export class HealthStatusService {
   #areas: { areas: StoredRiskArea[]; until: number } | undefined
   #recompute: RecomputeProgress | undefined
   #recomputing: Promise<void> | undefined
+  /** Colours recently read or computed here, for the check-in path (see `colourOf`). */
+  readonly #colours = new Map<
+    string,
+    { colour: 'green' | 'yellow' | 'red'; greenOn: string | undefined; until: number }
+  >()
 
   constructor(
     private readonly store: Store,
@@ -131,8 +137,27 @@ export class HealthStatusService {
   async colourOf(
     personId: string,
   ): Promise<{ colour: 'green' | 'yellow' | 'red'; greenOn: string | undefined }> {
+    // A check-in reads the colour; at thousands a second, from memory for a few seconds (a change
+    // computed by this process replaces it at once; one computed by another process shows within
+    // COLOUR_CACHE_MS, and never past the moment the colour may change by time).
+    const cached = this.#colours.get(personId)
+    if (cached && cached.until > Date.now()) return cached
     const { assessment } = await this.#fresh(personId)
+    this.#remember(personId, assessment)
     return { colour: assessment.colour, greenOn: assessment.greenOn }
+  }
+
+  #remember(personId: string, assessment: HealthAssessment): void {
+    if (this.#colours.size >= 200_000) this.#colours.clear()
+    const byTime =
+      assessment.reassessAt === undefined
+        ? Infinity
+        : Date.now() + (Date.parse(assessment.reassessAt) - this.clock().getTime())
+    this.#colours.set(personId, {
+      colour: assessment.colour,
+      greenOn: assessment.greenOn,
+      until: Math.min(Date.now() + COLOUR_CACHE_MS, byTime),
+    })
   }
 
   /** The person a dynamic code's subject names. */
@@ -426,6 +451,7 @@ export class HealthStatusService {
       const now = this.clock()
       const inputs = await this.#inputs(tx, person, areas, now)
       const assessment = assessHealthCode(inputs, ruleset, now)
+      this.#colours.delete(personId)
       const previous = await tx.health.healthCode(personId)
       await tx.health.saveHealthCode({
         personId,

@@ -140,6 +140,9 @@ export function newPersonFrom(input: PersonInput, issuerId: string, now: Date): 
 
 /** The people of the register, as staff and citizens reach them. */
 export class PeopleService {
+  /** Called after an account comes to hold a person record (claim, self-registration). */
+  onAccountChanged: ((accountId: string) => void) | undefined
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -186,7 +189,7 @@ export class PeopleService {
    *   it instead), `ERR_INVALID_FIELD`.
    */
   async registerSelf(actor: Actor, input: PersonInput & { issuerId: string }): Promise<Person> {
-    return this.store.transaction(async (tx) => {
+    const registered = await this.store.transaction(async (tx) => {
       const account = await tx.accounts.find(actor.accountId)
       if (!account) throw new DomainError('ERR_NOT_FOUND', 'no such account')
       if (account.personId) {
@@ -219,6 +222,8 @@ export class PeopleService {
       )
       return { ...created, accountId: account.id }
     })
+    this.onAccountChanged?.(actor.accountId)
+    return registered
   }
 
   /** Reads a person: staff of their issuer, or the account that claimed the record. */
@@ -299,7 +304,7 @@ export class PeopleService {
    * document and birth date.
    */
   async claim(actor: Actor, document: PersonInput['document'], birthDate: string): Promise<Person> {
-    return this.store.transaction(async (tx) => {
+    const claimed = await this.store.transaction(async (tx) => {
       const account = await tx.accounts.find(actor.accountId)
       if (!account) throw new DomainError('ERR_NOT_FOUND', 'no such account')
       if (account.personId)
@@ -332,6 +337,8 @@ export class PeopleService {
       )
       return { ...person, accountId: account.id }
     })
+    this.onAccountChanged?.(actor.accountId)
+    return claimed
   }
 }
 

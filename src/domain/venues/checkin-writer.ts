@@ -47,14 +47,7 @@ export class CheckinWriter {
       while (this.#queue.length > 0) {
         const batch = this.#queue.splice(0, this.maxBatch)
         try {
-          const inserted = await this.store.transaction(async (tx) => {
-            const ids = await tx.checkins.insertNew(batch.map((item) => item.checkin))
-            const counters = batch
-              .filter((item) => ids.has(item.checkin.id))
-              .flatMap((item) => item.counters)
-            await tx.counters.add(counters)
-            return ids
-          })
+          const inserted = await this.store.appendCheckins(batch)
           // Within one batch, the first of two items with the same id is the one inserted.
           const answered = new Set<string>()
           for (const item of batch) {

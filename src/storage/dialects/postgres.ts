@@ -1,8 +1,8 @@
 import { type Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type ConstraintFailure, StorageError } from '../errors.js'
-import type { Database } from '../schema.js'
-import { type StorageDialect, plainIdentifier } from './storage-dialect.js'
+import type { CheckinRow, Database } from '../schema.js'
+import { type CounterDelta, type StorageDialect, plainIdentifier } from './storage-dialect.js'
 
 /**
  * The advisory lock every audit append takes, for the length of its transaction. A fixed key:
@@ -47,10 +47,57 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
       // writer, let in when this transaction ends, reads the entry this one appended.
       await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK_KEY)})`.execute(trx)
     },
+    appendCheckins,
     migrationTableSchema,
     createAppendOnlyGuard,
     constraintFailure,
   }
+}
+
+/**
+ * Check-ins in one round trip each for rows and counters: arrays bound as parameters and unnested,
+ * so a batch of any size is the same two statements (and the server's plan cache serves them).
+ */
+async function appendCheckins(
+  db: Kysely<Database>,
+  items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
+): Promise<Set<string>> {
+  return db.transaction().execute(async (trx) => {
+    const column = <K extends keyof CheckinRow>(name: K) => items.map((item) => item.row[name])
+    const inserted = await sql<{ id: string }>`
+      insert into checkins (id, venue_id, person_id, subject, method, at, colour, entry_allowed, recorded_at)
+      select * from unnest(
+        ${column('id')}::text[], ${column('venue_id')}::text[], ${column('person_id')}::text[],
+        ${column('subject')}::text[], ${column('method')}::text[], ${column('at')}::text[],
+        ${column('colour')}::text[], ${column('entry_allowed')}::integer[],
+        ${column('recorded_at')}::text[])
+      on conflict (id) do nothing
+      returning id`.execute(trx)
+    const ids = new Set(inserted.rows.map((row) => row.id))
+    const sums = new Map<string, { day: string; district: string; metric: string; by: number }>()
+    const counted = new Set<string>()
+    for (const item of items) {
+      if (!ids.has(item.row.id) || counted.has(item.row.id)) continue
+      counted.add(item.row.id)
+      for (const delta of item.counters) {
+        const key = `${delta.day}\u0000${delta.district}\u0000${delta.metric}`
+        const sum = sums.get(key)
+        if (sum) sum.by += delta.by
+        else sums.set(key, { ...delta })
+      }
+    }
+    if (sums.size > 0) {
+      const all = [...sums.values()]
+      await sql`
+        insert into daily_counters (day, district, metric, value)
+        select * from unnest(${all.map((s) => s.day)}::text[], ${all.map((s) => s.district)}::text[],
+          ${all.map((s) => s.metric)}::text[], ${all.map((s) => s.by)}::integer[])
+        on conflict (day, district, metric) do update set value = daily_counters.value + excluded.value`.execute(
+        trx,
+      )
+    }
+    return ids
+  })
 }
 
 /**

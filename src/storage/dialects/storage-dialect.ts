@@ -1,6 +1,14 @@
 import type { Dialect, Kysely } from 'kysely'
 import type { ConstraintFailure } from '../errors.js'
-import type { Database } from '../schema.js'
+import type { CheckinRow, Database } from '../schema.js'
+
+/** A change to a dashboard counter. */
+export interface CounterDelta {
+  readonly day: string
+  readonly district: string
+  readonly metric: string
+  readonly by: number
+}
 
 /**
  * Everything that differs between SQLite and PostgreSQL, in one interface. `sqlite.ts` and
@@ -25,6 +33,15 @@ export interface StorageDialect {
    * a migration instead.
    */
   createAppendOnlyGuard(db: Kysely<unknown>, table: string): Promise<void>
+  /**
+   * The hot path of check-ins: in one transaction, inserts the rows whose id is new (skipping the
+   * others) and adds the counters of the rows it inserted; returns the ids inserted. Each dialect
+   * writes it the fastest way it can (prepared statements kept across batches, array binds).
+   */
+  appendCheckins(
+    db: Kysely<Database>,
+    items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
+  ): Promise<Set<string>>
   /** Recognises the driver's constraint failures; undefined for every other error. */
   constraintFailure(error: unknown): ConstraintFailure | undefined
 }

@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto'
+import { statSync } from 'node:fs'
+import { sql } from 'kysely'
+import { actorOf } from '../src/domain/access/account-service.js'
+import type { Actor } from '../src/domain/access/actor.js'
+import { systemClock } from '../src/domain/clock.js'
+import { CompanyService } from '../src/domain/companies/company-service.js'
+import { AuthorityDashboardService } from '../src/domain/dashboards/authority-dashboard.js'
+import { HealthStatusService } from '../src/domain/health-status/health-status-service.js'
+import { KeyVault } from '../src/domain/keys/key-vault.js'
+import { SigningKeyService } from '../src/domain/keys/signing-key-service.js'
+import type { Store } from '../src/domain/ports.js'
+import { TracingService } from '../src/domain/tracing/tracing-service.js'
+import { openDatabase, openStore } from '../src/storage/open-store.js'
+import { type LoadResult, checkinRequests, loadPost, startServerProcess } from './city-http.js'
+import { prepareVisitors } from './city-population.js'
+import { median } from './rate.js'
+
+/** The key-encryption key of benchmark stores (never used for real keys). */
+export const BENCH_KEK = 'be'.repeat(32)
+
+/** What the city benchmark measured on one store. */
+export interface CityFigures {
+  readonly dialect: 'sqlite' | 'postgres'
+  readonly people: number
+  readonly checkins: number
+  readonly checkinsOverHttp: LoadResult
+  readonly verificationsOverHttp: LoadResult
+  readonly traceMs: { readonly median: number; readonly max: number; readonly exposures: number }
+  readonly companyDashboardMs: number
+  readonly authorityDashboardMs: number
+  /** Bytes the check-ins table and its indexes take per million check-ins. */
+  readonly bytesPerMillionCheckins: number | undefined
+}
+
+export interface CityPlan {
+  readonly seconds: number
+  readonly connections: number
+  readonly visitors: number
+}
+
+async function staffActor(
+  store: Store,
+  login: string,
+  roles: ('health_authority' | 'company_admin')[],
+): Promise<Actor> {
+  const account = await store.transaction(async (tx) => {
+    const existing = await tx.accounts.findByLogin(login)
+    if (existing) return existing
+    const issuers = await tx.issuers.list()
+    const region = issuers.find((issuer) => issuer.level === 'region') ?? issuers[0]
+    return tx.accounts.create({
+      login,
+      displayName: login,
+      passwordHash: undefined,
+      roles,
+      issuerId: roles.includes('health_authority') ? region?.id : undefined,
+      personId: undefined,
+      oidcIssuer: undefined,
+      oidcSubject: undefined,
+    })
+  })
+  return actorOf(account, 'token')
+}
+
+async function tableBytes(url: string): Promise<number | undefined> {
+  const { db, dialect } = await openDatabase(url)
+  try {
+    if (dialect.name === 'postgres') {
+      const result = await sql<{
+        bytes: string
+      }>`select pg_total_relation_size('checkins') as bytes`.execute(db)
+      return Number(result.rows[0]?.bytes)
+    }
+    const result = await sql<{ bytes: number }>`
+      select sum(pgsize) as bytes from dbstat where name = 'checkins' or name like 'checkins_%' or name = 'sqlite_autoindex_checkins_1'`.execute(
+      db,
+    )
+    return Number(result.rows[0]?.bytes)
+  } catch {
+    return undefined
+  } finally {
+    await db.destroy()
+  }
+}
+
+/**
+ * The city benchmark on a seeded store (`healthcode seed`): check-ins per second over HTTP with
+ * durable group commits, dynamic-code verifications per second over HTTP (the server in a child
+ * process, the load generator here), the time to trace one case, and the dashboards' query times.
+ */
+export async function measureCity(cli: string, url: string, plan: CityPlan): Promise<CityFigures> {
+  const store = await openStore(url)
+  let people: number
+  let checkins: number
+  let venueCodes: string[]
+  let visitors: Awaited<ReturnType<typeof prepareVisitors>>
+  let statusCodes: string[]
+  let authority: Actor
+  let companyAdmin: Actor
+  let companyId: string
+  try {
+    const keys = new SigningKeyService(store, systemClock, KeyVault.fromText(BENCH_KEK))
+    const issuers = await store.transaction((tx) => tx.issuers.list())
+    await keys.ensureKeys(
+      undefined,
+      issuers.map((issuer) => issuer.id),
+    )
+    visitors = await prepareVisitors(store, systemClock, plan.visitors)
+    const venues = await store.transaction((tx) => tx.venues.list({}))
+    venueCodes = venues.slice(0, 500).map((venue) => `HCV1:${venue.id}.${venue.posterSecret}`)
+    authority = await staffActor(store, 'bench-authority@bench.invalid', ['health_authority'])
+    companyAdmin = await staffActor(store, 'bench-company@bench.invalid', ['company_admin'])
+    const [company] = await store.transaction((tx) => tx.companies.list({ limit: 1, offset: 0 }))
+    if (!company) throw new Error('the store has no companies: seed it with `healthcode seed`')
+    companyId = company.id
+    await store.transaction(async (tx) => {
+      const memberships = await tx.companies.membershipsOf(companyAdmin.accountId)
+      if (!memberships.some((m) => m.companyId === companyId)) {
+        await tx.companies.addMember({
+          companyId,
+          role: 'admin',
+          accountId: companyAdmin.accountId,
+          personId: undefined,
+          status: 'active',
+          consent: false,
+          invitedAt: new Date().toISOString(),
+          acceptedAt: new Date().toISOString(),
+          inviteHash: undefined,
+        })
+      }
+    })
+    const health = new HealthStatusService(store, systemClock, keys, 60)
+    statusCodes = []
+    for (const visitor of visitors.slice(0, 200)) {
+      statusCodes.push((await health.token(authority, visitor.personId)).qr)
+    }
+    people = await countRows(url, 'people')
+    checkins = await countRows(url, 'checkins')
+  } finally {
+    await store.close()
+  }
+
+  const server = await startServerProcess(cli, url, {
+    KEY_ENCRYPTION_KEY: BENCH_KEK,
+    VERIFY_RATE_LIMIT: '100000000',
+  })
+  let checkinsOverHttp: LoadResult
+  let verificationsOverHttp: LoadResult
+  try {
+    const checkin = checkinRequests(visitors, venueCodes)
+    await loadPost(server.url, '/api/v1/checkins', checkin, {
+      seconds: 3,
+      connections: plan.connections,
+      expectedStatus: 201,
+    })
+    checkinsOverHttp = await loadPost(server.url, '/api/v1/checkins', checkin, {
+      seconds: plan.seconds,
+      connections: plan.connections,
+      expectedStatus: 201,
+    })
+    const verify = (i: number) => ({ body: { qr: statusCodes[i % statusCodes.length] } })
+    await loadPost(server.url, '/api/v1/verify', verify, {
+      seconds: 2,
+      connections: plan.connections,
+      expectedStatus: 200,
+    })
+    verificationsOverHttp = await loadPost(server.url, '/api/v1/verify', verify, {
+      seconds: plan.seconds,
+      connections: plan.connections,
+      expectedStatus: 200,
+    })
+  } finally {
+    await server.stop()
+  }
+
+  const measured = await openStore(url)
+  try {
+    const tracing = new TracingService(measured, systemClock, async () => {})
+    const traces: number[] = []
+    let exposures = 0
+    // People from the seeded city (not the load generator's visitors), one case each.
+    const candidates = await measured.transaction((tx) =>
+      tx.health.personIdsAfter(randomUUID().slice(0, 8), 200),
+    )
+    const visitorIds = new Set(visitors.map((visitor) => visitor.personId))
+    for (const personId of candidates.filter((id) => !visitorIds.has(id)).slice(0, 7)) {
+      const started = performance.now()
+      const result = await tracing.confirmCase(authority, personId, 'authority')
+      traces.push(performance.now() - started)
+      exposures += result.exposures.length
+    }
+    const companies = new CompanyService(measured, systemClock)
+    const dashboards = new AuthorityDashboardService(measured, systemClock)
+    const companyTimes: number[] = []
+    const authorityTimes: number[] = []
+    for (let i = 0; i < 21; i++) {
+      let started = performance.now()
+      await companies.dashboard(companyAdmin, companyId)
+      companyTimes.push(performance.now() - started)
+      started = performance.now()
+      await dashboards.dashboard(authority, {})
+      authorityTimes.push(performance.now() - started)
+    }
+    const bytes = await tableBytes(url)
+    const finalCheckins = await countRows(url, 'checkins')
+    return {
+      dialect: measured.dialect,
+      people,
+      checkins,
+      checkinsOverHttp,
+      verificationsOverHttp,
+      traceMs: { median: median(traces), max: Math.max(...traces), exposures },
+      companyDashboardMs: median(companyTimes),
+      authorityDashboardMs: median(authorityTimes),
+      bytesPerMillionCheckins:
+        bytes === undefined || finalCheckins === 0 ? undefined : (bytes / finalCheckins) * 1e6,
+    }
+  } finally {
+    await measured.close()
+  }
+}
+
+async function countRows(url: string, table: 'people' | 'checkins'): Promise<number> {
+  const { db } = await openDatabase(url)
+  try {
+    const result = await sql<{
+      count: string
+    }>`select count(*) as count from ${sql.table(table)}`.execute(db)
+    return Number(result.rows[0]?.count ?? 0)
+  } finally {
+    await db.destroy()
+  }
+}
+
+/** The SQLite file and its WAL, in bytes. */
+export function sqliteFileBytes(path: string): number {
+  let total = 0
+  for (const suffix of ['', '-wal']) {
+    try {
+      total += statSync(path + suffix).size
+    } catch {
+      // no WAL file
+    }
+  }
+  return total
+}
