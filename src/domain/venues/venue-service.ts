@@ -394,13 +394,17 @@ export class VenueService {
         dob: string
         gon?: string
       }
+      // The token says the colour when it was made; a person this server knows is judged by the
+      // live colour (a token shown green minutes before a positive test is refused).
+      const personId = await this.colours.personOfSubject(status.sub)
+      const live = personId === undefined ? undefined : await this.colours.colourOf(personId)
       return {
         presented: {
           kind: 'health-code',
-          colour: status.col as 'green' | 'yellow' | 'red',
-          greenOn: status.gon,
+          colour: live?.colour ?? (status.col as 'green' | 'yellow' | 'red'),
+          greenOn: live ? live.greenOn : status.gon,
         },
-        personId: await this.colours.personOfSubject(status.sub),
+        personId,
         subject: status.sub,
         holder: { name: status.nam, birthDate: status.dob },
       }

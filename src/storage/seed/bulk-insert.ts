@@ -112,23 +112,26 @@ class PostgresBulkInserter implements BulkInserter {
     const values = buffer.values
     const text =
       `insert into ${quote(spec.table)} (${spec.columns.map((c) => quote(c.name)).join(', ')}) ` +
-      `select * from unnest(${spec.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})` +
+      `select * from unnest(${spec.columns.map((c, i) => `string_to_array($${i + 1}, chr(31), '')::${c.type}[]`).join(', ')})` +
       conflictClause(spec)
     for (let start = 0; start < buffer.rows; start += POSTGRES_ROWS_PER_STATEMENT) {
       const rows = Math.min(POSTGRES_ROWS_PER_STATEMENT, buffer.rows - start)
-      const columns: CellValue[][] = spec.columns.map(() => new Array<CellValue>(rows))
-      for (let r = 0; r < rows; r++) {
-        const base = (start + r) * width
-        for (let c = 0; c < width; c++) {
-          // Both indexes are in range: c < width, and the row is one of the buffer's.
-          ;(columns[c] as CellValue[])[r] = values[base + c] as CellValue
+      const columns: string[] = []
+      for (let c = 0; c < width; c++) {
+        let column = ''
+        for (let r = 0; r < rows; r++) {
+          const value = values[(start + r) * width + c]
+          column += (r === 0 ? '' : UNIT_SEPARATOR) + (value === null || value === undefined ? '' : String(value))
         }
+        columns.push(column)
       }
       await trx.executeQuery(CompiledQuery.raw(text, columns))
     }
     buffer.clear()
   }
 }
+
+const UNIT_SEPARATOR = '\x1f'
 
 function conflictClause<T extends keyof Database>(spec: BulkTable<T>): string {
   if (spec.onConflict !== 'add') return ''
