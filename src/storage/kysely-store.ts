@@ -12,6 +12,7 @@ import { KyselyCompanyRepository } from './company.repository.js'
 import { KyselyCounterRepository } from './counter.repository.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
 import { KyselyHealthRepository } from './health.repository.js'
+import { KyselyInteropRepository } from './interop.repository.js'
 import { KyselyIssuerRepository } from './issuer.repository.js'
 import { KyselyPersonRepository } from './person.repository.js'
 import { KyselyRegisterRecordRepository } from './register-record.repository.js'
@@ -43,6 +44,7 @@ export function storeTransaction(context: RepositoryContext): StoreTransaction {
     companies: new KyselyCompanyRepository(context),
     counters: new KyselyCounterRepository(context),
     health: new KyselyHealthRepository(context),
+    interop: new KyselyInteropRepository(context),
   }
 }
 
@@ -88,7 +90,10 @@ export class KyselyStore implements Store {
 
   /** Closes the connection (SQLite) or ends the pool (PostgreSQL); calling it again is harmless. */
   close(): Promise<void> {
-    this.#closing ??= this.db.destroy()
+    this.#closing ??= (async () => {
+      await this.storageDialect.close?.()
+      await this.db.destroy()
+    })()
     return this.#closing
   }
 }

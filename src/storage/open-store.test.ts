@@ -80,6 +80,7 @@ forEachDialect((dialect) => {
           '20261123110500-register-records',
           '20261123130000-certificates',
           '20261123140000-health-codes',
+          '20261123150000-interoperability',
         ])
       } finally {
         await db.destroy()

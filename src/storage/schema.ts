@@ -324,8 +324,30 @@ export interface DailyCounterTable {
   value: number
 }
 
+/** `shc_issuers`: SMART Health Card issuers we trust, with their keys and revocation lists. */
+export interface ShcIssuerTable {
+  iss: string
+  /** The issuer's JWKS, JSON. */
+  jwks: string
+  /** The issuer's CRLs, a JSON array. */
+  crls: string
+  imported_at: string
+}
+
+/** `validity_rulesets`: every version of every validity rule set (EU CertLogic rules, JSON). */
+export interface ValidityRulesetTable {
+  id: string
+  version: number
+  rules: string
+  note: string | null
+  created_by: string | null
+  created_at: string
+}
+
 /** The database Healthcode's repositories query. */
 export interface Database {
+  shc_issuers: ShcIssuerTable
+  validity_rulesets: ValidityRulesetTable
   declarations: DeclarationTable
   risk_areas: RiskAreaTable
   risk_rulesets: RiskRulesetTable

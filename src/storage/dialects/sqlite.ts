@@ -3,82 +3,8 @@ import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { type Kysely, SqliteDialect, sql } from 'kysely'
 import type { ConstraintFailure } from '../errors.js'
-import type { CheckinRow } from '../schema.js'
-import { type CounterDelta, type StorageDialect, plainIdentifier } from './storage-dialect.js'
-
-const CHECKIN_COLUMNS = [
-  'id',
-  'venue_id',
-  'person_id',
-  'subject',
-  'method',
-  'at',
-  'colour',
-  'entry_allowed',
-  'recorded_at',
-] as const
-/** Statement sizes a batch is cut into, so that a few prepared statements serve every batch. */
-const CHUNKS = [256, 64, 16, 4, 1]
-
-/**
- * Writes check-ins through better-sqlite3 directly, with prepared statements kept across batches
- * (preparing a 256-row INSERT costs more than running it). It runs while holding Kysely's one
- * connection, so no Kysely transaction is open around it.
- */
-function checkinAppender(database: BetterSqlite3.Database) {
-  const inserts = new Map<number, BetterSqlite3.Statement>()
-  const insert = (rows: number) => {
-    let statement = inserts.get(rows)
-    if (!statement) {
-      const values = Array.from(
-        { length: rows },
-        () => `(${CHECKIN_COLUMNS.map(() => '?').join(', ')})`,
-      ).join(', ')
-      statement = database.prepare(
-        `insert into checkins (${CHECKIN_COLUMNS.join(', ')}) values ${values} on conflict (id) do nothing returning id`,
-      )
-      inserts.set(rows, statement)
-    }
-    return statement
-  }
-  let counter: BetterSqlite3.Statement | undefined
-  const write = database.transaction(
-    (items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[]) => {
-      const inserted = new Set<string>()
-      let offset = 0
-      for (const size of CHUNKS) {
-        while (items.length - offset >= size) {
-          const params: unknown[] = []
-          for (let i = offset; i < offset + size; i++) {
-            const row = (items[i] as { row: CheckinRow }).row
-            for (const column of CHECKIN_COLUMNS) params.push(row[column])
-          }
-          for (const found of insert(size).all(params) as { id: string }[]) inserted.add(found.id)
-          offset += size
-        }
-      }
-      const sums = new Map<string, CounterDelta & { by: number }>()
-      const answered = new Set<string>()
-      for (const item of items) {
-        // Count a row once, and only if this batch inserted it.
-        if (!inserted.has(item.row.id) || answered.has(item.row.id)) continue
-        answered.add(item.row.id)
-        for (const delta of item.counters) {
-          const key = `${delta.day}\u0000${delta.district}\u0000${delta.metric}`
-          const sum = sums.get(key)
-          if (sum) sum.by += delta.by
-          else sums.set(key, { ...delta })
-        }
-      }
-      counter ??= database.prepare(
-        'insert into daily_counters (day, district, metric, value) values (?, ?, ?, ?) on conflict (day, district, metric) do update set value = value + excluded.value',
-      )
-      for (const sum of sums.values()) counter.run(sum.day, sum.district, sum.metric, sum.by)
-      return inserted
-    },
-  )
-  return write
-}
+import { appendCheckinsInWorker, checkinAppender } from './sqlite-checkin-appender.js'
+import { type StorageDialect, plainIdentifier } from './storage-dialect.js'
 
 /**
  * SQLite through better-sqlite3: one file, one connection. Creates the file's directory if it is
@@ -94,6 +20,7 @@ export function createSqliteDialect(path: string): StorageDialect {
   // a power cut as well as a killed process.
   database.pragma('synchronous = FULL')
   database.pragma('foreign_keys = ON')
+  const worker = path === ':memory:' ? undefined : appendCheckinsInWorker(path)
   return {
     name: 'sqlite',
     kyselyDialect: new SqliteDialect({ database }),
@@ -107,10 +34,16 @@ export function createSqliteDialect(path: string): StorageDialect {
     // last entry, SQLite refuses this transaction's write (SQLITE_BUSY_SNAPSHOT) rather than let
     // it build on a stale snapshot, and the sequence primary key backs that up.
     serialiseAuditAppend: async () => {},
+    // Check-ins are written by a worker thread with its own connection when the store is a file:
+    // its fsync then never stalls the event loop that serves requests. In memory (or where the
+    // worker's compiled file is absent, as under tsx), they are written here, holding Kysely's
+    // connection so that no Kysely transaction is open around them.
     appendCheckins: (() => {
+      if (worker) return (_db, items) => worker.append(items)
       const write = checkinAppender(database)
       return (db, items) => db.connection().execute(async () => write(items))
     })(),
+    close: async () => worker?.close(),
     migrationTableSchema: async () => undefined,
     createAppendOnlyGuard,
     constraintFailure,

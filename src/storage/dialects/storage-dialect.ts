@@ -42,6 +42,8 @@ export interface StorageDialect {
     db: Kysely<Database>,
     items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
   ): Promise<Set<string>>
+  /** Stops what the dialect runs besides the connection (the SQLite check-in writer). */
+  close?(): Promise<void>
   /** Recognises the driver's constraint failures; undefined for every other error. */
   constraintFailure(error: unknown): ConstraintFailure | undefined
 }

@@ -1,0 +1,177 @@
+import { statSync } from 'node:fs'
+import { CompiledQuery, type Kysely, sql } from 'kysely'
+import type { StorageDialect } from '../dialects/storage-dialect.js'
+import { parseStoreUrl } from '../open-store.js'
+import type { Database } from '../schema.js'
+
+/** A value of a seeded column: text, an integer, or NULL. */
+export type CellValue = string | number | null
+
+/** A table and the columns a bulk insert fills, with their SQL types (PostgreSQL casts arrays). */
+export interface BulkTable<T extends keyof Database> {
+  readonly table: T
+  readonly columns: readonly {
+    readonly name: keyof Database[T] & string
+    readonly type: 'text' | 'integer'
+  }[]
+  /**
+   * `add`: when the primary key (`day, district, metric`) exists, add `value` to it, as
+   * `KyselyCounterRepository.add` does. Only for `daily_counters`.
+   */
+  readonly onConflict?: 'add'
+}
+
+/** An index as the database describes it: its name and the statement that creates it. */
+export interface IndexDefinition {
+  readonly name: string
+  readonly definition: string
+}
+
+/**
+ * What the seeder does differently on each database. `dialects/` is where dialect-aware code
+ * belongs; the seeder's needs (bulk loads, index rebuilds) are its own, so they live here, in the
+ * one file of the seeder that knows which database it talks to.
+ */
+export interface SeedDialect {
+  readonly name: 'sqlite' | 'postgres'
+  /** Tunes the connection for a bulk load, before the seeding transaction begins. */
+  prepareConnection(db: Kysely<Database>): Promise<void>
+  /** Tunes the seeding transaction, as its first statement. */
+  beginLoad(trx: Kysely<Database>): Promise<void>
+  /**
+   * Inserts `rows` (each the values of `spec.columns`, in order) on `trx`, in as few statements
+   * as the database allows. The rows are read before the returned promise's first await.
+   */
+  insert<T extends keyof Database>(
+    trx: Kysely<Database>,
+    spec: BulkTable<T>,
+    rows: readonly (readonly CellValue[])[],
+  ): Promise<void>
+  /** The indexes of `table` other than its primary key's, as the database would recreate them. */
+  secondaryIndexes(trx: Kysely<Database>, table: keyof Database): Promise<IndexDefinition[]>
+  /** Folds the write-ahead log into the database file (SQLite), or refreshes statistics. */
+  finish(db: Kysely<Database>, tables: readonly (keyof Database)[]): Promise<void>
+  /** The database's size in bytes (SQLite: the file and its WAL), or undefined when unknown. */
+  size(db: Kysely<Database>, url: string): Promise<number | undefined>
+}
+
+/** The seeder's side of `dialect`. */
+export function seedDialect(dialect: StorageDialect): SeedDialect {
+  return dialect.name === 'postgres' ? postgresSeedDialect : sqliteSeedDialect
+}
+
+/** Rows per statement: a JSON text (SQLite) or one array per column (PostgreSQL) of this many. */
+const ROWS_PER_STATEMENT = 20_000
+/** SQLite's page cache during the load, in KiB (a negative `cache_size` is KiB). */
+const SQLITE_CACHE_KIB = 1_048_576
+
+const sqliteSeedDialect: SeedDialect = {
+  name: 'sqlite',
+  async prepareConnection(db) {
+    // The connection is this process's own (one per store); the setting ends with it.
+    await sql.raw(`pragma cache_size = -${SQLITE_CACHE_KIB}`).execute(db)
+  },
+  async beginLoad() {},
+  async insert(trx, spec, rows) {
+    // One parameter whatever the row count: a JSON array of rows, taken apart by json_each. A
+    // multi-row VALUES list would be prepared anew for every statement (Kysely's driver keeps no
+    // statements), at a cost that grows with its 32,766 parameters.
+    const text =
+      `insert into ${quote(spec.table)} (${columnList(spec)}) ` +
+      `select ${spec.columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?) ` +
+      // "WHERE true": an upsert after INSERT … SELECT needs it (sqlite.org/lang_upsert.html, 2.2).
+      `where true${conflictClause(spec)}`
+    const batches: string[] = []
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      batches.push(JSON.stringify(rows.slice(start, start + ROWS_PER_STATEMENT)))
+    }
+    for (const batch of batches) await trx.executeQuery(CompiledQuery.raw(text, [batch]))
+  },
+  async secondaryIndexes(trx, table) {
+    // The primary key's index is automatic and has no SQL.
+    const { rows } = await sql<{ name: string; definition: string }>`
+      select name, sql as definition from sqlite_master
+      where type = 'index' and tbl_name = ${table} and sql is not null
+      order by name`.execute(trx)
+    return rows
+  },
+  async finish(db) {
+    await sql.raw('pragma wal_checkpoint(TRUNCATE)').execute(db)
+  },
+  async size(_db, url) {
+    const location = parseStoreUrl(url)
+    if (location.dialect !== 'sqlite' || location.path === ':memory:') return undefined
+    let bytes = 0
+    for (const suffix of ['', '-wal']) {
+      try {
+        bytes += statSync(location.path + suffix).size
+      } catch {
+        // no WAL file: nothing to add
+      }
+    }
+    return bytes
+  },
+}
+
+const postgresSeedDialect: SeedDialect = {
+  name: 'postgres',
+  async prepareConnection() {},
+  async beginLoad(trx) {
+    // Sorting for CREATE INDEX in memory rather than in temporary files.
+    await sql.raw(`set local maintenance_work_mem = '512MB'`).execute(trx)
+  },
+  async insert(trx, spec, rows) {
+    // One array per column, unnested: as many parameters as columns however many rows.
+    const text =
+      `insert into ${quote(spec.table)} (${columnList(spec)}) ` +
+      `select * from unnest(${spec.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})` +
+      conflictClause(spec)
+    const statements: CellValue[][][] = []
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const batch = rows.slice(start, start + ROWS_PER_STATEMENT)
+      statements.push(spec.columns.map((_, c) => batch.map((row) => row[c] ?? null)))
+    }
+    for (const columns of statements) await trx.executeQuery(CompiledQuery.raw(text, columns))
+  },
+  async secondaryIndexes(trx, table) {
+    const { rows } = await sql<{ name: string; definition: string }>`
+      select i.relname as name, pg_get_indexdef(i.oid) as definition
+      from pg_index x
+      join pg_class i on i.oid = x.indexrelid
+      join pg_class t on t.oid = x.indrelid
+      join pg_namespace n on n.oid = t.relnamespace
+      where t.relname = ${table} and n.nspname = current_schema()
+        and not exists (select 1 from pg_constraint c where c.conindid = i.oid)
+      order by i.relname`.execute(trx)
+    return rows
+  },
+  async finish(db, tables) {
+    // A bulk load leaves the planner without statistics until autovacuum comes round.
+    await sql.raw(`analyze ${tables.map(quote).join(', ')}`).execute(db)
+  },
+  async size(db) {
+    const { rows } = await sql<{
+      size: string
+    }>`select pg_database_size(current_database())::text as size`.execute(db)
+    const size = rows[0]?.size
+    return size === undefined ? undefined : Number(size)
+  },
+}
+
+function columnList<T extends keyof Database>(spec: BulkTable<T>): string {
+  return spec.columns.map((c) => quote(c.name)).join(', ')
+}
+
+function conflictClause<T extends keyof Database>(spec: BulkTable<T>): string {
+  if (spec.onConflict !== 'add') return ''
+  const table = quote(spec.table)
+  return ` on conflict (day, district, metric) do update set value = ${table}.value + excluded.value`
+}
+
+/** Table and column names are the schema's plain identifiers; quoted all the same. */
+function quote(identifier: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(identifier)) {
+    throw new TypeError(`expected a plain identifier, but found ${JSON.stringify(identifier)}`)
+  }
+  return `"${identifier}"`
+}
