@@ -8,6 +8,7 @@ import type { TrustErrorCode } from '../src/codec/trust/index.js'
 import type { TrustListErrorCode } from '../src/codec/trust-list/index.js'
 import type { CertificatePdfErrorCode } from '../src/certificate-pdf/index.js'
 import type { HealthCodeErrorCode } from '../src/domain/health-code/index.js'
+import type { ValidityRuleErrorCode } from '../src/domain/validity-rules/index.js'
 import type { QrImageErrorCode } from '../src/qr-image/index.js'
 
 /** Every code outside the HC1 table; `satisfies` breaks the build when a union gains a member. */
@@ -38,6 +39,8 @@ const pdfStatuses: Record<CertificatePdfErrorCode, 422> = {
 }
 
 /** Risk-engine failures the API answers with 422. */
+const validityRuleStatuses: Record<ValidityRuleErrorCode, 422> = { ERR_VALIDITY_RULE: 422 }
+
 const healthCodeStatuses: Record<HealthCodeErrorCode, 422> = {
   ERR_RULESET: 422,
   ERR_RULE_EVALUATION: 422,
@@ -106,6 +109,7 @@ describe('docs/errors.md', () => {
       ...Object.entries(trustListStatuses),
       ...Object.entries(pdfStatuses),
       ...Object.entries(healthCodeStatuses),
+      ...Object.entries(validityRuleStatuses),
     ])
     for (const [code, status] of inCode) {
       assert.equal(documented.get(code), status, `${code} should be documented with HTTP ${status}`)

@@ -23,6 +23,7 @@ import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-
 import { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import { VenueService } from '../domain/venues/venue-service.js'
 import { TrustService, type TrustListFetcher } from '../domain/verification/trust-service.js'
+import { ValidityService } from '../domain/verification/validity-service.js'
 import { PeopleService } from '../domain/people/people-service.js'
 import { RegisterService } from '../domain/register/register-service.js'
 import type { Store } from '../domain/ports.js'
@@ -133,6 +134,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     marginMinutes: config.tracing.marginMinutes,
   })
   const checkinWriter = new CheckinWriter(store)
+  const validity = new ValidityService(store, clock, 'RU')
   const venues = new VenueService(
     store,
     clock,
@@ -140,6 +142,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     health,
     checkinWriter,
     config.checkinRetentionDays,
+    {
+      judge: (verification, options) => validity.judge(verification, options),
+      defaultRuleSet: config.validityRuleSet,
+    },
   )
   const register = new RegisterService(store, clock, certificates)
   const commission = new CommissionService(
@@ -185,6 +191,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     venues,
     checkinWriter,
     tracing,
+    validity,
     companies: new CompanyService(store, clock),
     dashboards: new AuthorityDashboardService(store, clock),
     oidc: discoverOidc

@@ -6,6 +6,7 @@ import type { Clock } from '../domain/clock.js'
 import type { CommissionService } from '../domain/commission/commission-service.js'
 import type { SigningKeyService } from '../domain/keys/signing-key-service.js'
 import type { TrustService } from '../domain/verification/trust-service.js'
+import type { ValidityService } from '../domain/verification/validity-service.js'
 import type { CompanyService } from '../domain/companies/company-service.js'
 import type { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
 import type { HealthStatusService } from '../domain/health-status/health-status-service.js'
@@ -31,6 +32,7 @@ export interface AppContext {
   readonly certificates: CertificateService
   readonly commission: CommissionService
   readonly trust: TrustService
+  readonly validity: ValidityService
   readonly health: HealthStatusService
   readonly venues: VenueService
   readonly checkinWriter: CheckinWriter

@@ -1,3 +1,4 @@
+import { ValidityRuleError } from '../domain/validity-rules/index.js'
 import { HealthCodeError } from '../domain/health-code/index.js'
 import { CertificatePdfError } from '../certificate-pdf/index.js'
 import { TrustListError } from '../codec/trust-list/index.js'
@@ -122,6 +123,7 @@ export function handleError(
   if (error instanceof TrustListError) return send(400, error.code, error.message)
   if (error instanceof CertificatePdfError) return send(422, error.code, error.message)
   if (error instanceof HealthCodeError) return send(422, error.code, error.message)
+  if (error instanceof ValidityRuleError) return send(422, error.code, error.message)
   // A uniqueness race the domain's own check could not see (two writers at once) is a conflict.
   if (
     error instanceof StorageError &&

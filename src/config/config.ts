@@ -54,6 +54,8 @@ export interface Config {
   readonly checkinRetentionDays: number
   /** `TRACING_DWELL_MINUTES` (120) and `TRACING_MARGIN_MINUTES` (30): how visits overlap. */
   readonly tracing: { readonly dwellMinutes: number; readonly marginMinutes: number }
+  /** `VALIDITY_RULESET`: the validity rule set doors and `POST /api/v1/verify` use (`ru-default`). */
+  readonly validityRuleSet: string
   /** `TRUST_CACHE_SECONDS`: how long verifiers keep the trust and revocation lists (30). */
   readonly trustCacheSeconds: number
 }
@@ -175,6 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       dwellMinutes: integer(env, 'TRACING_DWELL_MINUTES', 120, 1, 24 * 60),
       marginMinutes: integer(env, 'TRACING_MARGIN_MINUTES', 30, 0, 24 * 60),
     },
+    validityRuleSet: env['VALIDITY_RULESET'] || 'ru-default',
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
   }
 }

@@ -77,6 +77,26 @@ export interface StoreTransaction {
   readonly companies: CompanyRepository
   readonly counters: CounterRepository
   readonly health: HealthRepository
+  readonly interop: InteropRepository
+}
+
+/** Trusted SMART Health Card issuers, and validity rule sets (EU CertLogic format). */
+export interface InteropRepository {
+  saveShcIssuer(issuer: { iss: string; jwks: unknown; crls: unknown[]; at: string }): Promise<void>
+  shcIssuers(): Promise<{ iss: string; jwks: unknown; crls: unknown[]; importedAt: string }[]>
+  removeShcIssuer(iss: string): Promise<boolean>
+  addValidityRuleSet(ruleSet: {
+    id: string
+    version: number
+    rules: unknown
+    note: string | undefined
+    createdBy: string | undefined
+    createdAt: string
+  }): Promise<void>
+  /** The highest version of each stored rule set. */
+  latestValidityRuleSets(): Promise<
+    { id: string; version: number; rules: unknown; note: string | undefined; createdAt: string }[]
+  >
 }
 
 /** Declarations, risk areas, risk rules and each person's current code. */

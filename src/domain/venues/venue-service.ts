@@ -34,11 +34,24 @@ export interface ColourSource {
   personOfSubject(subject: string): Promise<string | undefined>
 }
 
+/** Judges a verified certificate under a validity rule set (see ValidityService.judge). */
+export type RuleJudge = (
+  verification: Hc1Verification,
+  options: { ruleSetId: string; at: Date; language: string },
+) => Promise<
+  | {
+      ruleSet: { id: string; version: number }
+      allowed: boolean
+      failed: readonly { identifier: string; text: string }[]
+    }
+  | undefined
+>
+
 /** What a door sees after a scan: whether to admit, why, and just enough to match the person. */
 export interface ScanAnswer {
   readonly checkinId: string
   readonly entryAllowed: boolean
-  readonly reason: EntryDecision['reason'] | 'CODE_INVALID'
+  readonly reason: EntryDecision['reason'] | 'CODE_INVALID' | 'RULES_NOT_MET'
   readonly message: string
   /** Recorded as a check-in (an admitted visitor); false for a refusal. */
   readonly recorded: boolean
@@ -48,6 +61,14 @@ export interface ScanAnswer {
   readonly colour: 'green' | 'yellow' | 'red' | undefined
   readonly certificateKind: 'vaccination' | 'recovery' | 'test' | 'antibody' | undefined
   readonly verification: { readonly stage: string; readonly code: string | undefined }
+  /** For a certificate: the validity rule set it was judged by, and the rules it failed. */
+  readonly rules:
+    | {
+        readonly ruleSet: { readonly id: string; readonly version: number }
+        readonly allowed: boolean
+        readonly failed: readonly { readonly identifier: string; readonly text: string }[]
+      }
+    | undefined
 }
 
 /** One item of a batch from an offline scanner. */
@@ -76,6 +97,7 @@ export class VenueService {
     private readonly colours: ColourSource,
     private readonly writer: CheckinWriter,
     private readonly retentionDays: number,
+    private readonly rules?: { judge: RuleJudge; defaultRuleSet: string },
   ) {}
 
   /**
@@ -339,16 +361,41 @@ export class VenueService {
         holder: undefined,
         colour: undefined,
         certificateKind: undefined,
+        rules: undefined,
       }
     }
     const { presented, personId, subject, holder } = await this.#presented(verification)
-    const decision = decideEntry(await this.#policy(venue.category), presented, new Date(at))
+    const policy = await this.#policy(venue.category)
+    let decision: {
+      allowed: boolean
+      reason: ScanAnswer['reason']
+      message: string
+    } = decideEntry(policy, presented, new Date(at))
+    // A certificate the policy accepts must also meet the validity rules (how long it lasts).
+    let rules: ScanAnswer['rules']
+    if (presented.kind === 'certificate' && this.rules) {
+      rules = await this.rules.judge(verification, {
+        ruleSetId: policy.ruleSet ?? this.rules.defaultRuleSet,
+        at: new Date(at),
+        language: 'en',
+      })
+      if (decision.allowed && rules && !rules.allowed) {
+        decision = {
+          allowed: false,
+          reason: 'RULES_NOT_MET',
+          message:
+            rules.failed.map((failure) => failure.text).join('; ') ||
+            `not accepted under rule set ${rules.ruleSet.id}`,
+        }
+      }
+    }
     const colour = presented.kind === 'health-code' ? presented.colour : undefined
     const answer = {
       ...base,
       entryAllowed: decision.allowed,
       reason: decision.reason,
       message: decision.message,
+      rules,
       holder,
       colour,
       certificateKind: presented.kind === 'certificate' ? presented.certificateKind : undefined,

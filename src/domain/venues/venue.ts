@@ -41,6 +41,8 @@ export interface EntryPolicy {
   readonly acceptGreenCode: boolean
   readonly acceptCertificates: readonly ('vaccination' | 'recovery' | 'test' | 'antibody')[]
   readonly testMaxAgeHours: number
+  /** The validity rule set certificates are judged by (default: the deployment's). */
+  readonly ruleSet?: string | undefined
 }
 
 /** One visit: the person scanned the poster, or the operator scanned the person's code. */

@@ -32,6 +32,30 @@ const verification = {
       properties: { code: { type: 'string' }, message: { type: 'string' } },
     },
     certificate: { type: 'object', additionalProperties: true },
+    entry: {
+      type: 'object',
+      description: 'for a certificate: whether it admits its holder under the validity rule set',
+      properties: {
+        ruleSet: {
+          type: 'object',
+          properties: { id: { type: 'string' }, version: { type: 'integer' } },
+        },
+        allowed: { type: 'boolean' },
+        certificateType: { type: 'string' },
+        reason: { type: 'string' },
+        failed: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              identifier: { type: 'string' },
+              language: { type: 'string' },
+              text: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
   },
 } as const
 
@@ -137,7 +161,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{ Body: { qr: string; at?: string } }>(
+  app.post<{ Body: { qr: string; at?: string; ruleSet?: string; language?: string } }>(
     '/api/v1/verify',
     {
       config: {
@@ -159,16 +183,109 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
               format: 'date-time',
               description: 'the validation time; default now',
             },
+            ruleSet: {
+              type: 'string',
+              maxLength: 40,
+              description: `the validity rule set to judge a certificate by (default ${context.config.validityRuleSet})`,
+            },
+            language: {
+              type: 'string',
+              enum: ['en', 'ru', 'zh'],
+              default: 'en',
+              description: 'the language of failed rules’ descriptions',
+            },
           },
         },
         response: { 200: verification, ...errorResponses },
       },
     },
-    async (request) =>
-      context.trust.verify(
-        request.body.qr,
-        request.body.at === undefined ? undefined : new Date(request.body.at),
-      ),
+    async (request) => {
+      const at = request.body.at === undefined ? context.clock() : new Date(request.body.at)
+      const result = await context.trust.verify(request.body.qr, at)
+      // "The signature is valid" (valid, stage) apart from "entry allowed under rule set X" (entry).
+      const entry = await context.validity.judge(result, {
+        ruleSetId: request.body.ruleSet ?? context.config.validityRuleSet,
+        at,
+        language: request.body.language ?? 'en',
+      })
+      return { ...result, ...(entry ? { entry } : {}) }
+    },
+  )
+
+  app.get(
+    '/api/v1/validity-rules',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'The validity rule sets (EU CertLogic rules) and their versions',
+        tags: ['trust'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ruleSets: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    version: { type: 'integer' },
+                    rules: { type: 'array', items: { type: 'object', additionalProperties: true } },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ({ ruleSets: await context.validity.ruleSets() }),
+  )
+
+  app.post<{ Params: { id: string }; Body: { rules: unknown; note?: string } }>(
+    '/api/v1/validity-rules/:id',
+    {
+      config: { access: ['health_authority'] },
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        summary:
+          'Import rules in the EU rule JSON format as the next version of a rule set; invalid logic is refused here, with the reason',
+        tags: ['trust'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['rules'],
+          properties: {
+            rules: { description: 'a rule, or an array of rules, as the EU publishes them' },
+            note: { type: 'string', maxLength: 500 },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              version: { type: 'integer' },
+              rules: { type: 'array', items: { type: 'object', additionalProperties: true } },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await context.validity.import(
+            requireActor(request),
+            request.params.id,
+            request.body.rules,
+            request.body.note,
+          ),
+        ),
   )
 
   app.get(

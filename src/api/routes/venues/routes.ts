@@ -51,6 +51,11 @@ const policySchema = {
       items: { type: 'string', enum: ['vaccination', 'recovery', 'test', 'antibody'] },
     },
     testMaxAgeHours: { type: 'integer', minimum: 1, maximum: 336 },
+    ruleSet: {
+      type: 'string',
+      maxLength: 40,
+      description: 'the validity rule set certificates are judged by (default VALIDITY_RULESET)',
+    },
   },
 } as const
 
@@ -72,6 +77,23 @@ const scanAnswer = {
     verification: {
       type: 'object',
       properties: { stage: { type: 'string' }, code: { type: 'string' } },
+    },
+    rules: {
+      type: 'object',
+      properties: {
+        ruleSet: {
+          type: 'object',
+          properties: { id: { type: 'string' }, version: { type: 'integer' } },
+        },
+        allowed: { type: 'boolean' },
+        failed: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: { identifier: { type: 'string' }, text: { type: 'string' } },
+          },
+        },
+      },
     },
   },
 } as const

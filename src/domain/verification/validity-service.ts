@@ -1,0 +1,176 @@
+import type { Hc1Verification } from '../../codec/hc1/index.js'
+import type { Actor } from '../access/actor.js'
+import { hasAnyRole } from '../access/actor.js'
+import type { Clock } from '../clock.js'
+import { DomainError } from '../errors.js'
+import type { Store } from '../ports.js'
+import {
+  type FailureDescription,
+  type RuleSet,
+  type RuleVerdict,
+  ValidityRuleError,
+  defaultRuleSets,
+  describeFailures,
+  evaluateRules,
+  readRuleFile,
+  valueSetsForRules,
+} from '../validity-rules/index.js'
+
+/** A verdict with its failed rules described in the reader's language. */
+export interface EntryRulesAnswer {
+  readonly ruleSet: { readonly id: string; readonly version: number }
+  readonly allowed: boolean
+  readonly certificateType: string | undefined
+  readonly failed: readonly FailureDescription[]
+  readonly reason: RuleVerdict['reason']
+}
+
+const CACHE_MS = 30_000
+
+/**
+ * Validity rule sets: EU CertLogic rules that say whether a certificate with a valid signature
+ * admits its holder. The defaults (`ru-default`, `eu-travel`) ship as data; the health authority
+ * imports new versions in the EU rule JSON format, checked at import (a rule with invalid logic is
+ * refused then, never at verify time).
+ */
+export class ValidityService {
+  #stored: { sets: Map<string, RuleSet>; until: number } | undefined
+  readonly #valueSets = valueSetsForRules()
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly country: string,
+  ) {}
+
+  /** Every rule set: the stored versions, and the defaults not replaced by one. */
+  async ruleSets(): Promise<RuleSet[]> {
+    const stored = await this.#storedSets()
+    const all = new Map<string, RuleSet>(Object.entries(defaultRuleSets))
+    for (const [id, set] of stored) {
+      const known = all.get(id)
+      if (!known || set.version >= known.version) all.set(id, set)
+    }
+    return [...all.values()].sort((a, b) => a.id.localeCompare(b.id))
+  }
+
+  async ruleSet(id: string): Promise<RuleSet | undefined> {
+    return (await this.ruleSets()).find((set) => set.id === id)
+  }
+
+  /**
+   * The authority imports a rule file (EU format) as the next version of a rule set.
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN`; `ERR_INVALID_FIELD` naming the rule and its field.
+   */
+  async import(
+    actor: Actor,
+    id: string,
+    json: unknown,
+    note: string | undefined,
+  ): Promise<RuleSet> {
+    if (!hasAnyRole(actor, ['health_authority'])) {
+      throw new DomainError('ERR_FORBIDDEN', 'the health authority imports validity rules')
+    }
+    if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(id)) {
+      throw new DomainError('ERR_INVALID_FIELD', 'expected a kebab-case rule set id', 'id')
+    }
+    let rules
+    try {
+      rules = readRuleFile(json)
+    } catch (error) {
+      if (error instanceof ValidityRuleError) {
+        throw new DomainError(
+          'ERR_INVALID_FIELD',
+          `rule ${error.identifier ?? '(unnamed)'}: ${error.message}`,
+          `rules${error.identifier ? `[${error.identifier}]` : ''}${error.field ? `.${error.field}` : ''}`,
+        )
+      }
+      throw error
+    }
+    const version = ((await this.ruleSet(id))?.version ?? 0) + 1
+    const at = this.clock().toISOString()
+    await this.store.transaction(async (tx) => {
+      await tx.interop.addValidityRuleSet({
+        id,
+        version,
+        rules: json,
+        note,
+        createdBy: actor.accountId,
+        createdAt: at,
+      })
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'validity-rules.import',
+          entityType: 'validity_ruleset',
+          entityId: `${id}@${version}`,
+          reason: note,
+          data: { rules: rules.map((rule) => `${rule.identifier}@${rule.version}`) },
+        },
+        at,
+      )
+    })
+    this.#stored = undefined
+    return { id, version, rules }
+  }
+
+  /**
+   * Judges a verified certificate (EU DCC or our antibody certificate) under a rule set; undefined
+   * for codes rules do not apply to (a dynamic health code) or an invalid verification.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND` for an unknown rule set.
+   */
+  async judge(
+    verification: Hc1Verification,
+    options: { ruleSetId: string; at: Date; language: string; region?: string | undefined },
+  ): Promise<EntryRulesAnswer | undefined> {
+    if (!verification.valid) return undefined
+    const certificate = verification.certificate
+    if (certificate.payloadType === 'healthcode-status') return undefined
+    const ruleSet = await this.ruleSet(options.ruleSetId)
+    if (!ruleSet) {
+      throw new DomainError('ERR_NOT_FOUND', `no validity rule set ${options.ruleSetId}`, 'ruleSet')
+    }
+    const verdict = evaluateRules(ruleSet, {
+      payloadType: certificate.payloadType,
+      payload:
+        certificate.payloadType === 'healthcode-antibody' ? certificate.antibody : certificate.dcc,
+      issuedAt: certificate.issuedAt,
+      expiresAt: certificate.expiresAt,
+      issuerCountry: certificate.issuer,
+      kid: certificate.kid,
+      at: options.at,
+      // A rule set answers for the country its rules are published by.
+      countryCode:
+        ruleSet.rules.find((rule) => rule.type === 'Acceptance')?.country ?? this.country,
+      region: options.region,
+      valueSets: this.#valueSets,
+    })
+    return {
+      ruleSet: verdict.ruleSet,
+      allowed: verdict.allowed,
+      certificateType: verdict.certificateType,
+      failed: describeFailures(verdict, options.language),
+      reason: verdict.reason,
+    }
+  }
+
+  async #storedSets(): Promise<Map<string, RuleSet>> {
+    const now = Date.now()
+    if (this.#stored && this.#stored.until > now) return this.#stored.sets
+    const rows = await this.store.transaction((tx) => tx.interop.latestValidityRuleSets())
+    const sets = new Map<string, RuleSet>()
+    for (const row of rows) {
+      // Stored rules were checked at import; a rule this version of the code cannot read any more
+      // leaves its set out rather than failing every verification.
+      try {
+        sets.set(row.id, { id: row.id, version: row.version, rules: readRuleFile(row.rules) })
+      } catch {
+        continue
+      }
+    }
+    this.#stored = { sets, until: now + CACHE_MS }
+    return sets
+  }
+}
