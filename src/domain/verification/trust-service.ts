@@ -5,7 +5,7 @@ import {
   type RevocationListDocument,
   signRevocationList,
 } from '../../codec/revocation/index.js'
-import { TrustList, type TrustedSigner } from '../../codec/trust/index.js'
+import { TrustList, type TrustedSigner, signerFromCertificate } from '../../codec/trust/index.js'
 import {
   type TrustListEntry,
   TrustListError,
@@ -104,9 +104,12 @@ export class TrustService {
     })
     const csca = await this.keys.cscaSigner()
     const published = csca ? signTrustList(certificates, csca.privateKey) : []
-    // Our own signers come straight from the keys; the published list is for others.
-    const own = csca ? readTrustList(published, {}).signers : []
-    signers.push(...own)
+    // Our own signers come straight from the keys (no private key needed to trust them); the
+    // published list is for others.
+    for (const certificate of certificates) {
+      if (certificate.certificateType === 'DSC')
+        signers.push(signerFromCertificate(certificate.der))
+    }
     const partnerProblems: { partnerId: string; message: string }[] = []
     for (const partner of partners) {
       if (partner.trustList === undefined) continue
