@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { apiErrorStatus, domainStatus } from '../src/api/errors.js'
 import { hc1ErrorStages } from '../src/codec/hc1/index.js'
+import { shcErrorStages } from '../src/codec/shc/index.js'
 import type { JsonlInputErrorCode } from '../src/cli/jsonl/verify-line.js'
 import type { TrustErrorCode } from '../src/codec/trust/index.js'
 import type { TrustListErrorCode } from '../src/codec/trust-list/index.js'
@@ -82,6 +83,7 @@ describe('docs/errors.md', () => {
   const documented = documentedCodes()
   const inCode = new Map<string, string>([
     ...Object.entries(hc1ErrorStages),
+    ...Object.entries(shcErrorStages),
     ...Object.entries(otherCodes),
   ])
 

@@ -1,4 +1,5 @@
 import type { Hc1Verification, JsonValue } from '../codec/hc1/index.js'
+import { formatCoding, type ShcCoding, type ShcVerification } from '../codec/shc/index.js'
 
 /** Renders a verification result for a person reading a terminal. */
 export function formatVerification(result: Hc1Verification): string {
@@ -85,4 +86,100 @@ function first(value: JsonValue | undefined): JsonValue | undefined {
 
 function text(value: JsonValue | undefined): string {
   return typeof value === 'string' || typeof value === 'number' ? String(value) : ''
+}
+
+/**
+ * Renders the results of the SMART Health Cards of one input for a person reading a terminal: one
+ * card as {@link formatVerification} does, several (a `.smart-health-card` file) each under
+ * `Card N of M`.
+ */
+export function formatShcVerifications(results: readonly ShcVerification[]): string {
+  if (results.length === 1) return formatShcVerification(results[0] as ShcVerification)
+  return results
+    .map(
+      (result, index) => `Card ${index + 1} of ${results.length}\n${formatShcVerification(result)}`,
+    )
+    .join('\n')
+}
+
+const SHC_TYPE_PREFIX = 'https://smarthealth.cards#'
+
+/** Renders one SMART Health Card's result: VALID or INVALID with its stage, then what it holds. */
+export function formatShcVerification(result: ShcVerification): string {
+  const lines: string[] = []
+  const card = result.card
+  // `health-card` is on every card; the other types say what this one is about.
+  const types = (card?.types ?? [])
+    .filter((type) => type !== `${SHC_TYPE_PREFIX}health-card`)
+    .map((type) => (type.startsWith(SHC_TYPE_PREFIX) ? type.slice(SHC_TYPE_PREFIX.length) : type))
+  if (result.valid) {
+    lines.push(`VALID  SMART Health Card${types.length > 0 ? ` (${types.join(', ')})` : ''}`)
+  } else {
+    lines.push(`INVALID  stopped at stage "${result.stage}" (${result.error.code})`)
+    lines.push(`  ${result.error.message}`)
+  }
+  if (card) {
+    const summary = card.summary
+    const patients = summary?.patients ?? []
+    const fields: [string, string | undefined][] = [
+      ['Name', patients.flatMap((patient) => patient.names).join('; ')],
+      [
+        'Born',
+        patients
+          .map((patient) => patient.birthDate)
+          .filter(Boolean)
+          .join('; '),
+      ],
+      // A valid card's types head its block already.
+      ['Types', result.valid ? undefined : types.join(', ')],
+      ['Issuer', card.issuer],
+      ['Issued', card.issuedAt],
+      ['Expires', card.expiresAt],
+      ['Key id', card.kid],
+      ['Algorithm', card.algorithm],
+      ['FHIR', card.fhirVersion],
+      ['Rid', card.revocationId],
+    ]
+    lines.push('')
+    for (const [label, value] of fields) {
+      if (value !== undefined && value !== '') lines.push(`  ${(label + ':').padEnd(11)}${value}`)
+    }
+    const immunizations = summary?.immunizations ?? []
+    if (immunizations.length > 0) {
+      lines.push('  Immunizations:')
+      for (const dose of immunizations) {
+        lines.push(
+          `    ${describeListed([
+            dose.date,
+            describeCodings(dose.vaccine),
+            dose.lotNumber && `lot ${dose.lotNumber}`,
+            dose.performer && `by ${dose.performer}`,
+          ])}`,
+        )
+      }
+    }
+    const labResults = summary?.labResults ?? []
+    if (labResults.length > 0) {
+      lines.push('  Lab results:')
+      for (const lab of labResults) {
+        lines.push(
+          `    ${describeListed([
+            lab.date,
+            describeCodings(lab.test),
+            lab.value && `result ${lab.value}`,
+            lab.performer && `by ${lab.performer}`,
+          ])}`,
+        )
+      }
+    }
+  }
+  return lines.join('\n') + '\n'
+}
+
+function describeCodings(codings: readonly ShcCoding[]): string {
+  return codings.map(formatCoding).filter(Boolean).join(' / ')
+}
+
+function describeListed(parts: readonly (string | undefined)[]): string {
+  return parts.filter((part) => part !== undefined && part !== '').join(', ') || '(no details)'
 }

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os'
-import { readFile } from 'node:fs/promises'
+import { open, readFile, type FileHandle } from 'node:fs/promises'
 import { parseArgs } from 'node:util'
 import { verifyHc1, type Hc1Verification } from '../../codec/hc1/index.js'
 import {
@@ -7,6 +7,15 @@ import {
   readRevocationList,
   type RevocationEntry,
 } from '../../codec/revocation/index.js'
+import {
+  SHC_MAX_FILE_LENGTH,
+  ShcTrustError,
+  ShcTrustStore,
+  shcInputForm,
+  verifyShcCards,
+  type ShcIssuer,
+  type ShcVerification,
+} from '../../codec/shc/index.js'
 import { TrustError, signerFromCertificate } from '../../codec/trust/index.js'
 import { TrustListError, readTrustList } from '../../codec/trust-list/index.js'
 import { QrImageError, decodeQrImage } from '../../qr-image/index.js'
@@ -14,14 +23,17 @@ import { splitLines } from '../jsonl/line-splitter.js'
 import { verifyContextOf, type SharedTrust } from '../jsonl/shared-trust.js'
 import { inputError } from '../jsonl/verify-line.js'
 import { VerifyPool } from '../jsonl/verify-pool.js'
-import { formatVerification } from '../format-verification.js'
+import { formatShcVerifications, formatVerification } from '../format-verification.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
 export const verifyUsage = `Usage:
   healthcode verify [TRUST...] [--at ISO-8601] [--json] QR
   healthcode verify [TRUST...] [--at ISO-8601] [--json] -          (the QR text on stdin)
   healthcode verify [TRUST...] [--at ISO-8601] [--json] --image FILE   (a PNG or JPEG photo)
+  healthcode verify [TRUST...] [--at ISO-8601] [--json] --file FILE    (a .smart-health-card file)
   healthcode verify --jsonl [TRUST...] [--workers N]   (JSON lines on stdin, one answer line each on stdout)
+
+QR is an EU DCC (HC1:...) or a SMART Health Card: its numeric QR text (shc:/...) or compact JWS.
 
 Trust (TRUST above; each repeatable but --trust-list-signer):
   --trust FILE              a document signer certificate (PEM, possibly several, or DER) to trust
@@ -34,16 +46,25 @@ Trust (TRUST above; each repeatable but --trust-list-signer):
   --revocation-list FILE    a revocation list: {"entries":[{"hashType","hash"}],"signature"?} or an
                             array of entries; hash types UCI, COUNTRYCODEUCI, SIGNATURE (base64 of the
                             first 16 bytes of the SHA-256); a listed code stops at stage "revoked"
+  --shc-issuer FILE         a SMART Health Card issuer to trust, a JSON file
+                            {"iss": "https://...", "jwks": {"keys": [...]}, "crls": [...]}: iss as
+                            cards carry it, jwks the JSON of iss + /.well-known/jwks.json, crls the
+                            JSON of each iss + /.well-known/crl/<kid>.json (required for every key
+                            with a crlVersion; optional otherwise)
 
 Options:
   --at TIME      the validation clock (default: now)
   --json         print the result as JSON
   --image FILE   read the code from a PNG or JPEG image
+  --file FILE    read the code from a file: a .smart-health-card file {"verifiableCredential":
+                 [JWS, ...]}, every card verified (valid only if all are), or a file with a QR text
   --jsonl        batch mode: lines {"id","qr"|"image","trust":[base64 DER],"at"}; a line's "trust"
-                 adds to the TRUST options, which apply to every line
+                 adds to the TRUST options, which apply to every line; answers carry "kind": "dcc"
+                 for an HC1 code and "shc" for a SMART Health Card (shc:/... or a JWS)
   --workers N    threads for --jsonl (default: the number of cores)
 
-Exit status: 0 valid, 1 invalid, 2 usage error or an unusable trust or revocation list.`
+Exit status: 0 valid, 1 invalid, 2 usage error or an unusable trust list, revocation list or SMART
+Health Card issuer file.`
 
 /** The longest --jsonl line kept (a base64 photo of a code fits easily). */
 const MAX_JSONL_LINE_BYTES = 32 * 1024 * 1024
@@ -58,10 +79,12 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
       'trust-list': { type: 'string', multiple: true },
       'trust-list-signer': { type: 'string' },
       'revocation-list': { type: 'string', multiple: true },
+      'shc-issuer': { type: 'string', multiple: true },
       at: { type: 'string' },
       json: { type: 'boolean' },
       jsonl: { type: 'boolean' },
       image: { type: 'string' },
+      file: { type: 'string' },
       workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -78,7 +101,7 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
     throw new UsageError('--trust-list-signer checks lists: give --trust-list or --revocation-list')
   }
   if (values.jsonl) {
-    if (positionals.length > 0 || values.image || values.at || values.json) {
+    if (positionals.length > 0 || values.image || values.file || values.at || values.json) {
       throw new UsageError(
         '--jsonl reads the codes from stdin and takes only --workers and the trust options',
       )
@@ -97,11 +120,11 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
   const at = values.at === undefined ? new Date() : parseTime(values.at)
   const shared = await readSharedTrust(values, io)
   if (shared === undefined) return 2
-  const { trust, revocation } = verifyContextOf(shared)
+  const { trust, revocation, shcTrust } = verifyContextOf(shared)
   if (positionals.length > 1) throw new UsageError('give one QR text (or - for stdin)')
   const [source] = positionals
-  if (values.image !== undefined && source !== undefined) {
-    throw new UsageError('give either a QR text or --image, not both')
+  if ([source, values.image, values.file].filter((given) => given !== undefined).length > 1) {
+    throw new UsageError('give one of a QR text, --image FILE or --file FILE')
   }
 
   let text: string
@@ -127,12 +150,20 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
         io,
       )
     }
+  } else if (values.file !== undefined) {
+    // A byte order mark is not part of any code, but some editors write one.
+    text = (await readCodeFile(values.file)).replace(/^\uFEFF/, '').trim()
   } else if (source === '-' || (source === undefined && !io.stdinIsTty)) {
     text = (await readAll(io.stdin)).trim()
   } else if (source !== undefined) {
     text = source.trim()
   } else {
-    throw new UsageError('give a QR text, - for stdin, or --image FILE')
+    throw new UsageError('give a QR text, - for stdin, --image FILE or --file FILE')
+  }
+  const shcForm = shcInputForm(text)
+  if (shcForm !== undefined) {
+    const results = verifyShcCards(text, { issuers: shcTrust, at })
+    return reportShc(results, shcForm === 'file', values.json === true, io)
   }
   // One code at a time may be our antibody certificate too; it is reported as what it is.
   const result = verifyHc1(text, {
@@ -166,6 +197,63 @@ function report(result: Hc1Verification, json: boolean, io: CommandIo): number {
     io.stdout.write(formatVerification(result))
   }
   return result.valid ? 0 : 1
+}
+
+/**
+ * Reports the cards of one SMART Health Card input. A file's JSON answer lists its cards under
+ * `cards`; a QR text's or JWS's is one card's, shaped like an HC1 answer with `card`.
+ */
+function reportShc(
+  results: readonly ShcVerification[],
+  fromFile: boolean,
+  json: boolean,
+  io: CommandIo,
+): number {
+  const valid = results.every((result) => result.valid)
+  if (json) {
+    const answers = results.map((result) => ({
+      valid: result.valid,
+      stage: result.stage,
+      kind: 'shc',
+      card: result.card,
+      ...(result.valid ? {} : { error: result.error }),
+    }))
+    const answer = fromFile ? { valid, kind: 'shc', cards: answers } : answers[0]
+    io.stdout.write(JSON.stringify(answer, null, 2) + '\n')
+  } else {
+    io.stdout.write(formatShcVerifications(results))
+  }
+  return valid ? 0 : 1
+}
+
+/**
+ * The most bytes of a `--file` read: enough for the largest .smart-health-card file the verifier
+ * takes in any UTF-8 (4 bytes a character at most); a longer file is refused as too long.
+ */
+const MAX_CODE_FILE_BYTES = 4 * SHC_MAX_FILE_LENGTH + 1
+
+/** Reads a `--file` as UTF-8 text, never more than {@link MAX_CODE_FILE_BYTES} of it. */
+async function readCodeFile(file: string): Promise<string> {
+  let handle: FileHandle
+  try {
+    handle = await open(file, 'r')
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`)
+  }
+  try {
+    const buffer = Buffer.alloc(MAX_CODE_FILE_BYTES)
+    let length = 0
+    while (length < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length)
+      if (bytesRead === 0) break
+      length += bytesRead
+    }
+    return buffer.subarray(0, length).toString('utf8')
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`)
+  } finally {
+    await handle.close()
+  }
 }
 
 async function verifyJsonl(io: CommandIo, workers: number, shared: SharedTrust): Promise<number> {
@@ -205,9 +293,13 @@ interface TrustOptions {
   readonly 'trust-list'?: string[]
   readonly 'trust-list-signer'?: string
   readonly 'revocation-list'?: string[]
+  readonly 'shc-issuer'?: string[]
 }
 
-/** A trust or revocation list (or its signer's certificate) that cannot be used: exit status 2. */
+/**
+ * A trust or revocation list, its signer's certificate or a SMART Health Card issuer file that
+ * cannot be used: exit status 2.
+ */
 class ListFileError extends Error {
   override readonly name = 'ListFileError'
 }
@@ -236,7 +328,8 @@ async function readSharedTrust(
         revocations.push(...(await readRevocationListFile(file, signingCertificate)))
       }
     }
-    return { certificates, revocations }
+    const shcIssuers = await readShcIssuerFiles(options['shc-issuer'] ?? [])
+    return { certificates, revocations, shcIssuers }
   } catch (error) {
     if (!(error instanceof ListFileError)) throw error
     io.stderr.write(`healthcode verify: ${oneLine(error.message)}\n`)
@@ -333,6 +426,39 @@ async function readRevocationListFile(
     if (!(error instanceof RevocationListError)) throw error
     throw new ListFileError(`revocation list ${file}: ${error.message} (${error.code})`)
   }
+}
+
+/**
+ * Reads `--shc-issuer` files, `{"iss", "jwks", "crls"?}` each, checking every issuer as the trust
+ * store will: a file that cannot be trusted stops the command (exit status 2), named.
+ */
+async function readShcIssuerFiles(files: readonly string[]): Promise<ShcIssuer[]> {
+  const store = new ShcTrustStore()
+  const issuers: ShcIssuer[] = []
+  for (const file of files) {
+    const what = `SMART Health Card issuer ${file}`
+    const json = parseJson(await readListFile(file, 'SMART Health Card issuer'), what)
+    if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+      throw new ListFileError(
+        `${what}: expected a JSON object {"iss", "jwks", "crls"}, but found ${Array.isArray(json) ? 'an array' : String(json)}`,
+      )
+    }
+    const { iss, jwks, crls } = json as { iss?: unknown; jwks?: unknown; crls?: unknown }
+    if (iss === undefined && 'keys' in json) {
+      throw new ListFileError(
+        `${what}: expected {"iss", "jwks", "crls"}, but found a bare key set: put it under "jwks", with the issuer's URL as "iss"`,
+      )
+    }
+    const issuer = { iss, jwks, crls } as ShcIssuer
+    try {
+      store.add(issuer)
+    } catch (error) {
+      if (!(error instanceof ShcTrustError)) throw error
+      throw new ListFileError(`${what}: ${error.message} (${error.code})`)
+    }
+    issuers.push(issuer)
+  }
+  return issuers
 }
 
 async function readListFile(file: string, what: string): Promise<Buffer> {

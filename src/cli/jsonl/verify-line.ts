@@ -1,5 +1,6 @@
 import { verifyHc1 } from '../../codec/hc1/index.js'
 import type { Hc1ErrorCode } from '../../codec/hc1/index.js'
+import { shcInputForm, verifyShc } from '../../codec/shc/index.js'
 import { TrustError, TrustList, signerFromCertificate } from '../../codec/trust/index.js'
 import type { TrustedSigner } from '../../codec/trust/index.js'
 import { QrImageError, decodeQrImage } from '../../qr-image/index.js'
@@ -56,7 +57,9 @@ const emptyContext = verifyContextOf(noSharedTrust)
 /**
  * Verifies one JSON line `{"id","qr"|"image","trust":[base64 DER],"at"}` and returns the answer
  * line (without its newline): the line's `trust` adds to the context's, and the context's
- * revocation list applies. Never throws: a bad line gets an error answer.
+ * revocation list applies. A SMART Health Card (`shc:/…` or a compact JWS) is verified against the
+ * context's SHC issuers and answered with `"kind": "shc"`; an HC1 code with `"kind": "dcc"`.
+ * Never throws: a bad line gets an error answer.
  */
 export async function verifyJsonLine(
   line: string,
@@ -155,6 +158,18 @@ async function verifyRequestLine(
       'ERR_INPUT_FIELD',
       'expected a "qr" text or an "image" (base64 PNG or JPEG)',
     )
+  }
+
+  if (shcInputForm(qr) !== undefined) {
+    const card = verifyShc(qr, { issuers: context.shcTrust, at })
+    return JSON.stringify({
+      id,
+      valid: card.valid,
+      stage: card.stage,
+      kind: 'shc',
+      card: card.card,
+      ...(card.valid ? {} : { error: card.error }),
+    })
   }
 
   const result = verifyHc1(qr, {
