@@ -138,12 +138,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const venues = new VenueService(
     store,
     clock,
-    (qr, at) => trust.verify(qr, at),
+    (qr, at) => trust.verifyAny(qr, at),
     health,
     checkinWriter,
     config.checkinRetentionDays,
     {
-      judge: (verification, options) => validity.judge(verification, options),
+      judge: (certificate, options) => validity.judgeCertificate(certificate, options),
       defaultRuleSet: config.validityRuleSet,
     },
   )

@@ -1,5 +1,8 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Hc1Verification, JsonValue } from '../../codec/hc1/index.js'
+import { shcAsDcc } from '../verification/shc-as-dcc.js'
+import type { AnyVerification } from '../verification/trust-service.js'
+import type { CertificateForRules } from '../verification/validity-service.js'
 import type { Actor } from '../access/actor.js'
 import { hasAnyRole } from '../access/actor.js'
 import type { Role } from '../access/roles.js'
@@ -23,8 +26,8 @@ export const policyRoles: readonly Role[] = ['health_authority']
 /** The prefix of a venue poster's QR text: `HCV1:<venue id>.<secret>`. */
 export const POSTER_PREFIX = 'HCV1:'
 
-/** Verifies any code a door may see: EU DCCs, our antibody certificates and dynamic codes. */
-export type CodeVerifier = (qr: string, at: Date) => Promise<Hc1Verification>
+/** Verifies any code a door may see: EU DCCs, our certificates and dynamic codes, SHCs. */
+export type CodeVerifier = (qr: string, at: Date) => Promise<AnyVerification>
 
 /** The person's current colour, for check-ins by poster and for entry decisions. */
 export interface ColourSource {
@@ -34,9 +37,9 @@ export interface ColourSource {
   personOfSubject(subject: string): Promise<string | undefined>
 }
 
-/** Judges a verified certificate under a validity rule set (see ValidityService.judge). */
+/** Judges a certificate under a validity rule set (see ValidityService.judgeCertificate). */
 export type RuleJudge = (
-  verification: Hc1Verification,
+  certificate: CertificateForRules,
   options: { ruleSetId: string; at: Date; language: string },
 ) => Promise<
   | {
@@ -346,7 +349,7 @@ export class VenueService {
       checkinId: item.clientId,
       verification: {
         stage: verification.stage,
-        code: verification.valid ? undefined : verification.error.code,
+        code: verification.valid ? undefined : verification.error?.code,
       },
     }
     if (!verification.valid) {
@@ -355,7 +358,7 @@ export class VenueService {
         ...base,
         entryAllowed: false,
         reason: 'CODE_INVALID',
-        message: `the code is not valid: ${verification.error.message}`,
+        message: `the code is not valid: ${verification.error?.message ?? verification.stage}`,
         recorded: false,
         duplicate: false,
         holder: undefined,
@@ -364,7 +367,10 @@ export class VenueService {
         rules: undefined,
       }
     }
-    const { presented, personId, subject, holder } = await this.#presented(verification)
+    const { presented, personId, subject, holder, forRules } =
+      verification.kind === 'shc'
+        ? this.#presentedCard(verification)
+        : await this.#presented(verification as Extract<Hc1Verification, { valid: true }>)
     const policy = await this.#policy(venue.category)
     let decision: {
       allowed: boolean
@@ -373,8 +379,8 @@ export class VenueService {
     } = decideEntry(policy, presented, new Date(at))
     // A certificate the policy accepts must also meet the validity rules (how long it lasts).
     let rules: ScanAnswer['rules']
-    if (presented.kind === 'certificate' && this.rules) {
-      rules = await this.rules.judge(verification, {
+    if (presented.kind === 'certificate' && this.rules && forRules) {
+      rules = await this.rules.judge(forRules, {
         ruleSetId: policy.ruleSet ?? this.rules.defaultRuleSet,
         at: new Date(at),
         language: 'en',
@@ -421,11 +427,56 @@ export class VenueService {
     return { ...answer, recorded: true, duplicate: !inserted }
   }
 
+  /** A SMART Health Card at the door: its immunizations count as a vaccination certificate. */
+  #presentedCard(verification: Extract<AnyVerification, { kind: 'shc' }>): {
+    presented: PresentedCode
+    personId: undefined
+    subject: string | undefined
+    holder: ScanAnswer['holder']
+    forRules: CertificateForRules | undefined
+  } {
+    const card = verification.certificate
+    const summary = card?.summary
+    const dcc = summary ? shcAsDcc(summary, card?.issuer ?? '') : undefined
+    return {
+      presented: dcc
+        ? {
+            kind: 'certificate',
+            certificateKind: 'vaccination',
+            sampledAt: undefined,
+            negative: undefined,
+          }
+        : {
+            kind: 'certificate',
+            certificateKind: 'test',
+            sampledAt: undefined,
+            negative: undefined,
+          },
+      personId: undefined,
+      subject: card?.revocationId,
+      holder: {
+        name: summary?.patients[0]?.names[0] ?? '',
+        birthDate: summary?.patients[0]?.birthDate ?? '',
+      },
+      forRules: dcc
+        ? {
+            payloadType: 'eu-dcc',
+            payload: dcc,
+            issuedAt: card?.issuedAt,
+            expiresAt: card?.expiresAt,
+            issuer: undefined,
+            kid: card?.kid,
+          }
+        : undefined,
+    }
+  }
+
   async #presented(verification: Extract<Hc1Verification, { valid: true }>): Promise<{
     presented: PresentedCode
     personId: string | undefined
     subject: string | undefined
     holder: ScanAnswer['holder']
+    forRules: CertificateForRules | undefined
   }> {
     const certificate = verification.certificate as unknown as {
       payloadType: string
@@ -454,6 +505,7 @@ export class VenueService {
         personId,
         subject: status.sub,
         holder: { name: status.nam, birthDate: status.dob },
+        forRules: undefined,
       }
     }
     const payload = (
@@ -491,6 +543,15 @@ export class VenueService {
       personId: ours?.personId,
       subject: entry?.ci,
       holder: { name, birthDate: payload.dob ?? '' },
+      forRules: {
+        payloadType:
+          certificate.payloadType === 'healthcode-antibody' ? 'healthcode-antibody' : 'eu-dcc',
+        payload: payload as JsonValue,
+        issuedAt: verification.certificate.issuedAt,
+        expiresAt: verification.certificate.expiresAt,
+        issuer: verification.certificate.issuer,
+        kid: verification.certificate.kid,
+      },
     }
   }
 

@@ -7,6 +7,12 @@ import {
 } from '../../codec/revocation/index.js'
 import { TrustList, type TrustedSigner, signerFromCertificate } from '../../codec/trust/index.js'
 import {
+  type ShcVerification,
+  ShcTrustError,
+  ShcTrustStore,
+  verifyShc,
+} from '../../codec/shc/index.js'
+import {
   type TrustListEntry,
   TrustListError,
   readTrustList,
@@ -36,6 +42,25 @@ interface TrustSnapshot {
   readonly revocationDocument: RevocationListDocument
   /** Why a stored partner list could not be used (it stays out of the trust). */
   readonly partnerProblems: readonly { partnerId: string; message: string }[]
+  /** The SMART Health Card issuers we trust. */
+  readonly shc: ShcTrustStore
+}
+
+/** A code of any kind verified: an HC1 code (`dcc`, our certificates and tokens) or a SHC. */
+export type AnyVerification =
+  | ({ readonly kind: 'dcc' } & Hc1Verification)
+  | {
+      readonly kind: 'shc'
+      readonly valid: boolean
+      readonly stage: string
+      readonly certificate: Extract<ShcVerification, { card: unknown }>['card']
+      readonly error?: { readonly code: string; readonly message: string }
+    }
+
+/** Tells a SMART Health Card (numeric QR or compact JWS) from an HC1 code. */
+export function isShcText(text: string): boolean {
+  const trimmed = text.trim()
+  return /^shc:\//i.test(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]+$/.test(trimmed)
 }
 
 /** Fetches a partner's list; replaced in tests. */
@@ -83,12 +108,24 @@ export class TrustService {
 
   async #load(): Promise<TrustSnapshot> {
     const now = this.clock()
-    const { keys, issuers, partners, hashes } = await this.store.transaction(async (tx) => ({
-      keys: await tx.signingKeys.list(),
-      issuers: await tx.issuers.list(),
-      partners: await tx.trustPartners.list(),
-      hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
-    }))
+    const { keys, issuers, partners, hashes, shcIssuers } = await this.store.transaction(
+      async (tx) => ({
+        keys: await tx.signingKeys.list(),
+        issuers: await tx.issuers.list(),
+        partners: await tx.trustPartners.list(),
+        hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
+        shcIssuers: await tx.interop.shcIssuers(),
+      }),
+    )
+    const shc = new ShcTrustStore()
+    for (const issuer of shcIssuers) {
+      // Checked when imported; an issuer this code can no longer read stays out of the trust.
+      try {
+        shc.add(issuer)
+      } catch {
+        continue
+      }
+    }
     const countryOf = new Map(issuers.map((issuer) => [issuer.id, issuer.country]))
     const federal = issuers.find((issuer) => issuer.level === 'federal')?.country ?? 'XX'
     const live = keys.filter((key) => Date.parse(key.notAfter) > now.getTime())
@@ -134,6 +171,7 @@ export class TrustService {
       published,
       revocationDocument,
       partnerProblems,
+      shc,
     }
   }
 
@@ -161,6 +199,76 @@ export class TrustService {
       at,
       payloadTypes: ['eu-dcc', 'healthcode-antibody', 'healthcode-status'],
     })
+  }
+
+  /** Verifies an HC1 code or a SMART Health Card, whichever the text is. */
+  async verifyAny(qr: string, at: Date = this.clock()): Promise<AnyVerification> {
+    if (!isShcText(qr)) return { kind: 'dcc', ...(await this.verify(qr, at)) }
+    const snapshot = await this.#current()
+    const result = verifyShc(qr, { issuers: snapshot.shc, at })
+    return result.valid
+      ? { kind: 'shc', valid: true, stage: result.stage, certificate: result.card }
+      : {
+          kind: 'shc',
+          valid: false,
+          stage: result.stage,
+          certificate: result.card,
+          error: result.error,
+        }
+  }
+
+  /** The SMART Health Card issuers we trust. */
+  async shcIssuers(): Promise<{ iss: string; keys: number; importedAt: string }[]> {
+    const rows = await this.store.transaction((tx) => tx.interop.shcIssuers())
+    return rows.map((row) => ({
+      iss: row.iss,
+      keys: Array.isArray((row.jwks as { keys?: unknown[] })?.keys)
+        ? (row.jwks as { keys: unknown[] }).keys.length
+        : 0,
+      importedAt: row.importedAt,
+    }))
+  }
+
+  /**
+   * Trusts a SMART Health Card issuer: its JWKS (and revocation lists), checked before anything is
+   * stored; a later import of the same `iss` replaces it.
+   *
+   * @throws {DomainError} `ERR_INVALID_FIELD` naming what cannot be trusted.
+   */
+  async importShcIssuer(
+    actor: Actor | undefined,
+    issuer: { iss: string; jwks: unknown; crls: unknown[] },
+  ): Promise<{ iss: string; keys: number }> {
+    try {
+      new ShcTrustStore([issuer])
+    } catch (error) {
+      if (error instanceof ShcTrustError) {
+        throw new DomainError('ERR_INVALID_FIELD', `${error.code}: ${error.message}`, 'jwks')
+      }
+      throw error
+    }
+    const at = this.clock().toISOString()
+    await this.store.transaction(async (tx) => {
+      if (actor) {
+        if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
+        await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
+      }
+      await tx.interop.saveShcIssuer({ ...issuer, at })
+      await tx.audit.append(
+        {
+          actorAccountId: actor?.accountId,
+          action: 'trust.shc-issuer.import',
+          entityType: 'shc_issuer',
+          entityId: issuer.iss,
+          reason: undefined,
+          data: { crls: issuer.crls.length },
+        },
+        at,
+      )
+    })
+    this.invalidate()
+    const keys = (issuer.jwks as { keys?: unknown[] })?.keys
+    return { iss: issuer.iss, keys: Array.isArray(keys) ? keys.length : 0 }
   }
 
   /** Partners, with any problem their stored list has. */

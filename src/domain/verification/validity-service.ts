@@ -1,4 +1,4 @@
-import type { Hc1Verification } from '../../codec/hc1/index.js'
+import type { Hc1Verification, JsonValue } from '../../codec/hc1/index.js'
 import type { Actor } from '../access/actor.js'
 import { hasAnyRole } from '../access/actor.js'
 import type { Clock } from '../clock.js'
@@ -15,6 +15,16 @@ import {
   readRuleFile,
   valueSetsForRules,
 } from '../validity-rules/index.js'
+
+/** What rules read of a certificate. */
+export interface CertificateForRules {
+  readonly payloadType: 'eu-dcc' | 'healthcode-antibody'
+  readonly payload: JsonValue
+  readonly issuedAt?: string | undefined
+  readonly expiresAt?: string | undefined
+  readonly issuer?: string | undefined
+  readonly kid?: string | undefined
+}
 
 /** A verdict with its failed rules described in the reader's language. */
 export interface EntryRulesAnswer {
@@ -128,14 +138,39 @@ export class ValidityService {
     if (!verification.valid) return undefined
     const certificate = verification.certificate
     if (certificate.payloadType === 'healthcode-status') return undefined
+    return this.judgeCertificate(
+      {
+        payloadType: certificate.payloadType,
+        payload:
+          certificate.payloadType === 'healthcode-antibody'
+            ? certificate.antibody
+            : certificate.dcc,
+        issuedAt: certificate.issuedAt,
+        expiresAt: certificate.expiresAt,
+        issuer: certificate.issuer,
+        kid: certificate.kid,
+      },
+      options,
+    )
+  }
+
+  /**
+   * Judges a certificate's payload (an EU DCC, our antibody payload, or a card from elsewhere
+   * mapped to a DCC) under a rule set.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND` for an unknown rule set.
+   */
+  async judgeCertificate(
+    certificate: CertificateForRules,
+    options: { ruleSetId: string; at: Date; language: string; region?: string | undefined },
+  ): Promise<EntryRulesAnswer> {
     const ruleSet = await this.ruleSet(options.ruleSetId)
     if (!ruleSet) {
       throw new DomainError('ERR_NOT_FOUND', `no validity rule set ${options.ruleSetId}`, 'ruleSet')
     }
     const verdict = evaluateRules(ruleSet, {
       payloadType: certificate.payloadType,
-      payload:
-        certificate.payloadType === 'healthcode-antibody' ? certificate.antibody : certificate.dcc,
+      payload: certificate.payload,
       issuedAt: certificate.issuedAt,
       expiresAt: certificate.expiresAt,
       issuerCountry: certificate.issuer,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { trustAdminRoles } from '../../../domain/verification/trust-service.js'
 import type { TrustPartner } from '../../../domain/trust/trust-partner.js'
 import { DomainError } from '../../../domain/errors.js'
+import { shcAsDcc } from '../../../domain/verification/shc-as-dcc.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
 
@@ -25,6 +26,12 @@ const trustListEntry = {
 const verification = {
   type: 'object',
   properties: {
+    kind: {
+      type: 'string',
+      enum: ['dcc', 'shc'],
+      description:
+        'dcc: an HC1 code (EU DCC, our certificates and tokens); shc: a SMART Health Card',
+    },
     valid: { type: 'boolean' },
     stage: { type: 'string', description: 'ok, or the stage that failed (docs/errors.md)' },
     error: {
@@ -201,15 +208,97 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     },
     async (request) => {
       const at = request.body.at === undefined ? context.clock() : new Date(request.body.at)
-      const result = await context.trust.verify(request.body.qr, at)
+      const result = await context.trust.verifyAny(request.body.qr, at)
       // "The signature is valid" (valid, stage) apart from "entry allowed under rule set X" (entry).
-      const entry = await context.validity.judge(result, {
+      const options = {
         ruleSetId: request.body.ruleSet ?? context.config.validityRuleSet,
         at,
         language: request.body.language ?? 'en',
-      })
+      }
+      let entry
+      if (result.kind === 'dcc') {
+        entry = await context.validity.judge(result, options)
+      } else if (result.valid && result.certificate?.summary) {
+        // A SMART Health Card counts under the same rules, through its immunizations.
+        const dcc = shcAsDcc(result.certificate.summary, result.certificate.issuer ?? '')
+        if (dcc) {
+          entry = await context.validity.judgeCertificate(
+            { payloadType: 'eu-dcc', payload: dcc, expiresAt: result.certificate.expiresAt },
+            options,
+          )
+        }
+      }
       return { ...result, ...(entry ? { entry } : {}) }
     },
+  )
+
+  app.get(
+    '/api/v1/shc-issuers',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'The SMART Health Card issuers we trust',
+        tags: ['trust'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              issuers: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    iss: { type: 'string' },
+                    keys: { type: 'integer' },
+                    importedAt: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => ({ issuers: await context.trust.shcIssuers() }),
+  )
+
+  app.post<{ Body: { iss: string; jwks: unknown; crls?: unknown[] } }>(
+    '/api/v1/shc-issuers',
+    {
+      config: { access: trustAdminRoles },
+      bodyLimit: 2 * 1024 * 1024,
+      schema: {
+        summary:
+          'Trust a SMART Health Card issuer: its JWKS and revocation lists, checked before they are stored',
+        tags: ['trust'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['iss', 'jwks'],
+          properties: {
+            iss: { type: 'string', pattern: '^https://', maxLength: 500 },
+            jwks: { type: 'object' },
+            crls: { type: 'array', maxItems: 100, items: { type: 'object' } },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: { iss: { type: 'string' }, keys: { type: 'integer' } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply.status(201).send(
+        await context.trust.importShcIssuer(requireActor(request), {
+          iss: request.body.iss,
+          jwks: request.body.jwks,
+          crls: request.body.crls ?? [],
+        }),
+      ),
   )
 
   app.get(
