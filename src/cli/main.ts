@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { auditCommand, auditUsage } from './commands/audit.js'
 import { keysCommand, keysUsage } from './commands/keys.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
+import { trustCommand, trustUsage } from './commands/trust.js'
 import { verifyCommand, verifyUsage } from './commands/verify.js'
 import { UsageError, type CommandIo } from './command-io.js'
 
@@ -13,6 +14,7 @@ Usage:
   healthcode serve [--port N] [--database URL] [--demo] run the server
   healthcode audit verify [--database URL]            check the audit log's hash chain
   healthcode keys init|rotate|list|new-kek            the signing keys
+  healthcode trust import-jwks|list                   trusted SMART Health Card issuers
   healthcode --version
   healthcode help [COMMAND]
 
@@ -23,6 +25,8 @@ ${serveUsage}
 ${auditUsage}
 
 ${keysUsage}
+
+${trustUsage}
 `
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
@@ -30,6 +34,7 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<number
   serve: serveCommand,
   audit: auditCommand,
   keys: keysCommand,
+  trust: trustCommand,
 }
 
 /**

@@ -51,6 +51,9 @@ Trust (TRUST above; each repeatable but --trust-list-signer):
                             cards carry it, jwks the JSON of iss + /.well-known/jwks.json, crls the
                             JSON of each iss + /.well-known/crl/<kid>.json (required for every key
                             with a crlVersion; optional otherwise)
+  --database URL            a Healthcode server's store: trust what the server trusts (its and its
+                            partners' document signers, its revocation list, the SMART Health Card
+                            issuers imported with \`healthcode trust import-jwks\`)
 
 Options:
   --at TIME      the validation clock (default: now)
@@ -80,6 +83,7 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
       'trust-list-signer': { type: 'string' },
       'revocation-list': { type: 'string', multiple: true },
       'shc-issuer': { type: 'string', multiple: true },
+      database: { type: 'string' },
       at: { type: 'string' },
       json: { type: 'boolean' },
       jsonl: { type: 'boolean' },
@@ -294,6 +298,7 @@ interface TrustOptions {
   readonly 'trust-list-signer'?: string
   readonly 'revocation-list'?: string[]
   readonly 'shc-issuer'?: string[]
+  readonly database?: string
 }
 
 /**
@@ -329,6 +334,13 @@ async function readSharedTrust(
       }
     }
     const shcIssuers = await readShcIssuerFiles(options['shc-issuer'] ?? [])
+    if (options.database !== undefined) {
+      // The server's trust store: its and its partners' signers, revocations, SHC issuers.
+      const exported = await trustOfStore(options.database)
+      certificates.push(...exported.certificates)
+      revocations = [...(revocations ?? []), ...exported.revocations]
+      shcIssuers.push(...exported.shcIssuers)
+    }
     return { certificates, revocations, shcIssuers }
   } catch (error) {
     if (!(error instanceof ListFileError)) throw error
@@ -486,4 +498,22 @@ async function readAll(stream: AsyncIterable<Uint8Array>): Promise<string> {
   const chunks: Buffer[] = []
   for await (const chunk of stream) chunks.push(Buffer.from(chunk))
   return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Reads the trust store of a Healthcode server's database. */
+async function trustOfStore(url: string) {
+  const [{ openStore }, { TrustService }, { SigningKeyService }, { systemClock }] =
+    await Promise.all([
+      import('../../storage/open-store.js'),
+      import('../../domain/verification/trust-service.js'),
+      import('../../domain/keys/signing-key-service.js'),
+      import('../../domain/clock.js'),
+    ])
+  const store = await openStore(url)
+  try {
+    const keys = new SigningKeyService(store, systemClock, undefined)
+    return await new TrustService(store, systemClock, keys, 0).exportForVerifiers()
+  } finally {
+    await store.close()
+  }
 }

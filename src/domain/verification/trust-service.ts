@@ -201,6 +201,49 @@ export class TrustService {
     })
   }
 
+  /**
+   * The trust a verifier elsewhere needs to check codes as this server does (`healthcode verify
+   * --database`): our and our partners' document signer certificates, our revocation entries, and
+   * the SMART Health Card issuers. No private key is read.
+   */
+  async exportForVerifiers(): Promise<{
+    certificates: Uint8Array[]
+    revocations: { hashType: 'UCI' | 'COUNTRYCODEUCI' | 'SIGNATURE'; hash: string }[]
+    shcIssuers: { iss: string; jwks: unknown; crls: unknown[] }[]
+  }> {
+    const now = this.clock().getTime()
+    const { keys, partners, hashes, shcIssuers } = await this.store.transaction(async (tx) => ({
+      keys: await tx.signingKeys.list(),
+      partners: await tx.trustPartners.list(),
+      hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
+      shcIssuers: await tx.interop.shcIssuers(),
+    }))
+    const certificates = keys
+      .filter((key) => key.purpose === 'document-signer' && Date.parse(key.notAfter) > now)
+      .map((key) => new Uint8Array(new X509Certificate(key.certificatePem).raw))
+    for (const partner of partners) {
+      if (partner.trustList === undefined) continue
+      try {
+        for (const entry of readPartnerList(partner, partner.trustList).entries) {
+          if (entry.certificateType === 'DSC') {
+            certificates.push(new Uint8Array(Buffer.from(entry.rawData, 'base64')))
+          }
+        }
+      } catch {
+        continue
+      }
+    }
+    return {
+      certificates,
+      revocations: hashes.flatMap((h) => [
+        { hashType: 'UCI' as const, hash: h.UCI },
+        { hashType: 'COUNTRYCODEUCI' as const, hash: h.COUNTRYCODEUCI },
+        { hashType: 'SIGNATURE' as const, hash: h.SIGNATURE },
+      ]),
+      shcIssuers: shcIssuers.map(({ iss, jwks, crls }) => ({ iss, jwks, crls })),
+    }
+  }
+
   /** Verifies an HC1 code or a SMART Health Card, whichever the text is. */
   async verifyAny(qr: string, at: Date = this.clock()): Promise<AnyVerification> {
     if (!isShcText(qr)) return { kind: 'dcc', ...(await this.verify(qr, at)) }
