@@ -24,7 +24,7 @@ export function personRowToPerson(row: PersonRow): Person {
     phone: optional(row.phone),
     email: optional(row.email),
     language: row.language,
-    district: optional(row.district),
+    ...(row.district === null ? {} : { district: row.district }),
     accountId: optional(row.account_id),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
