@@ -17,6 +17,26 @@ export default tseslint.config(
     },
   },
   {
+    // The web app runs in the browser and sees only HTTP (docs: STYLE.md, layout).
+    files: ['web/**/*.{ts,tsx}'],
+    ignores: ['web/vite.config.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/src/*', 'node:*'], message: 'The web app talks to the API only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['web/public/sw.js'],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
     // The layers point one way: the pure codec never reaches for I/O, the clock or the console.
     files: ['src/codec/**/*.ts'],
     ignores: ['src/codec/**/*.test.ts'],

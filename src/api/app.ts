@@ -300,6 +300,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => tracingRoutes(scoped, context))
   await app.register(async (scoped) => companyRoutes(scoped, context))
   await app.register(async (scoped) => dashboardRoutes(scoped, context))
+  await app.register(async (scoped) => (await import('./routes/web/routes.js')).webRoutes(scoped))
   const timers: NodeJS.Timeout[] = []
   if (options.scheduleJobs) {
     const every = (ms: number, name: string, job: () => Promise<number>) => {

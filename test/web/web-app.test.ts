@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import type { RunningServer } from '../../src/api/server.js'
+import {
+  CHROMIUM,
+  apiAs,
+  dynamicCodeOf,
+  ensureWebBuild,
+  launchChromium,
+  startDemoServer,
+  withScreenshotOnFailure,
+} from './web-harness.js'
+import { writeQrVideo } from './qr-video.js'
+
+const enKeys = Object.keys(
+  JSON.parse(
+    readFileSync(new URL('../../web/src/i18n/en.json', import.meta.url), 'utf8'),
+  ) as object,
+)
+
+/** Fails when the page shows a message key instead of its text. */
+async function assertNoRawKeys(page: Page, language: string): Promise<void> {
+  const text = await page.locator('body').innerText()
+  const shown = enKeys.filter((key) => text.includes(key))
+  assert.deepEqual(shown, [], `untranslated keys on the page in ${language}`)
+}
+
+const noChromium = !existsSync(CHROMIUM)
+// CI installs Chromium (.ci/run); elsewhere the browser journeys wait for it rather than fail.
+const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
+
+describe('the web app in Chromium', { skip }, () => {
+  let server: RunningServer
+  let url: string
+  let browser: Browser
+
+  before(async () => {
+    ensureWebBuild()
+    ;({ server, url } = await startDemoServer())
+    browser = await launchChromium()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('serves the app under /app/ with its content types, caching and page fallback', async () => {
+    const index = await fetch(`${url}/app/declare`)
+    assert.equal(index.status, 200)
+    assert.match(index.headers.get('content-type') ?? '', /^text\/html/)
+    assert.equal(index.headers.get('cache-control'), 'no-cache')
+    assert.match(index.headers.get('content-security-policy') ?? '', /default-src 'self'/)
+    const html = await index.text()
+    const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)?.[1]
+    assert.ok(script, 'index.html loads a hashed script')
+    const asset = await fetch(`${url}${script}`)
+    assert.match(asset.headers.get('content-type') ?? '', /^text\/javascript/)
+    assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable')
+    const manifest = await fetch(`${url}/app/manifest.webmanifest`)
+    assert.match(manifest.headers.get('content-type') ?? '', /^application\/manifest\+json/)
+    const missing = await fetch(`${url}/app/assets/nothing-here.js`)
+    assert.equal(missing.status, 404)
+    assert.equal(
+      ((await missing.json()) as { error: { code: string } }).error.code,
+      'ERR_ROUTE_NOT_FOUND',
+    )
+    const api = await fetch(`${url}/api/v1/nothing-here`)
+    assert.equal(api.status, 404)
+  })
+
+  it('lets a citizen sign in, see the code, switch languages, declare and open certificates', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'citizen-journey', async () => {
+      await page.goto(`${url}/app/`)
+      await page.locator('#sign-in-login').fill('citizen@spb.demo')
+      await page.locator('#sign-in-password').fill('demo-citizen-2026')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+
+      // The demo citizen's record was made by the clinic: the app links it first.
+      await page.locator('#link-number').fill('4012 345678')
+      await page.locator('#link-country').fill('RU')
+      await page.locator('#link-birth-date').fill('1985-03-14')
+      await page.getByRole('button', { name: 'Link my record' }).click()
+
+      const card = page.locator('.code-card')
+      await card.waitFor()
+      assert.equal(await card.getAttribute('data-colour'), 'green')
+      const canvas = card.locator('canvas.qr')
+      assert.match((await canvas.getAttribute('data-qr-text')) ?? '', /^HC1:/)
+      const inked = await canvas.evaluate((element) => {
+        // Runs in the page; the server's tsconfig has no DOM types, so the canvas is described here.
+        const c = element as unknown as {
+          width: number
+          height: number
+          getContext(kind: '2d'): {
+            getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray }
+          } | null
+        }
+        const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? []
+        let dark = 0
+        for (let i = 0; i < data.length; i += 4) if ((data[i + 1] ?? 255) < 160) dark++
+        return { width: c.width, dark }
+      })
+      assert.ok(
+        inked.width >= 280 && inked.dark > 1000,
+        `the QR is drawn: ${JSON.stringify(inked)}`,
+      )
+      await assertNoRawKeys(page, 'en')
+
+      await page.locator('#language').selectOption('ru')
+      await page.getByRole('link', { name: 'Мой код' }).waitFor()
+      assert.equal(await page.locator('html').getAttribute('lang'), 'ru')
+      await assertNoRawKeys(page, 'ru')
+      await page.locator('#language').selectOption('zh')
+      await page.getByRole('link', { name: '我的健康码' }).waitFor()
+      await assertNoRawKeys(page, 'zh')
+      await page.reload()
+      await page.locator('.code-card').waitFor()
+      assert.equal(await page.locator('html').getAttribute('lang'), 'zh', 'the choice is kept')
+      await page.locator('#language').selectOption('en')
+
+      await page.getByRole('link', { name: 'Declare' }).click()
+      await page.locator('#declare-temperature').fill('45')
+      await page.getByRole('button', { name: 'Send declaration' }).click()
+      assert.equal(await page.locator('#declare-temperature').getAttribute('aria-invalid'), 'true')
+      await page.getByText('Enter a temperature from 34 to 43 °C.').waitFor()
+      await page.locator('#declare-temperature').fill('38.2')
+      await page.getByLabel('Fever').check()
+      await page.getByRole('button', { name: 'Send declaration' }).click()
+      const declared = page.locator('[data-declared-colour]')
+      await declared.waitFor()
+      assert.equal(await declared.getAttribute('data-declared-colour'), 'yellow')
+
+      await page.getByRole('link', { name: 'Certificates' }).click()
+      const certificates = page.locator('.certificate')
+      await certificates.first().waitFor()
+      assert.equal(await certificates.count(), 2, 'two doses of Sputnik V')
+      assert.equal(await page.locator('.certificate canvas.qr').count(), 2)
+      const pdf = await page
+        .getByRole('link', { name: 'Download PDF' })
+        .first()
+        .getAttribute('href')
+      assert.match(pdf ?? '', /^\/api\/v1\/certificates\/[^/]+\/pdf$/)
+      const download = await page.request.get(`${url}${pdf}`)
+      assert.equal(download.status(), 200)
+      assert.match(download.headers()['content-type'] ?? '', /application\/pdf/)
+
+      await page.getByRole('link', { name: 'My code' }).click()
+      await page.locator('.code-card[data-colour="yellow"]').waitFor()
+      await page.getByText('Can turn green on').waitFor()
+
+      await page.getByRole('button', { name: 'Sign out' }).click()
+      await page.locator('#sign-in-login').waitFor()
+    })
+    await context.close()
+  })
+
+  it('lets a venue operator register a venue and admit a green dynamic code typed by hand, offline too', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'scanner-manual-journey', async () => {
+      await page.goto(`${url}/app/`)
+      await page.locator('#sign-in-login').fill('venue@spb.demo')
+      await page.locator('#sign-in-password').fill('demo-venue-2026')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+
+      await page.locator('#venue-name').fill('Mariinsky Theatre')
+      await page.locator('#venue-category').selectOption('theatre')
+      await page.locator('#venue-address').fill('Teatralnaya pl. 1')
+      await page.locator('#venue-district').fill('RU-SPE-ADM')
+      await page.getByRole('button', { name: 'Register venue' }).click()
+      await page.getByText('Scanning at Mariinsky Theatre').waitFor()
+
+      const qr = await dynamicCodeOf(url, 'Müller')
+      await page.getByLabel('Code text (paste or type)').fill(qr)
+      await page.getByRole('button', { name: 'Check this code' }).click()
+      const result = page.locator('.scan-result')
+      await result.waitFor()
+      assert.equal(await result.getAttribute('data-verdict'), 'allowed')
+      assert.equal(await result.locator('.verdict').innerText(), 'ALLOWED')
+      assert.match(await result.locator('.holder').innerText(), /^JUERGEN M\.$/)
+      await result.getByText('Born 21 July 1979').waitFor()
+      await result.getByText('Green health code').waitFor()
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+
+      // Offline: the scan is kept, then sent as a batch once the network is back.
+      await context.setOffline(true)
+      await page.getByLabel('Code text (paste or type)').fill(qr)
+      await page.getByRole('button', { name: 'Check this code' }).click()
+      assert.equal(await result.getAttribute('data-verdict'), 'queued')
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+      await page.locator('[data-queued="1"]').waitFor()
+      await context.setOffline(false)
+      await page.locator('[data-queued]').waitFor({ state: 'detached' })
+      const queue = await page.evaluate(() =>
+        Object.keys((globalThis as unknown as { localStorage: object }).localStorage).filter(
+          (key) => key.startsWith('hc.scan-queue.'),
+        ),
+      )
+      assert.deepEqual(queue, [])
+    })
+    await context.close()
+  })
+
+  it('reads a dynamic code from the camera with ZXing loaded from our own server', async () => {
+    const venue = await apiAs(url, 'venue@spb.demo')
+    const { venues } = await venue<{ venues: unknown[] }>('GET', '/api/v1/venues')
+    if (venues.length === 0) {
+      await venue('POST', '/api/v1/venues', {
+        name: 'Hermitage',
+        category: 'museum',
+        address: 'Dvortsovaya pl. 2',
+        district: 'RU-SPE-ADM',
+      })
+    }
+    const video = join(mkdtempSync(join(tmpdir(), 'healthcode-camera-')), 'qr.y4m')
+    await writeQrVideo(video, await dynamicCodeOf(url, '王'))
+    const camera = await launchChromium([
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ])
+    try {
+      const context = await camera.newContext({ viewport: { width: 390, height: 844 } })
+      await context.grantPermissions(['camera'], { origin: url })
+      const page = await context.newPage()
+      page.setDefaultTimeout(20_000)
+      const requested: string[] = []
+      page.on('request', (request) => requested.push(request.url()))
+      await withScreenshotOnFailure(page, 'scanner-camera-journey', async () => {
+        await page.goto(`${url}/app/scanner`)
+        await page.locator('#sign-in-login').fill('venue@spb.demo')
+        await page.locator('#sign-in-password').fill('demo-venue-2026')
+        await page.getByRole('button', { name: 'Sign in' }).click()
+        await page.getByRole('button', { name: 'Scan with the camera' }).click()
+        const result = page.locator('.scan-result')
+        await result.waitFor()
+        assert.equal(await result.getAttribute('data-verdict'), 'allowed')
+        assert.match(await result.locator('.holder').innerText(), /^FANG W\.$/)
+        const hasDetector = await page.evaluate(() => 'BarcodeDetector' in globalThis)
+        if (!hasDetector) {
+          assert.ok(
+            requested.some((address) => /\/app\/assets\/zxing_reader-[\w-]+\.wasm$/.test(address)),
+            'the ZXing WebAssembly came from our server',
+          )
+        }
+        const foreign = requested.filter((address) => !address.startsWith(url))
+        assert.deepEqual(foreign, [], 'the app fetches nothing from another origin')
+      })
+      await context.close()
+    } finally {
+      await camera.close()
+    }
+  })
+})

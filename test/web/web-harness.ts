@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type Browser, type Page, chromium } from 'playwright-core'
+import { type RunningServer, startServer } from '../../src/api/server.js'
+import { loadConfig } from '../../src/config/config.js'
+
+/** Debian's Chromium; the tests never download a browser (`.ci/run` installs this one). */
+export const CHROMIUM = '/usr/bin/chromium'
+const repository = fileURLToPath(new URL('../../', import.meta.url))
+const screenshots = join(repository, 'test-results')
+
+/** Builds the web app into dist/web unless a build is there (`npm run build` makes one). */
+export function ensureWebBuild(): void {
+  if (existsSync(join(repository, 'dist', 'web', 'index.html'))) return
+  const vite = join(repository, 'node_modules', '.bin', 'vite')
+  const built = spawnSync(vite, ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: repository,
+    stdio: 'inherit',
+  })
+  if (built.status !== 0) throw new Error('vite build failed')
+}
+
+/** The real server with the demo data on a free port and a fresh SQLite file. */
+export async function startDemoServer(): Promise<{ server: RunningServer; url: string }> {
+  const database = join(mkdtempSync(join(tmpdir(), 'healthcode-web-')), 'store.sqlite')
+  const server = await startServer(
+    loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: database,
+      DEMO: 'true',
+      LOG_LEVEL: 'silent',
+      KEY_ENCRYPTION_KEY: '5a'.repeat(32),
+    }),
+    { handleSignals: false },
+  )
+  return { server, url: server.url.replace('localhost', '127.0.0.1') }
+}
+
+/** Launches Chromium headless, with extra switches (the fake camera) when given. */
+export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      ...extraArgs,
+    ],
+  })
+}
+
+/** Runs a journey; on failure keeps a screenshot of the page in test-results/ and rethrows. */
+export async function withScreenshotOnFailure(
+  page: Page,
+  name: string,
+  journey: () => Promise<void>,
+): Promise<void> {
+  try {
+    await journey()
+  } catch (error) {
+    mkdirSync(screenshots, { recursive: true })
+    await page
+      .screenshot({ path: join(screenshots, `${name}.png`), fullPage: true })
+      .catch(() => undefined)
+    throw error
+  }
+}
+
+/** Signs in through the API and answers a caller that sends the session's cookie and CSRF token. */
+export async function apiAs(url: string, login: string) {
+  const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, password: `demo-${login.split('@')[0]}-2026` }),
+  })
+  if (!answer.ok) throw new Error(`sign-in of ${login}: ${answer.status}`)
+  const { csrfToken } = (await answer.json()) as { csrfToken: string }
+  const cookie = answer.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const reply = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${await reply.text()}`)
+    return (await reply.json()) as T
+  }
+}
+
+/** A dynamic health code of a demo person, fetched by the clinician. */
+export async function dynamicCodeOf(url: string, familyName: string): Promise<string> {
+  const clinician = await apiAs(url, 'clinician@spb.demo')
+  const { people } = await clinician<{ people: { id: string; familyName: string }[] }>(
+    'GET',
+    '/api/v1/people',
+  )
+  const person = people.find((p) => p.familyName === familyName)
+  if (!person) throw new Error(`no demo person ${familyName}`)
+  const token = await clinician<{ qr: string }>(
+    'GET',
+    `/api/v1/people/${person.id}/health-code/token`,
+  )
+  return token.qr
+}

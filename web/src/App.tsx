@@ -1,0 +1,143 @@
+import { type ReactNode, Suspense, lazy, useEffect } from 'react'
+import { ErrorMessage } from './components/ErrorMessage'
+import { Link } from './components/Link'
+import { useI18n } from './i18n/LanguageProvider'
+import { type Language, type MessageKey, languages } from './i18n/messages'
+import { type Route, useRoute } from './router'
+import { About } from './scenes/About'
+import { MyCode } from './scenes/MyCode'
+import { SignIn } from './scenes/SignIn'
+import { isCitizen, isScannerRole, useSession } from './session/SessionProvider'
+import { NetworkError } from './api/api-client'
+
+// Pages a citizen opens less often load on demand, so "My code" appears fast on a slow network.
+const Declare = lazy(() => import('./scenes/Declare').then((m) => ({ default: m.Declare })))
+const Certificates = lazy(() =>
+  import('./scenes/Certificates').then((m) => ({ default: m.Certificates })),
+)
+const CheckIn = lazy(() => import('./scenes/CheckIn').then((m) => ({ default: m.CheckIn })))
+const Notifications = lazy(() =>
+  import('./scenes/Notifications').then((m) => ({ default: m.Notifications })),
+)
+const Scanner = lazy(() => import('./scenes/Scanner').then((m) => ({ default: m.Scanner })))
+
+const languageName: Readonly<Record<Language, string>> = {
+  en: 'English',
+  ru: 'Русский',
+  zh: '中文',
+}
+
+interface NavItem {
+  readonly route: Route
+  readonly label: MessageKey
+}
+
+const citizenNav: readonly NavItem[] = [
+  { route: 'code', label: 'nav.code' },
+  { route: 'declare', label: 'nav.declare' },
+  { route: 'certificates', label: 'nav.certificates' },
+  { route: 'check-in', label: 'nav.checkIn' },
+  { route: 'notifications', label: 'nav.notifications' },
+]
+
+/** The shell: header with language and sign-out, navigation by role, and the current page. */
+export function App() {
+  const { t, language, setLanguage } = useI18n()
+  const { status, session, signOut } = useSession()
+  const route = useRoute()
+  const citizen = isCitizen(session)
+  const scanner = isScannerRole(session)
+  const nav: NavItem[] = [
+    ...(citizen ? citizenNav : []),
+    ...(scanner ? [{ route: 'scanner', label: 'nav.scanner' } as const] : []),
+    { route: 'about', label: 'nav.about' },
+  ]
+  const home: Route = citizen ? 'code' : scanner ? 'scanner' : 'about'
+  const shown = route === 'home' ? home : route
+
+  // Moves focus to the new page's heading, so a screen reader announces the page change.
+  useEffect(() => {
+    document.getElementById('page-title')?.focus()
+  }, [shown, status])
+
+  let page: ReactNode
+  if (status === 'loading') page = <p role="status">{t('common.loading')}</p>
+  else if (status === 'unreachable') page = <ErrorMessage error={new NetworkError('offline')} />
+  else if (status === 'signedOut') page = route === 'about' ? <About /> : <SignIn />
+  else page = <Page route={shown} citizen={citizen} scanner={scanner} />
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        {t('nav.skip')}
+      </a>
+      <header className="app-header">
+        <p className="app-name">{t('app.name')}</p>
+        <div className="header-tools">
+          <label htmlFor="language" className="visually-hidden">
+            {t('nav.language')}
+          </label>
+          <select
+            id="language"
+            value={language}
+            onChange={(event) => setLanguage(event.target.value as Language)}
+          >
+            {languages.map((item) => (
+              <option key={item} value={item} lang={item}>
+                {languageName[item]}
+              </option>
+            ))}
+          </select>
+          {status === 'signedIn' && (
+            <button type="button" onClick={() => void signOut()}>
+              {t('nav.signOut')}
+            </button>
+          )}
+          {status === 'signedOut' && route === 'about' && (
+            <Link to="home" className="button">
+              {t('signIn.title')}
+            </Link>
+          )}
+        </div>
+      </header>
+      {status === 'signedIn' && (
+        <nav className="app-nav" aria-label={t('nav.label')}>
+          <ul>
+            {nav.map((item) => (
+              <li key={item.route}>
+                <Link to={item.route} current={item.route === shown}>
+                  {t(item.label)}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+      <main id="main" tabIndex={-1}>
+        <Suspense fallback={<p role="status">{t('common.loading')}</p>}>{page}</Suspense>
+      </main>
+    </>
+  )
+}
+
+function Page({ route, citizen, scanner }: { route: Route; citizen: boolean; scanner: boolean }) {
+  const { t } = useI18n()
+  const forbidden = <p>{t('common.notForYou')}</p>
+  switch (route) {
+    case 'code':
+      return citizen ? <MyCode /> : forbidden
+    case 'declare':
+      return citizen ? <Declare /> : forbidden
+    case 'certificates':
+      return citizen ? <Certificates /> : forbidden
+    case 'check-in':
+      return citizen ? <CheckIn /> : forbidden
+    case 'notifications':
+      return citizen ? <Notifications /> : forbidden
+    case 'scanner':
+      return scanner ? <Scanner /> : forbidden
+    case 'about':
+    case 'home':
+      return <About />
+  }
+}

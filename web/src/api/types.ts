@@ -1,0 +1,85 @@
+/** The shapes of the API answers the web app reads (see /openapi.json). */
+
+export type Colour = 'green' | 'yellow' | 'red'
+export type Language = 'en' | 'ru' | 'zh'
+
+export interface Person {
+  readonly id: string
+  readonly familyName: string
+  readonly givenName: string
+  readonly birthDate: string
+}
+
+export interface Me {
+  readonly account?: { readonly id: string; readonly displayName: string; readonly roles: string[] }
+  readonly person?: Person
+}
+
+export interface Reason {
+  readonly ruleId: string
+  readonly colour: Colour
+  readonly text: Readonly<Record<Language, string>>
+  readonly since?: string
+  readonly greenOn?: string
+}
+
+export interface Assessment {
+  readonly colour: Colour
+  readonly reasons: readonly Reason[]
+  readonly greenOn?: string
+  readonly evaluatedAt?: string
+}
+
+export interface HealthCodeToken {
+  readonly qr: string
+  readonly expiresAt: string
+  readonly healthCode: Assessment
+}
+
+export type CertificateKind = 'vaccination' | 'test' | 'recovery' | 'antibody'
+
+export interface Certificate {
+  readonly id: string
+  readonly uvci: string
+  readonly kind: CertificateKind
+  readonly qr: string
+  readonly status: 'valid' | 'suspended' | 'revoked'
+  readonly issuedAt: string
+  readonly expiresAt?: string
+}
+
+export interface Venue {
+  readonly id: string
+  readonly name: string
+  readonly category: string
+  readonly address: string
+  readonly district: string
+}
+
+export interface ScanAnswer {
+  readonly checkinId?: string
+  readonly entryAllowed: boolean
+  readonly reason?: string
+  readonly message?: string
+  readonly duplicate?: boolean
+  readonly holder?: { readonly name?: string; readonly birthDate?: string }
+  readonly verification?: { readonly stage?: string; readonly code?: string }
+}
+
+export interface CheckinAnswer {
+  readonly checkinId: string
+  readonly venue: { readonly id: string; readonly name: string }
+  readonly at: string
+  readonly duplicate: boolean
+  readonly colour?: Colour
+  readonly entryAllowed: boolean
+  readonly reason?: string
+  readonly message?: string
+}
+
+export interface Notification {
+  readonly id: string
+  readonly kind: 'exposure' | 'colour-change' | 'commission'
+  readonly data: Readonly<Record<string, unknown>>
+  readonly createdAt: string
+}

@@ -1,0 +1,76 @@
+import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo } from 'react'
+import { useState } from 'react'
+import { type Language, type MessageKey, initialLanguage, translate } from './messages'
+
+const STORAGE_KEY = 'hc.language'
+
+/** The current language, a way to change it, and formatting in it. */
+export interface I18n {
+  readonly language: Language
+  readonly setLanguage: (language: Language) => void
+  readonly t: (key: MessageKey, values?: Readonly<Record<string, string | number>>) => string
+  /** A calendar day (`YYYY-MM-DD`, UTC) or an instant, as a date in the current language. */
+  readonly formatDate: (value: string) => string
+  /** An instant as a date and time in the current language. */
+  readonly formatDateTime: (value: string) => string
+  readonly formatNumber: (value: number, options?: Intl.NumberFormatOptions) => string
+}
+
+const I18nContext = createContext<I18n | undefined>(undefined)
+
+const INTL_LOCALE: Record<Language, string> = { en: 'en-GB', ru: 'ru-RU', zh: 'zh-CN' }
+
+function readStored(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY)
+  } catch {
+    return null
+  }
+}
+
+/** Gives the tree its language; the choice is kept in localStorage. */
+export function LanguageProvider({ children }: { children: ReactNode }) {
+  const [language, setLanguageState] = useState<Language>(() =>
+    initialLanguage(readStored(), navigator.languages ?? [navigator.language]),
+  )
+  useEffect(() => {
+    document.documentElement.lang = language
+    document.title = translate(language, 'app.name')
+  }, [language])
+  const setLanguage = useCallback((next: Language) => {
+    setLanguageState(next)
+    try {
+      localStorage.setItem(STORAGE_KEY, next)
+    } catch {
+      // Private modes may refuse storage; the choice then lasts for this page only.
+    }
+  }, [])
+  const value = useMemo<I18n>(() => {
+    const locale = INTL_LOCALE[language]
+    const day = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })
+    const instant = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })
+    return {
+      language,
+      setLanguage,
+      t: (key, values) => translate(language, key, values),
+      // A bare day is a UTC calendar day (docs/health-code.md); shown in UTC so it never shifts.
+      formatDate: (value) => {
+        const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value)
+        return Number.isNaN(date.getTime()) ? value : day.format(date)
+      },
+      formatDateTime: (value) => {
+        const date = new Date(value)
+        return Number.isNaN(date.getTime()) ? value : instant.format(date)
+      },
+      formatNumber: (value, options) => new Intl.NumberFormat(locale, options).format(value),
+    }
+  }, [language, setLanguage])
+  return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
+}
+
+/** The current language and `t()`. */
+export function useI18n(): I18n {
+  const value = useContext(I18nContext)
+  if (value === undefined) throw new Error('useI18n is used outside LanguageProvider')
+  return value
+}
