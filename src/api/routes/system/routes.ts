@@ -8,8 +8,9 @@ const HOME_PAGE = `<!doctype html>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}code{background:#f2f2f2;padding:0 .25rem}</style>
 </head><body>
 <h1>Healthcode</h1>
-<p>The health QR-code service is running. The web app arrives with its own release; until then the
-HTTP API is the product.</p>
+<p>The health QR-code service is running.</p>
+<p><a href="/app/"><strong>Open the web app</strong></a> — the citizen portal (my code, declarations,
+certificates, check-in) and the venue door scanner, in English, Russian and Chinese.</p>
 <ul>
 <li><a href="/openapi.json">OpenAPI document</a> of every route under <code>/api/v1</code></li>
 <li><a href="/healthz">/healthz</a> (alive) and <a href="/readyz">/readyz</a> (storage reachable)</li>
