@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { auditCommand, auditUsage } from './commands/audit.js'
 import { keysCommand, keysUsage } from './commands/keys.js'
+import { seedCommand } from './commands/seed.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
 import { trustCommand, trustUsage } from './commands/trust.js'
 import { verifyCommand, verifyUsage } from './commands/verify.js'
@@ -15,6 +16,7 @@ Usage:
   healthcode audit verify [--database URL]            check the audit log's hash chain
   healthcode keys init|rotate|list|new-kek            the signing keys
   healthcode trust import-jwks|list                   trusted SMART Health Card issuers
+  healthcode seed --people N --checkins M [options]   fill a store with a synthetic city
   healthcode --version
   healthcode help [COMMAND]
 
@@ -35,6 +37,7 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<number
   audit: auditCommand,
   keys: keysCommand,
   trust: trustCommand,
+  seed: seedCommand,
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   weightedVenueCategories,
   yellowRuleIds,
 } from './city-model.js'
+import { IsoFormatter, iso } from './iso-time.js'
 import type { CellValue } from './seed-dialect.js'
 import { SeededRandom, streamSeed } from './seeded-random.js'
 import { WeightedPicker } from './weighted-picker.js'
@@ -33,8 +34,8 @@ export interface CityPlan {
   readonly seed: number
   readonly now: Date
   /**
-   * The index of the first person (0 for a new city; the number of people already seeded for an
-   * appended batch): documents continue from it, and every random stream is seeded with it.
+   * The index of the first person: 0 for a new city; for an appended batch, the number in the last
+   * seeded document. Documents continue from it, and every random stream is seeded with it.
    */
   readonly firstIndex: number
 }
@@ -64,8 +65,9 @@ const cleanSymptoms = {
  * byte. Companies and venues are made whole (they are few); people and check-ins chunk by chunk,
  * so that memory holds a few arrays per person and never the check-ins.
  *
- * Every table draws from its own random stream, so changing how one is built leaves the others
- * as they were.
+ * Companies, venues, people (with their codes, memberships and declarations) and check-ins each
+ * draw from a random stream of their own, so changing how one is built leaves the others as they
+ * were.
  */
 export class CityGenerator {
   readonly companyCount: number
@@ -112,6 +114,8 @@ export class CityGenerator {
   readonly #peopleRandom: SeededRandom
   readonly #checkinRandom: SeededRandom
   #schedule: CheckinSchedule | undefined
+  readonly #atFormatter = new IsoFormatter()
+  readonly #recordedFormatter = new IsoFormatter()
 
   constructor(plan: CityPlan) {
     this.#plan = plan
@@ -329,7 +333,7 @@ export class CityGenerator {
       // The colour they had then: green until their current colour began.
       const colour =
         ms >= (this.#colourSince[person] as number) ? (this.#colours[person] as number) : GREEN
-      const at = iso(ms)
+      const at = this.#atFormatter.format(ms)
       const recordedMs = Math.min(ms + random.int(2_000), this.#nowMs)
       rows.push([
         random.uuidAt(ms),
@@ -340,7 +344,7 @@ export class CityGenerator {
         at,
         colourNames[colour] as string,
         1,
-        recordedMs === ms ? at : iso(recordedMs),
+        recordedMs === ms ? at : this.#recordedFormatter.format(recordedMs),
       ])
       const day = Math.floor((ms - this.#firstDayMs) / DAY)
       const districtSlot = day * districtCount + (this.#venueDistrict[venue] as number)
@@ -563,10 +567,6 @@ function districtCode(index: number): string {
 
 function districtName(index: number): string {
   return (districts[index] as { name: string }).name
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString()
 }
 
 /**

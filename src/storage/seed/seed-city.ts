@@ -74,7 +74,7 @@ export interface SeedSummary {
     readonly rows: number
     readonly seconds: number
   }[]
-  /** Indexes of `checkins` dropped for the load and built again after it, by name. */
+  /** Indexes dropped for the load and built again after it, by name. */
   readonly rebuiltIndexes: readonly string[]
 }
 
@@ -90,10 +90,10 @@ const MAX_CHECKINS = 2_000_000_000
  * declarations, and the daily counters the dashboards read, all consistent with each other.
  * Rows are written straight into the tables, in bulk, without services or audit entries.
  *
- * Everything happens in one transaction: a run that fails leaves the store as it was. When the
- * check-ins outnumber those already stored, the secondary indexes of `checkins` are dropped for
- * the load and built again before the commit (sorting once is much faster than inserting ten
- * million random keys), in the same transaction.
+ * Everything happens in one transaction: a run that fails leaves the store as it was. Where the
+ * rows to come outnumber those a table holds, its secondary indexes (all but the primary key's
+ * and constraints') are dropped for the load and built again before the commit, in the same
+ * transaction: sorting once is much faster than inserting ten million random keys one by one.
  *
  * @example
  * ```ts
@@ -103,6 +103,7 @@ const MAX_CHECKINS = 2_000_000_000
  *   people: 2_000, checkins: 20_000, seed: 1, now: new Date(), append: false,
  * })
  * await db.destroy()
+ * await dialect.close?.()
  * ```
  * @throws {SeedError} `ERR_SEED_OPTIONS` for counts, a seed or a time out of range;
  *   `ERR_SEED_ALREADY_SEEDED` when the store holds people of `cn-sh` and `append` is false.
@@ -160,6 +161,20 @@ export async function seedCity(
     report({ phase: 'venues', done: city.venueCount, total: city.venueCount })
     endPhase('venues', venues.length)
 
+    const deferred: IndexDefinition[] = []
+    const defer = async (table: keyof Database, incoming: number) => {
+      if (incoming === 0 || (await countRows(trx, table)) > incoming) return
+      for (const index of await load.secondaryIndexes(trx, table)) {
+        await sql`drop index ${sql.id(index.name)}`.execute(trx)
+        deferred.push(index)
+      }
+    }
+    // Memberships and declarations: about 0.3 and 0.1 per person.
+    await defer('people', options.people)
+    await defer('health_codes', options.people)
+    await defer('company_members', Math.round(options.people * 0.3))
+    await defer('declarations', Math.round(options.people * 0.1))
+
     let employees = 0
     let declarations = 0
     let peopleRows = 0
@@ -186,12 +201,7 @@ export async function seedCity(
     await pipeline.flush()
     endPhase('people', peopleRows)
 
-    const stored = await countCheckins(trx)
-    const deferred: IndexDefinition[] =
-      options.checkins > 0 && stored <= options.checkins
-        ? await load.secondaryIndexes(trx, 'checkins')
-        : []
-    for (const index of deferred) await sql`drop index ${sql.id(index.name)}`.execute(trx)
+    await defer('checkins', options.checkins)
     report({ phase: 'checkins', done: 0, total: options.checkins })
     for (let done = 0; done < options.checkins;) {
       const rows = city.checkins(Math.min(CHECKINS_PER_CHUNK, options.checkins - done))
@@ -328,12 +338,11 @@ async function firstPersonIndex(trx: Kysely<Database>, append: boolean): Promise
   return lastIndex
 }
 
-async function countCheckins(trx: Kysely<Database>): Promise<number> {
-  const found = await trx
-    .selectFrom('checkins')
-    .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
-    .executeTakeFirst()
-  return Number(found?.count ?? 0)
+async function countRows(trx: Kysely<Database>, table: keyof Database): Promise<number> {
+  const { rows } = await sql<{
+    count: number | string
+  }>`select count(*) as count from ${sql.table(table)}`.execute(trx)
+  return Number(rows[0]?.count ?? 0)
 }
 
 /**
@@ -361,4 +370,16 @@ class InsertPipeline {
   async flush(): Promise<void> {
     await this.#pending
   }
+}
+
+/**
+ * The size of the store in bytes: a SQLite file with its WAL, or `pg_database_size` of the
+ * PostgreSQL database; undefined when it cannot tell (an in-memory SQLite store).
+ */
+export function storeSize(
+  db: Kysely<Database>,
+  dialect: StorageDialect,
+  url: string,
+): Promise<number | undefined> {
+  return seedDialect(dialect).size(db, url)
 }

@@ -56,27 +56,48 @@ export class SeededRandom {
    * the primary-key index grows at its end instead of splitting pages all over.
    */
   uuidAt(ms: number): string {
-    const time = Math.floor(ms).toString(16).padStart(12, '0')
+    const high = Math.floor(ms / 4294967296) & 0xffff
+    const low = ms >>> 0
     const a = this.uint32()
     const b = this.uint32()
     const c = this.uint32()
+    const variant = 0x8000 | ((a >>> 12) & 0x3fff)
     return (
-      time.slice(0, 8) +
+      byteHex(high >>> 8) +
+      byteHex(high) +
+      byteHex(low >>> 24) +
+      byteHex(low >>> 16) +
       '-' +
-      time.slice(8, 12) +
+      byteHex(low >>> 8) +
+      byteHex(low) +
       '-7' +
-      hex(a & 0xfff, 3) +
+      nibbleHex(a >>> 8) +
+      byteHex(a) +
       '-' +
-      hex(0x8000 | ((a >>> 12) & 0x3fff), 4) +
+      byteHex(variant >>> 8) +
+      byteHex(variant) +
       '-' +
-      hex(b, 8) +
-      hex(c & 0xffff, 4)
+      byteHex(b >>> 24) +
+      byteHex(b >>> 16) +
+      byteHex(b >>> 8) +
+      byteHex(b) +
+      byteHex(c >>> 8) +
+      byteHex(c)
     )
   }
 }
 
-function hex(value: number, digits: number): string {
-  return value.toString(16).padStart(digits, '0')
+const hexDigits = '0123456789abcdef'
+const byteHexes = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
+/** The low byte of `value` as two hex digits. */
+function byteHex(value: number): string {
+  return byteHexes[value & 0xff] as string
+}
+
+/** The low four bits of `value` as one hex digit. */
+function nibbleHex(value: number): string {
+  return hexDigits[value & 0xf] as string
 }
 
 /**

@@ -1,0 +1,6 @@
+export { CHECKIN_DAYS } from './city-generator.js'
+export { seedIssuers, seedRegion } from './city-model.js'
+export { documentNumber, seedCity, seedPhases, storeSize } from './seed-city.js'
+export type { SeedCityOptions, SeedPhase, SeedProgress, SeedSummary } from './seed-city.js'
+export { SeedError } from './seed-errors.js'
+export type { SeedErrorCode } from './seed-errors.js'
