@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { statSync } from 'node:fs'
 import { sql } from 'kysely'
 import { actorOf } from '../src/domain/access/account-service.js'
@@ -10,7 +9,7 @@ import { HealthStatusService } from '../src/domain/health-status/health-status-s
 import { KeyVault } from '../src/domain/keys/key-vault.js'
 import { SigningKeyService } from '../src/domain/keys/signing-key-service.js'
 import type { Store } from '../src/domain/ports.js'
-import { TracingService } from '../src/domain/tracing/tracing-service.js'
+import { TracingService, defaultTracingPolicy } from '../src/domain/tracing/tracing-service.js'
 import { openDatabase, openStore } from '../src/storage/open-store.js'
 import { type LoadResult, checkinRequests, loadPost, startServerProcess } from './city-http.js'
 import { prepareVisitors } from './city-population.js'
@@ -26,7 +25,13 @@ export interface CityFigures {
   readonly checkins: number
   readonly checkinsOverHttp: LoadResult
   readonly verificationsOverHttp: LoadResult
-  readonly traceMs: { readonly median: number; readonly max: number; readonly exposures: number }
+  readonly traceMs: {
+    readonly median: number
+    readonly max: number
+    readonly exposures: number
+    /** With contacts of contacts too. */
+    readonly withSecondaryMedian: number
+  }
   readonly companyDashboardMs: number
   readonly authorityDashboardMs: number
   /** Bytes the check-ins table and its indexes take per million check-ins. */
@@ -143,7 +148,7 @@ export async function measureCity(cli: string, url: string, plan: CityPlan): Pro
 
   const server = await startServerProcess(cli, url, {
     KEY_ENCRYPTION_KEY: BENCH_KEK,
-    VERIFY_RATE_LIMIT: '100000000',
+    VERIFY_RATE_LIMIT: '1000000',
   })
   let checkinsOverHttp: LoadResult
   let verificationsOverHttp: LoadResult
@@ -176,18 +181,32 @@ export async function measureCity(cli: string, url: string, plan: CityPlan): Pro
 
   const measured = await openStore(url)
   try {
+    // Close contacts and same-venue visitors alone, then with contacts of contacts (a second hop
+    // through every close contact's visits), timed apart.
+    const primaryOnly = new TracingService(measured, systemClock, async () => {}, {
+      ...defaultTracingPolicy,
+      maxSecondary: 0,
+    })
     const tracing = new TracingService(measured, systemClock, async () => {})
+    const withSecondary: number[] = []
     const traces: number[] = []
     let exposures = 0
     // People from the seeded city (not the load generator's visitors), one case each.
-    const candidates = await measured.transaction((tx) =>
-      tx.health.personIdsAfter(randomUUID().slice(0, 8), 200),
-    )
+    const candidates = (
+      await measured.transaction((tx) => tx.health.personIdsAfter('', plan.visitors + 1000))
+    ).slice(plan.visitors + 500)
+    // (Each run traces people no earlier run has made cases.)
     const visitorIds = new Set(visitors.map((visitor) => visitor.personId))
-    for (const personId of candidates.filter((id) => !visitorIds.has(id)).slice(0, 7)) {
+    let traced = 0
+    for (const personId of candidates.filter((id) => !visitorIds.has(id))) {
+      if (traced === 7) break
+      // A person who is a case already (an earlier run) is not traced again: skip them.
+      if (await measured.transaction((tx) => tx.tracing.caseOf(personId))) continue
+      traced++
       const started = performance.now()
-      const result = await tracing.confirmCase(authority, personId, 'authority')
-      traces.push(performance.now() - started)
+      const service = traced <= 5 ? primaryOnly : tracing
+      const result = await service.confirmCase(authority, personId, 'authority')
+      ;(traced <= 5 ? traces : withSecondary).push(performance.now() - started)
       exposures += result.exposures.length
     }
     const companies = new CompanyService(measured, systemClock)
@@ -210,7 +229,12 @@ export async function measureCity(cli: string, url: string, plan: CityPlan): Pro
       checkins,
       checkinsOverHttp,
       verificationsOverHttp,
-      traceMs: { median: median(traces), max: Math.max(...traces), exposures },
+      traceMs: {
+        median: median(traces),
+        max: Math.max(...traces),
+        exposures,
+        withSecondaryMedian: median(withSecondary),
+      },
       companyDashboardMs: median(companyTimes),
       authorityDashboardMs: median(authorityTimes),
       bytesPerMillionCheckins:

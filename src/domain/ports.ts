@@ -160,6 +160,7 @@ export interface TracingRepository {
   exposuresOf(personId: string, since: string): Promise<Exposure[]>
   exposuresOfCase(caseId: string): Promise<Exposure[]>
   notify(notification: Omit<Notification, 'id' | 'readAt'>): Promise<Notification>
+  notifyMany(notifications: readonly Omit<Notification, 'id' | 'readAt'>[]): Promise<void>
   feed(personId: string, limit: number): Promise<Notification[]>
   markRead(personId: string, ids: readonly string[], at: string): Promise<void>
 }

@@ -81,6 +81,7 @@ forEachDialect((dialect) => {
           '20261123130000-certificates',
           '20261123140000-health-codes',
           '20261123150000-interoperability',
+          '20261123160000-counter-index',
         ])
       } finally {
         await db.destroy()

@@ -116,25 +116,28 @@ export class KyselyTracingRepository implements TracingRepository {
 
   /** Adds exposures, skipping one the person already has for the case and kind; returns the new ones. */
   async addExposures(exposures: readonly Omit<Exposure, 'id'>[]): Promise<Exposure[]> {
+    const rows: ExposureRow[] = exposures.map((exposure) => ({
+      id: randomUUID(),
+      person_id: exposure.personId,
+      case_id: exposure.caseId,
+      kind: exposure.kind,
+      venue_id: exposure.venueId ?? null,
+      at: isoTimestamp(exposure.at),
+      created_at: isoTimestamp(exposure.createdAt),
+      district: exposure.district ?? null,
+    }))
     const added: Exposure[] = []
-    for (const exposure of exposures) {
-      const row: ExposureRow = {
-        id: randomUUID(),
-        person_id: exposure.personId,
-        case_id: exposure.caseId,
-        kind: exposure.kind,
-        venue_id: exposure.venueId ?? null,
-        at: isoTimestamp(exposure.at),
-        created_at: isoTimestamp(exposure.createdAt),
-        district: exposure.district ?? null,
-      }
+    // 8 columns a row: 500 rows stay well under SQLite's parameter limit.
+    for (let i = 0; i < rows.length; i += 500) {
+      const chunk = rows.slice(i, i + 500)
       const inserted = await this.context.db
         .insertInto('exposures')
-        .values(row)
+        .values(chunk)
         .onConflict((conflict) => conflict.columns(['person_id', 'case_id', 'kind']).doNothing())
         .returning('id')
-        .executeTakeFirst()
-      if (inserted) added.push(exposureRowToExposure(row))
+        .execute()
+      const ids = new Set(inserted.map((row) => row.id))
+      for (const row of chunk) if (ids.has(row.id)) added.push(exposureRowToExposure(row))
     }
     return added
   }
@@ -171,6 +174,23 @@ export class KyselyTracingRepository implements TracingRepository {
     }
     await this.context.db.insertInto('notifications').values(row).execute()
     return notificationRowToNotification(row)
+  }
+
+  async notifyMany(notifications: readonly Omit<Notification, 'id' | 'readAt'>[]): Promise<void> {
+    const rows: NotificationRow[] = notifications.map((notification) => ({
+      id: randomUUID(),
+      person_id: notification.personId,
+      kind: notification.kind,
+      data: JSON.stringify(notification.data),
+      created_at: isoTimestamp(notification.createdAt),
+      read_at: null,
+    }))
+    for (let i = 0; i < rows.length; i += 500) {
+      await this.context.db
+        .insertInto('notifications')
+        .values(rows.slice(i, i + 500))
+        .execute()
+    }
   }
 
   async feed(personId: string, limit: number): Promise<Notification[]> {

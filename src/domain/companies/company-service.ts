@@ -197,7 +197,7 @@ export class CompanyService {
       const counters = await tx.counters.read({
         from,
         until: today,
-        metrics: ['checkins'],
+        metrics: ['company.checkins'],
         districts: [`company:${companyId}`],
       })
       const byDay = new Map(counters.map((row) => [row.day, row.value]))

@@ -95,14 +95,14 @@ export class TracingService {
           by: 1,
         })),
       ])
-      for (const exposure of exposures) {
-        await tx.tracing.notify({
+      await tx.tracing.notifyMany(
+        exposures.map((exposure) => ({
           personId: exposure.personId,
-          kind: 'exposure',
+          kind: 'exposure' as const,
           data: { kind: exposure.kind, at: exposure.at, venueId: exposure.venueId ?? null },
           createdAt: at,
-        })
-      }
+        })),
+      )
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,

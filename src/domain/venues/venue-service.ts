@@ -591,9 +591,10 @@ export class VenueService {
     const day = at.slice(0, 10)
     return [
       { day, district: venue.district, metric, by: 1 },
+      // A company's own counters have their own metric, so that city-wide queries never read them.
       ...(venue.companyId === undefined
         ? []
-        : [{ day, district: `company:${venue.companyId}`, metric, by: 1 }]),
+        : [{ day, district: `company:${venue.companyId}`, metric: `company.${metric}`, by: 1 }]),
     ]
   }
 

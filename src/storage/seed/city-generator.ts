@@ -384,8 +384,8 @@ export class CityGenerator {
         const checkins = this.#checkinsByCompany[slot] as number
         const scans = this.#scansByCompany[slot] as number
         const scope = `company:${this.#companyIds[c] as string}`
-        if (checkins > 0) rows.push([dayText, scope, 'checkins', checkins])
-        if (scans > 0) rows.push([dayText, scope, 'scans', scans])
+        if (checkins > 0) rows.push([dayText, scope, 'company.checkins', checkins])
+        if (scans > 0) rows.push([dayText, scope, 'company.scans', scans])
       }
     }
     return rows
