@@ -198,7 +198,7 @@ forEachDialect((dialect) => {
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
         .where('venues.company_id', 'is not', null)
         .executeTakeFirstOrThrow()
-      assert.equal(await counterSum(db, 'checkins', 'companies'), Number(atCompanies.n))
+      assert.equal(await counterSum(db, 'company.checkins', 'companies'), Number(atCompanies.n))
       const scans = await db
         .selectFrom('checkins')
         .select((eb) => eb.fn.countAll<number | string>().as('n'))
