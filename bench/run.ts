@@ -15,9 +15,11 @@ import { type CityFigures, measureCity } from './city-bench.js'
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
+import { formatWebSection, measureWeb } from './web-bench.js'
 
 // `npm run bench`: the codec against raw ECDSA on one core, then the CLI's batch throughput.
-// About 30 s in all: 2 s of warm-up, 5 rounds of 2 + 2 s, then two runs of the CLI.
+// About 30 s in all: 2 s of warm-up, 5 rounds of 2 + 2 s, then two runs of the CLI. Then the
+// city, and the web app's budgets in headless Chromium (BENCH_ONLY=web for those alone).
 
 const CODEC_PLAN: RoundPlan = { warmUpMs: 1000, roundMs: 2000, rounds: 5 }
 const JSONL_LINES = 20_000
@@ -54,6 +56,14 @@ async function measureCodecSections(
 async function main(): Promise<void> {
   const root = findRepositoryRoot()
   const machine = describeMachine()
+
+  // BENCH_ONLY=web runs the web app's budgets alone (first-load JavaScript, scanner in Chromium).
+  if (process.env['BENCH_ONLY'] === 'web') {
+    console.log(formatWebSection(await measureWeb(root)) + '\n')
+    console.log(formatMachineSection(machine))
+    return
+  }
+
   const selection = selectValidEs256Vectors(join(root, 'test', 'vectors', 'dgc-testdata'))
   const vectors = selection.valid
   if (vectors.length === 0) {
@@ -89,6 +99,8 @@ async function main(): Promise<void> {
     const figures = await measureCity(cli, city, { seconds: 10, connections: 512, visitors: 500 })
     console.log(formatCitySection(figures) + '\n')
   }
+
+  if (!cityOnly) console.log(formatWebSection(await measureWeb(root)) + '\n')
 
   console.log(formatMachineSection(machine))
 }

@@ -1,0 +1,211 @@
+// `npm run screenshots`: the web app's main screens in each language, at a phone's viewport, into
+// docs/screenshots/<screen>-<language>.png (linked from the README's "Web app" section).
+// Runs the built server (dist/, from `npm run build`) with the demo data on a fresh SQLite file and
+// drives Debian's Chromium (/usr/bin/chromium) through playwright-core, as test/web/ does.
+/* global document -- in the page, through playwright */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const CHROMIUM = '/usr/bin/chromium'
+const LANGUAGES = ['en', 'ru', 'zh']
+const VIEWPORT = { width: 390, height: 844 }
+const repository = fileURLToPath(new URL('../', import.meta.url))
+const output = join(repository, 'docs', 'screenshots')
+
+if (!existsSync(join(repository, 'dist', 'web', 'index.html'))) {
+  console.error('expected dist/web/index.html: run npm run build first')
+  process.exit(2)
+}
+if (!existsSync(CHROMIUM)) {
+  console.error(`expected Chromium at ${CHROMIUM}: apt-get install chromium`)
+  process.exit(2)
+}
+
+const { startServer } = await import('../dist/src/api/server.js')
+const { loadConfig } = await import('../dist/src/config/config.js')
+
+/** Signs a demo account in through the API; answers a caller with its cookie and CSRF token. */
+async function apiAs(url, login) {
+  const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, password: `demo-${login.split('@')[0]}-2026` }),
+  })
+  if (!answer.ok) throw new Error(`sign-in of ${login}: expected 200, got ${answer.status}`)
+  const { csrfToken } = await answer.json()
+  const cookie = answer.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ')
+  return async (method, path, body) => {
+    const reply = await fetch(`${url}${path}`, {
+      method,
+      headers: {
+        cookie,
+        'x-csrf-token': csrfToken,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${await reply.text()}`)
+    return reply.json()
+  }
+}
+
+/** Fresh dynamic health codes of demo people, fetched by the demo clinician. */
+async function dynamicCodes(url) {
+  const clinician = await apiAs(url, 'clinician@spb.demo')
+  const { people } = await clinician('GET', '/api/v1/people')
+  return async (familyName) => {
+    const person = people.find((p) => p.familyName === familyName)
+    if (!person) throw new Error(`expected a demo person ${familyName}, found none`)
+    return (await clinician('GET', `/api/v1/people/${person.id}/health-code/token`)).qr
+  }
+}
+
+/**
+ * The app names Noto Sans SC in its font stack for Chinese, as installed on Android phones. This
+ * machine's Chromium may have no CJK font, and its `system-ui` (first in the stack) then draws
+ * empty boxes rather than falling through; so the screenshots stand in for the phone's font: the
+ * same face from @fontsource/noto-sans-sc (a dependency, used for the PDFs), put first for Chinese
+ * pages. The app's own files are unchanged.
+ */
+const fontFiles = join(repository, 'node_modules', '@fontsource', 'noto-sans-sc', 'files')
+const fontFaces = ['400', '700']
+  .map((weight) =>
+    readFileSync(join(fontFiles, '..', `${weight}.css`), 'utf8').replaceAll(
+      'url(./files/',
+      'url(/__screenshot-fonts/',
+    ),
+  )
+  .join('\n')
+  .concat("\n:root:lang(zh) { font-family: 'Noto Sans SC', sans-serif; }\n")
+
+/** Signs a demo account in, once: the pages below switch language by the app's stored choice. */
+async function signedInPage(browser, url, login) {
+  const context = await browser.newContext({
+    viewport: VIEWPORT,
+    deviceScaleFactor: 2,
+    // The injected @font-face is an inline style, which the app's CSP would refuse.
+    bypassCSP: true,
+  })
+  await context.route('**/__screenshot-fonts/*', (route) =>
+    route.fulfill({ path: join(fontFiles, basename(new URL(route.request().url()).pathname)) }),
+  )
+  await context.addInitScript((css) => {
+    document.addEventListener('DOMContentLoaded', () => {
+      const style = document.createElement('style')
+      style.textContent = css
+      document.head.append(style)
+    })
+  }, fontFaces)
+  const page = await context.newPage()
+  page.setDefaultTimeout(20_000)
+  await page.goto(`${url}/app/`)
+  await page.locator('#sign-in-login').fill(login)
+  await page.locator('#sign-in-password').fill(`demo-${login.split('@')[0]}-2026`)
+  await page.locator('form:has(#sign-in-login) button[type="submit"]').click()
+  await page.locator('.app-nav').waitFor()
+  return { context, page }
+}
+
+/** Opens a page of the app in a language. */
+async function open(page, url, path, language) {
+  await page.evaluate((chosen) => localStorage.setItem('hc.language', chosen), language)
+  await page.goto(`${url}/app/${path}`)
+  await page.locator(`html[lang="${language}"]`).waitFor()
+}
+
+async function shoot(page, screen, language) {
+  // Noto Sans SC comes in unicode-range slices fetched on use: loads every slice the page needs.
+  await page.evaluate(async () => {
+    const text = document.body.innerText
+    await Promise.all(
+      ['400', '700'].map((weight) => document.fonts.load(`${weight} 16px "Noto Sans SC"`, text)),
+    )
+    await document.fonts.ready
+  })
+  // Leaves the focus ring and any transition out of the picture.
+  await page.evaluate(() => document.activeElement?.blur())
+  await page.waitForTimeout(300)
+  const path = join(output, `${screen}-${language}.png`)
+  await page.screenshot({ path, animations: 'disabled', caret: 'hide' })
+  console.log(`  ${path.slice(repository.length)}`)
+}
+
+const database = join(mkdtempSync(join(tmpdir(), 'healthcode-screenshots-')), 'store.sqlite')
+const server = await startServer(
+  loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: database,
+    DEMO: 'true',
+    LOG_LEVEL: 'silent',
+    KEY_ENCRYPTION_KEY: '5a'.repeat(32),
+  }),
+  { handleSignals: false },
+)
+const url = server.url.replace('localhost', '127.0.0.1')
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+})
+let failed = false
+try {
+  mkdirSync(output, { recursive: true })
+  // The demo citizen's record was made by the clinic: linked once, as the app's first screen asks.
+  const citizen = await apiAs(url, 'citizen@spb.demo')
+  await citizen('POST', '/api/v1/me/claim', {
+    document: { type: 'national-id', number: '4012 345678', country: 'RU' },
+    birthDate: '1985-03-14',
+  })
+  const venue = await apiAs(url, 'venue@spb.demo')
+  const { venues } = await venue('GET', '/api/v1/venues')
+  if (venues.length === 0) {
+    await venue('POST', '/api/v1/venues', {
+      name: 'Mariinsky Theatre',
+      category: 'theatre',
+      address: 'Teatralnaya pl. 1',
+      district: 'RU-SPE-ADM',
+    })
+  }
+
+  console.log('Saving screenshots:')
+  const codeOf = await dynamicCodes(url)
+  const citizenApp = await signedInPage(browser, url, 'citizen@spb.demo')
+  const doorApp = await signedInPage(browser, url, 'venue@spb.demo')
+  // A different visitor in each language, so that no result reads "already scanned".
+  const visitors = { en: 'Müller', ru: 'Müller', zh: '王' }
+  for (const language of LANGUAGES) {
+    const { page } = citizenApp
+    await open(page, url, '', language)
+    await page.locator('.code-card canvas.qr').waitFor()
+    await shoot(page, 'my-code', language)
+    await open(page, url, 'declare', language)
+    await page.locator('#declare-temperature').waitFor()
+    await shoot(page, 'declare', language)
+    await open(page, url, 'certificates', language)
+    await page.locator('.certificate canvas.qr').first().waitFor()
+    await shoot(page, 'certificates', language)
+
+    const door = doorApp.page
+    await open(door, url, 'scanner', language)
+    await door.locator('.manual-entry textarea').fill(await codeOf(visitors[language]))
+    await door.locator('.manual-entry button[type="submit"]').click()
+    await door.locator('.scan-result').waitFor()
+    await shoot(door, 'scanner-result', language)
+  }
+  await citizenApp.context.close()
+  await doorApp.context.close()
+} catch (error) {
+  failed = true
+  console.error(error)
+} finally {
+  await browser.close()
+  await server.close()
+}
+process.exit(failed ? 1 : 0)
