@@ -7,7 +7,7 @@ import { type Route, useRoute } from './router'
 import { About } from './scenes/About'
 import { MyCode } from './scenes/MyCode'
 import { SignIn } from './scenes/SignIn'
-import { isCitizen, isScannerRole, useSession } from './session/SessionProvider'
+import { hasRole, isCitizen, isScannerRole, useSession } from './session/SessionProvider'
 import { NetworkError } from './api/api-client'
 
 // Pages a citizen opens less often load on demand, so "My code" appears fast on a slow network.
@@ -20,6 +20,11 @@ const Notifications = lazy(() =>
   import('./scenes/Notifications').then((m) => ({ default: m.Notifications })),
 )
 const Scanner = lazy(() => import('./scenes/Scanner').then((m) => ({ default: m.Scanner })))
+const Clinic = lazy(() => import('./scenes/Clinic').then((m) => ({ default: m.Clinic })))
+const Commission = lazy(() =>
+  import('./scenes/Commission').then((m) => ({ default: m.Commission })),
+)
+const Authority = lazy(() => import('./scenes/Authority').then((m) => ({ default: m.Authority })))
 
 const languageName: Readonly<Record<Language, string>> = {
   en: 'English',
@@ -47,12 +52,30 @@ export function App() {
   const route = useRoute()
   const citizen = isCitizen(session)
   const scanner = isScannerRole(session)
+  const roles: StaffRoles = {
+    clinic: hasRole(session, 'clinician'),
+    commission: hasRole(session, 'commission_member'),
+    authority: hasRole(session, 'health_authority'),
+  }
   const nav: NavItem[] = [
     ...(citizen ? citizenNav : []),
+    ...(roles.clinic ? [{ route: 'clinic', label: 'nav.clinic' } as const] : []),
+    ...(roles.commission ? [{ route: 'commission', label: 'nav.commission' } as const] : []),
+    ...(roles.authority ? [{ route: 'authority', label: 'nav.authority' } as const] : []),
     ...(scanner ? [{ route: 'scanner', label: 'nav.scanner' } as const] : []),
     { route: 'about', label: 'nav.about' },
   ]
-  const home: Route = citizen ? 'code' : scanner ? 'scanner' : 'about'
+  const home: Route = citizen
+    ? 'code'
+    : roles.clinic
+      ? 'clinic'
+      : roles.commission
+        ? 'commission'
+        : roles.authority
+          ? 'authority'
+          : scanner
+            ? 'scanner'
+            : 'about'
   const shown = route === 'home' ? home : route
 
   // Moves focus to the new page's heading, so a screen reader announces the page change.
@@ -64,7 +87,7 @@ export function App() {
   if (status === 'loading') page = <p role="status">{t('common.loading')}</p>
   else if (status === 'unreachable') page = <ErrorMessage error={new NetworkError('offline')} />
   else if (status === 'signedOut') page = route === 'about' ? <About /> : <SignIn />
-  else page = <Page route={shown} citizen={citizen} scanner={scanner} />
+  else page = <Page route={shown} citizen={citizen} scanner={scanner} roles={roles} />
 
   return (
     <>
@@ -120,7 +143,23 @@ export function App() {
   )
 }
 
-function Page({ route, citizen, scanner }: { route: Route; citizen: boolean; scanner: boolean }) {
+interface StaffRoles {
+  readonly clinic: boolean
+  readonly commission: boolean
+  readonly authority: boolean
+}
+
+function Page({
+  route,
+  citizen,
+  scanner,
+  roles,
+}: {
+  route: Route
+  citizen: boolean
+  scanner: boolean
+  roles: StaffRoles
+}) {
   const { t } = useI18n()
   const forbidden = <p>{t('common.notForYou')}</p>
   switch (route) {
@@ -136,6 +175,12 @@ function Page({ route, citizen, scanner }: { route: Route; citizen: boolean; sca
       return citizen ? <Notifications /> : forbidden
     case 'scanner':
       return scanner ? <Scanner /> : forbidden
+    case 'clinic':
+      return roles.clinic ? <Clinic /> : forbidden
+    case 'commission':
+      return roles.commission ? <Commission /> : forbidden
+    case 'authority':
+      return roles.authority ? <Authority /> : forbidden
     case 'about':
     case 'home':
       return <About />

@@ -8,6 +8,9 @@ export const routes = [
   'check-in',
   'notifications',
   'scanner',
+  'clinic',
+  'commission',
+  'authority',
   'about',
 ] as const
 export type Route = (typeof routes)[number] | 'home'

@@ -83,3 +83,64 @@ export interface Notification {
   readonly data: Readonly<Record<string, unknown>>
   readonly createdAt: string
 }
+
+export interface Evidence {
+  readonly kind: 'test' | 'antibody'
+  readonly data: Readonly<Record<string, unknown>>
+}
+
+export interface CommissionRequest {
+  readonly id: string
+  readonly personId: string
+  readonly evidence: Evidence
+  readonly status:
+    'submitted' | 'approved' | 'refused' | 'appealed' | 'appeal_approved' | 'appeal_refused'
+  readonly submittedAt: string
+  readonly decision?: { readonly outcome: string; readonly reason?: string }
+  readonly appeal?: { readonly reason?: string; readonly appealedAt?: string }
+  readonly attachments: readonly {
+    readonly id: string
+    readonly fileName: string
+    readonly mediaType: string
+    readonly size: number
+  }[]
+  readonly waitingHours?: number
+  readonly dueBy?: string
+  readonly overdue?: boolean
+}
+
+export interface StaffPerson extends Person {
+  readonly familyNameIcao?: string
+  readonly givenNameIcao?: string
+  readonly document?: { readonly type: string; readonly number: string; readonly country: string }
+  readonly hasAccount?: boolean
+}
+
+export interface RiskArea {
+  readonly id: string
+  readonly areaCode: string
+  readonly name: string
+  readonly level: 'high' | 'medium'
+  readonly from: string
+  readonly until?: string
+}
+
+export interface Figures {
+  readonly codes: { readonly green: number; readonly yellow: number; readonly red: number }
+  readonly declarations: number
+  readonly scans: number
+  readonly checkins: number
+  readonly cases: number
+  readonly exposures: {
+    readonly closeContact: number
+    readonly sameVenue: number
+    readonly secondaryContact: number
+  }
+}
+
+export interface AuthorityDashboard {
+  readonly from: string
+  readonly until: string
+  readonly days: readonly (Figures & { readonly day: string })[]
+  readonly districts: readonly (Figures & { readonly district: string })[]
+}

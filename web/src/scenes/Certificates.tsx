@@ -7,13 +7,13 @@ import { QrCanvas } from '../components/QrCanvas'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 
-const kindName: Readonly<Record<CertificateKind, MessageKey>> = {
+export const kindName: Readonly<Record<CertificateKind, MessageKey>> = {
   vaccination: 'certificates.kind.vaccination',
   test: 'certificates.kind.test',
   recovery: 'certificates.kind.recovery',
   antibody: 'certificates.kind.antibody',
 }
-const statusName: Readonly<Record<Certificate['status'], MessageKey>> = {
+export const statusName: Readonly<Record<Certificate['status'], MessageKey>> = {
   valid: 'certificates.status.valid',
   suspended: 'certificates.status.suspended',
   revoked: 'certificates.status.revoked',

@@ -71,3 +71,8 @@ export function isScannerRole(session: Session | undefined): boolean {
 export function isCitizen(session: Session | undefined): boolean {
   return session?.roles.includes('citizen') ?? false
 }
+
+/** Whether the account has one of `roles`. */
+export function hasRole(session: Session | undefined, ...roles: readonly string[]): boolean {
+  return session?.roles.some((role) => roles.includes(role)) ?? false
+}
