@@ -52,6 +52,7 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
   const server = await startServer(config)
   const lines = [
     `Healthcode is serving on ${server.url}`,
+    `  web app: ${server.url}/app/`,
     `  store: ${server.store.dialect} (${redact(config.databaseUrl)})`,
   ]
   if (server.demoSignIns) {
