@@ -127,5 +127,35 @@ forEachDialect((dialect) => {
       )
       assert.equal(byClinician.statusCode, 403)
     })
+
+    it('applies a region’s rules when the region is asked for, and only then', async () => {
+      const regional = {
+        ...ninetyDays,
+        Identifier: 'VR-RU-0100',
+        Region: 'SPB',
+        Description: [{ lang: 'en', desc: 'In St. Petersburg a vaccination counts for 2 years.' }],
+        Logic: {
+          'not-after': [
+            { plusTime: [{ var: 'external.validationClock' }, 0, 'day'] },
+            { plusTime: [{ var: 'payload.v.0.dt' }, 730, 'day'] },
+          ],
+        },
+      }
+      const imported = await t.request(
+        t.users.health_authority,
+        'POST',
+        '/api/v1/validity-rules/spb',
+        { rules: [regional] },
+      )
+      assert.equal(imported.statusCode, 201, imported.body)
+      const inRegion = await t.request(undefined, 'POST', '/api/v1/verify', {
+        qr,
+        ruleSet: 'spb',
+        region: 'SPB',
+      })
+      assert.equal(inRegion.json().entry.allowed, true, inRegion.body)
+      const national = await t.request(undefined, 'POST', '/api/v1/verify', { qr, ruleSet: 'spb' })
+      assert.equal(national.json().entry.allowed, false, 'no national rule in that set')
+    })
   })
 })

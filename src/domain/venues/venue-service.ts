@@ -40,7 +40,7 @@ export interface ColourSource {
 /** Judges a certificate under a validity rule set (see ValidityService.judgeCertificate). */
 export type RuleJudge = (
   certificate: CertificateForRules,
-  options: { ruleSetId: string; at: Date; language: string },
+  options: { ruleSetId: string; at: Date; language: string; region?: string | undefined },
 ) => Promise<
   | {
       ruleSet: { id: string; version: number }
@@ -384,6 +384,7 @@ export class VenueService {
         ruleSetId: policy.ruleSet ?? this.rules.defaultRuleSet,
         at: new Date(at),
         language: 'en',
+        region: policy.region,
       })
       if (decision.allowed && rules && !rules.allowed) {
         decision = {

@@ -43,6 +43,8 @@ export interface EntryPolicy {
   readonly testMaxAgeHours: number
   /** The validity rule set certificates are judged by (default: the deployment's). */
   readonly ruleSet?: string | undefined
+  /** The region whose rules of that set apply (the rules' `Region`), e.g. `SPB`; none: national. */
+  readonly region?: string | undefined
 }
 
 /** One visit: the person scanned the poster, or the operator scanned the person's code. */

@@ -168,7 +168,9 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{ Body: { qr: string; at?: string; ruleSet?: string; language?: string } }>(
+  app.post<{
+    Body: { qr: string; at?: string; ruleSet?: string; language?: string; region?: string }
+  }>(
     '/api/v1/verify',
     {
       config: {
@@ -195,6 +197,11 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
               maxLength: 40,
               description: `the validity rule set to judge a certificate by (default ${context.config.validityRuleSet})`,
             },
+            region: {
+              type: 'string',
+              pattern: '^[A-Z0-9-]{1,20}$',
+              description: 'the region whose rules of the set apply (the rules’ Region)',
+            },
             language: {
               type: 'string',
               enum: ['en', 'ru', 'zh'],
@@ -214,6 +221,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         ruleSetId: request.body.ruleSet ?? context.config.validityRuleSet,
         at,
         language: request.body.language ?? 'en',
+        region: request.body.region,
       }
       let entry
       if (result.kind === 'dcc') {

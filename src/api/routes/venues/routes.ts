@@ -56,6 +56,11 @@ const policySchema = {
       maxLength: 40,
       description: 'the validity rule set certificates are judged by (default VALIDITY_RULESET)',
     },
+    region: {
+      type: 'string',
+      pattern: '^[A-Z0-9-]{1,20}$',
+      description: 'the region whose rules of the set apply (the rules’ Region); none: national',
+    },
   },
 } as const
 
