@@ -25,6 +25,8 @@ const Commission = lazy(() =>
   import('./scenes/Commission').then((m) => ({ default: m.Commission })),
 )
 const Authority = lazy(() => import('./scenes/Authority').then((m) => ({ default: m.Authority })))
+const Company = lazy(() => import('./scenes/Company').then((m) => ({ default: m.Company })))
+const Trust = lazy(() => import('./scenes/Trust').then((m) => ({ default: m.Trust })))
 
 const languageName: Readonly<Record<Language, string>> = {
   en: 'English',
@@ -56,12 +58,16 @@ export function App() {
     clinic: hasRole(session, 'clinician'),
     commission: hasRole(session, 'commission_member'),
     authority: hasRole(session, 'health_authority'),
+    company: hasRole(session, 'company_admin'),
+    trust: hasRole(session, 'administrator'),
   }
   const nav: NavItem[] = [
     ...(citizen ? citizenNav : []),
     ...(roles.clinic ? [{ route: 'clinic', label: 'nav.clinic' } as const] : []),
     ...(roles.commission ? [{ route: 'commission', label: 'nav.commission' } as const] : []),
     ...(roles.authority ? [{ route: 'authority', label: 'nav.authority' } as const] : []),
+    ...(roles.company ? [{ route: 'company', label: 'nav.company' } as const] : []),
+    ...(roles.trust ? [{ route: 'trust', label: 'nav.trust' } as const] : []),
     ...(scanner ? [{ route: 'scanner', label: 'nav.scanner' } as const] : []),
     { route: 'about', label: 'nav.about' },
   ]
@@ -73,9 +79,13 @@ export function App() {
         ? 'commission'
         : roles.authority
           ? 'authority'
-          : scanner
-            ? 'scanner'
-            : 'about'
+          : roles.company
+            ? 'company'
+            : roles.trust
+              ? 'trust'
+              : scanner
+                ? 'scanner'
+                : 'about'
   const shown = route === 'home' ? home : route
 
   // Moves focus to the new page's heading, so a screen reader announces the page change.
@@ -147,6 +157,8 @@ interface StaffRoles {
   readonly clinic: boolean
   readonly commission: boolean
   readonly authority: boolean
+  readonly company: boolean
+  readonly trust: boolean
 }
 
 function Page({
@@ -181,6 +193,10 @@ function Page({
       return roles.commission ? <Commission /> : forbidden
     case 'authority':
       return roles.authority ? <Authority /> : forbidden
+    case 'company':
+      return roles.company ? <Company /> : forbidden
+    case 'trust':
+      return roles.trust ? <Trust /> : forbidden
     case 'about':
     case 'home':
       return <About />

@@ -11,6 +11,8 @@ export const routes = [
   'clinic',
   'commission',
   'authority',
+  'company',
+  'trust',
   'about',
 ] as const
 export type Route = (typeof routes)[number] | 'home'

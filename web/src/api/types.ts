@@ -144,3 +144,91 @@ export interface AuthorityDashboard {
   readonly days: readonly (Figures & { readonly day: string })[]
   readonly districts: readonly (Figures & { readonly district: string })[]
 }
+
+export interface Company {
+  readonly id: string
+  readonly name: string
+  readonly createdAt: string
+}
+
+export interface CompanyMembership {
+  readonly company: Company
+  readonly role: string
+  readonly consent: boolean
+}
+
+export interface CompanyVenue extends Venue {
+  readonly companyId?: string
+  readonly posterCode?: string
+}
+
+export interface CompanyDashboard {
+  readonly company: Company
+  readonly employees: {
+    readonly total: number
+    readonly consenting: number
+    readonly byColour: {
+      readonly green: number
+      readonly yellow: number
+      readonly red: number
+      readonly unknown: number
+    }
+  }
+  readonly declarationsToday: number
+  readonly visitorsByDay: readonly { readonly day: string; readonly checkins: number }[]
+  readonly notGreen: readonly {
+    readonly personId: string
+    readonly familyName: string
+    readonly givenName: string
+    readonly colour: string
+  }[]
+}
+
+export interface TracingCase {
+  readonly id: string
+  readonly personId: string
+  readonly confirmedAt: string
+  readonly source: 'test' | 'authority'
+  readonly publishedAt?: string
+  readonly district?: string
+}
+
+export interface ExposureCounts {
+  readonly closeContacts: number
+  readonly sameVenue: number
+  readonly secondary: number
+}
+
+export interface Whereabouts {
+  readonly case: TracingCase
+  readonly visits: readonly {
+    readonly venueId: string
+    readonly venueName: string
+    readonly district: string
+    readonly from: string
+    readonly until: string
+  }[]
+  readonly exposures: ExposureCounts
+}
+
+export interface TrustPartner {
+  readonly id: string
+  readonly name: string
+  readonly signingCertificate: string
+  readonly sourceUrl?: string
+  readonly importedAt?: string
+  readonly signers?: number
+  readonly problem?: string
+  readonly createdAt: string
+}
+
+export interface SigningKey {
+  readonly id: string
+  readonly purpose: 'csca' | 'document-signer'
+  readonly issuerId?: string
+  readonly kid?: string
+  readonly status: 'active' | 'retired'
+  readonly notBefore: string
+  readonly notAfter: string
+  readonly retiredAt?: string
+}

@@ -1,40 +1,18 @@
 import { type FormEvent, useState } from 'react'
 import { apiRequest } from '../api/api-client'
-import type { AuthorityDashboard, RiskArea } from '../api/types'
+import type {
+  AuthorityDashboard,
+  ExposureCounts,
+  RiskArea,
+  StaffPerson,
+  TracingCase,
+  Whereabouts,
+} from '../api/types'
 import { useApi } from '../api/use-api'
+import { BarChart } from '../components/BarChart'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
-
-interface Bar {
-  readonly label: string
-  readonly value: number
-}
-
-/** A horizontal bar chart in CSS: a list whose items carry their number as text too. */
-function BarChart({ title, bars, tone }: { title: string; bars: readonly Bar[]; tone?: string }) {
-  const { formatNumber } = useI18n()
-  const max = Math.max(1, ...bars.map((bar) => bar.value))
-  return (
-    <figure className="chart">
-      <figcaption>{title}</figcaption>
-      <ul className="bars">
-        {bars.map((bar) => (
-          <li key={bar.label}>
-            <span className="bar-label">{bar.label}</span>
-            <span className="bar-track" aria-hidden="true">
-              <span
-                className={`bar ${tone ?? ''}`}
-                style={{ width: `${(bar.value / max) * 100}%` }}
-              />
-            </span>
-            <span className="bar-value">{formatNumber(bar.value)}</span>
-          </li>
-        ))}
-      </ul>
-    </figure>
-  )
-}
 
 const dailySeries: readonly {
   key: MessageKey
@@ -98,6 +76,7 @@ export function Authority() {
           )}
         </>
       )}
+      <CaseTracing />
       <RiskAreas />
       <RiskRules />
     </section>
@@ -254,6 +233,163 @@ function RiskRules() {
               </li>
             ))}
           </ul>
+        </>
+      )}
+    </>
+  )
+}
+
+/** Confirms a case by decision, then shows where the person was and how many were exposed. */
+function CaseTracing() {
+  const { t, formatDate } = useI18n()
+  const people = useApi<{ people: StaffPerson[] }>('/api/v1/people?limit=500')
+  const [query, setQuery] = useState('')
+  const [personId, setPersonId] = useState('')
+  const [caseId, setCaseId] = useState<string | undefined>(undefined)
+  const [created, setCreated] = useState<boolean | undefined>(undefined)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(undefined)
+  const needle = query.trim().toLowerCase()
+  const found = (people.data?.people ?? []).filter(
+    (person) =>
+      needle === '' ||
+      `${person.familyName} ${person.givenName} ${person.familyNameIcao ?? ''} ${person.givenNameIcao ?? ''} ${person.document?.number ?? ''}`
+        .toLowerCase()
+        .includes(needle),
+  )
+  const confirm = async (event: FormEvent) => {
+    event.preventDefault()
+    if (!personId) return
+    setBusy(true)
+    setError(undefined)
+    try {
+      const answer = await apiRequest<{
+        case: TracingCase
+        created: boolean
+        exposures: ExposureCounts
+      }>('POST', '/api/v1/cases', { personId })
+      setCaseId(answer.case.id)
+      setCreated(answer.created)
+    } catch (failure) {
+      setError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+  return (
+    <>
+      <h2 id="case-title">{t('tracing.title')}</h2>
+      <p>{t('tracing.intro')}</p>
+      <ErrorMessage error={people.error} />
+      <form className="form" onSubmit={confirm} aria-labelledby="case-title">
+        <label htmlFor="case-search">{t('tracing.search')}</label>
+        <input
+          id="case-search"
+          type="search"
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+        />
+        <label htmlFor="case-person">{t('tracing.person')}</label>
+        <select
+          id="case-person"
+          required
+          value={personId}
+          onChange={(event) => setPersonId(event.target.value)}
+        >
+          <option value="">{t('tracing.choosePerson')}</option>
+          {found.map((person) => (
+            <option key={person.id} value={person.id}>
+              {`${person.familyName} ${person.givenName} · ${formatDate(person.birthDate)}`}
+            </option>
+          ))}
+        </select>
+        <ErrorMessage error={error} />
+        <button type="submit" className="primary" disabled={busy || !personId}>
+          {t('tracing.confirm')}
+        </button>
+      </form>
+      {caseId && (
+        <>
+          <p role="status" className="notice allowed">
+            {t(created === false ? 'tracing.alreadyCase' : 'tracing.confirmed')}
+          </p>
+          <CaseWhereabouts caseId={caseId} />
+        </>
+      )}
+    </>
+  )
+}
+
+function CaseWhereabouts({ caseId }: { caseId: string }) {
+  const { t, formatDateTime, formatNumber } = useI18n()
+  const trace = useApi<Whereabouts>(`/api/v1/cases/${encodeURIComponent(caseId)}/whereabouts`)
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<unknown>(undefined)
+  const publish = async () => {
+    setBusy(true)
+    setError(undefined)
+    try {
+      await apiRequest('POST', `/api/v1/cases/${encodeURIComponent(caseId)}/publish`)
+      trace.reload()
+    } catch (failure) {
+      setError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const data = trace.data
+  return (
+    <>
+      <h3>{t('tracing.whereabouts')}</h3>
+      <ErrorMessage error={trace.error} />
+      {trace.loading && <p role="status">{t('common.loading')}</p>}
+      {data && (
+        <>
+          <dl className="facts">
+            <dt>{t('tracing.confirmedAt')}</dt>
+            <dd>{formatDateTime(data.case.confirmedAt)}</dd>
+            <dt>{t('tracing.closeContacts')}</dt>
+            <dd>{formatNumber(data.exposures.closeContacts)}</dd>
+            <dt>{t('tracing.sameVenue')}</dt>
+            <dd>{formatNumber(data.exposures.sameVenue)}</dd>
+            <dt>{t('tracing.secondary')}</dt>
+            <dd>{formatNumber(data.exposures.secondary)}</dd>
+          </dl>
+          {data.visits.length === 0 ? (
+            <p>{t('tracing.noVisits')}</p>
+          ) : (
+            <table className="table">
+              <caption>{t('tracing.visits')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('tracing.venue')}</th>
+                  <th scope="col">{t('tracing.district')}</th>
+                  <th scope="col">{t('authority.from')}</th>
+                  <th scope="col">{t('authority.until')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.visits.map((visit) => (
+                  <tr key={`${visit.venueId} ${visit.from}`}>
+                    <td>{visit.venueName}</td>
+                    <td className="mono">{visit.district}</td>
+                    <td>{formatDateTime(visit.from)}</td>
+                    <td>{formatDateTime(visit.until)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <ErrorMessage error={error} />
+          {data.case.publishedAt ? (
+            <p role="status" className="notice allowed">
+              {t('tracing.published', { time: formatDateTime(data.case.publishedAt) })}
+            </p>
+          ) : (
+            <button type="button" disabled={busy} onClick={() => void publish()}>
+              {t('tracing.publish')}
+            </button>
+          )}
         </>
       )}
     </>

@@ -1,5 +1,6 @@
 import type { Colour, Notification } from '../api/types'
 import { useApi } from '../api/use-api'
+import { AcceptInvitation } from '../components/AcceptInvitation'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { colourName } from '../components/colours'
 import { useI18n } from '../i18n/LanguageProvider'
@@ -44,6 +45,7 @@ export function Notifications() {
           </li>
         ))}
       </ul>
+      <AcceptInvitation />
     </section>
   )
 }

@@ -1,0 +1,193 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import type { RunningServer } from '../../src/api/server.js'
+import {
+  CHROMIUM,
+  apiAs,
+  ensureWebBuild,
+  launchChromium,
+  startDemoServer,
+  withScreenshotOnFailure,
+} from './web-harness.js'
+
+const noChromium = !existsSync(CHROMIUM)
+const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
+
+async function signIn(page: Page, url: string, login: string, password: string): Promise<void> {
+  await page.goto(`${url}/app/`)
+  await page.locator('#sign-in-login').fill(login)
+  await page.locator('#sign-in-password').fill(password)
+  await page.getByRole('button', { name: 'Sign in' }).click()
+}
+
+describe('the company, authority and trust screens in Chromium', { skip }, () => {
+  let server: RunningServer
+  let url: string
+  let browser: Browser
+
+  before(async () => {
+    ensureWebBuild()
+    ;({ server, url } = await startDemoServer())
+    browser = await launchChromium()
+    // The demo citizen links Ivan Petrov's record, as in the citizen journey.
+    const citizen = await apiAs(url, 'citizen@spb.demo')
+    await citizen('POST', '/api/v1/me/claim', {
+      document: { type: 'national-id', number: '4012 345678', country: 'RU' },
+      birthDate: '1985-03-14',
+    })
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('lets a company admin create the company, register a venue, invite and see the dashboard', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'company-journey', async () => {
+      await signIn(page, url, 'company@spb.demo', 'demo-company-2026')
+      await page.getByRole('heading', { name: 'Create your company' }).waitFor()
+      await page.locator('#company-name').fill('Nevsky Works')
+      await page.getByRole('button', { name: 'Create company' }).click()
+      await page.getByRole('heading', { name: 'Company: Nevsky Works' }).waitFor()
+      await page.getByText('Employees: 0; sharing their colour: 0.').waitFor()
+
+      // A venue for the company, and its poster.
+      await page.locator('#company-venue-name').fill('Nevsky Works canteen')
+      await page.locator('#company-venue-address').fill('Nevsky pr. 1')
+      await page.locator('#company-venue-district').fill('ru-spe-cen')
+      await page.getByRole('button', { name: 'Register venue' }).click()
+      await page.getByRole('heading', { name: 'Poster of Nevsky Works canteen' }).waitFor()
+      const poster = page.getByRole('img', { name: 'Check-in QR code of Nevsky Works canteen' })
+      await poster.waitFor()
+      // The PNG has loaded and decoded (a broken image has no natural width).
+      await page.waitForFunction(
+        "(() => { const img = document.querySelector('.poster img'); return img !== null && img.complete && img.naturalWidth > 0 })()",
+      )
+      assert.match(
+        (await poster.getAttribute('src')) ?? '',
+        /^\/api\/v1\/venues\/[^/]+\/poster\.png$/,
+      )
+      await page.getByRole('button', { name: 'Print the poster' }).waitFor()
+      await page.getByRole('button', { name: 'Nevsky Works canteen' }).waitFor()
+
+      // An invitation: the token is handed to a citizen, who accepts it in their own account.
+      await page.getByRole('button', { name: 'Make an invitation' }).click()
+      const token = (await page.getByTestId('invitation-token').innerText()).trim()
+      assert.ok(token.length >= 16, 'a one-time token is shown')
+
+      const citizen = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+      const citizenPage = await citizen.newPage()
+      citizenPage.setDefaultTimeout(15_000)
+      await withScreenshotOnFailure(citizenPage, 'company-invitation-accept', async () => {
+        await signIn(citizenPage, url, 'citizen@spb.demo', 'demo-citizen-2026')
+        await citizenPage.getByRole('link', { name: 'Notifications' }).click()
+        await citizenPage.locator('#invitation-token').fill(token)
+        await citizenPage.getByLabel('Let my employer see my colour and name').check()
+        await citizenPage.getByRole('button', { name: 'Accept', exact: true }).click()
+        await citizenPage
+          .getByText('You joined the company; it sees your colour and name.')
+          .waitFor()
+      })
+      await citizen.close()
+
+      // Someone checks in at the company's venue: the dashboard counts the visitor.
+      const venues = await (
+        await apiAs(url, 'company@spb.demo')
+      )<{ venues: { name: string; posterCode: string }[] }>('GET', '/api/v1/venues')
+      const canteen = venues.venues.find((v) => v.name === 'Nevsky Works canteen')
+      assert.ok(canteen)
+      await (
+        await apiAs(url, 'citizen@spb.demo')
+      )('POST', '/api/v1/checkins', { venueCode: canteen.posterCode, clientId: randomUUID() })
+
+      await page.getByRole('button', { name: 'Refresh' }).click()
+      await page.getByText('Employees: 1; sharing their colour: 1.').waitFor()
+      const main = page.locator('main')
+      for (const caption of [
+        'Consenting employees by colour',
+        'Declarations today',
+        'Visitors to the company’s venues per day',
+      ]) {
+        await main.locator('figcaption', { hasText: caption }).waitFor()
+      }
+      const visitors = main.locator('figure.chart', {
+        hasText: 'Visitors to the company’s venues per day',
+      })
+      const values = await visitors.locator('.bar-value').allInnerTexts()
+      assert.ok(values.includes('1'), `a day with one visitor: ${values.join(', ')}`)
+      await page.getByRole('heading', { name: 'Employees who are not green' }).waitFor()
+    })
+    await context.close()
+  })
+
+  it('lets the health authority confirm a case, see its whereabouts and publish them', async () => {
+    // The citizen checks in at a venue, so the case has somewhere to have been.
+    const operator = await apiAs(url, 'venue@spb.demo')
+    const venue = await operator<{ id: string; posterCode: string }>('POST', '/api/v1/venues', {
+      name: 'Mariinsky test hall',
+      category: 'theatre',
+      address: 'Teatralnaya pl. 1',
+      district: 'RU-SPE-ADM',
+    })
+    const citizen = await apiAs(url, 'citizen@spb.demo')
+    await citizen('POST', '/api/v1/checkins', {
+      venueCode: venue.posterCode,
+      clientId: randomUUID(),
+    })
+    const me = await citizen<{ person: { id: string } }>('GET', '/api/v1/me')
+
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'authority-case-journey', async () => {
+      await signIn(page, url, 'authority@spb.demo', 'demo-authority-2026')
+      await page.getByRole('heading', { name: 'Confirm a case' }).waitFor()
+      await page.locator(`#case-person option[value="${me.person.id}"]`).waitFor({
+        state: 'attached',
+      })
+      await page.locator('#case-person').selectOption(me.person.id)
+      await page.getByRole('button', { name: 'Confirm the case' }).click()
+      await page.getByText('The case is confirmed and traced.').waitFor()
+      await page.getByRole('heading', { name: 'Whereabouts in the last 14 days' }).waitFor()
+      const visit = page.getByRole('row').filter({ hasText: 'Mariinsky test hall' })
+      await visit.waitFor()
+      assert.match(await visit.innerText(), /RU-SPE-ADM/)
+      const facts = await page.locator('dl.facts').innerText()
+      assert.match(facts, /Close contacts\s+\d+/)
+      assert.match(facts, /Same-venue visitors\s+\d+/)
+      assert.match(facts, /Contacts of contacts\s+\d+/)
+
+      await page.getByRole('button', { name: 'Publish as exposure sites' }).click()
+      await page.getByText(/Published anonymously on/).waitFor()
+      const sites = (await (await fetch(`${url}/api/v1/exposure-sites`)).json()) as unknown
+      assert.match(JSON.stringify(sites), /Mariinsky test hall/)
+    })
+    await context.close()
+  })
+
+  it('shows an administrator the signing keys and lets them rotate a document signer', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'trust-journey', async () => {
+      await signIn(page, url, 'admin@spb.demo', 'demo-admin-2026')
+      await page.getByRole('heading', { name: 'Trust and keys' }).waitFor()
+      await page.getByRole('heading', { name: 'Trust partners' }).waitFor()
+      const active = page.getByRole('row').filter({ hasText: 'ru-spb' }).filter({
+        hasText: 'Active',
+      })
+      await active.first().waitFor()
+      const before = await page.getByRole('row').filter({ hasText: 'Retired' }).count()
+      await active.first().getByRole('button', { name: 'Rotate' }).click()
+      await page.getByText(/A new document signer of .+ is active/).waitFor()
+      // The old signer is now listed as retired.
+      await page.getByRole('row').filter({ hasText: 'Retired' }).nth(before).waitFor()
+    })
+    await context.close()
+  })
+})
