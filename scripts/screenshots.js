@@ -201,6 +201,28 @@ try {
   }
   await citizenApp.context.close()
   await doorApp.context.close()
+
+  // Staff screens: the clinic's people, the commission's queue, the health authority's city.
+  const staff = [
+    { login: 'clinician@spb.demo', screen: 'clinic', path: 'clinic', ready: 'ul.people li' },
+    {
+      login: 'commission@spb.demo',
+      screen: 'commission-queue',
+      path: 'commission',
+      ready: 'table.queue',
+    },
+    { login: 'authority@spb.demo', screen: 'authority', path: 'authority', ready: '#page-title' },
+  ]
+  for (const { login, screen, path, ready } of staff) {
+    const app = await signedInPage(browser, url, login)
+    for (const language of LANGUAGES) {
+      await open(app.page, url, path, language)
+      await app.page.locator(ready).first().waitFor()
+      await app.page.waitForLoadState('networkidle')
+      await shoot(app.page, screen, language)
+    }
+    await app.context.close()
+  }
 } catch (error) {
   failed = true
   console.error(error)
