@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { CounterRepository } from '../domain/ports.js'
+import { sumCounterDeltas } from './dialects/storage-dialect.js'
 import type { RepositoryContext } from './repository-context.js'
 
 /** The dashboards' daily counters in `daily_counters`. */
@@ -10,14 +11,7 @@ export class KyselyCounterRepository implements CounterRepository {
   async add(
     increments: readonly { day: string; district: string; metric: string; by: number }[],
   ): Promise<void> {
-    const merged = new Map<string, { day: string; district: string; metric: string; by: number }>()
-    for (const increment of increments) {
-      const key = `${increment.day}\u0000${increment.district}\u0000${increment.metric}`
-      const found = merged.get(key)
-      if (found) found.by += increment.by
-      else merged.set(key, { ...increment })
-    }
-    for (const { day, district, metric, by } of merged.values()) {
+    for (const { day, district, metric, by } of sumCounterDeltas(increments)) {
       if (by === 0) continue
       await this.context.db
         .insertInto('daily_counters')

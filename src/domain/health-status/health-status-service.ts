@@ -18,7 +18,7 @@ import {
   readRuleSet,
 } from '../health-code/index.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
-import { readerRoles, requireStaffOf } from '../people/people-service.js'
+import { requireHolderOrStaff } from '../certificates/certificate-service.js'
 import type { Person } from '../people/person.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import type { StoredDeclaration, StoredHealthCode, StoredRiskArea } from './health-records.js'
@@ -549,8 +549,7 @@ export class HealthStatusService {
   async #requireSelfOrStaff(tx: StoreTransaction, actor: Actor, personId: string): Promise<void> {
     const person = await tx.people.find(personId)
     if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
-    if (person.accountId !== undefined && person.accountId === actor.accountId) return
-    await requireStaffOf(tx, actor, person.issuerId, readerRoles)
+    await requireHolderOrStaff(tx, actor, person)
   }
 
   #requireAuthority(actor: Actor): void {

@@ -156,11 +156,7 @@ export class TrustService {
         partnerProblems.push({ partnerId: partner.id, message: (error as Error).message })
       }
     }
-    const entries = hashes.flatMap((h) => [
-      { hashType: 'UCI' as const, hash: h.UCI },
-      { hashType: 'COUNTRYCODEUCI' as const, hash: h.COUNTRYCODEUCI },
-      { hashType: 'SIGNATURE' as const, hash: h.SIGNATURE },
-    ])
+    const entries = revocationEntriesOf(hashes)
     const revocationDocument = csca
       ? signRevocationList({ issuer: federal, timestamp: now, entries }, csca.privateKey)
       : { issuer: federal, timestamp: now.toISOString(), entries }
@@ -235,11 +231,7 @@ export class TrustService {
     }
     return {
       certificates,
-      revocations: hashes.flatMap((h) => [
-        { hashType: 'UCI' as const, hash: h.UCI },
-        { hashType: 'COUNTRYCODEUCI' as const, hash: h.COUNTRYCODEUCI },
-        { hashType: 'SIGNATURE' as const, hash: h.SIGNATURE },
-      ]),
+      revocations: revocationEntriesOf(hashes),
       shcIssuers: shcIssuers.map(({ iss, jwks, crls }) => ({ iss, jwks, crls })),
     }
   }
@@ -426,6 +418,17 @@ export class TrustService {
     this.invalidate()
     return { partner: { ...partner, trustList: text, importedAt: at }, signers: signers.length }
   }
+}
+
+/** A certificate's three revocation hashes as revocation-list entries. */
+function revocationEntriesOf(
+  hashes: readonly { UCI: string; COUNTRYCODEUCI: string; SIGNATURE: string }[],
+): { hashType: 'UCI' | 'COUNTRYCODEUCI' | 'SIGNATURE'; hash: string }[] {
+  return hashes.flatMap((h) => [
+    { hashType: 'UCI' as const, hash: h.UCI },
+    { hashType: 'COUNTRYCODEUCI' as const, hash: h.COUNTRYCODEUCI },
+    { hashType: 'SIGNATURE' as const, hash: h.SIGNATURE },
+  ])
 }
 
 function readPartnerList(partner: TrustPartner, text: string) {

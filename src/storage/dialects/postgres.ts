@@ -2,7 +2,12 @@ import { type Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type ConstraintFailure, StorageError } from '../errors.js'
 import type { CheckinRow, Database } from '../schema.js'
-import { type CounterDelta, type StorageDialect, plainIdentifier } from './storage-dialect.js'
+import {
+  type CounterDelta,
+  type StorageDialect,
+  countersOfInserted,
+  plainIdentifier,
+} from './storage-dialect.js'
 
 /**
  * The advisory lock every audit append takes, for the length of its transaction. A fixed key:
@@ -74,20 +79,8 @@ async function appendCheckins(
       on conflict (id) do nothing
       returning id`.execute(trx)
     const ids = new Set(inserted.rows.map((row) => row.id))
-    const sums = new Map<string, { day: string; district: string; metric: string; by: number }>()
-    const counted = new Set<string>()
-    for (const item of items) {
-      if (!ids.has(item.row.id) || counted.has(item.row.id)) continue
-      counted.add(item.row.id)
-      for (const delta of item.counters) {
-        const key = `${delta.day}\u0000${delta.district}\u0000${delta.metric}`
-        const sum = sums.get(key)
-        if (sum) sum.by += delta.by
-        else sums.set(key, { ...delta })
-      }
-    }
-    if (sums.size > 0) {
-      const all = [...sums.values()]
+    const all = countersOfInserted(items, ids)
+    if (all.length > 0) {
       await sql`
         insert into daily_counters (day, district, metric, value)
         select * from unnest(${all.map((s) => s.day)}::text[], ${all.map((s) => s.district)}::text[],

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { CheckinRow } from '../schema.js'
-import type { CounterDelta } from './storage-dialect.js'
+import { type CounterDelta, countersOfInserted } from './storage-dialect.js'
 
 const CHECKIN_COLUMNS = [
   'id',
@@ -56,23 +56,12 @@ export function checkinAppender(database: BetterSqlite3.Database) {
           offset += size
         }
       }
-      const sums = new Map<string, CounterDelta & { by: number }>()
-      const answered = new Set<string>()
-      for (const item of items) {
-        // Count a row once, and only if this batch inserted it.
-        if (!inserted.has(item.row.id) || answered.has(item.row.id)) continue
-        answered.add(item.row.id)
-        for (const delta of item.counters) {
-          const key = `${delta.day}\u0000${delta.district}\u0000${delta.metric}`
-          const sum = sums.get(key)
-          if (sum) sum.by += delta.by
-          else sums.set(key, { ...delta })
-        }
-      }
       counter ??= database.prepare(
         'insert into daily_counters (day, district, metric, value) values (?, ?, ?, ?) on conflict (day, district, metric) do update set value = value + excluded.value',
       )
-      for (const sum of sums.values()) counter.run(sum.day, sum.district, sum.metric, sum.by)
+      for (const sum of countersOfInserted(items, inserted)) {
+        counter.run(sum.day, sum.district, sum.metric, sum.by)
+      }
       return inserted
     },
   )

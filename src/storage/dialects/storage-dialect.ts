@@ -10,6 +10,36 @@ export interface CounterDelta {
   readonly by: number
 }
 
+/** Adds up changes to the same counter (day, district, metric), one entry per counter. */
+export function sumCounterDeltas(deltas: Iterable<CounterDelta>): CounterDelta[] {
+  const sums = new Map<string, CounterDelta & { by: number }>()
+  for (const delta of deltas) {
+    const key = `${delta.day}\u0000${delta.district}\u0000${delta.metric}`
+    const sum = sums.get(key)
+    if (sum) sum.by += delta.by
+    else sums.set(key, { ...delta })
+  }
+  return [...sums.values()]
+}
+
+/**
+ * The summed counter changes of the check-ins a batch inserted: each inserted row counted once
+ * (the first item with its id), the rows a re-send skipped not at all.
+ */
+export function countersOfInserted(
+  items: readonly { row: { id: string }; counters: readonly CounterDelta[] }[],
+  inserted: ReadonlySet<string>,
+): CounterDelta[] {
+  const counted = new Set<string>()
+  return sumCounterDeltas(
+    items.flatMap((item) => {
+      if (!inserted.has(item.row.id) || counted.has(item.row.id)) return []
+      counted.add(item.row.id)
+      return item.counters
+    }),
+  )
+}
+
 /**
  * Everything that differs between SQLite and PostgreSQL, in one interface. `sqlite.ts` and
  * `postgres.ts` implement it; nothing else in storage knows which database it talks to.
