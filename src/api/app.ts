@@ -300,7 +300,12 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => tracingRoutes(scoped, context))
   await app.register(async (scoped) => companyRoutes(scoped, context))
   await app.register(async (scoped) => dashboardRoutes(scoped, context))
-  await app.register(async (scoped) => (await import('./routes/web/routes.js')).webRoutes(scoped))
+  await app.register(async (scoped) => 
+    (await import('./routes/web/routes.js')).webRoutes(
+      scoped,
+      config.webRoot === undefined ? {} : { root: config.webRoot },
+    ),
+  )
   const timers: NodeJS.Timeout[] = []
   if (options.scheduleJobs) {
     const every = (ms: number, name: string, job: () => Promise<number>) => {

@@ -19,6 +19,8 @@ export interface Config {
   readonly databaseUrl: string
   /** `PUBLIC_URL`: where people reach the server; default `http://localhost:PORT`. */
   readonly publicUrl: string
+  /** `WEB_ROOT`: the folder of the built web app; default the package's `dist/web`. */
+  readonly webRoot: string | undefined
   /** `LOG_LEVEL`: fatal, error, warn, info, debug, trace or silent; default info. */
   readonly logLevel: string
   /** `SESSION_TTL_HOURS`, default 12. */
@@ -109,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     host: env['HOST'] ?? '0.0.0.0',
     databaseUrl: databaseUrl(env['DATABASE_URL']),
     publicUrl: publicUrl.replace(/\/$/, ''),
+    webRoot: env['WEB_ROOT'] || undefined,
     logLevel,
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1, 24 * 30),
     bodyLimit: integer(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 64 * 1024 * 1024),

@@ -12,11 +12,18 @@ export const CHROMIUM = '/usr/bin/chromium'
 const repository = fileURLToPath(new URL('../../', import.meta.url))
 const screenshots = join(repository, 'test-results')
 
-/** Builds the web app into dist/web unless a build is there (`npm run build` makes one). */
+/**
+ * The built web app the tests serve: `WEB_ROOT` when set (a build of its own, so that builds for
+ * different checks do not overwrite each other), else dist/web.
+ */
+const webRoot = process.env['WEB_ROOT'] || join(repository, 'dist', 'web')
+
+/** Builds the web app into the served folder unless a build is there (`npm run build` makes one). */
 export function ensureWebBuild(): void {
-  if (existsSync(join(repository, 'dist', 'web', 'index.html'))) return
+  if (existsSync(join(webRoot, 'index.html'))) return
   const vite = join(repository, 'node_modules', '.bin', 'vite')
-  const built = spawnSync(vite, ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
+  const args = ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']
+  const built = spawnSync(vite, [...args, '--outDir', webRoot, '--emptyOutDir'], {
     cwd: repository,
     stdio: 'inherit',
   })
@@ -34,6 +41,7 @@ export async function startDemoServer(): Promise<{ server: RunningServer; url: s
       DEMO: 'true',
       LOG_LEVEL: 'silent',
       KEY_ENCRYPTION_KEY: '5a'.repeat(32),
+      WEB_ROOT: webRoot,
     }),
     { handleSignals: false },
   )
