@@ -3,9 +3,9 @@
 // Runs the built server (dist/, from `npm run build`) with the demo data on a fresh SQLite file and
 // drives Debian's Chromium (/usr/bin/chromium) through playwright-core, as test/web/ does.
 /* global document -- in the page, through playwright */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium } from 'playwright-core'
 
@@ -66,42 +66,12 @@ async function dynamicCodes(url) {
   }
 }
 
-/**
- * The app names Noto Sans SC in its font stack for Chinese, as installed on Android phones. This
- * machine's Chromium may have no CJK font, and its `system-ui` (first in the stack) then draws
- * empty boxes rather than falling through; so the screenshots stand in for the phone's font: the
- * same face from @fontsource/noto-sans-sc (a dependency, used for the PDFs), put first for Chinese
- * pages. The app's own files are unchanged.
- */
-const fontFiles = join(repository, 'node_modules', '@fontsource', 'noto-sans-sc', 'files')
-const fontFaces = ['400', '700']
-  .map((weight) =>
-    readFileSync(join(fontFiles, '..', `${weight}.css`), 'utf8').replaceAll(
-      'url(./files/',
-      'url(/__screenshot-fonts/',
-    ),
-  )
-  .join('\n')
-  .concat("\n:root:lang(zh) { font-family: 'Noto Sans SC', sans-serif; }\n")
-
 /** Signs a demo account in, once: the pages below switch language by the app's stored choice. */
 async function signedInPage(browser, url, login) {
   const context = await browser.newContext({
     viewport: VIEWPORT,
     deviceScaleFactor: 2,
-    // The injected @font-face is an inline style, which the app's CSP would refuse.
-    bypassCSP: true,
   })
-  await context.route('**/__screenshot-fonts/*', (route) =>
-    route.fulfill({ path: join(fontFiles, basename(new URL(route.request().url()).pathname)) }),
-  )
-  await context.addInitScript((css) => {
-    document.addEventListener('DOMContentLoaded', () => {
-      const style = document.createElement('style')
-      style.textContent = css
-      document.head.append(style)
-    })
-  }, fontFaces)
   const page = await context.newPage()
   page.setDefaultTimeout(20_000)
   await page.goto(`${url}/app/`)
@@ -120,11 +90,13 @@ async function open(page, url, path, language) {
 }
 
 async function shoot(page, screen, language) {
-  // Noto Sans SC comes in unicode-range slices fetched on use: loads every slice the page needs.
+  // The app's Chinese font comes in unicode-range slices fetched on use: loads every slice the page needs.
   await page.evaluate(async () => {
     const text = document.body.innerText
     await Promise.all(
-      ['400', '700'].map((weight) => document.fonts.load(`${weight} 16px "Noto Sans SC"`, text)),
+      ['400', '700'].map((weight) =>
+        document.fonts.load(`${weight} 16px "Noto Sans SC Web"`, text),
+      ),
     )
     await document.fonts.ready
   })

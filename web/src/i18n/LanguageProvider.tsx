@@ -35,6 +35,8 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
   )
   useEffect(() => {
     document.documentElement.lang = language
+    // Loaded on demand: only Chinese pages need it, and only where the device has no Chinese font.
+    if (language === 'zh') void import('./chinese-font')
     document.title = translate(language, 'app.name')
   }, [language])
   const setLanguage = useCallback((next: Language) => {

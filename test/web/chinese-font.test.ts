@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import type { RunningServer } from '../../src/api/server.js'
+import {
+  CHROMIUM,
+  ensureWebBuild,
+  launchChromium,
+  startDemoServer,
+  withScreenshotOnFailure,
+} from './web-harness.js'
+
+const noChromium = !existsSync(CHROMIUM)
+// CI installs Chromium (.ci/run); elsewhere the browser journeys wait for it rather than fail.
+const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
+
+/** How many of the app’s own Chinese font faces the page has loaded. */
+async function chineseFontUse(page: Page): Promise<{ loadedFaces: number }> {
+  return page.evaluate(async () => {
+    await document.fonts.ready
+    const faces = [...document.fonts].filter(
+      (face) => face.family.replaceAll('"', '') === 'Noto Sans SC Web',
+    )
+    return { loadedFaces: faces.filter((face) => face.status === 'loaded').length }
+  })
+}
+
+describe('the Chinese pages’ font in Chromium', { skip }, () => {
+  let server: RunningServer
+  let url: string
+  let browser: Browser
+
+  before(async () => {
+    ensureWebBuild()
+    ;({ server, url } = await startDemoServer())
+    browser = await launchChromium()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('draws Chinese with the app’s own Noto Sans SC, fetching only the parts the page uses', async () => {
+    // This machine has no Chinese font (Debian's chromium package brings none), as many kiosks.
+    const context = await browser.newContext({ locale: 'zh-CN' })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    const fonts: string[] = []
+    page.on('requestfinished', (request) => {
+      if (request.url().endsWith('.woff2')) fonts.push(request.url())
+    })
+    await withScreenshotOnFailure(page, 'chinese-font', async () => {
+      await page.goto(`${url}/app/`)
+      await page.getByRole('heading', { name: '登录' }).waitFor()
+      const use = await chineseFontUse(page)
+      assert.ok(use.loadedFaces > 0, 'a Noto Sans SC Web face is loaded for the Chinese page')
+      assert.ok(fonts.length > 0, 'the page fetched font files')
+      assert.ok(
+        fonts.length < 40,
+        `the page fetched ${fonts.length} font files, only those holding its characters`,
+      )
+      const family = await page.evaluate(() => getComputedStyle(document.body).fontFamily)
+      assert.match(family, /Noto Sans SC Web/)
+    })
+    await context.close()
+  })
+
+  it('fetches no Chinese font for English pages', async () => {
+    const context = await browser.newContext({ locale: 'en-GB' })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    const fonts: string[] = []
+    page.on('requestfinished', (request) => {
+      if (request.url().endsWith('.woff2')) fonts.push(request.url())
+    })
+    await withScreenshotOnFailure(page, 'english-no-chinese-font', async () => {
+      await page.goto(`${url}/app/`)
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor()
+      assert.equal((await chineseFontUse(page)).loadedFaces, 0)
+      assert.deepEqual(fonts, [])
+    })
+    await context.close()
+  })
+})
