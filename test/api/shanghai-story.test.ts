@@ -297,6 +297,38 @@ forEachDialect((dialect) => {
       )
       assert.deepEqual(totals, { cases: 1, close: 1, checkins: 2 })
       assert.ok(authority.json().days.at(-1).codes.red >= 2, authority.body)
+
+      // The case (already confirmed by the positive test) lists the office visit; once published,
+      // the office appears among the exposure sites, with nothing that names the colleague.
+      const confirmed = await t.request(t.users.health_authority, 'POST', '/api/v1/cases', {
+        personId: colleagueId,
+      })
+      assert.equal(confirmed.json().created, false, confirmed.body)
+      const caseId = confirmed.json().case.id as string
+      const whereabouts = await t.request(
+        t.users.health_authority,
+        'GET',
+        `/api/v1/cases/${caseId}/whereabouts`,
+      )
+      assert.deepEqual(
+        whereabouts
+          .json()
+          .visits.map((v: { venueId: string; venueName: string }) => [v.venueId, v.venueName]),
+        [[officeId, 'Pudong Precision Parts, head office']],
+      )
+      assert.equal(whereabouts.json().exposures.closeContacts, 1)
+      const published = await t.request(
+        t.users.health_authority,
+        'POST',
+        `/api/v1/cases/${caseId}/publish`,
+      )
+      assert.ok(published.statusCode < 300, published.body)
+      const sites = (await t.request(undefined, 'GET', '/api/v1/exposure-sites')).json()
+      assert.deepEqual(
+        sites.sites.map((s: { venueName: string; district: string }) => [s.venueName, s.district]),
+        [['Pudong Precision Parts, head office', 'SH-PD']],
+      )
+      assert.doesNotMatch(JSON.stringify(sites), /Петров|Petrov|E12345678|1985-03-14/)
     })
 
     it('refuses an expired screenshot, a forged code and an unknown venue; keeps a batch’s good items', async () => {

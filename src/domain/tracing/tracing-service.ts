@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import { requireStaffOf } from '../people/people-service.js'
 import type { Store, StoreTransaction } from '../ports.js'
-import type { Checkin } from '../venues/venue.js'
+import type { Checkin, Venue } from '../venues/venue.js'
 import type { Case, Exposure, Notification } from './tracing.js'
 
 /** Who confirms cases by decision and sees their whereabouts: the health authority. */
@@ -124,13 +124,7 @@ export class TracingService {
   /** Finds and stores the exposures of a new case; returns the new ones. */
   async #trace(tx: StoreTransaction, confirmed: Case, now: Date): Promise<Exposure[]> {
     const since = new Date(now.getTime() - this.policy.lookbackDays * DAY).toISOString()
-    const visits = await tx.checkins.listForPerson(confirmed.personId, since)
-    const venues = new Map(
-      (await tx.venues.findMany([...new Set(visits.map((visit) => visit.venueId))])).map((v) => [
-        v.id,
-        v,
-      ]),
-    )
+    const { visits, venues } = await visitsWithVenues(tx, confirmed.personId, since)
     const created = now.toISOString()
     const close = new Map<string, Omit<Exposure, 'id'>>()
     const sameVenue = new Map<string, Omit<Exposure, 'id'>>()
@@ -217,13 +211,7 @@ export class TracingService {
       const since = new Date(
         Date.parse(found.confirmedAt) - this.policy.lookbackDays * DAY,
       ).toISOString()
-      const visits = await tx.checkins.listForPerson(found.personId, since)
-      const venues = new Map(
-        (await tx.venues.findMany([...new Set(visits.map((v) => v.venueId))])).map((v) => [
-          v.id,
-          v,
-        ]),
-      )
+      const { visits, venues } = await visitsWithVenues(tx, found.personId, since)
       const exposures = await tx.tracing.exposuresOfCase(caseId)
       return {
         case: found,
@@ -284,13 +272,7 @@ export class TracingService {
         const visitsSince = new Date(
           Date.parse(published.confirmedAt) - this.policy.lookbackDays * DAY,
         ).toISOString()
-        const visits = await tx.checkins.listForPerson(published.personId, visitsSince)
-        const venues = new Map(
-          (await tx.venues.findMany([...new Set(visits.map((v) => v.venueId))])).map((v) => [
-            v.id,
-            v,
-          ]),
-        )
+        const { visits, venues } = await visitsWithVenues(tx, published.personId, visitsSince)
         for (const visit of visits) {
           const venue = venues.get(visit.venueId)
           if (!venue) continue
@@ -313,4 +295,15 @@ export class TracingService {
     const personId = actor.personId
     return this.store.transaction((tx) => tx.tracing.feed(personId, 100))
   }
+}
+
+/** A person's check-ins since an instant, with the venues they were at, by id. */
+async function visitsWithVenues(
+  tx: StoreTransaction,
+  personId: string,
+  since: string,
+): Promise<{ visits: Checkin[]; venues: Map<string, Venue> }> {
+  const visits = await tx.checkins.listForPerson(personId, since)
+  const found = await tx.venues.findMany([...new Set(visits.map((visit) => visit.venueId))])
+  return { visits, venues: new Map(found.map((venue) => [venue.id, venue])) }
 }
