@@ -15,9 +15,21 @@ const noChromium = !existsSync(CHROMIUM)
 // CI installs Chromium (.ci/run); elsewhere the browser journeys wait for it rather than fail.
 const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
 
+/** What the tests read of the page's window (the tests' own types have no DOM). */
+interface PageWindow {
+  readonly document: {
+    readonly fonts: Iterable<{ readonly family: string; readonly status: string }> & {
+      readonly ready: Promise<unknown>
+    }
+    readonly body: unknown
+  }
+  getComputedStyle(element: unknown): { readonly fontFamily: string }
+}
+
 /** How many of the app’s own Chinese font faces the page has loaded. */
 async function chineseFontUse(page: Page): Promise<{ loadedFaces: number }> {
   return page.evaluate(async () => {
+    const { document } = globalThis as unknown as PageWindow
     await document.fonts.ready
     const faces = [...document.fonts].filter(
       (face) => face.family.replaceAll('"', '') === 'Noto Sans SC Web',
@@ -60,7 +72,10 @@ describe('the Chinese pages’ font in Chromium', { skip }, () => {
         fonts.length < 40,
         `the page fetched ${fonts.length} font files, only those holding its characters`,
       )
-      const family = await page.evaluate(() => getComputedStyle(document.body).fontFamily)
+      const family = await page.evaluate(() => {
+        const window = globalThis as unknown as PageWindow
+        return window.getComputedStyle(window.document.body).fontFamily
+      })
       assert.match(family, /Noto Sans SC Web/)
     })
     await context.close()
