@@ -117,6 +117,13 @@ forEachDialect((dialect) => {
       assert.equal(failed.json().error.code, 'ERR_TRUST_LIST_FETCH')
       const listed = await us.request(us.users.administrator, 'GET', '/api/v1/trust-partners')
       assert.equal(listed.json().partners.length, 3)
+      // Each imported list says how many signers it gives; a partner never imported says nothing.
+      const byId = new Map(
+        listed.json().partners.map((p: { id: string; signers?: number }) => [p.id, p.signers]),
+      )
+      assert.equal(byId.get(id), imported.json().signers)
+      assert.ok((byId.get(id) as number) > 0)
+      assert.equal(byId.get(unreachable), undefined)
       const byClinician = await us.request(us.users.clinician, 'GET', '/api/v1/trust-partners')
       assert.equal(byClinician.statusCode, 403)
     })

@@ -42,6 +42,8 @@ interface TrustSnapshot {
   readonly revocationDocument: RevocationListDocument
   /** Why a stored partner list could not be used (it stays out of the trust). */
   readonly partnerProblems: readonly { partnerId: string; message: string }[]
+  /** How many signers each partner's imported list gives, by partner id. */
+  readonly partnerSigners: ReadonlyMap<string, number>
   /** The SMART Health Card issuers we trust. */
   readonly shc: ShcTrustStore
 }
@@ -148,10 +150,13 @@ export class TrustService {
         signers.push(signerFromCertificate(certificate.der))
     }
     const partnerProblems: { partnerId: string; message: string }[] = []
+    const partnerSigners = new Map<string, number>()
     for (const partner of partners) {
       if (partner.trustList === undefined) continue
       try {
-        signers.push(...readPartnerList(partner, partner.trustList).signers)
+        const read = readPartnerList(partner, partner.trustList).signers
+        signers.push(...read)
+        partnerSigners.set(partner.id, read.length)
       } catch (error) {
         partnerProblems.push({ partnerId: partner.id, message: (error as Error).message })
       }
@@ -167,6 +172,7 @@ export class TrustService {
       published,
       revocationDocument,
       partnerProblems,
+      partnerSigners,
       shc,
     }
   }
@@ -307,16 +313,19 @@ export class TrustService {
   }
 
   /** Partners, with any problem their stored list has. */
-  async partners(actor: Actor): Promise<(TrustPartner & { problem: string | undefined })[]> {
+  async partners(
+    actor: Actor,
+  ): Promise<(TrustPartner & { problem: string | undefined; signers: number | undefined })[]> {
     const partners = await this.store.transaction(async (tx) => {
       if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
       await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
       return tx.trustPartners.list()
     })
-    const { partnerProblems } = await this.#current()
+    const { partnerProblems, partnerSigners } = await this.#current()
     return partners.map((partner) => ({
       ...partner,
       problem: partnerProblems.find((p) => p.partnerId === partner.id)?.message,
+      signers: partnerSigners.get(partner.id),
     }))
   }
 

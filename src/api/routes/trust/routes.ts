@@ -390,7 +390,8 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     {
       config: { access: trustAdminRoles },
       schema: {
-        summary: 'Partners whose trust lists we import',
+        summary:
+          'Partners whose trust lists we import, with how many signers each imported list gives',
         tags: ['trust'],
         response: {
           200: {
@@ -403,7 +404,10 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     },
     async (request) => ({
       partners: (await context.trust.partners(requireActor(request))).map((partner) =>
-        presentPartner(partner, partner.problem === undefined ? {} : { problem: partner.problem }),
+        presentPartner(partner, {
+          ...(partner.problem === undefined ? {} : { problem: partner.problem }),
+          ...(partner.signers === undefined ? {} : { signers: partner.signers }),
+        }),
       ),
     }),
   )
