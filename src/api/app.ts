@@ -300,7 +300,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => tracingRoutes(scoped, context))
   await app.register(async (scoped) => companyRoutes(scoped, context))
   await app.register(async (scoped) => dashboardRoutes(scoped, context))
-  await app.register(async (scoped) => 
+  await app.register(async (scoped) =>
     (await import('./routes/web/routes.js')).webRoutes(
       scoped,
       config.webRoot === undefined ? {} : { root: config.webRoot },
