@@ -20,12 +20,36 @@ function chineseWebFont(): Plugin {
   }
 }
 
+/**
+ * Writes `precache.json`: the app's scripts and styles, which the service worker (web/public/sw.js)
+ * keeps at install so that the app, the door scanner included, opens without a network. The
+ * scanner's WebAssembly and the Chinese font are kept when first used instead.
+ */
+function precacheList(): Plugin {
+  return {
+    name: 'healthcode-precache-list',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const base = '/app/'
+      const files = Object.keys(bundle)
+        .filter((file) => /\.(js|css)$/.test(file) && !file.includes('chinese-font'))
+        .sort()
+        .map((file) => `${base}${file}`)
+      this.emitFile({
+        type: 'asset',
+        fileName: 'precache.json',
+        source: `${JSON.stringify(files, null, 2)}\n`,
+      })
+    },
+  }
+}
+
 // The app lives under /app/ (the API keeps /api and the server's own pages keep /); Fastify serves
 // dist/web (src/api/routes/web/routes.ts).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/app/',
-  plugins: [react(), chineseWebFont()],
+  plugins: [react(), chineseWebFont(), precacheList()],
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,

@@ -190,11 +190,15 @@ describe('the web app in Chromium', { skip }, () => {
       await result.getByText('Green health code').waitFor()
       await page.getByRole('button', { name: 'Next visitor' }).click()
 
-      // Offline: the scan is kept, then sent as a batch once the network is back.
+      // Offline: the scanner judges the code from its offline bundle, keeps the scan, and sends
+      // it as a batch once the network is back (test/web/scanner-offline.test.ts has the rest).
+      await page.locator('[data-offline-data="ready"]').waitFor()
       await context.setOffline(true)
       await page.getByLabel('Code text (paste or type)').fill(qr)
       await page.getByRole('button', { name: 'Check this code' }).click()
-      assert.equal(await result.getAttribute('data-verdict'), 'queued')
+      await result.waitFor()
+      assert.equal(await result.getAttribute('data-verdict'), 'allowed')
+      await result.getByText('Checked offline on this device').waitFor()
       await page.getByRole('button', { name: 'Next visitor' }).click()
       await page.locator('[data-queued="1"]').waitFor()
       await context.setOffline(false)

@@ -1,14 +1,17 @@
 // The service worker of the Healthcode web app: keeps the shell (the page and its hashed assets) so
 // the app opens without a network; never caches the API, whose answers are personal and short-lived.
-const CACHE = 'healthcode-shell-v1'
+const CACHE = 'healthcode-shell-v2'
 const SCOPE = new URL('./', self.location.href).pathname
 const SHELL = [SCOPE, `${SCOPE}manifest.webmanifest`, `${SCOPE}icon.svg`]
 
 self.addEventListener('install', (event) => {
+  // The shell and every script and style of this release (precache.json, written by the build),
+  // so that a page reloaded without a network, the door scanner's included, still opens.
   event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.addAll(SHELL))
+    fetch(`${SCOPE}precache.json`, { cache: 'no-cache' })
+      .then((answer) => (answer.ok ? answer.json() : []))
+      .catch(() => [])
+      .then((assets) => caches.open(CACHE).then((cache) => cache.addAll([...SHELL, ...assets])))
       .then(() => self.skipWaiting()),
   )
 })

@@ -27,6 +27,12 @@ const Commission = lazy(() =>
 const Authority = lazy(() => import('./scenes/Authority').then((m) => ({ default: m.Authority })))
 const Company = lazy(() => import('./scenes/Company').then((m) => ({ default: m.Company })))
 const Trust = lazy(() => import('./scenes/Trust').then((m) => ({ default: m.Trust })))
+const Requests = lazy(() => import('./scenes/Requests').then((m) => ({ default: m.Requests })))
+const Profile = lazy(() => import('./scenes/Profile').then((m) => ({ default: m.Profile })))
+const Register = lazy(() => import('./scenes/Register').then((m) => ({ default: m.Register })))
+const Revocations = lazy(() =>
+  import('./scenes/Revocations').then((m) => ({ default: m.Revocations })),
+)
 
 const languageName: Readonly<Record<Language, string>> = {
   en: 'English',
@@ -44,13 +50,15 @@ const citizenNav: readonly NavItem[] = [
   { route: 'declare', label: 'nav.declare' },
   { route: 'certificates', label: 'nav.certificates' },
   { route: 'check-in', label: 'nav.checkIn' },
+  { route: 'requests', label: 'nav.requests' },
   { route: 'notifications', label: 'nav.notifications' },
+  { route: 'profile', label: 'nav.profile' },
 ]
 
 /** The shell: header with language and sign-out, navigation by role, and the current page. */
 export function App() {
   const { t, language, setLanguage } = useI18n()
-  const { status, session, signOut } = useSession()
+  const { status, session, offline, signOut } = useSession()
   const route = useRoute()
   const citizen = isCitizen(session)
   const scanner = isScannerRole(session)
@@ -60,6 +68,7 @@ export function App() {
     authority: hasRole(session, 'health_authority'),
     company: hasRole(session, 'company_admin'),
     trust: hasRole(session, 'administrator'),
+    revocations: hasRole(session, 'administrator', 'health_authority'),
   }
   const nav: NavItem[] = [
     ...(citizen ? citizenNav : []),
@@ -68,6 +77,7 @@ export function App() {
     ...(roles.authority ? [{ route: 'authority', label: 'nav.authority' } as const] : []),
     ...(roles.company ? [{ route: 'company', label: 'nav.company' } as const] : []),
     ...(roles.trust ? [{ route: 'trust', label: 'nav.trust' } as const] : []),
+    ...(roles.revocations ? [{ route: 'revocations', label: 'nav.revocations' } as const] : []),
     ...(scanner ? [{ route: 'scanner', label: 'nav.scanner' } as const] : []),
     { route: 'about', label: 'nav.about' },
   ]
@@ -86,7 +96,8 @@ export function App() {
               : scanner
                 ? 'scanner'
                 : 'about'
-  const shown = route === 'home' ? home : route
+  // Signed in, the registration page has done its work: the account's first page instead.
+  const shown = route === 'home' || route === 'register' ? home : route
 
   // Moves focus to the new page's heading, so a screen reader announces the page change.
   useEffect(() => {
@@ -96,7 +107,8 @@ export function App() {
   let page: ReactNode
   if (status === 'loading') page = <p role="status">{t('common.loading')}</p>
   else if (status === 'unreachable') page = <ErrorMessage error={new NetworkError('offline')} />
-  else if (status === 'signedOut') page = route === 'about' ? <About /> : <SignIn />
+  else if (status === 'signedOut')
+    page = route === 'about' ? <About /> : route === 'register' ? <Register /> : <SignIn />
   else page = <Page route={shown} citizen={citizen} scanner={scanner} roles={roles} />
 
   return (
@@ -126,7 +138,7 @@ export function App() {
               {t('nav.signOut')}
             </button>
           )}
-          {status === 'signedOut' && route === 'about' && (
+          {status === 'signedOut' && (route === 'about' || route === 'register') && (
             <Link to="home" className="button">
               {t('signIn.title')}
             </Link>
@@ -147,6 +159,11 @@ export function App() {
         </nav>
       )}
       <main id="main" tabIndex={-1}>
+        {offline && (
+          <p className="notice offline" role="status">
+            {t('session.offline')}
+          </p>
+        )}
         <Suspense fallback={<p role="status">{t('common.loading')}</p>}>{page}</Suspense>
       </main>
     </>
@@ -159,6 +176,7 @@ interface StaffRoles {
   readonly authority: boolean
   readonly company: boolean
   readonly trust: boolean
+  readonly revocations: boolean
 }
 
 function Page({
@@ -185,6 +203,10 @@ function Page({
       return citizen ? <CheckIn /> : forbidden
     case 'notifications':
       return citizen ? <Notifications /> : forbidden
+    case 'requests':
+      return citizen ? <Requests /> : forbidden
+    case 'profile':
+      return citizen ? <Profile /> : forbidden
     case 'scanner':
       return scanner ? <Scanner /> : forbidden
     case 'clinic':
@@ -197,8 +219,11 @@ function Page({
       return roles.company ? <Company /> : forbidden
     case 'trust':
       return roles.trust ? <Trust /> : forbidden
+    case 'revocations':
+      return roles.revocations ? <Revocations /> : forbidden
     case 'about':
     case 'home':
+    case 'register':
       return <About />
   }
 }

@@ -7,12 +7,16 @@ export const routes = [
   'certificates',
   'check-in',
   'notifications',
+  'requests',
+  'profile',
+  'register',
   'scanner',
   'clinic',
   'commission',
   'authority',
   'company',
   'trust',
+  'revocations',
   'about',
 ] as const
 export type Route = (typeof routes)[number] | 'home'

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
-import type { Hc1Verification, JsonValue } from '../../codec/hc1/index.js'
+import type { Hc1Verification } from '../../codec/hc1/index.js'
 import { shcAsDcc } from '../verification/shc-as-dcc.js'
 import type { AnyVerification } from '../verification/trust-service.js'
 import type { CertificateForRules } from '../verification/validity-service.js'
@@ -9,7 +9,14 @@ import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { Store } from '../ports.js'
+import type { RuleSet } from '../validity-rules/index.js'
 import type { CheckinWriter, CounterIncrement } from './checkin-writer.js'
+import { readAtDoor } from './door-reading.js'
+import {
+  type OfflineBundle,
+  type OfflineBundleSources,
+  buildOfflineBundle,
+} from './offline-bundle.js'
 import {
   type EntryDecision,
   type PresentedCode,
@@ -227,6 +234,37 @@ export class VenueService {
       )
     })
     this.#policies = undefined
+  }
+
+  /**
+   * The offline bundle of a venue, for its operators' scanners: the trusted signers and the
+   * revocation list (`providers.trust`, what `TrustService.exportForVerifiers` gives), the
+   * venue's entry policy, and the validity rule set its certificates are judged by.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN` (not an operator of the venue).
+   */
+  async offlineBundle(
+    actor: Actor,
+    venueId: string,
+    providers: {
+      trust(): Promise<OfflineBundleSources>
+      ruleSet(id: string): Promise<RuleSet | undefined>
+    },
+  ): Promise<OfflineBundle> {
+    const venue = await this.find(actor, venueId)
+    const policy = await this.#policy(venue.category)
+    const ruleSetId = this.rules ? (policy.ruleSet ?? this.rules.defaultRuleSet) : undefined
+    const [sources, ruleSet] = await Promise.all([
+      providers.trust(),
+      ruleSetId === undefined ? undefined : providers.ruleSet(ruleSetId),
+    ])
+    return buildOfflineBundle({
+      venue,
+      policy,
+      rules: ruleSetId === undefined ? undefined : { ruleSetId, ruleSet },
+      sources,
+      at: this.clock(),
+    })
   }
 
   /**
@@ -479,81 +517,28 @@ export class VenueService {
     holder: ScanAnswer['holder']
     forRules: CertificateForRules | undefined
   }> {
-    const certificate = verification.certificate as unknown as {
-      payloadType: string
-      dcc?: JsonValue
-      antibody?: JsonValue
-      status?: JsonValue
-    }
-    if (certificate.payloadType === 'healthcode-status') {
-      const status = certificate.status as {
-        sub: string
-        col: string
-        nam: string
-        dob: string
-        gon?: string
-      }
+    const reading = readAtDoor(verification.certificate)
+    if (reading.presented.kind === 'health-code') {
       // The token says the colour when it was made; a person this server knows is judged by the
       // live colour (a token shown green minutes before a positive test is refused).
-      const personId = await this.colours.personOfSubject(status.sub)
+      const subject = reading.subject as string
+      const personId = await this.colours.personOfSubject(subject)
       const live = personId === undefined ? undefined : await this.colours.colourOf(personId)
       return {
-        presented: {
-          kind: 'health-code',
-          colour: live?.colour ?? (status.col as 'green' | 'yellow' | 'red'),
-          greenOn: live ? live.greenOn : status.gon,
-        },
+        presented: live
+          ? { kind: 'health-code', colour: live.colour, greenOn: live.greenOn }
+          : reading.presented,
         personId,
-        subject: status.sub,
-        holder: { name: status.nam, birthDate: status.dob },
+        subject,
+        holder: reading.holder,
         forRules: undefined,
       }
     }
-    const payload = (
-      certificate.payloadType === 'healthcode-antibody' ? certificate.antibody : certificate.dcc
-    ) as {
-      nam?: { fn?: string; gn?: string; fnt?: string; gnt?: string }
-      dob?: string
-      v?: { ci: string }[]
-      t?: { ci: string; sc: string; tr: string }[]
-      r?: { ci: string }[]
-      ab?: { ci: string }[]
-    }
-    const entry = payload.v?.[0] ?? payload.t?.[0] ?? payload.r?.[0] ?? payload.ab?.[0]
-    const kind = payload.v
-      ? 'vaccination'
-      : payload.t
-        ? 'test'
-        : payload.r
-          ? 'recovery'
-          : 'antibody'
-    const test = payload.t?.[0]
-    const ours = entry
-      ? await this.store.transaction((tx) => tx.certificates.findByUvci(entry.ci))
+    const uvci = reading.subject
+    const ours = uvci
+      ? await this.store.transaction((tx) => tx.certificates.findByUvci(uvci))
       : undefined
-    const name = [payload.nam?.gn ?? payload.nam?.gnt, payload.nam?.fn ?? payload.nam?.fnt]
-      .filter(Boolean)
-      .join(' ')
-    return {
-      presented: {
-        kind: 'certificate',
-        certificateKind: kind,
-        sampledAt: test?.sc,
-        negative: test ? test.tr === '260415000' : undefined,
-      },
-      personId: ours?.personId,
-      subject: entry?.ci,
-      holder: { name, birthDate: payload.dob ?? '' },
-      forRules: {
-        payloadType:
-          certificate.payloadType === 'healthcode-antibody' ? 'healthcode-antibody' : 'eu-dcc',
-        payload: payload as JsonValue,
-        issuedAt: verification.certificate.issuedAt,
-        expiresAt: verification.certificate.expiresAt,
-        issuer: verification.certificate.issuer,
-        kid: verification.certificate.kid,
-      },
-    }
+    return { ...reading, personId: ours?.personId }
   }
 
   /** Deletes check-ins older than the retention period, in bounded batches; returns how many. */

@@ -64,6 +64,16 @@ export interface ScanAnswer {
   readonly duplicate?: boolean
   readonly holder?: { readonly name?: string; readonly birthDate?: string }
   readonly verification?: { readonly stage?: string; readonly code?: string }
+  readonly colour?: Colour
+  readonly certificateKind?: string
+  /** For a certificate: the validity rule set it was judged by, and the rules it failed. */
+  readonly rules?: {
+    readonly ruleSet?: { readonly id: string; readonly version: number }
+    readonly allowed?: boolean
+    readonly failed?: readonly { readonly identifier: string; readonly text: string }[]
+  }
+  /** Judged by the door scanner itself, without the network (web/src/scanner/offline-door.ts). */
+  readonly offline?: boolean
 }
 
 export interface CheckinAnswer {
@@ -231,4 +241,84 @@ export interface SigningKey {
   readonly notBefore: string
   readonly notAfter: string
   readonly retiredAt?: string
+}
+
+/** A certificate as staff who revoke find it (`GET /api/v1/certificates`), with its holder. */
+export interface StaffCertificate extends Certificate {
+  readonly personId: string
+  readonly statusReason?: string
+  readonly statusChangedAt?: string
+  readonly holder?: {
+    readonly personId: string
+    readonly familyName: string
+    readonly givenName: string
+    readonly birthDate: string
+  }
+}
+
+/** The published revocation list (`GET /api/v1/revocation-list`). */
+export interface RevocationListDocument {
+  readonly issuer: string
+  readonly timestamp: string
+  readonly entries: readonly { readonly hashType: string; readonly hash: string }[]
+}
+
+/** One stored version of the risk rules (`GET /api/v1/risk-rules/versions`). */
+export interface RiskRuleVersion {
+  readonly version: number
+  readonly note?: string
+  readonly createdBy?: string
+  readonly createdAt?: string
+}
+
+/** How far everyone's recomputation after the last rule change has got. */
+export interface RecomputeProgress {
+  readonly rulesetVersion: number
+  readonly done: number
+  readonly failed: number
+  readonly startedAt: string
+  readonly finishedAt?: string
+}
+
+/** How a visitor may sign in (`GET /api/v1/auth/providers`). */
+export interface SignInProvider {
+  readonly kind: 'password' | 'oidc'
+  readonly name?: string
+  readonly startUrl?: string
+}
+
+export interface Issuer {
+  readonly id: string
+  readonly name: string
+  readonly level: 'federal' | 'region'
+  readonly country: string
+}
+
+/** A person's own record as the register holds it (`GET /api/v1/me`). */
+export interface OwnRecord extends StaffPerson {
+  readonly issuerId: string
+  readonly residency: 'resident' | 'foreigner'
+  readonly district?: string
+}
+
+export interface CommissionDecisionInfo {
+  readonly outcome: 'approved' | 'refused'
+  readonly reason?: string
+  readonly decidedAt: string
+}
+
+/** A citizen's own commission request, with both decisions and their days. */
+export interface OwnCommissionRequest extends CommissionRequest {
+  readonly decision?: CommissionDecisionInfo
+  readonly appealDecision?: CommissionDecisionInfo
+  readonly updatedAt: string
+}
+
+/** What the feed says of a commission decision (`kind: 'commission'`). */
+export interface CommissionNotice {
+  readonly requestId: string
+  readonly request: 'recovery' | 'antibody'
+  readonly decision: 'approved' | 'refused'
+  readonly appeal: boolean
+  readonly reason: string | null
 }

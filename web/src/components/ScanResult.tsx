@@ -1,16 +1,39 @@
 import { useEffect, useRef } from 'react'
 import type { ScanAnswer } from '../api/types'
 import { useI18n } from '../i18n/LanguageProvider'
+import type { MessageKey } from '../i18n/messages'
+import type { UncheckedReason } from '../scanner/offline-door'
 import { entryReasonKey } from './entry-reason'
 
-/** What the door shows: queued offline, or the server's answer. */
+/**
+ * What the door shows: an answer (the server's, or the scanner's own from its offline bundle,
+ * `answer.offline`), or a scan saved for the server because it could not be judged here.
+ */
 export type DoorResult =
-  { readonly kind: 'answer'; readonly answer: ScanAnswer } | { readonly kind: 'queued' }
+  | { readonly kind: 'answer'; readonly answer: ScanAnswer }
+  | { readonly kind: 'queued'; readonly why?: UncheckedReason | undefined }
+
+/** Why a saved scan was not judged on the device, in words. */
+const uncheckedText: Readonly<Record<UncheckedReason, MessageKey>> = {
+  'no-bundle': 'scan.offlineNoData',
+  'stale-bundle': 'scan.offlineStaleData',
+  'smart-health-card': 'scan.offlineCannotCheck',
+  'no-rule-set': 'scan.offlineCannotCheck',
+}
+
+/** The reason in words; a refusal by validity rules or revocation is named as such. */
+function reasonKey(answer: ScanAnswer): MessageKey {
+  if (answer.reason === 'RULES_NOT_MET') return 'scan.rulesNotMet'
+  if (answer.reason === 'CODE_INVALID' && answer.verification?.stage === 'revoked') {
+    return 'scan.revoked'
+  }
+  return entryReasonKey(answer.reason, answer.verification?.stage)
+}
 
 /**
  * The full-screen answer, readable at arm's length: ALLOWED or NOT ALLOWED in large type and
  * colour, the masked name and birth date to match an ID, and the reason — nothing else about
- * the visitor's health.
+ * the visitor's health. An answer reached without the network says so.
  */
 export function ScanResult({ result, onNext }: { result: DoorResult; onNext: () => void }) {
   const { t, formatDate } = useI18n()
@@ -25,23 +48,36 @@ export function ScanResult({ result, onNext }: { result: DoorResult; onNext: () 
       aria-modal="true"
       aria-labelledby="scan-verdict"
       data-verdict={tone}
+      data-offline={answer?.offline ? 'true' : undefined}
     >
       <p id="scan-verdict" className="verdict">
         {tone === 'allowed' && t('scan.allowed')}
         {tone === 'refused' && t('scan.refused')}
         {tone === 'queued' && t('scan.queued')}
       </p>
+      {answer?.offline && (
+        <p className="offline-note">
+          <strong>{t('scan.checkedOffline')}</strong>
+        </p>
+      )}
       {answer?.holder?.name && <p className="holder">{answer.holder.name}</p>}
       {answer?.holder?.birthDate && (
         <p className="holder-birth">
           {t('scan.birthDate', { date: formatDate(answer.holder.birthDate) })}
         </p>
       )}
-      <p className="why">
-        {answer
-          ? t(entryReasonKey(answer.reason, answer.verification?.stage))
-          : t('scan.queuedHint')}
-      </p>
+      <p className="why">{answer ? t(reasonKey(answer)) : t('scan.queuedHint')}</p>
+      {answer?.reason === 'RULES_NOT_MET' && (answer.rules?.failed?.length ?? 0) > 0 && (
+        <ul className="why rules-failed">
+          {answer.rules?.failed?.map((failure) => (
+            <li key={failure.identifier}>{failure.text}</li>
+          ))}
+        </ul>
+      )}
+      {result.kind === 'queued' && result.why && (
+        <p className="why">{t(uncheckedText[result.why])}</p>
+      )}
+      {answer?.offline && answer.colour && <p className="why">{t('scan.offlineColour')}</p>}
       {answer?.duplicate && <p className="why">{t('scan.duplicate')}</p>}
       <button ref={next} type="button" className="next" onClick={onNext}>
         {t('scan.next')}

@@ -1,4 +1,4 @@
-import { type FormEvent, useCallback, useEffect, useState } from 'react'
+import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react'
 import { NetworkError, apiRequest, newClientId } from '../api/api-client'
 import type { ScanAnswer, Venue } from '../api/types'
 import { useApi } from '../api/use-api'
@@ -8,9 +8,32 @@ import { QrScanner } from '../components/QrScanner'
 import { type DoorResult, ScanResult } from '../components/ScanResult'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
+import { fetchBundle, loadBundle } from '../scanner/bundle-store'
+import { BUNDLE_REFRESH_MS, type OfflineBundle, bundleUsable } from '../scanner/offline-bundle'
+import { judgeOffline } from '../scanner/offline-door'
 import { queueScan, queuedScans, sendQueuedScans } from '../scanner/scan-queue'
+import { OfflineTrust } from '../scanner/verify-offline'
 
 const VENUE_KEY = 'hc.scanner.venue'
+/** The operator's venues as last fetched, so that the door opens without a network. */
+const VENUES_KEY = 'hc.scanner.venues'
+
+function keptVenues(): Venue[] | undefined {
+  try {
+    const stored = JSON.parse(localStorage.getItem(VENUES_KEY) ?? 'null') as unknown
+    return Array.isArray(stored) ? (stored as Venue[]) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function keepVenues(venues: readonly Venue[]): void {
+  try {
+    localStorage.setItem(VENUES_KEY, JSON.stringify(venues))
+  } catch {
+    // Storage refused: the door then needs the network to open.
+  }
+}
 /** How often a queue left by a failed send is tried again while online, in milliseconds. */
 const RESEND_MS = 30_000
 
@@ -19,7 +42,15 @@ export function Scanner() {
   const { t } = useI18n()
   const venues = useApi<{ venues: Venue[] }>('/api/v1/venues')
   const [venueId, setVenueId] = useState<string>(() => localStorage.getItem(VENUE_KEY) ?? '')
-  const list = venues.data?.venues ?? []
+  useEffect(() => {
+    if (venues.data) keepVenues(venues.data.venues)
+  }, [venues.data])
+  // Without a network, the venues last fetched on this device.
+  const kept = useMemo(
+    () => (venues.error instanceof NetworkError ? keptVenues() : undefined),
+    [venues.error],
+  )
+  const list = venues.data?.venues ?? kept ?? []
   const venue =
     list.find((item) => item.id === venueId) ?? (list.length === 1 ? list[0] : undefined)
   const choose = (id: string) => {
@@ -31,7 +62,7 @@ export function Scanner() {
       <h1 id="page-title" tabIndex={-1}>
         {t('scanner.title')}
       </h1>
-      <ErrorMessage error={venues.error} />
+      {!kept && <ErrorMessage error={venues.error} />}
       {venues.loading && <p role="status">{t('common.loading')}</p>}
       {venues.data && list.length === 0 && (
         <NewVenue onCreated={(id) => (choose(id), venues.reload())} />
@@ -59,12 +90,13 @@ export function Scanner() {
 }
 
 function Door({ venue }: { venue: Venue }) {
-  const { t } = useI18n()
+  const { t, language } = useI18n()
   const [camera, setCamera] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)
   const [result, setResult] = useState<DoorResult | undefined>(undefined)
   const [queued, setQueued] = useState(() => queuedScans(venue.id).length)
+  const { bundle, trust } = useOfflineBundle(venue.id)
   // After a result the camera comes back by itself, ready for the next visitor.
   const [resumeCamera, setResumeCamera] = useState(false)
 
@@ -90,6 +122,18 @@ function Door({ venue }: { venue: Venue }) {
     }
   }, [flush])
 
+  const judgeHere = async (item: { clientId: string; qr: string }): Promise<DoorResult> => {
+    try {
+      const judged = await judgeOffline(item.qr, bundle ?? undefined, trust, new Date(), language)
+      return judged.kind === 'answer'
+        ? { kind: 'answer', answer: { ...judged.answer, checkinId: item.clientId } }
+        : { kind: 'queued', why: judged.why }
+    } catch {
+      // Anything the offline checks did not foresee leaves the scan to the server.
+      return { kind: 'queued', why: undefined }
+    }
+  }
+
   const scan = async (qr: string) => {
     setResumeCamera(camera)
     setCamera(false)
@@ -97,6 +141,8 @@ function Door({ venue }: { venue: Venue }) {
     setError(undefined)
     const item = { clientId: newClientId(), qr, at: new Date().toISOString() }
     try {
+      // A device that knows it is offline does not wait for a request to fail.
+      if (!navigator.onLine) throw new NetworkError('offline')
       const answer = await apiRequest<ScanAnswer>(
         'POST',
         `/api/v1/venues/${encodeURIComponent(venue.id)}/scan`,
@@ -105,9 +151,11 @@ function Door({ venue }: { venue: Venue }) {
       setResult({ kind: 'answer', answer })
     } catch (failure) {
       if (failure instanceof NetworkError) {
+        // Judged here from the offline bundle, and sent when the network is back: the server
+        // records the check-in by the same id, so a re-send changes nothing.
         queueScan(venue.id, item)
         setQueued(queuedScans(venue.id).length)
-        setResult({ kind: 'queued' })
+        setResult(await judgeHere(item))
       } else {
         setError(failure)
       }
@@ -124,6 +172,7 @@ function Door({ venue }: { venue: Venue }) {
   return (
     <div className="door">
       <p className="venue-name">{t('scanner.at', { venue: venue.name })}</p>
+      <OfflineReadiness bundle={bundle} />
       {queued > 0 && (
         <p className="notice queued" role="status" data-queued={queued}>
           {t('scanner.queued', { count: queued })}
@@ -145,6 +194,82 @@ function Door({ venue }: { venue: Venue }) {
       <ManualEntry onSubmit={scan} busy={busy} />
       {result && <ScanResult result={result} onNext={next} />}
     </div>
+  )
+}
+
+/**
+ * The venue's offline bundle: the copy kept on the device at once, then a fresh one from the
+ * server at start, every BUNDLE_REFRESH_MS and whenever the network comes back. `undefined` while
+ * the device's copy is being read, `null` when there is none.
+ */
+function useOfflineBundle(venueId: string): {
+  bundle: OfflineBundle | null | undefined
+  trust: OfflineTrust | undefined
+} {
+  const [bundle, setBundle] = useState<OfflineBundle | null | undefined>(undefined)
+  useEffect(() => {
+    let live = true
+    const keep = (next: OfflineBundle | undefined) => {
+      if (live && next)
+        setBundle((current) => (current?.generatedAt === next.generatedAt ? current : next))
+    }
+    const refresh = () => {
+      if (navigator.onLine) fetchBundle(venueId).then(keep, () => undefined)
+    }
+    loadBundle(venueId).then(
+      (stored) => {
+        // A fresher bundle may have arrived while the stored one was read.
+        if (live) setBundle((current) => current ?? stored ?? null)
+      },
+      () => live && setBundle((current) => current ?? null),
+    )
+    refresh()
+    window.addEventListener('online', refresh)
+    const timer = window.setInterval(refresh, BUNDLE_REFRESH_MS)
+    return () => {
+      live = false
+      window.removeEventListener('online', refresh)
+      window.clearInterval(timer)
+    }
+  }, [venueId])
+  const trust = useMemo(
+    () => (bundle ? new OfflineTrust(bundle.signers, bundle.revocations) : undefined),
+    [bundle],
+  )
+  return { bundle, trust }
+}
+
+/** How old the offline data is, and whether scans without the network can be judged with it. */
+function OfflineReadiness({ bundle }: { bundle: OfflineBundle | null | undefined }) {
+  const { t, formatDateTime, language } = useI18n()
+  // Re-rendered every minute, so that the age shown keeps up and a bundle turns stale on time.
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 60_000)
+    return () => window.clearInterval(timer)
+  }, [])
+  if (bundle === undefined) return null
+  if (bundle === null) {
+    return (
+      <p className="notice offline-data missing" data-offline-data="missing">
+        {t('scanner.offline.missing')}
+      </p>
+    )
+  }
+  const minutes = Math.max(0, Math.round((now - Date.parse(bundle.generatedAt)) / 60_000))
+  const age = new Intl.RelativeTimeFormat(language, { numeric: 'auto' }).format(
+    minutes < 60 ? -minutes : -Math.round(minutes / 60),
+    minutes < 60 ? 'minute' : 'hour',
+  )
+  const values = { time: formatDateTime(bundle.generatedAt), age }
+  return bundleUsable(bundle, new Date(now)) ? (
+    <p className="notice offline-data ready" data-offline-data="ready">
+      {t('scanner.offline.ready', values)}
+    </p>
+  ) : (
+    <p className="notice offline-data stale" data-offline-data="stale">
+      {t('scanner.offline.stale', values)}
+    </p>
   )
 }
 

@@ -1,51 +1,107 @@
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useState } from 'react'
-import { type Session, currentSession, signIn, signOut } from '../api/api-client'
+import { NetworkError, type Session, currentSession, signIn, signOut } from '../api/api-client'
 
 /** The signed-in account (or none yet, or not known yet) and the ways to change it. */
 export interface SessionState {
   readonly status: 'loading' | 'signedOut' | 'signedIn' | 'unreachable'
   readonly session: Session | undefined
+  /**
+   * The server could not be reached at start, and the app goes on with the account last signed
+   * in on this device (the door scanner works offline); the server is asked again when online.
+   */
+  readonly offline: boolean
   readonly signIn: (login: string, password: string) => Promise<void>
   readonly signOut: () => Promise<void>
 }
 
 const SessionContext = createContext<SessionState | undefined>(undefined)
 
+/** Where the last signed-in account is kept: who it is and its roles, never a secret. */
+const REMEMBERED_KEY = 'hc.session'
+
+function remember(session: Session | undefined): void {
+  try {
+    if (session === undefined) localStorage.removeItem(REMEMBERED_KEY)
+    else localStorage.setItem(REMEMBERED_KEY, JSON.stringify(session))
+  } catch {
+    // Private modes may refuse storage; an offline start then asks to sign in.
+  }
+}
+
+function remembered(): Session | undefined {
+  try {
+    const stored = JSON.parse(localStorage.getItem(REMEMBERED_KEY) ?? 'null') as unknown
+    if (
+      typeof stored === 'object' &&
+      stored !== null &&
+      typeof (stored as Session).accountId === 'string' &&
+      Array.isArray((stored as Session).roles)
+    ) {
+      return stored as Session
+    }
+  } catch {
+    // Unreadable: as if nothing was kept.
+  }
+  return undefined
+}
+
 /** Asks the server who is signed in at start, and keeps the answer for the tree. */
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<SessionState['status']>('loading')
   const [session, setSession] = useState<Session | undefined>(undefined)
+  const [offline, setOffline] = useState(false)
   useEffect(() => {
     let live = true
-    currentSession().then(
-      (found) => {
-        if (!live) return
-        setSession(found)
-        setStatus(found ? 'signedIn' : 'signedOut')
-      },
-      () => {
-        if (live) setStatus('unreachable')
-      },
-    )
+    const ask = () =>
+      currentSession().then(
+        (found) => {
+          if (!live) return
+          remember(found)
+          setSession(found)
+          setStatus(found ? 'signedIn' : 'signedOut')
+          setOffline(false)
+        },
+        (error: unknown) => {
+          if (!live) return
+          const kept = error instanceof NetworkError ? remembered() : undefined
+          if (kept === undefined) {
+            setStatus((now) => (now === 'loading' ? 'unreachable' : now))
+            return
+          }
+          setSession((now) => now ?? kept)
+          setStatus('signedIn')
+          setOffline(true)
+        },
+      )
+    void ask()
+    // Back online: the server says whether the session still holds (and renews the CSRF token).
+    const reconnect = () => void ask()
+    window.addEventListener('online', reconnect)
     return () => {
       live = false
+      window.removeEventListener('online', reconnect)
     }
   }, [])
   const doSignIn = useCallback(async (login: string, password: string) => {
     const found = await signIn(login, password)
+    remember(found)
     setSession(found)
     setStatus('signedIn')
+    setOffline(false)
   }, [])
   const doSignOut = useCallback(async () => {
     try {
       await signOut()
     } finally {
+      remember(undefined)
       setSession(undefined)
       setStatus('signedOut')
     }
   }, [])
   return (
-    <SessionContext.Provider value={{ status, session, signIn: doSignIn, signOut: doSignOut }}>
+    <SessionContext.Provider
+      value={{ status, session, offline, signIn: doSignIn, signOut: doSignOut }}
+    >
       {children}
     </SessionContext.Provider>
   )

@@ -103,6 +103,75 @@ const scanAnswer = {
   },
 } as const
 
+const offlineBundleAnswer = {
+  type: 'object',
+  description:
+    'What a door scanner needs to judge codes without the network (docs/health-code.md, “The offline scanner”)',
+  properties: {
+    format: { type: 'integer', description: 'the bundle format (1)' },
+    venueId: { type: 'string' },
+    category: { type: 'string' },
+    generatedAt: { type: 'string', format: 'date-time' },
+    signers: {
+      type: 'array',
+      description: 'our and our partners’ document signers, as public keys',
+      items: {
+        type: 'object',
+        properties: {
+          kid: { type: 'string', description: 'the HCERT kid, base64' },
+          keyType: { type: 'string', enum: ['ec-p256', 'rsa'] },
+          publicKey: {
+            type: 'object',
+            description: 'the public key as a JWK (RFC 7517): EC P-256 or RSA',
+            properties: {
+              kty: { type: 'string' },
+              crv: { type: 'string' },
+              x: { type: 'string' },
+              y: { type: 'string' },
+              n: { type: 'string' },
+              e: { type: 'string' },
+            },
+          },
+          notBefore: { type: ['string', 'null'] },
+          notAfter: { type: ['string', 'null'] },
+          extendedKeyUsage: { type: 'array', items: { type: 'string' } },
+          subject: { type: ['string', 'null'] },
+        },
+      },
+    },
+    revocations: {
+      type: 'array',
+      description: 'revoked and suspended certificates as DCC revocation hashes',
+      items: {
+        type: 'object',
+        properties: { hashType: { type: 'string' }, hash: { type: 'string' } },
+      },
+    },
+    policy: policySchema,
+    rules: {
+      type: ['object', 'null'],
+      description: 'the validity rules certificates are judged by; null when none are',
+      properties: {
+        ruleSetId: { type: 'string' },
+        ruleSet: {
+          type: ['object', 'null'],
+          properties: {
+            id: { type: 'string' },
+            version: { type: 'integer' },
+            rules: { type: 'array', items: { type: 'object', additionalProperties: true } },
+          },
+        },
+        countryCode: { type: 'string' },
+        region: { type: ['string', 'null'] },
+        valueSets: {
+          type: 'object',
+          additionalProperties: { type: 'array', items: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const
+
 /** Venues, posters, entry policies, check-ins and door scans. */
 export async function venueRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const present = (venue: Venue) => ({
@@ -333,6 +402,27 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
         clientId: request.body.clientId,
         at: request.body.at,
       }),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/venues/:id/offline-bundle',
+    {
+      config: { access: [...venueManagerRoles, 'health_authority'] },
+      schema: {
+        summary:
+          'The door scanner’s offline bundle: trusted signers (public keys), revocation hashes, the venue’s entry policy and validity rules; for the venue’s operators only, never cached',
+        tags: ['venues'],
+        params: idParams,
+        response: { 200: offlineBundleAnswer, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const bundle = await context.venues.offlineBundle(requireActor(request), request.params.id, {
+        trust: () => context.trust.exportForVerifiers(),
+        ruleSet: (id) => context.validity.ruleSet(id),
+      })
+      return reply.header('cache-control', 'private, no-store').send(bundle)
+    },
   )
 
   app.post<{ Params: { id: string }; Body: { items: BatchItem[] } }>(

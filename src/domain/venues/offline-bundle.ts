@@ -1,0 +1,191 @@
+import { type KeyObject, createPublicKey } from 'node:crypto'
+import { signerFromCertificate } from '../../codec/trust/index.js'
+import type { TrustedSigner } from '../../codec/trust/index.js'
+import type { RuleSet } from '../validity-rules/index.js'
+import { valueSetsForRules } from '../validity-rules/index.js'
+import type { EntryPolicy, Venue, VenueCategory } from './venue.js'
+
+/** The format of the offline bundle; a scanner refuses a bundle of a format it does not know. */
+export const OFFLINE_BUNDLE_FORMAT = 1
+
+/** A public key as a JSON Web Key (RFC 7517), which WebCrypto imports as it is. */
+export type PublicJwk =
+  | { readonly kty: 'EC'; readonly crv: 'P-256'; readonly x: string; readonly y: string }
+  | { readonly kty: 'RSA'; readonly n: string; readonly e: string }
+
+/** A document signer a scanner trusts offline: what `TrustedSigner` holds, in JSON. */
+export interface OfflineSigner {
+  /** The HCERT kid, base64. */
+  readonly kid: string
+  readonly keyType: 'ec-p256' | 'rsa'
+  readonly publicKey: PublicJwk
+  /** The certificate's validity, ISO 8601; null for a bare key. */
+  readonly notBefore: string | null
+  readonly notAfter: string | null
+  /** The certificate's extended key usage OIDs (none: every DCC type). */
+  readonly extendedKeyUsage: readonly string[]
+  readonly subject: string | null
+}
+
+/** The validity rules a scanner judges certificates by offline, as the server would. */
+export interface OfflineRules {
+  /** The rule set the venue's policy names (or the deployment's default). */
+  readonly ruleSetId: string
+  /** The set itself; null when the server has no set of that id (certificates cannot be judged). */
+  readonly ruleSet: RuleSet | null
+  /** The country whose Acceptance rules apply: the set's own (`ValidityService.judgeCertificate`). */
+  readonly countryCode: string
+  readonly region: string | null
+  /** Value set id → codes, as rules read them (`external.valueSets`). */
+  readonly valueSets: Readonly<Record<string, readonly string[]>>
+}
+
+/**
+ * Everything a door scanner needs to judge a code without the network, as the server's scan
+ * would: whom to trust, what is revoked, what the venue admits and the rules certificates must
+ * meet. Served only to the venue's operators over their session (`docs/health-code.md`).
+ */
+export interface OfflineBundle {
+  readonly format: typeof OFFLINE_BUNDLE_FORMAT
+  readonly venueId: string
+  readonly category: VenueCategory
+  /** When the server made it; a scanner stops trusting it a day later. */
+  readonly generatedAt: string
+  readonly signers: readonly OfflineSigner[]
+  readonly revocations: readonly { readonly hashType: string; readonly hash: string }[]
+  readonly policy: EntryPolicy
+  /** null when this deployment judges no validity rules at the door. */
+  readonly rules: OfflineRules | null
+}
+
+/** What the bundle is made of: the trust a verifier elsewhere gets (`exportForVerifiers`). */
+export interface OfflineBundleSources {
+  readonly certificates: readonly Uint8Array[]
+  readonly revocations: readonly { readonly hashType: string; readonly hash: string }[]
+}
+
+/**
+ * Builds a venue's offline bundle: each trusted document signer certificate becomes its kid, its
+ * public key as a JWK (so a browser needs no X.509 parser), its validity and key usage. A
+ * certificate that does not parse, or whose key is neither P-256 nor RSA (which HCERT does not
+ * allow), is left out: no code could verify against it anyway.
+ *
+ * @example
+ * ```ts
+ * const bundle = buildOfflineBundle({ venue, policy, rules, sources: await trust.exportForVerifiers(), at: new Date() })
+ * ```
+ */
+export function buildOfflineBundle(input: {
+  venue: Venue
+  policy: EntryPolicy
+  rules: { ruleSetId: string; ruleSet: RuleSet | undefined } | undefined
+  sources: OfflineBundleSources
+  at: Date
+}): OfflineBundle {
+  const signers: OfflineSigner[] = []
+  for (const der of input.sources.certificates) {
+    let signer: TrustedSigner
+    try {
+      signer = signerFromCertificate(der)
+    } catch {
+      continue
+    }
+    const offline = offlineSigner(signer)
+    if (offline) signers.push(offline)
+  }
+  const ruleSet = input.rules?.ruleSet
+  return {
+    format: OFFLINE_BUNDLE_FORMAT,
+    venueId: input.venue.id,
+    category: input.venue.category,
+    generatedAt: input.at.toISOString(),
+    signers,
+    revocations: input.sources.revocations.map(({ hashType, hash }) => ({ hashType, hash })),
+    policy: input.policy,
+    rules: input.rules
+      ? {
+          ruleSetId: input.rules.ruleSetId,
+          ruleSet: ruleSet ?? null,
+          countryCode: ruleSet?.rules.find((rule) => rule.type === 'Acceptance')?.country ?? '',
+          region: input.policy.region ?? null,
+          valueSets: valueSetsForRules(),
+        }
+      : null,
+  }
+}
+
+/** A trusted signer in the bundle's form; undefined for a key HCERT does not allow. */
+export function offlineSigner(signer: TrustedSigner): OfflineSigner | undefined {
+  if (signer.keyType === 'other') return undefined
+  const publicKey = publicJwkOf(signer.publicKey)
+  if (!publicKey) return undefined
+  return {
+    kid: Buffer.from(signer.kid).toString('base64'),
+    keyType: signer.keyType,
+    publicKey,
+    notBefore: signer.notBefore === undefined ? null : new Date(signer.notBefore).toISOString(),
+    notAfter: signer.notAfter === undefined ? null : new Date(signer.notAfter).toISOString(),
+    extendedKeyUsage: [...signer.extendedKeyUsage],
+    subject: signer.subject ?? null,
+  }
+}
+
+/**
+ * A P-256 or RSA public key as a JWK. An RSA key restricted to PSS (OID id-RSASSA-PSS) has no JWK
+ * form in Node, and WebCrypto imports no such SPKI either; its modulus and exponent are the same
+ * RSAPublicKey, so it is read as a plain RSA key.
+ */
+export function publicJwkOf(key: KeyObject): PublicJwk | undefined {
+  const plain = key.asymmetricKeyType === 'rsa-pss' ? rsaKeyOfPssKey(key) : key
+  if (!plain) return undefined
+  const jwk = plain.export({ format: 'jwk' })
+  if (jwk.kty === 'EC' && jwk.crv === 'P-256' && jwk.x && jwk.y) {
+    return { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }
+  }
+  if (jwk.kty === 'RSA' && jwk.n && jwk.e) return { kty: 'RSA', n: jwk.n, e: jwk.e }
+  return undefined
+}
+
+/**
+ * The RSAPublicKey inside an id-RSASSA-PSS SubjectPublicKeyInfo (RFC 4055 section 1.2):
+ *
+ * ```
+ * 30 len                  SubjectPublicKeyInfo
+ *   30 len ...              AlgorithmIdentifier (id-RSASSA-PSS, parameters): skipped
+ *   03 len 00 <RSAPublicKey DER>   subjectPublicKey, no unused bits
+ * ```
+ */
+function rsaKeyOfPssKey(key: KeyObject): KeyObject | undefined {
+  const spki = key.export({ format: 'der', type: 'spki' })
+  try {
+    const outer = readDer(spki, 0, 0x30)
+    const algorithm = readDer(spki, outer.start, 0x30)
+    const bits = readDer(spki, algorithm.end, 0x03)
+    if (spki[bits.start] !== 0) return undefined
+    return createPublicKey({
+      key: spki.subarray(bits.start + 1, bits.end),
+      format: 'der',
+      type: 'pkcs1',
+    })
+  } catch {
+    return undefined
+  }
+}
+
+/** One DER element at `offset` with the expected tag: where its contents start and end. */
+function readDer(bytes: Uint8Array, offset: number, tag: number): { start: number; end: number } {
+  if (bytes[offset] !== tag) throw new RangeError(`expected DER tag ${tag} at ${offset}`)
+  const first = bytes[offset + 1] ?? 0
+  let length = first
+  let start = offset + 2
+  if (first & 0x80) {
+    const count = first & 0x7f
+    if (count === 0 || count > 4) throw new RangeError('unsupported DER length')
+    length = 0
+    for (let index = 0; index < count; index++) length = length * 256 + (bytes[start + index] ?? 0)
+    start += count
+  }
+  const end = start + length
+  if (end > bytes.length) throw new RangeError('DER element runs past the end')
+  return { start, end }
+}

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { after, before, describe, it } from 'node:test'
+import type { Browser } from 'playwright-core'
+import type { RunningServer } from '../../src/api/server.js'
+import {
+  CHROMIUM,
+  apiAs,
+  dynamicCodeOf,
+  ensureWebBuild,
+  launchChromium,
+  startDemoServer,
+  withScreenshotOnFailure,
+} from './web-harness.js'
+
+const noChromium = !existsSync(CHROMIUM)
+// CI installs Chromium (.ci/run); elsewhere the browser journeys wait for it rather than fail.
+const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
+
+/** A district of its own, so that the dashboard counts only this journey's scans. */
+const DISTRICT = 'RU-SPE-OFFLINE'
+
+describe('the door scanner without the network, in Chromium', { skip }, () => {
+  let server: RunningServer
+  let url: string
+  let browser: Browser
+
+  before(async () => {
+    ensureWebBuild()
+    ;({ server, url } = await startDemoServer())
+    browser = await launchChromium()
+  })
+  after(async () => {
+    await browser?.close()
+    await server?.close()
+  })
+
+  it('judges codes offline from the cached bundle, and sends the check-ins once back online', async () => {
+    // Before the doors open: the venue exists, and one of Petrov's certificates is revoked.
+    const operator = await apiAs(url, 'venue@spb.demo')
+    const venue = await operator<{ id: string }>('POST', '/api/v1/venues', {
+      name: 'Bolshoi Drama Theatre',
+      category: 'theatre',
+      address: 'Fontanka 65',
+      district: DISTRICT,
+    })
+    const clinician = await apiAs(url, 'clinician@spb.demo')
+    const { people } = await clinician<{ people: { id: string; familyName: string }[] }>(
+      'GET',
+      '/api/v1/people',
+    )
+    const petrov = people.find((person) => person.familyName === 'Петров')
+    assert.ok(petrov, 'the demo has Ivan Petrov')
+    const { certificates } = await clinician<{ certificates: { id: string; qr: string }[] }>(
+      'GET',
+      `/api/v1/people/${petrov.id}/certificates`,
+    )
+    const revoked = certificates[0]
+    assert.ok(revoked, 'Petrov has a certificate')
+    const authority = await apiAs(url, 'authority@spb.demo')
+    await authority('POST', `/api/v1/certificates/${revoked.id}/revoke`, {
+      reason: 'issued on a forged vaccination record',
+    })
+    const green = await dynamicCodeOf(url, 'Müller')
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'scanner-offline-journey', async () => {
+      await page.goto(`${url}/app/scanner`)
+      await page.locator('#sign-in-login').fill('venue@spb.demo')
+      await page.locator('#sign-in-password').fill('demo-venue-2026')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
+      // Online, the scanner fetched the venue's offline bundle and says how fresh it is.
+      const readiness = page.locator('[data-offline-data]')
+      await page.locator('[data-offline-data="ready"]').waitFor()
+      assert.match(
+        await readiness.innerText(),
+        /^Offline checks ready: data from .+ \((now|this minute|\d+ minutes? ago)\)\.$/,
+      )
+
+      await context.setOffline(true)
+      const result = page.locator('.scan-result')
+      const scan = async (text: string) => {
+        await page.getByLabel('Code text (paste or type)').fill(text)
+        await page.getByRole('button', { name: 'Check this code' }).click()
+        await result.waitFor()
+      }
+
+      await scan(green)
+      assert.equal(await result.getAttribute('data-verdict'), 'allowed')
+      assert.equal(await result.locator('.verdict').innerText(), 'ALLOWED')
+      await result.getByText('Checked offline on this device').waitFor()
+      assert.match(await result.locator('.holder').innerText(), /^JUERGEN M\.$/)
+      await result.getByText('Born 21 July 1979').waitFor()
+      await result.getByText('Green health code').waitFor()
+      await result.getByText('the live colour could not be checked', { exact: false }).waitFor()
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+      await result.waitFor({ state: 'detached' })
+
+      await scan(revoked.qr)
+      assert.equal(await result.getAttribute('data-verdict'), 'refused')
+      assert.equal(await result.locator('.verdict').innerText(), 'NOT ALLOWED')
+      await result.getByText('Checked offline on this device').waitFor()
+      await result.getByText('The certificate has been revoked').waitFor()
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+      await result.waitFor({ state: 'detached' })
+
+      await scan('HC1:THIS-IS-NOT-A-HEALTH-CODE')
+      assert.equal(await result.getAttribute('data-verdict'), 'refused')
+      assert.equal(await result.locator('.verdict').innerText(), 'NOT ALLOWED')
+      await result.getByText('The code is not valid').waitFor()
+      await result.getByText('Checked offline on this device').waitFor()
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+
+      // All three wait for the network, with the ids the server will record them under.
+      await page.locator('[data-queued="3"]').waitFor()
+      const queued = await page.evaluate(
+        (key) =>
+          JSON.parse(
+            (
+              globalThis as unknown as { localStorage: { getItem(k: string): string } }
+            ).localStorage.getItem(key),
+          ) as { clientId: string; qr: string; at: string }[],
+        `hc.scan-queue.${venue.id}`,
+      )
+      assert.equal(queued.length, 3)
+
+      await context.setOffline(false)
+      await page.locator('[data-queued]').waitFor({ state: 'detached' })
+
+      // The server judged the batch as the door did: one check-in, three scans.
+      const today = new Date().toISOString().slice(0, 10)
+      const dashboard = await authority<{
+        districts: { district: string; scans: number; checkins: number }[]
+      }>('GET', `/api/v1/dashboards/authority?from=${today}&until=${today}&district=${DISTRICT}`)
+      const counted = dashboard.districts.find((row) => row.district === DISTRICT)
+      assert.deepEqual([counted?.scans, counted?.checkins], [3, 1])
+      // Sent again, the green visitor's check-in is there already and is not written twice.
+      const again = await operator<{
+        results: {
+          clientId: string
+          entryAllowed: boolean
+          recorded: boolean
+          duplicate: boolean
+        }[]
+      }>('POST', `/api/v1/venues/${venue.id}/scans`, { items: queued })
+      const first = again.results.find((item) => item.clientId === queued[0]?.clientId)
+      assert.deepEqual([first?.entryAllowed, first?.recorded, first?.duplicate], [true, true, true])
+      assert.deepEqual(
+        again.results
+          .filter((item) => item.clientId !== queued[0]?.clientId)
+          .map((r) => r.entryAllowed),
+        [false, false],
+      )
+    })
+    await context.close()
+  })
+
+  it('opens again after a restart without the network, with the last account and its data', async () => {
+    const code = await dynamicCodeOf(url, 'Müller')
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'scanner-offline-restart', async () => {
+      await page.goto(`${url}/app/scanner`)
+      await page.locator('#sign-in-login').fill('venue@spb.demo')
+      await page.locator('#sign-in-password').fill('demo-venue-2026')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
+      await page.locator('[data-offline-data="ready"]').waitFor()
+      // The service worker has kept this release's scripts and styles (precache.json).
+      const kept = await page.evaluate(async () => {
+        const { navigator, caches } = globalThis as unknown as {
+          navigator: { serviceWorker: { ready: Promise<unknown> } }
+          caches: {
+            keys(): Promise<string[]>
+            open(name: string): Promise<{ keys(): Promise<unknown[]> }>
+          }
+        }
+        await navigator.serviceWorker.ready
+        const names = await caches.keys()
+        const cache = await caches.open(names[0] ?? '')
+        return (await cache.keys()).length
+      })
+      assert.ok(kept > 5, `the service worker keeps the app (${kept} entries)`)
+
+      await context.setOffline(true)
+      await page.reload()
+      await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
+      await page.getByText('No connection to the server', { exact: false }).waitFor()
+      await page.getByLabel('Code text (paste or type)').fill(code)
+      await page.getByRole('button', { name: 'Check this code' }).click()
+      const result = page.locator('.scan-result')
+      await result.waitFor()
+      assert.equal(await result.getAttribute('data-verdict'), 'allowed')
+      await result.getByText('Checked offline on this device').waitFor()
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+      await page.locator('[data-queued="1"]').waitFor()
+
+      // Back online: the server confirms the session, and the scan is sent.
+      await context.setOffline(false)
+      await page.getByText('No connection to the server', { exact: false }).waitFor({
+        state: 'detached',
+      })
+      await page.locator('[data-queued]').waitFor({ state: 'detached', timeout: 45_000 })
+    })
+    await context.close()
+  })
+
+  it('only saves a scan offline when the device has no offline data for the venue', async () => {
+    const code = await dynamicCodeOf(url, '王')
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'scanner-offline-no-bundle', async () => {
+      // The bundle cannot be fetched: the scanner says so, and offline it only saves scans.
+      await page.route('**/offline-bundle', (route) => route.abort())
+      await page.goto(`${url}/app/scanner`)
+      await page.locator('#sign-in-login').fill('venue@spb.demo')
+      await page.locator('#sign-in-password').fill('demo-venue-2026')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
+      await page.locator('[data-offline-data="missing"]').waitFor()
+      await page.getByText('No offline check data on this device yet', { exact: false }).waitFor()
+
+      await context.setOffline(true)
+      await page.getByLabel('Code text (paste or type)').fill(code)
+      await page.getByRole('button', { name: 'Check this code' }).click()
+      const result = page.locator('.scan-result')
+      await result.waitFor()
+      assert.equal(await result.getAttribute('data-verdict'), 'queued')
+      assert.equal(await result.locator('.verdict').innerText(), 'SAVED OFFLINE')
+      await result.getByText('This device has no offline check data for this venue.').waitFor()
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+      await page.locator('[data-queued="1"]').waitFor()
+      await context.setOffline(false)
+      await page.locator('[data-queued]').waitFor({ state: 'detached' })
+    })
+    await context.close()
+  })
+})

@@ -1,0 +1,332 @@
+// HC1 verification in the browser, step for step as `verifyHc1` (src/codec/hc1/verify-hc1.ts) with
+// the trust of an offline bundle: the same pure steps, and browser-crypto.ts for the three steps
+// the server runs on Node.
+import {
+  base64Of,
+  countryCodeUciHash,
+  importVerifyingKey,
+  inflateInBrowser,
+  normalHash,
+  signatureHash,
+  uciHash,
+  verifyCoseSignature,
+} from './browser-crypto.js'
+import type { OfflineRevocation, OfflineSigner } from './offline-bundle.js'
+import {
+  type CoseAlgorithm,
+  type DccType,
+  type DoorCode,
+  Hc1Error,
+  type Hc1ErrorCode,
+  type Hc1FailureStage,
+  type JsonValue,
+  checkAntibodyKeyUsage,
+  checkKeyUsage,
+  checkStatusTokenKeyUsage,
+  checkStatusTokenLifetime,
+  coseAlgorithmOf,
+  coseSign1SignedBytes,
+  decodeBase45,
+  decodeCoseSign1,
+  decodeHc1Claims,
+  stripHc1Prefix,
+  validateAntibodyCertificate,
+  validateDcc,
+  validateStatusToken,
+} from './shared-codec.js'
+
+/** What the offline verifier decoded of a code; the fields `DecodedHc1` has on the server. */
+export interface OfflineDecoded extends DoorCode {
+  readonly algorithm: CoseAlgorithm | undefined
+  readonly schemaVersion: string | undefined
+  /** The DCC type, for an EU DCC once the schema step has run. */
+  readonly type: DccType | undefined
+  /** The signer's certificate subject, once the signature is verified. */
+  readonly signer: string | undefined
+}
+
+/** The outcome of verifying a code offline: the shape of `Hc1Verification`. */
+export type OfflineVerification =
+  | { readonly valid: true; readonly stage: 'ok'; readonly certificate: OfflineDecoded }
+  | {
+      readonly valid: false
+      readonly stage: Hc1FailureStage
+      readonly certificate: OfflineDecoded | undefined
+      readonly error: { readonly code: Hc1ErrorCode; readonly message: string }
+    }
+
+type VerifyingKey = Awaited<ReturnType<typeof importVerifyingKey>>
+
+/**
+ * The trust of an offline bundle: its signers by kid, with their keys imported once, and its
+ * revocation hashes.
+ */
+export class OfflineTrust {
+  readonly #byKid = new Map<string, OfflineSigner[]>()
+  readonly #keys = new Map<OfflineSigner, Promise<VerifyingKey | undefined>>()
+  readonly #revoked = new Map<string, Set<string>>()
+
+  constructor(signers: readonly OfflineSigner[], revocations: readonly OfflineRevocation[]) {
+    for (const signer of signers) {
+      const list = this.#byKid.get(signer.kid)
+      if (list) list.push(signer)
+      else this.#byKid.set(signer.kid, [signer])
+    }
+    for (const entry of revocations) {
+      const hash = typeof entry.hash === 'string' ? normalHash(entry.hash) : undefined
+      // The server checked its own list; an entry this scanner cannot read names nothing.
+      if (hash === undefined) continue
+      const set = this.#revoked.get(entry.hashType) ?? new Set<string>()
+      set.add(hash)
+      this.#revoked.set(entry.hashType, set)
+    }
+  }
+
+  /** The signers with this kid (base64). */
+  signersFor(kid: string): readonly OfflineSigner[] {
+    return this.#byKid.get(kid) ?? []
+  }
+
+  /** A signer's key for an algorithm, imported once; undefined when WebCrypto refuses it. */
+  key(signer: OfflineSigner, algorithm: CoseAlgorithm): Promise<VerifyingKey | undefined> {
+    let key = this.#keys.get(signer)
+    if (!key) {
+      key = importVerifyingKey(signer.publicKey, algorithm).catch(() => undefined)
+      this.#keys.set(signer, key)
+    }
+    return key
+  }
+
+  /** Whether the list holds a hash of this type. */
+  holds(hashType: 'UCI' | 'COUNTRYCODEUCI' | 'SIGNATURE', hash: string): boolean {
+    return this.#revoked.get(hashType)?.has(hash) ?? false
+  }
+
+  /** Whether the list holds any hash of this type (so that only those are computed). */
+  hasType(hashType: 'UCI' | 'COUNTRYCODEUCI' | 'SIGNATURE'): boolean {
+    return this.#revoked.has(hashType)
+  }
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] }
+
+/**
+ * Verifies an HC1 code offline, following HCERT 1.3.0 as `verifyHc1` does: prefix, Base45, zlib,
+ * COSE_Sign1 and CWT, the signature against the bundle's signers (over the bytes received), the
+ * payload's schema, the validity times against the device clock `at`, the signer's key usage,
+ * and the bundle's revocation list. EU DCCs, Healthcode antibody certificates and health-code
+ * tokens are all accepted, as at the server's door. Never rejects for bad input: every failure is
+ * a result with the server's stage and error code.
+ *
+ * @example
+ * ```ts
+ * const result = await verifyHc1Offline(qr, new OfflineTrust(bundle.signers, bundle.revocations), new Date())
+ * if (!result.valid) show(result.stage, result.error.code)
+ * ```
+ */
+export async function verifyHc1Offline(
+  text: string,
+  trust: OfflineTrust,
+  at: Date,
+): Promise<OfflineVerification> {
+  let decoded: Mutable<OfflineDecoded> | undefined
+  try {
+    const cose = decodeCoseSign1(await inflateInBrowser(decodeBase45(stripHc1Prefix(text))))
+    const claims = decodeHc1Claims(cose.payload)
+    const known: Mutable<OfflineDecoded> = {
+      payloadType: claims.payloadType,
+      dcc: claims.dcc,
+      antibody: claims.payloadType === 'healthcode-antibody' ? claims.antibody : undefined,
+      status: claims.payloadType === 'healthcode-status' ? claims.status : undefined,
+      kid: cose.kid ? base64Of(cose.kid) : undefined,
+      algorithm: undefined,
+      issuer: claims.issuer,
+      issuedAt: isoTime(claims.issuedAt),
+      expiresAt: isoTime(claims.expiresAt),
+      schemaVersion: undefined,
+      type: undefined,
+      signer: undefined,
+    }
+    decoded = known
+    const algorithm = coseAlgorithmOf(cose)
+    known.algorithm = algorithm
+    const signer = await findVerifyingSigner(
+      algorithm,
+      known.kid,
+      coseSign1SignedBytes(cose.protectedBytes, cose.payload),
+      cose.signature,
+      trust,
+    )
+    known.signer = signer.subject ?? undefined
+    const now = at.getTime()
+    if (claims.payloadType === 'eu-dcc') {
+      const facts = validateDcc(claims.dcc)
+      known.type = facts.type
+      known.schemaVersion = facts.schemaVersion
+      checkTimes(claims.issuedAt, claims.expiresAt, signer, now)
+      checkKeyUsage(facts.type, signer.extendedKeyUsage)
+    } else if (claims.payloadType === 'healthcode-antibody') {
+      known.schemaVersion = validateAntibodyCertificate(claims.antibody).schemaVersion
+      checkTimes(claims.issuedAt, claims.expiresAt, signer, now)
+      checkAntibodyKeyUsage(signer.extendedKeyUsage)
+    } else {
+      const facts = validateStatusToken(claims.status)
+      // As on the server: a token meant to live longer than an hour is malformed, whatever the clock.
+      checkStatusTokenLifetime(claims.issuedAt, claims.expiresAt)
+      known.schemaVersion = facts.schemaVersion
+      checkTimes(claims.issuedAt, claims.expiresAt, signer, now)
+      checkStatusTokenKeyUsage(signer.extendedKeyUsage)
+    }
+    if (await isRevoked(known, algorithm, cose.signature, trust)) {
+      throw new Hc1Error('ERR_REVOKED', 'the certificate is on the revocation list')
+    }
+    return { valid: true, stage: 'ok', certificate: known }
+  } catch (error) {
+    if (error instanceof Hc1Error) {
+      return {
+        valid: false,
+        stage: error.stage,
+        certificate: decoded,
+        error: { code: error.code, message: error.message },
+      }
+    }
+    throw error
+  }
+}
+
+async function findVerifyingSigner(
+  algorithm: CoseAlgorithm,
+  kid: string | undefined,
+  signedBytes: Uint8Array,
+  signature: Uint8Array,
+  trust: OfflineTrust,
+): Promise<OfflineSigner> {
+  if (kid === undefined) {
+    throw new Hc1Error(
+      'ERR_COSE_KID_MISSING',
+      'expected a kid in the protected or unprotected header (HCERT section 3.3.2), but found none',
+    )
+  }
+  const signers = trust.signersFor(kid)
+  if (signers.length === 0) {
+    throw new Hc1Error(
+      'ERR_KEY_NOT_IN_TRUST_LIST',
+      `expected a trusted signer with kid ${kid}, but the offline trust list has none`,
+    )
+  }
+  const requiredKeyType = algorithm === 'ES256' ? 'ec-p256' : 'rsa'
+  const suitable = signers.filter((signer) => signer.keyType === requiredKeyType)
+  if (suitable.length === 0) {
+    throw new Hc1Error(
+      'ERR_COSE_KEY_MISMATCH',
+      `expected a ${algorithm === 'ES256' ? 'P-256 EC' : 'RSA'} key for ${algorithm}, but the signer with this kid has a ${signers[0]?.keyType} key`,
+    )
+  }
+  for (const signer of suitable) {
+    const key = await trust.key(signer, algorithm)
+    if (key && (await verifyCoseSignature(algorithm, key, signedBytes, signature))) return signer
+  }
+  throw new Hc1Error(
+    'ERR_COSE_SIGNATURE',
+    `expected a ${algorithm} signature by the signer with kid ${kid}, but the signature does not verify`,
+  )
+}
+
+function checkTimes(
+  issuedAt: number | undefined,
+  expiresAt: number | undefined,
+  signer: OfflineSigner,
+  now: number,
+): void {
+  const at = (): string => new Date(now).toISOString()
+  if (expiresAt !== undefined && now > expiresAt * 1000) {
+    throw new Hc1Error(
+      'ERR_CWT_EXPIRED',
+      `expected the certificate to be valid at ${at()}, but it expired at ${isoTime(expiresAt)}`,
+    )
+  }
+  if (issuedAt !== undefined && now < issuedAt * 1000) {
+    throw new Hc1Error(
+      'ERR_CWT_NOT_YET_VALID',
+      `expected the certificate to be issued by ${at()}, but it was issued at ${isoTime(issuedAt)}`,
+    )
+  }
+  const notAfter = signer.notAfter === null ? undefined : Date.parse(signer.notAfter)
+  const notBefore = signer.notBefore === null ? undefined : Date.parse(signer.notBefore)
+  if (notAfter !== undefined && now > notAfter) {
+    throw new Hc1Error(
+      'ERR_SIGNER_EXPIRED',
+      `expected the signer's certificate to be valid at ${at()}, but it expired at ${signer.notAfter}`,
+    )
+  }
+  if (notBefore !== undefined && now < notBefore) {
+    throw new Hc1Error(
+      'ERR_SIGNER_NOT_YET_VALID',
+      `expected the signer's certificate to be valid at ${at()}, but it is valid only from ${signer.notBefore}`,
+    )
+  }
+}
+
+/** The most `ci` entries looked at in one payload, as on the server. */
+const MAX_IDENTIFIERS = 64
+
+/**
+ * Whether the bundle's revocation list names the code, as `RevocationList.isRevoked`: by the hash
+ * of its signature, or of any `ci` in the payload's top-level arrays (with the issuer, or the
+ * entry's `co` when the code has no `iss`, for COUNTRYCODEUCI).
+ */
+async function isRevoked(
+  code: OfflineDecoded,
+  algorithm: CoseAlgorithm,
+  signature: Uint8Array,
+  trust: OfflineTrust,
+): Promise<boolean> {
+  if (
+    trust.hasType('SIGNATURE') &&
+    trust.holds('SIGNATURE', await signatureHash(signature, algorithm))
+  ) {
+    return true
+  }
+  const byUci = trust.hasType('UCI')
+  const byCountryUci = trust.hasType('COUNTRYCODEUCI')
+  if (!byUci && !byCountryUci) return false
+  const payload = code.payloadType === 'healthcode-antibody' ? code.antibody : code.dcc
+  for (const { uvci, country } of identifiersOf(payload)) {
+    if (byUci && trust.holds('UCI', await uciHash(uvci))) return true
+    const issuer = code.issuer ?? country
+    if (
+      byCountryUci &&
+      issuer !== undefined &&
+      trust.holds('COUNTRYCODEUCI', await countryCodeUciHash(issuer, uvci))
+    ) {
+      return true
+    }
+  }
+  return false
+}
+
+function identifiersOf(
+  payload: JsonValue | undefined,
+): { uvci: string; country: string | undefined }[] {
+  const found: { uvci: string; country: string | undefined }[] = []
+  if (payload === undefined || payload === null || typeof payload !== 'object') return found
+  if (Array.isArray(payload)) return found
+  for (const value of Object.values(payload)) {
+    if (!Array.isArray(value)) continue
+    for (const item of value) {
+      if (found.length >= MAX_IDENTIFIERS) return found
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue
+      const uvci = item['ci']
+      if (typeof uvci !== 'string' || uvci === '') continue
+      const country = item['co']
+      found.push({ uvci, country: typeof country === 'string' ? country : undefined })
+    }
+  }
+  return found
+}
+
+function isoTime(seconds: number | undefined): string | undefined {
+  if (seconds === undefined) return undefined
+  const date = new Date(seconds * 1000)
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
+}
