@@ -14,6 +14,7 @@ import { requireStaffOf } from '../people/people-service.js'
 import type { Person } from '../people/person.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import type { RegisterRecord } from '../register/register-record.js'
+import type { Notification } from '../tracing/tracing.js'
 import { validateRecord } from '../register/register-validation.js'
 import { type AttachmentLimits, type UploadedFile, checkAttachments } from './attachment-check.js'
 import type {
@@ -195,7 +196,8 @@ export class CommissionService {
   /**
    * A member decides a submitted request, or an appealed one (then a different member than the one
    * who decided first). Approval enters the record and issues its certificate in the same
-   * transaction: a failure leaves neither behind.
+   * transaction, and the decision reaches the person's feed in it too: a failure leaves none of
+   * them behind.
    *
    * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_APPEAL_SAME_MEMBER`,
    *   `ERR_INVALID_STATE` (decided already), `ERR_INVALID_FIELD` (`reason` missing on a refusal).
@@ -259,6 +261,10 @@ export class CommissionService {
       if (!moved) {
         throw new DomainError('ERR_INVALID_STATE', `request ${requestId} was decided meanwhile`)
       }
+      // In the decision's transaction: the person hears of exactly the decisions that stand.
+      await tx.tracing.notify(
+        decisionNotification(request, decision, onAppeal, effects?.issued?.id, at),
+      )
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,
@@ -419,6 +425,39 @@ export class CommissionService {
       overdue: due !== undefined && now > due,
     }
   }
+}
+
+/** What a person's feed says of a decision on their request (`kind: 'commission'`). */
+export interface CommissionNotificationData {
+  readonly requestId: string
+  /** What the request asks for: a recovery (a positive test) or an antibody record. */
+  readonly request: 'recovery' | 'antibody'
+  readonly decision: 'approved' | 'refused'
+  /** Whether this decides an appeal. */
+  readonly appeal: boolean
+  /** The member's written reason (always there for a refusal). */
+  readonly reason: string | null
+  /** The certificate an approval issued, when the issuer can sign. */
+  readonly certificateId: string | null
+}
+
+/** The feed entry that tells a person of a decision on their request. */
+export function decisionNotification(
+  request: CommissionRequest,
+  decision: CommissionDecision,
+  onAppeal: boolean,
+  certificateId: string | undefined,
+  at: string,
+): Omit<Notification, 'id' | 'readAt'> {
+  const data: CommissionNotificationData = {
+    requestId: request.id,
+    request: request.evidence.kind === 'test' ? 'recovery' : 'antibody',
+    decision: decision.outcome,
+    appeal: onAppeal,
+    reason: decision.reason ?? null,
+    certificateId: certificateId ?? null,
+  }
+  return { personId: request.personId, kind: 'commission', data: { ...data }, createdAt: at }
 }
 
 /**

@@ -1,7 +1,8 @@
-import type { Colour, Notification } from '../api/types'
+import type { Colour, CommissionNotice, Notification } from '../api/types'
 import { useApi } from '../api/use-api'
 import { AcceptInvitation } from '../components/AcceptInvitation'
 import { ErrorMessage } from '../components/ErrorMessage'
+import { Link } from '../components/Link'
 import { colourName } from '../components/colours'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
@@ -15,7 +16,51 @@ const exposureText: Readonly<Record<string, MessageKey>> = {
 const isColour = (value: unknown): value is Colour =>
   value === 'green' || value === 'yellow' || value === 'red'
 
-/** "Notifications": exposures and colour changes, newest first (`GET /api/v1/me/feed`). */
+/** The sentence for a decision: by what was asked, whether on appeal, and the outcome. */
+const decisionText: Readonly<
+  Record<
+    CommissionNotice['request'],
+    Readonly<Record<'first' | 'appeal', Readonly<Record<CommissionNotice['decision'], MessageKey>>>>
+  >
+> = {
+  recovery: {
+    first: {
+      approved: 'feed.commission.recovery.approved',
+      refused: 'feed.commission.recovery.refused',
+    },
+    appeal: {
+      approved: 'feed.commission.recovery.appealApproved',
+      refused: 'feed.commission.recovery.appealRefused',
+    },
+  },
+  antibody: {
+    first: {
+      approved: 'feed.commission.antibody.approved',
+      refused: 'feed.commission.antibody.refused',
+    },
+    appeal: {
+      approved: 'feed.commission.antibody.appealApproved',
+      refused: 'feed.commission.antibody.appealRefused',
+    },
+  },
+}
+
+/** The decision a commission entry tells of, when its data has the expected shape. */
+function commissionNotice(data: Readonly<Record<string, unknown>>): CommissionNotice | undefined {
+  const request = data['request']
+  const decision = data['decision']
+  const appeal = data['appeal']
+  if (request !== 'recovery' && request !== 'antibody') return undefined
+  if (decision !== 'approved' && decision !== 'refused') return undefined
+  if (typeof appeal !== 'boolean') return undefined
+  const reason = typeof data['reason'] === 'string' ? data['reason'] : null
+  return { requestId: String(data['requestId'] ?? ''), request, decision, appeal, reason }
+}
+
+/**
+ * "Notifications": exposures, colour changes and the commission's decisions, newest first
+ * (`GET /api/v1/me/feed`).
+ */
 export function Notifications() {
   const { t, formatDateTime } = useI18n()
   const feed = useApi<{ notifications: Notification[] }>('/api/v1/me/feed')
@@ -26,7 +71,13 @@ export function Notifications() {
     if (item.kind === 'exposure') {
       return t(exposureText[String(item.data['kind'])] ?? 'feed.exposure.other')
     }
-    if (item.kind === 'commission') return t('feed.commission')
+    if (item.kind === 'commission') {
+      const data = commissionNotice(item.data)
+      if (!data) return t('feed.commission')
+      return t(decisionText[data.request][data.appeal ? 'appeal' : 'first'][data.decision], {
+        reason: data.reason ?? '',
+      })
+    }
     return t('feed.other')
   }
   return (
@@ -42,6 +93,11 @@ export function Notifications() {
           <li key={item.id}>
             <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
             <p>{describe(item)}</p>
+            {item.kind === 'commission' && (
+              <p>
+                <Link to="requests">{t('feed.commission.open')}</Link>
+              </p>
+            )}
           </li>
         ))}
       </ul>

@@ -27,6 +27,53 @@ const sessionAnswer = {
   },
 } as const
 
+/** ProvidersAnswer: how a visitor may sign in, for the sign-in page. */
+const providersAnswer = {
+  type: 'object',
+  required: ['providers'],
+  properties: {
+    providers: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['kind'],
+        properties: {
+          kind: { type: 'string', enum: ['password', 'oidc'] },
+          name: {
+            type: 'string',
+            description: "the identity provider's host name, to name it on a button",
+          },
+          startUrl: { type: 'string', description: 'where a browser goes to sign in with it' },
+        },
+      },
+    },
+  },
+} as const
+
+/** One way to sign in, as `GET /api/v1/auth/providers` lists it. */
+export interface SignInProvider {
+  readonly kind: 'password' | 'oidc'
+  readonly name?: string
+  readonly startUrl?: string
+}
+
+/**
+ * The ways to sign in: always a password; the identity provider when one is configured. Its
+ * metadata is not fetched here, so the answer stays fast and public even when it is down.
+ */
+export function signInProviders(context: AppContext): SignInProvider[] {
+  const providers: SignInProvider[] = [{ kind: 'password' }]
+  if (context.oidc) {
+    const issuer = context.config.oidc?.issuerUrl
+    providers.push({
+      kind: 'oidc',
+      ...(issuer ? { name: new URL(issuer).hostname } : {}),
+      startUrl: '/api/v1/auth/oidc/start',
+    })
+  }
+  return providers
+}
+
 /** The answers of the identity-provider routes: a redirect, or an error (502: provider down). */
 const redirectAnswers = {
   302: { type: 'null' },
@@ -128,6 +175,19 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
       },
     },
     async (request) => ({ ...requireActor(request), csrfToken: request.session?.csrfToken }),
+  )
+
+  app.get(
+    '/api/v1/auth/providers',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'The ways to sign in here: a password, and the identity provider when configured',
+        tags: ['auth'],
+        response: { 200: providersAnswer, ...errorResponses },
+      },
+    },
+    async () => ({ providers: signInProviders(context) }),
   )
 
   app.post<{
