@@ -1,6 +1,8 @@
 import type { NewAuditEntry, AuditEntry } from './audit/audit-entry.js'
 import type {
+  CertificateSearch,
   CertificateStatus,
+  CertificateWithHolder,
   HealthCertificate,
   NewHealthCertificate,
 } from './certificates/certificate.js'
@@ -113,6 +115,7 @@ export interface HealthRepository {
   findRiskArea(id: string): Promise<StoredRiskArea | undefined>
   riskAreas(options: { includeSuperseded: boolean; areaCode?: string }): Promise<StoredRiskArea[]>
   latestRuleSet(): Promise<StoredRuleSet | undefined>
+  findRuleSet(version: number): Promise<StoredRuleSet | undefined>
   ruleSetVersions(): Promise<Omit<StoredRuleSet, 'rules'>[]>
   addRuleSet(ruleset: StoredRuleSet): Promise<void>
   healthCode(personId: string): Promise<StoredHealthCode | undefined>
@@ -233,6 +236,15 @@ export interface CertificateRepository {
   /** A person's certificates, newest first. */
   listForPerson(personId: string): Promise<HealthCertificate[]>
   listForRecord(recordId: string): Promise<HealthCertificate[]>
+  /**
+   * An issuer's certificates with their holders, narrowed by the search: newest first (by issue),
+   * or, when narrowed to revoked or suspended ones, by the latest change of status first.
+   */
+  search(
+    issuerId: string,
+    search: CertificateSearch,
+    page: { limit: number; offset: number },
+  ): Promise<CertificateWithHolder[]>
   /**
    * Changes the status of one certificate if it is in one of `from`; tells whether it did (so
    * that two concurrent changes cannot both succeed).

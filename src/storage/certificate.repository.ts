@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import type {
+  CertificateSearch,
   CertificateStatus,
+  CertificateWithHolder,
   HealthCertificate,
   NewHealthCertificate,
 } from '../domain/certificates/certificate.js'
@@ -104,6 +106,50 @@ export class KyselyCertificateRepository implements CertificateRepository {
       .orderBy('id')
       .execute()
     return rows.map(certificateRowToCertificate)
+  }
+
+  async search(
+    issuerId: string,
+    search: CertificateSearch,
+    page: { limit: number; offset: number },
+  ): Promise<CertificateWithHolder[]> {
+    let query = this.context.db
+      .selectFrom('certificates')
+      .innerJoin('people', 'people.id', 'certificates.person_id')
+      .selectAll('certificates')
+      .select([
+        'people.family_name',
+        'people.given_name',
+        'people.family_name_icao',
+        'people.given_name_icao',
+        'people.birth_date',
+      ])
+      .where('certificates.issuer_id', '=', issuerId)
+    if (search.uvci !== undefined) query = query.where('certificates.uvci', '=', search.uvci)
+    if (search.status !== undefined) query = query.where('certificates.status', '=', search.status)
+    // A revoked or suspended certificate always has the time of its change; a valid one may not.
+    query =
+      search.status === 'revoked' || search.status === 'suspended'
+        ? query.orderBy('certificates.status_changed_at', 'desc')
+        : query.orderBy('certificates.issued_at', 'desc')
+    const rows = await query
+      .orderBy('certificates.id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset)
+      .execute()
+    return rows.map(
+      ({ family_name, given_name, family_name_icao, given_name_icao, birth_date, ...row }) => ({
+        certificate: certificateRowToCertificate(row),
+        holder: {
+          personId: row.person_id,
+          familyName: family_name,
+          givenName: given_name,
+          familyNameIcao: family_name_icao,
+          givenNameIcao: given_name_icao,
+          birthDate: birth_date,
+        },
+      }),
+    )
   }
 
   async setStatus(

@@ -167,6 +167,23 @@ export class KyselyHealthRepository implements HealthRepository {
     )
   }
 
+  async findRuleSet(version: number): Promise<StoredRuleSet | undefined> {
+    const row = await this.context.db
+      .selectFrom('risk_rulesets')
+      .selectAll()
+      .where('version', '=', version)
+      .executeTakeFirst()
+    return (
+      row && {
+        version: row.version,
+        rules: JSON.parse(row.rules),
+        note: optional(row.note),
+        createdBy: optional(row.created_by),
+        createdAt: row.created_at,
+      }
+    )
+  }
+
   async ruleSetVersions(): Promise<Omit<StoredRuleSet, 'rules'>[]> {
     const rows = await this.context.db
       .selectFrom('risk_rulesets')

@@ -7,6 +7,7 @@ import {
   hasValidUvciCheck,
   luhnMod36,
   newUvci,
+  normaliseUvci,
   recoveryFromTest,
   yieldsCertificate,
 } from './certificate-policy.js'
@@ -26,6 +27,14 @@ const test = (result: string): RegisterRecord => ({
 })
 
 describe('certificate policy', () => {
+  it('reads a UVCI as staff type it: any case, with or without the URN:UVCI: prefix', () => {
+    const uvci = newUvci('RU', 'ru-spb')
+    assert.equal(normaliseUvci(uvci), uvci)
+    assert.equal(normaliseUvci(`  ${uvci.toLowerCase()} `), uvci)
+    assert.equal(normaliseUvci(uvci.slice('URN:UVCI:'.length)), uvci)
+    assert.equal(normaliseUvci('urn:uvci:01:ru:x'), 'URN:UVCI:01:RU:X')
+  })
+
   it('computes a Luhn mod 36 check character that catches a changed or swapped character', () => {
     for (let i = 0; i < 200; i++) {
       const uvci = newUvci('RU', 'ru-spb')

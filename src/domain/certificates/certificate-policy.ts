@@ -139,6 +139,19 @@ export function newUvci(country: string, issuerId: string, random = randomBytes(
   return `${body}#${luhnMod36(body)}`
 }
 
+/**
+ * A UVCI as stored, from what staff type or copy from a printed certificate: trimmed, upper case,
+ * and with the `URN:UVCI:` prefix, which the eHealth Network UVCI guidelines (section 3) let a
+ * printed UVCI leave out.
+ *
+ * @example
+ * normaliseUvci(' 01:ru:rusPB/ABC#7 ') // 'URN:UVCI:01:RU:RUSPB/ABC#7'
+ */
+export function normaliseUvci(text: string): string {
+  const upper = text.trim().toUpperCase()
+  return upper.startsWith('URN:UVCI:') ? upper : `URN:UVCI:${upper}`
+}
+
 /** The DCC name block (`nam`) of a person. */
 function nameOf(person: Person) {
   return {

@@ -16,13 +16,14 @@ import { readerRoles, requireStaffOf } from '../people/people-service.js'
 import type { Person } from '../people/person.js'
 import type { StoreTransaction, Store } from '../ports.js'
 import type { RegisterRecord } from '../register/register-record.js'
-import type { HealthCertificate } from './certificate.js'
+import type { CertificateSearch, CertificateWithHolder, HealthCertificate } from './certificate.js'
 import {
   type CertificatePolicy,
   certificateExpiry,
   certificatePayload,
   isPositiveTest,
   newUvci,
+  normaliseUvci,
   yieldsCertificate,
 } from './certificate-policy.js'
 
@@ -248,6 +249,36 @@ export class CertificateService {
         throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
       await requireHolderOrStaff(tx, actor, person)
       return { certificate, person, record }
+    })
+  }
+
+  /**
+   * Finds an issuer's certificates with their holders, for staff who revoke: one by its UVCI (as
+   * typed: case and the `URN:UVCI:` prefix do not matter), or those in a status (the revoked ones,
+   * latest first). The issuer is the actor's own unless another is named (a region under it).
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN` for other staff or another issuer, `ERR_INVALID_FIELD`
+   *   for an unknown issuer.
+   */
+  async search(
+    actor: Actor,
+    search: CertificateSearch & { issuerId?: string | undefined },
+    page: { limit: number; offset: number },
+  ): Promise<CertificateWithHolder[]> {
+    const issuerId = search.issuerId ?? actor.issuerId
+    if (issuerId === undefined) {
+      throw new DomainError('ERR_FORBIDDEN', 'only staff of an issuer search its certificates')
+    }
+    return this.store.transaction(async (tx) => {
+      await requireStaffOf(tx, actor, issuerId, revokerRoles)
+      return tx.certificates.search(
+        issuerId,
+        {
+          uvci: search.uvci === undefined ? undefined : normaliseUvci(search.uvci),
+          status: search.status,
+        },
+        page,
+      )
     })
   }
 

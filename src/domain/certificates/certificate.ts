@@ -33,3 +33,25 @@ export type NewHealthCertificate = Omit<
   HealthCertificate,
   'id' | 'status' | 'statusReason' | 'statusChangedAt' | 'statusChangedBy'
 >
+
+/** The holder of a certificate as staff who search certificates see them. */
+export interface CertificateHolder {
+  readonly personId: string
+  readonly familyName: string
+  readonly givenName: string
+  readonly familyNameIcao: string
+  readonly givenNameIcao: string
+  readonly birthDate: string
+}
+
+/** A certificate with its holder, as a search of an issuer's certificates finds it. */
+export interface CertificateWithHolder {
+  readonly certificate: HealthCertificate
+  readonly holder: CertificateHolder
+}
+
+/** What a search of an issuer's certificates narrows to: one UVCI, one status, or both. */
+export interface CertificateSearch {
+  readonly uvci?: string | undefined
+  readonly status?: CertificateStatus | undefined
+}

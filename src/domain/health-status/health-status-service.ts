@@ -21,7 +21,12 @@ import type { SigningKeyService } from '../keys/signing-key-service.js'
 import { requireHolderOrStaff } from '../certificates/certificate-service.js'
 import type { Person } from '../people/person.js'
 import type { Store, StoreTransaction } from '../ports.js'
-import type { StoredDeclaration, StoredHealthCode, StoredRiskArea } from './health-records.js'
+import type {
+  StoredDeclaration,
+  StoredHealthCode,
+  StoredRiskArea,
+  StoredRuleSet,
+} from './health-records.js'
 
 /** Who maintains risk areas and risk rules: the health authority. */
 export const authorityRoles: readonly Role[] = ['health_authority']
@@ -324,6 +329,19 @@ export class HealthStatusService {
 
   async ruleSetVersions() {
     return this.store.transaction((tx) => tx.health.ruleSetVersions())
+  }
+
+  /**
+   * One version of the rules as stored, or the built-in default rules (version 1, never stored).
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN`; `ERR_NOT_FOUND` for a version never stored.
+   */
+  async ruleSetVersion(actor: Actor, version: number): Promise<RuleSet | StoredRuleSet> {
+    this.#requireAuthority(actor)
+    const stored = await this.store.transaction((tx) => tx.health.findRuleSet(version))
+    if (stored) return stored
+    if (version === defaultRuleSet.version) return defaultRuleSet
+    throw new DomainError('ERR_NOT_FOUND', `no version ${version} of the risk rules`)
   }
 
   /**

@@ -1,14 +1,17 @@
-import { type FormEvent, useState } from 'react'
-import { apiRequest } from '../api/api-client'
+import { type FormEvent, useEffect, useState } from 'react'
+import { ApiError, apiRequest } from '../api/api-client'
 import type {
   AuthorityDashboard,
   ExposureCounts,
+  RecomputeProgress,
   RiskArea,
+  RiskRuleVersion,
   StaffPerson,
   TracingCase,
   Whereabouts,
 } from '../api/types'
 import { useApi } from '../api/use-api'
+import { useMe } from '../api/use-me'
 import { BarChart } from '../components/BarChart'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
@@ -24,7 +27,7 @@ const dailySeries: readonly {
   { key: 'authority.cases', pick: (f) => f.cases },
 ]
 
-/** The health authority: the city dashboard, risk areas and the risk rules in force. */
+/** The health authority: the city dashboard, case tracing, risk areas and the risk rules. */
 export function Authority() {
   const { t, formatDate } = useI18n()
   const dashboard = useApi<AuthorityDashboard>('/api/v1/dashboards/authority')
@@ -211,9 +214,39 @@ interface RiskRule {
   readonly text?: Readonly<Record<string, string>>
 }
 
+interface RuleSetAnswer {
+  readonly version: number
+  readonly rules: RiskRule[]
+}
+
+/** The rules in force, every stored version, and the editor that publishes the next one. */
 function RiskRules() {
   const { t, language } = useI18n()
-  const rules = useApi<{ version: number; rules: RiskRule[] }>('/api/v1/risk-rules')
+  const rules = useApi<RuleSetAnswer>('/api/v1/risk-rules')
+  const versions = useApi<{ versions: RiskRuleVersion[]; recompute?: RecomputeProgress }>(
+    '/api/v1/risk-rules/versions',
+  )
+  const [viewing, setViewing] = useState<number | undefined>(undefined)
+  const [draft, setDraft] = useState<{ text: string; from: number; serial: number } | undefined>(
+    undefined,
+  )
+  const [published, setPublished] = useState<number | undefined>(undefined)
+  const reloadVersions = versions.reload
+  const running = versions.data?.recompute !== undefined && !versions.data.recompute.finishedAt
+  // While everyone is recomputed, ask again now and then, so the progress moves on the screen.
+  useEffect(() => {
+    if (!running) return
+    const timer = window.setTimeout(reloadVersions, 2000)
+    return () => window.clearTimeout(timer)
+  }, [running, versions.data, reloadVersions])
+  const edit = (ruleSet: RuleSetAnswer) => {
+    setPublished(undefined)
+    setDraft((old) => ({
+      text: JSON.stringify(ruleSet.rules, null, 2),
+      from: ruleSet.version,
+      serial: (old?.serial ?? 0) + 1,
+    }))
+  }
   return (
     <>
       <h2>{t('authority.riskRules')}</h2>
@@ -235,7 +268,279 @@ function RiskRules() {
           </ul>
         </>
       )}
+      {published !== undefined && (
+        <p role="status" className="notice allowed">
+          {t('authority.rulesPublished', { version: published })}
+        </p>
+      )}
+      <RecomputeStatus progress={versions.data?.recompute} />
+      <RuleVersions
+        versions={versions.data?.versions}
+        error={versions.error}
+        inForce={rules.data?.version}
+        onView={setViewing}
+      />
+      {viewing !== undefined && (
+        <RuleVersion
+          version={viewing}
+          onClose={() => setViewing(undefined)}
+          onEdit={(ruleSet) => {
+            setViewing(undefined)
+            edit(ruleSet)
+          }}
+        />
+      )}
+      {rules.data && !draft && (
+        <button type="button" onClick={() => rules.data && edit(rules.data)}>
+          {t('authority.rulesEdit')}
+        </button>
+      )}
+      {draft && rules.data && (
+        <RuleEditor
+          key={draft.serial}
+          initial={draft.text}
+          from={draft.from}
+          next={rules.data.version + 1}
+          onCancel={() => setDraft(undefined)}
+          onPublished={(version) => {
+            setDraft(undefined)
+            setPublished(version)
+            rules.reload()
+            versions.reload()
+          }}
+        />
+      )}
     </>
+  )
+}
+
+function RecomputeStatus({ progress }: { progress: RecomputeProgress | undefined }) {
+  const { t, formatDateTime, formatNumber } = useI18n()
+  if (!progress) return null
+  return (
+    <p role="status" className={progress.finishedAt ? 'notice allowed' : 'notice queued'}>
+      {progress.finishedAt
+        ? t('authority.recomputeDone', {
+            version: progress.rulesetVersion,
+            count: formatNumber(progress.done),
+            time: formatDateTime(progress.finishedAt),
+          })
+        : t('authority.recomputeRunning', {
+            version: progress.rulesetVersion,
+            count: formatNumber(progress.done),
+            time: formatDateTime(progress.startedAt),
+          })}
+      {progress.failed > 0 &&
+        ` ${t('authority.recomputeFailed', { count: formatNumber(progress.failed) })}`}
+    </p>
+  )
+}
+
+function RuleVersions({
+  versions,
+  error,
+  inForce,
+  onView,
+}: {
+  versions: readonly RiskRuleVersion[] | undefined
+  error: unknown
+  inForce: number | undefined
+  onView: (version: number) => void
+}) {
+  const { t, formatDateTime } = useI18n()
+  const me = useMe()
+  if (error !== undefined) return <ErrorMessage error={error} />
+  if (!versions) return null
+  // Version 1 is the built-in rule set: in force until the authority stores one, never stored.
+  const rows = versions.some((v) => v.version === 1) ? versions : [...versions, { version: 1 }]
+  return (
+    <table className="table">
+      <caption>{t('authority.rulesVersions')}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t('authority.ruleVersion')}</th>
+          <th scope="col">{t('authority.ruleStoredAt')}</th>
+          <th scope="col">{t('authority.ruleStoredBy')}</th>
+          <th scope="col">{t('authority.ruleNote')}</th>
+          <th scope="col">{t('trust.actions')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row) => (
+          <tr key={row.version} data-version={row.version}>
+            <td>
+              {row.version}
+              {row.version === inForce && (
+                <>
+                  {' '}
+                  <span className="badge">{t('authority.ruleInForce')}</span>
+                </>
+              )}
+            </td>
+            <td>{row.createdAt ? formatDateTime(row.createdAt) : t('authority.ruleBuiltIn')}</td>
+            <td className={row.createdBy === me.data?.account?.id ? undefined : 'mono'}>
+              {row.createdBy === undefined
+                ? '—'
+                : row.createdBy === me.data?.account?.id
+                  ? t('authority.ruleByYou')
+                  : row.createdBy}
+            </td>
+            <td>{row.note ?? '—'}</td>
+            <td>
+              <button type="button" className="link" onClick={() => onView(row.version)}>
+                {t('authority.ruleView', { version: row.version })}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+}
+
+function RuleVersion({
+  version,
+  onClose,
+  onEdit,
+}: {
+  version: number
+  onClose: () => void
+  onEdit: (ruleSet: RuleSetAnswer) => void
+}) {
+  const { t } = useI18n()
+  const shown = useApi<RuleSetAnswer>(`/api/v1/risk-rules/versions/${version}`)
+  return (
+    <section aria-labelledby="rule-version-title">
+      <h3 id="rule-version-title">{t('authority.ruleVersionTitle', { version })}</h3>
+      <ErrorMessage error={shown.error} />
+      {shown.loading && <p role="status">{t('common.loading')}</p>}
+      {shown.data && (
+        <pre className="rule-json" tabIndex={0} data-testid="rule-version-json">
+          {JSON.stringify(shown.data.rules, null, 2)}
+        </pre>
+      )}
+      <div className="actions">
+        {shown.data && (
+          <button type="button" onClick={() => shown.data && onEdit(shown.data)}>
+            {t('authority.ruleEditFrom', { version })}
+          </button>
+        )}
+        <button type="button" onClick={onClose}>
+          {t('authority.ruleClose')}
+        </button>
+      </div>
+    </section>
+  )
+}
+
+/** What is wrong with the editor's text before it is sent, or the rules to send. */
+function readDraft(text: string): { rules: unknown[] } | { problem: MessageKey } {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return { problem: 'authority.rulesNotJson' }
+  }
+  // The whole rule set (as GET /api/v1/risk-rules answers) is accepted too: its rules are sent.
+  if (json !== null && typeof json === 'object' && !Array.isArray(json) && 'rules' in json) {
+    json = (json as { rules: unknown }).rules
+  }
+  if (!Array.isArray(json)) return { problem: 'authority.rulesNotArray' }
+  if (json.length === 0 || json.length > 200) return { problem: 'authority.rulesCount' }
+  if (json.some((rule) => rule === null || typeof rule !== 'object' || Array.isArray(rule))) {
+    return { problem: 'authority.rulesNotObjects' }
+  }
+  return { rules: json }
+}
+
+function RuleEditor({
+  initial,
+  from,
+  next,
+  onCancel,
+  onPublished,
+}: {
+  initial: string
+  from: number
+  next: number
+  onCancel: () => void
+  onPublished: (version: number) => void
+}) {
+  const { t } = useI18n()
+  const [text, setText] = useState(initial)
+  const [note, setNote] = useState('')
+  const [problem, setProblem] = useState<MessageKey | undefined>(undefined)
+  const [error, setError] = useState<unknown>(undefined)
+  const [busy, setBusy] = useState(false)
+  const submit = async (event: FormEvent) => {
+    event.preventDefault()
+    setError(undefined)
+    const draft = readDraft(text)
+    if ('problem' in draft) {
+      setProblem(draft.problem)
+      return
+    }
+    setProblem(undefined)
+    setBusy(true)
+    try {
+      const answer = await apiRequest<{ version: number }>('PUT', '/api/v1/risk-rules', {
+        rules: draft.rules,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      })
+      setBusy(false)
+      onPublished(answer.version)
+    } catch (failure) {
+      setError(failure)
+      setBusy(false)
+    }
+  }
+  const refused = error instanceof ApiError && error.status === 400 ? error : undefined
+  return (
+    <form className="form" onSubmit={submit} aria-labelledby="rules-editor-title" noValidate>
+      <h3 id="rules-editor-title">{t('authority.rulesEditorTitle', { version: next })}</h3>
+      <p className="muted">{t('authority.rulesEditorHelp', { version: from })}</p>
+      <label htmlFor="rules-json">{t('authority.rulesJson')}</label>
+      <textarea
+        id="rules-json"
+        className="json-editor"
+        rows={18}
+        spellCheck={false}
+        value={text}
+        aria-invalid={problem !== undefined || refused !== undefined}
+        aria-describedby={problem || refused ? 'rules-json-error' : undefined}
+        onChange={(e) => setText(e.target.value)}
+      />
+      <label htmlFor="rules-note">{t('authority.rulesNote')}</label>
+      <input
+        id="rules-note"
+        maxLength={500}
+        value={note}
+        onChange={(e) => setNote(e.target.value)}
+      />
+      {problem && (
+        <p id="rules-json-error" className="error" role="alert">
+          {t(problem)}
+        </p>
+      )}
+      {refused ? (
+        <div id="rules-json-error" className="error" role="alert">
+          <p>{t('authority.rulesRefused')}</p>
+          <p className="mono" data-testid="rules-refusal">
+            {refused.message}
+          </p>
+        </div>
+      ) : (
+        <ErrorMessage error={error} />
+      )}
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('authority.rulesPublish', { version: next })}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('authority.rulesCancel')}
+        </button>
+      </div>
+    </form>
   )
 }
 

@@ -1,9 +1,21 @@
 import { type FormEvent, useState } from 'react'
-import { apiRequest } from '../api/api-client'
+import { ApiError, apiRequest } from '../api/api-client'
 import type { SigningKey, TrustPartner } from '../api/types'
 import { useApi } from '../api/use-api'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
+import type { MessageKey } from '../i18n/messages'
+
+/** Why an import was refused, by the API's code (docs/errors.md); the API's message adds where. */
+const importProblem: Readonly<Record<string, MessageKey>> = {
+  ERR_TRUST_LIST_FORMAT: 'trust.error.format',
+  ERR_TRUST_LIST_SIGNATURE: 'trust.error.signature',
+  ERR_TRUST_LIST_CHAIN: 'trust.error.chain',
+  ERR_TRUST_LIST_THUMBPRINT: 'trust.error.thumbprint',
+  ERR_TRUST_LIST_KID: 'trust.error.kid',
+  ERR_TRUST_LIST_SIGNER: 'trust.error.signer',
+  ERR_TRUST_LIST_FETCH: 'trust.error.fetch',
+}
 
 /** An administrator: trust partners and their lists, and our signing keys. */
 export function Trust() {
@@ -23,11 +35,22 @@ function Partners() {
   const { t, formatDateTime, formatNumber } = useI18n()
   const partners = useApi<{ partners: TrustPartner[] }>('/api/v1/trust-partners')
   const [importing, setImporting] = useState<string | undefined>(undefined)
+  const [lastImport, setLastImport] = useState<{ name: string; signers: number } | undefined>(
+    undefined,
+  )
   return (
     <>
       <h2>{t('trust.partners')}</h2>
       <ErrorMessage error={partners.error} />
       {partners.data && partners.data.partners.length === 0 && <p>{t('trust.noPartners')}</p>}
+      {lastImport && (
+        <p role="status" className="notice allowed">
+          {t('trust.imported', {
+            name: lastImport.name,
+            count: formatNumber(lastImport.signers),
+          })}
+        </p>
+      )}
       {partners.data && partners.data.partners.length > 0 && (
         <table className="table">
           <thead>
@@ -43,12 +66,34 @@ function Partners() {
               <tr key={partner.id}>
                 <td>
                   {partner.name}
-                  {partner.problem && <span className="badge red">{partner.problem}</span>}
+                  {partner.sourceUrl && (
+                    <>
+                      <br />
+                      <span className="muted mono">{partner.sourceUrl}</span>
+                    </>
+                  )}
+                  {partner.problem && (
+                    <p className="field-error">
+                      {t('trust.storedListProblem', { problem: partner.problem })}
+                    </p>
+                  )}
                 </td>
-                <td>{partner.importedAt ? formatDateTime(partner.importedAt) : '—'}</td>
-                <td>{partner.signers === undefined ? '—' : formatNumber(partner.signers)}</td>
                 <td>
-                  <button type="button" className="link" onClick={() => setImporting(partner.id)}>
+                  {partner.importedAt
+                    ? formatDateTime(partner.importedAt)
+                    : t('trust.neverImported')}
+                </td>
+                <td>{partner.signers !== undefined ? formatNumber(partner.signers) : '—'}</td>
+                <td>
+                  <button
+                    type="button"
+                    className="link"
+                    aria-label={t('trust.importOf', { name: partner.name })}
+                    onClick={() => {
+                      setLastImport(undefined)
+                      setImporting(partner.id)
+                    }}
+                  >
                     {t('trust.import')}
                   </button>
                 </td>
@@ -59,9 +104,12 @@ function Partners() {
       )}
       {importing && (
         <ImportList
+          key={importing}
           partner={partners.data?.partners.find((p) => p.id === importing)}
-          onDone={() => {
+          onCancel={() => setImporting(undefined)}
+          onDone={(partner, signers) => {
             setImporting(undefined)
+            setLastImport({ name: partner.name, signers })
             partners.reload()
           }}
         />
@@ -73,10 +121,12 @@ function Partners() {
 
 function ImportList({
   partner,
+  onCancel,
   onDone,
 }: {
   partner: TrustPartner | undefined
-  onDone: () => void
+  onCancel: () => void
+  onDone: (partner: TrustPartner, signers: number) => void
 }) {
   const { t } = useI18n()
   const [text, setText] = useState('')
@@ -99,12 +149,12 @@ function ImportList({
     }
     setBusy(true)
     try {
-      await apiRequest(
+      const answer = await apiRequest<TrustPartner>(
         'POST',
         `/api/v1/trust-partners/${encodeURIComponent(partner.id)}/import`,
         body,
       )
-      onDone()
+      onDone(partner, answer.signers ?? 0)
     } catch (failure) {
       setError(failure)
     } finally {
@@ -121,11 +171,31 @@ function ImportList({
           {t('trust.notJson')}
         </p>
       )}
-      <ErrorMessage error={error} />
-      <button type="submit" className="primary" disabled={busy}>
-        {t('trust.importSubmit')}
-      </button>
+      <ImportError error={error} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('trust.importSubmit')}
+        </button>
+        <button type="button" onClick={onCancel}>
+          {t('trust.importCancel')}
+        </button>
+      </div>
     </form>
+  )
+}
+
+/** A refused import: what is wrong in the user's language, and the API's detail (entry, field). */
+function ImportError({ error }: { error: unknown }) {
+  const { t } = useI18n()
+  const problem = error instanceof ApiError ? importProblem[error.code] : undefined
+  if (!problem || !(error instanceof ApiError)) return <ErrorMessage error={error} />
+  return (
+    <div className="error" role="alert">
+      <p>{t(problem)}</p>
+      <p className="mono" data-testid="trust-import-detail">
+        {error.message}
+      </p>
+    </div>
   )
 }
 

@@ -3,16 +3,97 @@ import QRCode from 'qrcode'
 import { renderCertificatePdf } from '../../../certificate-pdf/index.js'
 import { issuerRoles, revokerRoles } from '../../../domain/certificates/certificate-service.js'
 import { type AppContext, requireActor } from '../../context.js'
+import type { CertificateStatus } from '../../../domain/certificates/certificate.js'
 import { presentCertificate } from '../../presenters.js'
-import { errorResponses } from '../../schemas.js'
+import { certificateSchema, errorResponses, pageQuery } from '../../schemas.js'
 
 const idParams = {
   type: 'object',
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const
 
+/** `GET /api/v1/certificates`: find an issuer's certificates by UVCI or status. */
+const CertificateSearchQuery = {
+  ...pageQuery,
+  properties: {
+    ...pageQuery.properties,
+    uvci: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      description: 'one certificate by its UVCI; case and the `URN:UVCI:` prefix do not matter',
+    },
+    status: { type: 'string', enum: ['valid', 'suspended', 'revoked'] },
+    issuerId: {
+      type: 'string',
+      maxLength: 64,
+      description: "the issuer whose certificates to search; default the caller's",
+    },
+  },
+} as const
+
+const certificateWithHolder = {
+  type: 'object',
+  properties: {
+    ...certificateSchema.properties,
+    holder: {
+      type: 'object',
+      properties: {
+        personId: { type: 'string' },
+        familyName: { type: 'string' },
+        givenName: { type: 'string' },
+        familyNameIcao: { type: 'string' },
+        givenNameIcao: { type: 'string' },
+        birthDate: { type: 'string' },
+      },
+    },
+  },
+} as const
+
 /** Certificates: the holder's QR codes and printable PDF, issuing by hand, revocation. */
 export async function certificateRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+  app.get<{
+    Querystring: {
+      uvci?: string
+      status?: CertificateStatus
+      issuerId?: string
+      limit: number
+      offset: number
+    }
+  }>(
+    '/api/v1/certificates',
+    {
+      config: { access: revokerRoles },
+      schema: {
+        summary:
+          "Find the issuer's certificates with their holders: one by its UVCI, or those in a status (revoked: latest revocation first), for staff who revoke",
+        tags: ['certificates'],
+        querystring: CertificateSearchQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: { certificates: { type: 'array', items: certificateWithHolder } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { uvci, status, issuerId, limit, offset } = request.query
+      const found = await context.certificates.search(
+        requireActor(request),
+        { uvci, status, issuerId },
+        { limit, offset },
+      )
+      return {
+        certificates: found.map(({ certificate, holder }) => ({
+          ...presentCertificate(certificate),
+          holder,
+        })),
+      }
+    },
+  )
+
   app.get<{ Params: { id: string } }>(
     '/api/v1/people/:id/certificates',
     {

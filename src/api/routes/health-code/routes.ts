@@ -318,6 +318,37 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     }),
   )
 
+  app.get<{ Params: { version: number } }>(
+    '/api/v1/risk-rules/versions/:version',
+    {
+      config: { access: authorityRoles },
+      schema: {
+        summary:
+          'One version of the risk rules, with who stored it, when and why (version 1: the built-in rules)',
+        tags: ['health code'],
+        params: {
+          type: 'object',
+          required: ['version'],
+          properties: { version: { type: 'integer', minimum: 1 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              version: { type: 'integer' },
+              rules: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              note: { type: 'string' },
+              createdBy: { type: 'string' },
+              createdAt: { type: 'string', format: 'date-time' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => context.health.ruleSetVersion(requireActor(request), request.params.version),
+  )
+
   app.put<{ Body: { rules: unknown; note?: string } }>(
     '/api/v1/risk-rules',
     {
