@@ -117,6 +117,8 @@ const server = await startServer(
     DEMO: 'true',
     LOG_LEVEL: 'silent',
     KEY_ENCRYPTION_KEY: '5a'.repeat(32),
+    // Every screen below signs a demo account in; more than the default 10 a minute from here.
+    SIGN_IN_RATE_LIMIT: '100',
   }),
   { handleSignals: false },
 )
@@ -146,7 +148,58 @@ try {
     })
   }
 
+  // A request to the commission, refused with a reason: the citizen's Requests and Notifications.
+  const me = await citizen('GET', '/api/v1/me')
+  const pdf =
+    '%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n' +
+    '2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n'
+  const filed = await citizen('POST', `/api/v1/people/${me.person.id}/commission-requests`, {
+    evidence: {
+      kind: 'test',
+      data: {
+        testType: 'LP6464-4',
+        sampledAt: new Date(Date.now() - 20 * 86_400_000).toISOString(),
+        result: '260373001',
+        centre: 'Polyclinic No. 37',
+        country: 'RU',
+      },
+    },
+    attachments: [{ fileName: 'pcr-result.pdf', mediaType: 'application/pdf', content: btoa(pdf) }],
+  })
+  const commission = await apiAs(url, 'commission@spb.demo')
+  await commission('POST', `/api/v1/commission/requests/${filed.id}/decision`, {
+    outcome: 'refused',
+    reason: 'The laboratory stamp is missing from the result.',
+  })
+  // A company with its office, for the company screen.
+  const company = await apiAs(url, 'company@spb.demo')
+  const { companies } = await company('GET', '/api/v1/companies')
+  if (companies.length === 0) {
+    const created = await company('POST', '/api/v1/companies', { name: 'Nevsky Instruments' })
+    await company('POST', '/api/v1/venues', {
+      name: 'Nevsky Instruments, office',
+      category: 'office',
+      address: 'Nevsky pr. 28',
+      district: 'RU-SPE-CEN',
+      companyId: created.id,
+    })
+  }
+
   console.log('Saving screenshots:')
+  // Signed out: the sign-in and registration pages.
+  const visitor = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 2 })
+  const visitorPage = await visitor.newPage()
+  await visitorPage.goto(`${url}/app/`)
+  for (const language of LANGUAGES) {
+    await open(visitorPage, url, '', language)
+    await visitorPage.locator('#sign-in-login').waitFor()
+    await shoot(visitorPage, 'sign-in', language)
+    await open(visitorPage, url, 'register', language)
+    await visitorPage.locator('#page-title').waitFor()
+    await shoot(visitorPage, 'register', language)
+  }
+  await visitor.close()
+
   const codeOf = await dynamicCodes(url)
   const citizenApp = await signedInPage(browser, url, 'citizen@spb.demo')
   const doorApp = await signedInPage(browser, url, 'venue@spb.demo')
@@ -163,6 +216,12 @@ try {
     await open(page, url, 'certificates', language)
     await page.locator('.certificate canvas.qr').first().waitFor()
     await shoot(page, 'certificates', language)
+    for (const screen of ['requests', 'notifications', 'profile', 'check-in']) {
+      await open(page, url, screen, language)
+      await page.locator('#page-title').waitFor()
+      await page.waitForLoadState('networkidle')
+      await shoot(page, screen, language)
+    }
 
     const door = doorApp.page
     await open(door, url, 'scanner', language)
@@ -174,7 +233,8 @@ try {
   await citizenApp.context.close()
   await doorApp.context.close()
 
-  // Staff screens: the clinic's people, the commission's queue, the health authority's city.
+  // Staff screens: the clinic's people, the commission's queue, the health authority's city and
+  // revocations, the company, the administrator's trust partners and keys.
   const staff = [
     { login: 'clinician@spb.demo', screen: 'clinic', path: 'clinic', ready: 'ul.people li' },
     {
@@ -184,6 +244,14 @@ try {
       ready: 'table.queue',
     },
     { login: 'authority@spb.demo', screen: 'authority', path: 'authority', ready: '#page-title' },
+    {
+      login: 'authority@spb.demo',
+      screen: 'revocations',
+      path: 'revocations',
+      ready: '#page-title',
+    },
+    { login: 'company@spb.demo', screen: 'company', path: 'company', ready: '#page-title' },
+    { login: 'admin@spb.demo', screen: 'trust', path: 'trust', ready: '#page-title' },
   ]
   for (const { login, screen, path, ready } of staff) {
     const app = await signedInPage(browser, url, login)
