@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict'
-import { existsSync, readFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import type { RunningServer } from '../../src/api/server.js'
+import { before, describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
 import {
-  CHROMIUM,
   apiAs,
-  ensureWebBuild,
-  launchChromium,
-  startDemoServer,
+  chromiumSkip,
+  signInThroughPage,
+  useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
-
-const noChromium = !existsSync(CHROMIUM)
-// CI installs Chromium (.ci/run); elsewhere the browser journeys wait for it rather than fail.
-const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
 
 /** axe-core, the accessibility engine, run inside the page (through DevTools, so the CSP allows it). */
 const axeSource = readFileSync(
@@ -67,68 +61,59 @@ const screens: readonly { login: string; path: string; ready: string }[] = [
   { login: 'admin@spb.demo', path: 'trust', ready: '#page-title' },
 ]
 
-describe('the web app’s accessibility (axe-core, WCAG 2.1 AA) in Chromium', { skip }, () => {
-  let server: RunningServer
-  let url: string
-  let browser: Browser
+describe(
+  'the web app’s accessibility (axe-core, WCAG 2.1 AA) in Chromium',
+  { skip: chromiumSkip },
+  () => {
+    const suite = useDemoServerAndBrowser()
 
-  before(async () => {
-    ensureWebBuild()
-    ;({ server, url } = await startDemoServer())
-    browser = await launchChromium()
-    // The demo citizen's record was made by the clinic: linked once, as the app's first screen asks.
-    const citizen = await apiAs(url, 'citizen@spb.demo')
-    await citizen('POST', '/api/v1/me/claim', {
-      document: { type: 'national-id', number: '4012 345678', country: 'RU' },
-      birthDate: '1985-03-14',
-    })
-    const venue = await apiAs(url, 'venue@spb.demo')
-    await venue('POST', '/api/v1/venues', {
-      name: 'Mariinsky Theatre',
-      category: 'theatre',
-      address: 'Teatralnaya pl. 1',
-      district: 'RU-SPE-ADM',
-    })
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
-
-  it('breaks no rule on the sign-in and registration pages', async () => {
-    const page = await browser.newPage()
-    await withScreenshotOnFailure(page, 'a11y-signed-out', async () => {
-      for (const path of ['', 'register']) {
-        await page.goto(`${url}/app/${path}`)
-        await page.locator('#page-title').waitFor()
-        await page.waitForLoadState('networkidle')
-        assert.deepEqual(await wcagViolations(page), [], `/app/${path}`)
-      }
-    })
-    await page.close()
-  })
-
-  for (const login of [...new Set(screens.map((s) => s.login))]) {
-    it(`breaks no rule on the screens of ${login}`, async () => {
-      const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
-      const page = await context.newPage()
-      page.setDefaultTimeout(15_000)
-      await withScreenshotOnFailure(page, `a11y-${login.split('@')[0]}`, async () => {
-        await page.goto(`${url}/app/`)
-        await page.locator('#sign-in-login').fill(login)
-        await page.locator('#sign-in-password').fill(`demo-${login.split('@')[0]}-2026`)
-        await page.locator('form:has(#sign-in-login) button[type="submit"]').click()
-        await page.locator('.app-nav').waitFor()
-        const found: string[] = []
-        for (const screen of screens.filter((s) => s.login === login)) {
-          await page.goto(`${url}/app/${screen.path}`)
-          await page.locator(screen.ready).first().waitFor()
-          await page.waitForLoadState('networkidle')
-          found.push(...(await wcagViolations(page)).map((v) => `/app/${screen.path}: ${v}`))
-        }
-        assert.deepEqual(found, [])
+    before(async () => {
+      // The demo citizen's record was made by the clinic: linked once, as the app's first screen asks.
+      const citizen = await apiAs(suite.url, 'citizen@spb.demo')
+      await citizen('POST', '/api/v1/me/claim', {
+        document: { type: 'national-id', number: '4012 345678', country: 'RU' },
+        birthDate: '1985-03-14',
       })
-      await context.close()
+      const venue = await apiAs(suite.url, 'venue@spb.demo')
+      await venue('POST', '/api/v1/venues', {
+        name: 'Mariinsky Theatre',
+        category: 'theatre',
+        address: 'Teatralnaya pl. 1',
+        district: 'RU-SPE-ADM',
+      })
     })
-  }
-})
+
+    it('breaks no rule on the sign-in and registration pages', async () => {
+      const page = await suite.browser.newPage()
+      await withScreenshotOnFailure(page, 'a11y-signed-out', async () => {
+        for (const path of ['', 'register']) {
+          await page.goto(`${suite.url}/app/${path}`)
+          await page.locator('#page-title').waitFor()
+          await page.waitForLoadState('networkidle')
+          assert.deepEqual(await wcagViolations(page), [], `/app/${path}`)
+        }
+      })
+      await page.close()
+    })
+
+    for (const login of [...new Set(screens.map((s) => s.login))]) {
+      it(`breaks no rule on the screens of ${login}`, async () => {
+        const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
+        const page = await context.newPage()
+        page.setDefaultTimeout(15_000)
+        await withScreenshotOnFailure(page, `a11y-${login.split('@')[0]}`, async () => {
+          await signInThroughPage(page, suite.url, login)
+          const found: string[] = []
+          for (const screen of screens.filter((s) => s.login === login)) {
+            await page.goto(`${suite.url}/app/${screen.path}`)
+            await page.locator(screen.ready).first().waitFor()
+            await page.waitForLoadState('networkidle')
+            found.push(...(await wcagViolations(page)).map((v) => `/app/${screen.path}: ${v}`))
+          }
+          assert.deepEqual(found, [])
+        })
+        await context.close()
+      })
+    }
+  },
+)

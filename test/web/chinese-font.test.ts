@@ -1,19 +1,7 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import type { RunningServer } from '../../src/api/server.js'
-import {
-  CHROMIUM,
-  ensureWebBuild,
-  launchChromium,
-  startDemoServer,
-  withScreenshotOnFailure,
-} from './web-harness.js'
-
-const noChromium = !existsSync(CHROMIUM)
-// CI installs Chromium (.ci/run); elsewhere the browser journeys wait for it rather than fail.
-const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
+import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
+import { chromiumSkip, useDemoServerAndBrowser, withScreenshotOnFailure } from './web-harness.js'
 
 /** What the tests read of the page's window (the tests' own types have no DOM). */
 interface PageWindow {
@@ -38,24 +26,12 @@ async function chineseFontUse(page: Page): Promise<{ loadedFaces: number }> {
   })
 }
 
-describe('the Chinese pages’ font in Chromium', { skip }, () => {
-  let server: RunningServer
-  let url: string
-  let browser: Browser
-
-  before(async () => {
-    ensureWebBuild()
-    ;({ server, url } = await startDemoServer())
-    browser = await launchChromium()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+describe('the Chinese pages’ font in Chromium', { skip: chromiumSkip }, () => {
+  const suite = useDemoServerAndBrowser()
 
   it('draws Chinese with the app’s own Noto Sans SC, fetching only the parts the page uses', async () => {
     // This machine has no Chinese font (Debian's chromium package brings none), as many kiosks.
-    const context = await browser.newContext({ locale: 'zh-CN' })
+    const context = await suite.browser.newContext({ locale: 'zh-CN' })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     const fonts: string[] = []
@@ -63,7 +39,7 @@ describe('the Chinese pages’ font in Chromium', { skip }, () => {
       if (request.url().endsWith('.woff2')) fonts.push(request.url())
     })
     await withScreenshotOnFailure(page, 'chinese-font', async () => {
-      await page.goto(`${url}/app/`)
+      await page.goto(`${suite.url}/app/`)
       await page.getByRole('heading', { name: '登录' }).waitFor()
       const use = await chineseFontUse(page)
       assert.ok(use.loadedFaces > 0, 'a Noto Sans SC Web face is loaded for the Chinese page')
@@ -82,7 +58,7 @@ describe('the Chinese pages’ font in Chromium', { skip }, () => {
   })
 
   it('fetches no Chinese font for English pages', async () => {
-    const context = await browser.newContext({ locale: 'en-GB' })
+    const context = await suite.browser.newContext({ locale: 'en-GB' })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     const fonts: string[] = []
@@ -90,7 +66,7 @@ describe('the Chinese pages’ font in Chromium', { skip }, () => {
       if (request.url().endsWith('.woff2')) fonts.push(request.url())
     })
     await withScreenshotOnFailure(page, 'english-no-chinese-font', async () => {
-      await page.goto(`${url}/app/`)
+      await page.goto(`${suite.url}/app/`)
       await page.getByRole('heading', { name: 'Sign in' }).waitFor()
       assert.equal((await chineseFontUse(page)).loadedFaces, 0)
       assert.deepEqual(fonts, [])

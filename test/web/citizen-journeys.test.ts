@@ -1,27 +1,13 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import type { RunningServer } from '../../src/api/server.js'
+import { before, describe, it } from 'node:test'
+import type { BrowserContext, Page } from 'playwright-core'
 import {
-  CHROMIUM,
   apiAs,
-  ensureWebBuild,
-  launchChromium,
-  startDemoServer,
+  chromiumSkip,
+  signInThroughPage,
+  useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
-
-const noChromium = !existsSync(CHROMIUM)
-const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
-
-async function signIn(page: Page, url: string, login: string, password: string): Promise<void> {
-  await page.goto(`${url}/app/`)
-  await page.locator('#sign-in-login').fill(login)
-  await page.locator('#sign-in-password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-  await page.locator('.app-nav').waitFor()
-}
 
 /** A time some hours ago, as a `datetime-local` input takes it (the browser's zone is ours). */
 function localDateTime(hoursAgo: number): string {
@@ -69,29 +55,20 @@ async function registeredCitizen(
   return call
 }
 
-describe('the citizen’s screens in Chromium', { skip }, () => {
-  let server: RunningServer
-  let url: string
-  let browser: Browser
+describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
+  const suite = useDemoServerAndBrowser()
 
   before(async () => {
-    ensureWebBuild()
-    ;({ server, url } = await startDemoServer())
-    browser = await launchChromium()
     // The demo citizen holds Ivan Petrov's record, which the clinic made.
-    const citizen = await apiAs(url, 'citizen@spb.demo')
+    const citizen = await apiAs(suite.url, 'citizen@spb.demo')
     await citizen('POST', '/api/v1/me/claim', {
       document: { type: 'national-id', number: '4012 345678', country: 'RU' },
       birthDate: '1985-03-14',
     })
   })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
 
   const newPage = async (): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     return { context, page }
@@ -102,7 +79,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
     const login = 'maria.kuznetsova@example.org'
     const password = 'a long enough password'
     await withScreenshotOnFailure(page, 'citizen-register', async () => {
-      await page.goto(`${url}/app/`)
+      await page.goto(`${suite.url}/app/`)
       await page.getByRole('heading', { name: 'Sign in' }).waitFor()
       // The demo server has no identity provider: only the password form.
       assert.equal(await page.getByRole('link', { name: /^Sign in with/ }).count(), 0)
@@ -138,7 +115,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
 
       // The new password signs in.
       await page.getByRole('button', { name: 'Sign out' }).click()
-      await signIn(page, url, login, password)
+      await signInThroughPage(page, suite.url, login, { password: password })
       const card = page.locator('.code-card')
       await card.waitFor()
       assert.equal(await card.getAttribute('data-colour'), 'green')
@@ -175,7 +152,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
           }),
         }),
       )
-      await page.goto(`${url}/app/`)
+      await page.goto(`${suite.url}/app/`)
       const provider = page.getByRole('link', { name: 'Sign in with esia.gosuslugi.ru' })
       await provider.waitFor()
       assert.equal(await provider.getAttribute('href'), '/api/v1/auth/oidc/start')
@@ -189,7 +166,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
     const citizen = await newPage()
     const page = citizen.page
     await withScreenshotOnFailure(page, 'citizen-request', async () => {
-      await signIn(page, url, 'citizen@spb.demo', 'demo-citizen-2026')
+      await signInThroughPage(page, suite.url, 'citizen@spb.demo')
       await page.getByRole('link', { name: 'Requests' }).click()
       await page.getByRole('heading', { name: 'Requests to the medical commission' }).waitFor()
       await page.getByText('You have filed no requests.').waitFor()
@@ -230,7 +207,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
     // A commission member refuses it with a reason.
     const member = await newPage()
     await withScreenshotOnFailure(member.page, 'citizen-request-refusal', async () => {
-      await signIn(member.page, url, 'commission@spb.demo', 'demo-commission-2026')
+      await signInThroughPage(member.page, suite.url, 'commission@spb.demo')
       await member.page.getByRole('link', { name: 'Commission' }).click()
       await member.page.getByRole('heading', { name: 'Commission queue' }).waitFor()
       const row = member.page.getByRole('row').filter({ hasText: 'PETROV' })
@@ -272,7 +249,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
     // A different member decides the appeal.
     const second = await newPage()
     await withScreenshotOnFailure(second.page, 'citizen-request-appeal-decision', async () => {
-      await signIn(second.page, url, 'commission2@spb.demo', 'demo-commission2-2026')
+      await signInThroughPage(second.page, suite.url, 'commission2@spb.demo')
       await second.page.getByRole('link', { name: 'Commission' }).click()
       const row = second.page.getByRole('row').filter({ hasText: 'PETROV' })
       await row.getByText('Appeal').waitFor()
@@ -299,7 +276,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
   })
 
   it('hides an employee from the company dashboard once they withdraw consent in My details', async () => {
-    const admin = await apiAs(url, 'company@spb.demo')
+    const admin = await apiAs(suite.url, 'company@spb.demo')
     const company = await admin<{ id: string }>('POST', '/api/v1/companies', {
       name: 'Nevsky Works',
     })
@@ -307,7 +284,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
       'POST',
       `/api/v1/companies/${company.id}/invitations`,
     )
-    const employee = await registeredCitizen(url, 'oleg.sidorov@example.org', {
+    const employee = await registeredCitizen(suite.url, 'oleg.sidorov@example.org', {
       issuerId: 'ru-spb',
       familyName: 'Сидоров',
       givenName: 'Олег',
@@ -326,7 +303,7 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
 
     const hr = await newPage()
     await withScreenshotOnFailure(hr.page, 'citizen-consent-dashboard', async () => {
-      await signIn(hr.page, url, 'company@spb.demo', 'demo-company-2026')
+      await signInThroughPage(hr.page, suite.url, 'company@spb.demo')
       await hr.page.getByRole('heading', { name: 'Company: Nevsky Works' }).waitFor()
       await hr.page.getByText('Employees: 1; sharing their colour: 1.').waitFor()
       await hr.page.locator('main li', { hasText: 'Сидоров Олег' }).waitFor()
@@ -334,7 +311,9 @@ describe('the citizen’s screens in Chromium', { skip }, () => {
 
     const { context, page } = await newPage()
     await withScreenshotOnFailure(page, 'citizen-consent', async () => {
-      await signIn(page, url, 'oleg.sidorov@example.org', 'a long enough password')
+      await signInThroughPage(page, suite.url, 'oleg.sidorov@example.org', {
+        password: 'a long enough password',
+      })
       await page.getByRole('link', { name: 'My details' }).click()
       const consent = page.getByRole('switch', { name: 'Let Nevsky Works see my colour and name' })
       await consent.waitFor()

@@ -1,55 +1,32 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import type { RunningServer } from '../../src/api/server.js'
+import { before, describe, it } from 'node:test'
 import {
-  CHROMIUM,
   apiAs,
-  ensureWebBuild,
-  launchChromium,
-  startDemoServer,
+  chromiumSkip,
+  signInThroughPage,
+  useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
 
-const noChromium = !existsSync(CHROMIUM)
-const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
-
-async function signIn(page: Page, url: string, login: string, password: string): Promise<void> {
-  await page.goto(`${url}/app/`)
-  await page.locator('#sign-in-login').fill(login)
-  await page.locator('#sign-in-password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-}
-
-describe('the company, authority and trust screens in Chromium', { skip }, () => {
-  let server: RunningServer
-  let url: string
-  let browser: Browser
+describe('the company, authority and trust screens in Chromium', { skip: chromiumSkip }, () => {
+  const suite = useDemoServerAndBrowser()
 
   before(async () => {
-    ensureWebBuild()
-    ;({ server, url } = await startDemoServer())
-    browser = await launchChromium()
     // The demo citizen links Ivan Petrov's record, as in the citizen journey.
-    const citizen = await apiAs(url, 'citizen@spb.demo')
+    const citizen = await apiAs(suite.url, 'citizen@spb.demo')
     await citizen('POST', '/api/v1/me/claim', {
       document: { type: 'national-id', number: '4012 345678', country: 'RU' },
       birthDate: '1985-03-14',
     })
   })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
 
   it('lets a company admin create the company, register a venue, invite and see the dashboard', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'company-journey', async () => {
-      await signIn(page, url, 'company@spb.demo', 'demo-company-2026')
+      await signInThroughPage(page, suite.url, 'company@spb.demo')
       await page.getByRole('heading', { name: 'Create your company' }).waitFor()
       await page.locator('#company-name').fill('Nevsky Works')
       await page.getByRole('button', { name: 'Create company' }).click()
@@ -80,11 +57,11 @@ describe('the company, authority and trust screens in Chromium', { skip }, () =>
       const token = (await page.getByTestId('invitation-token').innerText()).trim()
       assert.ok(token.length >= 16, 'a one-time token is shown')
 
-      const citizen = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+      const citizen = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
       const citizenPage = await citizen.newPage()
       citizenPage.setDefaultTimeout(15_000)
       await withScreenshotOnFailure(citizenPage, 'company-invitation-accept', async () => {
-        await signIn(citizenPage, url, 'citizen@spb.demo', 'demo-citizen-2026')
+        await signInThroughPage(citizenPage, suite.url, 'citizen@spb.demo')
         await citizenPage.getByRole('link', { name: 'Notifications' }).click()
         await citizenPage.locator('#invitation-token').fill(token)
         await citizenPage.getByLabel('Let my employer see my colour and name').check()
@@ -97,12 +74,12 @@ describe('the company, authority and trust screens in Chromium', { skip }, () =>
 
       // Someone checks in at the company's venue: the dashboard counts the visitor.
       const venues = await (
-        await apiAs(url, 'company@spb.demo')
+        await apiAs(suite.url, 'company@spb.demo')
       )<{ venues: { name: string; posterCode: string }[] }>('GET', '/api/v1/venues')
       const canteen = venues.venues.find((v) => v.name === 'Nevsky Works canteen')
       assert.ok(canteen)
       await (
-        await apiAs(url, 'citizen@spb.demo')
+        await apiAs(suite.url, 'citizen@spb.demo')
       )('POST', '/api/v1/checkins', { venueCode: canteen.posterCode, clientId: randomUUID() })
 
       await page.getByRole('button', { name: 'Refresh' }).click()
@@ -127,25 +104,25 @@ describe('the company, authority and trust screens in Chromium', { skip }, () =>
 
   it('lets the health authority confirm a case, see its whereabouts and publish them', async () => {
     // The citizen checks in at a venue, so the case has somewhere to have been.
-    const operator = await apiAs(url, 'venue@spb.demo')
+    const operator = await apiAs(suite.url, 'venue@spb.demo')
     const venue = await operator<{ id: string; posterCode: string }>('POST', '/api/v1/venues', {
       name: 'Mariinsky test hall',
       category: 'theatre',
       address: 'Teatralnaya pl. 1',
       district: 'RU-SPE-ADM',
     })
-    const citizen = await apiAs(url, 'citizen@spb.demo')
+    const citizen = await apiAs(suite.url, 'citizen@spb.demo')
     await citizen('POST', '/api/v1/checkins', {
       venueCode: venue.posterCode,
       clientId: randomUUID(),
     })
     const me = await citizen<{ person: { id: string } }>('GET', '/api/v1/me')
 
-    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'authority-case-journey', async () => {
-      await signIn(page, url, 'authority@spb.demo', 'demo-authority-2026')
+      await signInThroughPage(page, suite.url, 'authority@spb.demo')
       await page.getByRole('heading', { name: 'Confirm a case' }).waitFor()
       await page.locator(`#case-person option[value="${me.person.id}"]`).waitFor({
         state: 'attached',
@@ -164,18 +141,18 @@ describe('the company, authority and trust screens in Chromium', { skip }, () =>
 
       await page.getByRole('button', { name: 'Publish as exposure sites' }).click()
       await page.getByText(/Published anonymously on/).waitFor()
-      const sites = (await (await fetch(`${url}/api/v1/exposure-sites`)).json()) as unknown
+      const sites = (await (await fetch(`${suite.url}/api/v1/exposure-sites`)).json()) as unknown
       assert.match(JSON.stringify(sites), /Mariinsky test hall/)
     })
     await context.close()
   })
 
   it('shows an administrator the signing keys and lets them rotate a document signer', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'trust-journey', async () => {
-      await signIn(page, url, 'admin@spb.demo', 'demo-admin-2026')
+      await signInThroughPage(page, suite.url, 'admin@spb.demo')
       await page.getByRole('heading', { name: 'Trust and keys' }).waitFor()
       await page.getByRole('heading', { name: 'Trust partners' }).waitFor()
       const active = page.getByRole('row').filter({ hasText: 'ru-spb' }).filter({

@@ -1,50 +1,30 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { after, before, describe, it } from 'node:test'
-import type { Browser } from 'playwright-core'
-import type { RunningServer } from '../../src/api/server.js'
+import { describe, it } from 'node:test'
 import {
-  CHROMIUM,
   apiAs,
+  chromiumSkip,
   dynamicCodeOf,
-  ensureWebBuild,
-  launchChromium,
-  startDemoServer,
+  signInThroughPage,
+  useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
-
-const noChromium = !existsSync(CHROMIUM)
-// CI installs Chromium (.ci/run); elsewhere the browser journeys wait for it rather than fail.
-const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
 
 /** A district of its own, so that the dashboard counts only this journey's scans. */
 const DISTRICT = 'RU-SPE-OFFLINE'
 
-describe('the door scanner without the network, in Chromium', { skip }, () => {
-  let server: RunningServer
-  let url: string
-  let browser: Browser
-
-  before(async () => {
-    ensureWebBuild()
-    ;({ server, url } = await startDemoServer())
-    browser = await launchChromium()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+describe('the door scanner without the network, in Chromium', { skip: chromiumSkip }, () => {
+  const suite = useDemoServerAndBrowser()
 
   it('judges codes offline from the cached bundle, and sends the check-ins once back online', async () => {
     // Before the doors open: the venue exists, and one of Petrov's certificates is revoked.
-    const operator = await apiAs(url, 'venue@spb.demo')
+    const operator = await apiAs(suite.url, 'venue@spb.demo')
     const venue = await operator<{ id: string }>('POST', '/api/v1/venues', {
       name: 'Bolshoi Drama Theatre',
       category: 'theatre',
       address: 'Fontanka 65',
       district: DISTRICT,
     })
-    const clinician = await apiAs(url, 'clinician@spb.demo')
+    const clinician = await apiAs(suite.url, 'clinician@spb.demo')
     const { people } = await clinician<{ people: { id: string; familyName: string }[] }>(
       'GET',
       '/api/v1/people',
@@ -57,20 +37,17 @@ describe('the door scanner without the network, in Chromium', { skip }, () => {
     )
     const revoked = certificates[0]
     assert.ok(revoked, 'Petrov has a certificate')
-    const authority = await apiAs(url, 'authority@spb.demo')
+    const authority = await apiAs(suite.url, 'authority@spb.demo')
     await authority('POST', `/api/v1/certificates/${revoked.id}/revoke`, {
       reason: 'issued on a forged vaccination record',
     })
-    const green = await dynamicCodeOf(url, 'Müller')
+    const green = await dynamicCodeOf(suite.url, 'Müller')
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'scanner-offline-journey', async () => {
-      await page.goto(`${url}/app/scanner`)
-      await page.locator('#sign-in-login').fill('venue@spb.demo')
-      await page.locator('#sign-in-password').fill('demo-venue-2026')
-      await page.getByRole('button', { name: 'Sign in' }).click()
+      await signInThroughPage(page, suite.url, 'venue@spb.demo', { path: 'scanner' })
       await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
       // Online, the scanner fetched the venue's offline bundle and says how fresh it is.
       const readiness = page.locator('[data-offline-data]')
@@ -159,15 +136,12 @@ describe('the door scanner without the network, in Chromium', { skip }, () => {
   })
 
   it('opens again after a restart without the network, with the last account and its data', async () => {
-    const code = await dynamicCodeOf(url, 'Müller')
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const code = await dynamicCodeOf(suite.url, 'Müller')
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'scanner-offline-restart', async () => {
-      await page.goto(`${url}/app/scanner`)
-      await page.locator('#sign-in-login').fill('venue@spb.demo')
-      await page.locator('#sign-in-password').fill('demo-venue-2026')
-      await page.getByRole('button', { name: 'Sign in' }).click()
+      await signInThroughPage(page, suite.url, 'venue@spb.demo', { path: 'scanner' })
       await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
       await page.locator('[data-offline-data="ready"]').waitFor()
       // The service worker has kept this release's scripts and styles (precache.json).
@@ -210,17 +184,14 @@ describe('the door scanner without the network, in Chromium', { skip }, () => {
   })
 
   it('only saves a scan offline when the device has no offline data for the venue', async () => {
-    const code = await dynamicCodeOf(url, '王')
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const code = await dynamicCodeOf(suite.url, '王')
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'scanner-offline-no-bundle', async () => {
       // The bundle cannot be fetched: the scanner says so, and offline it only saves scans.
       await page.route('**/offline-bundle', (route) => route.abort())
-      await page.goto(`${url}/app/scanner`)
-      await page.locator('#sign-in-login').fill('venue@spb.demo')
-      await page.locator('#sign-in-password').fill('demo-venue-2026')
-      await page.getByRole('button', { name: 'Sign in' }).click()
+      await signInThroughPage(page, suite.url, 'venue@spb.demo', { path: 'scanner' })
       await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
       await page.locator('[data-offline-data="missing"]').waitFor()
       await page.getByText('No offline check data on this device yet', { exact: false }).waitFor()

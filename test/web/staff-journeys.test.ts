@@ -1,47 +1,21 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import type { RunningServer } from '../../src/api/server.js'
+import { describe, it } from 'node:test'
 import {
-  CHROMIUM,
-  ensureWebBuild,
-  launchChromium,
-  startDemoServer,
+  chromiumSkip,
+  signInThroughPage,
+  useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
 
-const noChromium = !existsSync(CHROMIUM)
-const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
-
-async function signIn(page: Page, url: string, login: string, password: string): Promise<void> {
-  await page.goto(`${url}/app/`)
-  await page.locator('#sign-in-login').fill(login)
-  await page.locator('#sign-in-password').fill(password)
-  await page.getByRole('button', { name: 'Sign in' }).click()
-}
-
-describe('the staff screens in Chromium', { skip }, () => {
-  let server: RunningServer
-  let url: string
-  let browser: Browser
-
-  before(async () => {
-    ensureWebBuild()
-    ;({ server, url } = await startDemoServer())
-    browser = await launchChromium()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+describe('the staff screens in Chromium', { skip: chromiumSkip }, () => {
+  const suite = useDemoServerAndBrowser()
 
   it('lets a commission member open the queue, approve Smirnova’s request and see it leave', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'commission-journey', async () => {
-      await signIn(page, url, 'commission@spb.demo', 'demo-commission-2026')
+      await signInThroughPage(page, suite.url, 'commission@spb.demo')
       await page.getByRole('link', { name: 'Commission' }).click()
       await page.getByRole('heading', { name: 'Commission queue' }).waitFor()
       const row = page.getByRole('row').filter({ hasText: 'SMIRNOVA' })
@@ -64,11 +38,11 @@ describe('the staff screens in Chromium', { skip }, () => {
   })
 
   it('lets a clinician register a person without an account and record a vaccination', async () => {
-    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'clinic-journey', async () => {
-      await signIn(page, url, 'clinician@spb.demo', 'demo-clinician-2026')
+      await signInThroughPage(page, suite.url, 'clinician@spb.demo')
       await page.getByRole('heading', { name: 'Clinic: people' }).waitFor()
       await page.getByRole('button', { name: 'Register a person' }).click()
       await page.locator('#reg-family').fill('Testova')

@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
-import type { RunningServer } from '../../src/api/server.js'
+import { describe, it } from 'node:test'
+import type { Page } from 'playwright-core'
 import {
-  CHROMIUM,
   apiAs,
+  chromiumSkip,
   dynamicCodeOf,
-  ensureWebBuild,
   launchChromium,
-  startDemoServer,
+  useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
 import { writeQrVideo } from './qr-video.js'
@@ -29,27 +27,11 @@ async function assertNoRawKeys(page: Page, language: string): Promise<void> {
   assert.deepEqual(shown, [], `untranslated keys on the page in ${language}`)
 }
 
-const noChromium = !existsSync(CHROMIUM)
-// CI installs Chromium (.ci/run); elsewhere the browser journeys wait for it rather than fail.
-const skip = noChromium && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
-
-describe('the web app in Chromium', { skip }, () => {
-  let server: RunningServer
-  let url: string
-  let browser: Browser
-
-  before(async () => {
-    ensureWebBuild()
-    ;({ server, url } = await startDemoServer())
-    browser = await launchChromium()
-  })
-  after(async () => {
-    await browser?.close()
-    await server?.close()
-  })
+describe('the web app in Chromium', { skip: chromiumSkip }, () => {
+  const suite = useDemoServerAndBrowser()
 
   it('serves the app under /app/ with its content types, caching and page fallback', async () => {
-    const index = await fetch(`${url}/app/declare`)
+    const index = await fetch(`${suite.url}/app/declare`)
     assert.equal(index.status, 200)
     assert.match(index.headers.get('content-type') ?? '', /^text\/html/)
     assert.equal(index.headers.get('cache-control'), 'no-cache')
@@ -57,27 +39,27 @@ describe('the web app in Chromium', { skip }, () => {
     const html = await index.text()
     const script = /src="(\/app\/assets\/[^"]+\.js)"/.exec(html)?.[1]
     assert.ok(script, 'index.html loads a hashed script')
-    const asset = await fetch(`${url}${script}`)
+    const asset = await fetch(`${suite.url}${script}`)
     assert.match(asset.headers.get('content-type') ?? '', /^text\/javascript/)
     assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable')
-    const manifest = await fetch(`${url}/app/manifest.webmanifest`)
+    const manifest = await fetch(`${suite.url}/app/manifest.webmanifest`)
     assert.match(manifest.headers.get('content-type') ?? '', /^application\/manifest\+json/)
-    const missing = await fetch(`${url}/app/assets/nothing-here.js`)
+    const missing = await fetch(`${suite.url}/app/assets/nothing-here.js`)
     assert.equal(missing.status, 404)
     assert.equal(
       ((await missing.json()) as { error: { code: string } }).error.code,
       'ERR_ROUTE_NOT_FOUND',
     )
-    const api = await fetch(`${url}/api/v1/nothing-here`)
+    const api = await fetch(`${suite.url}/api/v1/nothing-here`)
     assert.equal(api.status, 404)
   })
 
   it('lets a citizen sign in, see the code, switch languages, declare and open certificates', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'citizen-journey', async () => {
-      await page.goto(`${url}/app/`)
+      await page.goto(`${suite.url}/app/`)
       await page.locator('#sign-in-login').fill('citizen@spb.demo')
       await page.locator('#sign-in-password').fill('demo-citizen-2026')
       await page.getByRole('button', { name: 'Sign in' }).click()
@@ -147,7 +129,7 @@ describe('the web app in Chromium', { skip }, () => {
         .first()
         .getAttribute('href')
       assert.match(pdf ?? '', /^\/api\/v1\/certificates\/[^/]+\/pdf$/)
-      const download = await page.request.get(`${url}${pdf}`)
+      const download = await page.request.get(`${suite.url}${pdf}`)
       assert.equal(download.status(), 200)
       assert.match(download.headers()['content-type'] ?? '', /application\/pdf/)
 
@@ -162,11 +144,11 @@ describe('the web app in Chromium', { skip }, () => {
   })
 
   it('lets a venue operator register a venue and admit a green dynamic code typed by hand, offline too', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 } })
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'scanner-manual-journey', async () => {
-      await page.goto(`${url}/app/`)
+      await page.goto(`${suite.url}/app/`)
       await page.locator('#sign-in-login').fill('venue@spb.demo')
       await page.locator('#sign-in-password').fill('demo-venue-2026')
       await page.getByRole('button', { name: 'Sign in' }).click()
@@ -178,7 +160,7 @@ describe('the web app in Chromium', { skip }, () => {
       await page.getByRole('button', { name: 'Register venue' }).click()
       await page.getByText('Scanning at Mariinsky Theatre').waitFor()
 
-      const qr = await dynamicCodeOf(url, 'Müller')
+      const qr = await dynamicCodeOf(suite.url, 'Müller')
       await page.getByLabel('Code text (paste or type)').fill(qr)
       await page.getByRole('button', { name: 'Check this code' }).click()
       const result = page.locator('.scan-result')
@@ -214,7 +196,7 @@ describe('the web app in Chromium', { skip }, () => {
   })
 
   it('reads a dynamic code from the camera with ZXing loaded from our own server', async () => {
-    const venue = await apiAs(url, 'venue@spb.demo')
+    const venue = await apiAs(suite.url, 'venue@spb.demo')
     const { venues } = await venue<{ venues: unknown[] }>('GET', '/api/v1/venues')
     if (venues.length === 0) {
       await venue('POST', '/api/v1/venues', {
@@ -225,7 +207,7 @@ describe('the web app in Chromium', { skip }, () => {
       })
     }
     const video = join(mkdtempSync(join(tmpdir(), 'healthcode-camera-')), 'qr.y4m')
-    await writeQrVideo(video, await dynamicCodeOf(url, '王'))
+    await writeQrVideo(video, await dynamicCodeOf(suite.url, '王'))
     const camera = await launchChromium([
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
@@ -233,13 +215,13 @@ describe('the web app in Chromium', { skip }, () => {
     ])
     try {
       const context = await camera.newContext({ viewport: { width: 390, height: 844 } })
-      await context.grantPermissions(['camera'], { origin: url })
+      await context.grantPermissions(['camera'], { origin: suite.url })
       const page = await context.newPage()
       page.setDefaultTimeout(20_000)
       const requested: string[] = []
       page.on('request', (request) => requested.push(request.url()))
       await withScreenshotOnFailure(page, 'scanner-camera-journey', async () => {
-        await page.goto(`${url}/app/scanner`)
+        await page.goto(`${suite.url}/app/scanner`)
         await page.locator('#sign-in-login').fill('venue@spb.demo')
         await page.locator('#sign-in-password').fill('demo-venue-2026')
         await page.getByRole('button', { name: 'Sign in' }).click()
@@ -255,7 +237,7 @@ describe('the web app in Chromium', { skip }, () => {
             'the ZXing WebAssembly came from our server',
           )
         }
-        const foreign = requested.filter((address) => !address.startsWith(url))
+        const foreign = requested.filter((address) => !address.startsWith(suite.url))
         assert.deepEqual(foreign, [], 'the app fetches nothing from another origin')
       })
       await context.close()

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { type Browser, type Page, chromium } from 'playwright-core'
 import { type RunningServer, startServer } from '../../src/api/server.js'
@@ -48,6 +49,75 @@ export async function startDemoServer(): Promise<{ server: RunningServer; url: s
   return { server, url: server.url.replace('localhost', '127.0.0.1') }
 }
 
+/**
+ * The `skip` option of a browser suite: CI installs Chromium (.ci/run), so there the suites run
+ * and fail without it; elsewhere they wait for it rather than fail.
+ */
+export const chromiumSkip: string | false =
+  !existsSync(CHROMIUM) && !process.env['CI'] ? `no ${CHROMIUM}: apt-get install chromium` : false
+
+/** What a browser suite shares: the demo server and one Chromium. */
+export interface BrowserSuite {
+  readonly server: RunningServer
+  readonly url: string
+  readonly browser: Browser
+}
+
+/**
+ * Starts the demo server and Chromium before the tests of the enclosing `describe` and closes
+ * them after; the answer's fields are there once the tests run.
+ */
+export function useDemoServerAndBrowser(): BrowserSuite {
+  let started: { server: RunningServer; url: string } | undefined
+  let browser: Browser | undefined
+  before(async () => {
+    ensureWebBuild()
+    started = await startDemoServer()
+    browser = await launchChromium()
+  })
+  after(async () => {
+    await browser?.close()
+    await started?.server.close()
+  })
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is not started yet: read it in a test`)
+    return value
+  }
+  return {
+    get server() {
+      return ready(started, 'the demo server').server
+    },
+    get url() {
+      return ready(started, 'the demo server').url
+    },
+    get browser() {
+      return ready(browser, 'Chromium')
+    },
+  }
+}
+
+/** The password of a demo login: `demo-`, the part before the @, and `-2026`. */
+export function demoPassword(login: string): string {
+  return `demo-${login.split('@')[0]}-2026`
+}
+
+/**
+ * Signs in through the sign-in page, opened at `path` (the app keeps the page it was asked for),
+ * and waits for the signed-in navigation.
+ */
+export async function signInThroughPage(
+  page: Page,
+  url: string,
+  login: string,
+  options: { password?: string; path?: string } = {},
+): Promise<void> {
+  await page.goto(`${url}/app/${options.path ?? ''}`)
+  await page.locator('#sign-in-login').fill(login)
+  await page.locator('#sign-in-password').fill(options.password ?? demoPassword(login))
+  await page.locator('form:has(#sign-in-login) button[type="submit"]').click()
+  await page.locator('.app-nav').waitFor()
+}
+
 /** Launches Chromium headless, with extra switches (the fake camera) when given. */
 export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
@@ -85,7 +155,7 @@ export async function apiAs(url: string, login: string) {
   const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: `demo-${login.split('@')[0]}-2026` }),
+    body: JSON.stringify({ login, password: demoPassword(login) }),
   })
   if (!answer.ok) throw new Error(`sign-in of ${login}: ${answer.status}`)
   const { csrfToken } = (await answer.json()) as { csrfToken: string }
