@@ -57,8 +57,8 @@ const NEXT_SCANS = 5
 
 /**
  * The JavaScript a first visit downloads: the entry script of dist/web/index.html, its
- * modulepreloads, and every module they import statically (lazy pages are left out, as the browser
- * leaves them out).
+ * modulepreloads, every module they import statically (lazy pages are left out, as the browser
+ * leaves them out), and the largest language's texts (one is always fetched before the page shows).
  *
  * @throws {Error} when dist/web/index.html is missing (run `npm run build`).
  */
@@ -86,10 +86,20 @@ export function measureFirstLoad(webRoot: string): WebFigures['firstLoad'] {
       queue.push(join(path, '..', relative))
     }
   }
-  const files = [...seen].map((path) => {
+  const measure = (path: string) => {
     const bytes = readFileSync(join(webRoot, path))
     return { path, bytes: bytes.length, gzippedBytes: gzipSync(bytes, { level: 9 }).length }
-  })
+  }
+  const files = [...seen].map(measure)
+  // The page also fetches one language's texts before it shows (web/src/i18n/messages.ts): the
+  // largest of them counts.
+  const catalogues = readdirSync(join(webRoot, 'assets'))
+    .filter((name) => /^(en|ru|zh)-[\w-]+\.js$/.test(name))
+    .map((name) => measure(join('assets', name)))
+    .sort((a, b) => b.gzippedBytes - a.gzippedBytes)
+  if (catalogues[0] === undefined)
+    throw new Error(`expected the texts of en/ru/zh in ${webRoot}/assets`)
+  files.push(catalogues[0])
   return { files, gzippedBytes: files.reduce((sum, file) => sum + file.gzippedBytes, 0) }
 }
 

@@ -1,6 +1,12 @@
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useMemo } from 'react'
 import { useState } from 'react'
-import { type Language, type MessageKey, initialLanguage, translate } from './messages'
+import {
+  type Language,
+  type MessageKey,
+  initialLanguage,
+  loadCatalogue,
+  translate,
+} from './messages'
 
 const STORAGE_KEY = 'hc.language'
 
@@ -28,11 +34,18 @@ function readStored(): string | null {
   }
 }
 
-/** Gives the tree its language; the choice is kept in localStorage. */
+/** The language the app starts in: the one chosen before on this device, else the browser's. */
+export function startingLanguage(): Language {
+  return initialLanguage(readStored(), navigator.languages ?? [navigator.language])
+}
+
+/**
+ * Gives the tree its language; the choice is kept in localStorage. The starting language's texts
+ * must be loaded before (`loadCatalogue(startingLanguage())`); another language's are fetched when
+ * it is chosen, and the switch happens once they are here.
+ */
 export function LanguageProvider({ children }: { children: ReactNode }) {
-  const [language, setLanguageState] = useState<Language>(() =>
-    initialLanguage(readStored(), navigator.languages ?? [navigator.language]),
-  )
+  const [language, setLanguageState] = useState<Language>(startingLanguage)
   useEffect(() => {
     document.documentElement.lang = language
     // Loaded on demand: only Chinese pages need it, and only where the device has no Chinese font.
@@ -40,12 +53,18 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
     document.title = translate(language, 'app.name')
   }, [language])
   const setLanguage = useCallback((next: Language) => {
-    setLanguageState(next)
-    try {
-      localStorage.setItem(STORAGE_KEY, next)
-    } catch {
-      // Private modes may refuse storage; the choice then lasts for this page only.
-    }
+    loadCatalogue(next).then(
+      () => {
+        setLanguageState(next)
+        try {
+          localStorage.setItem(STORAGE_KEY, next)
+        } catch {
+          // Private modes may refuse storage; the choice then lasts for this page only.
+        }
+      },
+      // Not fetched (offline before the service worker kept it): the page stays as it is.
+      () => undefined,
+    )
   }, [])
   const value = useMemo<I18n>(() => {
     const locale = INTL_LOCALE[language]

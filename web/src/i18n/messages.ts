@@ -1,6 +1,4 @@
-import en from './en.json'
-import ru from './ru.json'
-import zh from './zh.json'
+import type en from './en.json'
 
 /** Every UI text's key; en.json is the reference, and the others must have the same keys. */
 export type MessageKey = keyof typeof en
@@ -9,17 +7,38 @@ export type MessageKey = keyof typeof en
 export const languages = ['en', 'ru', 'zh'] as const
 export type Language = (typeof languages)[number]
 
-// Typed as complete catalogues: a key missing from ru.json or zh.json does not compile (and
-// test/web/i18n.test.ts says which).
-const catalogues: Record<Language, Record<MessageKey, string>> = { en, ru, zh }
+type Catalogue = Readonly<Record<MessageKey, string>>
 
-/** The text of `key` in `language`, with `{name}` placeholders filled from `values`. */
+// Each language's texts are a file of their own, fetched when the language is first used, so a
+// page downloads one language, not three. Typed as complete catalogues: a key missing from
+// ru.json or zh.json does not compile (and test/web/i18n.test.ts says which).
+const loaders: Readonly<Record<Language, () => Promise<{ default: Catalogue }>>> = {
+  en: () => import('./en.json'),
+  ru: () => import('./ru.json'),
+  zh: () => import('./zh.json'),
+}
+const loaded: Partial<Record<Language, Catalogue>> = {}
+
+/** Fetches a language's texts, once; `translate` needs them. */
+export async function loadCatalogue(language: Language): Promise<void> {
+  loaded[language] ??= (await loaders[language]()).default
+}
+
+/** Whether a language's texts are here. */
+export function hasCatalogue(language: Language): boolean {
+  return loaded[language] !== undefined
+}
+
+/**
+ * The text of `key` in `language`, with `{name}` placeholders filled from `values`; the key itself
+ * while the language's texts are not loaded (`loadCatalogue`).
+ */
 export function translate(
   language: Language,
   key: MessageKey,
   values?: Readonly<Record<string, string | number>>,
 ): string {
-  const text = catalogues[language][key]
+  const text = loaded[language]?.[key] ?? key
   if (values === undefined) return text
   return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
     name in values ? String(values[name]) : whole,
