@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
 import { before, describe, it } from 'node:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import {
@@ -14,6 +15,9 @@ function localDateTime(hoursAgo: number): string {
   const at = new Date(Date.now() - hoursAgo * 3_600_000)
   return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16)
 }
+
+/** A real PNG (the app's 192 px icon), for the evidence viewer. */
+const png = readFileSync(new URL('../../web/public/icon-192.png', import.meta.url))
 
 /** A small but real PDF: the server checks the bytes, not the name. */
 const pdf = Buffer.from(
@@ -190,11 +194,10 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
       assert.equal(await page.locator('#request-files').getAttribute('aria-invalid'), 'true')
       assert.equal(await page.getByText('Your request is with the commission.').count(), 0)
 
-      await page.locator('#request-files').setInputFiles({
-        name: 'pcr-report.pdf',
-        mimeType: 'application/pdf',
-        buffer: pdf,
-      })
+      await page.locator('#request-files').setInputFiles([
+        { name: 'pcr-report.pdf', mimeType: 'application/pdf', buffer: pdf },
+        { name: 'lab-stamp.png', mimeType: 'image/png', buffer: png },
+      ])
       await page.getByRole('button', { name: 'File the request' }).click()
       await page.getByText('Your request is with the commission.').waitFor()
       const request = page.locator('li.request')
@@ -214,6 +217,24 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
       await row.getByRole('button', { name: /PETROV/ }).click()
       await member.page.getByRole('heading', { name: /Request of Петров Иван/ }).waitFor()
       await member.page.getByRole('link', { name: 'pcr-report.pdf' }).waitFor()
+      // The evidence viewer shows the image as it was uploaded, and opens the PDF in the browser.
+      const image = member.page.getByRole('img', { name: 'Evidence file lab-stamp.png' })
+      await image.waitFor()
+      await member.page.waitForFunction(
+        (element) => (element as unknown as { naturalWidth: number }).naturalWidth > 0,
+        await image.elementHandle(),
+      )
+      assert.equal(
+        await image.evaluate(
+          (element) => (element as unknown as { naturalWidth: number }).naturalWidth,
+        ),
+        192,
+      )
+      assert.match(
+        (await member.page.getByRole('link', { name: 'pcr-report.pdf' }).getAttribute('href')) ??
+          '',
+        /\/attachments\/[\w-]+\?disposition=inline$/,
+      )
       await member.page.locator('#decision-reason').fill(reason)
       await member.page.getByRole('button', { name: 'Refuse' }).click()
       await member.page.getByText('The request is refused.').waitFor()

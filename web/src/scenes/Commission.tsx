@@ -217,17 +217,27 @@ function RequestView({
         <p>{t('commission.noAttachments')}</p>
       ) : (
         <ul>
-          {request.attachments.map((file) => (
-            <li key={file.id}>
-              <a
-                href={`/api/v1/commission/requests/${request.id}/attachments/${file.id}`}
-                download={file.fileName}
-              >
-                {file.fileName}
-              </a>{' '}
-              <span className="muted">({file.mediaType})</span>
-            </li>
-          ))}
+          {request.attachments.map((file) => {
+            const address = `/api/v1/commission/requests/${request.id}/attachments/${file.id}`
+            return (
+              <li key={file.id} className="evidence-file">
+                {file.mediaType.startsWith('image/') && (
+                  <img
+                    className="evidence-image"
+                    src={`${address}?disposition=inline`}
+                    alt={t('commission.attachmentImage', { name: file.fileName })}
+                  />
+                )}
+                <a href={`${address}?disposition=inline`} target="_blank" rel="noopener">
+                  {file.fileName}
+                </a>{' '}
+                <span className="muted">({file.mediaType})</span>{' '}
+                <a href={address} download={file.fileName}>
+                  {t('commission.download')}
+                </a>
+              </li>
+            )
+          })}
         </ul>
       )}
       <form className="form" onSubmit={submit}>

@@ -241,18 +241,28 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
     async (request) => context.commission.find(requireActor(request), request.params.id),
   )
 
-  app.get<{ Params: { id: string; attachmentId: string } }>(
+  app.get<{
+    Params: { id: string; attachmentId: string }
+    Querystring: { disposition: 'attachment' | 'inline' }
+  }>(
     '/api/v1/commission/requests/:id/attachments/:attachmentId',
     {
       config: { access: 'signedIn' },
       schema: {
-        summary: 'An evidence file, as uploaded',
+        summary: 'An evidence file, as uploaded: downloaded, or shown in the browser (inline)',
         tags: ['commission'],
         params: {
           type: 'object',
           properties: {
             id: { type: 'string', maxLength: 64 },
             attachmentId: { type: 'string', maxLength: 64 },
+          },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            disposition: { type: 'string', enum: ['attachment', 'inline'], default: 'attachment' },
           },
         },
         response: { 200: { type: 'string', format: 'binary' }, ...errorResponses },
@@ -268,7 +278,7 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
         .type(attachment.mediaType)
         .header(
           'content-disposition',
-          `attachment; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
+          `${request.query.disposition}; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
         )
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, no-store')
