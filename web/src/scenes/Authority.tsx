@@ -1,5 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react'
 import { ApiError, apiRequest } from '../api/api-client'
+import { useAction } from '../api/use-action'
 import type {
   AuthorityDashboard,
   ExposureCounts,
@@ -628,19 +629,12 @@ function CaseTracing() {
 function CaseWhereabouts({ caseId }: { caseId: string }) {
   const { t, formatDateTime, formatNumber } = useI18n()
   const trace = useApi<Whereabouts>(`/api/v1/cases/${encodeURIComponent(caseId)}/whereabouts`)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(undefined)
+  const { busy, error, run } = useAction()
   const publish = async () => {
-    setBusy(true)
-    setError(undefined)
-    try {
+    await run(async () => {
       await apiRequest('POST', `/api/v1/cases/${encodeURIComponent(caseId)}/publish`)
       trace.reload()
-    } catch (failure) {
-      setError(failure)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   const data = trace.data
   return (

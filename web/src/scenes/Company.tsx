@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { apiRequest } from '../api/api-client'
+import { useAction } from '../api/use-action'
 import type {
   Company as CompanyRecord,
   CompanyDashboard,
@@ -46,20 +47,13 @@ export function Company() {
 function NewCompany({ onCreated }: { onCreated: () => void }) {
   const { t } = useI18n()
   const [name, setName] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(undefined)
+  const { busy, error, run } = useAction()
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
+    await run(async () => {
       await apiRequest('POST', '/api/v1/companies', { name: name.trim() })
       onCreated()
-    } catch (failure) {
-      setError(failure)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <form className="form" onSubmit={submit} aria-labelledby="company-new-title">
@@ -158,22 +152,15 @@ function Dashboard({ state }: { state: ReturnType<typeof useApi<CompanyDashboard
 function Invite({ companyId }: { companyId: string }) {
   const { t } = useI18n()
   const [token, setToken] = useState<string | undefined>(undefined)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(undefined)
+  const { busy, error, run } = useAction()
   const invite = async () => {
-    setBusy(true)
-    setError(undefined)
-    try {
+    await run(async () => {
       const answer = await apiRequest<{ invitationId: string; token: string }>(
         'POST',
         `/api/v1/companies/${companyId}/invitations`,
       )
       setToken(answer.token)
-    } catch (failure) {
-      setError(failure)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <div className="no-print">
@@ -264,13 +251,10 @@ function NewVenue({
   const [category, setCategory] = useState('office')
   const [address, setAddress] = useState('')
   const [district, setDistrict] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(undefined)
+  const { busy, error, run } = useAction()
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
+    await run(async () => {
       const venue = await apiRequest<CompanyVenue>('POST', '/api/v1/venues', {
         name: name.trim(),
         category,
@@ -281,11 +265,7 @@ function NewVenue({
       setName('')
       setAddress('')
       onCreated(venue.id)
-    } catch (failure) {
-      setError(failure)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <form className="form no-print" onSubmit={submit} aria-labelledby="company-venue-title">

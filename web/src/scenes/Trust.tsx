@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react'
 import { ApiError, apiRequest } from '../api/api-client'
+import { useAction } from '../api/use-action'
 import type { SigningKey, TrustPartner } from '../api/types'
 import { useApi } from '../api/use-api'
 import { ErrorMessage } from '../components/ErrorMessage'
@@ -204,13 +205,10 @@ function NewPartner({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('')
   const [certificate, setCertificate] = useState('')
   const [sourceUrl, setSourceUrl] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(undefined)
+  const { busy, error, run } = useAction()
   const submit = async (event: FormEvent) => {
     event.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
+    await run(async () => {
       await apiRequest('POST', '/api/v1/trust-partners', {
         name: name.trim(),
         signingCertificate: certificate.trim(),
@@ -220,11 +218,7 @@ function NewPartner({ onCreated }: { onCreated: () => void }) {
       setCertificate('')
       setSourceUrl('')
       onCreated()
-    } catch (failure) {
-      setError(failure)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
   return (
     <form className="form" onSubmit={submit} aria-labelledby="trust-new-title">
