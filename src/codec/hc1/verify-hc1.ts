@@ -11,19 +11,9 @@ import {
 import { decodeHc1Claims, type Hc1PayloadType } from './cwt.js'
 import { Hc1Error, type Hc1ErrorCode, type Hc1FailureStage } from './errors.js'
 import { inflateZlib } from './inflate.js'
-import {
-  checkAntibodyKeyUsage,
-  checkKeyUsage,
-  checkStatusTokenKeyUsage,
-  type DccType,
-} from './key-usage.js'
+import type { DccType } from './key-usage.js'
 import { stripHc1Prefix } from './prefix.js'
-import {
-  checkStatusTokenLifetime,
-  validateAntibodyCertificate,
-  validateDcc,
-  validateStatusToken,
-} from './schema.js'
+import { checkSignedTimesAndUsage, isoTime, validateSignedPayload } from './signed-claims.js'
 
 /** What a verifier knows of any decoded HC1 code. Times are ISO 8601 strings. */
 interface DecodedHc1Container {
@@ -211,25 +201,10 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
         `expected ${accepted.map(describePayloadType).join(' or ') || 'no payload type'}, but the code carries ${describePayloadType(known.payloadType)}`,
       )
     }
-    if (known.payloadType === 'eu-dcc') {
-      const facts = validateDcc(known.dcc)
-      known.type = facts.type
-      known.schemaVersion = facts.schemaVersion
-      checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
-      checkKeyUsage(facts.type, signer.extendedKeyUsage)
-    } else if (known.payloadType === 'healthcode-antibody') {
-      known.schemaVersion = validateAntibodyCertificate(known.antibody).schemaVersion
-      checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
-      checkAntibodyKeyUsage(signer.extendedKeyUsage)
-    } else {
-      const facts = validateStatusToken(known.status)
-      // A token that would live longer than an hour is malformed whatever the clock says, so it
-      // fails here, before its times are compared with the clock.
-      checkStatusTokenLifetime(claims.issuedAt, claims.expiresAt)
-      known.schemaVersion = facts.schemaVersion
-      checkTimes(claims.issuedAt, claims.expiresAt, signer, options.at.getTime())
-      checkStatusTokenKeyUsage(signer.extendedKeyUsage)
-    }
+    const facts = validateSignedPayload(claims)
+    known.type = facts.type
+    known.schemaVersion = facts.schemaVersion
+    checkSignedTimesAndUsage(claims, facts.type, signer, options.at.getTime())
     // Health-code tokens live an hour at most, too short to revoke, and carry no `ci` to list; the
     // check is asked all the same, as for every code, so a listed signature hash still applies.
     if (options.revocation?.isRevoked(decoded, cose.signature)) {
@@ -335,43 +310,4 @@ function checkSignature(
     // A malformed signature (wrong length for the modulus, say) is a signature that does not verify.
     return false
   }
-}
-
-function checkTimes(
-  issuedAt: number | undefined,
-  expiresAt: number | undefined,
-  signer: TrustedSigner,
-  now: number,
-): void {
-  const at = (): string => new Date(now).toISOString()
-  if (expiresAt !== undefined && now > expiresAt * 1000) {
-    throw new Hc1Error(
-      'ERR_CWT_EXPIRED',
-      `expected the certificate to be valid at ${at()}, but it expired at ${isoTime(expiresAt)}`,
-    )
-  }
-  if (issuedAt !== undefined && now < issuedAt * 1000) {
-    throw new Hc1Error(
-      'ERR_CWT_NOT_YET_VALID',
-      `expected the certificate to be issued by ${at()}, but it was issued at ${isoTime(issuedAt)}`,
-    )
-  }
-  if (signer.notAfter !== undefined && now > signer.notAfter) {
-    throw new Hc1Error(
-      'ERR_SIGNER_EXPIRED',
-      `expected the signer's certificate to be valid at ${at()}, but it expired at ${new Date(signer.notAfter).toISOString()}`,
-    )
-  }
-  if (signer.notBefore !== undefined && now < signer.notBefore) {
-    throw new Hc1Error(
-      'ERR_SIGNER_NOT_YET_VALID',
-      `expected the signer's certificate to be valid at ${at()}, but it is valid only from ${new Date(signer.notBefore).toISOString()}`,
-    )
-  }
-}
-
-function isoTime(seconds: number | undefined): string | undefined {
-  if (seconds === undefined) return undefined
-  const date = new Date(seconds * 1000)
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
 }

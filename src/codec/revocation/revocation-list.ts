@@ -9,6 +9,7 @@ import {
   uciHash,
   type RevocationHashType,
 } from './revocation-hashes.js'
+import { revocationIdentifiersOf } from './revocation-identifiers.js'
 import { RevocationListError } from './revocation-list-error.js'
 
 /** One revoked certificate, named by one of its hashes. */
@@ -17,9 +18,6 @@ export interface RevocationEntry {
   /** Base64 of the first 16 bytes of the SHA-256 (see `revocationHashes`). */
   readonly hash: string
 }
-
-/** The most `ci` entries looked at in one payload: a DCC has one; this bounds odd payloads. */
-const MAX_IDENTIFIERS = 64
 
 /**
  * A revocation list held in memory: the verifier's `RevocationCheck`. A certificate is revoked
@@ -84,7 +82,7 @@ export class RevocationList implements RevocationCheck {
     const byUci = this.#hashes.get('UCI')
     const byCountryUci = this.#hashes.get('COUNTRYCODEUCI')
     if (!byUci && !byCountryUci) return false
-    for (const { uvci, country } of identifiersOf(payloadOf(certificate))) {
+    for (const { uvci, country } of revocationIdentifiersOf(payloadOf(certificate))) {
       if (byUci && byUci.has(uciHash(uvci))) return true
       const issuer = certificate.issuer ?? country
       if (
@@ -142,25 +140,4 @@ function algorithmOf(certificate: DecodedHc1, signature: Uint8Array): CoseAlgori
 /** The signed payload: the DCC, or the antibody certificate, which is not one. */
 function payloadOf(certificate: DecodedHc1): JsonValue | undefined {
   return 'antibody' in certificate ? certificate.antibody : certificate.dcc
-}
-
-/** The `ci` (and `co`) of every entry in the payload's top-level arrays: `v`, `t`, `r` in a DCC. */
-function identifiersOf(
-  payload: JsonValue | undefined,
-): { uvci: string; country: string | undefined }[] {
-  const found: { uvci: string; country: string | undefined }[] = []
-  if (payload === undefined || payload === null || typeof payload !== 'object') return found
-  if (Array.isArray(payload)) return found
-  for (const value of Object.values(payload)) {
-    if (!Array.isArray(value)) continue
-    for (const item of value) {
-      if (found.length >= MAX_IDENTIFIERS) return found
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue
-      const uvci = item['ci']
-      if (typeof uvci !== 'string' || uvci === '') continue
-      const country = item['co']
-      found.push({ uvci, country: typeof country === 'string' ? country : undefined })
-    }
-  }
-  return found
 }

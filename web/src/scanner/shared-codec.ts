@@ -22,6 +22,13 @@ export {
 export type { DccType } from '../../../src/codec/hc1/key-usage.js'
 export { stripHc1Prefix } from '../../../src/codec/hc1/prefix.js'
 export {
+  checkSignedTimesAndUsage,
+  isoTime,
+  validateSignedPayload,
+} from '../../../src/codec/hc1/signed-claims.js'
+export type { SignerBounds } from '../../../src/codec/hc1/signed-claims.js'
+export { revocationIdentifiersOf } from '../../../src/codec/revocation/revocation-identifiers.js'
+export {
   checkStatusTokenLifetime,
   validateAntibodyCertificate,
   validateDcc,

@@ -16,23 +16,20 @@ import {
   type CoseAlgorithm,
   type DccType,
   type DoorCode,
-  Hc1Error,
   type Hc1ErrorCode,
   type Hc1FailureStage,
-  type JsonValue,
-  checkAntibodyKeyUsage,
-  checkKeyUsage,
-  checkStatusTokenKeyUsage,
-  checkStatusTokenLifetime,
+  type SignerBounds,
+  checkSignedTimesAndUsage,
   coseAlgorithmOf,
   coseSign1SignedBytes,
   decodeBase45,
   decodeCoseSign1,
   decodeHc1Claims,
+  Hc1Error,
+  isoTime,
+  revocationIdentifiersOf,
+  validateSignedPayload,
   stripHc1Prefix,
-  validateAntibodyCertificate,
-  validateDcc,
-  validateStatusToken,
 } from './shared-codec.js'
 
 /** What the offline verifier decoded of a code; the fields `DecodedHc1` has on the server. */
@@ -158,25 +155,10 @@ export async function verifyHc1Offline(
       trust,
     )
     known.signer = signer.subject ?? undefined
-    const now = at.getTime()
-    if (claims.payloadType === 'eu-dcc') {
-      const facts = validateDcc(claims.dcc)
-      known.type = facts.type
-      known.schemaVersion = facts.schemaVersion
-      checkTimes(claims.issuedAt, claims.expiresAt, signer, now)
-      checkKeyUsage(facts.type, signer.extendedKeyUsage)
-    } else if (claims.payloadType === 'healthcode-antibody') {
-      known.schemaVersion = validateAntibodyCertificate(claims.antibody).schemaVersion
-      checkTimes(claims.issuedAt, claims.expiresAt, signer, now)
-      checkAntibodyKeyUsage(signer.extendedKeyUsage)
-    } else {
-      const facts = validateStatusToken(claims.status)
-      // As on the server: a token meant to live longer than an hour is malformed, whatever the clock.
-      checkStatusTokenLifetime(claims.issuedAt, claims.expiresAt)
-      known.schemaVersion = facts.schemaVersion
-      checkTimes(claims.issuedAt, claims.expiresAt, signer, now)
-      checkStatusTokenKeyUsage(signer.extendedKeyUsage)
-    }
+    const facts = validateSignedPayload(claims)
+    known.type = facts.type
+    known.schemaVersion = facts.schemaVersion
+    checkSignedTimesAndUsage(claims, facts.type, boundsOf(signer), at.getTime())
     if (await isRevoked(known, algorithm, cose.signature, trust)) {
       throw new Hc1Error('ERR_REVOKED', 'the certificate is on the revocation list')
     }
@@ -232,44 +214,6 @@ async function findVerifyingSigner(
   )
 }
 
-function checkTimes(
-  issuedAt: number | undefined,
-  expiresAt: number | undefined,
-  signer: OfflineSigner,
-  now: number,
-): void {
-  const at = (): string => new Date(now).toISOString()
-  if (expiresAt !== undefined && now > expiresAt * 1000) {
-    throw new Hc1Error(
-      'ERR_CWT_EXPIRED',
-      `expected the certificate to be valid at ${at()}, but it expired at ${isoTime(expiresAt)}`,
-    )
-  }
-  if (issuedAt !== undefined && now < issuedAt * 1000) {
-    throw new Hc1Error(
-      'ERR_CWT_NOT_YET_VALID',
-      `expected the certificate to be issued by ${at()}, but it was issued at ${isoTime(issuedAt)}`,
-    )
-  }
-  const notAfter = signer.notAfter === null ? undefined : Date.parse(signer.notAfter)
-  const notBefore = signer.notBefore === null ? undefined : Date.parse(signer.notBefore)
-  if (notAfter !== undefined && now > notAfter) {
-    throw new Hc1Error(
-      'ERR_SIGNER_EXPIRED',
-      `expected the signer's certificate to be valid at ${at()}, but it expired at ${signer.notAfter}`,
-    )
-  }
-  if (notBefore !== undefined && now < notBefore) {
-    throw new Hc1Error(
-      'ERR_SIGNER_NOT_YET_VALID',
-      `expected the signer's certificate to be valid at ${at()}, but it is valid only from ${signer.notBefore}`,
-    )
-  }
-}
-
-/** The most `ci` entries looked at in one payload, as on the server. */
-const MAX_IDENTIFIERS = 64
-
 /**
  * Whether the bundle's revocation list names the code, as `RevocationList.isRevoked`: by the hash
  * of its signature, or of any `ci` in the payload's top-level arrays (with the issuer, or the
@@ -291,7 +235,7 @@ async function isRevoked(
   const byCountryUci = trust.hasType('COUNTRYCODEUCI')
   if (!byUci && !byCountryUci) return false
   const payload = code.payloadType === 'healthcode-antibody' ? code.antibody : code.dcc
-  for (const { uvci, country } of identifiersOf(payload)) {
+  for (const { uvci, country } of revocationIdentifiersOf(payload)) {
     if (byUci && trust.holds('UCI', await uciHash(uvci))) return true
     const issuer = code.issuer ?? country
     if (
@@ -305,28 +249,11 @@ async function isRevoked(
   return false
 }
 
-function identifiersOf(
-  payload: JsonValue | undefined,
-): { uvci: string; country: string | undefined }[] {
-  const found: { uvci: string; country: string | undefined }[] = []
-  if (payload === undefined || payload === null || typeof payload !== 'object') return found
-  if (Array.isArray(payload)) return found
-  for (const value of Object.values(payload)) {
-    if (!Array.isArray(value)) continue
-    for (const item of value) {
-      if (found.length >= MAX_IDENTIFIERS) return found
-      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue
-      const uvci = item['ci']
-      if (typeof uvci !== 'string' || uvci === '') continue
-      const country = item['co']
-      found.push({ uvci, country: typeof country === 'string' ? country : undefined })
-    }
+/** The bundle's signer as the shared checks take it: its validity in milliseconds. */
+function boundsOf(signer: OfflineSigner): SignerBounds {
+  return {
+    notBefore: signer.notBefore === null ? undefined : Date.parse(signer.notBefore),
+    notAfter: signer.notAfter === null ? undefined : Date.parse(signer.notAfter),
+    extendedKeyUsage: signer.extendedKeyUsage,
   }
-  return found
-}
-
-function isoTime(seconds: number | undefined): string | undefined {
-  if (seconds === undefined) return undefined
-  const date = new Date(seconds * 1000)
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
 }

@@ -1,0 +1,113 @@
+import type { Hc1Claims } from './cwt.js'
+import { Hc1Error } from './errors.js'
+import {
+  type DccType,
+  checkAntibodyKeyUsage,
+  checkKeyUsage,
+  checkStatusTokenKeyUsage,
+} from './key-usage.js'
+import {
+  checkStatusTokenLifetime,
+  validateAntibodyCertificate,
+  validateDcc,
+  validateStatusToken,
+} from './schema.js'
+
+/** What the checks after the signature need of the signer: its validity and key usage. */
+export interface SignerBounds {
+  /** Validity of the signer's certificate, in milliseconds since the epoch; absent: unbounded. */
+  readonly notBefore: number | undefined
+  readonly notAfter: number | undefined
+  /** The extended key usage OIDs of the certificate (none: all uses). */
+  readonly extendedKeyUsage: readonly string[]
+}
+
+/**
+ * The first check of a code whose signature verified: its payload against its schema.
+ *
+ * @returns the DCC type (EU DCCs only) and the payload's schema version, which a verifier reports
+ *   even when a later check fails.
+ * @throws {Hc1Error} at stage `schema`.
+ */
+export function validateSignedPayload(claims: Hc1Claims): {
+  type: DccType | undefined
+  schemaVersion: string
+} {
+  if (claims.payloadType === 'eu-dcc') return validateDcc(claims.dcc)
+  if (claims.payloadType === 'healthcode-antibody') {
+    return {
+      type: undefined,
+      schemaVersion: validateAntibodyCertificate(claims.antibody).schemaVersion,
+    }
+  }
+  return { type: undefined, schemaVersion: validateStatusToken(claims.status).schemaVersion }
+}
+
+/**
+ * The checks after the schema, in HCERT's order: the validity times against `now` (a status
+ * token's lifetime first: one meant to live longer than an hour is malformed whatever the clock
+ * says), then the signer's key usage for what it signed (`type`, from `validateSignedPayload`).
+ * Shared by the server's `verifyHc1` and the door scanner's offline verifier.
+ *
+ * @throws {Hc1Error} at stage `expired`, `not_yet_valid` or `key_usage`.
+ */
+export function checkSignedTimesAndUsage(
+  claims: Hc1Claims,
+  type: DccType | undefined,
+  signer: SignerBounds,
+  now: number,
+): void {
+  if (claims.payloadType === 'healthcode-status') {
+    checkStatusTokenLifetime(claims.issuedAt, claims.expiresAt)
+  }
+  checkValidityTimes(claims.issuedAt, claims.expiresAt, signer, now)
+  if (claims.payloadType === 'eu-dcc') {
+    if (type === undefined) throw new TypeError('a DCC’s key usage needs its type: validate first')
+    checkKeyUsage(type, signer.extendedKeyUsage)
+  } else if (claims.payloadType === 'healthcode-antibody') {
+    checkAntibodyKeyUsage(signer.extendedKeyUsage)
+  } else if (claims.payloadType === 'healthcode-status') {
+    checkStatusTokenKeyUsage(signer.extendedKeyUsage)
+  }
+}
+
+/** The code's `iat`/`exp` (seconds) and its signer's validity against `now` (milliseconds). */
+function checkValidityTimes(
+  issuedAt: number | undefined,
+  expiresAt: number | undefined,
+  signer: SignerBounds,
+  now: number,
+): void {
+  const at = (): string => new Date(now).toISOString()
+  if (expiresAt !== undefined && now > expiresAt * 1000) {
+    throw new Hc1Error(
+      'ERR_CWT_EXPIRED',
+      `expected the certificate to be valid at ${at()}, but it expired at ${isoTime(expiresAt)}`,
+    )
+  }
+  if (issuedAt !== undefined && now < issuedAt * 1000) {
+    throw new Hc1Error(
+      'ERR_CWT_NOT_YET_VALID',
+      `expected the certificate to be issued by ${at()}, but it was issued at ${isoTime(issuedAt)}`,
+    )
+  }
+  if (signer.notAfter !== undefined && now > signer.notAfter) {
+    throw new Hc1Error(
+      'ERR_SIGNER_EXPIRED',
+      `expected the signer's certificate to be valid at ${at()}, but it expired at ${new Date(signer.notAfter).toISOString()}`,
+    )
+  }
+  if (signer.notBefore !== undefined && now < signer.notBefore) {
+    throw new Hc1Error(
+      'ERR_SIGNER_NOT_YET_VALID',
+      `expected the signer's certificate to be valid at ${at()}, but it is valid only from ${new Date(signer.notBefore).toISOString()}`,
+    )
+  }
+}
+
+/** A CWT time (seconds since the epoch) as an ISO 8601 instant; undefined when there is none. */
+export function isoTime(seconds: number | undefined): string | undefined {
+  if (seconds === undefined) return undefined
+  const date = new Date(seconds * 1000)
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
+}
