@@ -10,6 +10,7 @@ import type {
 import { useApi } from '../api/use-api'
 import { BarChart } from '../components/BarChart'
 import { ErrorMessage } from '../components/ErrorMessage'
+import { VenueForm } from '../components/VenueForm'
 import { colourName } from '../components/colours'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
@@ -206,13 +207,19 @@ function Venues({ companyId }: { companyId: string }) {
         </ul>
       )}
       {shown && <Poster venue={shown} />}
-      <NewVenue
+      <VenueForm
+        idPrefix="company-venue"
+        categories={categoryName}
         companyId={companyId}
+        className="no-print"
+        labelledBy="company-venue-title"
         onCreated={(id) => {
           setShownId(id)
           venues.reload()
         }}
-      />
+      >
+        <h3 id="company-venue-title">{t('company.newVenue')}</h3>
+      </VenueForm>
     </>
   )
 }
@@ -236,81 +243,5 @@ function Poster({ venue }: { venue: CompanyVenue }) {
         {t('company.print')}
       </button>
     </figure>
-  )
-}
-
-function NewVenue({
-  companyId,
-  onCreated,
-}: {
-  companyId: string
-  onCreated: (id: string) => void
-}) {
-  const { t } = useI18n()
-  const [name, setName] = useState('')
-  const [category, setCategory] = useState('office')
-  const [address, setAddress] = useState('')
-  const [district, setDistrict] = useState('')
-  const { busy, error, run } = useAction()
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    await run(async () => {
-      const venue = await apiRequest<CompanyVenue>('POST', '/api/v1/venues', {
-        name: name.trim(),
-        category,
-        address: address.trim(),
-        district: district.trim().toUpperCase(),
-        companyId,
-      })
-      setName('')
-      setAddress('')
-      onCreated(venue.id)
-    })
-  }
-  return (
-    <form className="form no-print" onSubmit={submit} aria-labelledby="company-venue-title">
-      <h3 id="company-venue-title">{t('company.newVenue')}</h3>
-      <label htmlFor="company-venue-name">{t('venue.name')}</label>
-      <input
-        id="company-venue-name"
-        required
-        maxLength={200}
-        value={name}
-        onChange={(event) => setName(event.target.value)}
-      />
-      <label htmlFor="company-venue-category">{t('venue.category')}</label>
-      <select
-        id="company-venue-category"
-        value={category}
-        onChange={(event) => setCategory(event.target.value)}
-      >
-        {Object.entries(categoryName).map(([item, key]) => (
-          <option key={item} value={item}>
-            {t(key)}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="company-venue-address">{t('venue.address')}</label>
-      <input
-        id="company-venue-address"
-        required
-        maxLength={300}
-        value={address}
-        onChange={(event) => setAddress(event.target.value)}
-      />
-      <label htmlFor="company-venue-district">{t('venue.district')}</label>
-      <input
-        id="company-venue-district"
-        required
-        placeholder="RU-SPE-ADM"
-        pattern="[A-Za-z0-9-]{2,40}"
-        value={district}
-        onChange={(event) => setDistrict(event.target.value)}
-      />
-      <ErrorMessage error={error} />
-      <button type="submit" className="primary" disabled={busy}>
-        {t('venue.create')}
-      </button>
-    </form>
   )
 }

@@ -1,8 +1,9 @@
-import { type FormEvent, useCallback, useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import { NetworkError, apiRequest, newClientId } from '../api/api-client'
 import type { ScanAnswer, Venue } from '../api/types'
 import { useApi } from '../api/use-api'
 import { ErrorMessage } from '../components/ErrorMessage'
+import { VenueForm } from '../components/VenueForm'
 import { ManualEntry } from '../components/ManualEntry'
 import { QrScanner } from '../components/QrScanner'
 import { type DoorResult, ScanResult } from '../components/ScanResult'
@@ -65,7 +66,15 @@ export function Scanner() {
       {!kept && <ErrorMessage error={venues.error} />}
       {venues.loading && <p role="status">{t('common.loading')}</p>}
       {venues.data && list.length === 0 && (
-        <NewVenue onCreated={(id) => (choose(id), venues.reload())} />
+        <VenueForm
+          idPrefix="venue"
+          categories={categoryName}
+          labelledBy="venue-new-title"
+          onCreated={(id) => (choose(id), venues.reload())}
+        >
+          <h2 id="venue-new-title">{t('venue.new')}</h2>
+          <p>{t('venue.none')}</p>
+        </VenueForm>
       )}
       {list.length > 1 && (
         <div className="form">
@@ -282,73 +291,4 @@ const categoryName: Readonly<Record<string, MessageKey>> = {
   shop: 'venue.category.shop',
   office: 'venue.category.office',
   other: 'venue.category.other',
-}
-
-function NewVenue({ onCreated }: { onCreated: (id: string) => void }) {
-  const { t } = useI18n()
-  const [name, setName] = useState('')
-  const [category, setCategory] = useState<string>('theatre')
-  const [address, setAddress] = useState('')
-  const [district, setDistrict] = useState('')
-  const [error, setError] = useState<unknown>(undefined)
-  const submit = async (event: FormEvent) => {
-    event.preventDefault()
-    setError(undefined)
-    try {
-      const venue = await apiRequest<Venue>('POST', '/api/v1/venues', {
-        name: name.trim(),
-        category,
-        address: address.trim(),
-        district: district.trim().toUpperCase(),
-      })
-      onCreated(venue.id)
-    } catch (failure) {
-      setError(failure)
-    }
-  }
-  return (
-    <form onSubmit={submit} className="form">
-      <h2>{t('venue.new')}</h2>
-      <p>{t('venue.none')}</p>
-      <label htmlFor="venue-name">{t('venue.name')}</label>
-      <input
-        id="venue-name"
-        required
-        value={name}
-        onChange={(event) => setName(event.target.value)}
-      />
-      <label htmlFor="venue-category">{t('venue.category')}</label>
-      <select
-        id="venue-category"
-        value={category}
-        onChange={(event) => setCategory(event.target.value)}
-      >
-        {Object.entries(categoryName).map(([item, key]) => (
-          <option key={item} value={item}>
-            {t(key)}
-          </option>
-        ))}
-      </select>
-      <label htmlFor="venue-address">{t('venue.address')}</label>
-      <input
-        id="venue-address"
-        required
-        value={address}
-        onChange={(event) => setAddress(event.target.value)}
-      />
-      <label htmlFor="venue-district">{t('venue.district')}</label>
-      <input
-        id="venue-district"
-        required
-        placeholder="RU-SPE-ADM"
-        pattern="[A-Za-z0-9-]{2,40}"
-        value={district}
-        onChange={(event) => setDistrict(event.target.value)}
-      />
-      <ErrorMessage error={error} />
-      <button type="submit" className="primary">
-        {t('venue.create')}
-      </button>
-    </form>
-  )
 }
