@@ -3,6 +3,7 @@ import { ApiError, apiRequest } from '../api/api-client'
 import type { Issuer } from '../api/types'
 import { useApi } from '../api/use-api'
 import { ErrorMessage } from '../components/ErrorMessage'
+import { RadioChoice } from '../components/RadioChoice'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 
@@ -24,27 +25,16 @@ export function LinkRecord({ onLinked, step }: { onLinked: () => void; step?: st
       </h1>
       <p>{t('record.intro')}</p>
       <div className="form">
-        <fieldset>
-          <legend>{t('record.choice')}</legend>
-          <label className="check">
-            <input
-              type="radio"
-              name="record-mode"
-              checked={mode === 'claim'}
-              onChange={() => setMode('claim')}
-            />
-            {t('record.choice.claim')}
-          </label>
-          <label className="check">
-            <input
-              type="radio"
-              name="record-mode"
-              checked={mode === 'create'}
-              onChange={() => setMode('create')}
-            />
-            {t('record.choice.create')}
-          </label>
-        </fieldset>
+        <RadioChoice
+          name="record-mode"
+          legend={t('record.choice')}
+          value={mode}
+          options={[
+            { value: 'claim', label: t('record.choice.claim') },
+            { value: 'create', label: t('record.choice.create') },
+          ]}
+          onChange={setMode}
+        />
       </div>
       {mode === 'claim' ? (
         <ClaimForm onLinked={onLinked} />
@@ -272,27 +262,16 @@ function CreateForm({
   return (
     <form onSubmit={submit} className="form" noValidate aria-labelledby="record-create-title">
       <h2 id="record-create-title">{t('record.create.title')}</h2>
-      <fieldset>
-        <legend>{t('clinic.residency')}</legend>
-        <label className="check">
-          <input
-            type="radio"
-            name="record-residency"
-            checked={residency === 'resident'}
-            onChange={() => setResidency('resident')}
-          />
-          {t('clinic.residency.resident')}
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="record-residency"
-            checked={residency === 'foreigner'}
-            onChange={() => setResidency('foreigner')}
-          />
-          {t('clinic.residency.foreigner')}
-        </label>
-      </fieldset>
+      <RadioChoice
+        name="record-residency"
+        legend={t('clinic.residency')}
+        value={residency}
+        options={[
+          { value: 'resident', label: t('clinic.residency.resident') },
+          { value: 'foreigner', label: t('clinic.residency.foreigner') },
+        ]}
+        onChange={setResidency}
+      />
       <label htmlFor="record-family">{t('clinic.familyName')}</label>
       <input
         id="record-family"

@@ -4,6 +4,7 @@ import type { OwnCommissionRequest } from '../api/types'
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
 import { ErrorMessage } from '../components/ErrorMessage'
+import { RadioChoice } from '../components/RadioChoice'
 import { Link } from '../components/Link'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
@@ -476,27 +477,19 @@ function NewRequestForm({ personId, onFiled }: { personId: string; onFiled: () =
     <form className="form" onSubmit={submit} noValidate aria-labelledby="new-request-title">
       <h2 id="new-request-title">{t('requests.new')}</h2>
       <p className="muted">{t('requests.newHint')}</p>
-      <fieldset>
-        <legend>{t('requests.kind')}</legend>
-        {(['recovery', 'antibody'] as const).map((option) => (
-          <label key={option} className="check">
-            <input
-              type="radio"
-              name="request-kind"
-              checked={kind === option}
-              onChange={() => {
-                setKind(option)
-                setErrors({})
-              }}
-            />
-            {t(
-              option === 'recovery'
-                ? 'requests.kind.recoveryChoice'
-                : 'requests.kind.antibodyChoice',
-            )}
-          </label>
-        ))}
-      </fieldset>
+      <RadioChoice
+        name="request-kind"
+        legend={t('requests.kind')}
+        value={kind}
+        options={[
+          { value: 'recovery', label: t('requests.kind.recoveryChoice') },
+          { value: 'antibody', label: t('requests.kind.antibodyChoice') },
+        ]}
+        onChange={(option) => {
+          setKind(option)
+          setErrors({})
+        }}
+      />
       {kind === 'recovery' ? (
         <>
           <label htmlFor="request-test-type">{t('clinic.testType')}</label>

@@ -8,6 +8,7 @@ import type {
 } from '../api/types'
 import { useApi } from '../api/use-api'
 import { ErrorMessage } from '../components/ErrorMessage'
+import { RadioChoice } from '../components/RadioChoice'
 import { useI18n } from '../i18n/LanguageProvider'
 import { kindName, statusName } from './Certificates'
 
@@ -118,27 +119,16 @@ function FindCertificate({ onRevoked }: { onRevoked: () => void }) {
     <>
       <h2>{t('revocations.find')}</h2>
       <div className="form">
-        <fieldset>
-          <legend>{t('revocations.findBy')}</legend>
-          <label className="check">
-            <input
-              type="radio"
-              name="revocation-find"
-              checked={mode === 'uvci'}
-              onChange={() => setMode('uvci')}
-            />
-            {t('revocations.byUvci')}
-          </label>
-          <label className="check">
-            <input
-              type="radio"
-              name="revocation-find"
-              checked={mode === 'person'}
-              onChange={() => setMode('person')}
-            />
-            {t('revocations.byPerson')}
-          </label>
-        </fieldset>
+        <RadioChoice
+          name="revocation-find"
+          legend={t('revocations.findBy')}
+          value={mode}
+          options={[
+            { value: 'uvci', label: t('revocations.byUvci') },
+            { value: 'person', label: t('revocations.byPerson') },
+          ]}
+          onChange={setMode}
+        />
       </div>
       {mode === 'uvci' ? (
         <form className="form" onSubmit={findByUvci} aria-label={t('revocations.byUvci')}>
