@@ -1,12 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { type Browser, type Page, chromium } from 'playwright-core'
-import QRCode from 'qrcode'
 import { startServer } from '../src/api/server.js'
 import { loadConfig } from '../src/config/config.js'
+import { demoCaller, demoDynamicCode } from '../src/demo/demo-client.js'
+import { writeQrVideo } from './qr-video.js'
 import { median } from './rate.js'
 
 /** Debian's Chromium, as in test/web/; the bench never downloads a browser. */
@@ -134,9 +134,9 @@ export async function measureWeb(root: string): Promise<WebFigures> {
   let browser: Browser | undefined
   try {
     await ensureVenue(url)
-    const qr = await dynamicCodeOf(url, '王')
+    const qr = await demoDynamicCode(url, '王')
     const video = join(work, 'qr.y4m')
-    await writeQrVideo(video, qr, 640, 480)
+    await writeQrVideo(video, qr, { width: 640, height: 480 })
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
@@ -348,7 +348,7 @@ export function formatWebSection(figures: WebFigures): string {
 
 /** Makes sure the demo venue operator has a venue to scan at. */
 async function ensureVenue(url: string): Promise<void> {
-  const venue = await apiAs(url, 'venue@spb.demo')
+  const venue = await demoCaller(url, 'venue@spb.demo')
   const { venues } = await venue<{ venues: unknown[] }>('GET', '/api/v1/venues')
   if (venues.length > 0) return
   await venue('POST', '/api/v1/venues', {
@@ -357,86 +357,4 @@ async function ensureVenue(url: string): Promise<void> {
     address: 'Dvortsovaya pl. 2',
     district: 'RU-SPE-ADM',
   })
-}
-
-/** Signs a demo account in and answers a caller that sends its cookie and CSRF token. */
-async function apiAs(url: string, login: string) {
-  const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: `demo-${login.split('@')[0]}-2026` }),
-  })
-  if (!answer.ok) throw new Error(`sign-in of ${login}: expected 200, got ${answer.status}`)
-  const { csrfToken } = (await answer.json()) as { csrfToken: string }
-  const cookie = answer.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const reply = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${await reply.text()}`)
-    return (await reply.json()) as T
-  }
-}
-
-/** A demo person's dynamic health code, fetched by the demo clinician. */
-async function dynamicCodeOf(url: string, familyName: string): Promise<string> {
-  const clinician = await apiAs(url, 'clinician@spb.demo')
-  const { people } = await clinician<{ people: { id: string; familyName: string }[] }>(
-    'GET',
-    '/api/v1/people',
-  )
-  const person = people.find((p) => p.familyName === familyName)
-  if (!person) throw new Error(`expected a demo person ${familyName}, found none`)
-  return (await clinician<{ qr: string }>('GET', `/api/v1/people/${person.id}/health-code/token`))
-    .qr
-}
-
-// pngjs ships no type declarations; this is the part of its API used here.
-const { PNG } = createRequire(import.meta.url)('pngjs') as {
-  PNG: { sync: { read(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } } }
-}
-
-/**
- * Writes the YUV4MPEG2 video Chromium's fake camera plays: the QR on white, in I420 (as
- * test/web/qr-video.ts does).
- *
- * ```
- * YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n
- * FRAME\n  Y: W×H bytes | U: W/2×H/2 bytes | V: W/2×H/2 bytes     (× frames)
- * ```
- */
-async function writeQrVideo(path: string, text: string, width: number, height: number) {
-  const png = PNG.sync.read(
-    await QRCode.toBuffer(text, {
-      type: 'png',
-      width: Math.min(width, height) - 40,
-      margin: 4,
-      errorCorrectionLevel: 'M',
-    }),
-  )
-  const luma = Buffer.alloc(width * height, 255)
-  const left = Math.floor((width - png.width) / 2)
-  const top = Math.floor((height - png.height) / 2)
-  for (let y = 0; y < png.height; y++) {
-    for (let x = 0; x < png.width; x++) {
-      const i = (y * png.width + x) * 4
-      const r = png.data[i] ?? 255
-      const g = png.data[i + 1] ?? 255
-      const b = png.data[i + 2] ?? 255
-      luma[(top + y) * width + left + x] = Math.round(0.299 * r + 0.587 * g + 0.114 * b)
-    }
-  }
-  const chroma = Buffer.alloc((width / 2) * (height / 2), 128)
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma])
-  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`)
-  writeFileSync(path, Buffer.concat([header, ...Array.from({ length: 4 }, () => frame)]))
 }

@@ -26,45 +26,8 @@ if (!existsSync(CHROMIUM)) {
 
 const { startServer } = await import('../dist/src/api/server.js')
 const { loadConfig } = await import('../dist/src/config/config.js')
-
-/** Signs a demo account in through the API; answers a caller with its cookie and CSRF token. */
-async function apiAs(url, login) {
-  const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: `demo-${login.split('@')[0]}-2026` }),
-  })
-  if (!answer.ok) throw new Error(`sign-in of ${login}: expected 200, got ${answer.status}`)
-  const { csrfToken } = await answer.json()
-  const cookie = answer.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
-  return async (method, path, body) => {
-    const reply = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${await reply.text()}`)
-    return reply.json()
-  }
-}
-
-/** Fresh dynamic health codes of demo people, fetched by the demo clinician. */
-async function dynamicCodes(url) {
-  const clinician = await apiAs(url, 'clinician@spb.demo')
-  const { people } = await clinician('GET', '/api/v1/people')
-  return async (familyName) => {
-    const person = people.find((p) => p.familyName === familyName)
-    if (!person) throw new Error(`expected a demo person ${familyName}, found none`)
-    return (await clinician('GET', `/api/v1/people/${person.id}/health-code/token`)).qr
-  }
-}
+const { demoCaller, demoDynamicCode } = await import('../dist/src/demo/demo-client.js')
+const { demoPassword } = await import('../dist/src/demo/demo-data.js')
 
 /** Signs a demo account in, once: the pages below switch language by the app's stored choice. */
 async function signedInPage(browser, url, login) {
@@ -76,7 +39,7 @@ async function signedInPage(browser, url, login) {
   page.setDefaultTimeout(20_000)
   await page.goto(`${url}/app/`)
   await page.locator('#sign-in-login').fill(login)
-  await page.locator('#sign-in-password').fill(`demo-${login.split('@')[0]}-2026`)
+  await page.locator('#sign-in-password').fill(demoPassword(login))
   await page.locator('form:has(#sign-in-login) button[type="submit"]').click()
   await page.locator('.app-nav').waitFor()
   return { context, page }
@@ -132,12 +95,12 @@ let failed = false
 try {
   mkdirSync(output, { recursive: true })
   // The demo citizen's record was made by the clinic: linked once, as the app's first screen asks.
-  const citizen = await apiAs(url, 'citizen@spb.demo')
+  const citizen = await demoCaller(url, 'citizen@spb.demo')
   await citizen('POST', '/api/v1/me/claim', {
     document: { type: 'national-id', number: '4012 345678', country: 'RU' },
     birthDate: '1985-03-14',
   })
-  const venue = await apiAs(url, 'venue@spb.demo')
+  const venue = await demoCaller(url, 'venue@spb.demo')
   const { venues } = await venue('GET', '/api/v1/venues')
   if (venues.length === 0) {
     await venue('POST', '/api/v1/venues', {
@@ -166,13 +129,13 @@ try {
     },
     attachments: [{ fileName: 'pcr-result.pdf', mediaType: 'application/pdf', content: btoa(pdf) }],
   })
-  const commission = await apiAs(url, 'commission@spb.demo')
+  const commission = await demoCaller(url, 'commission@spb.demo')
   await commission('POST', `/api/v1/commission/requests/${filed.id}/decision`, {
     outcome: 'refused',
     reason: 'The laboratory stamp is missing from the result.',
   })
   // A company with its office, for the company screen.
-  const company = await apiAs(url, 'company@spb.demo')
+  const company = await demoCaller(url, 'company@spb.demo')
   const { companies } = await company('GET', '/api/v1/companies')
   if (companies.length === 0) {
     const created = await company('POST', '/api/v1/companies', { name: 'Nevsky Instruments' })
@@ -200,7 +163,6 @@ try {
   }
   await visitor.close()
 
-  const codeOf = await dynamicCodes(url)
   const citizenApp = await signedInPage(browser, url, 'citizen@spb.demo')
   const doorApp = await signedInPage(browser, url, 'venue@spb.demo')
   // A different visitor in each language, so that no result reads "already scanned".
@@ -225,7 +187,9 @@ try {
 
     const door = doorApp.page
     await open(door, url, 'scanner', language)
-    await door.locator('.manual-entry textarea').fill(await codeOf(visitors[language]))
+    await door
+      .locator('.manual-entry textarea')
+      .fill(await demoDynamicCode(url, visitors[language]))
     await door.locator('.manual-entry button[type="submit"]').click()
     await door.locator('.scan-result').waitFor()
     await shoot(door, 'scanner-result', language)

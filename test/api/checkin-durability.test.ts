@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { demoPassword } from '../../src/demo/demo-data.js'
 
 // The built server (npm test builds first) writes check-ins from its writer thread: this drives
 // that path, with group commits, re-sends and a SIGKILL, over HTTP.
@@ -33,7 +34,7 @@ async function token(url: string, login: string): Promise<string> {
   const signIn = await fetch(`${url}/api/v1/auth/sign-in`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: `demo-${login.split('@')[0]}-2026` }),
+    body: JSON.stringify({ login, password: demoPassword(login) }),
   })
   const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] as string
   const { csrfToken } = (await signIn.json()) as { csrfToken: string }

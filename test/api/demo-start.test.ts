@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import { startServer } from '../../src/api/server.js'
 import { loadConfig } from '../../src/config/config.js'
+import { demoPassword } from '../../src/demo/demo-data.js'
 
 describe('the demo start', () => {
   it('makes the keys and gives the demo people certificates and a request for the commission', async () => {
@@ -25,7 +26,7 @@ describe('the demo start', () => {
         const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ login, password: `demo-${login.split('@')[0]}-2026` }),
+          body: JSON.stringify({ login, password: demoPassword(login) }),
         })
         const cookie = answer.headers
           .getSetCookie()

@@ -4,8 +4,8 @@ import { createRequire } from 'node:module'
 import { before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import {
-  apiAs,
   chromiumSkip,
+  demoCaller,
   signInThroughPage,
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
@@ -69,12 +69,12 @@ describe(
 
     before(async () => {
       // The demo citizen's record was made by the clinic: linked once, as the app's first screen asks.
-      const citizen = await apiAs(suite.url, 'citizen@spb.demo')
+      const citizen = await demoCaller(suite.url, 'citizen@spb.demo')
       await citizen('POST', '/api/v1/me/claim', {
         document: { type: 'national-id', number: '4012 345678', country: 'RU' },
         birthDate: '1985-03-14',
       })
-      const venue = await apiAs(suite.url, 'venue@spb.demo')
+      const venue = await demoCaller(suite.url, 'venue@spb.demo')
       await venue('POST', '/api/v1/venues', {
         name: 'Mariinsky Theatre',
         category: 'theatre',

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { RunningServer } from '../../src/api/server.js'
 import {
-  apiAs,
   chromiumSkip,
+  demoCaller,
   signInThroughPage,
   startDemoServer,
   useDemoServerAndBrowser,
@@ -26,7 +26,7 @@ interface DemoCertificate {
 
 /** A demo person's certificates, as the St. Petersburg administrator reads them. */
 async function certificatesOf(url: string, familyName: string): Promise<DemoCertificate[]> {
-  const admin = await apiAs(url, 'admin@spb.demo')
+  const admin = await demoCaller(url, 'admin@spb.demo')
   const { people } = await admin<{ people: { id: string; familyName: string }[] }>(
     'GET',
     '/api/v1/people',

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { before, describe, it } from 'node:test'
 import type { BrowserContext, Page } from 'playwright-core'
 import {
-  apiAs,
   chromiumSkip,
+  demoCaller,
   signInThroughPage,
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
@@ -64,7 +64,7 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
 
   before(async () => {
     // The demo citizen holds Ivan Petrov's record, which the clinic made.
-    const citizen = await apiAs(suite.url, 'citizen@spb.demo')
+    const citizen = await demoCaller(suite.url, 'citizen@spb.demo')
     await citizen('POST', '/api/v1/me/claim', {
       document: { type: 'national-id', number: '4012 345678', country: 'RU' },
       birthDate: '1985-03-14',
@@ -297,7 +297,7 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
   })
 
   it('hides an employee from the company dashboard once they withdraw consent in My details', async () => {
-    const admin = await apiAs(suite.url, 'company@spb.demo')
+    const admin = await demoCaller(suite.url, 'company@spb.demo')
     const company = await admin<{ id: string }>('POST', '/api/v1/companies', {
       name: 'Nevsky Works',
     })

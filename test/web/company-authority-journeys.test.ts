@@ -2,8 +2,8 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { before, describe, it } from 'node:test'
 import {
-  apiAs,
   chromiumSkip,
+  demoCaller,
   signInThroughPage,
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
@@ -14,7 +14,7 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
 
   before(async () => {
     // The demo citizen links Ivan Petrov's record, as in the citizen journey.
-    const citizen = await apiAs(suite.url, 'citizen@spb.demo')
+    const citizen = await demoCaller(suite.url, 'citizen@spb.demo')
     await citizen('POST', '/api/v1/me/claim', {
       document: { type: 'national-id', number: '4012 345678', country: 'RU' },
       birthDate: '1985-03-14',
@@ -74,12 +74,12 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
 
       // Someone checks in at the company's venue: the dashboard counts the visitor.
       const venues = await (
-        await apiAs(suite.url, 'company@spb.demo')
+        await demoCaller(suite.url, 'company@spb.demo')
       )<{ venues: { name: string; posterCode: string }[] }>('GET', '/api/v1/venues')
       const canteen = venues.venues.find((v) => v.name === 'Nevsky Works canteen')
       assert.ok(canteen)
       await (
-        await apiAs(suite.url, 'citizen@spb.demo')
+        await demoCaller(suite.url, 'citizen@spb.demo')
       )('POST', '/api/v1/checkins', { venueCode: canteen.posterCode, clientId: randomUUID() })
 
       await page.getByRole('button', { name: 'Refresh' }).click()
@@ -104,14 +104,14 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
 
   it('lets the health authority confirm a case, see its whereabouts and publish them', async () => {
     // The citizen checks in at a venue, so the case has somewhere to have been.
-    const operator = await apiAs(suite.url, 'venue@spb.demo')
+    const operator = await demoCaller(suite.url, 'venue@spb.demo')
     const venue = await operator<{ id: string; posterCode: string }>('POST', '/api/v1/venues', {
       name: 'Mariinsky test hall',
       category: 'theatre',
       address: 'Teatralnaya pl. 1',
       district: 'RU-SPE-ADM',
     })
-    const citizen = await apiAs(suite.url, 'citizen@spb.demo')
+    const citizen = await demoCaller(suite.url, 'citizen@spb.demo')
     await citizen('POST', '/api/v1/checkins', {
       venueCode: venue.posterCode,
       clientId: randomUUID(),

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
-  apiAs,
   chromiumSkip,
-  dynamicCodeOf,
+  demoCaller,
+  demoDynamicCode,
   signInThroughPage,
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
@@ -17,14 +17,14 @@ describe('the door scanner without the network, in Chromium', { skip: chromiumSk
 
   it('judges codes offline from the cached bundle, and sends the check-ins once back online', async () => {
     // Before the doors open: the venue exists, and one of Petrov's certificates is revoked.
-    const operator = await apiAs(suite.url, 'venue@spb.demo')
+    const operator = await demoCaller(suite.url, 'venue@spb.demo')
     const venue = await operator<{ id: string }>('POST', '/api/v1/venues', {
       name: 'Bolshoi Drama Theatre',
       category: 'theatre',
       address: 'Fontanka 65',
       district: DISTRICT,
     })
-    const clinician = await apiAs(suite.url, 'clinician@spb.demo')
+    const clinician = await demoCaller(suite.url, 'clinician@spb.demo')
     const { people } = await clinician<{ people: { id: string; familyName: string }[] }>(
       'GET',
       '/api/v1/people',
@@ -37,11 +37,11 @@ describe('the door scanner without the network, in Chromium', { skip: chromiumSk
     )
     const revoked = certificates[0]
     assert.ok(revoked, 'Petrov has a certificate')
-    const authority = await apiAs(suite.url, 'authority@spb.demo')
+    const authority = await demoCaller(suite.url, 'authority@spb.demo')
     await authority('POST', `/api/v1/certificates/${revoked.id}/revoke`, {
       reason: 'issued on a forged vaccination record',
     })
-    const green = await dynamicCodeOf(suite.url, 'Müller')
+    const green = await demoDynamicCode(suite.url, 'Müller')
 
     const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
@@ -136,7 +136,7 @@ describe('the door scanner without the network, in Chromium', { skip: chromiumSk
   })
 
   it('opens again after a restart without the network, with the last account and its data', async () => {
-    const code = await dynamicCodeOf(suite.url, 'Müller')
+    const code = await demoDynamicCode(suite.url, 'Müller')
     const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
@@ -189,7 +189,7 @@ describe('the door scanner without the network, in Chromium', { skip: chromiumSk
   })
 
   it('only saves a scan offline when the device has no offline data for the venue', async () => {
-    const code = await dynamicCodeOf(suite.url, '王')
+    const code = await demoDynamicCode(suite.url, '王')
     const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)

@@ -5,14 +5,14 @@ import { join } from 'node:path'
 import { describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import {
-  apiAs,
   chromiumSkip,
-  dynamicCodeOf,
+  demoCaller,
+  demoDynamicCode,
   launchChromium,
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
-import { writeQrVideo } from './qr-video.js'
+import { writeQrVideo } from '../../bench/qr-video.js'
 
 const enKeys = Object.keys(
   JSON.parse(
@@ -160,7 +160,7 @@ describe('the web app in Chromium', { skip: chromiumSkip }, () => {
       await page.getByRole('button', { name: 'Register venue' }).click()
       await page.getByText('Scanning at Mariinsky Theatre').waitFor()
 
-      const qr = await dynamicCodeOf(suite.url, 'Müller')
+      const qr = await demoDynamicCode(suite.url, 'Müller')
       await page.getByLabel('Code text (paste or type)').fill(qr)
       await page.getByRole('button', { name: 'Check this code' }).click()
       const result = page.locator('.scan-result')
@@ -196,7 +196,7 @@ describe('the web app in Chromium', { skip: chromiumSkip }, () => {
   })
 
   it('reads a dynamic code from the camera with ZXing loaded from our own server', async () => {
-    const venue = await apiAs(suite.url, 'venue@spb.demo')
+    const venue = await demoCaller(suite.url, 'venue@spb.demo')
     const { venues } = await venue<{ venues: unknown[] }>('GET', '/api/v1/venues')
     if (venues.length === 0) {
       await venue('POST', '/api/v1/venues', {
@@ -207,7 +207,7 @@ describe('the web app in Chromium', { skip: chromiumSkip }, () => {
       })
     }
     const video = join(mkdtempSync(join(tmpdir(), 'healthcode-camera-')), 'qr.y4m')
-    await writeQrVideo(video, await dynamicCodeOf(suite.url, '王'))
+    await writeQrVideo(video, await demoDynamicCode(suite.url, '王'))
     const camera = await launchChromium([
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { type Browser, type Page, chromium } from 'playwright-core'
 import { type RunningServer, startServer } from '../../src/api/server.js'
 import { loadConfig } from '../../src/config/config.js'
+import { demoPassword } from '../../src/demo/demo-data.js'
 
 /** Debian's Chromium; the tests never download a browser (`.ci/run` installs this one). */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -96,11 +97,6 @@ export function useDemoServerAndBrowser(): BrowserSuite {
   }
 }
 
-/** The password of a demo login: `demo-`, the part before the @, and `-2026`. */
-export function demoPassword(login: string): string {
-  return `demo-${login.split('@')[0]}-2026`
-}
-
 /**
  * Signs in through the sign-in page, opened at `path` (the app keeps the page it was asked for),
  * and waits for the signed-in navigation.
@@ -150,46 +146,5 @@ export async function withScreenshotOnFailure(
   }
 }
 
-/** Signs in through the API and answers a caller that sends the session's cookie and CSRF token. */
-export async function apiAs(url: string, login: string) {
-  const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password: demoPassword(login) }),
-  })
-  if (!answer.ok) throw new Error(`sign-in of ${login}: ${answer.status}`)
-  const { csrfToken } = (await answer.json()) as { csrfToken: string }
-  const cookie = answer.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const reply = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${await reply.text()}`)
-    return (await reply.json()) as T
-  }
-}
-
-/** A dynamic health code of a demo person, fetched by the clinician. */
-export async function dynamicCodeOf(url: string, familyName: string): Promise<string> {
-  const clinician = await apiAs(url, 'clinician@spb.demo')
-  const { people } = await clinician<{ people: { id: string; familyName: string }[] }>(
-    'GET',
-    '/api/v1/people',
-  )
-  const person = people.find((p) => p.familyName === familyName)
-  if (!person) throw new Error(`no demo person ${familyName}`)
-  const token = await clinician<{ qr: string }>(
-    'GET',
-    `/api/v1/people/${person.id}/health-code/token`,
-  )
-  return token.qr
-}
+/** The suites set their scenes up through the API, as demo accounts. */
+export { demoCaller, demoDynamicCode } from '../../src/demo/demo-client.js'
