@@ -416,7 +416,7 @@ describe('judgeOffline (the door’s verdict from the offline bundle)', async ()
           venue,
           policy: defaultEntryPolicies.theatre,
           rules: { ruleSetId: 'ru-default', ruleSet: defaultRuleSets['ru-default'] },
-          sources: { certificates: [dsc.der], revocations: revoked },
+          sources: { signers: [signerFromCertificate(dsc.der)], revocations: revoked },
           at,
         }),
       ),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { type JsonWebKey, constants, generateKeyPairSync, sign } from 'node:crypto'
 import { describe, it } from 'node:test'
+import { signerFromCertificate } from '../../codec/trust/index.js'
 import { createCsca, createDocumentSigner } from '../../codec/trust/issue-certificates.js'
 import { defaultRuleSets } from '../validity-rules/index.js'
 import { defaultEntryPolicies } from './entry-decision.js'
@@ -21,7 +22,7 @@ const venue: Venue = {
 }
 
 describe('buildOfflineBundle', () => {
-  it('lists each document signer as its kid, JWK, validity and key usage, and skips what does not parse', async () => {
+  it('lists each document signer as its kid, JWK, validity and key usage, and skips a key HCERT does not allow', async () => {
     const subject = {
       country: 'RU',
       commonName: 'Test',
@@ -35,7 +36,10 @@ describe('buildOfflineBundle', () => {
       policy: defaultEntryPolicies.museum,
       rules: { ruleSetId: 'ru-default', ruleSet: defaultRuleSets['ru-default'] },
       sources: {
-        certificates: [vaccinationsOnly.der, new Uint8Array([0x30, 0x03, 1, 2, 3])],
+        signers: [
+          signerFromCertificate(vaccinationsOnly.der),
+          { ...signerFromCertificate(vaccinationsOnly.der), keyType: 'other' },
+        ],
         revocations: [{ hashType: 'UCI', hash: 'QjvQqEdjTOjepd1elADyhw==' }],
       },
       at,
@@ -57,7 +61,7 @@ describe('buildOfflineBundle', () => {
   })
 
   it('says that certificates cannot be judged when the rule set is unknown, and gives no rules when none are judged', () => {
-    const sources = { certificates: [], revocations: [] }
+    const sources = { signers: [], revocations: [] }
     const policy = { ...defaultEntryPolicies.museum, ruleSet: 'no-such-set', region: 'SPB' }
     const unknown = buildOfflineBundle({
       venue,

@@ -1,5 +1,4 @@
 import { type KeyObject, createPublicKey } from 'node:crypto'
-import { signerFromCertificate } from '../../codec/trust/index.js'
 import type { TrustedSigner } from '../../codec/trust/index.js'
 import type { RuleSet } from '../validity-rules/index.js'
 import { valueSetsForRules } from '../validity-rules/index.js'
@@ -58,21 +57,20 @@ export interface OfflineBundle {
   readonly rules: OfflineRules | null
 }
 
-/** What the bundle is made of: the trust a verifier elsewhere gets (`exportForVerifiers`). */
+/** What the bundle is made of: the trust the server verifies with (`TrustService.deviceTrust`). */
 export interface OfflineBundleSources {
-  readonly certificates: readonly Uint8Array[]
+  readonly signers: readonly TrustedSigner[]
   readonly revocations: readonly { readonly hashType: string; readonly hash: string }[]
 }
 
 /**
- * Builds a venue's offline bundle: each trusted document signer certificate becomes its kid, its
- * public key as a JWK (so a browser needs no X.509 parser), its validity and key usage. A
- * certificate that does not parse, or whose key is neither P-256 nor RSA (which HCERT does not
- * allow), is left out: no code could verify against it anyway.
+ * Builds a venue's offline bundle: each trusted document signer becomes its kid, its public key
+ * as a JWK (so a browser needs no X.509 parser), its validity and key usage. A signer whose key is
+ * neither P-256 nor RSA (which HCERT does not allow) is left out: no code could verify against it.
  *
  * @example
  * ```ts
- * const bundle = buildOfflineBundle({ venue, policy, rules, sources: await trust.exportForVerifiers(), at: new Date() })
+ * const bundle = buildOfflineBundle({ venue, policy, rules, sources: await trust.deviceTrust(), at: new Date() })
  * ```
  */
 export function buildOfflineBundle(input: {
@@ -82,17 +80,9 @@ export function buildOfflineBundle(input: {
   sources: OfflineBundleSources
   at: Date
 }): OfflineBundle {
-  const signers: OfflineSigner[] = []
-  for (const der of input.sources.certificates) {
-    let signer: TrustedSigner
-    try {
-      signer = signerFromCertificate(der)
-    } catch {
-      continue
-    }
-    const offline = offlineSigner(signer)
-    if (offline) signers.push(offline)
-  }
+  const signers = input.sources.signers
+    .map(offlineSignerOnce)
+    .filter((signer): signer is OfflineSigner => signer !== undefined)
   const ruleSet = input.rules?.ruleSet
   return {
     format: OFFLINE_BUNDLE_FORMAT,
@@ -112,6 +102,17 @@ export function buildOfflineBundle(input: {
         }
       : null,
   }
+}
+
+/**
+ * The bundle's form of each signer, made once: the server's trust keeps the same signer objects
+ * until it changes, and every scanner's bundle lists them all.
+ */
+const offlineForms = new WeakMap<TrustedSigner, OfflineSigner | undefined>()
+
+function offlineSignerOnce(signer: TrustedSigner): OfflineSigner | undefined {
+  if (!offlineForms.has(signer)) offlineForms.set(signer, offlineSigner(signer))
+  return offlineForms.get(signer)
 }
 
 /** A trusted signer in the bundle's form; undefined for a key HCERT does not allow. */

@@ -238,7 +238,7 @@ export class VenueService {
 
   /**
    * The offline bundle of a venue, for its operators' scanners: the trusted signers and the
-   * revocation list (`providers.trust`, what `TrustService.exportForVerifiers` gives), the
+   * revocation list (`providers.trust`, what `TrustService.deviceTrust` gives), the
    * venue's entry policy, and the validity rule set its certificates are judged by.
    *
    * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN` (not an operator of the venue).

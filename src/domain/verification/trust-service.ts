@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto'
 import { type Hc1Verification, verifyHc1 } from '../../codec/hc1/index.js'
 import {
+  type RevocationEntry,
   RevocationList,
   type RevocationListDocument,
   signRevocationList,
@@ -37,7 +38,11 @@ export const MAX_TRUST_LIST_BYTES = 8 * 1024 * 1024
 interface TrustSnapshot {
   readonly loadedAt: number
   readonly trust: TrustList
+  /** The document signers `trust` holds: ours not yet expired, and imported partners'. */
+  readonly signers: readonly TrustedSigner[]
   readonly revocation: RevocationList
+  /** The entries `revocation` holds. */
+  readonly revocationEntries: readonly RevocationEntry[]
   readonly published: TrustListEntry[]
   readonly revocationDocument: RevocationListDocument
   /** Why a stored partner list could not be used (it stays out of the trust). */
@@ -168,7 +173,9 @@ export class TrustService {
     return {
       loadedAt: now.getTime(),
       trust: new TrustList(signers),
+      signers,
       revocation: new RevocationList(entries),
+      revocationEntries: entries,
       published,
       revocationDocument,
       partnerProblems,
@@ -240,6 +247,19 @@ export class TrustService {
       revocations: revocationEntriesOf(hashes),
       shcIssuers: shcIssuers.map(({ iss, jwks, crls }) => ({ iss, jwks, crls })),
     }
+  }
+
+  /**
+   * What a verifier on a device works from (the door scanner's offline bundle), from the trust the
+   * server itself verifies with: the document signers (ours and imported partners') and the
+   * revocation list's entries.
+   */
+  async deviceTrust(): Promise<{
+    signers: readonly TrustedSigner[]
+    revocations: readonly RevocationEntry[]
+  }> {
+    const { signers, revocationEntries } = await this.#current()
+    return { signers, revocations: revocationEntries }
   }
 
   /** Verifies an HC1 code or a SMART Health Card, whichever the text is. */

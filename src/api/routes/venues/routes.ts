@@ -418,7 +418,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     },
     async (request, reply) => {
       const bundle = await context.venues.offlineBundle(requireActor(request), request.params.id, {
-        trust: () => context.trust.exportForVerifiers(),
+        trust: () => context.trust.deviceTrust(),
         ruleSet: (id) => context.validity.ruleSet(id),
       })
       return reply.header('cache-control', 'private, no-store').send(bundle)
