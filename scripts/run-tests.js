@@ -1,8 +1,13 @@
-// Runs every *.test.ts under src/ and test/ with Node's test runner (Node 20 has no glob support
-// in `node --test`, so the files are listed here).
+// Runs every *.test.ts under src/ and test/ with Node's test runner, listing the files here so that
+// a path filter works the same on every Node version. Before the run it says which databases and
+// which browser the suites will use, and why any is skipped, so a green run cannot hide a suite
+// that silently did not run.
 import { spawnSync } from 'node:child_process'
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+
+/** A test that runs longer than this fails instead of hanging the run (browser journeys included). */
+const TEST_TIMEOUT_MS = 300_000
 
 function findTests(dir) {
   let found = []
@@ -15,6 +20,16 @@ function findTests(dir) {
   return found
 }
 
+/** The newest modification time of any file below a folder. */
+function newestChange(dir) {
+  let newest = 0
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestChange(path) : statSync(path).mtimeMs)
+  }
+  return newest
+}
+
 const filter = process.argv.slice(2)
 const files = ['src', 'test']
   .flatMap((dir) => findTests(dir))
@@ -24,7 +39,36 @@ if (files.length === 0) {
   console.error('no test files matched')
   process.exit(1)
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', ...files], {
-  stdio: 'inherit',
-})
+
+// Suites that spawn the built CLI or server read dist/: refuse to run them against a stale build.
+const needsBuild = files.some((file) => file.startsWith('test'))
+if (needsBuild) {
+  const builtAt = existsSync('dist/src') ? 1 : 0
+  const changedAt = Math.max(newestChange('src'), newestChange('web/src'))
+  if (builtAt === 0 || changedAt > newestChange('dist/src')) {
+    console.error('dist/ is missing or older than src/ or web/src/: run `npm run build` first')
+    process.exit(2)
+  }
+}
+
+const postgres = process.env['TEST_DATABASE_URL']
+const chromium = '/usr/bin/chromium'
+console.log(
+  [
+    `databases: sqlite${postgres ? ', postgres (TEST_DATABASE_URL)' : ''}`,
+    postgres ? undefined : 'postgres: skipped (TEST_DATABASE_URL is not set)',
+    existsSync(chromium)
+      ? `browser: ${chromium}`
+      : `browser: skipped (no ${chromium}: apt-get install chromium)`,
+    `per-test timeout: ${TEST_TIMEOUT_MS / 1000} s`,
+  ]
+    .filter(Boolean)
+    .join('\n'),
+)
+
+const result = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-timeout=${TEST_TIMEOUT_MS}`, ...files],
+  { stdio: 'inherit' },
+)
 process.exit(result.status ?? 1)
