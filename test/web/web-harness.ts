@@ -68,13 +68,15 @@ export interface BrowserSuite {
  * Starts the demo server and Chromium before the tests of the enclosing `describe` and closes
  * them after; the answer's fields are there once the tests run.
  */
-export function useDemoServerAndBrowser(): BrowserSuite {
+export function useDemoServerAndBrowser(
+  options: { readonly browserEnv?: Readonly<Record<string, string>> } = {},
+): BrowserSuite {
   let started: { server: RunningServer; url: string } | undefined
   let browser: Browser | undefined
   before(async () => {
     ensureWebBuild()
     started = await startDemoServer()
-    browser = await launchChromium()
+    browser = await launchChromium([], options.browserEnv)
   })
   after(async () => {
     await browser?.close()
@@ -114,11 +116,18 @@ export async function signInThroughPage(
   await page.locator('.app-nav').waitFor()
 }
 
-/** Launches Chromium headless, with extra switches (the fake camera) when given. */
-export function launchChromium(extraArgs: readonly string[] = []): Promise<Browser> {
+/**
+ * Launches Chromium headless, with extra switches (the fake camera) and environment variables
+ * (a font configuration) when given.
+ */
+export function launchChromium(
+  extraArgs: readonly string[] = [],
+  env?: Readonly<Record<string, string>>,
+): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
+    ...(env ? { env: { ...process.env, ...env } } : {}),
     args: [
       '--headless',
       '--no-sandbox',
