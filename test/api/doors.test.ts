@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync, readdirSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../support/dialects.js'
-import { type TestApp, personBody, testApp } from './test-app.js'
+import { TEST_PASSWORD, type TestApp, personBody, testApp } from './test-app.js'
 
 const MINUTE = 60_000
 const HOUR = 60 * MINUTE
@@ -194,6 +194,34 @@ forEachDialect((dialect) => {
             ['ERR_INVALID_FIELD', 'at'],
           )
         }
+      })
+
+      it('reads `at` from a staff session only with its CSRF token, and treats an unknown token as anonymous', async () => {
+        const { qr, madeAt } = await dynamicCode()
+        t.clock.advance(HOUR)
+        const signIn = await t.request(undefined, 'POST', '/api/v1/auth/sign-in', {
+          login: 'health_authority@test',
+          password: TEST_PASSWORD,
+        })
+        assert.equal(signIn.statusCode, 200, signIn.body)
+        const cookie = [signIn.headers['set-cookie'] ?? []]
+          .flat()
+          .find((header) => header.startsWith('hc_session='))
+          ?.split(';')[0]
+        assert.ok(cookie, 'a session cookie')
+        const verify = (headers: Record<string, string>) =>
+          t.app.inject({
+            method: 'POST',
+            url: '/api/v1/verify',
+            headers,
+            payload: { qr, at: iso(madeAt + MINUTE) },
+          })
+        const withoutCsrf = await verify({ cookie })
+        assert.deepEqual([withoutCsrf.statusCode, withoutCsrf.json().stage], [200, 'expired'])
+        const withCsrf = await verify({ cookie, 'x-csrf-token': signIn.json().csrfToken })
+        assert.deepEqual([withCsrf.json().valid, withCsrf.json().stage], [true, 'ok'])
+        const unknownToken = await verify({ authorization: 'Bearer not-a-token' })
+        assert.deepEqual([unknownToken.statusCode, unknownToken.json().stage], [200, 'expired'])
       })
     })
 
