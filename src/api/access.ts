@@ -13,5 +13,10 @@ export type Access = 'public' | 'signedIn' | readonly Role[]
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access
+    /**
+     * On a public route: find out who calls all the same (an unknown or missing identity leaves
+     * the caller anonymous), for a route that answers staff a little differently.
+     */
+    identifyCaller?: boolean
   }
 }

@@ -146,6 +146,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       judge: (certificate, options) => validity.judgeCertificate(certificate, options),
       defaultRuleSet: config.validityRuleSet,
     },
+    { offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes },
   )
   const register = new RegisterService(store, clock, certificates)
   const commission = new CommissionService(
@@ -268,7 +269,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access
     // Not-found answers and public routes need no identity (and no store: /healthz stays up).
-    if (access === undefined || access === 'public') return
+    if (access === undefined) return
+    if (access === 'public') {
+      if (request.routeOptions.config.identifyCaller) await identifyIfAny(request, context)
+      return
+    }
     await identify(request, context)
     authorise(request, access)
   })
@@ -349,6 +354,26 @@ async function identify(request: FastifyRequest, context: AppContext): Promise<v
   if (!found) return
   request.actor = found.actor
   request.session = found.session
+}
+
+/**
+ * Finds who calls a public route, if anyone: an unknown token leaves the caller anonymous, and so
+ * does a cookie session without its CSRF header on an unsafe method (another site's form).
+ */
+async function identifyIfAny(request: FastifyRequest, context: AppContext): Promise<void> {
+  try {
+    await identify(request, context)
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'ERR_AUTH_REQUIRED') return
+    throw error
+  }
+  if (request.session && !SAFE_METHODS.has(request.method)) {
+    const sent = request.headers['x-csrf-token']
+    if (typeof sent !== 'string' || !sameSecret(sent, request.session.csrfToken)) {
+      request.actor = undefined
+      request.session = undefined
+    }
+  }
 }
 
 /** Applies the route's access rule, and CSRF protection to cookie sessions on unsafe methods. */

@@ -12,6 +12,18 @@ describe('loadConfig', () => {
     assert.equal(config.oidc, undefined)
   })
 
+  it('reads OFFLINE_SCAN_MAX_AGE as hours, minutes or a number of minutes; 12 hours by default', () => {
+    assert.deepEqual(
+      [
+        {},
+        { OFFLINE_SCAN_MAX_AGE: '2h' },
+        { OFFLINE_SCAN_MAX_AGE: '90m' },
+        { OFFLINE_SCAN_MAX_AGE: '45' },
+      ].map((env) => loadConfig(env).offlineScanMaxAgeMinutes),
+      [720, 120, 90, 45],
+    )
+  })
+
   it('takes a PostgreSQL URL as it is', () => {
     assert.equal(
       loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hc' }).databaseUrl,
@@ -26,6 +38,10 @@ describe('loadConfig', () => {
     ['OIDC_ISSUER without a client', { OIDC_ISSUER: 'https://id.example' }],
     ['a PUBLIC_URL that is not http', { PUBLIC_URL: 'ftp://x' }],
     ['DEMO that is not a boolean', { DEMO: 'maybe' }],
+    ['an OFFLINE_SCAN_MAX_AGE without a number', { OFFLINE_SCAN_MAX_AGE: 'half a day' }],
+    ['an OFFLINE_SCAN_MAX_AGE in days', { OFFLINE_SCAN_MAX_AGE: '1d' }],
+    ['an OFFLINE_SCAN_MAX_AGE over a week', { OFFLINE_SCAN_MAX_AGE: '169h' }],
+    ['an OFFLINE_SCAN_MAX_AGE of nothing', { OFFLINE_SCAN_MAX_AGE: '0m' }],
   ] as const) {
     it(`refuses ${name} with ERR_CONFIG naming the variable`, () => {
       assert.throws(

@@ -60,6 +60,11 @@ export interface Config {
   readonly validityRuleSet: string
   /** `TRUST_CACHE_SECONDS`: how long verifiers keep the trust and revocation lists (30). */
   readonly trustCacheSeconds: number
+  /**
+   * `OFFLINE_SCAN_MAX_AGE`: how far back a door scan queued offline may say it was shown, in
+   * minutes (`12h`: 720). Written `12h`, `90m` or a number of minutes.
+   */
+  readonly offlineScanMaxAgeMinutes: number
 }
 
 /** A configuration value that is missing or malformed. */
@@ -182,7 +187,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     validityRuleSet: env['VALIDITY_RULESET'] || 'ru-default',
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
+    offlineScanMaxAgeMinutes: minutes(env, 'OFFLINE_SCAN_MAX_AGE', 12 * 60, 1, 7 * 24 * 60),
   }
+}
+
+/** A duration in whole minutes, written `12h`, `90m` or `90` (minutes). */
+function minutes(
+  env: Record<string, string | undefined>,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const text = env[name]
+  if (text === undefined || text === '') return fallback
+  const match = /^(\d{1,6})(h|m)?$/.exec(text.trim())
+  const value = match ? Number(match[1]) * (match[2] === 'h' ? 60 : 1) : Number.NaN
+  if (!(value >= min && value <= max)) {
+    throw new ConfigError(
+      `${name}: expected a duration such as 12h or 90m (minutes when no unit is given) from ${min} minute to ${max / 60} hours, but found ${JSON.stringify(text)}`,
+    )
+  }
+  return value
 }
 
 function integer(

@@ -12,6 +12,8 @@ export type DomainErrorCode =
   | 'ERR_INVALID_STATE'
   | 'ERR_ATTACHMENT'
   | 'ERR_TRUST_LIST_FETCH'
+  | 'ERR_SCAN_TIME_NOT_QUEUED'
+  | 'ERR_SCAN_TIME_TOO_OLD'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
 export class DomainError extends Error {

@@ -467,7 +467,9 @@ describe('judgeOffline (the door’s verdict from the offline bundle)', async ()
       [true, 'CERTIFICATE_ACCEPTED', 'test'],
     )
     assert.equal(admitted.answer.rules?.ruleSet?.id, 'ru-default')
-    assert.equal(admitted.answer.holder?.name, 'Charles Edward Smith-Jones')
+    // The same door view as the server's: the masked name (ICAO forms), never the full one.
+    assert.deepEqual(admitted.answer.holder, { name: 'CHARLES S.', birthDate: '1964-01-01' })
+    assert.doesNotMatch(JSON.stringify(admitted.answer), /Smith|SMITH|Edward|EDWARD/)
     const uvci = 'URN:UVCI:01:NL:DADFCC47C7334E45A906DB12FD859FB7#1'
     const revoked = await judge(qr, bundleOf([{ hashType: 'UCI', hash: await uciHash(uvci) }]))
     assert.deepEqual(

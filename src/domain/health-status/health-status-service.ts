@@ -19,6 +19,7 @@ import {
 } from '../health-code/index.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
 import { requireHolderOrStaff } from '../certificates/certificate-service.js'
+import { maskedName } from '../people/masked-name.js'
 import type { Person } from '../people/person.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import type {
@@ -579,12 +580,6 @@ export class HealthStatusService {
 
 function isDay(text: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))
-}
-
-/** The name a door sees: the given name and the family name's initial, in ICAO letters. */
-export function maskedName(person: Pick<Person, 'givenNameIcao' | 'familyNameIcao'>): string {
-  const given = person.givenNameIcao.split('<')[0] ?? ''
-  return `${given} ${person.familyNameIcao.charAt(0)}.`.trim()
 }
 
 /**

@@ -11,7 +11,7 @@ import { DomainError } from '../errors.js'
 import type { Store } from '../ports.js'
 import type { RuleSet } from '../validity-rules/index.js'
 import type { CheckinWriter, CounterIncrement } from './checkin-writer.js'
-import { readAtDoor } from './door-reading.js'
+import { type DoorHolder, readAtDoor, readShcHolder } from './door-reading.js'
 import {
   type OfflineBundle,
   type OfflineBundleSources,
@@ -57,7 +57,11 @@ export type RuleJudge = (
   | undefined
 >
 
-/** What a door sees after a scan: whether to admit, why, and just enough to match the person. */
+/**
+ * What a door sees after a scan, the same for every kind of code: whether to admit, why, and just
+ * enough to match the person (a masked name and the birth date, never the full name or the code's
+ * payload).
+ */
 export interface ScanAnswer {
   readonly checkinId: string
   readonly entryAllowed: boolean
@@ -67,7 +71,7 @@ export interface ScanAnswer {
   readonly recorded: boolean
   /** The check-in existed already (a re-sent scan): nothing was written twice. */
   readonly duplicate: boolean
-  readonly holder: { readonly name: string; readonly birthDate: string } | undefined
+  readonly holder: DoorHolder | undefined
   readonly colour: 'green' | 'yellow' | 'red' | undefined
   readonly certificateKind: 'vaccination' | 'recovery' | 'test' | 'antibody' | undefined
   readonly verification: { readonly stage: string; readonly code: string | undefined }
@@ -81,14 +85,21 @@ export interface ScanAnswer {
     | undefined
 }
 
-/** One item of a batch from an offline scanner. */
+/** One door scan: a live one, or one an offline scanner queued (then it may say when it was shown). */
 export interface BatchItem {
   readonly clientId: string
   readonly qr: string
+  /** When the code was shown: only for a queued offline scan (a batch item, or `offline`). */
   readonly at: string | undefined
+  /** The scan was queued by an offline scanner and is sent later; every batch item is. */
+  readonly offline?: boolean | undefined
 }
 
+/** How far back a queued offline scan may say it was shown, by default (`OFFLINE_SCAN_MAX_AGE`). */
+export const DEFAULT_OFFLINE_SCAN_MAX_AGE_MINUTES = 12 * 60
+
 const CACHE_MS = 30_000
+/** How far ahead of the server's clock a device's clock may run. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000
 
 /**
@@ -108,6 +119,9 @@ export class VenueService {
     private readonly writer: CheckinWriter,
     private readonly retentionDays: number,
     private readonly rules?: { judge: RuleJudge; defaultRuleSet: string },
+    private readonly doors: { offlineScanMaxAgeMinutes: number } = {
+      offlineScanMaxAgeMinutes: DEFAULT_OFFLINE_SCAN_MAX_AGE_MINUTES,
+    },
   ) {}
 
   /**
@@ -326,20 +340,33 @@ export class VenueService {
   }
 
   /**
-   * The operator's scanner reads a visitor's code: verified (dynamic code, EU DCC or antibody
-   * certificate), judged by the venue's policy, and recorded as a check-in when entry is allowed.
+   * The operator's scanner reads a visitor's code: verified (dynamic code, EU DCC, antibody
+   * certificate or SMART Health Card), judged by the venue's policy, and recorded as a check-in
+   * when entry is allowed. A live scan is judged at the server's clock; only a scan an offline
+   * scanner queued (`offline`) may say when it was shown (`at`).
    *
-   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_FIELD` (`at`).
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_SCAN_TIME_NOT_QUEUED` (an `at` on a
+   *   live scan), `ERR_SCAN_TIME_TOO_OLD`, `ERR_INVALID_FIELD` (`at` malformed or in the future).
    */
   async scan(actor: Actor, venueId: string, item: BatchItem): Promise<ScanAnswer> {
     const venue = await this.#venue(venueId)
     await this.#requireOperator(actor, venue)
+    if (item.at !== undefined && item.offline !== true) {
+      // A live scan that named its own time could replay a screenshot of an expired dynamic code
+      // as if it had been shown while it was valid.
+      throw new DomainError(
+        'ERR_SCAN_TIME_NOT_QUEUED',
+        'a live scan is judged at the server’s clock: send `at` only with `offline: true` for a scan queued offline, or in a batch (…/scans)',
+        'at',
+      )
+    }
     return this.#scanAt(venue, item, this.clock())
   }
 
   /**
    * A batch from an offline scanner: each item answered on its own (a bad item does not stop the
-   * others), re-sent items not written twice.
+   * others), re-sent items not written twice. Every item is a queued scan: it is judged at its
+   * `at`, at most `OFFLINE_SCAN_MAX_AGE` back (`ERR_SCAN_TIME_TOO_OLD` for that item).
    */
   async scanBatch(
     actor: Actor,
@@ -360,7 +387,7 @@ export class VenueService {
           return {
             clientId: item.clientId,
             ok: true as const,
-            ...(await this.#scanAt(venue, item, now)),
+            ...(await this.#scanAt(venue, { ...item, offline: true }, now)),
           }
         } catch (error) {
           if (!(error instanceof DomainError)) throw error
@@ -379,8 +406,9 @@ export class VenueService {
   }
 
   async #scanAt(venue: Venue, item: BatchItem, now: Date): Promise<ScanAnswer> {
-    const at = this.#checkinTime(item.at, now, 'at')
-    // An offline scanner's batch is judged at the time of each scan.
+    const at = item.offline === true ? this.#queuedScanTime(item.at, now) : now.toISOString()
+    // A queued scan is judged at the time the code was shown: a dynamic code whose `exp` is before
+    // it fails at stage `expired` however recent the upload (verify checks `exp` against `at`).
     const verification = await this.verify(item.qr, new Date(at))
     const counters = this.#counters(venue, at, 'scans')
     const base = {
@@ -493,10 +521,7 @@ export class VenueService {
           },
       personId: undefined,
       subject: card?.revocationId,
-      holder: {
-        name: summary?.patients[0]?.names[0] ?? '',
-        birthDate: summary?.patients[0]?.birthDate ?? '',
-      },
+      holder: readShcHolder(card?.fhirBundle),
       forRules: dcc
         ? {
             payloadType: 'eu-dcc',
@@ -552,6 +577,24 @@ export class VenueService {
       total += deleted
       if (deleted < batchSize) return total
     }
+  }
+
+  /**
+   * When a queued offline scan was shown: its `at` (default now), not in the future beyond the
+   * clock skew and at most `OFFLINE_SCAN_MAX_AGE` back.
+   */
+  #queuedScanTime(text: string | undefined, now: Date): string {
+    const time = text === undefined ? now.getTime() : Date.parse(text)
+    const maxAgeMinutes = this.doors.offlineScanMaxAgeMinutes
+    if (time < now.getTime() - maxAgeMinutes * 60_000) {
+      throw new DomainError(
+        'ERR_SCAN_TIME_TOO_OLD',
+        `expected a queued scan from the last ${describeMinutes(maxAgeMinutes)} (OFFLINE_SCAN_MAX_AGE), but it was shown at ${new Date(time).toISOString()}`,
+        'at',
+      )
+    }
+    // The form, the clock skew and the retention period, as for any check-in.
+    return this.#checkinTime(text, now, 'at')
   }
 
   #checkinTime(text: string | undefined, now: Date, field: string): string {
@@ -617,4 +660,9 @@ export class VenueService {
     }
     throw new DomainError('ERR_FORBIDDEN', `you do not operate venue ${venue.id}`)
   }
+}
+
+/** Minutes as people say them: `12 h`, `90 min`. */
+function describeMinutes(minutes: number): string {
+  return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`
 }

@@ -3,6 +3,7 @@ import { trustAdminRoles } from '../../../domain/verification/trust-service.js'
 import type { TrustPartner } from '../../../domain/trust/trust-partner.js'
 import { DomainError } from '../../../domain/errors.js'
 import { shcAsDcc } from '../../../domain/verification/shc-as-dcc.js'
+import { verificationTime } from '../../../domain/verification/verification-time.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
 
@@ -175,11 +176,15 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     {
       config: {
         access: 'public',
+        // Anyone may verify; staff may also ask about another time (`at`).
+        identifyCaller: true,
         rateLimit: { max: context.config.verifyRateLimit, timeWindow: '1 minute' },
       },
       schema: {
         summary:
           'Verify a health QR code against our trust list, partners’ lists and the revocation list',
+        description:
+          'A code is judged now. `at` is read only from signed-in staff (clinician, commission member, health authority, administrator; by API token, or by session with its x-csrf-token), from 2019-12-01 to a year ahead (else 400 ERR_INVALID_FIELD); from anyone else it is ignored, so an expired certificate or an old dynamic code stays expired.',
         tags: ['trust'],
         body: {
           type: 'object',
@@ -190,7 +195,8 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
             at: {
               type: 'string',
               format: 'date-time',
-              description: 'the validation time; default now',
+              description:
+                'the validation time, for signed-in staff only; ignored from anyone else (judged now)',
             },
             ruleSet: {
               type: 'string',
@@ -214,7 +220,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
       },
     },
     async (request) => {
-      const at = request.body.at === undefined ? context.clock() : new Date(request.body.at)
+      const at = verificationTime(request.actor, request.body.at, context.clock())
       const result = await context.trust.verifyAny(request.body.qr, at)
       // "The signature is valid" (valid, stage) apart from "entry allowed under rule set X" (entry).
       const options = {

@@ -24,6 +24,17 @@ const at = {
   maxLength: 40,
   description: 'when it happened (ISO 8601); default now — offline scanners send it',
 } as const
+const scanAt = {
+  type: 'string',
+  maxLength: 40,
+  description:
+    'when the code was shown (ISO 8601), for a scan queued offline only: at most OFFLINE_SCAN_MAX_AGE (12 h) back (ERR_SCAN_TIME_TOO_OLD), not in the future beyond 5 minutes of clock skew. A dynamic code is judged at this time: one whose exp is before it fails at stage expired. A live scan sending it is refused (ERR_SCAN_TIME_NOT_QUEUED): it is judged at the server’s clock',
+} as const
+const offline = {
+  type: 'boolean',
+  description:
+    'the scan was queued by an offline scanner and is sent now: only then is `at` read (batch items always are)',
+} as const
 
 const venueAnswer = {
   type: 'object',
@@ -75,6 +86,8 @@ const scanAnswer = {
     duplicate: { type: 'boolean' },
     holder: {
       type: 'object',
+      description:
+        'who to match against the visitor’s ID, the same for every kind of code: the masked name (first given name and the family name’s initial, “IVAN P.”) and the birth date; never the full name',
       properties: { name: { type: 'string' }, birthDate: { type: 'string' } },
     },
     colour: { type: 'string' },
@@ -378,20 +391,25 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{ Params: { id: string }; Body: { qr: string; clientId: string; at?: string } }>(
+  app.post<{
+    Params: { id: string }
+    Body: { qr: string; clientId: string; at?: string; offline?: boolean }
+  }>(
     '/api/v1/venues/:id/scan',
     {
       config: { access: [...venueManagerRoles, 'health_authority'] },
       schema: {
         summary:
-          'The door scanner: verify a dynamic code, EU DCC or antibody certificate, decide entry by the venue’s policy, record the check-in',
+          'The door scanner: verify a dynamic code, EU DCC, antibody certificate or SMART Health Card, decide entry by the venue’s policy, record the check-in',
+        description:
+          'A live scan is judged at the server’s clock; `at` is read only for a scan queued offline (`offline: true`). The answer shows the door what it needs and no more: allowed or not, the reason, the masked name and birth date.',
         tags: ['venues'],
         params: idParams,
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['qr', 'clientId'],
-          properties: { qr: { type: 'string', maxLength: 10_000 }, clientId, at },
+          properties: { qr: { type: 'string', maxLength: 10_000 }, clientId, at: scanAt, offline },
         },
         response: { 200: scanAnswer, ...errorResponses },
       },
@@ -401,6 +419,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
         qr: request.body.qr,
         clientId: request.body.clientId,
         at: request.body.at,
+        offline: request.body.offline,
       }),
   )
 
@@ -448,7 +467,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
                 type: 'object',
                 additionalProperties: false,
                 required: ['qr', 'clientId'],
-                properties: { qr: { type: 'string', maxLength: 10_000 }, clientId, at },
+                properties: { qr: { type: 'string', maxLength: 10_000 }, clientId, at: scanAt },
               },
             },
           },
