@@ -49,6 +49,7 @@ async function storeWithMoscow(): Promise<string> {
     database,
   )
   assert.equal(mow.status, 0, mow.stderr)
+  assert.match(mow.stdout, /^added issuer ru-mow \(Moscow, RU\) under ru\nnext: .*keys init/)
   return database
 }
 

@@ -69,7 +69,9 @@ export async function issuersCommand(args: string[], io: CommandIo): Promise<num
       country: values.country,
     })
     io.stdout.write(
-      `added issuer ${issuer.id} (${issuer.name}, ${issuer.country})${issuer.parentId ? ` under ${issuer.parentId}` : ' as a root'}\n`,
+      `added issuer ${issuer.id} (${issuer.name}, ${issuer.country})${issuer.parentId ? ` under ${issuer.parentId}` : ' as a root'}\n` +
+        // A new issuer signs no certificate until it has a document signer.
+        `next: make its document signer with healthcode keys init (KEY_ENCRYPTION_KEY set)\n`,
     )
     return 0
   } catch (error) {
