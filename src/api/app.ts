@@ -26,6 +26,7 @@ import { TrustService, type TrustListFetcher } from '../domain/verification/trus
 import { ValidityService } from '../domain/verification/validity-service.js'
 import { PeopleService } from '../domain/people/people-service.js'
 import { RegisterService } from '../domain/register/register-service.js'
+import { IssuerService } from '../domain/issuers/issuer-service.js'
 import type { Store } from '../domain/ports.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
@@ -195,6 +196,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     validity,
     companies: new CompanyService(store, clock),
     dashboards: new AuthorityDashboardService(store, clock),
+    issuers: new IssuerService(store, clock),
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {

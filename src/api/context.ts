@@ -15,6 +15,7 @@ import type { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import type { VenueService } from '../domain/venues/venue-service.js'
 import type { PeopleService } from '../domain/people/people-service.js'
 import type { RegisterService } from '../domain/register/register-service.js'
+import type { IssuerService } from '../domain/issuers/issuer-service.js'
 import type { Session } from '../domain/people/person.js'
 import type { Store } from '../domain/ports.js'
 import type { OidcLogin } from './auth/oidc/index.js'
@@ -39,6 +40,7 @@ export interface AppContext {
   readonly tracing: TracingService
   readonly companies: CompanyService
   readonly dashboards: AuthorityDashboardService
+  readonly issuers: IssuerService
   /** The identity provider, discovered on first use; undefined when none is configured. */
   readonly oidc: (() => Promise<OidcLogin>) | undefined
 }

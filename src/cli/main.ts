@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs'
+import { accountsCommand, accountsUsage } from './commands/accounts.js'
 import { auditCommand, auditUsage } from './commands/audit.js'
+import { issuersCommand, issuersUsage } from './commands/issuers.js'
 import { keysCommand, keysUsage } from './commands/keys.js'
 import { seedCommand } from './commands/seed.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
@@ -17,6 +19,8 @@ Usage:
   healthcode keys init|rotate|list|new-kek            the signing keys
   healthcode trust import-jwks|list                   trusted SMART Health Card issuers
   healthcode seed --people N --checkins M [options]   fill a store with a synthetic city
+  healthcode issuers add|list                         the issuers (regions) of the store
+  healthcode accounts add                             an account of an issuer, with a password
   healthcode --version
   healthcode help [COMMAND]
 
@@ -29,6 +33,10 @@ ${auditUsage}
 ${keysUsage}
 
 ${trustUsage}
+
+${issuersUsage}
+
+${accountsUsage}
 `
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
@@ -38,6 +46,8 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<number
   keys: keysCommand,
   trust: trustCommand,
   seed: seedCommand,
+  issuers: issuersCommand,
+  accounts: accountsCommand,
 }
 
 /**

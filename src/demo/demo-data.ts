@@ -1,9 +1,10 @@
+import { randomBytes, randomUUID } from 'node:crypto'
 import { actorOf } from '../domain/access/account-service.js'
 import { hashPassword } from '../domain/access/passwords.js'
 import type { Role } from '../domain/access/roles.js'
 import type { Clock } from '../domain/clock.js'
 import { newPersonFrom } from '../domain/people/people-service.js'
-import type { Store } from '../domain/ports.js'
+import type { Store, StoreTransaction } from '../domain/ports.js'
 import type { CommissionService } from '../domain/commission/commission-service.js'
 import type { RegisterService } from '../domain/register/register-service.js'
 
@@ -77,6 +78,64 @@ const staff: readonly {
   },
 ]
 
+/**
+ * The staff of a second region, Moscow (`ru-mow`), one account per role: with them, that a region
+ * sees only its own people, requests and accounts can be tried by hand.
+ */
+const moscowStaff: typeof staff = [
+  {
+    login: 'admin@mow.demo',
+    displayName: 'Administrator, Moscow',
+    roles: ['administrator'],
+    issuerId: 'ru-mow',
+  },
+  {
+    login: 'clinician@mow.demo',
+    displayName: 'Dr. Sergei Volkov',
+    roles: ['clinician'],
+    issuerId: 'ru-mow',
+  },
+  {
+    login: 'commission@mow.demo',
+    displayName: 'Dr. Elena Morozova',
+    roles: ['commission_member'],
+    issuerId: 'ru-mow',
+  },
+  {
+    login: 'commission2@mow.demo',
+    displayName: 'Dr. Dmitry Lebedev',
+    roles: ['commission_member'],
+    issuerId: 'ru-mow',
+  },
+  {
+    login: 'authority@mow.demo',
+    displayName: 'Moscow health department',
+    roles: ['health_authority'],
+    issuerId: 'ru-mow',
+  },
+  {
+    login: 'venue@mow.demo',
+    displayName: 'Bolshoi Theatre door staff',
+    roles: ['venue_operator'],
+    issuerId: 'ru-mow',
+  },
+  {
+    login: 'company@mow.demo',
+    displayName: 'Tverskaya Textiles HR',
+    roles: ['company_admin'],
+    issuerId: 'ru-mow',
+  },
+  {
+    login: 'citizen@mow.demo',
+    displayName: 'Alexei Kuznetsov',
+    roles: ['citizen'],
+    issuerId: undefined,
+  },
+]
+
+/** Every demo account: St. Petersburg's (and the federal administrator), then Moscow's. */
+const demoAccounts = [...staff, ...moscowStaff]
+
 /** The demo password of a demo login: `demo-` and the part before the @, e.g. `demo-clinician`. */
 export function demoPassword(login: string): string {
   return `demo-${login.split('@')[0]}-2026`
@@ -84,16 +143,21 @@ export function demoPassword(login: string): string {
 
 /**
  * Loads the demo data set into an empty store: the federal issuer and St. Petersburg under it,
- * staff of every role, a citizen account, and a few people (one of them the citizen's, unclaimed).
+ * staff of every role, a citizen account, and a few people (one of them the citizen's, unclaimed);
+ * and the same for Moscow, with a venue.
  *
  * @returns the sign-ins, or undefined when the store already holds data (nothing is changed).
  */
 export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSignIn[] | undefined> {
   // Checked before hashing: a restart of a demo store should not pay for nine scrypt hashes.
   if ((await store.transaction((tx) => tx.issuers.list())).length > 0) return undefined
+  // One hash per distinct password: the two regions' staff share them (`demo-clinician-2026`), so
+  // the second region costs no scrypt time at start-up.
   const hashes = new Map<string, string>()
-  for (const account of staff)
-    hashes.set(account.login, await hashPassword(demoPassword(account.login)))
+  for (const account of demoAccounts) {
+    const password = demoPassword(account.login)
+    if (!hashes.has(password)) hashes.set(password, await hashPassword(password))
+  }
   return store.transaction(async (tx) => {
     if ((await tx.issuers.list()).length > 0) return undefined
     const at = clock().toISOString()
@@ -111,6 +175,13 @@ export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSign
       country: 'RU',
       parentId: 'ru',
     })
+    await tx.issuers.upsert({
+      id: 'ru-mow',
+      name: 'Moscow',
+      level: 'region',
+      country: 'RU',
+      parentId: 'ru',
+    })
     await tx.audit.append(
       {
         actorAccountId: undefined,
@@ -118,15 +189,16 @@ export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSign
         entityType: 'issuer',
         entityId: 'ru-spb',
         reason: 'demo data set',
-        data: { issuers: ['ru', 'ru-spb'] },
+        data: { issuers: ['ru', 'ru-spb', 'ru-mow'] },
       },
       at,
     )
-    for (const account of staff) {
+    const accountIds = new Map<string, string>()
+    for (const account of demoAccounts) {
       const created = await tx.accounts.create({
         login: account.login,
         displayName: account.displayName,
-        passwordHash: hashes.get(account.login),
+        passwordHash: hashes.get(demoPassword(account.login)),
         roles: account.roles,
         issuerId: account.issuerId,
         personId: undefined,
@@ -144,6 +216,7 @@ export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSign
         },
         at,
       )
+      accountIds.set(account.login, created.id)
     }
     const people = [
       {
@@ -195,7 +268,8 @@ export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSign
         at,
       )
     }
-    return staff.map((account) => ({
+    await loadMoscow(tx, clock, accountIds.get('venue@mow.demo'))
+    return demoAccounts.map((account) => ({
       login: account.login,
       password: demoPassword(account.login),
       roles: account.roles,
@@ -204,11 +278,76 @@ export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSign
   })
 }
 
+/** Moscow's people (Alexei Kuznetsov is `citizen@mow.demo`'s, unclaimed) and a venue. */
+async function loadMoscow(
+  tx: StoreTransaction,
+  clock: Clock,
+  venueOperatorId: string | undefined,
+): Promise<void> {
+  const at = clock().toISOString()
+  const people = [
+    {
+      familyName: 'Кузнецов',
+      givenName: 'Алексей',
+      birthDate: '1978-05-09',
+      residency: 'resident' as const,
+      document: { type: 'national-id' as const, number: '4510 987654', country: 'RU' },
+      language: 'ru' as const,
+    },
+    {
+      familyName: 'Иванова',
+      givenName: 'Мария',
+      birthDate: '1991-08-23',
+      residency: 'resident' as const,
+      document: { type: 'national-id' as const, number: '4520 445566', country: 'RU' },
+      language: 'ru' as const,
+    },
+  ]
+  for (const input of people) {
+    const person = await tx.people.create(newPersonFrom(input, 'ru-mow', clock()))
+    await tx.audit.append(
+      {
+        actorAccountId: undefined,
+        action: 'person.create',
+        entityType: 'person',
+        entityId: person.id,
+        reason: 'demo data set',
+        data: person,
+      },
+      at,
+    )
+  }
+  if (venueOperatorId === undefined) return
+  const venue = await tx.venues.create({
+    id: randomUUID(),
+    name: 'Bolshoi Theatre',
+    category: 'theatre',
+    address: 'Teatralnaya Square 1, Moscow',
+    district: 'RU-MOW-CEN',
+    companyId: undefined,
+    operatorAccountId: venueOperatorId,
+    posterSecret: randomBytes(16).toString('base64url'),
+    createdAt: at,
+  })
+  await tx.audit.append(
+    {
+      actorAccountId: undefined,
+      action: 'venue.create',
+      entityType: 'venue',
+      entityId: venue.id,
+      reason: 'demo data set',
+      data: { name: venue.name, category: venue.category, district: venue.district },
+    },
+    at,
+  )
+}
+
 /**
  * Gives the demo people something to show, once the keys exist: Ivan Petrov two doses of
  * Sputnik V, Jürgen Müller a negative PCR test, Wang Fang a high antibody level (each with its
- * certificate), and Olga Smirnova a positive PCR result waiting for the commission. Runs only
- * right after `loadDemoData` filled an empty store.
+ * certificate), and Olga Smirnova a positive PCR result waiting for the commission; in Moscow,
+ * Alexei Kuznetsov a dose of Sputnik Light and Maria Ivanova a negative PCR test. Runs only right
+ * after `loadDemoData` filled an empty store.
  */
 export async function loadDemoRecords(
   store: Store,
@@ -286,5 +425,45 @@ export async function loadDemoRecords(
       },
       [],
     )
+  }
+  await loadMoscowRecords(store, clock, services.register)
+}
+
+/** Moscow's records, made by Moscow's clinician (so each region's certificates are its own). */
+async function loadMoscowRecords(
+  store: Store,
+  clock: Clock,
+  register: RegisterService,
+): Promise<void> {
+  const { clinician, people } = await store.transaction(async (tx) => ({
+    clinician: await tx.accounts.findByLogin('clinician@mow.demo'),
+    people: await tx.people.list('ru-mow', { limit: 10, offset: 0 }),
+  }))
+  if (!clinician) return
+  const actor = actorOf(clinician, 'session')
+  const kuznetsov = people.find((p) => p.familyName === 'Кузнецов')
+  if (kuznetsov) {
+    await register.record(actor, kuznetsov.id, 'vaccination', {
+      disease: '840539006',
+      vaccine: 'J07BX03',
+      product: 'Sputnik-Light',
+      manufacturer: 'Gamaleya-Research-Institute',
+      doseNumber: 1,
+      totalDoses: 1,
+      date: new Date(clock().getTime() - 45 * 86_400_000).toISOString().slice(0, 10),
+      country: 'RU',
+    })
+  }
+  const ivanova = people.find((p) => p.familyName === 'Иванова')
+  if (ivanova) {
+    await register.record(actor, ivanova.id, 'test', {
+      disease: '840539006',
+      testType: 'LP6464-4',
+      name: 'RT-PCR SARS-CoV-2',
+      sampledAt: new Date(clock().getTime() - 4 * 3_600_000).toISOString(),
+      result: '260415000',
+      centre: 'Moscow city polyclinic No. 2',
+      country: 'RU',
+    })
   }
 }

@@ -40,6 +40,28 @@ export class KyselyIssuerRepository implements IssuerRepository {
     )
   }
 
+  /**
+   * Inserts a new issuer.
+   *
+   * @throws {StorageError} `ERR_STORAGE_UNIQUE` when the id is taken, `ERR_STORAGE_FOREIGN_KEY`
+   *   when the parent is unknown.
+   */
+  async create(issuer: Issuer): Promise<void> {
+    await withConstraintErrors(
+      this.context,
+      this.context.db
+        .insertInto('issuers')
+        .values({
+          id: issuer.id,
+          name: issuer.name,
+          level: issuer.level,
+          country: issuer.country,
+          parent_id: issuer.parentId ?? null,
+        })
+        .execute(),
+    )
+  }
+
   async find(id: string): Promise<Issuer | undefined> {
     const row = await this.context.db
       .selectFrom('issuers')

@@ -16,11 +16,13 @@ describe('the demo start', () => {
       DATABASE_URL: database,
       DEMO: 'true',
       LOG_LEVEL: 'silent',
+      // The test signs in as 14 demo accounts from one address.
+      SIGN_IN_RATE_LIMIT: '100',
       KEY_ENCRYPTION_KEY: '5a'.repeat(32),
     })
     const server = await startServer(config, { handleSignals: false })
     try {
-      assert.equal(server.madeKeys, 3, 'the CSCA and the signers of ru and ru-spb')
+      assert.equal(server.madeKeys, 4, 'the CSCA and the signers of ru, ru-spb and ru-mow')
       const url = server.url.replace('localhost', '127.0.0.1')
       const token = async (login: string) => {
         const answer = await fetch(`${url}/api/v1/auth/sign-in`, {
@@ -65,6 +67,50 @@ describe('the demo start', () => {
       const queue = await get('/api/v1/commission/requests', await token('commission@spb.demo'))
       assert.equal(queue.requests.length, 1)
       assert.equal(queue.requests[0].status, 'submitted')
+
+      // A second region, Moscow, with its own staff of every role, people and a venue.
+      const issuers = (await (await fetch(`${url}/api/v1/issuers`)).json()) as {
+        issuers: { id: string; parentId?: string }[]
+      }
+      assert.equal(issuers.issuers.find((issuer) => issuer.id === 'ru-mow')?.parentId, 'ru')
+      for (const login of [
+        'admin@mow.demo',
+        'clinician@mow.demo',
+        'commission@mow.demo',
+        'commission2@mow.demo',
+        'authority@mow.demo',
+        'venue@mow.demo',
+        'company@mow.demo',
+        'citizen@mow.demo',
+      ]) {
+        const me = await get('/api/v1/auth/session', await token(login))
+        assert.equal(me.login, login, `${login} signs in with ${demoPassword(login)}`)
+      }
+      const moscowClinician = await token('clinician@mow.demo')
+      const moscowPeople = (await get('/api/v1/people', moscowClinician)).people as {
+        id: string
+        familyName: string
+      }[]
+      const moscowKinds: Record<string, string[]> = {}
+      for (const person of moscowPeople) {
+        const { certificates } = await get(
+          `/api/v1/people/${person.id}/certificates`,
+          moscowClinician,
+        )
+        moscowKinds[person.familyName] = certificates.map((c: { kind: string }) => c.kind)
+      }
+      assert.deepEqual(moscowKinds, { Кузнецов: ['vaccination'], Иванова: ['test'] })
+      const venues = await get('/api/v1/venues', await token('venue@mow.demo'))
+      assert.deepEqual(
+        venues.venues.map((venue: { name: string }) => venue.name),
+        ['Bolshoi Theatre'],
+      )
+      const spbVenues = await get('/api/v1/venues', await token('venue@spb.demo'))
+      assert.deepEqual(
+        spbVenues.venues,
+        [],
+        "St. Petersburg's door staff do not see Moscow's venue",
+      )
     } finally {
       await server.close()
     }

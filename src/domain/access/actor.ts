@@ -1,6 +1,9 @@
 import type { Role } from './roles.js'
 
-/** Who is making a request: an account signed in by session or by API token. */
+/**
+ * Who is making a request: an account signed in by session or by API token, or the deployment
+ * operator at the command line (`healthcode issuers add`, `healthcode accounts add`).
+ */
 export interface Actor {
   readonly accountId: string
   readonly login: string
@@ -9,7 +12,7 @@ export interface Actor {
   readonly issuerId: string | undefined
   /** The person record the account has claimed. */
   readonly personId: string | undefined
-  readonly via: 'session' | 'token'
+  readonly via: 'session' | 'token' | 'command-line'
 }
 
 /** Tells whether the actor holds any of the roles. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import type { AppContext } from '../../context.js'
+import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { IssuerCreateBody, type IssuerCreateRequest } from './schema.js'
 
 /** The issuers (the federal level and its regions) this deployment knows. */
 export async function issuerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
@@ -21,5 +22,22 @@ export async function issuerRoutes(app: FastifyInstance, context: AppContext): P
       },
     },
     async () => ({ issuers: await context.store.transaction((tx) => tx.issuers.list()) }),
+  )
+
+  app.post<{ Body: IssuerCreateRequest }>(
+    '/api/v1/issuers',
+    {
+      config: { access: ['administrator'] },
+      schema: {
+        summary: "Create an issuer (a region, …) in the federal administrator's tree",
+        tags: ['issuers'],
+        body: IssuerCreateBody,
+        response: { 201: { $ref: 'Issuer#' }, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const issuer = await context.issuers.create(requireActor(request), request.body)
+      return reply.status(201).send(issuer)
+    },
   )
 }
