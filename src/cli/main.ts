@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { auditCommand, auditUsage } from './commands/audit.js'
 import { keysCommand, keysUsage } from './commands/keys.js'
+import { rulesCommand, rulesUsage } from './commands/rules.js'
 import { seedCommand } from './commands/seed.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
 import { trustCommand, trustUsage } from './commands/trust.js'
@@ -17,6 +18,7 @@ Usage:
   healthcode keys init|rotate|list|new-kek            the signing keys
   healthcode trust import-jwks|list                   trusted SMART Health Card issuers
   healthcode seed --people N --checkins M [options]   fill a store with a synthetic city
+  healthcode rules test DIR                           run EU validity rule test suites
   healthcode --version
   healthcode help [COMMAND]
 
@@ -29,6 +31,8 @@ ${auditUsage}
 ${keysUsage}
 
 ${trustUsage}
+
+${rulesUsage}
 `
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
@@ -38,6 +42,7 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<number
   keys: keysCommand,
   trust: trustCommand,
   seed: seedCommand,
+  rules: rulesCommand,
 }
 
 /**
