@@ -46,6 +46,7 @@ import { venueRoutes } from './routes/venues/routes.js'
 import { trustRoutes } from './routes/trust/routes.js'
 import { SESSION_COOKIE, authRoutes } from './routes/auth/routes.js'
 import { issuerRoutes } from './routes/issuers/routes.js'
+import { nameRoutes } from './routes/names/routes.js'
 import { peopleRoutes } from './routes/people/routes.js'
 import { recordRoutes } from './routes/records/routes.js'
 import { systemRoutes } from './routes/system/routes.js'
@@ -293,6 +294,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => systemRoutes(scoped, { ...context, metrics }))
   await app.register(async (scoped) => authRoutes(scoped, context))
   await app.register(async (scoped) => peopleRoutes(scoped, context))
+  await app.register(async (scoped) => nameRoutes(scoped))
   await app.register(async (scoped) => recordRoutes(scoped, context))
   await app.register(async (scoped) => accountRoutes(scoped, context))
   await app.register(async (scoped) => apiTokenRoutes(scoped, context))

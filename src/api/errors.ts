@@ -65,6 +65,7 @@ export const domainStatus: Record<DomainErrorCode, number> = {
   ERR_TRUST_LIST_FETCH: 502,
   ERR_SCAN_TIME_NOT_QUEUED: 400,
   ERR_SCAN_TIME_TOO_OLD: 400,
+  ERR_UVCI_CHECK: 400,
 }
 
 /** Error codes of drivers and sockets that mean the database cannot be reached right now. */

@@ -3,6 +3,7 @@ import { accountsCommand, accountsUsage } from './commands/accounts.js'
 import { auditCommand, auditUsage } from './commands/audit.js'
 import { issuersCommand, issuersUsage } from './commands/issuers.js'
 import { keysCommand, keysUsage } from './commands/keys.js'
+import { rulesCommand, rulesUsage } from './commands/rules.js'
 import { seedCommand } from './commands/seed.js'
 import { serveCommand, serveUsage } from './commands/serve.js'
 import { trustCommand, trustUsage } from './commands/trust.js'
@@ -21,6 +22,7 @@ Usage:
   healthcode seed --people N --checkins M [options]   fill a store with a synthetic city
   healthcode issuers add|list                         the issuers (regions) of the store
   healthcode accounts add                             an account of an issuer, with a password
+  healthcode rules test DIR                           run EU validity rule test suites
   healthcode --version
   healthcode help [COMMAND]
 
@@ -37,6 +39,8 @@ ${trustUsage}
 ${issuersUsage}
 
 ${accountsUsage}
+
+${rulesUsage}
 `
 
 const commands: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
@@ -48,6 +52,7 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<number
   seed: seedCommand,
   issuers: issuersCommand,
   accounts: accountsCommand,
+  rules: rulesCommand,
 }
 
 /**

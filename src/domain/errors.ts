@@ -14,6 +14,7 @@ export type DomainErrorCode =
   | 'ERR_TRUST_LIST_FETCH'
   | 'ERR_SCAN_TIME_NOT_QUEUED'
   | 'ERR_SCAN_TIME_TOO_OLD'
+  | 'ERR_UVCI_CHECK'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
 export class DomainError extends Error {

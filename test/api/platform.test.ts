@@ -318,14 +318,32 @@ forEachDialect((dialect) => {
           'POST',
           '/api/v1/people',
           personBody({
-            familyName: '王',
-            givenName: '芳',
+            familyName: 'حداد',
+            givenName: 'ليلى',
             residency: 'foreigner',
-            document: { type: 'passport', number: 'E00000001', country: 'CN' },
+            document: { type: 'passport', number: 'L00000001', country: 'LB' },
           }),
         )
         assert.equal(without.statusCode, 400)
         assert.equal(without.json().error.field, 'familyNameIcao')
+        // A Chinese name needs no hand-typed form: its Hanyu Pinyin is proposed and used.
+        const chinese = await t.request(
+          t.users.clinician,
+          'POST',
+          '/api/v1/people',
+          personBody({
+            familyName: '欧阳',
+            givenName: '娜娜',
+            residency: 'foreigner',
+            document: { type: 'passport', number: 'E00000002', country: 'CN' },
+            language: 'zh',
+          }),
+        )
+        assert.equal(chinese.statusCode, 201, chinese.body)
+        assert.deepEqual(
+          [chinese.json().familyNameIcao, chinese.json().givenNameIcao],
+          ['OUYANG', 'NANA'],
+        )
         const withIcao = await t.request(
           t.users.clinician,
           'POST',

@@ -37,6 +37,35 @@ describe('the staff screens in Chromium', { skip: chromiumSkip }, () => {
     await context.close()
   })
 
+  it('proposes the Hanyu Pinyin of a Chinese name in the Latin fields, for the clinician to confirm', async () => {
+    const context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await withScreenshotOnFailure(page, 'clinic-pinyin', async () => {
+      await signInThroughPage(page, suite.url, 'clinician@spb.demo')
+      await page.getByRole('heading', { name: 'Clinic: people' }).waitFor()
+      await page.getByRole('button', { name: 'Register a person' }).click()
+      await page.locator('#reg-family').fill('欧阳')
+      await page.locator('#reg-given').fill('娜娜')
+      // The proposal arrives from the server after a pause in typing.
+      const familyLatin = page.locator('#reg-family-latin')
+      for (let tries = 0; tries < 50 && (await familyLatin.inputValue()) !== 'OUYANG'; tries++) {
+        await page.waitForTimeout(200)
+      }
+      assert.equal(await familyLatin.inputValue(), 'OUYANG')
+      assert.equal(await page.locator('#reg-given-latin').inputValue(), 'NANA')
+      // The clinician may correct the proposal before registering.
+      await page.locator('#reg-given-latin').fill('NA NA')
+      await page.locator('#reg-birth').fill('1992-02-03')
+      await page.locator('#reg-residency').selectOption('foreigner')
+      await page.locator('#reg-doc-number').fill('E12345678')
+      await page.locator('#reg-country').fill('CN')
+      await page.getByRole('button', { name: 'Register', exact: true }).click()
+      await page.getByRole('heading', { name: '欧阳 娜娜' }).waitFor()
+    })
+    await context.close()
+  })
+
   it('lets a clinician register a person without an account and record a vaccination', async () => {
     const context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
     const page = await context.newPage()

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import type { Person } from '../people/person.js'
 import type { RecoveryData, RegisterRecord, TestData } from '../register/register-record.js'
 
@@ -83,73 +82,6 @@ export function certificateExpiry(
         Date.parse(`${record.data.date}T00:00:00Z`) + policy.antibodyValidityDays * DAY,
       )
   }
-}
-
-const UVCI_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ'
-
-/**
- * The Luhn mod N check character (N = 36) of a text over 0-9A-Z, as the EU UVCI guidelines
- * suggest for the optional checksum after `#`; other characters (`:`, `/`) are skipped.
- */
-export function luhnMod36(text: string): string {
-  const n = UVCI_ALPHABET.length
-  let factor = 2
-  let sum = 0
-  const codes = [...text].map((c) => UVCI_ALPHABET.indexOf(c)).filter((code) => code >= 0)
-  for (let i = codes.length - 1; i >= 0; i--) {
-    let addend = factor * (codes[i] as number)
-    factor = factor === 2 ? 1 : 2
-    addend = Math.floor(addend / n) + (addend % n)
-    sum += addend
-  }
-  return UVCI_ALPHABET[(n - (sum % n)) % n] as string
-}
-
-/**
- * Tells whether a UVCI's check character (after `#`) is right: the Luhn mod 36 sum over the
- * characters and the check character is 0. A UVCI without `#` has no check to fail.
- */
-export function hasValidUvciCheck(uvci: string): boolean {
-  const hash = uvci.lastIndexOf('#')
-  if (hash < 0) return true
-  const check = uvci.slice(hash + 1)
-  if (check.length !== 1 || !UVCI_ALPHABET.includes(check)) return false
-  const n = UVCI_ALPHABET.length
-  const codes = [...(uvci.slice(0, hash) + check)]
-    .map((c) => UVCI_ALPHABET.indexOf(c))
-    .filter((code) => code >= 0)
-  let factor = 1
-  let sum = 0
-  for (let i = codes.length - 1; i >= 0; i--) {
-    const addend = factor * (codes[i] as number)
-    factor = factor === 2 ? 1 : 2
-    sum += Math.floor(addend / n) + (addend % n)
-  }
-  return sum % n === 0
-}
-
-/**
- * A new UVCI (EU eHealth Network UVCI guidelines, version 1 opaque form):
- * `URN:UVCI:01:<country>:<ISSUER>/<20 random characters>#<Luhn mod 36 check>`.
- */
-export function newUvci(country: string, issuerId: string, random = randomBytes(20)): string {
-  const opaque = [...random].map((byte) => UVCI_ALPHABET[byte % 36]).join('')
-  const issuer = issuerId.toUpperCase().replace(/[^0-9A-Z]/g, '')
-  const body = `URN:UVCI:01:${country}:${issuer}/${opaque}`
-  return `${body}#${luhnMod36(body)}`
-}
-
-/**
- * A UVCI as stored, from what staff type or copy from a printed certificate: trimmed, upper case,
- * and with the `URN:UVCI:` prefix, which the eHealth Network UVCI guidelines (section 3) let a
- * printed UVCI leave out.
- *
- * @example
- * normaliseUvci(' 01:ru:rusPB/ABC#7 ') // 'URN:UVCI:01:RU:RUSPB/ABC#7'
- */
-export function normaliseUvci(text: string): string {
-  const upper = text.trim().toUpperCase()
-  return upper.startsWith('URN:UVCI:') ? upper : `URN:UVCI:${upper}`
 }
 
 /** The DCC name block (`nam`) of a person. */

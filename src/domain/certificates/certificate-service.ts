@@ -22,10 +22,9 @@ import {
   certificateExpiry,
   certificatePayload,
   isPositiveTest,
-  newUvci,
-  normaliseUvci,
   yieldsCertificate,
 } from './certificate-policy.js'
+import { newUvci, normaliseUvci, uvciCheck } from './uvci.js'
 
 /** Staff who withdraw certificates (wrong data, fraud): administrators and the health authority. */
 export const revokerRoles: readonly Role[] = ['administrator', 'health_authority']
@@ -258,7 +257,7 @@ export class CertificateService {
    * latest first). The issuer is the actor's own unless another is named (a region under it).
    *
    * @throws {DomainError} `ERR_FORBIDDEN` for other staff or another issuer, `ERR_INVALID_FIELD`
-   *   for an unknown issuer.
+   *   for an unknown issuer, `ERR_UVCI_CHECK` for a UVCI whose check character does not check.
    */
   async search(
     actor: Actor,
@@ -269,12 +268,22 @@ export class CertificateService {
     if (issuerId === undefined) {
       throw new DomainError('ERR_FORBIDDEN', 'only staff of an issuer search its certificates')
     }
+    const uvci = search.uvci === undefined ? undefined : normaliseUvci(search.uvci)
+    // A mistyped UVCI is told apart from one we never issued. Both check characters count: the
+    // guidelines' Luhn mod 38, and the Luhn mod 36 of the certificates issued before it.
+    if (uvci !== undefined && uvciCheck(uvci) === 'wrong') {
+      throw new DomainError(
+        'ERR_UVCI_CHECK',
+        `expected the character after "#" to be the UVCI's check character (Luhn mod N over the whole UVCI, UVCI guidelines Annex 2), but ${JSON.stringify(uvci)} does not check: a character was mistyped`,
+        'uvci',
+      )
+    }
     return this.store.transaction(async (tx) => {
       await requireStaffOf(tx, actor, issuerId, revokerRoles)
       return tx.certificates.search(
         issuerId,
         {
-          uvci: search.uvci === undefined ? undefined : normaliseUvci(search.uvci),
+          uvci,
           status: search.status,
         },
         page,

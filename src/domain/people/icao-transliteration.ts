@@ -2,10 +2,22 @@
  * Transliterates a name into the machine-readable form of ICAO Doc 9303 part 3 section 6, as the EU
  * DCC's `fnt`/`gnt` carry it: upper-case A–Z, with `<` between name parts.
  *
- * Latin letters with diacritics follow the ICAO table (Ä→AE, Ø→OE, ß→SS, …), Cyrillic follows the
- * ICAO recommended transliteration (as Russian passports since 2013 use it). Scripts without a
- * table here (Chinese, for example, needs the holder's own romanisation) give `undefined`: the
- * caller must then supply the transliteration.
+ * - Spaces, hyphens and commas between name parts become one `<` (9303-3 §4.6: "hyphens … filler
+ *   character", a comma between components "a single filler"); the DCC schema's example is
+ *   `d'Červenková Panklová` → `DCERVENKOVA<PANKLOVA`.
+ * - Apostrophes and other punctuation are omitted (9303-3 §4.6): `D'Arcy` → `DARCY`,
+ *   `'t Hooft` → `T<HOOFT`.
+ * - Latin letters with diacritics follow table A of section 6 (Ä→AE, Å→AA, Ø→OE, ß→SS, Þ→TH, …;
+ *   others lose the mark: É→E, Č→C); Cyrillic follows table B, the recommended transliteration
+ *   Russian passports use since 2013 (Ж→ZH, Х→KH, Ц→TS, Щ→SHCH, Ъ→IE, Ы→Y, Ю→IU, Я→IA, Й→I,
+ *   Ё→E, Ь omitted).
+ *
+ * Scripts without a table here (Chinese, which needs a romanisation such as Hanyu Pinyin, see
+ * `hanyu-pinyin.ts`; Arabic; Greek) give `undefined`: the caller must then supply or propose it.
+ *
+ * @example
+ * icaoTransliteration("d'Červenková Panklová") // 'DCERVENKOVA<PANKLOVA'
+ * icaoTransliteration('Щукина-Юрьева') // 'SHCHUKINA<IUREVA'
  */
 export function icaoTransliteration(name: string): string | undefined {
   let out = ''
@@ -13,7 +25,8 @@ export function icaoTransliteration(name: string): string | undefined {
     if (char >= 'A' && char <= 'Z') out += char
     else if (char in SPECIAL) out += SPECIAL[char]
     else if (char in CYRILLIC) out += CYRILLIC[char]
-    else if (/[\s\-'’.,]/.test(char)) out += '<'
+    else if (SEPARATOR.test(char)) out += '<'
+    else if (PUNCTUATION.test(char)) continue
     else {
       // Strip diacritics the ICAO table maps to the bare letter (É→E, Č→C, …).
       const bare = char.normalize('NFD').replace(/\p{Mn}/gu, '')
@@ -21,8 +34,14 @@ export function icaoTransliteration(name: string): string | undefined {
       else return undefined
     }
   }
-  return out.replace(/<+/g, '<').replace(/^<|<$/g, '')
+  const icao = out.replace(/<+/g, '<').replace(/^<|<$/g, '')
+  return icao === '' ? undefined : icao
 }
+
+/** What separates name parts: white space, hyphens and dashes, commas, the middle dots of CJK. */
+const SEPARATOR = /[\s\p{Pd},\u00B7\u30FB\u2027\uFF0C\u3001]/u
+/** Punctuation ICAO omits: apostrophes, full stops, quotation marks and the rest. */
+const PUNCTUATION = /[\p{P}\p{Sk}\u02BB\u02BC]/u
 
 /** Tells whether a text is a valid ICAO transliteration as the DCC schema wants it. */
 export function isIcaoName(text: string): boolean {
@@ -48,6 +67,9 @@ const SPECIAL: Record<string, string> = {
   Ĳ: 'IJ',
   İ: 'I',
   I: 'I',
+  ĸ: 'Q',
+  Ŀ: 'L',
+  Ŧ: 'T',
 }
 
 const CYRILLIC: Record<string, string> = {
@@ -89,4 +111,13 @@ const CYRILLIC: Record<string, string> = {
   Є: 'IE',
   Ґ: 'G',
   Ў: 'U',
+  Ѓ: 'G',
+  Ђ: 'D',
+  Ѕ: 'DZ',
+  Ј: 'J',
+  Ќ: 'K',
+  Љ: 'LJ',
+  Њ: 'NJ',
+  Ћ: 'C',
+  Џ: 'DZ',
 }

@@ -4,7 +4,8 @@ import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { Store, StoreTransaction } from '../ports.js'
-import { icaoTransliteration, isIcaoName } from './icao-transliteration.js'
+import { proposeLatinName } from './hanyu-pinyin.js'
+import { isIcaoName } from './icao-transliteration.js'
 import type {
   IdentityDocument,
   IdentityDocumentType,
@@ -85,8 +86,17 @@ export function checkBirthDate(text: string, now: Date): void {
   }
 }
 
-function icaoName(native: string, given: string | undefined, field: string): string {
-  const icao = given ?? icaoTransliteration(native)
+/**
+ * The ICAO form of a name part: as given, else proposed (the ICAO tables for Latin and Cyrillic,
+ * Hanyu Pinyin for Chinese), so that a Chinese name needs no hand-typed Latin form.
+ */
+function icaoName(
+  native: string,
+  given: string | undefined,
+  field: string,
+  part: 'family' | 'given',
+): string {
+  const icao = given ?? proposeLatinName(native, part)?.icao
   if (icao === undefined) {
     throw new DomainError(
       'ERR_INVALID_FIELD',
@@ -126,8 +136,8 @@ export function newPersonFrom(input: PersonInput, issuerId: string, now: Date): 
     issuerId,
     familyName: input.familyName.trim(),
     givenName: input.givenName.trim(),
-    familyNameIcao: icaoName(input.familyName, input.familyNameIcao, 'familyNameIcao'),
-    givenNameIcao: icaoName(input.givenName, input.givenNameIcao, 'givenNameIcao'),
+    familyNameIcao: icaoName(input.familyName, input.familyNameIcao, 'familyNameIcao', 'family'),
+    givenNameIcao: icaoName(input.givenName, input.givenNameIcao, 'givenNameIcao', 'given'),
     birthDate: input.birthDate,
     residency: input.residency,
     document,

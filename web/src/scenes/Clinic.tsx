@@ -2,12 +2,21 @@ import { type FormEvent, type ReactNode, useState } from 'react'
 import { apiRequest } from '../api/api-client'
 import type { Certificate, StaffPerson } from '../api/types'
 import { useApi } from '../api/use-api'
+import { useLatinNameProposal } from '../api/use-latin-name'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { kindName, statusName } from './Certificates'
 
 const today = () => new Date().toISOString().slice(0, 10)
+
+/** A Latin name as the DCC carries it (ICAO 9303): upper case, punctuation dropped, `<` between parts. */
+const icaoForm = (text: string) =>
+  text
+    .trim()
+    .toUpperCase()
+    .replace(/['’.]/g, '')
+    .replace(/[\s,-]+/g, '<')
 
 /** Runs a form's request: busy, error and a done message. */
 function useSubmit() {
@@ -125,18 +134,28 @@ function RegisterForm({ onRegistered }: { onRegistered: (person: StaffPerson) =>
   const { t } = useI18n()
   const [familyName, setFamilyName] = useState('')
   const [givenName, setGivenName] = useState('')
+  const [familyLatin, setFamilyLatin] = useState('')
+  const [givenLatin, setGivenLatin] = useState('')
   const [birthDate, setBirthDate] = useState('')
   const [residency, setResidency] = useState('resident')
   const [docType, setDocType] = useState('national-id')
   const [docNumber, setDocNumber] = useState('')
   const [country, setCountry] = useState('RU')
   const { busy, error, done, run } = useSubmit()
+  useLatinNameProposal(
+    familyName,
+    givenName,
+    { family: familyLatin, given: givenLatin },
+    { family: setFamilyLatin, given: setGivenLatin },
+  )
   const submit = (event: FormEvent) => {
     event.preventDefault()
     void run(async () => {
       const person = await apiRequest<StaffPerson>('POST', '/api/v1/people', {
         familyName: familyName.trim(),
         givenName: givenName.trim(),
+        ...(familyLatin.trim() ? { familyNameIcao: icaoForm(familyLatin) } : {}),
+        ...(givenLatin.trim() ? { givenNameIcao: icaoForm(givenLatin) } : {}),
         birthDate,
         residency,
         document: { type: docType, number: docNumber.trim(), country: country.toUpperCase() },
@@ -161,6 +180,29 @@ function RegisterForm({ onRegistered }: { onRegistered: (person: StaffPerson) =>
           required
           value={givenName}
           onChange={(e) => setGivenName(e.target.value)}
+        />
+      </Field>
+      <p id="reg-latin-hint" className="muted hint">
+        {t('clinic.latinHint')}
+      </p>
+      <Field id="reg-family-latin" label="record.familyNameLatin">
+        <input
+          id="reg-family-latin"
+          autoCapitalize="characters"
+          maxLength={80}
+          aria-describedby="reg-latin-hint"
+          value={familyLatin}
+          onChange={(e) => setFamilyLatin(e.target.value)}
+        />
+      </Field>
+      <Field id="reg-given-latin" label="record.givenNameLatin">
+        <input
+          id="reg-given-latin"
+          autoCapitalize="characters"
+          maxLength={80}
+          aria-describedby="reg-latin-hint"
+          value={givenLatin}
+          onChange={(e) => setGivenLatin(e.target.value)}
         />
       </Field>
       <Field id="reg-birth" label="clinic.birthDate">

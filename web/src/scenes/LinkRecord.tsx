@@ -2,6 +2,7 @@ import { type FormEvent, type ReactNode, useState } from 'react'
 import { ApiError, apiRequest } from '../api/api-client'
 import type { Issuer } from '../api/types'
 import { useApi } from '../api/use-api'
+import { useLatinNameProposal } from '../api/use-latin-name'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { RadioChoice } from '../components/RadioChoice'
 import { useI18n } from '../i18n/LanguageProvider'
@@ -183,6 +184,12 @@ function CreateForm({
   const [failure, setFailure] = useState<unknown>(undefined)
   const [busy, setBusy] = useState(false)
   const issuerId = region || regions[0]?.id || ''
+  useLatinNameProposal(
+    familyName,
+    givenName,
+    { family: familyNameIcao, given: givenNameIcao },
+    { family: setFamilyNameIcao, given: setGivenNameIcao },
+  )
 
   const focusFirst = (found: Partial<Record<FieldName, MessageKey>>) => {
     const first = fieldOrder.find((field) => found[field])
@@ -387,8 +394,12 @@ function CreateForm({
 
 /** A name as the passport's machine-readable zone writes it: A–Z, with `<` between words. */
 function latin(text: string): string {
-  return text
-    .trim()
-    .toUpperCase()
-    .replace(/[\s-]+/g, '<')
+  return (
+    text
+      .trim()
+      .toUpperCase()
+      // ICAO 9303 drops apostrophes and full stops, and writes spaces and hyphens as fillers.
+      .replace(/['’.]/g, '')
+      .replace(/[\s-]+/g, '<')
+  )
 }

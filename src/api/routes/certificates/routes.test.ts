@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../../../../test/support/dialects.js'
 import { type TestApp, type TestUser, personBody, testApp } from '../../../../test/api/test-app.js'
+import { legacyUvciCheckCharacter, uvciCheckCharacter } from '../../../domain/certificates/uvci.js'
 
 const sputnikDose = {
   vaccine: 'J07BX03',
@@ -91,6 +92,47 @@ forEachDialect((dialect) => {
         )
       }
       assert.deepEqual(await search(t.users.administrator, 'uvci=URN%3AUVCI%3A01%3ARU%3ANONE'), [])
+    })
+
+    it('refuses a UVCI whose check character does not check, and finds one issued with the old check', async () => {
+      const { certificate } = await vaccinated(t.users.clinician)
+      const body = certificate.uvci.slice(0, certificate.uvci.indexOf('#'))
+      // The guidelines' Luhn mod 38 over the whole UVCI is what we issue now.
+      assert.equal(certificate.uvci, `${body}#${uvciCheckCharacter(body)}`)
+      // A mistyped last character whose UVCI neither check accepts with the old check character.
+      const check = uvciCheckCharacter(body)
+      const mistyped = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ']
+        .map((char) => body.slice(0, -1) + char)
+        .find(
+          (typo) =>
+            typo !== body &&
+            uvciCheckCharacter(typo) !== check &&
+            legacyUvciCheckCharacter(typo) !== check,
+        )
+      assert.ok(mistyped)
+      const wrong = await t.request(
+        t.users.administrator,
+        'GET',
+        `/api/v1/certificates?uvci=${encodeURIComponent(`${mistyped}#${check}`)}`,
+      )
+      assert.equal(wrong.statusCode, 400, wrong.body)
+      assert.equal(wrong.json().error.code, 'ERR_UVCI_CHECK')
+      assert.equal(wrong.json().error.field, 'uvci')
+      // A certificate issued before the change carries the Luhn mod 36 check: still found.
+      const issued = await t.store.transaction((tx) => tx.certificates.find(certificate.id))
+      assert.ok(issued)
+      const oldBody = 'URN:UVCI:01:RU:RUSPB/0A1B2C3D4E5F6G7H8I9J'
+      const oldUvci = `${oldBody}#${legacyUvciCheckCharacter(oldBody)}`
+      assert.notEqual(legacyUvciCheckCharacter(oldBody), uvciCheckCharacter(oldBody))
+      const { id, status, statusReason, statusChangedAt, statusChangedBy, ...rest } = issued
+      const old = await t.store.transaction((tx) =>
+        tx.certificates.create({ ...rest, uvci: oldUvci }),
+      )
+      const found = await search(t.users.administrator, `uvci=${encodeURIComponent(oldUvci)}`)
+      assert.deepEqual(
+        found.map((hit) => hit.id),
+        [old.id],
+      )
     })
 
     it("keeps to the caller's issuer: another region's certificate is not found, and its list is refused", async () => {

@@ -4,8 +4,83 @@ import type { TrustPartner } from '../../../domain/trust/trust-partner.js'
 import { DomainError } from '../../../domain/errors.js'
 import { shcAsDcc } from '../../../domain/verification/shc-as-dcc.js'
 import { verificationTime } from '../../../domain/verification/verification-time.js'
+import type { RuleTestInput } from '../../../domain/verification/validity-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+
+/** `POST /api/v1/validity-rules/{id}/test`: cases in the EU rule test shape, each naming its rule. */
+const RuleTestBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['tests'],
+  properties: {
+    rules: {
+      description:
+        'optional: rules (as an import takes them) to test as the next version of the set; the stored set otherwise',
+    },
+    tests: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 500,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'external', 'expected'],
+        properties: {
+          rule: {
+            type: 'string',
+            pattern: '^(GR|VR|TR|RR|IR|AR)-[A-Z]{2}-[0-9]{4}$',
+            description: "the rule's Identifier",
+          },
+          version: {
+            type: 'string',
+            pattern: '^[0-9]+\\.[0-9]+\\.[0-9]+$',
+            description: "the rule's Version; the highest when left out",
+          },
+          name: { type: 'string', maxLength: 200 },
+          payload: { description: 'the DCC the rule reads as `payload`; absent is allowed' },
+          external: {
+            type: 'object',
+            additionalProperties: true,
+            description: 'valueSets, validationClock, countryCode, …',
+          },
+          expected: { description: 'what the logic must give, exactly (true or false)' },
+        },
+      },
+    },
+  },
+} as const
+
+const RuleTestAnswer = {
+  type: 'object',
+  properties: {
+    ruleSet: {
+      type: 'object',
+      properties: { id: { type: 'string' }, version: { type: 'integer' } },
+    },
+    passed: { type: 'integer' },
+    failed: { type: 'integer' },
+    notCounted: {
+      type: 'integer',
+      description: "cases whose validationClock lies outside their rule's validity",
+    },
+    results: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          rule: { type: 'string' },
+          version: { type: 'string' },
+          name: { type: 'string' },
+          outcome: { type: 'string', enum: ['passed', 'failed', 'not-counted'] },
+          expected: {},
+          actual: {},
+          error: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const
 
 const trustListEntry = {
   type: 'object',
@@ -389,6 +464,33 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
             request.body.note,
           ),
         ),
+  )
+
+  app.post<{
+    Params: { id: string }
+    Body: { rules?: unknown; tests: RuleTestInput[] }
+  }>(
+    '/api/v1/validity-rules/:id/test',
+    {
+      config: { access: ['health_authority'] },
+      bodyLimit: 4 * 1024 * 1024,
+      schema: {
+        summary:
+          'Run test cases (the EU rule test shape) on a rule set, or on rules given as its next version, before publishing; writes nothing',
+        tags: ['trust'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } },
+        body: RuleTestBody,
+        response: {
+          200: RuleTestAnswer,
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) =>
+      context.validity.testRules(requireActor(request), request.params.id, {
+        ...(request.body.rules === undefined ? {} : { rules: request.body.rules }),
+        tests: request.body.tests,
+      }),
   )
 
   app.get(
