@@ -26,6 +26,8 @@ describe('loadConfig', () => {
     ['OIDC_ISSUER without a client', { OIDC_ISSUER: 'https://id.example' }],
     ['a PUBLIC_URL that is not http', { PUBLIC_URL: 'ftp://x' }],
     ['DEMO that is not a boolean', { DEMO: 'maybe' }],
+    ['a negative statement timeout', { DATABASE_STATEMENT_TIMEOUT_MS: '-1' }],
+    ['a connect timeout that is not a number', { DATABASE_CONNECT_TIMEOUT_MS: '3s' }],
   ] as const) {
     it(`refuses ${name} with ERR_CONFIG naming the variable`, () => {
       assert.throws(

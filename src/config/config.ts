@@ -8,6 +8,10 @@ import {
   defaultAttachmentLimits,
 } from '../domain/commission/attachment-check.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
+import {
+  type PostgresTimeouts,
+  defaultPostgresTimeouts,
+} from '../storage/dialects/postgres-timeouts.js'
 
 /** The configuration of a Healthcode server, from environment variables with validated defaults. */
 export interface Config {
@@ -60,6 +64,12 @@ export interface Config {
   readonly validityRuleSet: string
   /** `TRUST_CACHE_SECONDS`: how long verifiers keep the trust and revocation lists (30). */
   readonly trustCacheSeconds: number
+  /**
+   * PostgreSQL limits in milliseconds, 0 for none: `DATABASE_STATEMENT_TIMEOUT_MS` (4000; the
+   * client gives up a second later), `DATABASE_CONNECT_TIMEOUT_MS` (3000) and
+   * `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS` (10000).
+   */
+  readonly databaseTimeouts: PostgresTimeouts
 }
 
 /** A configuration value that is missing or malformed. */
@@ -182,6 +192,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     validityRuleSet: env['VALIDITY_RULESET'] || 'ru-default',
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
+    databaseTimeouts: {
+      statementMs: integer(
+        env,
+        'DATABASE_STATEMENT_TIMEOUT_MS',
+        defaultPostgresTimeouts.statementMs,
+        0,
+        3_600_000,
+      ),
+      connectMs: integer(
+        env,
+        'DATABASE_CONNECT_TIMEOUT_MS',
+        defaultPostgresTimeouts.connectMs,
+        0,
+        600_000,
+      ),
+      idleInTransactionMs: integer(
+        env,
+        'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        defaultPostgresTimeouts.idleInTransactionMs,
+        0,
+        3_600_000,
+      ),
+    },
   }
 }
 

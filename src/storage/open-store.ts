@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { type KyselyConfig, Kysely, type LogEvent, Migrator } from 'kysely'
 import { type Clock, systemClock } from '../domain/clock.js'
 import type { Store } from '../domain/ports.js'
+import type { PostgresTimeouts } from './dialects/postgres-timeouts.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
 import { StorageError } from './errors.js'
 import { KyselyStore } from './kysely-store.js'
@@ -16,6 +17,8 @@ export interface OpenStoreOptions {
   readonly clock?: Clock
   /** PostgreSQL only: told about idle connections that dropped (the pool replaces them). */
   readonly onConnectionError?: (error: Error) => void
+  /** PostgreSQL only: statement, connection and idle-in-transaction limits (4 s, 3 s, 10 s). */
+  readonly timeouts?: PostgresTimeouts
 }
 
 /** Where a store lives: a PostgreSQL URL or a SQLite file. */
