@@ -103,7 +103,6 @@ export async function securityHeaders(
  */
 export function contentDisposition(type: 'attachment' | 'inline', fileName: string): string {
   const name = displaySafeFileName(fileName)
-  // eslint-disable-next-line no-control-regex
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_')
   // encodeURIComponent leaves ' ( ) * as they are, which RFC 8187's attr-char does not allow.
   const encoded = encodeURIComponent(name).replace(
