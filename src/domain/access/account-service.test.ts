@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../../../test/support/dialects.js'
-import { openStore } from '../../storage/open-store.js'
+import { sql } from 'kysely'
+import { openDatabase, openStore } from '../../storage/open-store.js'
 import type { Store } from '../ports.js'
 import { AccountService, actorOf } from './account-service.js'
 
@@ -9,10 +10,11 @@ forEachDialect((dialect) => {
   describe(`AccountService.actorForApiToken (${dialect.name})`, () => {
     let store: Store
     let otherConnection: Store
+    let url: string
     let now = Date.parse('2026-11-23T09:00:00.000Z')
     const clock = () => new Date(now)
     before(async () => {
-      const url = dialect.url()
+      url = dialect.url()
       store = await openStore(url)
       // Another connection to the same database, as the SQLite check-in writer thread is.
       otherConnection = await openStore(url)
@@ -106,5 +108,44 @@ forEachDialect((dialect) => {
       await new AccountService(store, clock).actorForApiToken(secret)
       assert.equal(await lastUse(), '2026-11-23T10:01:00.000Z')
     })
+
+    if (dialect.name === 'sqlite') {
+      it('answers without writing the last use while another connection holds the write lock', async () => {
+        const accounts = new AccountService(store, clock)
+        const account = await store.transaction((tx) =>
+          tx.accounts.create({
+            login: 'busy@test',
+            displayName: 'Busy scanner',
+            passwordHash: 'hash',
+            roles: ['venue_operator'],
+            issuerId: undefined,
+            personId: undefined,
+            oidcIssuer: undefined,
+            oidcSubject: undefined,
+          }),
+        )
+        const { token, secret } = await accounts.createApiToken(actorOf(account, 'token'), 'b')
+        now = Date.parse('2026-11-23T12:00:00.000Z')
+        const { db: writer } = await openDatabase(url)
+        try {
+          await sql`begin immediate`.execute(writer)
+          const actor = await new AccountService(store, clock).actorForApiToken(secret)
+          assert.equal(actor?.accountId, account.id)
+          await sql`rollback`.execute(writer)
+        } finally {
+          await writer.destroy()
+        }
+        assert.equal(
+          (await store.transaction((tx) => tx.apiTokens.find(token.id)))?.lastUsedAt,
+          undefined,
+        )
+        // Tried again at a later lookup, once the database is free.
+        await new AccountService(store, clock).actorForApiToken(secret)
+        assert.equal(
+          (await store.transaction((tx) => tx.apiTokens.find(token.id)))?.lastUsedAt,
+          '2026-11-23T12:00:00.000Z',
+        )
+      })
+    }
   })
 })

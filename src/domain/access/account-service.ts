@@ -314,9 +314,9 @@ export class AccountService {
 
   /**
    * Writes down a token's last use, at most once a minute per token (a scanner calls many times a
-   * minute), in a transaction of its own whose first statement is the write, so that SQLite waits
-   * out a busy writer (busy_timeout) instead of failing. The last use is a convenience for
-   * administrators: when the write fails anyway, it is skipped and the request goes on.
+   * minute), in a transaction of its own. The last use is a convenience for administrators: the
+   * write never waits for another writer (see `ApiTokenRepository.touch`), and when it fails it
+   * is skipped, to be tried again at a later lookup, and the request goes on.
    */
   async #recordTokenUse(tokenId: string, lastUsedAt: string | undefined): Promise<void> {
     const now = this.clock()

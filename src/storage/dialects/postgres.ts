@@ -76,6 +76,7 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
       await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK_KEY)})`.execute(trx)
     },
     appendCheckins,
+    writeUnlessBusy: (_trx, work) => work(),
     migrationTableSchema,
     createAppendOnlyGuard,
     constraintFailure,

@@ -6,6 +6,9 @@ import type { ConstraintFailure } from '../errors.js'
 import { appendCheckinsInWorker, checkinAppender } from './sqlite-checkin-appender.js'
 import { type StorageDialect, plainIdentifier } from './storage-dialect.js'
 
+/** How long a connection waits for another's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000
+
 /**
  * SQLite through better-sqlite3: one file, one connection. Creates the file's directory if it is
  * missing (owner-only, as the file) and sets the pragmas every connection needs.
@@ -14,7 +17,7 @@ export function createSqliteDialect(path: string): StorageDialect {
   if (path !== ':memory:') ownerOnlyFiles(path)
   const database = new BetterSqlite3(path)
   // busy_timeout first, so that switching to WAL waits for another process rather than failing.
-  database.pragma('busy_timeout = 5000')
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   database.pragma('journal_mode = WAL')
   // FULL: in WAL mode every commit is fsynced before it returns, so an acknowledged write survives
   // a power cut as well as a killed process.
@@ -43,6 +46,16 @@ export function createSqliteDialect(path: string): StorageDialect {
       const write = checkinAppender(database)
       return (db, items) => db.connection().execute(async () => write(items))
     })(),
+    // Kysely's single connection is held from BEGIN to COMMIT, so nothing else of this process
+    // runs between lifting the busy wait and restoring it.
+    writeUnlessBusy: async (trx, work) => {
+      await sql`pragma busy_timeout = 0`.execute(trx)
+      try {
+        return await work()
+      } finally {
+        await sql.raw(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(trx)
+      }
+    },
     close: async () => worker?.close(),
     migrationTableSchema: async () => undefined,
     createAppendOnlyGuard,
