@@ -1,4 +1,7 @@
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import react from '@vitejs/plugin-react'
 import { type Plugin, defineConfig } from 'vite'
 
@@ -44,12 +47,44 @@ function precacheList(): Plugin {
   }
 }
 
+/**
+ * Writes a gzip and a brotli copy beside every compressible file of the build (public/ included),
+ * once, at build time: the server (@fastify/static with preCompressed) sends the copy the client
+ * takes and never compresses per request.
+ */
+function precompressed(): Plugin {
+  const compressible = /\.(html|js|mjs|css|json|webmanifest|wasm|svg|map|txt)$/
+  let outDir = ''
+  return {
+    name: 'healthcode-precompressed',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir
+    },
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+          entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)],
+        )
+      for (const file of walk(outDir)) {
+        if (!compressible.test(file) || statSync(file).size <= 1024) continue
+        const body = readFileSync(file)
+        writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }))
+        writeFileSync(
+          `${file}.br`,
+          brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+        )
+      }
+    },
+  }
+}
+
 // The app lives under /app/ (the API keeps /api and the server's own pages keep /); Fastify serves
 // dist/web (src/api/routes/web/routes.ts).
 export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: '/app/',
-  plugins: [react(), chineseWebFont(), precacheList()],
+  plugins: [react(), chineseWebFont(), precacheList(), precompressed()],
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
     emptyOutDir: true,

@@ -51,6 +51,7 @@ import { peopleRoutes } from './routes/people/routes.js'
 import { recordRoutes } from './routes/records/routes.js'
 import { systemRoutes } from './routes/system/routes.js'
 import { sharedSchemas } from './schemas.js'
+import { securityHeaders } from './security-headers.js'
 
 /** What `build` needs: the configuration and the store; the clock and identity provider are optional. */
 export interface BuildOptions {
@@ -229,6 +230,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(cookie, { secret: config.cookieSecret ?? randomBytes(32).toString('hex') })
   await app.register(rateLimit, { global: false })
+  await securityHeaders(app, { publicUrl: config.publicUrl })
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

@@ -84,6 +84,8 @@ const UNAVAILABLE_CODES = new Set([
   '08003',
   '08004',
   '08006',
+  '57014', // query_canceled: statement_timeout
+  '25P03', // idle_in_transaction_session_timeout
   'SQLITE_BUSY',
   'SQLITE_CANTOPEN',
   'SQLITE_IOERR',
@@ -96,7 +98,7 @@ export function isStorageUnavailable(error: unknown): boolean {
     const code = (e as { code?: unknown }).code
     if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true
     if (
-      /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect/.test(
+      /Connection terminated|connect ECONNREFUSED|timeout exceeded when trying to connect|Query read timeout/.test(
         e.message,
       )
     )

@@ -35,7 +35,7 @@ export async function startServer(
   options: { clock?: Clock; handleSignals?: boolean } = {},
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock
-  const store = await openStore(config.databaseUrl)
+  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   const demoSignIns = config.demo ? await loadDemoData(store, clock) : undefined
   let madeKeys: number | undefined
   if (config.demo && config.keyEncryptionKey !== undefined) {

@@ -42,6 +42,8 @@ describe('loadConfig', () => {
     ['an OFFLINE_SCAN_MAX_AGE in days', { OFFLINE_SCAN_MAX_AGE: '1d' }],
     ['an OFFLINE_SCAN_MAX_AGE over a week', { OFFLINE_SCAN_MAX_AGE: '169h' }],
     ['an OFFLINE_SCAN_MAX_AGE of nothing', { OFFLINE_SCAN_MAX_AGE: '0m' }],
+    ['a negative statement timeout', { DATABASE_STATEMENT_TIMEOUT_MS: '-1' }],
+    ['a connect timeout that is not a number', { DATABASE_CONNECT_TIMEOUT_MS: '3s' }],
   ] as const) {
     it(`refuses ${name} with ERR_CONFIG naming the variable`, () => {
       assert.throws(

@@ -8,6 +8,10 @@ import {
   defaultAttachmentLimits,
 } from '../domain/commission/attachment-check.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
+import {
+  type PostgresTimeouts,
+  defaultPostgresTimeouts,
+} from '../storage/dialects/postgres-timeouts.js'
 
 /** The configuration of a Healthcode server, from environment variables with validated defaults. */
 export interface Config {
@@ -65,6 +69,12 @@ export interface Config {
    * minutes (`12h`: 720). Written `12h`, `90m` or a number of minutes.
    */
   readonly offlineScanMaxAgeMinutes: number
+  /**
+   * PostgreSQL limits in milliseconds, 0 for none: `DATABASE_STATEMENT_TIMEOUT_MS` (4000; the
+   * client gives up a second later), `DATABASE_CONNECT_TIMEOUT_MS` (3000) and
+   * `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS` (10000).
+   */
+  readonly databaseTimeouts: PostgresTimeouts
 }
 
 /** A configuration value that is missing or malformed. */
@@ -188,6 +198,29 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     validityRuleSet: env['VALIDITY_RULESET'] || 'ru-default',
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
     offlineScanMaxAgeMinutes: minutes(env, 'OFFLINE_SCAN_MAX_AGE', 12 * 60, 1, 7 * 24 * 60),
+    databaseTimeouts: {
+      statementMs: integer(
+        env,
+        'DATABASE_STATEMENT_TIMEOUT_MS',
+        defaultPostgresTimeouts.statementMs,
+        0,
+        3_600_000,
+      ),
+      connectMs: integer(
+        env,
+        'DATABASE_CONNECT_TIMEOUT_MS',
+        defaultPostgresTimeouts.connectMs,
+        0,
+        600_000,
+      ),
+      idleInTransactionMs: integer(
+        env,
+        'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+        defaultPostgresTimeouts.idleInTransactionMs,
+        0,
+        3_600_000,
+      ),
+    },
   }
 }
 

@@ -91,15 +91,20 @@ export class KyselyApiTokenRepository implements ApiTokenRepository {
   }
 
   /**
-   * Records that the token was used at `at`.
+   * Records that the token was used at `at`. A convenience for administrators, so it never waits
+   * for another connection's write: when the database is busy it fails at once (SQLite
+   * `SQLITE_BUSY`) and the caller may skip it.
    *
    * @throws {StorageError} `ERR_STORAGE_TIMESTAMP` when `at` is not a date and time.
    */
   async touch(id: string, at: string): Promise<void> {
-    await this.context.db
-      .updateTable('api_tokens')
-      .set({ last_used_at: isoTimestamp(at) })
-      .where('id', '=', id)
-      .execute()
+    const lastUsedAt = isoTimestamp(at)
+    await this.context.dialect.writeUnlessBusy(this.context.db, () =>
+      this.context.db
+        .updateTable('api_tokens')
+        .set({ last_used_at: lastUsedAt })
+        .where('id', '=', id)
+        .execute(),
+    )
   }
 }

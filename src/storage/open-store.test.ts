@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
+import { chmodSync, existsSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { forEachDialect } from '../../test/support/dialects.js'
+import { isStorageUnavailable } from '../api/errors.js'
+import type { PostgresTimeouts } from './dialects/postgres-timeouts.js'
 import { StorageError } from './errors.js'
 import { openDatabase, openStore, parseStoreUrl } from './open-store.js'
 
@@ -111,6 +113,69 @@ forEachDialect((dialect) => {
           assert.equal(await pragma('synchronous'), 2)
           assert.equal(await pragma('foreign_keys'), 1)
           assert.equal(await pragma('busy_timeout'), 5000)
+        } finally {
+          await db.destroy()
+        }
+      })
+
+      it('makes its folder 0700 and the database, -wal and -shm files 0600, and tightens looser files', async () => {
+        const folder = join(dirname(dialect.url()), 'private')
+        const file = join(folder, 'store.sqlite')
+        const store = await openStore(file)
+        try {
+          await store.transaction((tx) =>
+            tx.issuers.upsert({
+              id: 'ru',
+              name: 'Russian Federation',
+              level: 'federal',
+              country: 'RU',
+              parentId: undefined,
+            }),
+          )
+          const mode = (path: string) => statSync(path).mode & 0o777
+          assert.equal(mode(folder), 0o700)
+          for (const path of [file, `${file}-wal`, `${file}-shm`]) assert.equal(mode(path), 0o600)
+        } finally {
+          await store.close()
+        }
+        chmodSync(file, 0o644)
+        await (await openStore(file)).close()
+        assert.equal(statSync(file).mode & 0o777, 0o600)
+      })
+    }
+
+    if (dialect.name === 'postgres') {
+      it('sets the statement and idle-in-transaction limits on every connection, and 0 leaves them off', async () => {
+        const setting = async (timeouts: PostgresTimeouts, name: string) => {
+          const { db } = await openDatabase(dialect.url(), { timeouts })
+          try {
+            const { rows } = await sql<{
+              value: string
+            }>`select current_setting(${name}) as value`.execute(db)
+            return rows[0]?.value
+          } finally {
+            await db.destroy()
+          }
+        }
+        const limits = { statementMs: 1500, connectMs: 2000, idleInTransactionMs: 2500 }
+        assert.equal(await setting(limits, 'statement_timeout'), '1500ms')
+        assert.equal(await setting(limits, 'idle_in_transaction_session_timeout'), '2500ms')
+        const none = { statementMs: 0, connectMs: 0, idleInTransactionMs: 0 }
+        assert.equal(await setting(none, 'statement_timeout'), '0')
+      })
+
+      it('cancels a statement that runs past the limit, as a storage-unavailable error', async () => {
+        const { db } = await openDatabase(dialect.url(), {
+          timeouts: { statementMs: 200, connectMs: 2000, idleInTransactionMs: 0 },
+        })
+        try {
+          await assert.rejects(sql`select pg_sleep(2)`.execute(db), (error: unknown) => {
+            assert.equal((error as { code?: string }).code, '57014')
+            assert.ok(isStorageUnavailable(error))
+            return true
+          })
+          // The connection stays usable.
+          await sql`select 1`.execute(db)
         } finally {
           await db.destroy()
         }

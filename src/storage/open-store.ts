@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url'
 import { type KyselyConfig, Kysely, type LogEvent, Migrator } from 'kysely'
 import { type Clock, systemClock } from '../domain/clock.js'
 import type { Store } from '../domain/ports.js'
+import { type PostgresTimeouts, defaultPostgresTimeouts } from './dialects/postgres-timeouts.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
 import { StorageError } from './errors.js'
 import { KyselyStore } from './kysely-store.js'
@@ -16,6 +17,8 @@ export interface OpenStoreOptions {
   readonly clock?: Clock
   /** PostgreSQL only: told about idle connections that dropped (the pool replaces them). */
   readonly onConnectionError?: (error: Error) => void
+  /** PostgreSQL only: statement, connection and idle-in-transaction limits (4 s, 3 s, 10 s). */
+  readonly timeouts?: PostgresTimeouts
 }
 
 /** Where a store lives: a PostgreSQL URL or a SQLite file. */
@@ -122,7 +125,22 @@ export async function migrateToLatest(
 export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
   const { db, dialect } = await openDatabase(url, options)
   try {
-    await migrateToLatest(db, dialect)
+    if (dialect.name === 'postgres') {
+      // A migration may rightly run longer than a request's statement limit (an index on a big
+      // table), and waits for another process's migrations: it gets connections without one.
+      const connectMs = (options.timeouts ?? defaultPostgresTimeouts).connectMs
+      const migrating = await openDatabase(url, {
+        ...options,
+        timeouts: { statementMs: 0, idleInTransactionMs: 0, connectMs },
+      })
+      try {
+        await migrateToLatest(migrating.db, migrating.dialect)
+      } finally {
+        await migrating.db.destroy()
+      }
+    } else {
+      await migrateToLatest(db, dialect)
+    }
   } catch (error) {
     await db.destroy()
     throw error

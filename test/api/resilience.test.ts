@@ -120,24 +120,88 @@ forEachDialect((dialect) => {
           await proxy.close()
         }
       })
+
+      // The durations are not asserted: the test's own timeout bounds them generously. With the
+      // default limits each answer comes within about 5 s; without them, after minutes.
+      it(
+        'answers 503 while the database is silent (connected, no answers) and recovers by itself when it answers again',
+        { timeout: 60_000 },
+        async () => {
+          const proxy = await startProxy(new URL(dialect.url()))
+          const proxied = new URL(dialect.url())
+          proxied.host = `127.0.0.1:${proxy.port}`
+          const t = await testApp(proxied.toString())
+          try {
+            assert.equal((await t.request(undefined, 'GET', '/readyz')).statusCode, 200)
+            assert.equal(
+              (await t.request(t.users.clinician, 'GET', '/api/v1/people')).statusCode,
+              200,
+            )
+            proxy.silence()
+            const ready = await t.request(undefined, 'GET', '/readyz')
+            assert.equal(ready.statusCode, 503)
+            assert.equal(ready.json().error.code, 'ERR_STORAGE_UNAVAILABLE')
+            // Several requests at once, more than the pool has connections for.
+            const reads = await Promise.all(
+              Array.from({ length: 12 }, () =>
+                t.request(t.users.clinician, 'GET', '/api/v1/people'),
+              ),
+            )
+            for (const read of reads) {
+              assert.equal(read.statusCode, 503)
+              assert.equal(read.json().error.code, 'ERR_STORAGE_UNAVAILABLE')
+            }
+            const write = await t.request(t.users.clinician, 'POST', '/api/v1/people', personBody())
+            assert.equal(write.statusCode, 503)
+            assert.equal(write.json().error.code, 'ERR_STORAGE_UNAVAILABLE')
+            assert.equal((await t.request(undefined, 'GET', '/healthz')).statusCode, 200)
+            proxy.restore()
+            let recovered = 0
+            for (let i = 0; i < 100 && recovered !== 200; i++) {
+              recovered = (await t.request(t.users.clinician, 'GET', '/api/v1/people')).statusCode
+              if (recovered !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
+            }
+            assert.equal(recovered, 200)
+            assert.equal((await t.request(undefined, 'GET', '/readyz')).statusCode, 200)
+          } finally {
+            proxy.restore()
+            await t.close()
+            await proxy.close()
+          }
+        },
+      )
     }
   })
 })
 
-/** A TCP proxy to the database whose link the test can cut and restore. */
-async function startProxy(
-  target: URL,
-): Promise<{ port: number; cut(): void; restore(): void; close(): Promise<void> }> {
-  let up = true
+/**
+ * A TCP proxy to the database whose link the test can cut (connections reset), silence
+ * (connections stay open, nothing goes through either way) and restore.
+ */
+async function startProxy(target: URL): Promise<{
+  port: number
+  cut(): void
+  silence(): void
+  restore(): void
+  close(): Promise<void>
+}> {
+  let state: 'up' | 'cut' | 'silent' = 'up'
   const sockets = new Set<Socket>()
   const server: Server = createServer((client) => {
-    if (!up) {
+    if (state === 'cut') {
       client.destroy()
       return
     }
     const upstream = connect(Number(target.port || 5432), target.hostname)
     sockets.add(client).add(upstream)
-    client.pipe(upstream).pipe(client)
+    // Bytes arriving while silent are dropped, as a broken network would: the client hears
+    // nothing and must give up by itself.
+    client.on('data', (chunk) => {
+      if (state === 'up') upstream.write(chunk)
+    })
+    upstream.on('data', (chunk) => {
+      if (state === 'up') client.write(chunk)
+    })
     const drop = () => {
       client.destroy()
       upstream.destroy()
@@ -151,13 +215,20 @@ async function startProxy(
   return {
     port: (server.address() as AddressInfo).port,
     cut: () => {
-      up = false
+      state = 'cut'
       for (const socket of sockets) socket.destroy()
     },
-    restore: () => {
-      up = true
+    silence: () => {
+      state = 'silent'
     },
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    restore: () => {
+      state = 'up'
+    },
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy()
+        server.close(() => resolve())
+      }),
   }
 }
 

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { gunzipSync } from 'node:zlib'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { Writable } from 'node:stream'
 import { describe, it } from 'node:test'
 import Fastify from 'fastify'
 import { webRoutes } from '../../src/api/routes/web/routes.js'
@@ -18,7 +19,10 @@ function builtApp(): string {
   const root = mkdtempSync(join(tmpdir(), 'healthcode-web-root-'))
   mkdirSync(join(root, 'assets'))
   writeFileSync(join(root, 'index.html'), '<!doctype html><title>app</title>')
-  writeFileSync(join(root, 'assets', 'index-abc123.js'), `console.log(${'1+'.repeat(2000)}1)`)
+  const script = `console.log(${'1+'.repeat(2000)}1)`
+  writeFileSync(join(root, 'assets', 'index-abc123.js'), script)
+  // The build writes a gzip copy beside each compressible file (web/vite.config.ts).
+  writeFileSync(join(root, 'assets', 'index-abc123.js.gz'), gzipSync(script))
   writeFileSync(join(root, 'assets', 'reader-abc123.wasm'), Buffer.from([0, 97, 115, 109]))
   writeFileSync(join(root, 'sw.js'), 'self.addEventListener("fetch", () => {})')
   return root
@@ -63,7 +67,7 @@ describe('GET /app/*', () => {
     const again = await app.inject({
       method: 'GET',
       url: '/app/assets/index-abc123.js',
-      headers: { 'if-none-match': String(script.headers.etag) },
+      headers: { 'accept-encoding': 'gzip, br', 'if-none-match': String(script.headers.etag) },
     })
     assert.equal(again.statusCode, 304)
     const wasm = await app.inject({ method: 'GET', url: '/app/assets/reader-abc123.wasm' })
@@ -84,5 +88,32 @@ describe('GET /app/*', () => {
       assert.equal(answer.statusCode, 404, url)
     }
     await app.close()
+  })
+
+  it('serves pages and files without logging an error', async () => {
+    const lines: string[] = []
+    const logs = new Writable({
+      write(chunk, _encoding, done) {
+        lines.push(String(chunk))
+        done()
+      },
+    })
+    const app = Fastify({ logger: { level: 'info', stream: logs } })
+    await app.register(async (scoped) => webRoutes(scoped, { root: builtApp() }))
+    await app.ready()
+    for (const url of ['/app/', '/app/declare', '/app/assets/index-abc123.js', '/app/sw.js']) {
+      const answer = await app.inject({
+        method: 'GET',
+        url,
+        headers: { 'accept-encoding': 'gzip' },
+      })
+      assert.equal(answer.statusCode, 200, url)
+    }
+    assert.equal((await app.inject({ method: 'GET', url: '/app/assets/gone.js' })).statusCode, 404)
+    await app.close()
+    const problems = lines
+      .map((line) => JSON.parse(line) as { level: number; msg?: string })
+      .filter((entry) => entry.level >= 40)
+    assert.deepEqual(problems, [])
   })
 })

@@ -31,7 +31,7 @@ export async function auditCommand(args: string[], io: CommandIo): Promise<numbe
     ...process.env,
     ...(values.database ? { DATABASE_URL: values.database } : {}),
   })
-  const store = await openStore(config.databaseUrl)
+  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
     const result = await store.transaction((tx) => checkAuditChainStream(tx.audit.all()))
     if (values.json) io.stdout.write(JSON.stringify(result) + '\n')

@@ -63,7 +63,7 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
       'KEY_ENCRYPTION_KEY is not set: make one with `healthcode keys new-kek` and keep it safe',
     )
   }
-  const store = await openStore(config.databaseUrl)
+  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
     const keys = new SigningKeyService(
       store,

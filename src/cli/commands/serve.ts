@@ -88,16 +88,20 @@ function redact(url: string): string {
 
 /**
  * The demo's key-encryption key: kept in `demo-kek` beside the SQLite file (or in `./data` for
- * PostgreSQL), made on first use with owner-only permissions. Production sets KEY_ENCRYPTION_KEY.
+ * PostgreSQL), made on first use with owner-only permissions (the file 0600, a folder made for it
+ * 0700). Production sets KEY_ENCRYPTION_KEY.
  */
-function demoKeyEncryptionKey(databaseUrl: string | undefined): { path: string; created: boolean } {
+export function demoKeyEncryptionKey(databaseUrl: string | undefined): {
+  path: string
+  created: boolean
+} {
   const directory =
     databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)
       ? dirname(resolve(databaseUrl.replace(/^(sqlite|file):/, '')))
       : resolve('data')
   const path = resolve(directory, 'demo-kek')
   if (existsSync(path)) return { path, created: false }
-  mkdirSync(directory, { recursive: true })
+  mkdirSync(directory, { recursive: true, mode: 0o700 })
   writeFileSync(path, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' })
   return { path, created: true }
 }

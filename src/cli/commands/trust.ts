@@ -73,7 +73,7 @@ export async function trustCommand(args: string[], io: CommandIo): Promise<numbe
     if (error instanceof ConfigError) throw new UsageError(error.message)
     throw error
   }
-  const store = await openStore(config.databaseUrl)
+  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
     const trust = new TrustService(
       store,

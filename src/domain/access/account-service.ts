@@ -36,6 +36,8 @@ let decoyHash: Promise<string> | undefined
 /** Accounts, sign-in, sessions and API tokens. */
 export class AccountService {
   readonly #tokenActors = new Map<string, { actor: Actor; tokenId: string; until: number }>()
+  /** When this process last wrote each token's last use (ms), so that it writes it once a minute. */
+  readonly #tokenTouchedAt = new Map<string, number>()
 
   constructor(
     private readonly store: Store,
@@ -289,26 +291,48 @@ export class AccountService {
     const hash = secretHash(secret)
     const cached = this.#tokenActors.get(hash)
     if (cached && cached.until > Date.now()) return cached.actor
+    // Only reads in this transaction. Writing the last use here would upgrade a deferred read to
+    // a write, which SQLite refuses at once (SQLITE_BUSY_SNAPSHOT, no busy wait) whenever another
+    // connection, such as the check-in writer, committed since the read began.
     const found = await this.store.transaction(async (tx) => {
       const token = await tx.apiTokens.findByTokenHash(hash)
       if (!token || token.revokedAt) return undefined
       const account = await tx.accounts.find(token.accountId)
       if (!account || account.disabled) return undefined
-      // A scanner calls many times a minute: record the use at most once a minute, not a write
-      // per request.
-      const now = this.clock()
-      if (
-        !token.lastUsedAt ||
-        now.getTime() - Date.parse(token.lastUsedAt) >= TOKEN_TOUCH_INTERVAL_MS
-      ) {
-        await tx.apiTokens.touch(token.id, now.toISOString())
-      }
-      return { actor: actorOf(account, 'token'), tokenId: token.id }
+      return { actor: actorOf(account, 'token'), tokenId: token.id, lastUsedAt: token.lastUsedAt }
     })
+    if (found) await this.#recordTokenUse(found.tokenId, found.lastUsedAt)
     if (!found) return undefined
     if (this.#tokenActors.size >= TOKEN_CACHE_SIZE) this.#tokenActors.clear()
-    this.#tokenActors.set(hash, { ...found, until: Date.now() + TOKEN_CACHE_MS })
+    this.#tokenActors.set(hash, {
+      actor: found.actor,
+      tokenId: found.tokenId,
+      until: Date.now() + TOKEN_CACHE_MS,
+    })
     return found.actor
+  }
+
+  /**
+   * Writes down a token's last use, at most once a minute per token (a scanner calls many times a
+   * minute), in a transaction of its own. The last use is a convenience for administrators: the
+   * write never waits for another writer (see `ApiTokenRepository.touch`), and when it fails it
+   * is skipped, to be tried again at a later lookup, and the request goes on.
+   */
+  async #recordTokenUse(tokenId: string, lastUsedAt: string | undefined): Promise<void> {
+    const now = this.clock()
+    const last = Math.max(
+      lastUsedAt === undefined ? -Infinity : Date.parse(lastUsedAt),
+      this.#tokenTouchedAt.get(tokenId) ?? -Infinity,
+    )
+    if (now.getTime() - last < TOKEN_TOUCH_INTERVAL_MS) return
+    if (this.#tokenTouchedAt.size >= TOKEN_CACHE_SIZE) this.#tokenTouchedAt.clear()
+    // Claimed before the write, so that requests arriving meanwhile do not write it again.
+    this.#tokenTouchedAt.set(tokenId, now.getTime())
+    try {
+      await this.store.transaction((tx) => tx.apiTokens.touch(tokenId, now.toISOString()))
+    } catch {
+      this.#tokenTouchedAt.delete(tokenId)
+    }
   }
 
   /** Forgets the cached actors of an account, after its roles or person record change. */

@@ -37,6 +37,28 @@ describe('evidence attachments', () => {
     assert.match(checked?.sha256 ?? '', /^[0-9a-f]{64}$/)
   })
 
+  it('removes bidirectional and invisible controls from the stored file name', () => {
+    const [checked] = checkAttachments(
+      [
+        {
+          fileName: 'invoice\u202efdp.exe\u200b\u2066',
+          mediaType: 'application/pdf',
+          content: pdf,
+        },
+      ],
+      limits,
+    )
+    assert.equal(checked?.fileName, 'invoicefdp.exe')
+    assert.equal(
+      refusal([{ fileName: '\u202e\u200f', mediaType: 'application/pdf', content: pdf }]).code,
+      'ERR_ATTACHMENT',
+    )
+    assert.equal(
+      refusal([{ fileName: 'a\u0085.pdf', mediaType: 'application/pdf', content: pdf }]).code,
+      'ERR_ATTACHMENT',
+    )
+  })
+
   it('refuses a wrong type, a mismatch, an empty or oversized file, too many files, a bad name', () => {
     assert.deepEqual(
       refusal([{ fileName: 'a.exe', mediaType: 'application/pdf', content: Buffer.from('MZ') }])

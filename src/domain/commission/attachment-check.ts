@@ -40,8 +40,24 @@ export function sniffMediaType(bytes: Uint8Array): AttachmentInfo['mediaType'] |
 }
 
 /**
+ * Bidirectional controls (U+061C, U+200E, U+200F, U+202A–U+202E, U+2066–U+2069), zero-width
+ * spaces, line and paragraph separators and the byte-order mark: they make `invoice<U+202E>fdp.exe`
+ * read as `invoiceexe.pdf` to the commission member who opens it.
+ */
+const INVISIBLE_CONTROLS = /[\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g
+
+/**
+ * A file name as it is stored and shown: without bidirectional controls and other invisible
+ * characters (see {@link INVISIBLE_CONTROLS}), trimmed. Also applied to names stored before.
+ */
+export function displaySafeFileName(name: string): string {
+  return name.replace(INVISIBLE_CONTROLS, '').trim()
+}
+
+/**
  * Checks uploaded evidence files: how many, their size, that each is a PDF, PNG or JPEG by its
- * bytes and as declared, and a file name without paths or control characters.
+ * bytes and as declared, and a file name without paths or control characters (bidirectional
+ * and other invisible controls are removed from it).
  *
  * @throws {DomainError} `ERR_ATTACHMENT` naming the file (`attachments[i]`).
  */
@@ -83,9 +99,9 @@ export function checkAttachments(
         field,
       )
     }
-    const fileName = file.fileName.split(/[\\/]/).pop()?.trim() ?? ''
+    const fileName = displaySafeFileName(file.fileName.split(/[\\/]/).pop() ?? '')
     // eslint-disable-next-line no-control-regex
-    if (fileName === '' || fileName.length > 200 || /[\u0000-\u001f\u007f]/.test(fileName)) {
+    if (fileName === '' || fileName.length > 200 || /[\u0000-\u001f\u007f-\u009f]/.test(fileName)) {
       throw new DomainError(
         'ERR_ATTACHMENT',
         `${field} needs a file name of 1–200 printable characters`,

@@ -2,6 +2,7 @@ import { type Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type ConstraintFailure, StorageError } from '../errors.js'
 import type { CheckinRow, Database } from '../schema.js'
+import { type PostgresTimeouts, defaultPostgresTimeouts } from './postgres-timeouts.js'
 import {
   type CounterDelta,
   type StorageDialect,
@@ -15,6 +16,9 @@ import {
  */
 const AUDIT_APPEND_LOCK_KEY = 0x68636175
 
+/** How the client waits after the server's own statement limit before it gives up itself. */
+const CLIENT_GRACE_MS = 1_000
+
 /** How the PostgreSQL pool behaves when connections fail. */
 export interface PostgresOptions {
   /**
@@ -22,27 +26,46 @@ export interface PostgresOptions {
    * pool discards them and connects anew on the next checkout; nothing else is needed.
    */
   readonly onConnectionError?: (error: Error) => void
+  /** Default {@link defaultPostgresTimeouts}. */
+  readonly timeouts?: PostgresTimeouts
 }
 
 /**
  * PostgreSQL through a pg pool. A dropped connection never crashes the process: idle ones are
  * reported and replaced, and one in use fails its query (which the caller sees) and is discarded.
+ * A connection whose query got no answer in time is closed and discarded too, so that a database
+ * that went silent and then came back is reached again through fresh connections.
  */
 export function createPostgresDialect(url: string, options: PostgresOptions = {}): StorageDialect {
+  const timeouts = options.timeouts ?? defaultPostgresTimeouts
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
-    // Fail a checkout after 5 s rather than wait forever for a database that is gone.
-    connectionTimeoutMillis: 5_000,
+    // Fail a checkout rather than wait forever for a database that is gone or silent.
+    connectionTimeoutMillis: timeouts.connectMs,
     idleTimeoutMillis: 30_000,
+    keepAlive: true,
+    // Unset (0) leaves the server's own settings in force.
+    ...(timeouts.statementMs > 0
+      ? {
+          statement_timeout: timeouts.statementMs,
+          query_timeout: timeouts.statementMs + CLIENT_GRACE_MS,
+        }
+      : {}),
+    ...(timeouts.idleInTransactionMs > 0
+      ? { idle_in_transaction_session_timeout: timeouts.idleInTransactionMs }
+      : {}),
   })
   // An idle client whose connection drops makes the pool emit 'error'; unhandled, that would
   // end the process.
   pool.on('error', (error) => options.onConnectionError?.(error))
-  // A client in use emits 'error' too when its connection drops, and the pool listens only while
-  // it is idle. The query in flight already rejects with that error and the pool discards the
-  // client on release, so this listener only keeps the event from being unhandled.
-  pool.on('connect', (client) => client.on('error', () => undefined))
+  pool.on('connect', (client) => {
+    // A client in use emits 'error' too when its connection drops, and the pool listens only
+    // while it is idle. The query in flight already rejects with that error and the pool discards
+    // the client on release, so this listener only keeps the event from being unhandled.
+    client.on('error', () => undefined)
+    closeOnReadTimeout(client)
+  })
   return {
     name: 'postgres',
     kyselyDialect: new PostgresDialect({ pool }),
@@ -53,10 +76,36 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
       await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK_KEY)})`.execute(trx)
     },
     appendCheckins,
+    writeUnlessBusy: (_trx, work) => work(),
     migrationTableSchema,
     createAppendOnlyGuard,
     constraintFailure,
   }
+}
+
+/**
+ * After pg's client-side `query_timeout` the query stays in flight on its connection: the next
+ * query would queue behind it and time out as well, for as long as the pool keeps the client.
+ * Closing the socket fails whatever is queued at once and makes the pool discard the client on
+ * release. (pg does the same itself for a timed-out query in pipeline mode.)
+ */
+function closeOnReadTimeout(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown
+  // Looked up when needed: with TLS, pg replaces the plain socket after the handshake.
+  const connection = (client as unknown as { connection?: { stream?: { destroy(): void } } })
+    .connection
+  Object.assign(client, {
+    query: (...args: unknown[]) => {
+      const result = query(...args)
+      if (result instanceof Promise) {
+        result.catch((error: unknown) => {
+          if (error instanceof Error && error.message === 'Query read timeout')
+            connection?.stream?.destroy()
+        })
+      }
+      return result
+    },
+  })
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs'
 import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { type Kysely, SqliteDialect, sql } from 'kysely'
@@ -6,15 +6,18 @@ import type { ConstraintFailure } from '../errors.js'
 import { appendCheckinsInWorker, checkinAppender } from './sqlite-checkin-appender.js'
 import { type StorageDialect, plainIdentifier } from './storage-dialect.js'
 
+/** How long a connection waits for another's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000
+
 /**
  * SQLite through better-sqlite3: one file, one connection. Creates the file's directory if it is
- * missing and sets the pragmas every connection needs.
+ * missing (owner-only, as the file) and sets the pragmas every connection needs.
  */
 export function createSqliteDialect(path: string): StorageDialect {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true })
+  if (path !== ':memory:') ownerOnlyFiles(path)
   const database = new BetterSqlite3(path)
   // busy_timeout first, so that switching to WAL waits for another process rather than failing.
-  database.pragma('busy_timeout = 5000')
+  database.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
   database.pragma('journal_mode = WAL')
   // FULL: in WAL mode every commit is fsynced before it returns, so an acknowledged write survives
   // a power cut as well as a killed process.
@@ -43,10 +46,39 @@ export function createSqliteDialect(path: string): StorageDialect {
       const write = checkinAppender(database)
       return (db, items) => db.connection().execute(async () => write(items))
     })(),
+    // Kysely's single connection is held from BEGIN to COMMIT, so nothing else of this process
+    // runs between lifting the busy wait and restoring it.
+    writeUnlessBusy: async (trx, work) => {
+      await sql`pragma busy_timeout = 0`.execute(trx)
+      try {
+        return await work()
+      } finally {
+        await sql.raw(`pragma busy_timeout = ${BUSY_TIMEOUT_MS}`).execute(trx)
+      }
+    },
     close: async () => worker?.close(),
     migrationTableSchema: async () => undefined,
     createAppendOnlyGuard,
     constraintFailure,
+  }
+}
+
+/**
+ * The store holds health data: its folder, when made here, is 0700 and its files 0600, whatever
+ * the umask. The file is created before SQLite opens it, because SQLite gives the `-wal` and
+ * `-shm` files it makes the database file's own mode. Files left looser by an older version are
+ * tightened; a file owned by another user is left as it is (only its owner may change it).
+ */
+function ownerOnlyFiles(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 })
+  // 'a' creates the file when missing and never truncates one that exists.
+  closeSync(openSync(path, 'a', 0o600))
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      chmodSync(file, 0o600)
+    } catch {
+      // Missing (-wal and -shm come with the first connection), or not ours to change.
+    }
   }
 }
 

@@ -72,6 +72,12 @@ export interface StorageDialect {
     db: Kysely<Database>,
     items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
   ): Promise<Set<string>>
+  /**
+   * Runs `work`, a write whose loss is harmless, such that it fails at once rather than wait for
+   * another connection's write lock: SQLite's busy wait blocks the thread that serves requests.
+   * PostgreSQL has no such wait to avoid; it just runs `work`.
+   */
+  writeUnlessBusy<T>(trx: Kysely<Database>, work: () => Promise<T>): Promise<T>
   /** Stops what the dialect runs besides the connection (the SQLite check-in writer). */
   close?(): Promise<void>
   /** Recognises the driver's constraint failures; undefined for every other error. */

@@ -228,9 +228,17 @@ function RequestView({
                     alt={t('commission.attachmentImage', { name: file.fileName })}
                   />
                 )}
-                <a href={`${address}?disposition=inline`} target="_blank" rel="noopener">
-                  {file.fileName}
-                </a>{' '}
+                {/* Images open in the browser (sandboxed); a PDF is always downloaded: it may
+                    carry scripts, and PDF viewers do not open under a sandbox. */}
+                {file.mediaType.startsWith('image/') ? (
+                  <a href={`${address}?disposition=inline`} target="_blank" rel="noopener">
+                    {file.fileName}
+                  </a>
+                ) : (
+                  <a href={address} download={file.fileName}>
+                    {file.fileName}
+                  </a>
+                )}{' '}
                 <span className="muted">({file.mediaType})</span>{' '}
                 <a href={address} download={file.fileName}>
                   {t('commission.download')}

@@ -5,6 +5,7 @@ import type { CommissionRequestView } from '../../../domain/commission/commissio
 import { type AppContext, requireActor } from '../../context.js'
 import { presentCertificate } from '../../presenters.js'
 import { errorResponses } from '../../schemas.js'
+import { SANDBOXED_FILE_POLICY, contentDisposition } from '../../security-headers.js'
 import { recordBodies } from '../records/routes.js'
 
 const statuses = [
@@ -249,7 +250,8 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
     {
       config: { access: 'signedIn' },
       schema: {
-        summary: 'An evidence file, as uploaded: downloaded, or shown in the browser (inline)',
+        summary:
+          'An evidence file, as uploaded: downloaded, or an image shown in the browser (inline, sandboxed); a PDF is always downloaded',
         tags: ['commission'],
         params: {
           type: 'object',
@@ -274,11 +276,16 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
         request.params.id,
         request.params.attachmentId,
       )
+      // Only images are shown in the browser, and under a sandbox: a PDF may carry scripts, and
+      // browsers' PDF viewers do not open under a sandbox policy, so it is always downloaded.
+      const inline =
+        request.query.disposition === 'inline' && attachment.mediaType.startsWith('image/')
+      if (inline) reply.header('content-security-policy', SANDBOXED_FILE_POLICY)
       return reply
         .type(attachment.mediaType)
         .header(
           'content-disposition',
-          `${request.query.disposition}; filename*=UTF-8''${encodeURIComponent(attachment.fileName)}`,
+          contentDisposition(inline ? 'inline' : 'attachment', attachment.fileName),
         )
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, no-store')

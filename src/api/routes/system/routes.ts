@@ -1,11 +1,16 @@
 import type { FastifyInstance } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { AppContext } from '../../context.js'
+import { pageContentSecurityPolicy } from '../../security-headers.js'
+
+const HOME_STYLE =
+  'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}code{background:#f2f2f2;padding:0 .25rem}'
+const HOME_POLICY = pageContentSecurityPolicy([HOME_STYLE])
 
 const HOME_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Healthcode</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}code{background:#f2f2f2;padding:0 .25rem}</style>
+<style>${HOME_STYLE}</style>
 </head><body>
 <h1>Healthcode</h1>
 <p>The health QR-code service is running.</p>
@@ -26,7 +31,11 @@ export async function systemRoutes(
   context: AppContext & { metrics: Registry },
 ): Promise<void> {
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(HOME_PAGE),
+    // Its one inline style is allowed by its hash.
+    reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', HOME_POLICY)
+      .send(HOME_PAGE),
   )
 
   app.get(
