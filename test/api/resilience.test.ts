@@ -68,7 +68,13 @@ forEachDialect((dialect) => {
           }
         }
       })()
-      while (acknowledged.length < 20) await new Promise((resolve) => setTimeout(resolve, 10))
+      // Bounded: the wait ends when the writer stops too (say, every write failed).
+      let writing = true
+      void writer.finally(() => (writing = false))
+      while (acknowledged.length < 20 && writing) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      assert.ok(acknowledged.length >= 20, `only ${acknowledged.length} writes were acknowledged`)
       server.process.kill('SIGKILL')
       await writer
       await server.exited
