@@ -8,6 +8,7 @@ import {
   defaultAttachmentLimits,
 } from '../domain/commission/attachment-check.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
+import { type AbuseLimits, defaultAbuseLimits } from '../domain/limits/abuse-limits.js'
 
 /** The configuration of a Healthcode server, from environment variables with validated defaults. */
 export interface Config {
@@ -60,6 +61,14 @@ export interface Config {
   readonly validityRuleSet: string
   /** `TRUST_CACHE_SECONDS`: how long verifiers keep the trust and revocation lists (30). */
   readonly trustCacheSeconds: number
+  /** Sign-in lockout, claim lockout and per-person quotas (`SIGN_IN_ACCOUNT_LIMIT`, `QUOTA_*`…). */
+  readonly limits: AbuseLimits
+  /**
+   * `TRUST_PROXY`: whether `X-Forwarded-For` names the client (for the per-address limits): false
+   * (default), true (any proxy), a hop count, or a comma-separated list of proxy addresses/CIDRs;
+   * given to Fastify's `trustProxy`.
+   */
+  readonly trustProxy: boolean | number | string[]
 }
 
 /** A configuration value that is missing or malformed. */
@@ -182,7 +191,48 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     validityRuleSet: env['VALIDITY_RULESET'] || 'ru-default',
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
+    limits: abuseLimits(env),
+    trustProxy: trustProxy(env['TRUST_PROXY']),
   }
+}
+
+function abuseLimits(env: Record<string, string | undefined>): AbuseLimits {
+  const d = defaultAbuseLimits
+  return {
+    signInAccountFailures: integer(env, 'SIGN_IN_ACCOUNT_LIMIT', d.signInAccountFailures, 1, 1000),
+    signInLockMinutes: integer(env, 'SIGN_IN_LOCK_MINUTES', d.signInLockMinutes, 1, 24 * 60),
+    claimFailures: integer(env, 'CLAIM_ATTEMPT_LIMIT', d.claimFailures, 1, 100),
+    claimLockMinutes: integer(env, 'CLAIM_LOCK_MINUTES', d.claimLockMinutes, 1, 24 * 60),
+    openRequests: integer(env, 'QUOTA_OPEN_REQUESTS', d.openRequests, 1, 1000),
+    evidenceBytesPerDay: integer(
+      env,
+      'QUOTA_EVIDENCE_BYTES_PER_DAY',
+      d.evidenceBytesPerDay,
+      1024,
+      1024 ** 4,
+    ),
+    checkinsPerMinute: integer(env, 'QUOTA_CHECKINS_PER_MINUTE', d.checkinsPerMinute, 1, 100_000),
+  }
+}
+
+function trustProxy(text: string | undefined): boolean | number | string[] {
+  if (text === undefined || text.trim() === '') return false
+  const value = text.trim()
+  if (['0', 'false', 'no'].includes(value.toLowerCase())) return false
+  if (['true', 'yes'].includes(value.toLowerCase())) return true
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops > 0 && hops <= 100) return hops
+  }
+  const addresses = value.split(',').map((part) => part.trim())
+  if (
+    addresses.every((address) => /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(address) && address.length > 1)
+  ) {
+    return addresses
+  }
+  throw new ConfigError(
+    `TRUST_PROXY: expected true, false, a hop count from 1 to 100, or a comma-separated list of proxy addresses, but found ${JSON.stringify(text)}`,
+  )
 }
 
 function integer(

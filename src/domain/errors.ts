@@ -12,6 +12,11 @@ export type DomainErrorCode =
   | 'ERR_INVALID_STATE'
   | 'ERR_ATTACHMENT'
   | 'ERR_TRUST_LIST_FETCH'
+  | 'ERR_CLAIM_LOCKED'
+  | 'ERR_SIGN_IN_LOCKED'
+  | 'ERR_QUOTA_OPEN_REQUESTS'
+  | 'ERR_QUOTA_EVIDENCE_BYTES'
+  | 'ERR_QUOTA_CHECKINS'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
 export class DomainError extends Error {
