@@ -27,7 +27,7 @@ if (!existsSync(CHROMIUM)) {
 const { startServer } = await import('../dist/src/api/server.js')
 const { loadConfig } = await import('../dist/src/config/config.js')
 const { demoCaller, demoDynamicCode } = await import('../dist/src/demo/demo-client.js')
-const { demoPassword } = await import('../dist/src/demo/demo-data.js')
+const { demoClaimCode, demoPassword } = await import('../dist/src/demo/demo-data.js')
 
 /** Signs a demo account in, once: the pages below switch language by the app's stored choice. */
 async function signedInPage(browser, url, login) {
@@ -99,6 +99,7 @@ try {
   await citizen('POST', '/api/v1/me/claim', {
     document: { type: 'national-id', number: '4012 345678', country: 'RU' },
     birthDate: '1985-03-14',
+    claimCode: demoClaimCode,
   })
   const venue = await demoCaller(url, 'venue@spb.demo')
   const { venues } = await venue('GET', '/api/v1/venues')

@@ -25,6 +25,10 @@ import { VenueService } from '../domain/venues/venue-service.js'
 import { TrustService, type TrustListFetcher } from '../domain/verification/trust-service.js'
 import { ValidityService } from '../domain/verification/validity-service.js'
 import { PeopleService } from '../domain/people/people-service.js'
+import { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
+import { Lockout, lockoutPolicy } from '../domain/limits/lockout.js'
+import { SharedRateCounter } from '../domain/limits/shared-rate-counter.js'
+import { SignInGuard } from '../domain/limits/sign-in-guard.js'
 import { RegisterService } from '../domain/register/register-service.js'
 import { IssuerService } from '../domain/issuers/issuer-service.js'
 import type { Store } from '../domain/ports.js'
@@ -112,6 +116,14 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    // A hop count trusts that many proxies in front (as proxy-addr reads a number).
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, hop: number) =>
+              hop < hops
+          )(config.trustProxy)
+        : config.trustProxy,
   })
 
   let oidcPromise: Promise<OidcLogin> | undefined
@@ -177,7 +189,63 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   }
   register.onRecorded = afterRecord
   const accounts = new AccountService(store, clock, config.sessionTtlHours)
-  const people = new PeopleService(store, clock)
+  // Abuse limits: counted in the store, so that they hold across every process on one database.
+  const limitCounters = store.limitCounters
+  const people = new PeopleService(store, clock, {
+    perAccount: new Lockout(
+      limitCounters,
+      clock,
+      lockoutPolicy('claim.account', config.limits.claimFailures, config.limits.claimLockMinutes),
+    ),
+    perRecord: new Lockout(
+      limitCounters,
+      clock,
+      lockoutPolicy('claim.record', config.limits.claimFailures, config.limits.claimLockMinutes),
+    ),
+    vault:
+      config.keyEncryptionKey === undefined
+        ? undefined
+        : KeyVault.fromText(config.keyEncryptionKey),
+  })
+  commission.quotas = {
+    openRequests: config.limits.openRequests,
+    evidenceBytes: new FixedWindowLimit(limitCounters, clock, {
+      bucket: 'quota.evidence-bytes',
+      max: config.limits.evidenceBytesPerDay,
+      windowMs: 86_400_000,
+    }),
+  }
+  const checkinQuota = new SharedRateCounter(
+    limitCounters,
+    clock,
+    { bucket: 'quota.checkins', max: config.limits.checkinsPerMinute, windowMs: 60_000 },
+    (error) => app.log.warn({ err: error }, 'writing the shared check-in counts failed'),
+  )
+  venues.checkinQuota = checkinQuota
+  const limits = {
+    signIn: new SignInGuard(
+      new Lockout(
+        limitCounters,
+        clock,
+        lockoutPolicy(
+          'sign-in.account',
+          config.limits.signInAccountFailures,
+          config.limits.signInLockMinutes,
+        ),
+      ),
+      clock,
+    ),
+    signInAddress: new FixedWindowLimit(limitCounters, clock, {
+      bucket: 'sign-in.address',
+      max: config.signInRateLimit,
+      windowMs: 60_000,
+    }),
+    registerAddress: new FixedWindowLimit(limitCounters, clock, {
+      bucket: 'register.address',
+      max: config.signInRateLimit,
+      windowMs: 60_000,
+    }),
+  }
   people.onAccountChanged = (accountId) => accounts.forgetAccount(accountId)
   commission.onRecorded = afterRecord
   const context: AppContext = {
@@ -199,6 +267,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     companies: new CompanyService(store, clock),
     dashboards: new AuthorityDashboardService(store, clock),
     issuers: new IssuerService(store, clock),
+    limits,
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {
@@ -333,11 +402,13 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     }
     every(3_600_000, 'check-in retention', () => venues.prune())
     every(60_000, 'colour reassessment', () => health.reassessDue())
+    every(600_000, 'expired limit counters', () => limitCounters.deleteExpired(clock()))
   }
   // Check-ins queued for the group commit are written before the store closes.
   app.addHook('onClose', async () => {
     for (const timer of timers) clearInterval(timer)
     await checkinWriter.flush()
+    await checkinQuota.flush()
     await health.recomputeFinished()
   })
   await app.ready()

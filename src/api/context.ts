@@ -14,6 +14,8 @@ import type { TracingService } from '../domain/tracing/tracing-service.js'
 import type { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import type { VenueService } from '../domain/venues/venue-service.js'
 import type { PeopleService } from '../domain/people/people-service.js'
+import type { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
+import type { SignInGuard } from '../domain/limits/sign-in-guard.js'
 import type { RegisterService } from '../domain/register/register-service.js'
 import type { IssuerService } from '../domain/issuers/issuer-service.js'
 import type { Session } from '../domain/people/person.js'
@@ -41,6 +43,12 @@ export interface AppContext {
   readonly companies: CompanyService
   readonly dashboards: AuthorityDashboardService
   readonly issuers: IssuerService
+  /** Sign-in back-off per login, and attempts per client address (sign-in, registration). */
+  readonly limits: {
+    readonly signIn: SignInGuard
+    readonly signInAddress: FixedWindowLimit
+    readonly registerAddress: FixedWindowLimit
+  }
   /** The identity provider, discovered on first use; undefined when none is configured. */
   readonly oidc: (() => Promise<OidcLogin>) | undefined
 }

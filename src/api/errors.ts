@@ -5,6 +5,7 @@ import { TrustListError } from '../codec/trust-list/index.js'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type DomainErrorCode } from '../domain/errors.js'
 import { StorageError } from '../storage/errors.js'
+import { LimitReachedError } from '../domain/limits/limit-reached-error.js'
 
 /** Codes the HTTP layer itself reports (see docs/errors.md). */
 export type ApiErrorCode =
@@ -66,6 +67,11 @@ export const domainStatus: Record<DomainErrorCode, number> = {
   ERR_SCAN_TIME_NOT_QUEUED: 400,
   ERR_SCAN_TIME_TOO_OLD: 400,
   ERR_UVCI_CHECK: 400,
+  ERR_CLAIM_LOCKED: 429,
+  ERR_SIGN_IN_LOCKED: 429,
+  ERR_QUOTA_OPEN_REQUESTS: 429,
+  ERR_QUOTA_EVIDENCE_BYTES: 429,
+  ERR_QUOTA_CHECKINS: 429,
 }
 
 /** Error codes of drivers and sockets that mean the database cannot be reached right now. */
@@ -122,6 +128,10 @@ export function handleError(
     reply
       .status(status)
       .send({ error: { code, message, ...(field ? { field } : {}) } } satisfies ErrorBody)
+  // A limit reached says when to try again.
+  if (error instanceof LimitReachedError && error.retryAfterSeconds !== undefined) {
+    reply.header('retry-after', String(error.retryAfterSeconds))
+  }
   if (error instanceof DomainError)
     return send(domainStatus[error.code], error.code, error.message, error.field)
   if (error instanceof ApiError) return send(error.statusCode, error.code, error.message)

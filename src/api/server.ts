@@ -36,7 +36,15 @@ export async function startServer(
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
-  const demoSignIns = config.demo ? await loadDemoData(store, clock) : undefined
+  const demoSignIns = config.demo
+    ? await loadDemoData(
+        store,
+        clock,
+        config.keyEncryptionKey === undefined
+          ? undefined
+          : KeyVault.fromText(config.keyEncryptionKey),
+      )
+    : undefined
   let madeKeys: number | undefined
   if (config.demo && config.keyEncryptionKey !== undefined) {
     // The demo signs from its first start: a CSCA and a document signer per issuer, if missing.

@@ -46,6 +46,7 @@ export const labelKeys = [
   'issuedAt',
   'expiresAt',
   'scanNote',
+  'claimCode',
 ] as const
 export type LabelKey = (typeof labelKeys)[number]
 
@@ -112,6 +113,7 @@ export const certificateLabels = {
     issuedAt: 'Issued',
     expiresAt: 'Certificate expires',
     scanNote: 'Scan the QR code to check this certificate.',
+    claimCode: 'Claim code (to link this record to your account, once)',
   },
   ru: {
     titleVaccination: 'Сертификат о вакцинации',
@@ -155,6 +157,7 @@ export const certificateLabels = {
     issuedAt: 'Дата выдачи',
     expiresAt: 'Срок действия сертификата истекает',
     scanNote: 'Отсканируйте QR-код, чтобы проверить сертификат.',
+    claimCode: 'Код привязки (чтобы один раз связать запись со своим аккаунтом)',
   },
   zh: {
     titleVaccination: '疫苗接种证明',
@@ -197,6 +200,7 @@ export const certificateLabels = {
     issuedAt: '签发时间',
     expiresAt: '证书到期时间',
     scanNote: '扫描二维码以核验本证明。',
+    claimCode: '认领码（用于将此记录关联到您的账户，仅可使用一次）',
   },
 } as const satisfies Record<CertificateLanguage, Record<LabelKey, string>>
 

@@ -36,6 +36,11 @@ export interface CertificatePdfInput {
   readonly issuer: { name: string; country: string }
   readonly issuedAt: Date
   readonly expiresAt: Date
+  /**
+   * The record's one-time claim code, printed only when the holder's clinic prints the certificate
+   * for a record no account holds yet.
+   */
+  readonly claimCode?: string | undefined
 }
 
 /** One millimetre in PDF points (1/72 inch). */
@@ -171,6 +176,7 @@ function composeCertificate(input: CertificatePdfInput): CertificateContent {
       ),
       field('issuedAt', formatTimestamp(input.issuedAt, 'issuedAt')),
       field('expiresAt', formatTimestamp(input.expiresAt, 'expiresAt')),
+      ...(input.claimCode === undefined ? [] : [field('claimCode', input.claimCode, true)]),
     ]),
     scanNotes: inBoth('scanNote'),
   }

@@ -44,6 +44,9 @@ describe('loadConfig', () => {
     ['an OFFLINE_SCAN_MAX_AGE of nothing', { OFFLINE_SCAN_MAX_AGE: '0m' }],
     ['a negative statement timeout', { DATABASE_STATEMENT_TIMEOUT_MS: '-1' }],
     ['a connect timeout that is not a number', { DATABASE_CONNECT_TIMEOUT_MS: '3s' }],
+    ['a sign-in account limit of 0', { SIGN_IN_ACCOUNT_LIMIT: '0' }],
+    ['a quota that is not a number', { QUOTA_CHECKINS_PER_MINUTE: 'lots' }],
+    ['a TRUST_PROXY that is no address', { TRUST_PROXY: 'proxy.example' }],
   ] as const) {
     it(`refuses ${name} with ERR_CONFIG naming the variable`, () => {
       assert.throws(
@@ -55,4 +58,25 @@ describe('loadConfig', () => {
       )
     })
   }
+
+  it('reads the abuse limits, with their defaults', () => {
+    const defaults = loadConfig({}).limits
+    assert.deepEqual(
+      [defaults.signInAccountFailures, defaults.claimFailures, defaults.openRequests],
+      [5, 5, 3],
+    )
+    assert.equal(defaults.evidenceBytesPerDay, 50 * 1024 * 1024)
+    assert.equal(defaults.checkinsPerMinute, 10)
+    assert.equal(loadConfig({ QUOTA_OPEN_REQUESTS: '7' }).limits.openRequests, 7)
+  })
+
+  it('reads TRUST_PROXY as false, true, a hop count or a list of addresses', () => {
+    assert.equal(loadConfig({}).trustProxy, false)
+    assert.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2)
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.1, 10.1.0.0/16' }).trustProxy, [
+      '10.0.0.1',
+      '10.1.0.0/16',
+    ])
+  })
 })

@@ -12,6 +12,7 @@ import {
   type PostgresTimeouts,
   defaultPostgresTimeouts,
 } from '../storage/dialects/postgres-timeouts.js'
+import { type AbuseLimits, defaultAbuseLimits } from '../domain/limits/abuse-limits.js'
 
 /** The configuration of a Healthcode server, from environment variables with validated defaults. */
 export interface Config {
@@ -75,6 +76,14 @@ export interface Config {
    * `DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS` (10000).
    */
   readonly databaseTimeouts: PostgresTimeouts
+  /** Sign-in lockout, claim lockout and per-person quotas (`SIGN_IN_ACCOUNT_LIMIT`, `QUOTA_*`…). */
+  readonly limits: AbuseLimits
+  /**
+   * `TRUST_PROXY`: whether `X-Forwarded-For` names the client (for the per-address limits): false
+   * (default), true (any proxy), a hop count, or a comma-separated list of proxy addresses/CIDRs;
+   * given to Fastify's `trustProxy`.
+   */
+  readonly trustProxy: boolean | number | string[]
 }
 
 /** A configuration value that is missing or malformed. */
@@ -221,6 +230,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         3_600_000,
       ),
     },
+    limits: abuseLimits(env),
+    trustProxy: trustProxy(env['TRUST_PROXY']),
   }
 }
 
@@ -242,6 +253,45 @@ function minutes(
     )
   }
   return value
+}
+
+function abuseLimits(env: Record<string, string | undefined>): AbuseLimits {
+  const d = defaultAbuseLimits
+  return {
+    signInAccountFailures: integer(env, 'SIGN_IN_ACCOUNT_LIMIT', d.signInAccountFailures, 1, 1000),
+    signInLockMinutes: integer(env, 'SIGN_IN_LOCK_MINUTES', d.signInLockMinutes, 1, 24 * 60),
+    claimFailures: integer(env, 'CLAIM_ATTEMPT_LIMIT', d.claimFailures, 1, 100),
+    claimLockMinutes: integer(env, 'CLAIM_LOCK_MINUTES', d.claimLockMinutes, 1, 24 * 60),
+    openRequests: integer(env, 'QUOTA_OPEN_REQUESTS', d.openRequests, 1, 1000),
+    evidenceBytesPerDay: integer(
+      env,
+      'QUOTA_EVIDENCE_BYTES_PER_DAY',
+      d.evidenceBytesPerDay,
+      1024,
+      1024 ** 4,
+    ),
+    checkinsPerMinute: integer(env, 'QUOTA_CHECKINS_PER_MINUTE', d.checkinsPerMinute, 1, 100_000),
+  }
+}
+
+function trustProxy(text: string | undefined): boolean | number | string[] {
+  if (text === undefined || text.trim() === '') return false
+  const value = text.trim()
+  if (['0', 'false', 'no'].includes(value.toLowerCase())) return false
+  if (['true', 'yes'].includes(value.toLowerCase())) return true
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value)
+    if (hops > 0 && hops <= 100) return hops
+  }
+  const addresses = value.split(',').map((part) => part.trim())
+  if (
+    addresses.every((address) => /^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(address) && address.length > 1)
+  ) {
+    return addresses
+  }
+  throw new ConfigError(
+    `TRUST_PROXY: expected true, false, a hop count from 1 to 100, or a comma-separated list of proxy addresses, but found ${JSON.stringify(text)}`,
+  )
 }
 
 function integer(

@@ -3,7 +3,9 @@ import { actorOf } from '../domain/access/account-service.js'
 import { hashPassword } from '../domain/access/passwords.js'
 import type { Role } from '../domain/access/roles.js'
 import type { Clock } from '../domain/clock.js'
-import { newPersonFrom } from '../domain/people/people-service.js'
+import type { KeyVault } from '../domain/keys/key-vault.js'
+import { generateClaimCode, hashClaimCode } from '../domain/people/claim-code.js'
+import { newPersonFrom, storeClaimCode } from '../domain/people/people-service.js'
 import type { Store, StoreTransaction } from '../domain/ports.js'
 import type { CommissionService } from '../domain/commission/commission-service.js'
 import type { RegisterService } from '../domain/register/register-service.js'
@@ -136,6 +138,13 @@ const moscowStaff: typeof staff = [
 /** Every demo account: St. Petersburg's (and the federal administrator), then Moscow's. */
 const demoAccounts = [...staff, ...moscowStaff]
 
+/**
+ * The claim code of the demo citizen's record (Ivan Petrov, national ID 4012 345678, RU, born
+ * 1985-03-14), as if printed on his registration slip: fixed, so the README and the browser
+ * suites can give it.
+ */
+export const demoClaimCode = 'GREEN-CHECK'
+
 /** The demo password of a demo login: `demo-` and the part before the @, e.g. `demo-clinician`. */
 export function demoPassword(login: string): string {
   return `demo-${login.split('@')[0]}-2026`
@@ -148,7 +157,12 @@ export function demoPassword(login: string): string {
  *
  * @returns the sign-ins, or undefined when the store already holds data (nothing is changed).
  */
-export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSignIn[] | undefined> {
+export async function loadDemoData(
+  store: Store,
+  clock: Clock,
+  /** Seals the demo claim code so that the clinic can print it; without it, it is not printed. */
+  vault?: KeyVault,
+): Promise<DemoSignIn[] | undefined> {
   // Checked before hashing: a restart of a demo store should not pay for nine scrypt hashes.
   if ((await store.transaction((tx) => tx.issuers.list())).length > 0) return undefined
   // One hash per distinct password: the two regions' staff share them (`demo-clinician-2026`), so
@@ -158,6 +172,14 @@ export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSign
     const password = demoPassword(account.login)
     if (!hashes.has(password)) hashes.set(password, await hashPassword(password))
   }
+  const claimCodeHash = await hashClaimCode(demoClaimCode)
+  // The other records get codes no one knows (clinic staff issue new ones to print).
+  const otherCodes = await Promise.all(
+    [1, 2, 3].map(async () => {
+      const code = generateClaimCode()
+      return { code, hash: await hashClaimCode(code) }
+    }),
+  )
   return store.transaction(async (tx) => {
     if ((await tx.issuers.list()).length > 0) return undefined
     const at = clock().toISOString()
@@ -256,6 +278,11 @@ export async function loadDemoData(store: Store, clock: Clock): Promise<DemoSign
     ]
     for (const input of people) {
       const person = await tx.people.create(newPersonFrom(input, 'ru-spb', clock()))
+      const { code, hash } =
+        input.familyName === 'Петров'
+          ? { code: demoClaimCode, hash: claimCodeHash }
+          : (otherCodes.pop() ?? { code: demoClaimCode, hash: claimCodeHash })
+      await storeClaimCode(tx, person.id, code, hash, undefined, at, vault)
       await tx.audit.append(
         {
           actorAccountId: undefined,

@@ -15,6 +15,11 @@ export type DomainErrorCode =
   | 'ERR_SCAN_TIME_NOT_QUEUED'
   | 'ERR_SCAN_TIME_TOO_OLD'
   | 'ERR_UVCI_CHECK'
+  | 'ERR_CLAIM_LOCKED'
+  | 'ERR_SIGN_IN_LOCKED'
+  | 'ERR_QUOTA_OPEN_REQUESTS'
+  | 'ERR_QUOTA_EVIDENCE_BYTES'
+  | 'ERR_QUOTA_CHECKINS'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
 export class DomainError extends Error {

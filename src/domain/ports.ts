@@ -12,6 +12,8 @@ import type {
   CommissionRequest,
   CommissionStatus,
 } from './commission/commission-request.js'
+import type { LimitCounterStore } from './limits/limit-counter-store.js'
+import type { ClaimCodeRepository } from './people/claim-code.js'
 import type { SigningKey, SigningKeyPurpose } from './keys/signing-key.js'
 import type { TrustPartner } from './trust/trust-partner.js'
 import type { Company, CompanyMember } from './companies/company.js'
@@ -48,6 +50,8 @@ export interface Store {
   /** Closes the connections. */
   close(): Promise<void>
   readonly dialect: 'sqlite' | 'postgres'
+  /** The counters of the abuse limits, shared by every process on this database. */
+  readonly limitCounters: LimitCounterStore
   /**
    * Writes a batch of check-ins in one transaction, the fastest way the database allows: the ones
    * whose id is new are inserted and their counters added; returns the ids inserted.
@@ -80,6 +84,7 @@ export interface StoreTransaction {
   readonly counters: CounterRepository
   readonly health: HealthRepository
   readonly interop: InteropRepository
+  readonly claimCodes: ClaimCodeRepository
 }
 
 /** Trusted SMART Health Card issuers, and validity rule sets (EU CertLogic format). */

@@ -14,6 +14,8 @@ import type { StorageDialect } from './dialects/storage-dialect.js'
 import { KyselyHealthRepository } from './health.repository.js'
 import { KyselyInteropRepository } from './interop.repository.js'
 import { KyselyIssuerRepository } from './issuer.repository.js'
+import { KyselyLimitCounterStore } from './limit-counter.repository.js'
+import { KyselyClaimCodeRepository } from './claim-code.repository.js'
 import { KyselyPersonRepository } from './person.repository.js'
 import { KyselyRegisterRecordRepository } from './register-record.repository.js'
 import { KyselySessionRepository } from './session.repository.js'
@@ -45,12 +47,14 @@ export function storeTransaction(context: RepositoryContext): StoreTransaction {
     counters: new KyselyCounterRepository(context),
     health: new KyselyHealthRepository(context),
     interop: new KyselyInteropRepository(context),
+    claimCodes: new KyselyClaimCodeRepository(context),
   }
 }
 
 /** The {@link Store} over a Kysely database, SQLite or PostgreSQL. Open one with `openStore`. */
 export class KyselyStore implements Store {
   readonly dialect: 'sqlite' | 'postgres'
+  readonly limitCounters: KyselyLimitCounterStore
   #closing: Promise<void> | undefined
 
   constructor(
@@ -59,6 +63,7 @@ export class KyselyStore implements Store {
     private readonly clock: Clock,
   ) {
     this.dialect = storageDialect.name
+    this.limitCounters = new KyselyLimitCounterStore(db)
   }
 
   /**

@@ -344,8 +344,29 @@ export interface ValidityRulesetTable {
   created_at: string
 }
 
+/** `limit_counters`: the counters of every abuse limit, one row per (bucket, key, window). */
+export interface LimitCounterTable {
+  bucket: string
+  key: string
+  window_start: string
+  /** bigint on PostgreSQL: read as a string there. */
+  count: number | string
+  expires_at: string
+}
+
+/** `claim_codes`: a person record's one-time claim code (hash; sealed copy for printing). */
+export interface ClaimCodeTable {
+  person_id: string
+  code_hash: string
+  sealed_code: string | null
+  issued_by: string | null
+  issued_at: string
+}
+
 /** The database Healthcode's repositories query. */
 export interface Database {
+  limit_counters: LimitCounterTable
+  claim_codes: ClaimCodeTable
   shc_issuers: ShcIssuerTable
   validity_rulesets: ValidityRulesetTable
   declarations: DeclarationTable

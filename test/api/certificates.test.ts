@@ -45,6 +45,9 @@ forEachDialect((dialect) => {
     after(() => t.close())
 
     let documentNumber = 0
+    /** Claim codes of the people made here, by person id (from the registration slip). */
+    const claimCodes = new Map<string, string>()
+
     async function person(overrides: Record<string, unknown> = {}): Promise<string> {
       const answer = await t.request(
         t.users.clinician,
@@ -56,6 +59,7 @@ forEachDialect((dialect) => {
         }),
       )
       assert.equal(answer.statusCode, 201, answer.body)
+      claimCodes.set(answer.json().id, answer.json().claimCode)
       return answer.json().id
     }
 
@@ -317,6 +321,7 @@ forEachDialect((dialect) => {
       const claim = await t.request(t.users.citizen, 'POST', '/api/v1/me/claim', {
         document: { type: 'national-id', number: '4099 111222', country: 'RU' },
         birthDate: '1985-03-14',
+        claimCode: claimCodes.get(id),
       })
       assert.equal(claim.statusCode, 200, claim.body)
       const filed = await t.request(

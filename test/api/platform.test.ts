@@ -374,6 +374,8 @@ forEachDialect((dialect) => {
           }),
         )
         assert.equal(staffMade.statusCode, 201)
+        const claimCode = staffMade.json().claimCode as string
+        assert.match(claimCode, /^[2-9A-HJ-NP-Z]{5}-[2-9A-HJ-NP-Z]{5}$/)
         const registered = await t.request(undefined, 'POST', '/api/v1/auth/register', {
           login: 'maria@example.org',
           password: 'a long enough password',
@@ -390,6 +392,7 @@ forEachDialect((dialect) => {
           payload: {
             document: { type: 'national-id', number: '4011222333', country: 'RU' },
             birthDate: '1990-05-07',
+            claimCode,
           },
         })
         assert.equal(wrongBirth.statusCode, 422)
@@ -401,6 +404,8 @@ forEachDialect((dialect) => {
           payload: {
             document: { type: 'national-id', number: '4011 222 333', country: 'ru' },
             birthDate: '1990-05-06',
+            // Typed as people type a code from paper: small letters, no dash.
+            claimCode: claimCode.replace('-', ' ').toLowerCase(),
           },
         })
         assert.equal(claimed.statusCode, 200, claimed.body)
@@ -420,6 +425,7 @@ forEachDialect((dialect) => {
           payload: {
             document: { type: 'national-id', number: '4011222333', country: 'RU' },
             birthDate: '1990-05-06',
+            claimCode,
           },
         })
         assert.equal(twice.statusCode, 409)

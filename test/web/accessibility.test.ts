@@ -10,6 +10,7 @@ import {
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
+import { demoClaimCode } from '../../src/demo/demo-data.js'
 
 /** axe-core, the accessibility engine, run inside the page (through DevTools, so the CSP allows it). */
 const axeSource = readFileSync(
@@ -73,6 +74,7 @@ describe(
       await citizen('POST', '/api/v1/me/claim', {
         document: { type: 'national-id', number: '4012 345678', country: 'RU' },
         birthDate: '1985-03-14',
+        claimCode: demoClaimCode,
       })
       const venue = await demoCaller(suite.url, 'venue@spb.demo')
       await venue('POST', '/api/v1/venues', {

@@ -9,6 +9,7 @@ import {
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
+import { demoClaimCode } from '../../src/demo/demo-data.js'
 
 /** A time some hours ago, as a `datetime-local` input takes it (the browser's zone is ours). */
 function localDateTime(hoursAgo: number): string {
@@ -68,6 +69,7 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
     await citizen('POST', '/api/v1/me/claim', {
       document: { type: 'national-id', number: '4012 345678', country: 'RU' },
       birthDate: '1985-03-14',
+      claimCode: demoClaimCode,
     })
   })
 

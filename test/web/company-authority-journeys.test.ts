@@ -8,6 +8,7 @@ import {
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
+import { demoClaimCode } from '../../src/demo/demo-data.js'
 
 describe('the company, authority and trust screens in Chromium', { skip: chromiumSkip }, () => {
   const suite = useDemoServerAndBrowser()
@@ -18,6 +19,7 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
     await citizen('POST', '/api/v1/me/claim', {
       document: { type: 'national-id', number: '4012 345678', country: 'RU' },
       birthDate: '1985-03-14',
+      claimCode: demoClaimCode,
     })
   })
 

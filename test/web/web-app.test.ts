@@ -13,6 +13,7 @@ import {
   withScreenshotOnFailure,
 } from './web-harness.js'
 import { writeQrVideo } from '../../bench/qr-video.js'
+import { demoClaimCode } from '../../src/demo/demo-data.js'
 
 const enKeys = Object.keys(
   JSON.parse(
@@ -68,6 +69,7 @@ describe('the web app in Chromium', { skip: chromiumSkip }, () => {
       await page.locator('#link-number').fill('4012 345678')
       await page.locator('#link-country').fill('RU')
       await page.locator('#link-birth-date').fill('1985-03-14')
+      await page.locator('#link-claim-code').fill(demoClaimCode)
       await page.getByRole('button', { name: 'Link my record' }).click()
 
       const card = page.locator('.code-card')

@@ -4,6 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../../config/config.js'
 import { startServer } from '../../api/server.js'
+import { demoClaimCode } from '../../demo/demo-data.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
 export const serveUsage = `Usage:
@@ -62,6 +63,9 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
         `    ${signIn.roles.join(',').padEnd(18)} ${signIn.login.padEnd(24)} ${signIn.password}`,
       )
     }
+    lines.push(
+      `  the demo citizen links the clinic's record with national ID 4012 345678, RU, born 1985-03-14, claim code ${demoClaimCode}`,
+    )
   } else if (config.demo) {
     lines.push('  demo data: the store already holds data; left as it is')
   }

@@ -32,6 +32,7 @@ forEachDialect((dialect) => {
         ping: () => store.ping(),
         close: () => store.close(),
         appendCheckins: (items) => store.appendCheckins(items),
+        limitCounters: store.limitCounters,
         transaction: (work) =>
           store.transaction((tx) => {
             const apiTokens = Object.create(tx.apiTokens) as typeof tx.apiTokens

@@ -16,6 +16,8 @@ import type { Store, StoreTransaction } from '../ports.js'
 import type { RegisterRecord } from '../register/register-record.js'
 import type { Notification } from '../tracing/tracing.js'
 import { validateRecord } from '../register/register-validation.js'
+import type { FixedWindowLimit, WindowUse } from '../limits/fixed-window-limit.js'
+import { LimitReachedError, secondsUntil } from '../limits/limit-reached-error.js'
 import { type AttachmentLimits, type UploadedFile, checkAttachments } from './attachment-check.js'
 import type {
   Attachment,
@@ -75,6 +77,12 @@ export class CommissionService {
     private readonly policy: CommissionPolicy,
   ) {}
 
+  /**
+   * Per-person quotas: requests waiting at once, and evidence bytes per day (counted in the shared
+   * limit store). Unset, nothing is limited.
+   */
+  quotas: { openRequests: number; evidenceBytes: FixedWindowLimit } | undefined
+
   /** Called after an approval's record commits (the health code recomputes). */
   onRecorded: ((actor: Actor, record: RegisterRecord) => Promise<void>) | undefined
 
@@ -91,7 +99,10 @@ export class CommissionService {
     files: readonly UploadedFile[],
   ): Promise<CommissionRequestView> {
     const checked = checkAttachments(files, this.attachmentLimits)
-    return this.store.transaction(async (tx) => {
+    // Who may file, and whether the evidence holds, are checked first (so that nobody spends
+    // another person's quota); then the bytes are taken from the shared counters, outside any
+    // transaction, and given back if the request is not stored after all.
+    const admit = async (tx: StoreTransaction) => {
       const person = await tx.people.find(personId)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
       if (person.accountId === undefined || person.accountId !== actor.accountId) {
@@ -99,6 +110,36 @@ export class CommissionService {
       }
       const now = this.clock()
       validateEvidence(evidence, person, now)
+      if (this.quotas) {
+        const waiting = (await tx.commission.listForPerson(personId)).filter((request) =>
+          openStatuses.includes(request.status),
+        ).length
+        if (waiting >= this.quotas.openRequests) {
+          throw new LimitReachedError(
+            'ERR_QUOTA_OPEN_REQUESTS',
+            `expected at most ${this.quotas.openRequests} requests waiting for a decision at once, but ${waiting} are waiting`,
+            undefined,
+          )
+        }
+      }
+      return { person, now }
+    }
+    const bytes = checked.reduce((sum, file) => sum + file.size, 0)
+    let evidenceUse: WindowUse | undefined
+    if (this.quotas && bytes > 0) {
+      await this.store.transaction(admit)
+      const use = await this.quotas.evidenceBytes.take(personId, bytes)
+      if (!use.allowed) {
+        throw new LimitReachedError(
+          'ERR_QUOTA_EVIDENCE_BYTES',
+          `expected at most ${this.quotas.evidenceBytes.options.max} bytes of evidence per person per day, but ${use.count} are stored today and these files have ${bytes}`,
+          secondsUntil(use.resetsAt, this.clock()),
+        )
+      }
+      evidenceUse = use
+    }
+    const submitted = this.store.transaction(async (tx) => {
+      const { person, now } = await admit(tx)
       const at = now.toISOString()
       const request = await tx.commission.create({
         personId,
@@ -133,6 +174,12 @@ export class CommissionService {
       )
       return this.#view(tx, request)
     })
+    try {
+      return await submitted
+    } catch (error) {
+      await evidenceUse?.giveBack()
+      throw error
+    }
   }
 
   /** One request: the person, staff who may file for them, or the commission of their issuer. */

@@ -108,4 +108,47 @@ export class KeyVault {
       )
     }
   }
+  /**
+   * Encrypts a short secret text (a claim code to print again) for storage, bound to `context`;
+   * the sealed form is that of keys, with the text's UTF-8 bytes as the plaintext, and a context
+   * of its own kind (`text:`), so a sealed key never opens as a text or the other way round.
+   */
+  sealText(text: string, context: string): string {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.#kek, iv)
+    cipher.setAAD(Buffer.from(`${VERSION}:text:${context}`))
+    const ciphertext = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()])
+    return [VERSION, iv, ciphertext, cipher.getAuthTag()]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.')
+  }
+
+  /**
+   * Decrypts a text sealed by `sealText`.
+   *
+   * @throws {KeyVaultError} `ERR_KEY_SEALED_FORM`, `ERR_KEY_UNSEAL` as `open` does.
+   */
+  openText(sealed: string, context: string): string {
+    const parts = sealed.split('.')
+    if (parts.length !== 4 || parts[0] !== VERSION) {
+      throw new KeyVaultError('ERR_KEY_SEALED_FORM', `expected ${VERSION}.<iv>.<ciphertext>.<tag>`)
+    }
+    const [, iv, ciphertext, tag] = parts.map((part) => Buffer.from(part, 'base64url')) as [
+      Buffer,
+      Buffer,
+      Buffer,
+      Buffer,
+    ]
+    try {
+      const decipher = createDecipheriv('aes-256-gcm', this.#kek, iv)
+      decipher.setAAD(Buffer.from(`${VERSION}:text:${context}`))
+      decipher.setAuthTag(tag)
+      return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8')
+    } catch {
+      throw new KeyVaultError(
+        'ERR_KEY_UNSEAL',
+        `the sealed text for ${context} does not open with this key-encryption key`,
+      )
+    }
+  }
 }

@@ -3,6 +3,10 @@ import { hasAnyRole } from '../access/actor.js'
 import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
+import type { KeyVault } from '../keys/key-vault.js'
+import type { Lockout } from '../limits/lockout.js'
+import { LimitReachedError, secondsUntil } from '../limits/limit-reached-error.js'
+import { claimCodeMatches, generateClaimCode, hashClaimCode } from './claim-code.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import { proposeLatinName } from './hanyu-pinyin.js'
 import { isIcaoName } from './icao-transliteration.js'
@@ -148,6 +152,47 @@ export function newPersonFrom(input: PersonInput, issuerId: string, now: Date): 
   }
 }
 
+/** What guards claims: the lockouts per account and per target record, and the sealing key. */
+export interface ClaimGuard {
+  /** Failed claims per claiming account. */
+  readonly perAccount: Lockout
+  /** Failed claims per target record (its identity document), whichever account makes them. */
+  readonly perRecord: Lockout
+  /** Seals claim codes so that the clinic can print them again; without it they are not printed. */
+  readonly vault: KeyVault | undefined
+}
+
+/** A new person record with the claim code printed on the registration slip. */
+export type RegisteredPerson = Person & { readonly claimCode: string }
+
+/** The sealing context of a person's claim code. */
+const claimCodeContext = (personId: string) => `claim-code:${personId}`
+
+/**
+ * Stores a person's claim code (hash, and a sealed copy when there is a vault), replacing the one
+ * before. The demo sets a known code through this.
+ */
+export async function storeClaimCode(
+  tx: StoreTransaction,
+  personId: string,
+  code: string,
+  codeHash: string,
+  issuedBy: string | undefined,
+  at: string,
+  vault: KeyVault | undefined,
+): Promise<void> {
+  await tx.claimCodes.put({
+    personId,
+    codeHash,
+    sealedCode: vault?.sealText(code, claimCodeContext(personId)),
+    issuedBy,
+    issuedAt: at,
+  })
+}
+
+/** A hash no code matches, checked when there is no record so that both take as long. */
+let decoyHash: Promise<string> | undefined
+
 /** The people of the register, as staff and citizens reach them. */
 export class PeopleService {
   /** Called after an account comes to hold a person record (claim, self-registration). */
@@ -156,15 +201,18 @@ export class PeopleService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    private readonly guard?: ClaimGuard,
   ) {}
 
   /**
    * Registers a person from an identity document: clinic staff do this for people without an
    * account. Staff register into their own issuer's register.
    */
-  async register(actor: Actor, input: PersonInput): Promise<Person> {
+  async register(actor: Actor, input: PersonInput): Promise<RegisteredPerson> {
     const issuerId = input.issuerId ?? actor.issuerId
     if (!issuerId) throw new DomainError('ERR_INVALID_FIELD', 'expected an issuerId', 'issuerId')
+    const claimCode = generateClaimCode()
+    const codeHash = await hashClaimCode(claimCode)
     return this.store.transaction(async (tx) => {
       await requireStaffOf(tx, actor, issuerId, registrarRoles)
       const person = newPersonFrom(input, issuerId, this.clock())
@@ -187,7 +235,86 @@ export class PeopleService {
         },
         this.clock().toISOString(),
       )
-      return created
+      await storeClaimCode(
+        tx,
+        created.id,
+        claimCode,
+        codeHash,
+        actor.accountId,
+        this.clock().toISOString(),
+        this.guard?.vault,
+      )
+      return { ...created, claimCode }
+    })
+  }
+
+  /**
+   * Clinic staff of the person's issuer issue a new claim code for an unclaimed record (the slip
+   * was lost); the code before it stops working.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_ALREADY_CLAIMED`.
+   */
+  async issueClaimCode(
+    actor: Actor,
+    personId: string,
+  ): Promise<{ claimCode: string; issuedAt: string }> {
+    const claimCode = generateClaimCode()
+    const codeHash = await hashClaimCode(claimCode)
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+      await requireStaffOf(tx, actor, person.issuerId, registrarRoles)
+      if (person.accountId !== undefined) {
+        throw new DomainError('ERR_ALREADY_CLAIMED', 'this record is claimed already')
+      }
+      const issuedAt = this.clock().toISOString()
+      await storeClaimCode(
+        tx,
+        personId,
+        claimCode,
+        codeHash,
+        actor.accountId,
+        issuedAt,
+        this.guard?.vault,
+      )
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'person.claim-code.issue',
+          entityType: 'person',
+          entityId: personId,
+          reason: undefined,
+          data: { issuedAt },
+        },
+        issuedAt,
+      )
+      return { claimCode, issuedAt }
+    })
+  }
+
+  /**
+   * The current claim code of an unclaimed record, to print on its certificate: only for clinic
+   * staff of the person's issuer, and only when the code was sealed (a key-encryption key is
+   * configured); undefined otherwise, never an error, so printing goes on without it.
+   */
+  async claimCodeForPrint(actor: Actor, personId: string): Promise<string | undefined> {
+    const vault = this.guard?.vault
+    if (!vault) return undefined
+    return this.store.transaction(async (tx) => {
+      const person = await tx.people.find(personId)
+      if (!person || person.accountId !== undefined) return undefined
+      try {
+        await requireStaffOf(tx, actor, person.issuerId, registrarRoles)
+      } catch {
+        return undefined
+      }
+      const stored = await tx.claimCodes.find(personId)
+      if (!stored?.sealedCode) return undefined
+      try {
+        return vault.openText(stored.sealedCode, claimCodeContext(personId))
+      } catch {
+        return undefined
+      }
     })
   }
 
@@ -311,42 +438,109 @@ export class PeopleService {
 
   /**
    * Lets a citizen claim the record clinic staff made for them, by proving the same identity
-   * document and birth date.
+   * document and birth date and giving the one-time claim code from the registration slip or the
+   * printed certificate; the code is used up. Failures count against the account and against the
+   * record (its document), whichever account makes them, and lock both out with back-off; every
+   * failure is audited (the account, never the values guessed). One answer for every mismatch.
+   *
+   * @throws {DomainError} `ERR_CLAIM_MISMATCH`, `ERR_ALREADY_CLAIMED` (this account holds a
+   *   record), `ERR_CLAIM_LOCKED` (a {@link LimitReachedError}).
    */
-  async claim(actor: Actor, document: PersonInput['document'], birthDate: string): Promise<Person> {
-    const claimed = await this.store.transaction(async (tx) => {
-      const account = await tx.accounts.find(actor.accountId)
-      if (!account) throw new DomainError('ERR_NOT_FOUND', 'no such account')
-      if (account.personId)
-        throw new DomainError('ERR_ALREADY_CLAIMED', 'this account already holds a person record')
-      const person = await tx.people.findByDocument(normaliseDocument(document))
-      // The same answer whether the document is unknown or the birth date differs: no probing.
-      if (!person || person.birthDate !== birthDate) {
-        throw new DomainError(
-          'ERR_CLAIM_MISMATCH',
-          'no unclaimed record matches this document and birth date',
+  async claim(
+    actor: Actor,
+    document: PersonInput['document'],
+    birthDate: string,
+    claimCode: string | undefined,
+  ): Promise<Person> {
+    const normalisedDocument = normaliseDocument(document)
+    const accountKeys = [actor.accountId]
+    const recordKeys = [
+      `${normalisedDocument.type}:${normalisedDocument.country}:${normalisedDocument.number}`,
+    ]
+    if (this.guard) {
+      const [byAccount, byRecord] = await Promise.all([
+        this.guard.perAccount.lockedUntil(accountKeys),
+        this.guard.perRecord.lockedUntil(recordKeys),
+      ])
+      const until = [byAccount, byRecord].reduce<Date | undefined>(
+        (latest, date) => (date && (!latest || date > latest) ? date : latest),
+        undefined,
+      )
+      if (until) {
+        throw new LimitReachedError(
+          'ERR_CLAIM_LOCKED',
+          'too many failed claims: try again later',
+          secondsUntil(until, this.clock()),
         )
       }
-      if (person.accountId)
-        throw new DomainError(
-          'ERR_ALREADY_CLAIMED',
-          'this record is already claimed by another account',
-        )
-      await tx.people.setAccount(person.id, account.id)
-      await tx.accounts.setPerson(account.id, person.id)
-      await tx.audit.append(
-        {
-          actorAccountId: actor.accountId,
-          action: 'person.claim',
-          entityType: 'person',
-          entityId: person.id,
-          reason: undefined,
-          data: { accountId: account.id },
-        },
-        this.clock().toISOString(),
-      )
-      return { ...person, accountId: account.id }
+    }
+    const account = await this.store.transaction((tx) => tx.accounts.find(actor.accountId))
+    if (!account) throw new DomainError('ERR_NOT_FOUND', 'no such account')
+    if (account.personId)
+      throw new DomainError('ERR_ALREADY_CLAIMED', 'this account already holds a person record')
+    const candidate = await this.store.transaction(async (tx) => {
+      const person = await tx.people.findByDocument(normalisedDocument)
+      return person && { person, code: await tx.claimCodes.find(person.id) }
     })
+    // The code is checked whatever else failed, so an answer's time does not tell which part did.
+    const codeMatches = await claimCodeMatches(
+      claimCode,
+      candidate?.code?.codeHash ?? (await (decoyHash ??= hashClaimCode(generateClaimCode()))),
+    )
+    const matches =
+      candidate !== undefined &&
+      candidate.code !== undefined &&
+      codeMatches &&
+      candidate.person.birthDate === birthDate &&
+      candidate.person.accountId === undefined
+    const claimed = matches
+      ? await this.store.transaction(async (tx) => {
+          const { person, code } = candidate
+          // Another request may have used the code meanwhile: it must still be the same one.
+          const current = await tx.claimCodes.find(person.id)
+          const fresh = await tx.people.find(person.id)
+          if (current?.codeHash !== code?.codeHash || !fresh || fresh.accountId !== undefined) {
+            return undefined
+          }
+          await tx.claimCodes.delete(person.id)
+          await tx.people.setAccount(person.id, account.id)
+          await tx.accounts.setPerson(account.id, person.id)
+          await tx.audit.append(
+            {
+              actorAccountId: actor.accountId,
+              action: 'person.claim',
+              entityType: 'person',
+              entityId: person.id,
+              reason: undefined,
+              data: { accountId: account.id },
+            },
+            this.clock().toISOString(),
+          )
+          return { ...fresh, accountId: account.id }
+        })
+      : undefined
+    if (!claimed) {
+      await this.guard?.perAccount.fail(accountKeys)
+      await this.guard?.perRecord.fail(recordKeys)
+      await this.store.transaction((tx) =>
+        tx.audit.append(
+          {
+            actorAccountId: actor.accountId,
+            action: 'person.claim.failed',
+            entityType: 'account',
+            entityId: actor.accountId,
+            reason: undefined,
+            data: { accountId: actor.accountId },
+          },
+          this.clock().toISOString(),
+        ),
+      )
+      throw new DomainError(
+        'ERR_CLAIM_MISMATCH',
+        'no unclaimed record matches this document, birth date and claim code',
+      )
+    }
+    await this.guard?.perAccount.reset(accountKeys)
     this.onAccountChanged?.(actor.accountId)
     return claimed
   }

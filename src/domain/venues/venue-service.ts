@@ -8,6 +8,8 @@ import { hasAnyRole } from '../access/actor.js'
 import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
+import { LimitReachedError, secondsUntil } from '../limits/limit-reached-error.js'
+import type { SharedRateCounter } from '../limits/shared-rate-counter.js'
 import type { Store } from '../ports.js'
 import type { RuleSet } from '../validity-rules/index.js'
 import type { CheckinWriter, CounterIncrement } from './checkin-writer.js'
@@ -108,6 +110,8 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000
  * policy decides entry. Check-ins are keyed by the client's id and written by group commit.
  */
 export class VenueService {
+  /** Check-ins per person per minute by poster (see `QUOTA_CHECKINS_PER_MINUTE`); unset, no limit. */
+  checkinQuota: SharedRateCounter | undefined
   readonly #venues = new Map<string, { venue: Venue; until: number }>()
   #policies: { policies: Map<string, EntryPolicy>; until: number } | undefined
 
@@ -318,6 +322,15 @@ export class VenueService {
     }
     const now = this.clock()
     const at = this.#checkinTime(input.at, now, 'at')
+    // Counted in memory and shared behind the answer: no extra round trip on this hot path.
+    const quota = this.checkinQuota?.take(actor.personId)
+    if (quota && !quota.allowed) {
+      throw new LimitReachedError(
+        'ERR_QUOTA_CHECKINS',
+        `expected at most ${this.checkinQuota?.options.max} check-ins per person per minute`,
+        secondsUntil(quota.resetsAt, now),
+      )
+    }
     const { colour, greenOn } = await this.colours.colourOf(actor.personId)
     const decision = decideEntry(
       await this.#policy(venue.category),

@@ -12,6 +12,11 @@ const byCode: Readonly<Record<string, MessageKey>> = {
   ERR_RATE_LIMITED: 'error.rateLimited',
   ERR_CLAIM_MISMATCH: 'error.claimMismatch',
   ERR_ALREADY_CLAIMED: 'error.alreadyClaimed',
+  ERR_CLAIM_LOCKED: 'error.claimLocked',
+  ERR_SIGN_IN_LOCKED: 'error.signInLocked',
+  ERR_QUOTA_OPEN_REQUESTS: 'error.quota',
+  ERR_QUOTA_EVIDENCE_BYTES: 'error.quota',
+  ERR_QUOTA_CHECKINS: 'error.quota',
   ERR_SIGNING_UNAVAILABLE: 'error.signingUnavailable',
   ERR_STORAGE_UNAVAILABLE: 'error.unavailable',
 }

@@ -70,6 +70,8 @@ export function Clinic() {
   const [query, setQuery] = useState('')
   const [selectedId, setSelectedId] = useState<string | undefined>(undefined)
   const [registering, setRegistering] = useState(false)
+  // The registration slip's claim code: the API shows it once, right after registering.
+  const [slip, setSlip] = useState<{ personId: string; claimCode: string } | undefined>(undefined)
   const needle = query.trim().toLowerCase()
   const found = (people.data?.people ?? []).filter(
     (person) =>
@@ -81,7 +83,13 @@ export function Clinic() {
   const selected = people.data?.people.find((person) => person.id === selectedId)
 
   if (selected) {
-    return <PersonPanel person={selected} onBack={() => setSelectedId(undefined)} />
+    return (
+      <PersonPanel
+        person={selected}
+        slipCode={slip?.personId === selected.id ? slip.claimCode : undefined}
+        onBack={() => setSelectedId(undefined)}
+      />
+    )
   }
   return (
     <section aria-labelledby="page-title" className="card">
@@ -117,6 +125,7 @@ export function Clinic() {
         <RegisterForm
           onRegistered={(person) => {
             setRegistering(false)
+            if (person.claimCode) setSlip({ personId: person.id, claimCode: person.claimCode })
             people.reload()
             setSelectedId(person.id)
           }}
@@ -130,7 +139,11 @@ export function Clinic() {
   )
 }
 
-function RegisterForm({ onRegistered }: { onRegistered: (person: StaffPerson) => void }) {
+function RegisterForm({
+  onRegistered,
+}: {
+  onRegistered: (person: StaffPerson & { claimCode?: string }) => void
+}) {
   const { t } = useI18n()
   const [familyName, setFamilyName] = useState('')
   const [givenName, setGivenName] = useState('')
@@ -151,15 +164,19 @@ function RegisterForm({ onRegistered }: { onRegistered: (person: StaffPerson) =>
   const submit = (event: FormEvent) => {
     event.preventDefault()
     void run(async () => {
-      const person = await apiRequest<StaffPerson>('POST', '/api/v1/people', {
-        familyName: familyName.trim(),
-        givenName: givenName.trim(),
-        ...(familyLatin.trim() ? { familyNameIcao: icaoForm(familyLatin) } : {}),
-        ...(givenLatin.trim() ? { givenNameIcao: icaoForm(givenLatin) } : {}),
-        birthDate,
-        residency,
-        document: { type: docType, number: docNumber.trim(), country: country.toUpperCase() },
-      })
+      const person = await apiRequest<StaffPerson & { claimCode?: string }>(
+        'POST',
+        '/api/v1/people',
+        {
+          familyName: familyName.trim(),
+          givenName: givenName.trim(),
+          ...(familyLatin.trim() ? { familyNameIcao: icaoForm(familyLatin) } : {}),
+          ...(givenLatin.trim() ? { givenNameIcao: icaoForm(givenLatin) } : {}),
+          birthDate,
+          residency,
+          document: { type: docType, number: docNumber.trim(), country: country.toUpperCase() },
+        },
+      )
       onRegistered(person)
     }, 'clinic.registered')
   }
@@ -253,7 +270,52 @@ function RegisterForm({ onRegistered }: { onRegistered: (person: StaffPerson) =>
   )
 }
 
-function PersonPanel({ person, onBack }: { person: StaffPerson; onBack: () => void }) {
+/**
+ * The claim code of a record no account holds yet: the registration slip's, right after
+ * registering, and a button to issue a new one (the old one stops working).
+ */
+function ClaimCodePanel({ personId, slipCode }: { personId: string; slipCode?: string }) {
+  const { t } = useI18n()
+  const [issued, setIssued] = useState<string | undefined>(undefined)
+  const { busy, error, done, run } = useSubmit()
+  const code = issued ?? slipCode
+  const issue = () =>
+    void run(async () => {
+      const answer = await apiRequest<{ claimCode: string }>(
+        'POST',
+        `/api/v1/people/${personId}/claim-code`,
+      )
+      setIssued(answer.claimCode)
+    }, 'clinic.claimCode.issued')
+  return (
+    <div className="form">
+      <h2 id="claim-code-title">{t('clinic.claimCode')}</h2>
+      {code && (
+        <>
+          <p className="claim-code">
+            <strong>{code}</strong>
+          </p>
+          <p className="muted">{t('clinic.claimCode.hint')}</p>
+        </>
+      )}
+      <ErrorMessage error={error} />
+      {done && <p role="status">{t(done)}</p>}
+      <button type="button" onClick={issue} disabled={busy}>
+        {t('clinic.claimCode.issue')}
+      </button>
+    </div>
+  )
+}
+
+function PersonPanel({
+  person,
+  slipCode,
+  onBack,
+}: {
+  person: StaffPerson
+  slipCode?: string | undefined
+  onBack: () => void
+}) {
   const { t, formatDate } = useI18n()
   const certificates = useApi<{ certificates: Certificate[] }>(
     `/api/v1/people/${person.id}/certificates`,
@@ -272,6 +334,7 @@ function PersonPanel({ person, onBack }: { person: StaffPerson; onBack: () => vo
         {formatDate(person.birthDate)}
         {person.document ? ` · ${person.document.number} (${person.document.country})` : ''}
       </p>
+      {person.hasAccount === false && <ClaimCodePanel personId={person.id} slipCode={slipCode} />}
       <VaccinationForm personId={person.id} onRecorded={certificates.reload} />
       <TestForm personId={person.id} onRecorded={certificates.reload} />
       <CommissionForm personId={person.id} />

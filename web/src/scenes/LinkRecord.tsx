@@ -12,7 +12,7 @@ type Mode = 'claim' | 'create'
 
 /**
  * For a citizen account without a record: claim the one clinic staff made, by the same identity
- * document and birth date (`POST /api/v1/me/claim`), or register themselves when no clinic has
+ * document and birth date and the claim code the clinic printed (`POST /api/v1/me/claim`), or register themselves when no clinic has
  * (`POST /api/v1/me/person`).
  */
 export function LinkRecord({ onLinked, step }: { onLinked: () => void; step?: string }) {
@@ -52,6 +52,7 @@ function ClaimForm({ onLinked }: { onLinked: () => void }) {
   const [number, setNumber] = useState('')
   const [country, setCountry] = useState('RU')
   const [birthDate, setBirthDate] = useState('')
+  const [claimCode, setClaimCode] = useState('')
   const [error, setError] = useState<unknown>(undefined)
   const [busy, setBusy] = useState(false)
   const submit = async (event: FormEvent) => {
@@ -62,6 +63,7 @@ function ClaimForm({ onLinked }: { onLinked: () => void }) {
       await apiRequest('POST', '/api/v1/me/claim', {
         document: { type, number: number.trim(), country: country.trim().toUpperCase() },
         birthDate,
+        claimCode: claimCode.trim(),
       })
       onLinked()
     } catch (failure) {
@@ -101,6 +103,17 @@ function ClaimForm({ onLinked }: { onLinked: () => void }) {
         required
         value={birthDate}
         onChange={(event) => setBirthDate(event.target.value)}
+      />
+      <label htmlFor="link-claim-code">{t('link.claimCode')}</label>
+      <input
+        id="link-claim-code"
+        required
+        autoComplete="off"
+        autoCapitalize="characters"
+        spellCheck={false}
+        maxLength={32}
+        value={claimCode}
+        onChange={(event) => setClaimCode(event.target.value)}
       />
       <ErrorMessage error={error} />
       <button type="submit" className="primary" disabled={busy}>

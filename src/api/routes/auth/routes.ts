@@ -7,6 +7,8 @@ import {
 } from '../../auth/oidc/index.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { ApiError } from '../../errors.js'
+import type { FixedWindowLimit } from '../../../domain/limits/fixed-window-limit.js'
+import { secondsUntil } from '../../../domain/limits/limit-reached-error.js'
 import { presentAccount } from '../../presenters.js'
 import { errorResponses } from '../../schemas.js'
 
@@ -82,6 +84,27 @@ const redirectAnswers = {
   502: { $ref: 'Error#' },
 } as const
 
+/**
+ * Counts a request against its client address (`request.ip`: the socket's peer, or what
+ * `X-Forwarded-For` says when `TRUST_PROXY` trusts the proxy) in the shared limit store.
+ *
+ * @throws {ApiError} `ERR_RATE_LIMITED`, with `Retry-After` set, when the address used its minute.
+ */
+async function perAddress(
+  limit: FixedWindowLimit,
+  address: string,
+  reply: FastifyReply,
+  clock: () => Date,
+): Promise<void> {
+  const use = await limit.take(address)
+  if (use.allowed) return
+  reply.header('retry-after', String(secondsUntil(use.resetsAt, clock())))
+  throw new ApiError(
+    'ERR_RATE_LIMITED',
+    `expected at most ${limit.options.max} attempts per minute from one address`,
+  )
+}
+
 /** Sign-in with a password or an identity provider, sign-out, registration. */
 export async function authRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const secureCookies = context.config.publicUrl.startsWith('https:')
@@ -105,10 +128,7 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
   app.post<{ Body: { login: string; password: string } }>(
     '/api/v1/auth/sign-in',
     {
-      config: {
-        access: 'public',
-        rateLimit: { max: context.config.signInRateLimit, timeWindow: '1 minute' },
-      },
+      config: { access: 'public' },
       schema: {
         summary: 'Sign in with a login and password; sets the session cookie',
         tags: ['auth'],
@@ -125,9 +145,9 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
       },
     },
     async (request, reply) => {
-      const account = await context.accounts.checkPassword(
-        request.body.login,
-        request.body.password,
+      await perAddress(context.limits.signInAddress, request.ip, reply, context.clock)
+      const account = await context.limits.signIn.attempt(request.body.login, () =>
+        context.accounts.checkPassword(request.body.login, request.body.password),
       )
       return startSession(reply, account)
     },
@@ -195,10 +215,7 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
   }>(
     '/api/v1/auth/register',
     {
-      config: {
-        access: 'public',
-        rateLimit: { max: context.config.signInRateLimit, timeWindow: '1 minute' },
-      },
+      config: { access: 'public' },
       schema: {
         summary: 'Create a citizen account that signs in with a password; signs it in',
         tags: ['auth'],
@@ -217,6 +234,7 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
       },
     },
     async (request, reply) => {
+      await perAddress(context.limits.registerAddress, request.ip, reply, context.clock)
       const account = await context.accounts.registerCitizen(request.body)
       const answer = await startSession(reply, account)
       return reply.status(201).send(answer)

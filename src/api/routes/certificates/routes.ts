@@ -179,7 +179,10 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
         request.params.id,
       )
       const issuer = await context.store.transaction((tx) => tx.issuers.find(certificate.issuerId))
+      // The clinic prints the claim code for a holder who has no account yet; nobody else sees it.
+      const claimCode = await context.people.claimCodeForPrint(requireActor(request), person.id)
       const pdf = await renderCertificatePdf({
+        claimCode,
         qrText: certificate.qrText,
         kind: record.kind,
         details: record.data,

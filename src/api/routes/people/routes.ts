@@ -44,6 +44,24 @@ export const PersonUpdateBody = {
   properties: { ...personFields, reason: { type: 'string', minLength: 3, maxLength: 500 } },
 } as const
 
+/** The registration slip: the new person and the one-time code they claim the record with. */
+const registrationSlip = {
+  allOf: [
+    { $ref: 'Person#' },
+    {
+      type: 'object',
+      required: ['claimCode'],
+      properties: {
+        claimCode: {
+          type: 'string',
+          description:
+            'one-time code (XXXXX-XXXXX) the person gives with document and birth date to claim the record (POST /api/v1/me/claim); shown only here',
+        },
+      },
+    },
+  ],
+} as const
+
 /** The register's people: staff register and read within their issuer; citizens see their own. */
 export async function peopleRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   app.post<{ Body: PersonInput }>(
@@ -54,13 +72,41 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
         summary: 'Register a person from an identity document (also one without an account)',
         tags: ['people'],
         body: PersonCreateBody,
-        response: { 201: { $ref: 'Person#' }, ...errorResponses },
+        response: { 201: registrationSlip, ...errorResponses },
       },
     },
     async (request, reply) => {
       const person = await context.people.register(requireActor(request), request.body)
-      return reply.status(201).send(presentPerson(person))
+      return reply.status(201).send({ ...presentPerson(person), claimCode: person.claimCode })
     },
+  )
+
+  app.post<{ Params: { id: string } }>(
+    '/api/v1/people/:id/claim-code',
+    {
+      config: { access: registrarRoles },
+      schema: {
+        summary:
+          'Issue a new claim code for an unclaimed record (a new registration slip); the old code stops working',
+        tags: ['people'],
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        response: {
+          201: {
+            type: 'object',
+            required: ['claimCode', 'issuedAt'],
+            properties: {
+              claimCode: { type: 'string' },
+              issuedAt: { type: 'string', format: 'date-time' },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await context.people.issueClaimCode(requireActor(request), request.params.id)),
   )
 
   app.get<{ Querystring: { issuerId?: string; limit: number; offset: number } }>(
@@ -157,20 +203,26 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
     },
   )
 
-  app.post<{ Body: { document: PersonInput['document']; birthDate: string } }>(
+  app.post<{
+    Body: { document: PersonInput['document']; birthDate: string; claimCode?: string }
+  }>(
     '/api/v1/me/claim',
     {
       config: { access: ['citizen'] },
       schema: {
-        summary: 'Claim the record clinic staff made, by proving the same document and birth date',
+        summary:
+          'Claim the record clinic staff made, with the same document and birth date and the claim code of the registration slip or printed certificate',
         tags: ['people'],
         body: {
           type: 'object',
           additionalProperties: false,
+          // The code is checked, not required by the schema: a claim without it is answered as
+          // every other mismatch, and counts as a failure.
           required: ['document', 'birthDate'],
           properties: {
             document: { $ref: 'IdentityDocument#' },
             birthDate: { type: 'string', maxLength: 10 },
+            claimCode: { type: 'string', maxLength: 32 },
           },
         },
         response: { 200: { $ref: 'Person#' }, ...errorResponses },
@@ -182,6 +234,7 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
           requireActor(request),
           request.body.document,
           request.body.birthDate,
+          request.body.claimCode,
         ),
       ),
   )
