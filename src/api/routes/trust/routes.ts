@@ -189,7 +189,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
             qr: { type: 'string', maxLength: 10_000, description: 'the text of the QR code' },
             at: {
               type: 'string',
-              format: 'date-time',
+              'x-time': 'any',
               description: 'the validation time; default now',
             },
             ruleSet: {
