@@ -109,6 +109,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       },
       plugins: [strictInputPlugin(clock)],
     },
+    // A path the router refuses (a parameter over maxParamLength, a malformed escape) answers
+    // like every other error: a status and a code.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   })

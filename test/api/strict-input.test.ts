@@ -128,7 +128,7 @@ forEachDialect((dialect) => {
         )
         assert.deepEqual(
           [declaration.statusCode, declaration.json().error.field],
-          [400, 'visits.0.until'],
+          [400, 'visits[0].until'],
           declaration.body,
         )
       })
@@ -179,7 +179,7 @@ forEachDialect((dialect) => {
           'PUT',
           '/api/v1/risk-rules',
           { rules: [{ 'id\u0000': 'x' }] },
-          'rules.0.id\u0000',
+          'rules[0].id\u0000',
         ],
       ]
       for (const [name, method, url, body, field] of cases) {

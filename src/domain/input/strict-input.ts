@@ -135,6 +135,22 @@ export function checkTime(text: unknown, kind: TimeKind, now: Date): string | un
   return undefined
 }
 
+/**
+ * Reads a moment given on a command line (`--at`, `--now`): a date-time with a zone, or a day
+ * (00:00 UTC), on a real calendar day within the bounds of `any` (2019-12-01 to ten years from
+ * `now`). Returns the instant, or what is wrong as text.
+ *
+ * @example
+ * readMoment('2021-06-01T12:00:00Z', new Date()) // Date
+ * readMoment('2021-02-30', new Date()) // 'expected a real calendar date YYYY-MM-DD, …'
+ */
+export function readMoment(text: string, now: Date): Date | string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+    return checkDate(text, 'planned', now) ?? new Date(`${text}T00:00:00Z`)
+  }
+  return checkTime(text, 'any', now) ?? (readTime(text) as Date)
+}
+
 /** Checks that a range's start is not after its end; returns what is wrong, or `undefined`. */
 export function checkOrdered(from: string, until: string): string | undefined {
   return from <= until ? undefined : `expected a day on or after ${from}, but found ${until}`
