@@ -426,7 +426,12 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
           required: ['name', 'signingCertificate'],
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 200 },
-            signingCertificate: { type: 'string', maxLength: 20_000, description: 'PEM' },
+            signingCertificate: {
+              type: 'string',
+              maxLength: 20_000,
+              'x-text': 'multiline',
+              description: 'PEM',
+            },
             sourceUrl: { type: 'string', maxLength: 2000 },
           },
         },
