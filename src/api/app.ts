@@ -54,8 +54,9 @@ import { nameRoutes } from './routes/names/routes.js'
 import { peopleRoutes } from './routes/people/routes.js'
 import { recordRoutes } from './routes/records/routes.js'
 import { systemRoutes } from './routes/system/routes.js'
-import { sharedSchemas } from './schemas.js'
+import { requestSchemaIds, sharedSchemas } from './schemas.js'
 import { securityHeaders } from './security-headers.js'
+import { strictInputPlugin, strictRequestSchema } from './strict-input.js'
 
 /** What `build` needs: the configuration and the store; the clock and identity provider are optional. */
 export interface BuildOptions {
@@ -113,7 +114,11 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
         useDefaults: true,
         allErrors: false,
       },
+      plugins: [strictInputPlugin(clock)],
     },
+    // A path the router refuses (a parameter over maxParamLength, a malformed escape) answers
+    // like every other error: a status and a code.
+    frameworkErrors: (error, request, reply) => handleError(error, request, reply),
     return503OnClosing: true,
     forceCloseConnections: 'idle',
     // A hop count trusts that many proxies in front (as proxy-addr reads a number).
@@ -279,7 +284,9 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       : undefined,
   }
 
-  for (const schema of sharedSchemas) app.addSchema(schema)
+  for (const schema of sharedSchemas) {
+    app.addSchema(requestSchemaIds.has(schema.$id) ? strictRequestSchema(schema, 'body') : schema)
+  }
   app.decorateRequest('actor', undefined)
   app.decorateRequest('session', undefined)
 
@@ -291,6 +298,15 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     const access = route.config?.access
     if (access === undefined) {
       throw new Error(`route ${route.method} ${route.url} declares no access (config.access)`)
+    }
+    // Every string of every request gets the strict reading (control characters, length) unless
+    // its schema says otherwise (src/api/strict-input.ts).
+    if (route.schema) {
+      const schema = { ...route.schema }
+      for (const part of ['body', 'querystring', 'params', 'headers'] as const) {
+        if (schema[part] !== undefined) schema[part] = strictRequestSchema(schema[part], part)
+      }
+      route.schema = schema
     }
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routeCatalogue.push({ method, url: route.url, access })

@@ -118,6 +118,19 @@ export interface ErrorBody {
   error: { code: string; message: string; field?: string }
 }
 
+/**
+ * A JSON pointer as the domain names fields (`/visits/0/until` → `visits[0].until`), so that a
+ * field reads the same whether the schema or the domain refused it.
+ */
+function fieldOfPointer(pointer: string): string {
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part, index) => (/^\d+$/.test(part) ? `[${part}]` : index === 0 ? part : `.${part}`))
+    .join('')
+}
+
 /** Maps any error to a status and a machine-readable body; logs what is not the client's fault. */
 export function handleError(
   error: unknown,
@@ -150,7 +163,7 @@ export function handleError(
   if (fastifyError.validation) {
     const first = fastifyError.validation[0]
     const field = first?.instancePath
-      ? first.instancePath.slice(1).replace(/\//g, '.')
+      ? fieldOfPointer(first.instancePath)
       : (first?.params as { missingProperty?: string } | undefined)?.missingProperty
     return send(
       400,

@@ -132,6 +132,9 @@ export const sharedSchemas = [
   },
 ] as const
 
+/** The shared schemas requests use, which get the strict reading of input (strict-input.ts). */
+export const requestSchemaIds: ReadonlySet<string> = new Set(['IdentityDocument'])
+
 /** Error answers every route may give, for the OpenAPI document. */
 export const errorResponses = {
   400: { $ref: 'Error#' },

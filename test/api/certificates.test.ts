@@ -187,7 +187,7 @@ forEachDialect((dialect) => {
             evidence: { kind: 'test', data: { ...positivePcr, sampledAt: '2026-12-01T00:00:00Z' } },
           },
           400,
-          'ERR_INVALID_FIELD',
+          'ERR_VALIDATION',
           'evidence.data.sampledAt',
         ],
         [
@@ -250,7 +250,7 @@ forEachDialect((dialect) => {
           body,
         )
         assert.equal(answer.statusCode, status, answer.body)
-        assert.equal(answer.json().error.code, code)
+        assert.equal(answer.json().error.code, code, answer.body)
         assert.equal(answer.json().error.field, field, answer.body)
       }
       const stored = await t.request(

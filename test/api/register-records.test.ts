@@ -95,23 +95,19 @@ forEachDialect((dialect) => {
         { ...sputnikDose, product: 'Snake-Oil' },
         'vaccination.product',
       ],
+      // Dates are read at the edge (src/api/strict-input.ts), which names the body's field.
       [
-        'a dose before birth',
+        'a dose before December 2019',
         'vaccinations',
         { ...sputnikDose, date: '1980-01-01' },
-        'vaccination.date',
+        'date',
       ],
-      [
-        'an impossible date',
-        'vaccinations',
-        { ...sputnikDose, date: '2026-02-30' },
-        'vaccination.date',
-      ],
+      ['an impossible date', 'vaccinations', { ...sputnikDose, date: '2026-02-30' }, 'date'],
       [
         'a sample in the future',
         'tests',
         { ...pcr, sampledAt: '2026-12-31T10:00:00Z' },
-        'test.sampledAt',
+        'sampledAt',
       ],
       ['an unknown test result', 'tests', { ...pcr, result: 'positive' }, 'test.result'],
       [
@@ -123,7 +119,7 @@ forEachDialect((dialect) => {
           validUntil: '2027-04-18',
           country: 'RU',
         },
-        'recovery.validFrom',
+        'validFrom',
       ],
       [
         'an unknown country',

@@ -9,6 +9,7 @@ import {
   seedCity,
   storeSize,
 } from '../../storage/seed/index.js'
+import { readMoment } from '../../domain/input/strict-input.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
 export const seedUsage = `Usage:
@@ -110,16 +111,14 @@ function count(name: string, text: string | undefined, min: number, max: number)
 }
 
 function moment(text: string): Date {
-  const time =
-    /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.test(text)
-      ? Date.parse(text)
-      : NaN
-  if (Number.isNaN(time)) {
+  // The one strict reading of times (src/domain/input/strict-input.ts).
+  const time = readMoment(text, new Date())
+  if (typeof time === 'string') {
     throw new UsageError(
-      `expected --now to be an ISO 8601 date-time such as 2026-11-30T12:00:00Z, but found ${JSON.stringify(text)}`,
+      `expected --now to be an ISO 8601 date-time such as 2026-11-30T12:00:00Z: ${time}, but found ${JSON.stringify(text)}`,
     )
   }
-  return new Date(time)
+  return time
 }
 
 const phaseNames: Record<SeedPhase, string> = {

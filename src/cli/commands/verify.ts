@@ -24,6 +24,7 @@ import { verifyContextOf, type SharedTrust } from '../jsonl/shared-trust.js'
 import { inputError } from '../jsonl/verify-line.js'
 import { VerifyPool } from '../jsonl/verify-pool.js'
 import { formatShcVerifications, formatVerification } from '../format-verification.js'
+import { readMoment } from '../../domain/input/strict-input.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
 export const verifyUsage = `Usage:
@@ -282,11 +283,10 @@ async function verifyJsonl(io: CommandIo, workers: number, shared: SharedTrust):
 }
 
 function parseTime(text: string): Date {
-  const at = new Date(text)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(at.getTime())) {
-    throw new UsageError(
-      `--at takes an ISO 8601 time such as 2021-06-01T12:00:00Z, not ${JSON.stringify(text)}`,
-    )
+  // The one strict reading of times (src/domain/input/strict-input.ts), as the API reads `at`.
+  const at = readMoment(text, new Date())
+  if (typeof at === 'string') {
+    throw new UsageError(`--at takes an ISO 8601 time such as 2021-06-01T12:00:00Z: ${at}`)
   }
   return at
 }

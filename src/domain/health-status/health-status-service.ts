@@ -5,6 +5,7 @@ import { hasAnyRole } from '../access/actor.js'
 import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
+import { checkDate, checkOrdered } from '../input/strict-input.js'
 import {
   type Declaration,
   type HealthAssessment,
@@ -12,6 +13,7 @@ import {
   type RuleSet,
   type Symptoms,
   type Visit,
+  HealthCodeError,
   RuleSetError,
   assessHealthCode,
   defaultRuleSet,
@@ -44,6 +46,23 @@ export interface HealthCodeToken {
   readonly qr: string
   readonly expiresAt: string
   readonly assessment: HealthAssessment
+}
+
+/**
+ * Stored data the risk engine cannot evaluate: a risk area (left out of every assessment until it
+ * is replaced) or one person's records (their colour fails; nobody else's does). Reported once per
+ * item and problem: kept here for the authority (`inputProblems`) and appended to the audit log.
+ */
+export interface InputProblem {
+  readonly kind: 'risk-area' | 'person'
+  /** The risk area's or the person's id. */
+  readonly id: string
+  /** The person's issuer (a person's problem). */
+  readonly issuerId: string | undefined
+  /** The field the problem is in (`from`, `tests[0].sampledAt`), when known. */
+  readonly field: string | undefined
+  readonly message: string
+  readonly since: string
 }
 
 /** Progress of recomputing everyone after a rule change. */
@@ -79,6 +98,8 @@ export class HealthStatusService {
     string,
     { colour: 'green' | 'yellow' | 'red'; greenOn: string | undefined; until: number }
   >()
+  /** Problems found in stored data, by item and message (see `InputProblem`). */
+  readonly #problems = new Map<string, InputProblem>()
 
   constructor(
     private readonly store: Store,
@@ -99,28 +120,36 @@ export class HealthStatusService {
   ): Promise<{ declaration: StoredDeclaration; assessment: HealthAssessment }> {
     const now = this.clock()
     validateDeclaration(input, now)
-    const declaration = await this.store.transaction(async (tx) => {
-      await this.#requireSelfOrStaff(tx, actor, personId)
-      const stored = await tx.health.addDeclaration({
-        personId,
-        declaredAt: now.toISOString(),
-        symptoms: input.symptoms,
-        visits: input.visits,
-        confirmedCaseContact: input.confirmedCaseContact,
-        declaredBy: actor.accountId,
+    const ruleset = await this.ruleSet()
+    const areas = await this.#riskAreas()
+    // The colour is computed in the declaration's own transaction: a declaration the engine
+    // cannot evaluate is refused and not stored.
+    const { stored: declaration, assessment } = await this.store
+      .transaction(async (tx) => {
+        await this.#requireSelfOrStaff(tx, actor, personId)
+        const stored = await tx.health.addDeclaration({
+          personId,
+          declaredAt: now.toISOString(),
+          symptoms: input.symptoms,
+          visits: input.visits,
+          confirmedCaseContact: input.confirmedCaseContact,
+          declaredBy: actor.accountId,
+        })
+        const person = (await tx.people.find(personId)) as Person
+        await tx.counters.add([
+          {
+            day: now.toISOString().slice(0, 10),
+            district: person.district ?? 'unknown',
+            metric: 'declarations',
+            by: 1,
+          },
+        ])
+        return { stored, assessment: await this.#reassessIn(tx, personId, ruleset, areas) }
       })
-      const person = (await tx.people.find(personId)) as Person
-      await tx.counters.add([
-        {
-          day: now.toISOString().slice(0, 10),
-          district: person.district ?? 'unknown',
-          metric: 'declarations',
-          by: 1,
-        },
-      ])
-      return stored
-    })
-    const assessment = await this.#reassessOne(personId)
+      .catch(async (error: unknown) => {
+        await this.#reportPerson(personId, error)
+        throw error
+      })
     return { declaration, assessment }
   }
 
@@ -209,9 +238,46 @@ export class HealthStatusService {
     })
   }
 
-  /** Recomputes people's colours now (after a record, an exposure), one transaction each. */
+  /**
+   * Recomputes people's colours now (after a record, an exposure), one transaction each. A person
+   * whose stored data the engine cannot evaluate is skipped and reported (`inputProblems`); the
+   * others are still recomputed.
+   */
   async reassess(personIds: readonly string[]): Promise<void> {
-    for (const personId of new Set(personIds)) await this.#reassessOne(personId)
+    for (const personId of new Set(personIds)) {
+      try {
+        await this.#reassessOne(personId)
+      } catch (error) {
+        if (!(error instanceof HealthCodeError)) throw error
+        await this.#reportPerson(personId, error)
+      }
+    }
+  }
+
+  /**
+   * Problems found in stored data that the engine cannot evaluate, oldest first: every risk area
+   * left out, and the people of the actor's issuer (and the issuers below it) whose colour fails.
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN` unless the actor is the health authority.
+   */
+  async inputProblems(actor: Actor): Promise<InputProblem[]> {
+    this.#requireAuthority(actor)
+    const problems = [...this.#problems.values()]
+    const visible = await this.store.transaction(async (tx) => {
+      const within = async (issuerId: string | undefined): Promise<boolean> => {
+        for (let id = issuerId, depth = 0; id !== undefined && depth < 16; depth++) {
+          if (id === actor.issuerId) return true
+          id = (await tx.issuers.find(id))?.parentId
+        }
+        return false
+      }
+      const shown: InputProblem[] = []
+      for (const problem of problems) {
+        if (problem.kind === 'risk-area' || (await within(problem.issuerId))) shown.push(problem)
+      }
+      return shown
+    })
+    return visible.sort((a, b) => (a.since < b.since ? -1 : a.since > b.since ? 1 : 0))
   }
 
   /**
@@ -420,8 +486,9 @@ export class HealthStatusService {
         for (const id of ids) {
           try {
             await this.#reassessOne(id)
-          } catch {
+          } catch (error) {
             failed++
+            if (error instanceof HealthCodeError) await this.#reportPerson(id, error)
           }
         }
         after = ids[ids.length - 1] as string
@@ -455,7 +522,10 @@ export class HealthStatusService {
     ) {
       return stored
     }
-    await this.#reassessOne(personId)
+    await this.#reassessOne(personId).catch(async (error: unknown) => {
+      await this.#reportPerson(personId, error)
+      throw error
+    })
     return (await this.store.transaction((tx) =>
       tx.health.healthCode(personId),
     )) as StoredHealthCode
@@ -464,44 +534,51 @@ export class HealthStatusService {
   async #reassessOne(personId: string): Promise<HealthAssessment> {
     const ruleset = await this.ruleSet()
     const areas = await this.#riskAreas()
-    return this.store.transaction(async (tx) => {
-      const person = await tx.people.find(personId)
-      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
-      const now = this.clock()
-      const inputs = await this.#inputs(tx, person, areas, now)
-      const assessment = assessHealthCode(inputs, ruleset, now)
-      this.#colours.delete(personId)
-      const previous = await tx.health.healthCode(personId)
-      await tx.health.saveHealthCode({
-        personId,
-        assessment,
-        district: person.district,
-        subject: previous?.subject ?? randomBytes(16).toString('base64url'),
-      })
-      const before = previous?.assessment.colour
-      if (before !== assessment.colour) {
-        const day = now.toISOString().slice(0, 10)
-        const district = person.district ?? 'unknown'
-        await tx.counters.add([
-          { day, district, metric: `codes.${assessment.colour}`, by: 1 },
-          ...(before === undefined ? [] : [{ day, district, metric: `codes.${before}`, by: -1 }]),
-        ])
-        if (before !== undefined) {
-          await tx.tracing.notify({
-            personId,
-            kind: 'colour-change',
-            data: {
-              from: before,
-              to: assessment.colour,
-              greenOn: assessment.greenOn ?? null,
-              reasons: assessment.reasons.map((reason) => reason.ruleId),
-            },
-            createdAt: now.toISOString(),
-          })
-        }
-      }
-      return assessment
+    return this.store.transaction((tx) => this.#reassessIn(tx, personId, ruleset, areas))
+  }
+
+  async #reassessIn(
+    tx: StoreTransaction,
+    personId: string,
+    ruleset: RuleSet,
+    areas: readonly StoredRiskArea[],
+  ): Promise<HealthAssessment> {
+    const person = await tx.people.find(personId)
+    if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+    const now = this.clock()
+    const inputs = await this.#inputs(tx, person, areas, now)
+    const assessment = assessHealthCode(inputs, ruleset, now)
+    this.#colours.delete(personId)
+    const previous = await tx.health.healthCode(personId)
+    await tx.health.saveHealthCode({
+      personId,
+      assessment,
+      district: person.district,
+      subject: previous?.subject ?? randomBytes(16).toString('base64url'),
     })
+    const before = previous?.assessment.colour
+    if (before !== assessment.colour) {
+      const day = now.toISOString().slice(0, 10)
+      const district = person.district ?? 'unknown'
+      await tx.counters.add([
+        { day, district, metric: `codes.${assessment.colour}`, by: 1 },
+        ...(before === undefined ? [] : [{ day, district, metric: `codes.${before}`, by: -1 }]),
+      ])
+      if (before !== undefined) {
+        await tx.tracing.notify({
+          personId,
+          kind: 'colour-change',
+          data: {
+            from: before,
+            to: assessment.colour,
+            greenOn: assessment.greenOn ?? null,
+            reasons: assessment.reasons.map((reason) => reason.ruleId),
+          },
+          createdAt: now.toISOString(),
+        })
+      }
+    }
+    return assessment
   }
 
   async #inputs(
@@ -534,7 +611,8 @@ export class HealthStatusService {
         record.kind === 'test'
           ? [
               {
-                sampledAt: new Date(record.data.sampledAt).toISOString(),
+                // Read by the engine, which names a date it cannot read (ERR_HEALTH_INPUT).
+                sampledAt: record.data.sampledAt,
                 result:
                   record.data.result === '260373001'
                     ? ('positive' as const)
@@ -555,14 +633,58 @@ export class HealthStatusService {
     }
   }
 
+  /**
+   * The risk areas in force that the engine can evaluate. An area stored with a date that is not a
+   * date, out of bounds or out of order would fail everyone's colour: it is left out and reported.
+   */
   async #riskAreas(): Promise<StoredRiskArea[]> {
     const now = Date.now()
     if (this.#areas && this.#areas.until > now) return this.#areas.areas
-    const areas = await this.store.transaction((tx) =>
+    const stored = await this.store.transaction((tx) =>
       tx.health.riskAreas({ includeSuperseded: false }),
     )
+    const areas: StoredRiskArea[] = []
+    for (const area of stored) {
+      const problem = riskAreaProblem(area, this.clock())
+      if (problem === undefined) areas.push(area)
+      else await this.#report({ kind: 'risk-area', id: area.id, issuerId: undefined, ...problem })
+    }
     this.#areas = { areas, until: now + CACHE_MS }
     return areas
+  }
+
+  async #reportPerson(personId: string, error: unknown): Promise<void> {
+    if (!(error instanceof HealthCodeError) || error.code === 'ERR_RULESET') return
+    const person = await this.store.transaction((tx) => tx.people.find(personId))
+    await this.#report({
+      kind: 'person',
+      id: personId,
+      issuerId: person?.issuerId,
+      field: 'path' in error && typeof error.path === 'string' ? error.path : undefined,
+      message: error.message,
+    })
+  }
+
+  /** Keeps a problem for the authority and audits it, once per item and message. */
+  async #report(problem: Omit<InputProblem, 'since'>): Promise<void> {
+    const key = `${problem.kind}\u0000${problem.id}\u0000${problem.message}`
+    if (this.#problems.has(key)) return
+    const since = this.clock().toISOString()
+    if (this.#problems.size >= 10_000) this.#problems.clear()
+    this.#problems.set(key, { ...problem, since })
+    await this.store.transaction((tx) =>
+      tx.audit.append(
+        {
+          actorAccountId: undefined,
+          action: 'health.input-problem',
+          entityType: problem.kind === 'risk-area' ? 'risk_area' : 'person',
+          entityId: problem.id,
+          reason: problem.message,
+          data: { field: problem.field ?? null },
+        },
+        since,
+      ),
+    )
   }
 
   async #requireSelfOrStaff(tx: StoreTransaction, actor: Actor, personId: string): Promise<void> {
@@ -576,6 +698,20 @@ export class HealthStatusService {
       throw new DomainError('ERR_FORBIDDEN', 'the health authority does this')
     }
   }
+}
+
+/** What makes a stored risk area unreadable for the engine, or `undefined` when nothing does. */
+function riskAreaProblem(
+  area: StoredRiskArea,
+  now: Date,
+): { field: string; message: string } | undefined {
+  const from = checkDate(area.from, 'planned', now)
+  if (from) return { field: 'from', message: `risk area ${area.areaCode}: from: ${from}` }
+  if (area.until === undefined) return undefined
+  const until = checkDate(area.until, 'planned', now) ?? checkOrdered(area.from, area.until)
+  return until
+    ? { field: 'until', message: `risk area ${area.areaCode}: until: ${until}` }
+    : undefined
 }
 
 function isDay(text: string): boolean {

@@ -3,7 +3,7 @@ import { dashboardRoles } from '../../../domain/dashboards/authority-dashboard.j
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
 
-const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
+const day = { type: 'string', 'x-date': 'event', description: 'YYYY-MM-DD' } as const
 const figures = {
   codes: {
     type: 'object',
@@ -40,6 +40,7 @@ export async function dashboardRoutes(app: FastifyInstance, context: AppContext)
         querystring: {
           type: 'object',
           additionalProperties: false,
+          'x-ordered': [['from', 'until']],
           properties: {
             from: day,
             until: day,

@@ -8,7 +8,14 @@ const idParams = {
   type: 'object',
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const
-const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
+// Dates read strictly (src/api/strict-input.ts): a stay or a risk area's start happened by today;
+// a risk area's end may be planned ahead.
+const eventDay = { type: 'string', 'x-date': 'event', description: 'YYYY-MM-DD' } as const
+const plannedDay = {
+  type: 'string',
+  'x-date': 'planned',
+  description: 'YYYY-MM-DD, may lie ahead',
+} as const
 const text3 = {
   type: 'object',
   properties: { en: { type: 'string' }, ru: { type: 'string' }, zh: { type: 'string' } },
@@ -64,10 +71,11 @@ const declarationBody = {
         type: 'object',
         additionalProperties: false,
         required: ['areaCode', 'from', 'until'],
+        'x-ordered': [['from', 'until']],
         properties: {
           areaCode: { type: 'string', maxLength: 40 },
-          from: day,
-          until: { ...day, description: 'the day they left the area' },
+          from: eventDay,
+          until: { ...eventDay, description: 'the day they left the area' },
         },
       },
     },
@@ -244,12 +252,13 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
           type: 'object',
           additionalProperties: false,
           required: ['areaCode', 'name', 'level', 'from'],
+          'x-ordered': [['from', 'until']],
           properties: {
             areaCode: { type: 'string', pattern: '^[A-Z0-9-]{2,40}$' },
             name: { type: 'string', minLength: 1, maxLength: 200 },
             level: { type: 'string', enum: ['high', 'medium'] },
-            from: day,
-            until: day,
+            from: eventDay,
+            until: plannedDay,
             replaces: { type: 'string', maxLength: 64 },
           },
         },
@@ -269,6 +278,41 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
       )
       return reply.status(201).send({ riskArea: area, reassessed })
     },
+  )
+
+  app.get(
+    '/api/v1/health-code/problems',
+    {
+      config: { access: authorityRoles },
+      schema: {
+        summary:
+          'Stored data the risk engine cannot evaluate: risk areas left out of every colour, and people (of your issuer) whose colour fails; each is also in the audit log (health.input-problem)',
+        tags: ['health code'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              problems: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    kind: { type: 'string', enum: ['risk-area', 'person'] },
+                    id: { type: 'string' },
+                    issuerId: { type: 'string' },
+                    field: { type: 'string' },
+                    message: { type: 'string' },
+                    since: { type: 'string', format: 'date-time' },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({ problems: await context.health.inputProblems(requireActor(request)) }),
   )
 
   app.get(

@@ -13,6 +13,8 @@ const personFields = {
   givenNameIcao: { type: 'string', pattern: '^[A-Z<]{1,80}$' },
   birthDate: {
     type: 'string',
+    maxLength: 10,
+    'x-date': 'birth',
     description: 'YYYY-MM-DD, or YYYY-MM / YYYY when only that is known',
   },
   residency: { type: 'string', enum: ['resident', 'foreigner'] },
@@ -221,7 +223,7 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
           required: ['document', 'birthDate'],
           properties: {
             document: { $ref: 'IdentityDocument#' },
-            birthDate: { type: 'string', maxLength: 10 },
+            birthDate: { type: 'string', maxLength: 10, 'x-date': 'birth' },
             claimCode: { type: 'string', maxLength: 32 },
           },
         },

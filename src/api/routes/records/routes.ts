@@ -10,7 +10,13 @@ const country = {
   pattern: '^[A-Z]{2}$',
   description: 'ISO 3166-1 alpha-2',
 } as const
-const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
+// Dates read strictly (src/api/strict-input.ts): what happened by today, or a validity ahead.
+const day = { type: 'string', 'x-date': 'event', description: 'YYYY-MM-DD' } as const
+const plannedDay = {
+  type: 'string',
+  'x-date': 'planned',
+  description: 'YYYY-MM-DD, may lie ahead',
+} as const
 const disease = {
   type: 'string',
   default: '840539006',
@@ -46,7 +52,12 @@ export const recordBodies: Record<RecordKind, object> = {
       },
       name: { type: 'string', maxLength: 80 },
       device: { type: 'string', description: 'value set test-manf (rapid antigen tests)' },
-      sampledAt: { type: 'string', maxLength: 40, description: 'ISO 8601 date-time with zone' },
+      sampledAt: {
+        type: 'string',
+        maxLength: 40,
+        'x-time': 'event',
+        description: 'ISO 8601 date-time with zone',
+      },
       result: { type: 'string', description: 'value set test-result' },
       centre: { type: 'string', maxLength: 80 },
       country,
@@ -56,7 +67,17 @@ export const recordBodies: Record<RecordKind, object> = {
     type: 'object',
     additionalProperties: false,
     required: ['firstPositive', 'validFrom', 'validUntil', 'country'],
-    properties: { disease, firstPositive: day, validFrom: day, validUntil: day, country },
+    'x-ordered': [
+      ['firstPositive', 'validFrom'],
+      ['validFrom', 'validUntil'],
+    ],
+    properties: {
+      disease,
+      firstPositive: day,
+      validFrom: plannedDay,
+      validUntil: plannedDay,
+      country,
+    },
   },
   antibody: {
     type: 'object',

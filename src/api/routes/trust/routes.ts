@@ -269,7 +269,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
             qr: { type: 'string', maxLength: 10_000, description: 'the text of the QR code' },
             at: {
               type: 'string',
-              format: 'date-time',
+              'x-time': 'any',
               description:
                 'the validation time, for signed-in staff only; ignored from anyone else (judged now)',
             },
@@ -534,7 +534,12 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
           required: ['name', 'signingCertificate'],
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 200 },
-            signingCertificate: { type: 'string', maxLength: 20_000, description: 'PEM' },
+            signingCertificate: {
+              type: 'string',
+              maxLength: 20_000,
+              'x-text': 'multiline',
+              description: 'PEM',
+            },
             sourceUrl: { type: 'string', maxLength: 2000 },
           },
         },

@@ -22,11 +22,13 @@ const clientId = {
 const at = {
   type: 'string',
   maxLength: 40,
+  'x-time': 'event',
   description: 'when it happened (ISO 8601); default now — offline scanners send it',
 } as const
 const scanAt = {
   type: 'string',
   maxLength: 40,
+  'x-time': 'any',
   description:
     'when the code was shown (ISO 8601), for a scan queued offline only: at most OFFLINE_SCAN_MAX_AGE (12 h) back (ERR_SCAN_TIME_TOO_OLD), not in the future beyond 5 minutes of clock skew. A dynamic code is judged at this time: one whose exp is before it fails at stage expired. A live scan sending it is refused (ERR_SCAN_TIME_NOT_QUEUED): it is judged at the server’s clock',
 } as const
@@ -467,6 +469,8 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
                 type: 'object',
                 additionalProperties: false,
                 required: ['qr', 'clientId'],
+                // A queued scan's time is judged per item (one bad item does not refuse the batch):
+                // here it must only be a real time; its bounds are the domain's.
                 properties: { qr: { type: 'string', maxLength: 10_000 }, clientId, at: scanAt },
               },
             },
