@@ -30,6 +30,9 @@ import type { Store } from '../domain/ports.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
 import type { AppContext } from './context.js'
+import { IssuerService } from '../domain/access/issuer-service.js'
+import { AuditService } from '../domain/audit/audit-service.js'
+import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import { ApiError, handleError } from './errors.js'
 import { accountRoutes } from './routes/accounts/routes.js'
 import { apiTokenRoutes } from './routes/api-tokens/routes.js'
@@ -94,8 +97,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * ```
  */
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
-  const { config, store } = options
+  const { config } = options
   const clock = options.clock ?? systemClock
+  // Every refusal by the policy layer is audited, in a transaction of its own.
+  const store = auditRefusals(options.store, clock)
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -194,6 +199,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     validity,
     companies: new CompanyService(store, clock),
     dashboards: new AuthorityDashboardService(store, clock),
+    audit: new AuditService(store),
+    issuers: new IssuerService(store),
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {

@@ -1,5 +1,7 @@
 import type { Config } from '../config/config.js'
 import type { AccountService } from '../domain/access/account-service.js'
+import type { IssuerService } from '../domain/access/issuer-service.js'
+import type { AuditService } from '../domain/audit/audit-service.js'
 import type { Actor } from '../domain/access/actor.js'
 import type { CertificateService } from '../domain/certificates/certificate-service.js'
 import type { Clock } from '../domain/clock.js'
@@ -39,6 +41,8 @@ export interface AppContext {
   readonly tracing: TracingService
   readonly companies: CompanyService
   readonly dashboards: AuthorityDashboardService
+  readonly audit: AuditService
+  readonly issuers: IssuerService
   /** The identity provider, discovered on first use; undefined when none is configured. */
   readonly oidc: (() => Promise<OidcLogin>) | undefined
 }

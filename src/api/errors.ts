@@ -63,6 +63,7 @@ export const domainStatus: Record<DomainErrorCode, number> = {
   ERR_INVALID_STATE: 409,
   ERR_ATTACHMENT: 400,
   ERR_TRUST_LIST_FETCH: 502,
+  ERR_EMPTY_RULE_SET: 422,
 }
 
 /** Error codes of drivers and sockets that mean the database cannot be reached right now. */

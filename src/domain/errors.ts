@@ -12,6 +12,7 @@ export type DomainErrorCode =
   | 'ERR_INVALID_STATE'
   | 'ERR_ATTACHMENT'
   | 'ERR_TRUST_LIST_FETCH'
+  | 'ERR_EMPTY_RULE_SET'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
 export class DomainError extends Error {

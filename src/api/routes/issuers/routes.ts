@@ -20,6 +20,6 @@ export async function issuerRoutes(app: FastifyInstance, context: AppContext): P
         },
       },
     },
-    async () => ({ issuers: await context.store.transaction((tx) => tx.issuers.list()) }),
+    async () => ({ issuers: await context.issuers.list() }),
   )
 }
