@@ -155,8 +155,9 @@ const certificatePolicy: ResourcePolicy = (context, action, resource) => {
 
 const commissionPolicy: ResourcePolicy = (context, action, resource) => {
   if (action === 'decide' || action === 'list') return staffOver(context, memberRoles, resource)
-  const staffRoles = hasAnyRole(context.actor, memberRoles) ? memberRoles : filerRoles
-  return holderOrStaff(context, staffRoles, resource)
+  // Filing and appealing are the holder's or a filer's; members read what they decide.
+  const readers = hasAnyRole(context.actor, memberRoles) ? memberRoles : filerRoles
+  return holderOrStaff(context, action === 'read' ? readers : filerRoles, resource)
 }
 
 const healthCodePolicy: ResourcePolicy = (context, action, resource) =>
