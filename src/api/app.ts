@@ -35,6 +35,8 @@ import type { Store } from '../domain/ports.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
 import type { AppContext } from './context.js'
+import { AuditService } from '../domain/audit/audit-service.js'
+import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import { ApiError, handleError } from './errors.js'
 import { accountRoutes } from './routes/accounts/routes.js'
 import { apiTokenRoutes } from './routes/api-tokens/routes.js'
@@ -102,8 +104,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
  * ```
  */
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
-  const { config, store } = options
+  const { config } = options
   const clock = options.clock ?? systemClock
+  // Every refusal by the policy layer is audited, in a transaction of its own.
+  const store = auditRefusals(options.store, clock)
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -273,6 +277,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     dashboards: new AuthorityDashboardService(store, clock),
     issuers: new IssuerService(store, clock),
     limits,
+    audit: new AuditService(store),
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {

@@ -1,5 +1,6 @@
 import type { Config } from '../config/config.js'
 import type { AccountService } from '../domain/access/account-service.js'
+import type { AuditService } from '../domain/audit/audit-service.js'
 import type { Actor } from '../domain/access/actor.js'
 import type { CertificateService } from '../domain/certificates/certificate-service.js'
 import type { Clock } from '../domain/clock.js'
@@ -49,6 +50,7 @@ export interface AppContext {
     readonly signInAddress: FixedWindowLimit
     readonly registerAddress: FixedWindowLimit
   }
+  readonly audit: AuditService
   /** The identity provider, discovered on first use; undefined when none is configured. */
   readonly oidc: (() => Promise<OidcLogin>) | undefined
 }

@@ -72,6 +72,7 @@ export const domainStatus: Record<DomainErrorCode, number> = {
   ERR_QUOTA_OPEN_REQUESTS: 429,
   ERR_QUOTA_EVIDENCE_BYTES: 429,
   ERR_QUOTA_CHECKINS: 429,
+  ERR_EMPTY_RULE_SET: 422,
 }
 
 /** Error codes of drivers and sockets that mean the database cannot be reached right now. */

@@ -128,6 +128,11 @@ export const sharedSchemas = [
       data: {},
       previousHash: { type: 'string' },
       hash: { type: 'string' },
+      issuerId: {
+        type: 'string',
+        description:
+          'The issuer (region) the entry belongs to; absent for the system’s entries and those from before (the root’s). Hashed after the other fields when present.',
+      },
     },
   },
 ] as const

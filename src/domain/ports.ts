@@ -93,6 +93,8 @@ export interface InteropRepository {
   shcIssuers(): Promise<{ iss: string; jwks: unknown; crls: unknown[]; importedAt: string }[]>
   removeShcIssuer(iss: string): Promise<boolean>
   addValidityRuleSet(ruleSet: {
+    /** The issuer whose version this is. */
+    issuerId?: string | undefined
     id: string
     version: number
     rules: unknown
@@ -100,9 +102,16 @@ export interface InteropRepository {
     createdBy: string | undefined
     createdAt: string
   }): Promise<void>
-  /** The highest version of each stored rule set. */
+  /** The highest version of each stored rule set, per issuer. */
   latestValidityRuleSets(): Promise<
-    { id: string; version: number; rules: unknown; note: string | undefined; createdAt: string }[]
+    {
+      id: string
+      version: number
+      rules: unknown
+      note: string | undefined
+      createdAt: string
+      issuerId: string | undefined
+    }[]
   >
 }
 
@@ -122,6 +131,8 @@ export interface HealthRepository {
   latestRuleSet(): Promise<StoredRuleSet | undefined>
   findRuleSet(version: number): Promise<StoredRuleSet | undefined>
   ruleSetVersions(): Promise<Omit<StoredRuleSet, 'rules'>[]>
+  /** The newest version each issuer stored. */
+  latestRuleSets(): Promise<StoredRuleSet[]>
   addRuleSet(ruleset: StoredRuleSet): Promise<void>
   healthCode(personId: string): Promise<StoredHealthCode | undefined>
   personOfSubject(subject: string): Promise<string | undefined>
@@ -137,12 +148,27 @@ export interface VenueRepository {
   create(venue: Venue): Promise<Venue>
   find(id: string): Promise<Venue | undefined>
   findMany(ids: readonly string[]): Promise<Venue[]>
-  /** Venues an operator registered or that belong to the companies; every venue without a filter. */
-  list(filter: { operatorAccountId?: string; companyIds?: readonly string[] }): Promise<Venue[]>
+  /**
+   * Venues an operator registered or that belong to the companies, or the venues of the issuers;
+   * every venue without a filter.
+   */
+  list(filter: {
+    operatorAccountId?: string
+    companyIds?: readonly string[]
+    issuerIds?: readonly string[]
+  }): Promise<Venue[]>
   setPosterSecret(id: string, secret: string): Promise<void>
-  entryPolicy(category: string): Promise<EntryPolicy | undefined>
-  entryPolicies(): Promise<Map<string, EntryPolicy>>
-  setEntryPolicy(category: string, policy: EntryPolicy, by: string, at: string): Promise<void>
+  /** An issuer's own policy of a category (none when it keeps its ancestors'). */
+  entryPolicy(issuerId: string, category: string): Promise<EntryPolicy | undefined>
+  /** Every stored policy: by issuer, then by category. */
+  entryPolicies(): Promise<Map<string, Map<string, EntryPolicy>>>
+  setEntryPolicy(
+    issuerId: string,
+    category: string,
+    policy: EntryPolicy,
+    by: string,
+    at: string,
+  ): Promise<void>
 }
 
 /** Check-ins, keyed by the client's id. */
@@ -366,7 +392,14 @@ export interface AuditLog {
   /** Appends an entry at `at`, chaining it to the last one; serialised across concurrent writers. */
   append(entry: NewAuditEntry, at: string): Promise<AuditEntry>
   /** Entries in sequence order, from `fromSequence` (1 by default), at most `limit`. */
-  list(options?: { fromSequence?: number; limit?: number }): Promise<AuditEntry[]>
+  list(options?: {
+    fromSequence?: number
+    limit?: number
+    /** Only entries of these issuers… */
+    issuerIds?: readonly string[]
+    /** …and, when true, entries that belong to no issuer (the root's). */
+    unowned?: boolean
+  }): Promise<AuditEntry[]>
   /** Every entry in sequence order, streamed in pages, for verification. */
   all(): AsyncIterable<AuditEntry>
 }

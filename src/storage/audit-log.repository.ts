@@ -18,6 +18,7 @@ export function auditLogRowToAuditEntry(row: AuditLogRow): AuditEntry {
     data: JSON.parse(row.data),
     previousHash: row.previous_hash,
     hash: row.hash,
+    ...(row.issuer_id === null ? {} : { issuerId: row.issuer_id }),
   }
 }
 
@@ -47,6 +48,7 @@ export class KyselyAuditLog implements AuditLog {
   async append(entry: NewAuditEntry, at: string): Promise<AuditEntry> {
     const { db, dialect } = this.context
     const time = isoTimestamp(at)
+    const issuerId = entry.issuerId ?? (await this.#owner(entry))
     await dialect.serialiseAuditAppend(db)
     const last = await db
       .selectFrom('audit_log')
@@ -64,6 +66,7 @@ export class KyselyAuditLog implements AuditLog {
       reason: entry.reason,
       data: storedData(entry.data),
       previousHash: last?.hash ?? GENESIS_HASH,
+      ...(issuerId === undefined ? {} : { issuerId }),
     }
     const appended: AuditEntry = { ...unhashed, hash: auditEntryHash(unhashed) }
     await withConstraintErrors(
@@ -81,19 +84,70 @@ export class KyselyAuditLog implements AuditLog {
           data: canonicalJson(appended.data),
           previous_hash: appended.previousHash,
           hash: appended.hash,
+          issuer_id: appended.issuerId ?? null,
         })
         .execute(),
     )
     return appended
   }
 
-  /** Entries in sequence order from `fromSequence` (1 by default), at most `limit` (all if unset). */
-  async list(options: { fromSequence?: number; limit?: number } = {}): Promise<AuditEntry[]> {
+  /**
+   * The issuer an entry belongs to when the caller names none: the person's issuer for an entry
+   * about a person, a staff account's issuer for one about an account, else the acting account's
+   * issuer, else the issuer of the person record the actor holds (a citizen's own actions).
+   */
+  async #owner(entry: NewAuditEntry): Promise<string | undefined> {
+    const { db } = this.context
+    if (entry.entityType === 'person') {
+      const person = await db
+        .selectFrom('people')
+        .select('issuer_id')
+        .where('id', '=', entry.entityId)
+        .executeTakeFirst()
+      if (person) return person.issuer_id
+    }
+    if (entry.entityType === 'account') {
+      const account = await db
+        .selectFrom('accounts')
+        .select('issuer_id')
+        .where('id', '=', entry.entityId)
+        .executeTakeFirst()
+      if (account?.issuer_id) return account.issuer_id
+    }
+    if (entry.actorAccountId === undefined) return undefined
+    const actor = await db
+      .selectFrom('accounts')
+      .leftJoin('people', 'people.id', 'accounts.person_id')
+      .select(['accounts.issuer_id as own', 'people.issuer_id as held'])
+      .where('accounts.id', '=', entry.actorAccountId)
+      .executeTakeFirst()
+    return actor?.own ?? actor?.held ?? undefined
+  }
+
+  /**
+   * Entries in sequence order from `fromSequence` (1 by default), at most `limit` (all if unset);
+   * with `issuerIds`, only entries of those issuers (and, with `unowned`, entries of none).
+   */
+  async list(
+    options: {
+      fromSequence?: number
+      limit?: number
+      issuerIds?: readonly string[]
+      unowned?: boolean
+    } = {},
+  ): Promise<AuditEntry[]> {
     let query = this.context.db
       .selectFrom('audit_log')
       .selectAll()
       .where('sequence', '>=', options.fromSequence ?? 1)
       .orderBy('sequence')
+    const { issuerIds, unowned } = options
+    if (issuerIds !== undefined) {
+      query = query.where((eb) => {
+        const owned = issuerIds.length === 0 ? eb.val(false) : eb('issuer_id', 'in', issuerIds)
+        return unowned ? eb.or([owned, eb('issuer_id', 'is', null)]) : eb.or([owned])
+      })
+    }
     if (options.limit !== undefined) query = query.limit(options.limit)
     return (await query.execute()).map(auditLogRowToAuditEntry)
   }

@@ -163,6 +163,7 @@ export class KyselyHealthRepository implements HealthRepository {
         note: optional(row.note),
         createdBy: optional(row.created_by),
         createdAt: row.created_at,
+        issuerId: optional(row.issuer_id),
       }
     )
   }
@@ -180,6 +181,7 @@ export class KyselyHealthRepository implements HealthRepository {
         note: optional(row.note),
         createdBy: optional(row.created_by),
         createdAt: row.created_at,
+        issuerId: optional(row.issuer_id),
       }
     )
   }
@@ -187,7 +189,7 @@ export class KyselyHealthRepository implements HealthRepository {
   async ruleSetVersions(): Promise<Omit<StoredRuleSet, 'rules'>[]> {
     const rows = await this.context.db
       .selectFrom('risk_rulesets')
-      .select(['version', 'note', 'created_by', 'created_at'])
+      .select(['version', 'note', 'created_by', 'created_at', 'issuer_id'])
       .orderBy('version', 'desc')
       .execute()
     return rows.map((row) => ({
@@ -195,6 +197,26 @@ export class KyselyHealthRepository implements HealthRepository {
       note: optional(row.note),
       createdBy: optional(row.created_by),
       createdAt: row.created_at,
+      issuerId: optional(row.issuer_id),
+    }))
+  }
+
+  /** The newest version each issuer stored (rows without an issuer count as one owner). */
+  async latestRuleSets(): Promise<StoredRuleSet[]> {
+    const rows = await this.context.db
+      .selectFrom('risk_rulesets')
+      .selectAll()
+      .orderBy('version', 'desc')
+      .execute()
+    const latest = new Map<string | null, (typeof rows)[number]>()
+    for (const row of rows) if (!latest.has(row.issuer_id)) latest.set(row.issuer_id, row)
+    return [...latest.values()].map((row) => ({
+      version: row.version,
+      rules: JSON.parse(row.rules),
+      note: optional(row.note),
+      createdBy: optional(row.created_by),
+      createdAt: row.created_at,
+      issuerId: optional(row.issuer_id),
     }))
   }
 
@@ -210,6 +232,7 @@ export class KyselyHealthRepository implements HealthRepository {
           note: ruleset.note ?? null,
           created_by: ruleset.createdBy ?? null,
           created_at: isoTimestamp(ruleset.createdAt),
+          issuer_id: ruleset.issuerId ?? null,
         })
         .execute(),
     )

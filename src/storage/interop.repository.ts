@@ -50,6 +50,7 @@ export class KyselyInteropRepository implements InteropRepository {
 
   /** @throws {StorageError} `ERR_STORAGE_UNIQUE` when the version exists (a concurrent import). */
   async addValidityRuleSet(ruleSet: {
+    issuerId?: string | undefined
     id: string
     version: number
     rules: unknown
@@ -68,13 +69,21 @@ export class KyselyInteropRepository implements InteropRepository {
           note: ruleSet.note ?? null,
           created_by: ruleSet.createdBy ?? null,
           created_at: isoTimestamp(ruleSet.createdAt),
+          issuer_id: ruleSet.issuerId ?? null,
         })
         .execute(),
     )
   }
 
   async latestValidityRuleSets(): Promise<
-    { id: string; version: number; rules: unknown; note: string | undefined; createdAt: string }[]
+    {
+      id: string
+      version: number
+      rules: unknown
+      note: string | undefined
+      createdAt: string
+      issuerId: string | undefined
+    }[]
   > {
     const rows = await this.context.db
       .selectFrom('validity_rulesets')
@@ -83,13 +92,17 @@ export class KyselyInteropRepository implements InteropRepository {
       .orderBy('version', 'desc')
       .execute()
     const latest = new Map<string, (typeof rows)[number]>()
-    for (const row of rows) if (!latest.has(row.id)) latest.set(row.id, row)
+    for (const row of rows) {
+      const key = JSON.stringify([row.id, row.issuer_id])
+      if (!latest.has(key)) latest.set(key, row)
+    }
     return [...latest.values()].map((row) => ({
       id: row.id,
       version: row.version,
       rules: JSON.parse(row.rules),
       note: optional(row.note),
       createdAt: row.created_at,
+      issuerId: optional(row.issuer_id),
     }))
   }
 }

@@ -84,6 +84,7 @@ forEachDialect((dialect) => {
           '20261123140000-health-codes',
           '20261123150000-interoperability',
           '20261123160000-counter-index',
+          '20261206100000-issuer-owners',
         ])
       } finally {
         await db.destroy()

@@ -90,6 +90,8 @@ export interface AuditLogTable {
   data: string
   previous_hash: string
   hash: string
+  /** The issuer the entry belongs to; null for the system's and for entries from before. */
+  issuer_id: string | null
 }
 
 /** `register_records`: vaccinations, tests, recoveries and antibody tests, their data as JSON. */
@@ -216,6 +218,8 @@ export interface RiskRulesetTable {
   note: string | null
   created_by: string | null
   created_at: string
+  /** The issuer whose version this is (null only for rows of a store without issuers). */
+  issuer_id: string | null
 }
 
 /** `health_codes`: each person's current colour, its reasons, and when time alone changes it. */
@@ -263,9 +267,12 @@ export interface VenueTable {
   operator_account_id: string
   poster_secret: string
   created_at: string
+  /** The region the venue is in. */
+  issuer_id: string | null
 }
 
 export interface EntryPolicyTable {
+  issuer_id: string
   category: string
   policy: string
   updated_by: string | null
@@ -342,6 +349,8 @@ export interface ValidityRulesetTable {
   note: string | null
   created_by: string | null
   created_at: string
+  /** The issuer whose version this is (null only for rows of a store without issuers). */
+  issuer_id: string | null
 }
 
 /** `limit_counters`: the counters of every abuse limit, one row per (bucket, key, window). */

@@ -13,6 +13,7 @@ export function venueRowToVenue(row: VenueRow): Venue {
     address: row.address,
     district: row.district,
     companyId: optional(row.company_id),
+    issuerId: optional(row.issuer_id),
     operatorAccountId: row.operator_account_id,
     posterSecret: row.poster_secret,
     createdAt: row.created_at,
@@ -31,6 +32,7 @@ export class KyselyVenueRepository implements VenueRepository {
       address: venue.address,
       district: venue.district,
       company_id: venue.companyId ?? null,
+      issuer_id: venue.issuerId ?? null,
       operator_account_id: venue.operatorAccountId,
       poster_secret: venue.posterSecret,
       created_at: isoTimestamp(venue.createdAt),
@@ -64,8 +66,15 @@ export class KyselyVenueRepository implements VenueRepository {
   async list(filter: {
     operatorAccountId?: string
     companyIds?: readonly string[]
+    issuerIds?: readonly string[]
   }): Promise<Venue[]> {
     let query = this.context.db.selectFrom('venues').selectAll()
+    if (filter.issuerIds !== undefined) {
+      const issuerIds = filter.issuerIds
+      query = query.where((eb) =>
+        issuerIds.length === 0 ? eb.val(false) : eb('issuer_id', 'in', [...issuerIds]),
+      )
+    }
     if (filter.operatorAccountId !== undefined || filter.companyIds !== undefined) {
       query = query.where((eb) =>
         eb.or([
@@ -90,21 +99,29 @@ export class KyselyVenueRepository implements VenueRepository {
       .execute()
   }
 
-  async entryPolicy(category: string): Promise<EntryPolicy | undefined> {
+  async entryPolicy(issuerId: string, category: string): Promise<EntryPolicy | undefined> {
     const row = await this.context.db
       .selectFrom('entry_policies')
       .select('policy')
+      .where('issuer_id', '=', issuerId)
       .where('category', '=', category)
       .executeTakeFirst()
     return row && (JSON.parse(row.policy) as EntryPolicy)
   }
 
-  async entryPolicies(): Promise<Map<string, EntryPolicy>> {
+  async entryPolicies(): Promise<Map<string, Map<string, EntryPolicy>>> {
     const rows = await this.context.db.selectFrom('entry_policies').selectAll().execute()
-    return new Map(rows.map((row) => [row.category, JSON.parse(row.policy) as EntryPolicy]))
+    const byIssuer = new Map<string, Map<string, EntryPolicy>>()
+    for (const row of rows) {
+      const own = byIssuer.get(row.issuer_id) ?? new Map<string, EntryPolicy>()
+      own.set(row.category, JSON.parse(row.policy) as EntryPolicy)
+      byIssuer.set(row.issuer_id, own)
+    }
+    return byIssuer
   }
 
   async setEntryPolicy(
+    issuerId: string,
     category: string,
     policy: EntryPolicy,
     by: string,
@@ -113,8 +130,8 @@ export class KyselyVenueRepository implements VenueRepository {
     const values = { policy: JSON.stringify(policy), updated_by: by, updated_at: isoTimestamp(at) }
     await this.context.db
       .insertInto('entry_policies')
-      .values({ category, ...values })
-      .onConflict((conflict) => conflict.column('category').doUpdateSet(values))
+      .values({ issuer_id: issuerId, category, ...values })
+      .onConflict((conflict) => conflict.columns(['issuer_id', 'category']).doUpdateSet(values))
       .execute()
   }
 }

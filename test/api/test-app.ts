@@ -50,6 +50,9 @@ export interface TestApp {
   /** A clinician of another region (`ru-mow`), for issuer scoping. */
   readonly otherRegionClinician: TestUser
   readonly federalAdmin: TestUser
+  /** A user per staff role in `ru-mow` (another region) and in `ru` (the federal level). */
+  readonly moscow: Record<Role, TestUser>
+  readonly federal: Record<Role, TestUser>
   /** A second commission member of `ru-spb`, who decides appeals. */
   readonly secondCommissionMember: TestUser
   /** Sends a request with a user's bearer token (or none). */
@@ -67,6 +70,8 @@ const staffIssuer: Partial<Record<Role, string>> = {
   commission_member: 'ru-spb',
   health_authority: 'ru-spb',
   administrator: 'ru-spb',
+  venue_operator: 'ru-spb',
+  company_admin: 'ru-spb',
 }
 
 /**
@@ -141,6 +146,19 @@ export async function testApp(
   const otherRegionClinician = await makeUser('clinician@mow.test', 'clinician', 'ru-mow')
   const federalAdmin = await makeUser('admin@ru.test', 'administrator', 'ru')
   const secondCommissionMember = await makeUser('commission2@test', 'commission_member', 'ru-spb')
+  const moscow = {} as Record<Role, TestUser>
+  const federal = {} as Record<Role, TestUser>
+  for (const role of roles) {
+    const staff = staffIssuer[role] !== undefined
+    moscow[role] =
+      role === 'clinician'
+        ? otherRegionClinician
+        : await makeUser(`${role}@mow.test`, role, staff ? 'ru-mow' : undefined)
+    federal[role] =
+      role === 'administrator'
+        ? federalAdmin
+        : await makeUser(`${role}@ru.test`, role, staff ? 'ru' : undefined)
+  }
   if (options.keys !== false && config.keyEncryptionKey !== undefined) {
     const keys = new SigningKeyService(store, clock, KeyVault.fromText(config.keyEncryptionKey))
     await keys.ensureKeys(undefined, ['ru', 'ru-spb', 'ru-mow'])
@@ -155,6 +173,8 @@ export async function testApp(
     otherRegionClinician,
     federalAdmin,
     secondCommissionMember,
+    moscow,
+    federal,
     request: (user, method, requestUrl, body) =>
       app.inject({
         method: method as 'GET',

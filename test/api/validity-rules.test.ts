@@ -65,7 +65,7 @@ forEachDialect((dialect) => {
       )
 
       const imported = await t.request(
-        t.users.health_authority,
+        t.federal.health_authority,
         'POST',
         '/api/v1/validity-rules/ru-default',
         { rules: [ninetyDays], note: 'vaccinations count for 90 days' },
@@ -142,7 +142,7 @@ forEachDialect((dialect) => {
         },
       }
       const imported = await t.request(
-        t.users.health_authority,
+        t.federal.health_authority,
         'POST',
         '/api/v1/validity-rules/spb',
         { rules: [regional] },

@@ -2,7 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { Account, ApiToken, Language, Session } from '../people/person.js'
-import type { Store } from '../ports.js'
+import type { Store, StoreTransaction } from '../ports.js'
+import { authorize, scopeOf } from '../policy/policy.js'
 import type { Actor } from './actor.js'
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.js'
 import { type Role, staffRoles } from './roles.js'
@@ -96,24 +97,17 @@ export class AccountService {
       issuerId?: string
     },
   ): Promise<Account> {
-    if (!actor.roles.includes('administrator'))
-      throw new DomainError('ERR_FORBIDDEN', 'only administrators create accounts')
     const problem = passwordProblem(input.password)
     if (problem) throw new DomainError('ERR_INVALID_FIELD', problem, 'password')
     const needsIssuer = input.roles.some((role) => staffRoles.includes(role))
     const issuerId = needsIssuer ? (input.issuerId ?? actor.issuerId) : input.issuerId
     const passwordHash = await hashPassword(input.password)
     return this.store.transaction(async (tx) => {
-      if (issuerId !== undefined && issuerId !== actor.issuerId) {
-        const issuer = await tx.issuers.find(issuerId)
-        if (!issuer) throw new DomainError('ERR_INVALID_FIELD', `no issuer ${issuerId}`, 'issuerId')
-        if (issuer.parentId !== actor.issuerId) {
-          throw new DomainError(
-            'ERR_FORBIDDEN',
-            `administrators of ${actor.issuerId} do not act for ${issuerId}`,
-          )
-        }
-      }
+      // An account without an issuer (a partner's) is made within the administrator's own.
+      await authorize(tx, actor, 'create', {
+        kind: 'account',
+        issuerId: issuerId ?? actor.issuerId,
+      })
       const login = input.login.trim().toLowerCase()
       if (await tx.accounts.findByLogin(login))
         throw new DomainError('ERR_CONFLICT', 'an account with this login exists', 'login')
@@ -264,9 +258,12 @@ export class AccountService {
     await this.store.transaction(async (tx) => {
       const token = await tx.apiTokens.find(id)
       if (!token) throw new DomainError('ERR_NOT_FOUND', `no API token ${id}`)
-      if (token.accountId !== actor.accountId && !actor.roles.includes('administrator')) {
-        throw new DomainError('ERR_FORBIDDEN', 'only its owner or an administrator revokes a token')
-      }
+      await authorize(tx, actor, 'revoke', {
+        kind: 'api_token',
+        id,
+        issuerId: await issuerOfAccount(tx, token.accountId),
+        holders: [token.accountId],
+      })
       if (token.revokedAt) return
       await tx.apiTokens.revoke(id, this.clock().toISOString())
       for (const [hash, cached] of this.#tokenActors) {
@@ -342,15 +339,35 @@ export class AccountService {
     }
   }
 
+  /**
+   * Accounts an administrator oversees: staff of their issuer and every issuer below it, and the
+   * accounts that belong to no issuer (citizens and partners).
+   */
   async listAccounts(actor: Actor, page: { limit: number; offset: number }): Promise<Account[]> {
-    if (!actor.roles.includes('administrator'))
-      throw new DomainError('ERR_FORBIDDEN', 'only administrators list accounts')
-    const accounts = await this.store.transaction((tx) => tx.accounts.list(page))
-    // Staff accounts of other issuers stay out of sight; citizens and partners belong to none.
-    return accounts.filter(
-      (account) => account.issuerId === undefined || account.issuerId === actor.issuerId,
-    )
+    return this.store.transaction(async (tx) => {
+      await authorize(tx, actor, 'list', { kind: 'account', issuerId: actor.issuerId })
+      const scope = new Set(await scopeOf(tx, actor))
+      const accounts = await tx.accounts.list(page)
+      return accounts.filter(
+        (account) => account.issuerId === undefined || scope.has(account.issuerId),
+      )
+    })
   }
+}
+
+/**
+ * The issuer an account belongs to: a staff account's own, else the issuer of the person record
+ * it holds (a citizen's), else none.
+ */
+async function issuerOfAccount(
+  tx: StoreTransaction,
+  accountId: string,
+): Promise<string | undefined> {
+  const account = await tx.accounts.find(accountId)
+  if (!account) return undefined
+  if (account.issuerId !== undefined) return account.issuerId
+  if (account.personId === undefined) return undefined
+  return (await tx.people.find(account.personId))?.issuerId
 }
 
 /** The actor an account acts as. */

@@ -7,10 +7,13 @@ export const GENESIS_HASH = '0'.repeat(64)
 /**
  * The hash of an audit entry: SHA-256 over the previous entry's hash and this entry's fields, in a
  * fixed order, as canonical JSON (keys sorted), so that changing any field, or removing or
- * reordering an entry, breaks the chain from there on.
+ * reordering an entry, breaks the chain from there on. The owning issuer is hashed after the other
+ * fields when the entry has one; entries without one (written before issuers were kept, or by the
+ * system) hash exactly as they always did, so the chain of an existing log stays intact, and
+ * setting or clearing an issuer afterwards breaks it.
  */
 export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const fields = [
+  const fields: unknown[] = [
     entry.previousHash,
     entry.sequence,
     entry.at,
@@ -21,6 +24,7 @@ export function auditEntryHash(entry: Omit<AuditEntry, 'hash'>): string {
     entry.reason ?? null,
     canonicalJson(entry.data),
   ]
+  if (entry.issuerId !== undefined) fields.push(entry.issuerId)
   return createHash('sha256').update(JSON.stringify(fields)).digest('hex')
 }
 

@@ -3,6 +3,12 @@ export interface AuditEntry {
   /** 1, 2, 3, … in the order entries were appended. */
   readonly sequence: number
   readonly at: string
+  /**
+   * The issuer (region) the entry belongs to: staff read entries of their issuer and below only.
+   * Undefined for entries of the system itself and for entries written before issuers were kept,
+   * which belong to the deployment's root issuer.
+   */
+  readonly issuerId?: string | undefined
   /** The account that made the change; undefined for the system itself (migrations, demo data). */
   readonly actorAccountId: string | undefined
   /** What happened, such as `person.create`, `account.create`, `token.revoke`. */
@@ -21,5 +27,5 @@ export interface AuditEntry {
 /** What a caller gives to append an entry; the log fills in sequence, time and hashes. */
 export type NewAuditEntry = Pick<
   AuditEntry,
-  'actorAccountId' | 'action' | 'entityType' | 'entityId' | 'reason' | 'data'
+  'actorAccountId' | 'action' | 'entityType' | 'entityId' | 'reason' | 'data' | 'issuerId'
 >

@@ -8,12 +8,11 @@ import {
 } from '../../codec/hc1/index.js'
 import { revocationHashes } from '../../codec/revocation/index.js'
 import type { Actor } from '../access/actor.js'
-import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
-import { readerRoles, requireStaffOf } from '../people/people-service.js'
-import type { Person } from '../people/person.js'
+import type { Issuer, Person } from '../people/person.js'
+import { authorize } from '../policy/policy.js'
 import type { StoreTransaction, Store } from '../ports.js'
 import type { RegisterRecord } from '../register/register-record.js'
 import type { CertificateSearch, CertificateWithHolder, HealthCertificate } from './certificate.js'
@@ -26,10 +25,8 @@ import {
 } from './certificate-policy.js'
 import { newUvci, normaliseUvci, uvciCheck } from './uvci.js'
 
-/** Staff who withdraw certificates (wrong data, fraud): administrators and the health authority. */
-export const revokerRoles: readonly Role[] = ['administrator', 'health_authority']
-/** Staff who issue certificates by hand (when a record was entered before its issuer had a key). */
-export const issuerRoles: readonly Role[] = ['clinician', 'commission_member', 'administrator']
+/** Staff who withdraw certificates (wrong data, fraud), and who issue them by hand. */
+export { issuerRoles, revokerRoles } from '../policy/role-sets.js'
 
 /** What happened to certificates when a record was entered. */
 export interface CertificateEffects {
@@ -207,7 +204,11 @@ export class CertificateService {
     return this.store.transaction(async (tx) => {
       const record = await tx.records.find(recordId)
       if (!record) throw new DomainError('ERR_NOT_FOUND', `no record ${recordId}`)
-      await requireStaffOf(tx, actor, record.issuerId, issuerRoles)
+      await authorize(tx, actor, 'issue', {
+        kind: 'certificate',
+        id: recordId,
+        issuerId: record.issuerId,
+      })
       if (!yieldsCertificate(record)) {
         throw new DomainError(
           'ERR_INVALID_STATE',
@@ -238,7 +239,12 @@ export class CertificateService {
   async find(
     actor: Actor,
     certificateId: string,
-  ): Promise<{ certificate: HealthCertificate; person: Person; record: RegisterRecord }> {
+  ): Promise<{
+    certificate: HealthCertificate
+    person: Person
+    record: RegisterRecord
+    issuer: Issuer | undefined
+  }> {
     return this.store.transaction(async (tx) => {
       const certificate = await tx.certificates.find(certificateId)
       if (!certificate) throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
@@ -246,8 +252,13 @@ export class CertificateService {
       const record = await tx.records.find(certificate.recordId)
       if (!person || !record)
         throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
-      await requireHolderOrStaff(tx, actor, person)
-      return { certificate, person, record }
+      await authorize(tx, actor, 'read', {
+        kind: 'certificate',
+        id: certificateId,
+        issuerId: person.issuerId,
+        holders: [person.accountId],
+      })
+      return { certificate, person, record, issuer: await tx.issuers.find(certificate.issuerId) }
     })
   }
 
@@ -279,7 +290,7 @@ export class CertificateService {
       )
     }
     return this.store.transaction(async (tx) => {
-      await requireStaffOf(tx, actor, issuerId, revokerRoles)
+      await authorize(tx, actor, 'list', { kind: 'certificate', issuerId })
       return tx.certificates.search(
         issuerId,
         {
@@ -300,7 +311,11 @@ export class CertificateService {
     const revoked = await this.store.transaction(async (tx) => {
       const certificate = await tx.certificates.find(certificateId)
       if (!certificate) throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
-      await requireStaffOf(tx, actor, certificate.issuerId, revokerRoles)
+      await authorize(tx, actor, 'revoke', {
+        kind: 'certificate',
+        id: certificateId,
+        issuerId: certificate.issuerId,
+      })
       const at = this.clock().toISOString()
       const changed = await tx.certificates.setStatus(certificateId, ['valid', 'suspended'], {
         status: 'revoked',
@@ -338,6 +353,10 @@ export async function requireHolderOrStaff(
   actor: Actor,
   person: Person,
 ): Promise<void> {
-  if (person.accountId !== undefined && person.accountId === actor.accountId) return
-  await requireStaffOf(tx, actor, person.issuerId, readerRoles)
+  await authorize(tx, actor, 'read', {
+    kind: 'person',
+    id: person.id,
+    issuerId: person.issuerId,
+    holders: [person.accountId],
+  })
 }

@@ -1,6 +1,4 @@
 import type { Actor } from '../access/actor.js'
-import { hasAnyRole } from '../access/actor.js'
-import type { Role } from '../access/roles.js'
 import { TEST_DETECTED, recoveryFromTest } from '../certificates/certificate-policy.js'
 import type { CertificatePolicy } from '../certificates/certificate-policy.js'
 import {
@@ -10,7 +8,7 @@ import {
 } from '../certificates/certificate-service.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
-import { requireStaffOf } from '../people/people-service.js'
+import { authorize } from '../policy/policy.js'
 import type { Person } from '../people/person.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import type { RegisterRecord } from '../register/register-record.js'
@@ -28,10 +26,8 @@ import type {
   Evidence,
 } from './commission-request.js'
 
-/** Staff who file evidence for a person without an account. */
-export const filerRoles: readonly Role[] = ['clinician', 'administrator']
-/** The commission. */
-export const memberRoles: readonly Role[] = ['commission_member']
+/** Staff who file evidence for a person without an account, and the commission. */
+export { filerRoles, memberRoles } from '../policy/role-sets.js'
 
 /** Statuses that wait for a member. */
 export const openStatuses: readonly CommissionStatus[] = ['submitted', 'appealed']
@@ -105,9 +101,11 @@ export class CommissionService {
     const admit = async (tx: StoreTransaction) => {
       const person = await tx.people.find(personId)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
-      if (person.accountId === undefined || person.accountId !== actor.accountId) {
-        await requireStaffOf(tx, actor, person.issuerId, filerRoles)
-      }
+      await authorize(tx, actor, 'create', {
+        kind: 'commission_request',
+        issuerId: person.issuerId,
+        holders: [person.accountId],
+      })
       const now = this.clock()
       validateEvidence(evidence, person, now)
       if (this.quotas) {
@@ -231,7 +229,7 @@ export class CommissionService {
       if (issuerId === undefined) {
         throw new DomainError('ERR_FORBIDDEN', 'a commission member acts for an issuer')
       }
-      await requireStaffOf(tx, actor, issuerId, memberRoles)
+      await authorize(tx, actor, 'list', { kind: 'commission_request', issuerId })
       const requests = await tx.commission.queue(issuerId, options.statuses ?? openStatuses, {
         limit: options.limit,
         offset: options.offset,
@@ -266,7 +264,11 @@ export class CommissionService {
     const result = await this.store.transaction(async (tx) => {
       const request = await tx.commission.find(requestId)
       if (!request) throw new DomainError('ERR_NOT_FOUND', `no commission request ${requestId}`)
-      await requireStaffOf(tx, actor, request.issuerId, memberRoles)
+      await authorize(tx, actor, 'decide', {
+        kind: 'commission_request',
+        id: requestId,
+        issuerId: request.issuerId,
+      })
       const onAppeal = request.status === 'appealed'
       if (!onAppeal && request.status !== 'submitted') {
         throw new DomainError(
@@ -355,9 +357,12 @@ export class CommissionService {
       const request = await tx.commission.find(requestId)
       if (!request) throw new DomainError('ERR_NOT_FOUND', `no commission request ${requestId}`)
       const person = (await tx.people.find(request.personId)) as Person
-      if (person.accountId === undefined || person.accountId !== actor.accountId) {
-        await requireStaffOf(tx, actor, person.issuerId, filerRoles)
-      }
+      await authorize(tx, actor, 'update', {
+        kind: 'commission_request',
+        id: requestId,
+        issuerId: person.issuerId,
+        holders: [person.accountId],
+      })
       if (request.status !== 'refused') {
         throw new DomainError(
           'ERR_INVALID_STATE',
@@ -444,15 +449,12 @@ export class CommissionService {
     const request = await tx.commission.find(requestId)
     if (!request) throw new DomainError('ERR_NOT_FOUND', `no commission request ${requestId}`)
     const person = (await tx.people.find(request.personId)) as Person
-    if (person.accountId !== undefined && person.accountId === actor.accountId) {
-      return { request, person }
-    }
-    await requireStaffOf(
-      tx,
-      actor,
-      request.issuerId,
-      hasAnyRole(actor, memberRoles) ? memberRoles : filerRoles,
-    )
+    await authorize(tx, actor, 'read', {
+      kind: 'commission_request',
+      id: requestId,
+      issuerId: request.issuerId,
+      holders: [person.accountId],
+    })
     return { request, person }
   }
 

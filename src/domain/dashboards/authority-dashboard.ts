@@ -1,12 +1,11 @@
 import type { Actor } from '../access/actor.js'
-import { hasAnyRole } from '../access/actor.js'
-import type { Role } from '../access/roles.js'
+import { authorize } from '../policy/policy.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { Store } from '../ports.js'
 
 /** Who sees the city-wide dashboard: the health authority and administrators. */
-export const dashboardRoles: readonly Role[] = ['health_authority', 'administrator']
+export { dashboardRoles } from '../policy/role-sets.js'
 
 /** One day of the authority's dashboard. */
 export interface AuthorityDay {
@@ -60,9 +59,9 @@ export class AuthorityDashboardService {
       district?: string | undefined
     },
   ): Promise<AuthorityDashboard> {
-    if (!hasAnyRole(actor, dashboardRoles)) {
-      throw new DomainError('ERR_FORBIDDEN', 'the health authority sees this dashboard')
-    }
+    await this.store.transaction((tx) =>
+      authorize(tx, actor, 'read', { kind: 'dashboard', issuerId: actor.issuerId }),
+    )
     const today = this.clock().toISOString().slice(0, 10)
     const until = options.until ?? today
     const from =

@@ -29,6 +29,8 @@ export interface StoredRuleSet {
   readonly note: string | undefined
   readonly createdBy: string | undefined
   readonly createdAt: string
+  /** The issuer whose version this is (undefined: the root's, stored before issuers owned rules). */
+  readonly issuerId?: string | undefined
 }
 
 /** A person's current code as stored. */

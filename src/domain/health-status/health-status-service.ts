@@ -1,8 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { type JsonValue, signHc1 } from '../../codec/hc1/index.js'
 import type { Actor } from '../access/actor.js'
-import { hasAnyRole } from '../access/actor.js'
-import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import { checkDate, checkOrdered } from '../input/strict-input.js'
@@ -24,6 +22,8 @@ import { requireHolderOrStaff } from '../certificates/certificate-service.js'
 import { maskedName } from '../people/masked-name.js'
 import type { Person } from '../people/person.js'
 import type { Store, StoreTransaction } from '../ports.js'
+import type { IssuerTree } from '../policy/issuer-tree.js'
+import { authorize, issuerTree } from '../policy/policy.js'
 import type {
   StoredDeclaration,
   StoredHealthCode,
@@ -32,7 +32,7 @@ import type {
 } from './health-records.js'
 
 /** Who maintains risk areas and risk rules: the health authority. */
-export const authorityRoles: readonly Role[] = ['health_authority']
+export { authorityRoles } from '../policy/role-sets.js'
 
 /** What a person sends to declare. */
 export interface DeclarationInput {
@@ -89,7 +89,7 @@ const COLOUR_CACHE_MS = 5_000
  * than the stored colour.
  */
 export class HealthStatusService {
-  #ruleset: { ruleset: RuleSet; until: number } | undefined
+  #rules: StoredRules | undefined
   #areas: { areas: StoredRiskArea[]; until: number } | undefined
   #recompute: RecomputeProgress | undefined
   #recomputing: Promise<void> | undefined
@@ -120,7 +120,7 @@ export class HealthStatusService {
   ): Promise<{ declaration: StoredDeclaration; assessment: HealthAssessment }> {
     const now = this.clock()
     validateDeclaration(input, now)
-    const ruleset = await this.ruleSet()
+    const rules = await this.#storedRules()
     const areas = await this.#riskAreas()
     // The colour is computed in the declaration's own transaction: a declaration the engine
     // cannot evaluate is refused and not stored.
@@ -144,7 +144,7 @@ export class HealthStatusService {
             by: 1,
           },
         ])
-        return { stored, assessment: await this.#reassessIn(tx, personId, ruleset, areas) }
+        return { stored, assessment: await this.#reassessIn(tx, personId, rules, areas) }
       })
       .catch(async (error: unknown) => {
         await this.#reportPerson(personId, error)
@@ -321,7 +321,7 @@ export class HealthStatusService {
       replaces?: string | undefined
     },
   ): Promise<{ area: StoredRiskArea; reassessed: number }> {
-    this.#requireAuthority(actor)
+    await this.#requireAuthority(actor)
     if (!isDay(input.from))
       throw new DomainError('ERR_INVALID_FIELD', 'expected YYYY-MM-DD', 'from')
     if (input.until !== undefined && (!isDay(input.until) || input.until < input.from)) {
@@ -384,14 +384,12 @@ export class HealthStatusService {
 
   // Risk rules ------------------------------------------------------------------------------
 
-  /** The rules in force (the default set until the authority stores one). */
-  async ruleSet(): Promise<RuleSet> {
-    const now = Date.now()
-    if (this.#ruleset && this.#ruleset.until > now) return this.#ruleset.ruleset
-    const stored = await this.store.transaction((tx) => tx.health.latestRuleSet())
-    const ruleset = stored ? { version: stored.version, rules: stored.rules } : defaultRuleSet
-    this.#ruleset = { ruleset, until: now + CACHE_MS }
-    return ruleset
+  /**
+   * The rules in force in an issuer's region (the root's by default): the newest version the
+   * issuer stored, else the nearest ancestor's, else the built-in default set.
+   */
+  async ruleSet(issuerId?: string): Promise<RuleSet> {
+    return rulesIn(await this.#storedRules(), issuerId)
   }
 
   async ruleSetVersions() {
@@ -404,7 +402,7 @@ export class HealthStatusService {
    * @throws {DomainError} `ERR_FORBIDDEN`; `ERR_NOT_FOUND` for a version never stored.
    */
   async ruleSetVersion(actor: Actor, version: number): Promise<RuleSet | StoredRuleSet> {
-    this.#requireAuthority(actor)
+    await this.#requireAuthority(actor)
     const stored = await this.store.transaction((tx) => tx.health.findRuleSet(version))
     if (stored) return stored
     if (version === defaultRuleSet.version) return defaultRuleSet
@@ -412,47 +410,70 @@ export class HealthStatusService {
   }
 
   /**
-   * The authority stores a new version of the rules; everyone's colour is then recomputed in the
-   * background, in batches (reads recompute a stale colour at once, so nobody waits for the batch).
+   * The authority stores a new version of the rules for its issuer (or one below it, `issuerId`):
+   * a region's authority its region's version, the federal authority the nationwide default.
+   * Everyone's colour is then recomputed in the background, in batches (reads recompute a stale
+   * colour at once, so nobody waits for the batch).
    *
-   * @throws {DomainError} `ERR_FORBIDDEN`; `ERR_INVALID_FIELD` naming the rule and field.
+   * @throws {DomainError} `ERR_FORBIDDEN` (not an authority over the issuer); `ERR_EMPTY_RULE_SET`;
+   *   `ERR_INVALID_FIELD` naming the rule and field.
    */
-  async setRuleSet(actor: Actor, rules: unknown, note: string | undefined): Promise<RuleSet> {
-    this.#requireAuthority(actor)
-    const current = await this.ruleSet()
-    const version = current.version + 1
-    let ruleset: RuleSet
-    try {
-      ruleset = readRuleSet({ version, rules })
-    } catch (error) {
-      if (error instanceof RuleSetError) {
-        throw new DomainError('ERR_INVALID_FIELD', error.message, error.path)
-      }
-      throw error
+  async setRuleSet(
+    actor: Actor,
+    rules: unknown,
+    note: string | undefined,
+    issuerId?: string,
+  ): Promise<RuleSet> {
+    const owner = issuerId ?? actor.issuerId
+    await this.store.transaction((tx) =>
+      authorize(tx, actor, 'update', { kind: 'risk_rules', issuerId: owner }),
+    )
+    if (Array.isArray(rules) && rules.length === 0) {
+      throw new DomainError(
+        'ERR_EMPTY_RULE_SET',
+        'a rule set without rules would turn every code green: publish at least one rule',
+        'rules',
+      )
     }
     const at = this.clock().toISOString()
-    await this.store.transaction(async (tx) => {
+    const ruleset = await this.store.transaction(async (tx) => {
+      await authorize(tx, actor, 'update', { kind: 'risk_rules', issuerId: owner })
+      // Versions are numbered across all issuers, so a code's `rsv` names one set.
+      const newest = (await tx.health.latestRuleSet())?.version ?? defaultRuleSet.version
+      const version = Math.max(newest, defaultRuleSet.version) + 1
+      let parsed: RuleSet
+      try {
+        parsed = readRuleSet({ version, rules })
+      } catch (error) {
+        if (error instanceof RuleSetError) {
+          throw new DomainError('ERR_INVALID_FIELD', error.message, error.path)
+        }
+        throw error
+      }
       await tx.health.addRuleSet({
         version,
-        rules: ruleset.rules,
+        rules: parsed.rules,
         note,
         createdBy: actor.accountId,
         createdAt: at,
+        issuerId: owner,
       })
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,
+          issuerId: owner,
           action: 'risk-rules.set',
           entityType: 'risk_ruleset',
           entityId: String(version),
           reason: note,
-          data: { rules: ruleset.rules.map((rule) => rule.id) },
+          data: { rules: parsed.rules.map((rule) => rule.id), issuerId: owner ?? null },
         },
         at,
       )
+      return parsed
     })
-    this.#ruleset = { ruleset, until: Date.now() + CACHE_MS }
-    this.#startRecompute(version)
+    this.#rules = undefined
+    this.#startRecompute(ruleset.version)
     return ruleset
   }
 
@@ -479,7 +500,7 @@ export class HealthStatusService {
       let after = ''
       for (;;) {
         // A newer rule change starts its own run; this one stops.
-        if ((await this.ruleSet()).version !== version) return
+        if ((await this.#storedRules()).newest !== version) return
         const ids = await this.store.transaction((tx) => tx.health.personIdsAfter(after, BATCH))
         if (ids.length === 0) break
         let failed = 0
@@ -512,8 +533,11 @@ export class HealthStatusService {
 
   /** The stored code, recomputed first when time or newer rules may have changed it. */
   async #fresh(personId: string): Promise<StoredHealthCode> {
-    const stored = await this.store.transaction((tx) => tx.health.healthCode(personId))
-    const ruleset = await this.ruleSet()
+    const { stored, issuerId } = await this.store.transaction(async (tx) => ({
+      stored: await tx.health.healthCode(personId),
+      issuerId: (await tx.people.find(personId))?.issuerId,
+    }))
+    const ruleset = await this.ruleSet(issuerId)
     const now = this.clock().toISOString()
     if (
       stored &&
@@ -532,19 +556,21 @@ export class HealthStatusService {
   }
 
   async #reassessOne(personId: string): Promise<HealthAssessment> {
-    const ruleset = await this.ruleSet()
+    const rules = await this.#storedRules()
     const areas = await this.#riskAreas()
-    return this.store.transaction((tx) => this.#reassessIn(tx, personId, ruleset, areas))
+    return this.store.transaction((tx) => this.#reassessIn(tx, personId, rules, areas))
   }
 
   async #reassessIn(
     tx: StoreTransaction,
     personId: string,
-    ruleset: RuleSet,
+    rules: StoredRules,
     areas: readonly StoredRiskArea[],
   ): Promise<HealthAssessment> {
     const person = await tx.people.find(personId)
     if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
+    // The person's region's rules, else the nearest ancestor's.
+    const ruleset = rulesIn(rules, person.issuerId)
     const now = this.clock()
     const inputs = await this.#inputs(tx, person, areas, now)
     const assessment = assessHealthCode(inputs, ruleset, now)
@@ -693,11 +719,46 @@ export class HealthStatusService {
     await requireHolderOrStaff(tx, actor, person)
   }
 
-  #requireAuthority(actor: Actor): void {
-    if (!hasAnyRole(actor, authorityRoles)) {
-      throw new DomainError('ERR_FORBIDDEN', 'the health authority does this')
-    }
+  async #requireAuthority(actor: Actor): Promise<void> {
+    await this.store.transaction((tx) =>
+      authorize(tx, actor, 'update', { kind: 'risk_areas', issuerId: actor.issuerId }),
+    )
   }
+
+  /** The issuer tree and each issuer's newest rules, cached briefly (dropped on a change). */
+  async #storedRules(): Promise<StoredRules> {
+    const now = this.clock().getTime()
+    if (this.#rules && this.#rules.until > now) return this.#rules
+    const { tree, latest } = await this.store.transaction(async (tx) => ({
+      tree: await issuerTree(tx),
+      latest: await tx.health.latestRuleSets(),
+    }))
+    const newest = Math.max(defaultRuleSet.version, ...latest.map((set) => set.version))
+    this.#rules = { tree, latest, newest, until: now + CACHE_MS }
+    return this.#rules
+  }
+}
+
+/** Each issuer's newest risk rules, with the tree to find a region's nearest ancestor. */
+interface StoredRules {
+  readonly tree: IssuerTree
+  readonly latest: readonly StoredRuleSet[]
+  /** The highest version stored anywhere (a recomputation stops when a newer one appears). */
+  readonly newest: number
+  readonly until: number
+}
+
+/** The rules in force in an issuer: its own newest, else the nearest ancestor's, else default. */
+function rulesIn(rules: StoredRules, issuerId: string | undefined): RuleSet {
+  const root = rules.tree.roots()[0]
+  const lineage = rules.tree.lineage(issuerId ?? root ?? '')
+  for (const owner of lineage) {
+    const own = rules.latest.find((set) => set.issuerId === owner)
+    if (own) return { version: own.version, rules: own.rules }
+  }
+  // Rules stored by a deployment without issuers belong to everyone.
+  const unowned = rules.latest.find((set) => set.issuerId === undefined)
+  return unowned ? { version: unowned.version, rules: unowned.rules } : defaultRuleSet
 }
 
 /** What makes a stored risk area unreadable for the engine, or `undefined` when nothing does. */

@@ -7,6 +7,7 @@ import {
 } from '../../codec/trust/index.js'
 import type { Actor } from '../access/actor.js'
 import type { Clock } from '../clock.js'
+import { authorize } from '../policy/policy.js'
 import { DomainError } from '../errors.js'
 import type { StoreTransaction, Store } from '../ports.js'
 import { type KeyVault, KeyVaultError } from './key-vault.js'
@@ -131,17 +132,20 @@ export class SigningKeyService {
    * Makes a new document signer for an issuer, signed by the active CSCA, and retires the
    * issuer's previous one.
    *
-   * @throws {DomainError} `ERR_NOT_FOUND` for an unknown issuer, `ERR_SIGNING_UNAVAILABLE`
+   * @throws {DomainError} `ERR_NOT_FOUND` for an unknown issuer, `ERR_FORBIDDEN` for an actor
+   *   who is not an administrator of the issuer or one above it, `ERR_SIGNING_UNAVAILABLE`
    *   without a KEK or a CSCA.
    */
   async rotateDocumentSigner(actor: Actor | undefined, issuerId: string): Promise<SigningKey> {
     const vault = this.#requireVault()
     const now = this.clock()
-    const { issuer, cscaKey } = await this.store.transaction(async (tx) => ({
-      issuer: await tx.issuers.find(issuerId),
-      cscaKey: await tx.signingKeys.findActive('csca'),
-    }))
-    if (!issuer) throw new DomainError('ERR_NOT_FOUND', `no issuer ${issuerId}`, 'issuerId')
+    const { issuer, cscaKey } = await this.store.transaction(async (tx) => {
+      const found = await tx.issuers.find(issuerId)
+      if (!found) throw new DomainError('ERR_NOT_FOUND', `no issuer ${issuerId}`, 'issuerId')
+      // An operator at the console (no actor) acts for the whole deployment.
+      if (actor) await authorize(tx, actor, 'manage', { kind: 'keys', issuerId: found.id })
+      return { issuer: found, cscaKey: await tx.signingKeys.findActive('csca') }
+    })
     if (!cscaKey) {
       throw new DomainError(
         'ERR_SIGNING_UNAVAILABLE',

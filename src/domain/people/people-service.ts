@@ -1,6 +1,4 @@
 import type { Actor } from '../access/actor.js'
-import { hasAnyRole } from '../access/actor.js'
-import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { KeyVault } from '../keys/key-vault.js'
@@ -8,9 +6,11 @@ import type { Lockout } from '../limits/lockout.js'
 import { LimitReachedError, secondsUntil } from '../limits/limit-reached-error.js'
 import { claimCodeMatches, generateClaimCode, hashClaimCode } from './claim-code.js'
 import type { Store, StoreTransaction } from '../ports.js'
+import { authorize, decide, issuerTree } from '../policy/policy.js'
 import { proposeLatinName } from './hanyu-pinyin.js'
 import { isIcaoName } from './icao-transliteration.js'
 import type {
+  Account,
   IdentityDocument,
   IdentityDocumentType,
   Language,
@@ -19,15 +19,8 @@ import type {
   Residency,
 } from './person.js'
 
-/** Staff roles that may register and edit people of their issuer. */
-export const registrarRoles: readonly Role[] = ['clinician', 'administrator', 'health_authority']
-/** Staff roles that may read people of their issuer. */
-export const readerRoles: readonly Role[] = [
-  'clinician',
-  'commission_member',
-  'administrator',
-  'health_authority',
-]
+/** Staff roles that may register and edit people, and that may read them. */
+export { readerRoles, registrarRoles } from '../policy/role-sets.js'
 
 /** What staff give to register a person (also one without an account). */
 export interface PersonInput {
@@ -214,7 +207,7 @@ export class PeopleService {
     const claimCode = generateClaimCode()
     const codeHash = await hashClaimCode(claimCode)
     return this.store.transaction(async (tx) => {
-      await requireStaffOf(tx, actor, issuerId, registrarRoles)
+      await authorize(tx, actor, 'create', { kind: 'person', issuerId })
       const person = newPersonFrom(input, issuerId, this.clock())
       if (await tx.people.findByDocument(person.document)) {
         throw new DomainError(
@@ -263,7 +256,11 @@ export class PeopleService {
     return this.store.transaction(async (tx) => {
       const person = await tx.people.find(personId)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
-      await requireStaffOf(tx, actor, person.issuerId, registrarRoles)
+      await authorize(tx, actor, 'update', {
+        kind: 'person',
+        id: personId,
+        issuerId: person.issuerId,
+      })
       if (person.accountId !== undefined) {
         throw new DomainError('ERR_ALREADY_CLAIMED', 'this record is claimed already')
       }
@@ -303,11 +300,8 @@ export class PeopleService {
     return this.store.transaction(async (tx) => {
       const person = await tx.people.find(personId)
       if (!person || person.accountId !== undefined) return undefined
-      try {
-        await requireStaffOf(tx, actor, person.issuerId, registrarRoles)
-      } catch {
-        return undefined
-      }
+      const resource = { kind: 'person', id: personId, issuerId: person.issuerId } as const
+      if (decide(actor, 'update', resource, await issuerTree(tx)) !== true) return undefined
       const stored = await tx.claimCodes.find(personId)
       if (!stored?.sealedCode) return undefined
       try {
@@ -363,13 +357,26 @@ export class PeopleService {
     return registered
   }
 
+  /** The signed-in account and the person record it holds (each undefined when there is none). */
+  async me(actor: Actor): Promise<{ account: Account | undefined; person: Person | undefined }> {
+    return this.store.transaction(async (tx) => {
+      const account = await tx.accounts.find(actor.accountId)
+      const person = account?.personId ? await tx.people.find(account.personId) : undefined
+      return { account, person }
+    })
+  }
+
   /** Reads a person: staff of their issuer, or the account that claimed the record. */
   async get(actor: Actor, id: string): Promise<Person> {
     return this.store.transaction(async (tx) => {
       const person = await tx.people.find(id)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${id}`)
-      if (person.accountId !== undefined && person.accountId === actor.accountId) return person
-      await requireStaffOf(tx, actor, person.issuerId, readerRoles)
+      await authorize(tx, actor, 'read', {
+        kind: 'person',
+        id,
+        issuerId: person.issuerId,
+        holders: [person.accountId],
+      })
       return person
     })
   }
@@ -383,7 +390,7 @@ export class PeopleService {
     const target = issuerId ?? actor.issuerId
     if (!target) throw new DomainError('ERR_FORBIDDEN', 'only staff of an issuer list people')
     return this.store.transaction(async (tx) => {
-      await requireStaffOf(tx, actor, target, readerRoles)
+      await authorize(tx, actor, 'list', { kind: 'person', issuerId: target })
       return tx.people.list(target, page)
     })
   }
@@ -398,7 +405,7 @@ export class PeopleService {
     return this.store.transaction(async (tx) => {
       const person = await tx.people.find(id)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${id}`)
-      await requireStaffOf(tx, actor, person.issuerId, registrarRoles)
+      await authorize(tx, actor, 'update', { kind: 'person', id, issuerId: person.issuerId })
       const merged = newPersonFrom(
         {
           familyName: changes.familyName ?? person.familyName,
@@ -543,27 +550,5 @@ export class PeopleService {
     await this.guard?.perAccount.reset(accountKeys)
     this.onAccountChanged?.(actor.accountId)
     return claimed
-  }
-}
-
-/**
- * Checks that the actor is staff with one of the roles, acting for the issuer or the level above it.
- *
- * @throws {DomainError} `ERR_FORBIDDEN`, or `ERR_INVALID_FIELD` for an unknown issuer.
- */
-export async function requireStaffOf(
-  tx: StoreTransaction,
-  actor: Actor,
-  issuerId: string,
-  allowed: readonly Role[],
-): Promise<void> {
-  if (!hasAnyRole(actor, allowed) || actor.issuerId === undefined) {
-    throw new DomainError('ERR_FORBIDDEN', `expected one of the roles ${allowed.join(', ')}`)
-  }
-  if (actor.issuerId === issuerId) return
-  const issuer = await tx.issuers.find(issuerId)
-  if (!issuer) throw new DomainError('ERR_INVALID_FIELD', `no issuer ${issuerId}`, 'issuerId')
-  if (issuer.parentId !== actor.issuerId) {
-    throw new DomainError('ERR_FORBIDDEN', `staff of ${actor.issuerId} do not act for ${issuerId}`)
   }
 }

@@ -1,15 +1,14 @@
 import type { Actor } from '../access/actor.js'
-import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import type { CertificateEffects, CertificateService } from '../certificates/certificate-service.js'
 import { DomainError } from '../errors.js'
-import { readerRoles, requireStaffOf } from '../people/people-service.js'
+import { authorize } from '../policy/policy.js'
 import type { Store } from '../ports.js'
 import type { RecordDataByKind, RecordKind, RegisterRecord } from './register-record.js'
 import { validateRecord } from './register-validation.js'
 
 /** Staff roles that enter records: clinicians (and administrators correcting the register). */
-export const recorderRoles: readonly Role[] = ['clinician', 'administrator']
+export { recorderRoles } from '../policy/role-sets.js'
 
 /** The medical register: clinicians enter a person's records; every entry is audited. */
 export class RegisterService {
@@ -39,7 +38,7 @@ export class RegisterService {
     const result = await this.store.transaction(async (tx) => {
       const person = await tx.people.find(personId)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
-      await requireStaffOf(tx, actor, person.issuerId, recorderRoles)
+      await authorize(tx, actor, 'create', { kind: 'record', issuerId: person.issuerId })
       const now = this.clock()
       validateRecord(kind, data, person.birthDate, now)
       const record = await tx.records.create({
@@ -53,6 +52,7 @@ export class RegisterService {
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,
+          issuerId: person.issuerId,
           action: `record.create`,
           entityType: kind,
           entityId: record.id,
@@ -76,9 +76,11 @@ export class RegisterService {
     return this.store.transaction(async (tx) => {
       const person = await tx.people.find(personId)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
-      if (person.accountId === undefined || person.accountId !== actor.accountId) {
-        await requireStaffOf(tx, actor, person.issuerId, readerRoles)
-      }
+      await authorize(tx, actor, 'read', {
+        kind: 'record',
+        issuerId: person.issuerId,
+        holders: [person.accountId],
+      })
       return tx.records.listForPerson(personId)
     })
   }

@@ -1,14 +1,13 @@
 import type { Actor } from '../access/actor.js'
-import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
-import { requireStaffOf } from '../people/people-service.js'
+import { authorize } from '../policy/policy.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import type { Checkin, Venue } from '../venues/venue.js'
 import type { Case, Exposure, Notification } from './tracing.js'
 
 /** Who confirms cases by decision and sees their whereabouts: the health authority. */
-export const tracerRoles: readonly Role[] = ['health_authority']
+export { tracerRoles } from '../policy/role-sets.js'
 
 /** How contacts are found. */
 export interface TracingPolicy {
@@ -72,7 +71,9 @@ export class TracingService {
     const result = await this.store.transaction(async (tx) => {
       const person = await tx.people.find(personId)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
-      if (source === 'authority') await requireStaffOf(tx, actor, person.issuerId, tracerRoles)
+      if (source === 'authority') {
+        await authorize(tx, actor, 'create', { kind: 'case', issuerId: person.issuerId })
+      }
       const existing = await tx.tracing.caseOf(personId)
       if (existing) return { case: existing, created: false, exposures: [] }
       const now = this.clock()
@@ -207,7 +208,7 @@ export class TracingService {
       const found = await tx.tracing.findCase(caseId)
       if (!found) throw new DomainError('ERR_NOT_FOUND', `no case ${caseId}`)
       const person = await tx.people.find(found.personId)
-      await requireStaffOf(tx, actor, person?.issuerId ?? '', tracerRoles)
+      await authorize(tx, actor, 'read', { kind: 'case', id: caseId, issuerId: person?.issuerId })
       const since = new Date(
         Date.parse(found.confirmedAt) - this.policy.lookbackDays * DAY,
       ).toISOString()
@@ -237,7 +238,7 @@ export class TracingService {
       const found = await tx.tracing.findCase(caseId)
       if (!found) throw new DomainError('ERR_NOT_FOUND', `no case ${caseId}`)
       const person = await tx.people.find(found.personId)
-      await requireStaffOf(tx, actor, person?.issuerId ?? '', tracerRoles)
+      await authorize(tx, actor, 'update', { kind: 'case', id: caseId, issuerId: person?.issuerId })
       const at = this.clock().toISOString()
       await tx.tracing.publishCase(caseId, at)
       await tx.audit.append(

@@ -4,13 +4,14 @@ import { shcAsDcc } from '../verification/shc-as-dcc.js'
 import type { AnyVerification } from '../verification/trust-service.js'
 import type { CertificateForRules } from '../verification/validity-service.js'
 import type { Actor } from '../access/actor.js'
-import { hasAnyRole } from '../access/actor.js'
 import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import { LimitReachedError, secondsUntil } from '../limits/limit-reached-error.js'
 import type { SharedRateCounter } from '../limits/shared-rate-counter.js'
-import type { Store } from '../ports.js'
+import type { Store, StoreTransaction } from '../ports.js'
+import type { IssuerTree } from '../policy/issuer-tree.js'
+import { authorize, decide, issuerTree } from '../policy/policy.js'
 import type { RuleSet } from '../validity-rules/index.js'
 import type { CheckinWriter, CounterIncrement } from './checkin-writer.js'
 import { type DoorHolder, readAtDoor, readShcHolder } from './door-reading.js'
@@ -28,7 +29,7 @@ import {
 import { type Checkin, type EntryPolicy, type Venue, type VenueCategory } from './venue.js'
 
 /** Who registers venues: venue operators, and company admins for their company. */
-export const venueManagerRoles: readonly Role[] = ['venue_operator', 'company_admin']
+export { venueManagerRoles } from '../policy/role-sets.js'
 /** Who sets entry policies: the health authority. */
 export const policyRoles: readonly Role[] = ['health_authority']
 
@@ -49,7 +50,14 @@ export interface ColourSource {
 /** Judges a certificate under a validity rule set (see ValidityService.judgeCertificate). */
 export type RuleJudge = (
   certificate: CertificateForRules,
-  options: { ruleSetId: string; at: Date; language: string; region?: string | undefined },
+  options: {
+    ruleSetId: string
+    at: Date
+    language: string
+    region?: string | undefined
+    /** The venue's region, whose version of the rule set applies. */
+    issuerId?: string | undefined
+  },
 ) => Promise<
   | {
       ruleSet: { id: string; version: number }
@@ -113,7 +121,8 @@ export class VenueService {
   /** Check-ins per person per minute by poster (see `QUOTA_CHECKINS_PER_MINUTE`); unset, no limit. */
   checkinQuota: SharedRateCounter | undefined
   readonly #venues = new Map<string, { venue: Venue; until: number }>()
-  #policies: { policies: Map<string, EntryPolicy>; until: number } | undefined
+  #policies:
+    { tree: IssuerTree; policies: Map<string, Map<string, EntryPolicy>>; until: number } | undefined
 
   constructor(
     private readonly store: Store,
@@ -141,9 +150,11 @@ export class VenueService {
       address: string
       district: string
       companyId?: string | undefined
+      issuerId?: string | undefined
     },
   ): Promise<Venue> {
     return this.store.transaction(async (tx) => {
+      const issuerId = await this.#venueIssuer(tx, actor, input.issuerId)
       if (input.companyId !== undefined) {
         const memberships = await tx.companies.membershipsOf(actor.accountId)
         if (!memberships.some((m) => m.companyId === input.companyId && m.role === 'admin')) {
@@ -162,6 +173,7 @@ export class VenueService {
         address: input.address.trim(),
         district: input.district,
         companyId: input.companyId,
+        issuerId,
         operatorAccountId: actor.accountId,
         posterSecret: randomBytes(16).toString('base64url'),
         createdAt: at,
@@ -172,6 +184,7 @@ export class VenueService {
           action: 'venue.create',
           entityType: 'venue',
           entityId: venue.id,
+          issuerId,
           reason: undefined,
           data: { name: venue.name, category: venue.category, district: venue.district },
         },
@@ -181,10 +194,17 @@ export class VenueService {
     })
   }
 
-  /** Venues the actor runs (as operator or company admin); every venue for the authority. */
+  /**
+   * Venues the actor runs (as operator or company admin); for the authority and administrators,
+   * every venue of their issuer and the issuers below it.
+   */
   async list(actor: Actor): Promise<Venue[]> {
     return this.store.transaction(async (tx) => {
-      if (hasAnyRole(actor, ['health_authority', 'administrator'])) return tx.venues.list({})
+      const tree = await issuerTree(tx)
+      const overseen = { kind: 'venue' as const, issuerId: actor.issuerId }
+      if (actor.issuerId !== undefined && decide(actor, 'list', overseen, tree) === true) {
+        return tx.venues.list({ issuerIds: tree.subtree(actor.issuerId) })
+      }
       const companies = (await tx.companies.membershipsOf(actor.accountId))
         .filter((m) => m.role === 'admin')
         .map((m) => m.companyId)
@@ -213,22 +233,36 @@ export class VenueService {
     return { ...venue, posterSecret: secret }
   }
 
-  /** The entry policy of every category (stored, or the default). */
-  async policies(): Promise<Record<VenueCategory, EntryPolicy>> {
-    const stored = await this.#storedPolicies()
+  /**
+   * The entry policy of every category as it applies in an issuer (the root by default): the
+   * issuer's own version, else the nearest ancestor's, else the built-in default.
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND` for an unknown issuer.
+   */
+  async policies(issuerId?: string): Promise<Record<VenueCategory, EntryPolicy>> {
+    const { tree, policies } = await this.#storedPolicies()
+    const at = issuerId ?? tree.roots()[0]
+    if (issuerId !== undefined && !tree.has(issuerId)) {
+      throw new DomainError('ERR_NOT_FOUND', `no issuer ${issuerId}`, 'issuerId')
+    }
     return Object.fromEntries(
-      Object.entries(defaultEntryPolicies).map(([category, policy]) => [
+      Object.keys(defaultEntryPolicies).map((category) => [
         category,
-        stored.get(category) ?? policy,
+        entryPolicyIn(tree, policies, at, category as VenueCategory),
       ]),
     ) as Record<VenueCategory, EntryPolicy>
   }
 
-  /** The health authority sets a category's entry policy. */
-  async setPolicy(actor: Actor, category: VenueCategory, policy: EntryPolicy): Promise<void> {
-    if (!hasAnyRole(actor, policyRoles)) {
-      throw new DomainError('ERR_FORBIDDEN', 'the health authority sets entry policies')
-    }
+  /**
+   * The health authority sets a category's entry policy for its issuer (or one below it): a
+   * region's authority its region's version, the federal authority the nationwide default.
+   */
+  async setPolicy(
+    actor: Actor,
+    category: VenueCategory,
+    policy: EntryPolicy,
+    issuerId?: string,
+  ): Promise<void> {
     if (!policy.acceptGreenCode && policy.acceptCertificates.length === 0) {
       throw new DomainError(
         'ERR_INVALID_FIELD',
@@ -238,10 +272,17 @@ export class VenueService {
     }
     const at = this.clock().toISOString()
     await this.store.transaction(async (tx) => {
-      await tx.venues.setEntryPolicy(category, policy, actor.accountId, at)
+      const owner = issuerId ?? actor.issuerId
+      await authorize(tx, actor, 'update', {
+        kind: 'entry_policies',
+        id: category,
+        issuerId: owner,
+      })
+      await tx.venues.setEntryPolicy(owner as string, category, policy, actor.accountId, at)
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,
+          issuerId: owner,
           action: 'entry-policy.set',
           entityType: 'entry_policy',
           entityId: category,
@@ -266,15 +307,15 @@ export class VenueService {
     venueId: string,
     providers: {
       trust(): Promise<OfflineBundleSources>
-      ruleSet(id: string): Promise<RuleSet | undefined>
+      ruleSet(id: string, issuerId?: string): Promise<RuleSet | undefined>
     },
   ): Promise<OfflineBundle> {
     const venue = await this.find(actor, venueId)
-    const policy = await this.#policy(venue.category)
+    const policy = await this.#policy(venue)
     const ruleSetId = this.rules ? (policy.ruleSet ?? this.rules.defaultRuleSet) : undefined
     const [sources, ruleSet] = await Promise.all([
       providers.trust(),
-      ruleSetId === undefined ? undefined : providers.ruleSet(ruleSetId),
+      ruleSetId === undefined ? undefined : providers.ruleSet(ruleSetId, venue.issuerId),
     ])
     return buildOfflineBundle({
       venue,
@@ -333,7 +374,7 @@ export class VenueService {
     }
     const { colour, greenOn } = await this.colours.colourOf(actor.personId)
     const decision = decideEntry(
-      await this.#policy(venue.category),
+      await this.#policy(venue),
       { kind: 'health-code', colour, greenOn },
       now,
     )
@@ -362,8 +403,7 @@ export class VenueService {
    *   live scan), `ERR_SCAN_TIME_TOO_OLD`, `ERR_INVALID_FIELD` (`at` malformed or in the future).
    */
   async scan(actor: Actor, venueId: string, item: BatchItem): Promise<ScanAnswer> {
-    const venue = await this.#venue(venueId)
-    await this.#requireOperator(actor, venue)
+    const venue = await this.find(actor, venueId)
     if (item.at !== undefined && item.offline !== true) {
       // A live scan that named its own time could replay a screenshot of an expired dynamic code
       // as if it had been shown while it was valid.
@@ -391,8 +431,7 @@ export class VenueService {
       | { clientId: string; ok: false; error: { code: string; message: string; field?: string } }
     )[]
   > {
-    const venue = await this.#venue(venueId)
-    await this.#requireOperator(actor, venue)
+    const venue = await this.find(actor, venueId)
     const now = this.clock()
     return Promise.all(
       items.map(async (item, index) => {
@@ -450,7 +489,7 @@ export class VenueService {
       verification.kind === 'shc'
         ? this.#presentedCard(verification)
         : await this.#presented(verification as Extract<Hc1Verification, { valid: true }>)
-    const policy = await this.#policy(venue.category)
+    const policy = await this.#policy(venue)
     let decision: {
       allowed: boolean
       reason: ScanAnswer['reason']
@@ -461,6 +500,7 @@ export class VenueService {
     if (presented.kind === 'certificate' && this.rules && forRules) {
       rules = await this.rules.judge(forRules, {
         ruleSetId: policy.ruleSet ?? this.rules.defaultRuleSet,
+        issuerId: venue.issuerId,
         at: new Date(at),
         language: 'en',
         region: policy.region,
@@ -650,32 +690,83 @@ export class VenueService {
     return venue
   }
 
-  async #storedPolicies(): Promise<Map<string, EntryPolicy>> {
-    const now = Date.now()
-    if (this.#policies && this.#policies.until > now) return this.#policies.policies
-    const policies = await this.store.transaction((tx) => tx.venues.entryPolicies())
-    this.#policies = { policies, until: now + CACHE_MS }
-    return policies
+  async #storedPolicies(): Promise<{
+    tree: IssuerTree
+    policies: Map<string, Map<string, EntryPolicy>>
+  }> {
+    const now = this.clock().getTime()
+    if (this.#policies && this.#policies.until > now) return this.#policies
+    const { tree, policies } = await this.store.transaction(async (tx) => ({
+      tree: await issuerTree(tx),
+      policies: await tx.venues.entryPolicies(),
+    }))
+    this.#policies = { tree, policies, until: now + CACHE_MS }
+    return this.#policies
   }
 
-  async #policy(category: VenueCategory): Promise<EntryPolicy> {
-    return (await this.#storedPolicies()).get(category) ?? defaultEntryPolicies[category]
+  /** The policy a venue's door applies: its region's, else the nearest ancestor's, else default. */
+  async #policy(venue: Venue): Promise<EntryPolicy> {
+    const { tree, policies } = await this.#storedPolicies()
+    return entryPolicyIn(tree, policies, venue.issuerId ?? tree.roots()[0], venue.category)
   }
 
-  async #requireOperator(actor: Actor, venue: Venue): Promise<void> {
-    if (venue.operatorAccountId === actor.accountId) return
-    if (hasAnyRole(actor, ['health_authority'])) return
-    if (venue.companyId !== undefined) {
-      const memberships = await this.store.transaction((tx) =>
-        tx.companies.membershipsOf(actor.accountId),
-      )
-      if (memberships.some((m) => m.companyId === venue.companyId && m.role === 'admin')) return
+  /**
+   * The region a new venue is in: the one named (any issuer: operators are not staff), else the
+   * registering account's issuer, else the issuer of the person record it holds, else the root.
+   */
+  async #venueIssuer(
+    tx: StoreTransaction,
+    actor: Actor,
+    named: string | undefined,
+  ): Promise<string | undefined> {
+    const tree = await issuerTree(tx)
+    if (named !== undefined) {
+      if (!tree.has(named)) {
+        throw new DomainError('ERR_INVALID_FIELD', `no issuer ${named}`, 'issuerId')
+      }
+      return named
     }
-    throw new DomainError('ERR_FORBIDDEN', `you do not operate venue ${venue.id}`)
+    if (actor.issuerId !== undefined) return actor.issuerId
+    if (actor.personId !== undefined) {
+      const person = await tx.people.find(actor.personId)
+      if (person) return person.issuerId
+    }
+    return tree.roots()[0]
+  }
+
+  /** Lets the venue's operator, an admin of its company, and the authority over its region by. */
+  async #requireOperator(actor: Actor, venue: Venue): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      const memberships =
+        venue.companyId === undefined ? [] : await tx.companies.membershipsOf(actor.accountId)
+      const companyAdmin = memberships.some(
+        (m) => m.companyId === venue.companyId && m.role === 'admin',
+      )
+      await authorize(tx, actor, 'read', {
+        kind: 'venue',
+        id: venue.id,
+        issuerId: venue.issuerId,
+        holders: [venue.operatorAccountId, companyAdmin ? actor.accountId : undefined],
+      })
+    })
   }
 }
 
 /** Minutes as people say them: `12 h`, `90 min`. */
 function describeMinutes(minutes: number): string {
   return minutes % 60 === 0 ? `${minutes / 60} h` : `${minutes} min`
+}
+
+/** An issuer's policy of a category: its own, else the nearest ancestor's, else the default. */
+function entryPolicyIn(
+  tree: IssuerTree,
+  policies: Map<string, Map<string, EntryPolicy>>,
+  issuerId: string | undefined,
+  category: VenueCategory,
+): EntryPolicy {
+  for (const owner of issuerId === undefined ? [] : tree.lineage(issuerId)) {
+    const policy = policies.get(owner)?.get(category)
+    if (policy) return policy
+  }
+  return defaultEntryPolicies[category]
 }

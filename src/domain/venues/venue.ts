@@ -26,6 +26,8 @@ export interface Venue {
   /** The district's area code (as risk areas name them), for tracing and dashboards. */
   readonly district: string
   readonly companyId: string | undefined
+  /** The region the venue is in: its authority oversees it, and its entry policies apply. */
+  readonly issuerId?: string | undefined
   /** The venue operator who registered it. */
   readonly operatorAccountId: string
   /** The secret of the printed poster's QR code (`HCV1:<id>.<secret>`); rotating it voids old posters. */

@@ -20,16 +20,15 @@ import {
   signTrustList,
 } from '../../codec/trust-list/index.js'
 import type { Actor } from '../access/actor.js'
-import type { Role } from '../access/roles.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
-import { requireStaffOf } from '../people/people-service.js'
+import { authorize } from '../policy/policy.js'
 import type { Store } from '../ports.js'
 import type { TrustPartner } from '../trust/trust-partner.js'
 
 /** Staff who manage trust partners: administrators. */
-export const trustAdminRoles: readonly Role[] = ['administrator']
+export { trustAdminRoles } from '../policy/role-sets.js'
 
 /** The largest partner trust list accepted, fetched or uploaded. */
 export const MAX_TRUST_LIST_BYTES = 8 * 1024 * 1024
@@ -311,8 +310,8 @@ export class TrustService {
     const at = this.clock().toISOString()
     await this.store.transaction(async (tx) => {
       if (actor) {
-        if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
-        await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
+        // Trusted partners and signers are the deployment's; administrators manage them.
+        await authorize(tx, actor, 'manage', { kind: 'trust_partners', issuerId: actor.issuerId })
       }
       await tx.interop.saveShcIssuer({ ...issuer, at })
       await tx.audit.append(
@@ -337,8 +336,7 @@ export class TrustService {
     actor: Actor,
   ): Promise<(TrustPartner & { problem: string | undefined; signers: number | undefined })[]> {
     const partners = await this.store.transaction(async (tx) => {
-      if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
-      await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
+      await authorize(tx, actor, 'manage', { kind: 'trust_partners', issuerId: actor.issuerId })
       return tx.trustPartners.list()
     })
     const { partnerProblems, partnerSigners } = await this.#current()
@@ -373,8 +371,7 @@ export class TrustService {
     }
     const at = this.clock().toISOString()
     return this.store.transaction(async (tx) => {
-      if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
-      await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
+      await authorize(tx, actor, 'manage', { kind: 'trust_partners', issuerId: actor.issuerId })
       const partner = await tx.trustPartners.create({
         name: input.name,
         signingCertificatePem: input.signingCertificatePem,
@@ -409,8 +406,7 @@ export class TrustService {
     uploaded: string | undefined,
   ): Promise<{ partner: TrustPartner; signers: number }> {
     const partner = await this.store.transaction(async (tx) => {
-      if (actor.issuerId === undefined) throw new DomainError('ERR_FORBIDDEN', 'staff only')
-      await requireStaffOf(tx, actor, actor.issuerId, trustAdminRoles)
+      await authorize(tx, actor, 'manage', { kind: 'trust_partners', issuerId: actor.issuerId })
       return tx.trustPartners.find(partnerId)
     })
     if (!partner) throw new DomainError('ERR_NOT_FOUND', `no trust partner ${partnerId}`)

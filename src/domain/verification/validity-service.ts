@@ -1,9 +1,10 @@
 import type { Hc1Verification, JsonValue } from '../../codec/hc1/index.js'
 import type { Actor } from '../access/actor.js'
-import { hasAnyRole } from '../access/actor.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { Store } from '../ports.js'
+import type { IssuerTree } from '../policy/issuer-tree.js'
+import { authorize, issuerTree } from '../policy/policy.js'
 import {
   type FailureDescription,
   type RuleSet,
@@ -82,7 +83,9 @@ const CACHE_MS = 30_000
  * refused then, never at verify time).
  */
 export class ValidityService {
-  #stored: { sets: Map<string, RuleSet>; until: number } | undefined
+  #stored:
+    | { tree: IssuerTree; sets: Map<string | undefined, Map<string, RuleSet>>; until: number }
+    | undefined
   readonly #valueSets = valueSetsForRules()
 
   constructor(
@@ -91,19 +94,24 @@ export class ValidityService {
     private readonly country: string,
   ) {}
 
-  /** Every rule set: the stored versions, and the defaults not replaced by one. */
-  async ruleSets(): Promise<RuleSet[]> {
-    const stored = await this.#storedSets()
+  /**
+   * Every rule set as it applies in an issuer's region (the root's by default): for each set, the
+   * issuer's own newest version, else the nearest ancestor's, else the shipped default.
+   */
+  async ruleSets(issuerId?: string): Promise<RuleSet[]> {
+    const { tree, sets } = await this.#storedSets()
     const all = new Map<string, RuleSet>(Object.entries(defaultRuleSets))
-    for (const [id, set] of stored) {
-      const known = all.get(id)
-      if (!known || set.version >= known.version) all.set(id, set)
+    // Sets stored before issuers owned them (no issuer) count as the root's.
+    const owners = [...tree.lineage(issuerId ?? tree.roots()[0] ?? ''), undefined]
+    for (const owner of owners.reverse()) {
+      for (const [id, set] of sets.get(owner) ?? []) all.set(id, set)
     }
     return [...all.values()].sort((a, b) => a.id.localeCompare(b.id))
   }
 
-  async ruleSet(id: string): Promise<RuleSet | undefined> {
-    return (await this.ruleSets()).find((set) => set.id === id)
+  /** One rule set as it applies in an issuer's region (see {@link ruleSets}). */
+  async ruleSet(id: string, issuerId?: string): Promise<RuleSet | undefined> {
+    return (await this.ruleSets(issuerId)).find((set) => set.id === id)
   }
 
   /**
@@ -116,18 +124,36 @@ export class ValidityService {
     id: string,
     json: unknown,
     note: string | undefined,
+    issuerId?: string,
   ): Promise<RuleSet> {
-    if (!hasAnyRole(actor, ['health_authority'])) {
-      throw new DomainError('ERR_FORBIDDEN', 'the health authority imports validity rules')
-    }
+    const owner = issuerId ?? actor.issuerId
+    await this.store.transaction((tx) =>
+      authorize(tx, actor, 'update', { kind: 'validity_rules', id, issuerId: owner }),
+    )
     if (!/^[a-z0-9][a-z0-9-]{1,39}$/.test(id)) {
       throw new DomainError('ERR_INVALID_FIELD', 'expected a kebab-case rule set id', 'id')
     }
     const rules = readImportedRules(json)
-    const version = ((await this.ruleSet(id))?.version ?? 0) + 1
+    if (rules.length === 0) {
+      throw new DomainError(
+        'ERR_EMPTY_RULE_SET',
+        'a rule set without rules would judge every certificate alike: import at least one rule',
+        'rules',
+      )
+    }
+    // Versions of a set are numbered across issuers (the key is the set's id and version).
+    const { sets } = await this.#storedSets()
+    const versions = [...sets.values()].map((own) => own.get(id)?.version ?? 0)
+    const version =
+      Math.max(
+        (defaultRuleSets as Readonly<Record<string, RuleSet | undefined>>)[id]?.version ?? 0,
+        ...versions,
+      ) + 1
     const at = this.clock().toISOString()
     await this.store.transaction(async (tx) => {
+      await authorize(tx, actor, 'update', { kind: 'validity_rules', id, issuerId: owner })
       await tx.interop.addValidityRuleSet({
+        issuerId: owner,
         id,
         version,
         rules: json,
@@ -138,6 +164,7 @@ export class ValidityService {
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,
+          issuerId: owner,
           action: 'validity-rules.import',
           entityType: 'validity_ruleset',
           entityId: `${id}@${version}`,
@@ -166,9 +193,10 @@ export class ValidityService {
     id: string,
     input: { readonly rules?: unknown; readonly tests: readonly RuleTestInput[] },
   ): Promise<RuleTestReport> {
-    if (!hasAnyRole(actor, ['health_authority'])) {
-      throw new DomainError('ERR_FORBIDDEN', 'the health authority tests validity rules')
-    }
+    // Testing writes nothing, but it is the authority's tool for the rules it would publish.
+    await this.store.transaction((tx) =>
+      authorize(tx, actor, 'update', { kind: 'validity_rules', id, issuerId: actor.issuerId }),
+    )
     const stored = await this.ruleSet(id)
     let ruleSet: RuleSet
     if (input.rules === undefined) {
@@ -249,9 +277,16 @@ export class ValidityService {
    */
   async judgeCertificate(
     certificate: CertificateForRules,
-    options: { ruleSetId: string; at: Date; language: string; region?: string | undefined },
+    options: {
+      ruleSetId: string
+      at: Date
+      language: string
+      region?: string | undefined
+      /** The issuer whose version of the set applies (a venue's region); the root's by default. */
+      issuerId?: string | undefined
+    },
   ): Promise<EntryRulesAnswer> {
-    const ruleSet = await this.ruleSet(options.ruleSetId)
+    const ruleSet = await this.ruleSet(options.ruleSetId, options.issuerId)
     if (!ruleSet) {
       throw new DomainError('ERR_NOT_FOUND', `no validity rule set ${options.ruleSetId}`, 'ruleSet')
     }
@@ -278,22 +313,30 @@ export class ValidityService {
     }
   }
 
-  async #storedSets(): Promise<Map<string, RuleSet>> {
-    const now = Date.now()
-    if (this.#stored && this.#stored.until > now) return this.#stored.sets
-    const rows = await this.store.transaction((tx) => tx.interop.latestValidityRuleSets())
-    const sets = new Map<string, RuleSet>()
+  async #storedSets(): Promise<{
+    tree: IssuerTree
+    sets: Map<string | undefined, Map<string, RuleSet>>
+  }> {
+    const now = this.clock().getTime()
+    if (this.#stored && this.#stored.until > now) return this.#stored
+    const { tree, rows } = await this.store.transaction(async (tx) => ({
+      tree: await issuerTree(tx),
+      rows: await tx.interop.latestValidityRuleSets(),
+    }))
+    const sets = new Map<string | undefined, Map<string, RuleSet>>()
     for (const row of rows) {
       // Stored rules were checked at import; a rule this version of the code cannot read any more
       // leaves its set out rather than failing every verification.
       try {
-        sets.set(row.id, { id: row.id, version: row.version, rules: readRuleFile(row.rules) })
+        const own = sets.get(row.issuerId) ?? new Map<string, RuleSet>()
+        own.set(row.id, { id: row.id, version: row.version, rules: readRuleFile(row.rules) })
+        sets.set(row.issuerId, own)
       } catch {
         continue
       }
     }
-    this.#stored = { sets, until: now + CACHE_MS }
-    return sets
+    this.#stored = { tree, sets, until: now + CACHE_MS }
+    return this.#stored
   }
 }
 

@@ -6,6 +6,7 @@ import { certificatesMigration } from './20261123130000-certificates.js'
 import { healthCodesMigration } from './20261123140000-health-codes.js'
 import { interoperabilityMigration } from './20261123150000-interoperability.js'
 import { counterIndexMigration } from './20261123160000-counter-index.js'
+import { issuerOwnersMigration } from './20261206100000-issuer-owners.js'
 import { limitsAndClaimCodesMigration } from './20261206110000-limits-and-claim-codes.js'
 
 /**
@@ -22,6 +23,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261123140000-health-codes': healthCodesMigration(),
       '20261123150000-interoperability': interoperabilityMigration(),
       '20261123160000-counter-index': counterIndexMigration(),
+      '20261206100000-issuer-owners': issuerOwnersMigration(),
       '20261206110000-limits-and-claim-codes': limitsAndClaimCodesMigration(),
     }),
   }

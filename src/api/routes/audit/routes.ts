@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { checkAuditChainStream } from '../../../domain/audit/audit-chain.js'
-import type { AppContext } from '../../context.js'
+import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
 
 /** The append-only audit log: read it, and check its hash chain. */
@@ -10,7 +9,7 @@ export async function auditRoutes(app: FastifyInstance, context: AppContext): Pr
     {
       config: { access: ['administrator', 'health_authority'] },
       schema: {
-        summary: 'Audit entries in order, from a sequence number',
+        summary: 'Audit entries of the caller’s issuer and the issuers below it, in order',
         tags: ['audit'],
         querystring: {
           type: 'object',
@@ -30,9 +29,10 @@ export async function auditRoutes(app: FastifyInstance, context: AppContext): Pr
       },
     },
     async (request) => ({
-      entries: await context.store.transaction((tx) =>
-        tx.audit.list({ fromSequence: request.query.from, limit: request.query.limit }),
-      ),
+      entries: await context.audit.list(requireActor(request), {
+        from: request.query.from,
+        limit: request.query.limit,
+      }),
     }),
   )
 
@@ -57,6 +57,6 @@ export async function auditRoutes(app: FastifyInstance, context: AppContext): Pr
         },
       },
     },
-    async () => context.store.transaction((tx) => checkAuditChainStream(tx.audit.all())),
+    async (request) => context.audit.verify(requireActor(request)),
   )
 }

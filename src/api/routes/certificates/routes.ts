@@ -174,11 +174,10 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
       },
     },
     async (request, reply) => {
-      const { certificate, person, record } = await context.certificates.find(
+      const { certificate, person, record, issuer } = await context.certificates.find(
         requireActor(request),
         request.params.id,
       )
-      const issuer = await context.store.transaction((tx) => tx.issuers.find(certificate.issuerId))
       // The clinic prints the claim code for a holder who has no account yet; nobody else sees it.
       const claimCode = await context.people.claimCodeForPrint(requireActor(request), person.id)
       const pdf = await renderCertificatePdf({

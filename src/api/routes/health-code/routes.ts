@@ -98,6 +98,13 @@ const riskArea = {
   },
 } as const
 
+/** An optional issuer: whose version of the rules to read or store. */
+const issuerQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { issuerId: { type: 'string', maxLength: 64 } },
+} as const
+
 /** Declarations, the health code and its dynamic token, risk areas and risk rules. */
 export async function healthCodeRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   app.post<{ Params: { id: string }; Body: DeclarationInput }>(
@@ -315,13 +322,15 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     async (request) => ({ problems: await context.health.inputProblems(requireActor(request)) }),
   )
 
-  app.get(
+  app.get<{ Querystring: { issuerId?: string } }>(
     '/api/v1/risk-rules',
     {
       config: { access: 'public' },
       schema: {
-        summary: 'The risk rules in force: CertLogic triggers, periods and texts',
+        summary:
+          'The risk rules in force in a region (its own version, else the nearest ancestor’s; default: the nationwide ones)',
         tags: ['health code'],
+        querystring: issuerQuery,
         response: {
           200: {
             type: 'object',
@@ -334,7 +343,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
         },
       },
     },
-    async () => context.health.ruleSet(),
+    async (request) => context.health.ruleSet(request.query.issuerId),
   )
 
   app.get(
@@ -393,14 +402,15 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     async (request) => context.health.ruleSetVersion(requireActor(request), request.params.version),
   )
 
-  app.put<{ Body: { rules: unknown; note?: string } }>(
+  app.put<{ Body: { rules: unknown; note?: string }; Querystring: { issuerId?: string } }>(
     '/api/v1/risk-rules',
     {
       config: { access: authorityRoles },
       schema: {
         summary:
-          'Store a new version of the risk rules; everyone is recomputed in the background, in batches',
+          'Store a new version of the risk rules of the authority’s region (or a region under it, with issuerId); everyone is recomputed in the background, in batches',
         tags: ['health code'],
+        querystring: issuerQuery,
         body: {
           type: 'object',
           additionalProperties: false,
@@ -427,6 +437,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
         requireActor(request),
         request.body.rules,
         request.body.note,
+        request.query.issuerId,
       )
       return reply.status(201).send(ruleset)
     },

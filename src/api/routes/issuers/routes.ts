@@ -21,7 +21,7 @@ export async function issuerRoutes(app: FastifyInstance, context: AppContext): P
         },
       },
     },
-    async () => ({ issuers: await context.store.transaction((tx) => tx.issuers.list()) }),
+    async () => ({ issuers: await context.issuers.list() }),
   )
 
   app.post<{ Body: IssuerCreateRequest }>(

@@ -191,13 +191,7 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
     },
     async (request) => {
       const actor = requireActor(request)
-      const { account, person } = await context.store.transaction(async (tx) => {
-        const found = await tx.accounts.find(actor.accountId)
-        return {
-          account: found,
-          person: found?.personId ? await tx.people.find(found.personId) : undefined,
-        }
-      })
+      const { account, person } = await context.people.me(actor)
       return {
         account: account && presentAccount(account),
         person: person && presentPerson(person),

@@ -168,6 +168,13 @@ function presentPartner(partner: TrustPartner, extra: { signers?: number; proble
   }
 }
 
+/** An optional issuer: whose version of the rules to read or store. */
+const issuerQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { issuerId: { type: 'string', maxLength: 64 } },
+} as const
+
 /** Trust between deployments: our published lists, partners' lists, and verification. */
 export async function trustRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   app.get(
@@ -390,13 +397,15 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
       ),
   )
 
-  app.get(
+  app.get<{ Querystring: { issuerId?: string } }>(
     '/api/v1/validity-rules',
     {
       config: { access: 'public' },
       schema: {
-        summary: 'The validity rule sets (EU CertLogic rules) and their versions',
+        summary:
+          'The validity rule sets (EU CertLogic rules) as they apply in a region (its own versions, else the nearest ancestor’s; default: the nationwide ones)',
         tags: ['trust'],
+        querystring: issuerQuery,
         response: {
           200: {
             type: 'object',
@@ -418,18 +427,23 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         },
       },
     },
-    async () => ({ ruleSets: await context.validity.ruleSets() }),
+    async (request) => ({ ruleSets: await context.validity.ruleSets(request.query.issuerId) }),
   )
 
-  app.post<{ Params: { id: string }; Body: { rules: unknown; note?: string } }>(
+  app.post<{
+    Params: { id: string }
+    Body: { rules: unknown; note?: string }
+    Querystring: { issuerId?: string }
+  }>(
     '/api/v1/validity-rules/:id',
     {
       config: { access: ['health_authority'] },
       bodyLimit: 4 * 1024 * 1024,
       schema: {
         summary:
-          'Import rules in the EU rule JSON format as the next version of a rule set; invalid logic is refused here, with the reason',
+          'Import rules in the EU rule JSON format as the next version of a rule set of the authority’s region (or a region under it, with issuerId); invalid logic and empty sets are refused here, with the reason',
         tags: ['trust'],
+        querystring: issuerQuery,
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } },
         body: {
           type: 'object',
@@ -462,6 +476,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
             request.params.id,
             request.body.rules,
             request.body.note,
+            request.query.issuerId,
           ),
         ),
   )

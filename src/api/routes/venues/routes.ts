@@ -187,6 +187,13 @@ const offlineBundleAnswer = {
   },
 } as const
 
+/** An optional issuer to read or set a region's version of something. */
+const issuerQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { issuerId: { type: 'string', maxLength: 64 } },
+} as const
+
 /** Venues, posters, entry policies, check-ins and door scans. */
 export async function venueRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   const present = (venue: Venue) => ({
@@ -207,6 +214,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
       address: string
       district: string
       companyId?: string
+      issuerId?: string
     }
   }>(
     '/api/v1/venues',
@@ -225,6 +233,12 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
             address: { type: 'string', minLength: 1, maxLength: 300 },
             district: { type: 'string', pattern: '^[A-Z0-9-]{2,40}$' },
             companyId: { type: 'string', maxLength: 64 },
+            issuerId: {
+              type: 'string',
+              maxLength: 64,
+              description:
+                'The region the venue is in (default: the caller’s issuer, or the region of the record the caller holds)',
+            },
           },
         },
         response: { 201: venueAnswer, ...errorResponses },
@@ -306,29 +320,37 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
       present(await context.venues.rotatePoster(requireActor(request), request.params.id)),
   )
 
-  app.get(
+  app.get<{ Querystring: { issuerId?: string } }>(
     '/api/v1/entry-policies',
     {
       config: { access: 'public' },
       schema: {
-        summary: 'What each venue category admits',
+        summary:
+          'What each venue category admits in an issuer’s region (its own policy, else the nearest ancestor’s; default: the nationwide ones)',
         tags: ['venues'],
+        querystring: issuerQuery,
         response: {
           200: { type: 'object', additionalProperties: policySchema },
           ...errorResponses,
         },
       },
     },
-    async () => context.venues.policies(),
+    async (request) => context.venues.policies(request.query.issuerId),
   )
 
-  app.put<{ Params: { category: VenueCategory }; Body: EntryPolicy }>(
+  app.put<{
+    Params: { category: VenueCategory }
+    Body: EntryPolicy
+    Querystring: { issuerId?: string }
+  }>(
     '/api/v1/entry-policies/:category',
     {
       config: { access: policyRoles },
       schema: {
-        summary: 'Set what a venue category admits (the health authority)',
+        summary:
+          'Set what a venue category admits in the authority’s region (or a region under it, with issuerId)',
         tags: ['venues'],
+        querystring: issuerQuery,
         params: {
           type: 'object',
           properties: { category: { type: 'string', enum: [...venueCategories] } },
@@ -338,7 +360,12 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
       },
     },
     async (request) => {
-      await context.venues.setPolicy(requireActor(request), request.params.category, request.body)
+      await context.venues.setPolicy(
+        requireActor(request),
+        request.params.category,
+        request.body,
+        request.query.issuerId,
+      )
       return request.body
     },
   )
@@ -440,7 +467,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     async (request, reply) => {
       const bundle = await context.venues.offlineBundle(requireActor(request), request.params.id, {
         trust: () => context.trust.deviceTrust(),
-        ruleSet: (id) => context.validity.ruleSet(id),
+        ruleSet: (id, issuerId) => context.validity.ruleSet(id, issuerId),
       })
       return reply.header('cache-control', 'private, no-store').send(bundle)
     },
