@@ -16,9 +16,9 @@ import {
   type ShcIssuer,
   type ShcVerification,
 } from '../../codec/shc/index.js'
-import { TrustError, signerFromCertificate } from '../../codec/trust/index.js'
-import { TrustListError, readTrustList } from '../../codec/trust-list/index.js'
-import { QrImageError, decodeQrImage } from '../../qr-image/index.js'
+// Straight from trusted-signer.js: the trust index also brings certificate issuing (an X.509
+// library of some 250 modules) that verifying never needs, and that every start-up would load.
+import { TrustError, signerFromCertificate } from '../../codec/trust/trusted-signer.js'
 import { splitLines } from '../jsonl/line-splitter.js'
 import { verifyContextOf, type SharedTrust } from '../jsonl/shared-trust.js'
 import { inputError } from '../jsonl/verify-line.js'
@@ -139,6 +139,8 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
     } catch (error) {
       throw new UsageError(`cannot read ${values.image}: ${(error as Error).message}`)
     }
+    // The QR reader (a WebAssembly build of ZXing) is loaded only for images.
+    const { QrImageError, decodeQrImage } = await import('../../qr-image/index.js')
     try {
       text = await decodeQrImage(bytes)
     } catch (error) {
@@ -416,6 +418,8 @@ async function readTrustListFile(
   signingCertificate: Uint8Array | undefined,
 ): Promise<Uint8Array[]> {
   const json = parseJson(await readListFile(file, 'trust list'), `trust list ${file}`)
+  // Loaded only for trust lists: checking a CSCA's signature needs the X.509 library.
+  const { TrustListError, readTrustList } = await import('../../codec/trust-list/index.js')
   try {
     const { entries } = readTrustList(json, { signingCertificate })
     return entries

@@ -1,7 +1,11 @@
 import type { RevocationCheck } from '../../codec/hc1/index.js'
 import { RevocationList, type RevocationEntry } from '../../codec/revocation/index.js'
 import { ShcTrustStore, type ShcIssuer } from '../../codec/shc/index.js'
-import { TrustList, signerFromCertificate, type TrustStore } from '../../codec/trust/index.js'
+import {
+  TrustList,
+  signerFromCertificate,
+  type TrustStore,
+} from '../../codec/trust/trusted-signer.js'
 
 /**
  * The trust material of the command line (`--trust`, `--trust-list`, `--revocation-list`,

@@ -1,9 +1,10 @@
 import { verifyHc1 } from '../../codec/hc1/index.js'
 import type { Hc1ErrorCode } from '../../codec/hc1/index.js'
 import { shcInputForm, verifyShc } from '../../codec/shc/index.js'
-import { TrustError, TrustList, signerFromCertificate } from '../../codec/trust/index.js'
-import type { TrustedSigner } from '../../codec/trust/index.js'
-import { QrImageError, decodeQrImage } from '../../qr-image/index.js'
+// Straight from trusted-signer.js, not the trust index, which also brings certificate issuing
+// and its X.509 library: every worker would load it at start-up, and never use it.
+import { TrustError, TrustList, signerFromCertificate } from '../../codec/trust/trusted-signer.js'
+import type { TrustedSigner } from '../../codec/trust/trusted-signer.js'
 import {
   CombinedTrustStore,
   noSharedTrust,
@@ -140,6 +141,8 @@ async function verifyRequestLine(
   if (typeof request.qr === 'string') {
     qr = request.qr
   } else if (typeof request.image === 'string') {
+    // The QR reader (a WebAssembly build of ZXing) is loaded by the first line with an image.
+    const { QrImageError, decodeQrImage } = await import('../../qr-image/index.js')
     try {
       qr = await decodeQrImage(Buffer.from(request.image, 'base64'))
     } catch (error) {
