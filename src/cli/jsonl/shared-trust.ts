@@ -34,6 +34,8 @@ export interface VerifyContext {
   readonly revocation: RevocationCheck | undefined
   /** The trusted SMART Health Card issuers, their keys imported once. */
   readonly shcTrust: ShcTrustStore
+  /** Whether answers are compact (`--compact`): id, valid, stage and error code only. */
+  readonly compact: boolean
 }
 
 /**
@@ -42,8 +44,9 @@ export interface VerifyContext {
  * @throws {TrustError} for a certificate that does not parse, {ShcTrustError} for an issuer
  *   that cannot be trusted (they were checked when read, so this does not happen).
  */
-export function verifyContextOf(shared: SharedTrust): VerifyContext {
+export function verifyContextOf(shared: SharedTrust, compact = false): VerifyContext {
   return {
+    compact,
     trust: new TrustList(shared.certificates.map((der) => signerFromCertificate(der))),
     revocation:
       shared.revocations === undefined ? undefined : new RevocationList(shared.revocations),
