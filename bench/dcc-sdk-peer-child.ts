@@ -28,6 +28,9 @@ if (folder === undefined || vectorFile === undefined) {
 }
 // Its ES module entry: the CommonJS one goes through the `esm` loader, which Node 24 breaks. The
 // ES modules import their neighbours without the `.js` that Node requires; added when missing.
+// The peer logs what it finds wrong with console.log; stdout carries only this child's answers.
+console.log = console.error.bind(console)
+
 type Resolve = (specifier: string, context: unknown) => unknown
 // In Node 24, missing from the typings this project has.
 const { registerHooks } = nodeModule as unknown as {

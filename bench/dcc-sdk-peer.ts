@@ -81,7 +81,7 @@ export class PeerProcess {
       process.execPath,
       [new URL('./dcc-sdk-peer-child.js', import.meta.url).pathname, folder, file],
       {
-        stdio: ['pipe', 'pipe', 'inherit'],
+        stdio: ['pipe', 'pipe', 'ignore'],
       },
     )
     const peer = new PeerProcess(child)
