@@ -7,6 +7,7 @@ import {
   stripHc1Prefix,
   verifyHc1,
 } from '../src/codec/hc1/index.js'
+import type { PeerProcess } from './dcc-sdk-peer.js'
 import { measureRate, median } from './rate.js'
 import type { BenchVector } from './vectors.js'
 
@@ -81,6 +82,32 @@ export function medianSigStructureBytes(vectors: readonly BenchVector[]): number
       return coseSign1SignedBytes(cose.protectedBytes, cose.payload).length
     }),
   )
+}
+
+/** One round of `verifyHc1` against the npm peer, back to back. */
+export interface CodecPeerRound {
+  readonly codecPerSecond: number
+  readonly peerPerSecond: number
+}
+
+/**
+ * Measures `verifyHc1` and the peer's `unpackAndVerify` (in its own process, on the same vectors)
+ * in interleaved rounds, each for `plan.roundMs` of CPU time.
+ */
+export async function measureCodecVersusPeer(
+  vectors: readonly BenchVector[],
+  peer: PeerProcess,
+  plan: RoundPlan,
+): Promise<CodecPeerRound[]> {
+  const verifyNextVector = codecVerification(vectors)
+  await peer.measure(plan.warmUpMs)
+  const rounds: CodecPeerRound[] = []
+  for (let round = 0; round < plan.rounds; round++) {
+    const codecPerSecond = measureRate(verifyNextVector, plan.roundMs)
+    const peerPerSecond = await peer.measure(plan.roundMs)
+    rounds.push({ codecPerSecond, peerPerSecond })
+  }
+  return rounds
 }
 
 /** One `verifyHc1` call per run, taking the vectors in turn. */

@@ -63,6 +63,77 @@ interface TimedRun {
   readonly seconds: number
 }
 
+/** One interleaved round of `verify --jsonl` (in full and `--compact`) and the reference. */
+export interface JsonlPair {
+  readonly fullPerSecond: number
+  readonly compactPerSecond: number
+  readonly referencePerSecond: number
+  /** Bytes of answers, in full and compact, and the reference's. */
+  readonly fullBytes: number
+  readonly compactBytes: number
+  readonly referenceBytes: number
+}
+
+/**
+ * Runs `verify --jsonl` (default workers: one per core), `verify --jsonl --compact` and the
+ * single-thread reference pipeline (`reference-pipeline.ts`) on the same lines, in turn, `pairs`
+ * times, each timed from spawn to exit (start-up included).
+ *
+ * @throws {Error} when a run fails or does not answer every line as valid.
+ */
+export async function measureJsonlVersusReference(
+  cliPath: string,
+  referencePath: string,
+  input: string,
+  lineCount: number,
+  pairs: number,
+): Promise<JsonlPair[]> {
+  const rounds: JsonlPair[] = []
+  for (let pair = 0; pair < pairs; pair++) {
+    const full = await runTimed(process.execPath, [cliPath, 'verify', '--jsonl'], input)
+    checkAllValid('healthcode verify --jsonl', full.stdout, lineCount)
+    const compact = await runTimed(
+      process.execPath,
+      [cliPath, 'verify', '--jsonl', '--compact'],
+      input,
+    )
+    checkAllValid('healthcode verify --jsonl --compact', compact.stdout, lineCount)
+    const reference = await runTimed(process.execPath, [referencePath], input)
+    checkAllValid('reference pipeline', reference.stdout, lineCount)
+    rounds.push({
+      fullPerSecond: lineCount / full.seconds,
+      compactPerSecond: lineCount / compact.seconds,
+      referencePerSecond: lineCount / reference.seconds,
+      fullBytes: Buffer.byteLength(full.stdout),
+      compactBytes: Buffer.byteLength(compact.stdout),
+      referenceBytes: Buffer.byteLength(reference.stdout),
+    })
+  }
+  return rounds
+}
+
+/**
+ * Start-up and shut-down alone: `verify --jsonl` and the reference on empty input, in turn,
+ * `pairs` times; seconds from spawn to exit. What loading too much at start-up costs shows here
+ * first (the 0.63× regression of `verify --jsonl` was modules of the server, the store and
+ * certificate issuing loaded by every run and every worker).
+ */
+export async function measureJsonlStartUp(
+  cliPath: string,
+  referencePath: string,
+  pairs: number,
+): Promise<{ readonly cliSeconds: number; readonly referenceSeconds: number }[]> {
+  const rounds: { cliSeconds: number; referenceSeconds: number }[] = []
+  for (let pair = 0; pair < pairs; pair++) {
+    const cli = await runTimed(process.execPath, [cliPath, 'verify', '--jsonl'], '')
+    if (cli.exitCode !== 0)
+      throw new Error(`verify --jsonl on no input exited with ${cli.exitCode}`)
+    const reference = await runTimed(process.execPath, [referencePath], '')
+    rounds.push({ cliSeconds: cli.seconds, referenceSeconds: reference.seconds })
+  }
+  return rounds
+}
+
 function runTimed(command: string, args: readonly string[], input: string): Promise<TimedRun> {
   return new Promise((resolve, reject) => {
     const start = performance.now()

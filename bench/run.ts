@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { formatWebSection, measureWeb } from './web-bench.js'
+import { runVerifierBench } from './verifier-bench.js'
 
 // `npm run bench`: the codec against raw ECDSA on one core, then the CLI's batch throughput.
 // About 30 s in all: 2 s of warm-up, 5 rounds of 2 + 2 s, then two runs of the CLI. Then the
@@ -74,10 +75,20 @@ async function main(): Promise<void> {
       'valid ES256 codes; the bench uses those.\n',
   )
 
+  // BENCH_ONLY=verifier runs the verifier's and signer's figures alone, each beside its limit.
+  if (process.env['BENCH_ONLY'] === 'verifier') {
+    await runVerifierBench(root, vectors)
+    console.log(formatMachineSection(machine))
+    return
+  }
+
   // BENCH_ONLY=city runs the city benchmark alone.
   const cityOnly = process.env['BENCH_ONLY'] === 'city'
   const cli = join(root, 'bin', 'healthcode.js')
-  if (!cityOnly) await measureCodecSections(vectors, cli, machine)
+  if (!cityOnly) {
+    await measureCodecSections(vectors, cli, machine)
+    await runVerifierBench(root, vectors)
+  }
 
   // The city: BENCH_CITY_SQLITE / BENCH_CITY_POSTGRES name seeded stores (`healthcode seed
   // --people 1000000 --checkins 10000000`); without them a small city is seeded for the run.

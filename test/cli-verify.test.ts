@@ -196,6 +196,41 @@ describe('healthcode verify --jsonl', () => {
     assert.equal(co3?.['kind'], 'dcc')
   })
 
+  it('answers with id, valid, stage and error code only under --compact, on one thread and on several', async () => {
+    const good = JSON.stringify(requests.find((request) => request.id === 'CO3.json'))
+    const bad = JSON.stringify(requests.find((request) => request.id === 'CO5.json'))
+    const lines = ['this is not json', good, bad]
+    for (const workers of ['1', '2']) {
+      const result = await run(
+        ['verify', '--jsonl', '--compact', '--workers', workers],
+        lines.join('\n') + '\n',
+      )
+      assert.equal(result.status, 0, result.stderr)
+      assert.deepEqual(
+        result.stdout
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as unknown),
+        [
+          { id: null, valid: false, stage: 'input', error: { code: 'ERR_INPUT_JSON' } },
+          { id: 'CO3.json', valid: true, stage: 'ok' },
+          {
+            id: 'CO5.json',
+            valid: false,
+            stage: 'signature',
+            error: { code: 'ERR_COSE_SIGNATURE' },
+          },
+        ],
+      )
+    }
+  })
+
+  it('refuses --compact without --jsonl as a usage error', async () => {
+    const result = await run(['verify', '--compact', valid.PREFIX])
+    assert.equal(result.status, 2)
+    assert.match(result.stderr, /--compact/)
+  })
+
   it('gives a bad line an error line and goes on with the next', async () => {
     const good = JSON.stringify(requests.find((request) => request.id === 'CO3.json'))
     const lines = [

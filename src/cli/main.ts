@@ -1,16 +1,28 @@
 import { readFileSync } from 'node:fs'
-import { accountsCommand, accountsUsage } from './commands/accounts.js'
-import { auditCommand, auditUsage } from './commands/audit.js'
-import { issuersCommand, issuersUsage } from './commands/issuers.js'
-import { keysCommand, keysUsage } from './commands/keys.js'
-import { rulesCommand, rulesUsage } from './commands/rules.js'
-import { seedCommand } from './commands/seed.js'
-import { serveCommand, serveUsage } from './commands/serve.js'
-import { trustCommand, trustUsage } from './commands/trust.js'
-import { verifyCommand, verifyUsage } from './commands/verify.js'
 import { UsageError, type CommandIo } from './command-io.js'
 
-const usage = `healthcode — health QR codes: verify EU DCCs and more.
+/** The full help: every command's usage, so every command module is loaded to print it. */
+async function usage(): Promise<string> {
+  const [
+    { verifyUsage },
+    { serveUsage },
+    { auditUsage },
+    { keysUsage },
+    { trustUsage },
+    { issuersUsage },
+    { accountsUsage },
+    { rulesUsage },
+  ] = await Promise.all([
+    import('./commands/verify.js'),
+    import('./commands/serve.js'),
+    import('./commands/audit.js'),
+    import('./commands/keys.js'),
+    import('./commands/trust.js'),
+    import('./commands/issuers.js'),
+    import('./commands/accounts.js'),
+    import('./commands/rules.js'),
+  ])
+  return `healthcode — health QR codes: verify EU DCCs and more.
 
 Usage:
   healthcode verify [options] [QR | - | --image FILE]   verify one code
@@ -42,17 +54,23 @@ ${accountsUsage}
 
 ${rulesUsage}
 `
+}
 
-const commands: Record<string, (args: string[], io: CommandIo) => Promise<number>> = {
-  verify: verifyCommand,
-  serve: serveCommand,
-  audit: auditCommand,
-  keys: keysCommand,
-  trust: trustCommand,
-  seed: seedCommand,
-  issuers: issuersCommand,
-  accounts: accountsCommand,
-  rules: rulesCommand,
+type Command = (args: string[], io: CommandIo) => Promise<number>
+
+// Each command is loaded when it is run: `verify` must not pay at start-up for the server, the
+// store, PDF printing and certificate issuing that `serve`, `keys` and `seed` bring in (a
+// `verify --jsonl` batch of 20,000 lines spent most of its time loading them).
+const commands: Record<string, () => Promise<Command>> = {
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
+  audit: async () => (await import('./commands/audit.js')).auditCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
+  trust: async () => (await import('./commands/trust.js')).trustCommand,
+  seed: async () => (await import('./commands/seed.js')).seedCommand,
+  issuers: async () => (await import('./commands/issuers.js')).issuersCommand,
+  accounts: async () => (await import('./commands/accounts.js')).accountsCommand,
+  rules: async () => (await import('./commands/rules.js')).rulesCommand,
 }
 
 /**
@@ -62,19 +80,20 @@ const commands: Record<string, (args: string[], io: CommandIo) => Promise<number
 export async function main(argv: string[], io: CommandIo = processIo()): Promise<number> {
   const [command, ...rest] = argv
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.stdout.write(usage)
+    io.stdout.write(await usage())
     return command === undefined ? 2 : 0
   }
   if (command === '--version' || command === '-v') {
     io.stdout.write(version() + '\n')
     return 0
   }
-  const run = commands[command]
-  if (!run) {
-    io.stderr.write(`healthcode: unknown command ${JSON.stringify(command)}\n\n${usage}`)
+  const load = Object.hasOwn(commands, command) ? commands[command] : undefined
+  if (!load) {
+    io.stderr.write(`healthcode: unknown command ${JSON.stringify(command)}\n\n${await usage()}`)
     return 2
   }
   try {
+    const run = await load()
     return await run(rest, io)
   } catch (error) {
     if (error instanceof UsageError || isParseArgsError(error)) {

@@ -16,9 +16,9 @@ import {
   type ShcIssuer,
   type ShcVerification,
 } from '../../codec/shc/index.js'
-import { TrustError, signerFromCertificate } from '../../codec/trust/index.js'
-import { TrustListError, readTrustList } from '../../codec/trust-list/index.js'
-import { QrImageError, decodeQrImage } from '../../qr-image/index.js'
+// Straight from trusted-signer.js: the trust index also brings certificate issuing (an X.509
+// library of some 250 modules) that verifying never needs, and that every start-up would load.
+import { TrustError, signerFromCertificate } from '../../codec/trust/trusted-signer.js'
 import { splitLines } from '../jsonl/line-splitter.js'
 import { verifyContextOf, type SharedTrust } from '../jsonl/shared-trust.js'
 import { inputError } from '../jsonl/verify-line.js'
@@ -32,7 +32,7 @@ export const verifyUsage = `Usage:
   healthcode verify [TRUST...] [--at ISO-8601] [--json] -          (the QR text on stdin)
   healthcode verify [TRUST...] [--at ISO-8601] [--json] --image FILE   (a PNG or JPEG photo)
   healthcode verify [TRUST...] [--at ISO-8601] [--json] --file FILE    (a .smart-health-card file)
-  healthcode verify --jsonl [TRUST...] [--workers N]   (JSON lines on stdin, one answer line each on stdout)
+  healthcode verify --jsonl [TRUST...] [--workers N] [--compact]   (JSON lines on stdin, one answer line each on stdout)
 
 QR is an EU DCC (HC1:...) or a SMART Health Card: its numeric QR text (shc:/...) or compact JWS.
 
@@ -66,6 +66,8 @@ Options:
                  adds to the TRUST options, which apply to every line; answers carry "kind": "dcc"
                  for an HC1 code and "shc" for a SMART Health Card (shc:/... or a JWS)
   --workers N    threads for --jsonl (default: the number of cores)
+  --compact      with --jsonl: answers carry only "id", "valid", "stage" and, when invalid,
+                 "error": {"code"}
 
 Exit status: 0 valid, 1 invalid, 2 usage error or an unusable trust list, revocation list or SMART
 Health Card issuer file.`
@@ -91,6 +93,7 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
       image: { type: 'string' },
       file: { type: 'string' },
       workers: { type: 'string' },
+      compact: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -105,10 +108,13 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
   ) {
     throw new UsageError('--trust-list-signer checks lists: give --trust-list or --revocation-list')
   }
+  if (values.compact && !values.jsonl) {
+    throw new UsageError('--compact shapes the answers of --jsonl: give --jsonl too')
+  }
   if (values.jsonl) {
     if (positionals.length > 0 || values.image || values.file || values.at || values.json) {
       throw new UsageError(
-        '--jsonl reads the codes from stdin and takes only --workers and the trust options',
+        '--jsonl reads the codes from stdin and takes only --workers, --compact and the trust options',
       )
     }
     const workers = values.workers === undefined ? availableParallelism() : Number(values.workers)
@@ -119,7 +125,7 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
     }
     const shared = await readSharedTrust(values, io)
     if (shared === undefined) return 2
-    return verifyJsonl(io, workers, shared)
+    return verifyJsonl(io, workers, shared, values.compact === true)
   }
 
   const at = values.at === undefined ? new Date() : parseTime(values.at)
@@ -140,6 +146,8 @@ export async function verifyCommand(args: string[], io: CommandIo): Promise<numb
     } catch (error) {
       throw new UsageError(`cannot read ${values.image}: ${(error as Error).message}`)
     }
+    // The QR reader (a WebAssembly build of ZXing) is loaded only for images.
+    const { QrImageError, decodeQrImage } = await import('../../qr-image/index.js')
     try {
       text = await decodeQrImage(bytes)
     } catch (error) {
@@ -261,8 +269,13 @@ async function readCodeFile(file: string): Promise<string> {
   }
 }
 
-async function verifyJsonl(io: CommandIo, workers: number, shared: SharedTrust): Promise<number> {
-  const pool = new VerifyPool(workers, (answers) => io.stdout.write(answers), shared)
+async function verifyJsonl(
+  io: CommandIo,
+  workers: number,
+  shared: SharedTrust,
+  compact: boolean,
+): Promise<number> {
+  const pool = new VerifyPool(workers, (answers) => io.stdout.write(answers), shared, compact)
   let lineNumber = 0
   for await (const item of splitLines(io.stdin, MAX_JSONL_LINE_BYTES)) {
     lineNumber++
@@ -274,6 +287,7 @@ async function verifyJsonl(io: CommandIo, workers: number, shared: SharedTrust):
           null,
           'ERR_INPUT_LINE_TOO_LONG',
           `expected a line of at most ${MAX_JSONL_LINE_BYTES} bytes, but line ${lineNumber} has ${item.tooLong}`,
+          compact,
         ),
       )
     }
@@ -416,6 +430,8 @@ async function readTrustListFile(
   signingCertificate: Uint8Array | undefined,
 ): Promise<Uint8Array[]> {
   const json = parseJson(await readListFile(file, 'trust list'), `trust list ${file}`)
+  // Loaded only for trust lists: checking a CSCA's signature needs the X.509 library.
+  const { TrustListError, readTrustList } = await import('../../codec/trust-list/index.js')
   try {
     const { entries } = readTrustList(json, { signingCertificate })
     return entries

@@ -1,7 +1,11 @@
 import type { RevocationCheck } from '../../codec/hc1/index.js'
 import { RevocationList, type RevocationEntry } from '../../codec/revocation/index.js'
 import { ShcTrustStore, type ShcIssuer } from '../../codec/shc/index.js'
-import { TrustList, signerFromCertificate, type TrustStore } from '../../codec/trust/index.js'
+import {
+  TrustList,
+  signerFromCertificate,
+  type TrustStore,
+} from '../../codec/trust/trusted-signer.js'
 
 /**
  * The trust material of the command line (`--trust`, `--trust-list`, `--revocation-list`,
@@ -30,6 +34,8 @@ export interface VerifyContext {
   readonly revocation: RevocationCheck | undefined
   /** The trusted SMART Health Card issuers, their keys imported once. */
   readonly shcTrust: ShcTrustStore
+  /** Whether answers are compact (`--compact`): id, valid, stage and error code only. */
+  readonly compact: boolean
 }
 
 /**
@@ -38,8 +44,9 @@ export interface VerifyContext {
  * @throws {TrustError} for a certificate that does not parse, {ShcTrustError} for an issuer
  *   that cannot be trusted (they were checked when read, so this does not happen).
  */
-export function verifyContextOf(shared: SharedTrust): VerifyContext {
+export function verifyContextOf(shared: SharedTrust, compact = false): VerifyContext {
   return {
+    compact,
     trust: new TrustList(shared.certificates.map((der) => signerFromCertificate(der))),
     revocation:
       shared.revocations === undefined ? undefined : new RevocationList(shared.revocations),

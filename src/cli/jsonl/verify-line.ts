@@ -1,9 +1,10 @@
 import { verifyHc1 } from '../../codec/hc1/index.js'
 import type { Hc1ErrorCode } from '../../codec/hc1/index.js'
 import { shcInputForm, verifyShc } from '../../codec/shc/index.js'
-import { TrustError, TrustList, signerFromCertificate } from '../../codec/trust/index.js'
-import type { TrustedSigner } from '../../codec/trust/index.js'
-import { QrImageError, decodeQrImage } from '../../qr-image/index.js'
+// Straight from trusted-signer.js, not the trust index, which also brings certificate issuing
+// and its X.509 library: every worker would load it at start-up, and never use it.
+import { TrustError, TrustList, signerFromCertificate } from '../../codec/trust/trusted-signer.js'
+import type { TrustedSigner } from '../../codec/trust/trusted-signer.js'
 import {
   CombinedTrustStore,
   noSharedTrust,
@@ -68,13 +69,16 @@ export async function verifyJsonLine(
   context: VerifyContext = emptyContext,
 ): Promise<string> {
   try {
-    return await verifyRequestLine(line, cache, now, context)
+    return formatAnswer(await verifyRequestLine(line, cache, now, context), context.compact)
   } catch (error) {
     // A defect of ours must not cost the other lines their answers.
-    return inputError(
-      null,
-      'ERR_INTERNAL',
-      `verification failed unexpectedly: ${(error as Error).message}`,
+    return formatAnswer(
+      inputErrorAnswer(
+        null,
+        'ERR_INTERNAL',
+        `verification failed unexpectedly: ${(error as Error).message}`,
+      ),
+      context.compact,
     )
   }
 }
@@ -84,16 +88,16 @@ async function verifyRequestLine(
   cache: TrustCertificateCache,
   now: () => Date,
   context: VerifyContext,
-): Promise<string> {
+): Promise<Answer> {
   let request: VerifyRequest
   try {
     const parsed: unknown = JSON.parse(line)
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      return inputError(null, 'ERR_INPUT_JSON', 'expected a JSON object per line')
+      return inputErrorAnswer(null, 'ERR_INPUT_JSON', 'expected a JSON object per line')
     }
     request = parsed as VerifyRequest
   } catch (error) {
-    return inputError(
+    return inputErrorAnswer(
       null,
       'ERR_INPUT_JSON',
       `expected a JSON object per line, but ${(error as Error).message}`,
@@ -105,7 +109,7 @@ async function verifyRequestLine(
   if (request.at !== undefined && request.at !== null) {
     const parsedAt = typeof request.at === 'string' ? new Date(request.at) : new Date(NaN)
     if (Number.isNaN(parsedAt.getTime())) {
-      return inputError(
+      return inputErrorAnswer(
         id,
         'ERR_INPUT_FIELD',
         `expected "at" to be an ISO 8601 time, but found ${JSON.stringify(request.at)}`,
@@ -114,7 +118,7 @@ async function verifyRequestLine(
     at = parsedAt
   }
   if (request.trust !== undefined && !Array.isArray(request.trust)) {
-    return inputError(
+    return inputErrorAnswer(
       id,
       'ERR_INPUT_FIELD',
       'expected "trust" to be an array of base64 DER certificates',
@@ -124,7 +128,7 @@ async function verifyRequestLine(
   const trustProblems: { code: Hc1ErrorCode; message: string }[] = []
   for (const item of (request.trust as unknown[] | undefined) ?? []) {
     if (typeof item !== 'string') {
-      return inputError(
+      return inputErrorAnswer(
         id,
         'ERR_INPUT_FIELD',
         'expected "trust" to be an array of base64 DER certificates',
@@ -140,20 +144,22 @@ async function verifyRequestLine(
   if (typeof request.qr === 'string') {
     qr = request.qr
   } else if (typeof request.image === 'string') {
+    // The QR reader (a WebAssembly build of ZXing) is loaded by the first line with an image.
+    const { QrImageError, decodeQrImage } = await import('../../qr-image/index.js')
     try {
       qr = await decodeQrImage(Buffer.from(request.image, 'base64'))
     } catch (error) {
       if (!(error instanceof QrImageError)) throw error
-      return JSON.stringify({
+      return {
         id,
         valid: false,
         stage: 'image',
         kind: 'dcc',
         error: { code: error.code, message: error.message },
-      })
+      }
     }
   } else {
-    return inputError(
+    return inputErrorAnswer(
       id,
       'ERR_INPUT_FIELD',
       'expected a "qr" text or an "image" (base64 PNG or JPEG)',
@@ -162,14 +168,14 @@ async function verifyRequestLine(
 
   if (shcInputForm(qr) !== undefined) {
     const card = verifyShc(qr, { issuers: context.shcTrust, at })
-    return JSON.stringify({
+    return {
       id,
       valid: card.valid,
       stage: card.stage,
       kind: 'shc',
       card: card.card,
       ...(card.valid ? {} : { error: card.error }),
-    })
+    }
   }
 
   const result = verifyHc1(qr, {
@@ -178,14 +184,14 @@ async function verifyRequestLine(
     trustProblems,
     revocation: context.revocation,
   })
-  return JSON.stringify({
+  return {
     id,
     valid: result.valid,
     stage: result.stage,
     kind: 'dcc',
     certificate: result.certificate,
     ...(result.valid ? {} : { error: result.error }),
-  })
+  }
 }
 
 /** The answer for a line that is not a usable request. */
@@ -193,6 +199,37 @@ export function inputError(
   id: string | number | null,
   code: JsonlInputErrorCode,
   message: string,
+  compact = false,
 ): string {
-  return JSON.stringify({ id, valid: false, stage: 'input', error: { code, message } })
+  return formatAnswer(inputErrorAnswer(id, code, message), compact)
+}
+
+function inputErrorAnswer(
+  id: string | number | null,
+  code: JsonlInputErrorCode,
+  message: string,
+): Answer {
+  return { id, valid: false, stage: 'input', error: { code, message } }
+}
+
+/** An answer line before it is written: its fields in the order they are written. */
+interface Answer {
+  readonly id: string | number | null
+  readonly valid: boolean
+  readonly stage: string
+  readonly error?: { readonly code: string; readonly message: string }
+  readonly [field: string]: unknown
+}
+
+/**
+ * The answer as one JSON line: in full, or with `--compact` only what a caller that needs the
+ * verdict reads, `{"id","valid","stage"}` and, when invalid, `"error":{"code"}` (a few dozen bytes
+ * instead of about 700).
+ */
+function formatAnswer(answer: Answer, compact: boolean): string {
+  if (!compact) return JSON.stringify(answer)
+  const { id, valid, stage, error } = answer
+  return JSON.stringify(
+    error === undefined ? { id, valid, stage } : { id, valid, stage, error: { code: error.code } },
+  )
 }

@@ -48,6 +48,12 @@ function now(): Date {
   return new Date()
 }
 
+/** What a worker thread is started with: the shared trust, and the answers' form. */
+export interface VerifyWorkerData {
+  readonly shared: SharedTrust
+  readonly compact: boolean
+}
+
 /** Something that verifies a batch of lines: a worker thread, or this thread. */
 interface BatchVerifier {
   verify(batch: LineBatch): Promise<BatchAnswers>
@@ -59,8 +65,8 @@ class InlineVerifier implements BatchVerifier {
   readonly #cache = new TrustCertificateCache()
   readonly #context: VerifyContext
 
-  constructor(shared: SharedTrust) {
-    this.#context = verifyContextOf(shared)
+  constructor(shared: SharedTrust, compact: boolean) {
+    this.#context = verifyContextOf(shared, compact)
   }
 
   verify(batch: LineBatch): Promise<BatchAnswers> {
@@ -75,12 +81,12 @@ class WorkerVerifier implements BatchVerifier {
   readonly #worker: Worker
   #pending: { resolve: (answers: BatchAnswers) => void; reject: (error: Error) => void } | undefined
 
-  constructor(shared: SharedTrust) {
+  constructor(shared: SharedTrust, compact: boolean) {
     // Under tsx (tests) this module is TypeScript; built, it is JavaScript.
     const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js'
     // The worker parses the shared trust once, when it starts (verify-worker.ts).
     this.#worker = new Worker(new URL(`./verify-worker.${extension}`, import.meta.url), {
-      workerData: shared,
+      workerData: { shared, compact } satisfies VerifyWorkerData,
     })
     this.#worker.on('message', (answers: BatchAnswers) => {
       const pending = this.#pending
@@ -136,11 +142,13 @@ export class VerifyPool {
     private readonly write: (answers: string) => void,
     /** The command line's trust and revocation lists, applied to every line. */
     shared: SharedTrust = noSharedTrust,
+    /** `--compact`: answers carry id, valid, stage and the error code only. */
+    compact = false,
   ) {
     this.#all =
       workers <= 1
-        ? [new InlineVerifier(shared)]
-        : Array.from({ length: workers }, () => new WorkerVerifier(shared))
+        ? [new InlineVerifier(shared, compact)]
+        : Array.from({ length: workers }, () => new WorkerVerifier(shared, compact))
     this.#idle = [...this.#all]
   }
 

@@ -130,26 +130,21 @@ export function coseAlgorithmOf(message: CoseSign1): CoseAlgorithm {
  * ```
  */
 export function coseSign1SignedBytes(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  const protectedHead = byteStringHead(protectedBytes.length)
-  const payloadHead = byteStringHead(payload.length)
+  // Written in one buffer, heads included: this runs once per verification, next to the signature.
   const out = new Uint8Array(
     SIG_STRUCTURE_START.length +
-      protectedHead.length +
+      byteStringHeadLength(protectedBytes.length) +
       protectedBytes.length +
       1 +
-      payloadHead.length +
+      byteStringHeadLength(payload.length) +
       payload.length,
   )
-  let o = 0
-  out.set(SIG_STRUCTURE_START, o)
-  o += SIG_STRUCTURE_START.length
-  out.set(protectedHead, o)
-  o += protectedHead.length
+  out.set(SIG_STRUCTURE_START, 0)
+  let o = writeByteStringHead(out, SIG_STRUCTURE_START.length, protectedBytes.length)
   out.set(protectedBytes, o)
   o += protectedBytes.length
   out[o++] = 0x40
-  out.set(payloadHead, o)
-  o += payloadHead.length
+  o = writeByteStringHead(out, o, payload.length)
   out.set(payload, o)
   return out
 }
@@ -158,18 +153,34 @@ const SIG_STRUCTURE_START = new Uint8Array([
   0x84, 0x6a, 0x53, 0x69, 0x67, 0x6e, 0x61, 0x74, 0x75, 0x72, 0x65, 0x31,
 ])
 
-/** The CBOR head of a byte string of the given length (RFC 8949, section 3.1, major type 2). */
-function byteStringHead(length: number): Uint8Array {
-  if (length < 24) return new Uint8Array([0x40 | length])
-  if (length < 0x100) return new Uint8Array([0x58, length])
-  if (length < 0x10000) return new Uint8Array([0x59, length >> 8, length & 0xff])
-  return new Uint8Array([
-    0x5a,
-    length >>> 24,
-    (length >> 16) & 0xff,
-    (length >> 8) & 0xff,
-    length & 0xff,
-  ])
+/** The size of the CBOR head of a byte string of the given length (RFC 8949, section 3.1). */
+function byteStringHeadLength(length: number): number {
+  return length < 24 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5
+}
+
+/**
+ * Writes the CBOR head of a byte string of the given length (RFC 8949, section 3.1, major type 2)
+ * at `offset`, and returns the offset after it.
+ */
+function writeByteStringHead(out: Uint8Array, offset: number, length: number): number {
+  let o = offset
+  if (length < 24) {
+    out[o++] = 0x40 | length
+  } else if (length < 0x100) {
+    out[o++] = 0x58
+    out[o++] = length
+  } else if (length < 0x10000) {
+    out[o++] = 0x59
+    out[o++] = length >> 8
+    out[o++] = length & 0xff
+  } else {
+    out[o++] = 0x5a
+    out[o++] = length >>> 24
+    out[o++] = (length >> 16) & 0xff
+    out[o++] = (length >> 8) & 0xff
+    out[o++] = length & 0xff
+  }
+  return o
 }
 
 function structure(what: string, expected: string, found: unknown): Hc1Error {

@@ -108,6 +108,60 @@ function checkValidityTimes(
 /** A CWT time (seconds since the epoch) as an ISO 8601 instant; undefined when there is none. */
 export function isoTime(seconds: number | undefined): string | undefined {
   if (seconds === undefined) return undefined
+  // Every real code's times are whole seconds between 1970 and 9999: written out directly, which
+  // costs a fraction of a Date and its toISOString, twice per verification.
+  if (Number.isInteger(seconds) && seconds >= 0 && seconds < LAST_FOUR_DIGIT_YEAR_END) {
+    return wholeSecondsIso(seconds)
+  }
   const date = new Date(seconds * 1000)
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString()
+}
+
+/** 10000-01-01T00:00:00Z in seconds: where `toISOString` starts writing six-digit years. */
+const LAST_FOUR_DIGIT_YEAR_END = 253_402_300_800
+
+/**
+ * Whole seconds since 1970 as `toISOString` writes them (`2021-05-06T18:00:00.000Z`); the civil
+ * date from the day count as in H. Hinnant's `civil_from_days` (proleptic Gregorian calendar).
+ */
+function wholeSecondsIso(seconds: number): string {
+  const days = Math.floor(seconds / 86_400)
+  const secondOfDay = seconds - days * 86_400
+  const shifted = days + 719_468 // days since 0000-03-01
+  const era = Math.floor(shifted / 146_097)
+  const dayOfEra = shifted - era * 146_097
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  )
+  const dayOfYear =
+    dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100))
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153)
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9
+  const year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+  const hour = Math.floor(secondOfDay / 3600)
+  const minute = Math.floor((secondOfDay % 3600) / 60)
+  const second = secondOfDay % 60
+  return (
+    String(year).padStart(4, '0') +
+    '-' +
+    twoDigits(month) +
+    '-' +
+    twoDigits(day) +
+    'T' +
+    twoDigits(hour) +
+    ':' +
+    twoDigits(minute) +
+    ':' +
+    twoDigits(second) +
+    '.000Z'
+  )
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? '0' + value : String(value)
 }

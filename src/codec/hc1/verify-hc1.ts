@@ -135,7 +135,7 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
   try {
     const cose = decodeCoseSign1(inflateZlib(decodeBase45(stripHc1Prefix(text))))
     const claims = decodeHc1Claims(cose.payload)
-    const kid = cose.kid ? Buffer.from(cose.kid).toString('base64') : undefined
+    const kid = cose.kid ? viewOf(cose.kid).toString('base64') : undefined
     const issuedAt = isoTime(claims.issuedAt)
     const expiresAt = isoTime(claims.expiresAt)
     // Written out for each type, in the order results have always listed their fields.
@@ -236,6 +236,11 @@ const payloadTypeDescriptions: Record<Hc1PayloadType, string> = {
 
 function describePayloadType(type: Hc1PayloadType): string {
   return payloadTypeDescriptions[type]
+}
+
+/** The bytes as a Buffer without copying them (`Buffer.from(Uint8Array)` copies). */
+function viewOf(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 function findVerifyingSigner(

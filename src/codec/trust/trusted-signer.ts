@@ -124,7 +124,10 @@ export class TrustList implements TrustStore {
   }
 
   signersFor(kid: Uint8Array): readonly TrustedSigner[] {
-    return this.#byKid.get(Buffer.from(kid).toString('hex')) ?? []
+    // A view, not a copy: this runs once per verification.
+    return (
+      this.#byKid.get(Buffer.from(kid.buffer, kid.byteOffset, kid.byteLength).toString('hex')) ?? []
+    )
   }
 
   get size(): number {
