@@ -64,13 +64,13 @@ const staff: readonly {
     login: 'venue@spb.demo',
     displayName: 'Mariinsky Theatre door staff',
     roles: ['venue_operator'],
-    issuerId: undefined,
+    issuerId: 'ru-spb',
   },
   {
     login: 'company@spb.demo',
     displayName: 'Nevsky Works HR',
     roles: ['company_admin'],
-    issuerId: undefined,
+    issuerId: 'ru-spb',
   },
   {
     login: 'citizen@spb.demo',
