@@ -19,6 +19,7 @@ interface Fixtures {
 
 /**
  * What a route answers, declared per route:
+ * - `deployment`: the whole deployment's; only the root issuer's staff get through.
  * - `open`: not about one region's resource (public, the caller's own things, deployment-wide
  *   lists, or the caller's own region by default): a role the route admits gets through in every
  *   region; one it does not admit gets 403.
@@ -29,6 +30,7 @@ interface Fixtures {
  */
 type Expectation =
   | { readonly kind: 'open' }
+  | { readonly kind: 'deployment' }
   | {
       readonly kind: 'regional'
       readonly url: (f: Fixtures) => string
@@ -40,6 +42,11 @@ type Expectation =
     }
 
 const open: Expectation = { kind: 'open' }
+/**
+ * The whole deployment's (trusted partners and signers: every region's doors accept what they
+ * sign): the roles the route admits get through at the root issuer only; regions get 403.
+ */
+const deployment: Expectation = { kind: 'deployment' }
 const readers: Role[] = ['clinician', 'commission_member', 'administrator', 'health_authority']
 const venueStaff: Role[] = ['venue_operator', 'health_authority']
 const scanItem = () => ({ qr: 'HC1:NOT-A-CODE', clientId: randomUUID() })
@@ -259,12 +266,12 @@ const expectations: Record<string, Expectation> = {
   'POST /api/v1/verify': open,
   'POST /api/v1/verify/image': open,
   'GET /api/v1/shc-issuers': open,
-  'POST /api/v1/shc-issuers': open,
+  'POST /api/v1/shc-issuers': deployment,
   'GET /api/v1/validity-rules': open,
   'POST /api/v1/validity-rules/:id': open,
-  'GET /api/v1/trust-partners': open,
-  'POST /api/v1/trust-partners': open,
-  'POST /api/v1/trust-partners/:id/import': open,
+  'GET /api/v1/trust-partners': deployment,
+  'POST /api/v1/trust-partners': deployment,
+  'POST /api/v1/trust-partners/:id/import': deployment,
   'POST /api/v1/venues': open,
   'GET /api/v1/venues': open,
   'GET /api/v1/venues/:id': {
@@ -392,9 +399,10 @@ forEachDialect((dialect) => {
           const parent = regional
             ? (expectation.parent ?? reach.filter((r) => staffRoles.includes(r)))
             : roles
+          const wide = expectation.kind === 'deployment'
           const cases: [string, TestUser, boolean][] = [
-            ['own region', t.users[role], admits(role) && reach.includes(role)],
-            ['other region', t.moscow[role], admits(role) && !regional],
+            ['own region', t.users[role], admits(role) && !wide && reach.includes(role)],
+            ['other region', t.moscow[role], admits(role) && !wide && !regional],
             ['parent', t.federal[role], admits(role) && parent.includes(role)],
           ]
           for (const [where, user, through] of cases) {

@@ -23,7 +23,7 @@ import type { Actor } from '../access/actor.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
-import { authorize } from '../policy/policy.js'
+import { authorize, rootIssuer } from '../policy/policy.js'
 import type { Store } from '../ports.js'
 import type { TrustPartner } from '../trust/trust-partner.js'
 
@@ -310,8 +310,12 @@ export class TrustService {
     const at = this.clock().toISOString()
     await this.store.transaction(async (tx) => {
       if (actor) {
-        // Trusted partners and signers are the deployment's; administrators manage them.
-        await authorize(tx, actor, 'manage', { kind: 'trust_partners', issuerId: actor.issuerId })
+        // Trusted partners and signers are the whole deployment's: every region's doors accept what
+        // they sign, so only administrators of the root issuer manage them.
+        await authorize(tx, actor, 'manage', {
+          kind: 'trust_partners',
+          issuerId: await rootIssuer(tx),
+        })
       }
       await tx.interop.saveShcIssuer({ ...issuer, at })
       await tx.audit.append(
@@ -336,7 +340,10 @@ export class TrustService {
     actor: Actor,
   ): Promise<(TrustPartner & { problem: string | undefined; signers: number | undefined })[]> {
     const partners = await this.store.transaction(async (tx) => {
-      await authorize(tx, actor, 'manage', { kind: 'trust_partners', issuerId: actor.issuerId })
+      await authorize(tx, actor, 'manage', {
+        kind: 'trust_partners',
+        issuerId: await rootIssuer(tx),
+      })
       return tx.trustPartners.list()
     })
     const { partnerProblems, partnerSigners } = await this.#current()
@@ -371,7 +378,10 @@ export class TrustService {
     }
     const at = this.clock().toISOString()
     return this.store.transaction(async (tx) => {
-      await authorize(tx, actor, 'manage', { kind: 'trust_partners', issuerId: actor.issuerId })
+      await authorize(tx, actor, 'manage', {
+        kind: 'trust_partners',
+        issuerId: await rootIssuer(tx),
+      })
       const partner = await tx.trustPartners.create({
         name: input.name,
         signingCertificatePem: input.signingCertificatePem,
@@ -406,7 +416,10 @@ export class TrustService {
     uploaded: string | undefined,
   ): Promise<{ partner: TrustPartner; signers: number }> {
     const partner = await this.store.transaction(async (tx) => {
-      await authorize(tx, actor, 'manage', { kind: 'trust_partners', issuerId: actor.issuerId })
+      await authorize(tx, actor, 'manage', {
+        kind: 'trust_partners',
+        issuerId: await rootIssuer(tx),
+      })
       return tx.trustPartners.find(partnerId)
     })
     if (!partner) throw new DomainError('ERR_NOT_FOUND', `no trust partner ${partnerId}`)
