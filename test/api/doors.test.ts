@@ -279,7 +279,7 @@ forEachDialect((dialect) => {
         const crls = readdirSync(new URL('crl/', shcWellKnown)).map((file) =>
           JSON.parse(readFileSync(new URL(`crl/${file}`, shcWellKnown), 'utf8')),
         )
-        const trusted = await t.request(t.users.administrator, 'POST', '/api/v1/shc-issuers', {
+        const trusted = await t.request(t.federalAdmin, 'POST', '/api/v1/shc-issuers', {
           iss: SHC_ISSUER,
           jwks,
           crls,

@@ -31,12 +31,12 @@ forEachDialect((dialect) => {
       })
       assert.deepEqual([unknown.json().kind, unknown.json().valid], ['shc', false], unknown.body)
 
-      const badJwks = await t.request(t.users.administrator, 'POST', '/api/v1/shc-issuers', {
+      const badJwks = await t.request(t.federalAdmin, 'POST', '/api/v1/shc-issuers', {
         iss: ISS,
         jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA', kid: 'nope' }] },
       })
       assert.equal(badJwks.statusCode, 400, badJwks.body)
-      const imported = await t.request(t.users.administrator, 'POST', '/api/v1/shc-issuers', {
+      const imported = await t.request(t.federalAdmin, 'POST', '/api/v1/shc-issuers', {
         iss: ISS,
         jwks,
         crls,

@@ -48,7 +48,7 @@ forEachDialect((dialect) => {
 
     async function addPartner(sourceUrl?: string) {
       const signer = await partner.request(undefined, 'GET', '/api/v1/trust-list/signer')
-      const added = await us.request(us.users.administrator, 'POST', '/api/v1/trust-partners', {
+      const added = await us.request(us.federalAdmin, 'POST', '/api/v1/trust-partners', {
         name: 'Partner region',
         signingCertificate: signer.body,
         ...(sourceUrl ? { sourceUrl } : {}),
@@ -64,7 +64,7 @@ forEachDialect((dialect) => {
       const tampered = structuredClone(list)
       tampered[0].country = 'DE'
       const refused = await us.request(
-        us.users.administrator,
+        us.federalAdmin,
         'POST',
         `/api/v1/trust-partners/${id}/import`,
         { trustList: tampered },
@@ -74,7 +74,7 @@ forEachDialect((dialect) => {
       assert.equal((await verify()).valid, false)
 
       const imported = await us.request(
-        us.users.administrator,
+        us.federalAdmin,
         'POST',
         `/api/v1/trust-partners/${id}/import`,
         { trustList: list },
@@ -87,7 +87,7 @@ forEachDialect((dialect) => {
       // A list signed by someone else than the configured partner is refused whole.
       const ours = (await us.request(undefined, 'GET', '/api/v1/trust-list')).json()
       const foreign = await us.request(
-        us.users.administrator,
+        us.federalAdmin,
         'POST',
         `/api/v1/trust-partners/${id}/import`,
         { trustList: ours },
@@ -99,7 +99,7 @@ forEachDialect((dialect) => {
     it('fetches a partner’s list from its URL', async () => {
       const id = await addPartner(`${partnerUrl}/api/v1/trust-list`)
       const imported = await us.request(
-        us.users.administrator,
+        us.federalAdmin,
         'POST',
         `/api/v1/trust-partners/${id}/import`,
         {},
@@ -108,14 +108,14 @@ forEachDialect((dialect) => {
       assert.ok(imported.json().importedAt)
       const unreachable = await addPartner('http://127.0.0.1:9/trust-list')
       const failed = await us.request(
-        us.users.administrator,
+        us.federalAdmin,
         'POST',
         `/api/v1/trust-partners/${unreachable}/import`,
         {},
       )
       assert.equal(failed.statusCode, 502)
       assert.equal(failed.json().error.code, 'ERR_TRUST_LIST_FETCH')
-      const listed = await us.request(us.users.administrator, 'GET', '/api/v1/trust-partners')
+      const listed = await us.request(us.federalAdmin, 'GET', '/api/v1/trust-partners')
       assert.equal(listed.json().partners.length, 3)
       // Each imported list says how many signers it gives; a partner never imported says nothing.
       const byId = new Map(
@@ -126,6 +126,15 @@ forEachDialect((dialect) => {
       assert.equal(byId.get(unreachable), undefined)
       const byClinician = await us.request(us.users.clinician, 'GET', '/api/v1/trust-partners')
       assert.equal(byClinician.statusCode, 403)
+      // Every region's doors accept what a partner signs: a region's administrator adds none.
+      for (const [method, url] of [
+        ['GET', '/api/v1/trust-partners'],
+        ['POST', `/api/v1/trust-partners/${id}/import`],
+      ] as const) {
+        const regional = await us.request(us.users.administrator, method, url, {})
+        assert.equal(regional.statusCode, 403, `${method} ${url}`)
+        assert.equal(regional.json().error.code, 'ERR_FORBIDDEN')
+      }
     })
   })
 })

@@ -264,7 +264,8 @@ describe(
       const page = await context.newPage()
       page.setDefaultTimeout(15_000)
       await withScreenshotOnFailure(page, 'trust-import-journey', async () => {
-        await signInThroughPage(page, suite.url, 'admin@spb.demo')
+        // Trusted partners are the whole deployment's: the federal administrator manages them.
+        await signInThroughPage(page, suite.url, 'federal-admin@ru.demo')
         await page.getByRole('heading', { name: 'Trust partners' }).waitFor()
         await page.getByLabel('Name', { exact: true }).fill('Partner region')
         await page.getByLabel('List-signing certificate (PEM)').fill(signer)

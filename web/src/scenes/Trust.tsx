@@ -39,6 +39,14 @@ function Partners() {
   const [lastImport, setLastImport] = useState<{ name: string; signers: number } | undefined>(
     undefined,
   )
+  if (partners.error instanceof ApiError && partners.error.code === 'ERR_FORBIDDEN') {
+    return (
+      <>
+        <h2>{t('trust.partners')}</h2>
+        <p>{t('trust.partnersRootOnly')}</p>
+      </>
+    )
+  }
   return (
     <>
       <h2>{t('trust.partners')}</h2>

@@ -136,14 +136,14 @@ forEachDialect((dialect) => {
       assert.equal(!before.valid && before.error.code, 'ERR_KEY_NOT_IN_TRUST_LIST')
 
       const signer = await partner.request(undefined, 'GET', '/api/v1/trust-list/signer')
-      const added = await t.request(t.users.administrator, 'POST', '/api/v1/trust-partners', {
+      const added = await t.request(t.federalAdmin, 'POST', '/api/v1/trust-partners', {
         name: 'Partner region',
         signingCertificate: signer.body,
       })
       assert.equal(added.statusCode, 201, added.body)
       const list = (await partner.request(undefined, 'GET', '/api/v1/trust-list')).json()
       const imported = await t.request(
-        t.users.administrator,
+        t.federalAdmin,
         'POST',
         `/api/v1/trust-partners/${added.json().id}/import`,
         { trustList: list },
