@@ -85,6 +85,7 @@ forEachDialect((dialect) => {
           '20261123150000-interoperability',
           '20261123160000-counter-index',
           '20261206100000-issuer-owners',
+          '20261206110000-limits-and-claim-codes',
         ])
       } finally {
         await db.destroy()
