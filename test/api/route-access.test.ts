@@ -30,7 +30,7 @@ interface Fixtures {
  */
 type Expectation =
   | { readonly kind: 'open' }
-  | { readonly kind: 'deployment' }
+  | { readonly kind: 'deployment'; readonly body?: () => unknown }
   | {
       readonly kind: 'regional'
       readonly url: (f: Fixtures) => string
@@ -260,17 +260,39 @@ const expectations: Record<string, Expectation> = {
     url: (f) => `/api/v1/cases/${f.caseId}/publish`,
   },
   'GET /api/v1/exposure-sites': open,
+  'GET /api/v1/health-code/problems': open,
+  'POST /api/v1/names/transliterate': open,
+  'POST /api/v1/validity-rules/:id/test': open,
+  // A new issuer under the root: only the root's administrators add to the tree.
+  'POST /api/v1/issuers': {
+    kind: 'deployment',
+    body: () => ({
+      id: `matrix-${randomUUID().slice(0, 8)}`,
+      name: 'Matrix region',
+      parentId: 'ru',
+    }),
+  },
+  'POST /api/v1/people/:id/claim-code': {
+    kind: 'regional',
+    url: (f) => `/api/v1/people/${f.personId}/claim-code`,
+  },
   'GET /api/v1/trust-list': open,
   'GET /api/v1/trust-list/signer': open,
   'GET /api/v1/revocation-list': open,
   'POST /api/v1/verify': open,
   'POST /api/v1/verify/image': open,
   'GET /api/v1/shc-issuers': open,
-  'POST /api/v1/shc-issuers': deployment,
+  'POST /api/v1/shc-issuers': {
+    kind: 'deployment',
+    body: () => ({ iss: 'https://matrix.example', jwks: { keys: [] } }),
+  },
   'GET /api/v1/validity-rules': open,
   'POST /api/v1/validity-rules/:id': open,
   'GET /api/v1/trust-partners': deployment,
-  'POST /api/v1/trust-partners': deployment,
+  'POST /api/v1/trust-partners': {
+    kind: 'deployment',
+    body: () => ({ name: 'Matrix partner', signingCertificate: 'not a certificate' }),
+  },
   'POST /api/v1/trust-partners/:id/import': deployment,
   'POST /api/v1/venues': open,
   'GET /api/v1/venues': open,
@@ -383,7 +405,7 @@ forEachDialect((dialect) => {
           ? expectation.url(f)
           : route.url.replace(/\*$/, 'x').replace(/:(\w+)/g, 'no-such-$1')
         const bodyOf = () =>
-          regional && expectation.body
+          (regional || expectation.kind === 'deployment') && expectation.body
             ? expectation.body(f)
             : ['POST', 'PATCH', 'PUT'].includes(route.method)
               ? {}

@@ -290,6 +290,21 @@ export class TrustService {
   }
 
   /**
+   * Trusted partners and signers are the whole deployment's (every region's doors accept what
+   * they sign): only administrators of the root issuer manage them.
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN`.
+   */
+  async #requireTrustAdmin(actor: Actor): Promise<void> {
+    await this.store.transaction(async (tx) => {
+      await authorize(tx, actor, 'manage', {
+        kind: 'trust_partners',
+        issuerId: await rootIssuer(tx),
+      })
+    })
+  }
+
+  /**
    * Trusts a SMART Health Card issuer: its JWKS (and revocation lists), checked before anything is
    * stored; a later import of the same `iss` replaces it.
    *
@@ -299,6 +314,8 @@ export class TrustService {
     actor: Actor | undefined,
     issuer: { iss: string; jwks: unknown; crls: unknown[] },
   ): Promise<{ iss: string; keys: number }> {
+    // Who may comes before reading what they sent: a refusal never depends on the input.
+    if (actor) await this.#requireTrustAdmin(actor)
     try {
       new ShcTrustStore([issuer])
     } catch (error) {
@@ -364,6 +381,7 @@ export class TrustService {
     actor: Actor,
     input: { name: string; signingCertificatePem: string; sourceUrl?: string | undefined },
   ): Promise<TrustPartner> {
+    await this.#requireTrustAdmin(actor)
     try {
       new X509Certificate(input.signingCertificatePem)
     } catch {
