@@ -183,7 +183,11 @@ forEachDialect((dialect) => {
           at: iso(madeAt + MINUTE),
         })
         assert.deepEqual([staff.json().valid, staff.json().stage], [true, 'ok'], staff.body)
-        for (const at of ['2019-06-01T00:00:00Z', iso(t.clock().getTime() + 400 * 24 * HOUR)]) {
+        // Before the first case the edge's reading of times refuses; over a year ahead, the verifier.
+        for (const [at, code] of [
+          ['2019-06-01T00:00:00Z', 'ERR_VALIDATION'],
+          [iso(t.clock().getTime() + 400 * 24 * HOUR), 'ERR_INVALID_FIELD'],
+        ] as const) {
           const outOfBounds = await t.request(t.users.clinician, 'POST', '/api/v1/verify', {
             qr,
             at,
@@ -191,7 +195,7 @@ forEachDialect((dialect) => {
           assert.equal(outOfBounds.statusCode, 400, outOfBounds.body)
           assert.deepEqual(
             [outOfBounds.json().error.code, outOfBounds.json().error.field],
-            ['ERR_INVALID_FIELD', 'at'],
+            [code, 'at'],
           )
         }
       })

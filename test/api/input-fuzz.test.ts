@@ -23,7 +23,8 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? 20261206)
 /** Mutations sent per route, at most (bounded so that a dialect runs in about a minute). */
 const PER_ROUTE = Number(process.env['FUZZ_PER_ROUTE'] ?? 40)
 /** Tables a refused request may still write to: refusals are audited and counted there. */
-const WRITES_ON_REFUSAL = /^(audit_log|.*attempt.*|.*rate_limit.*|.*lockout.*|kysely_.*)$/
+const WRITES_ON_REFUSAL =
+  /^(audit_log|limit_counters|.*attempt.*|.*rate_limit.*|.*lockout.*|kysely_.*)$/
 
 interface Schema {
   type?: string | string[]
