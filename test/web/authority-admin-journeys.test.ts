@@ -141,10 +141,15 @@ describe(
           /rules\[\d+\]\.colour \(rule "fever"\): expected "red" or "yellow", found "blue"/,
         )
         assert.equal(await versions.locator('tbody tr').first().getAttribute('data-version'), '2')
-        const inForce = (await (await fetch(`${suite.url}/api/v1/risk-rules`)).json()) as {
-          version: number
-        }
-        assert.equal(inForce.version, 2, 'the refused rules were not stored')
+        const inForce = async (query: string) =>
+          (
+            (await (await fetch(`${suite.url}/api/v1/risk-rules${query}`)).json()) as {
+              version: number
+            }
+          ).version
+        assert.equal(await inForce('?issuerId=ru-spb'), 2, 'the refused rules were not stored')
+        // St. Petersburg's authority published St. Petersburg's version: the nationwide rules stay.
+        assert.equal(await inForce(''), 1, 'the nationwide rules are not the region’s to change')
       })
       await context.close()
     })

@@ -109,6 +109,8 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
       await page.locator('#record-family').fill('Кузнецова')
       await page.locator('#record-given').fill('Мария')
       await page.locator('#record-birth').fill('1990-02-01')
+      // The demo has two regions: she lives in St. Petersburg.
+      await page.locator('#record-region').selectOption({ label: 'St. Petersburg' })
       await page.locator('#record-doc-number').fill('12')
       await page.getByRole('button', { name: 'Create my record' }).click()
       await page.getByText('Enter 3 to 20 letters and digits, as printed.').waitFor()

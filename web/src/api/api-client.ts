@@ -27,6 +27,8 @@ export interface Session {
   readonly accountId: string
   readonly login: string
   readonly roles: readonly string[]
+  /** The issuer a staff account acts for (its region's rules and data). */
+  readonly issuerId?: string
   readonly personId?: string
 }
 

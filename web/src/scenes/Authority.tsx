@@ -17,6 +17,7 @@ import { BarChart } from '../components/BarChart'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
+import { useSession } from '../session/SessionProvider'
 
 const dailySeries: readonly {
   key: MessageKey
@@ -223,7 +224,13 @@ interface RuleSetAnswer {
 /** The rules in force, every stored version, and the editor that publishes the next one. */
 function RiskRules() {
   const { t, language } = useI18n()
-  const rules = useApi<RuleSetAnswer>('/api/v1/risk-rules')
+  const { session } = useSession()
+  // The rules in force in the authority's own region: its version, else the nearest ancestor's.
+  const rules = useApi<RuleSetAnswer>(
+    session?.issuerId
+      ? `/api/v1/risk-rules?issuerId=${encodeURIComponent(session.issuerId)}`
+      : '/api/v1/risk-rules',
+  )
   const versions = useApi<{ versions: RiskRuleVersion[]; recompute?: RecomputeProgress }>(
     '/api/v1/risk-rules/versions',
   )
