@@ -65,15 +65,12 @@ export class KeyVault {
 
   /** Encrypts a private key for storage, bound to `context`. */
   seal(privateKey: KeyObject, context: string): string {
-    const iv = randomBytes(12)
-    const cipher = createCipheriv('aes-256-gcm', this.#kek, iv)
-    cipher.setAAD(Buffer.from(`${VERSION}:${context}`))
     const plaintext = privateKey.export({ format: 'der', type: 'pkcs8' })
-    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
-    plaintext.fill(0)
-    return [VERSION, iv, ciphertext, cipher.getAuthTag()]
-      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-      .join('.')
+    try {
+      return this.#seal(plaintext, context)
+    } finally {
+      plaintext.fill(0)
+    }
   }
 
   /**
@@ -83,6 +80,50 @@ export class KeyVault {
    *   `ERR_KEY_UNSEAL` when it does not open under this KEK and context (wrong KEK, moved or altered).
    */
   open(sealed: string, context: string): KeyObject {
+    const plaintext = this.#open(sealed, context, `the sealed key for ${context}`)
+    try {
+      return createPrivateKey({ key: plaintext, format: 'der', type: 'pkcs8' })
+    } catch {
+      throw new KeyVaultError(
+        'ERR_KEY_UNSEAL',
+        `the sealed key for ${context} does not open with this key-encryption key`,
+      )
+    } finally {
+      plaintext.fill(0)
+    }
+  }
+
+  /**
+   * Encrypts a short secret text (a claim code to print again) for storage, bound to `context`;
+   * the sealed form is that of keys, with the text's UTF-8 bytes as the plaintext, and a context
+   * of its own kind (`text:`), so a sealed key never opens as a text or the other way round.
+   */
+  sealText(text: string, context: string): string {
+    return this.#seal(Buffer.from(text, 'utf8'), `text:${context}`)
+  }
+
+  /**
+   * Decrypts a text sealed by `sealText`.
+   *
+   * @throws {KeyVaultError} `ERR_KEY_SEALED_FORM`, `ERR_KEY_UNSEAL` as `open` does.
+   */
+  openText(sealed: string, context: string): string {
+    return this.#open(sealed, `text:${context}`, `the sealed text for ${context}`).toString('utf8')
+  }
+
+  /** AES-256-GCM under the KEK, the version and context as associated data: `v1.<iv>.<ct>.<tag>`. */
+  #seal(plaintext: Buffer, context: string): string {
+    const iv = randomBytes(12)
+    const cipher = createCipheriv('aes-256-gcm', this.#kek, iv)
+    cipher.setAAD(Buffer.from(`${VERSION}:${context}`))
+    const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
+    return [VERSION, iv, ciphertext, cipher.getAuthTag()]
+      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
+      .join('.')
+  }
+
+  /** The plaintext of `#seal`'s form, or a `KeyVaultError` naming `what` when it does not open. */
+  #open(sealed: string, context: string, what: string): Buffer {
     const parts = sealed.split('.')
     if (parts.length !== 4 || parts[0] !== VERSION) {
       throw new KeyVaultError('ERR_KEY_SEALED_FORM', `expected ${VERSION}.<iv>.<ciphertext>.<tag>`)
@@ -97,57 +138,11 @@ export class KeyVault {
       const decipher = createDecipheriv('aes-256-gcm', this.#kek, iv)
       decipher.setAAD(Buffer.from(`${VERSION}:${context}`))
       decipher.setAuthTag(tag)
-      const plaintext = Buffer.concat([decipher.update(ciphertext), decipher.final()])
-      const key = createPrivateKey({ key: plaintext, format: 'der', type: 'pkcs8' })
-      plaintext.fill(0)
-      return key
+      return Buffer.concat([decipher.update(ciphertext), decipher.final()])
     } catch {
       throw new KeyVaultError(
         'ERR_KEY_UNSEAL',
-        `the sealed key for ${context} does not open with this key-encryption key`,
-      )
-    }
-  }
-  /**
-   * Encrypts a short secret text (a claim code to print again) for storage, bound to `context`;
-   * the sealed form is that of keys, with the text's UTF-8 bytes as the plaintext, and a context
-   * of its own kind (`text:`), so a sealed key never opens as a text or the other way round.
-   */
-  sealText(text: string, context: string): string {
-    const iv = randomBytes(12)
-    const cipher = createCipheriv('aes-256-gcm', this.#kek, iv)
-    cipher.setAAD(Buffer.from(`${VERSION}:text:${context}`))
-    const ciphertext = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()])
-    return [VERSION, iv, ciphertext, cipher.getAuthTag()]
-      .map((part) => (typeof part === 'string' ? part : part.toString('base64url')))
-      .join('.')
-  }
-
-  /**
-   * Decrypts a text sealed by `sealText`.
-   *
-   * @throws {KeyVaultError} `ERR_KEY_SEALED_FORM`, `ERR_KEY_UNSEAL` as `open` does.
-   */
-  openText(sealed: string, context: string): string {
-    const parts = sealed.split('.')
-    if (parts.length !== 4 || parts[0] !== VERSION) {
-      throw new KeyVaultError('ERR_KEY_SEALED_FORM', `expected ${VERSION}.<iv>.<ciphertext>.<tag>`)
-    }
-    const [, iv, ciphertext, tag] = parts.map((part) => Buffer.from(part, 'base64url')) as [
-      Buffer,
-      Buffer,
-      Buffer,
-      Buffer,
-    ]
-    try {
-      const decipher = createDecipheriv('aes-256-gcm', this.#kek, iv)
-      decipher.setAAD(Buffer.from(`${VERSION}:text:${context}`))
-      decipher.setAuthTag(tag)
-      return Buffer.concat([decipher.update(ciphertext), decipher.final()]).toString('utf8')
-    } catch {
-      throw new KeyVaultError(
-        'ERR_KEY_UNSEAL',
-        `the sealed text for ${context} does not open with this key-encryption key`,
+        `${what} does not open with this key-encryption key`,
       )
     }
   }
