@@ -254,6 +254,13 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       max: config.signInRateLimit,
       windowMs: 60_000,
     }),
+    // The public verifier is a hot path: counted in memory, shared behind the answer.
+    verifyAddress: new SharedRateCounter(
+      limitCounters,
+      clock,
+      { bucket: 'verify.address', max: config.verifyRateLimit, windowMs: 60_000 },
+      (error) => app.log.warn({ err: error }, 'writing the shared verify counts failed'),
+    ),
   }
   people.onAccountChanged = (accountId) => accounts.forgetAccount(accountId)
   commission.onRecorded = afterRecord
@@ -430,6 +437,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     for (const timer of timers) clearInterval(timer)
     await checkinWriter.flush()
     await checkinQuota.flush()
+    await limits.verifyAddress.flush()
     await health.recomputeFinished()
   })
   await app.ready()

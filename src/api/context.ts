@@ -16,6 +16,7 @@ import type { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import type { VenueService } from '../domain/venues/venue-service.js'
 import type { PeopleService } from '../domain/people/people-service.js'
 import type { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
+import type { SharedRateCounter } from '../domain/limits/shared-rate-counter.js'
 import type { SignInGuard } from '../domain/limits/sign-in-guard.js'
 import type { RegisterService } from '../domain/register/register-service.js'
 import type { IssuerService } from '../domain/issuers/issuer-service.js'
@@ -49,6 +50,8 @@ export interface AppContext {
     readonly signIn: SignInGuard
     readonly signInAddress: FixedWindowLimit
     readonly registerAddress: FixedWindowLimit
+    /** `POST /api/v1/verify` calls per client address per minute. */
+    readonly verifyAddress: SharedRateCounter
   }
   readonly audit: AuditService
   /** The identity provider, discovered on first use; undefined when none is configured. */

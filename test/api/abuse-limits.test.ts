@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import type { FastifyInstance } from 'fastify'
 import { build } from '../../src/api/app.js'
 import { openStore } from '../../src/storage/open-store.js'
 import { forEachDialect } from '../support/dialects.js'
@@ -173,6 +174,60 @@ forEachDialect((dialect) => {
         await behindProxy.close()
         await store.close()
         await direct.store.close()
+      }
+    })
+  })
+
+  describe(`POST /api/v1/verify per-address limit (${dialect.name})`, () => {
+    it('refuses the fourth verification in a minute from one address, counting in the shared store', async () => {
+      const url = dialect.url()
+      const t = await testApp(url, { env: { VERIFY_RATE_LIMIT: '3' } })
+      const stores = [await openStore(url), await openStore(url)] as const
+      const first = await build({
+        config: t.config,
+        store: stores[0],
+        clock: t.clock,
+        logger: false,
+      })
+      const second = await build({
+        config: t.config,
+        store: stores[1],
+        clock: t.clock,
+        logger: false,
+      })
+      const address = '198.51.100.7'
+      const verify = (app: FastifyInstance, remoteAddress: string) =>
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/verify',
+          remoteAddress,
+          payload: { qr: 'HC1:NOT-A-CODE' },
+        })
+      const minute = Math.floor(t.clock().getTime() / 60_000) * 60_000
+      const shared = async () =>
+        (
+          await stores[1].limitCounters.find(
+            { bucket: 'verify.address', key: address, window: new Date(minute).toISOString() },
+            t.clock(),
+          )
+        )?.count
+      try {
+        for (let i = 0; i < 3; i++) assert.equal((await verify(first, address)).statusCode, 200)
+        const fourth = await verify(first, address)
+        assert.equal(fourth.statusCode, 429)
+        assert.equal(fourth.json().error.code, 'ERR_RATE_LIMITED')
+        assert.ok(Number(fourth.headers['retry-after']) > 0)
+        assert.equal((await verify(first, '198.51.100.8')).statusCode, 200, 'another address')
+        // Closing writes out what is counted: the refused call took nothing.
+        await first.close()
+        assert.equal(await shared(), 3)
+        // The other process adds to the same counter.
+        assert.equal((await verify(second, address)).statusCode, 200)
+        await second.close()
+        assert.equal(await shared(), 4)
+      } finally {
+        for (const store of stores) await store.close()
+        await t.close()
       }
     })
   })

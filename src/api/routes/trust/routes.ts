@@ -7,6 +7,8 @@ import { verificationTime } from '../../../domain/verification/verification-time
 import type { RuleTestInput } from '../../../domain/verification/validity-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { ApiError } from '../../errors.js'
+import { secondsUntil } from '../../../domain/limits/limit-reached-error.js'
 
 /** `POST /api/v1/validity-rules/{id}/test`: cases in the EU rule test shape, each naming its rule. */
 const RuleTestBody = {
@@ -260,7 +262,16 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         access: 'public',
         // Anyone may verify; staff may also ask about another time (`at`).
         identifyCaller: true,
-        rateLimit: { max: context.config.verifyRateLimit, timeWindow: '1 minute' },
+      },
+      // Counted per client address across every server process (VERIFY_RATE_LIMIT per minute).
+      preHandler: async (request, reply) => {
+        const use = context.limits.verifyAddress.take(request.ip)
+        if (use.allowed) return
+        reply.header('retry-after', String(secondsUntil(use.resetsAt, context.clock())))
+        throw new ApiError(
+          'ERR_RATE_LIMITED',
+          `expected at most ${context.limits.verifyAddress.options.max} verifications per minute from one address`,
+        )
       },
       schema: {
         summary:
