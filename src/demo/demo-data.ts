@@ -351,6 +351,7 @@ async function loadMoscow(
     category: 'theatre',
     address: 'Teatralnaya Square 1, Moscow',
     district: 'RU-MOW-CEN',
+    issuerId: 'ru-mow',
     companyId: undefined,
     operatorAccountId: venueOperatorId,
     posterSecret: randomBytes(16).toString('base64url'),

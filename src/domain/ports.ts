@@ -148,6 +148,8 @@ export interface VenueRepository {
   create(venue: Venue): Promise<Venue>
   find(id: string): Promise<Venue | undefined>
   findMany(ids: readonly string[]): Promise<Venue[]>
+  /** The districts where the venues of these issuers stand (for a region's dashboard). */
+  districtsOf(issuerIds: readonly string[]): Promise<string[]>
   /**
    * Venues an operator registered or that belong to the companies, or the venues of the issuers;
    * every venue without a filter.
@@ -354,6 +356,8 @@ export interface PersonRepository {
   create(person: NewPerson): Promise<Person>
   find(id: string): Promise<Person | undefined>
   findByDocument(document: IdentityDocument): Promise<Person | undefined>
+  /** The districts where the people of these issuers live (for a region's dashboard). */
+  districtsOf(issuerIds: readonly string[]): Promise<string[]>
   /** People of one issuer, newest first. */
   list(issuerId: string, page: { limit: number; offset: number }): Promise<Person[]>
   /** Changes the given fields; returns the updated person, or undefined if there is none. */

@@ -103,6 +103,18 @@ export class KyselyPersonRepository implements PersonRepository {
     return row && personRowToPerson(row)
   }
 
+  async districtsOf(issuerIds: readonly string[]): Promise<string[]> {
+    if (issuerIds.length === 0) return []
+    const rows = await this.context.db
+      .selectFrom('people')
+      .select('district')
+      .distinct()
+      .where('issuer_id', 'in', [...issuerIds])
+      .where('district', 'is not', null)
+      .execute()
+    return rows.flatMap((row) => (row.district === null ? [] : [row.district]))
+  }
+
   /** The person registered with this identity document (type, number and country all match). */
   async findByDocument(document: IdentityDocument): Promise<Person | undefined> {
     const row = await this.context.db

@@ -63,6 +63,17 @@ export class KyselyVenueRepository implements VenueRepository {
     return rows.map(venueRowToVenue)
   }
 
+  async districtsOf(issuerIds: readonly string[]): Promise<string[]> {
+    if (issuerIds.length === 0) return []
+    const rows = await this.context.db
+      .selectFrom('venues')
+      .select('district')
+      .distinct()
+      .where('issuer_id', 'in', [...issuerIds])
+      .execute()
+    return rows.map((row) => row.district)
+  }
+
   async list(filter: {
     operatorAccountId?: string
     companyIds?: readonly string[]

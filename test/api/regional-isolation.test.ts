@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../support/dialects.js'
-import { type TestApp, personBody, testApp } from './test-app.js'
+import { type TestApp, type TestUser, personBody, testApp } from './test-app.js'
 
 /**
  * Regions own their data: staff of one region neither read nor change another's, and a region's
@@ -200,6 +200,40 @@ forEachDialect((dialect) => {
       assert.equal(scan.json().error.code, 'ERR_FORBIDDEN')
       const own = await t.request(t.moscow.health_authority, 'GET', `/api/v1/venues/${id}`)
       assert.equal(own.statusCode, 200, own.body)
+    })
+
+    it('shows a region’s authority the districts of its own region only on the dashboard', async () => {
+      for (const [user, district, number] of [
+        [t.users.clinician, 'RU-SPB-DASH', 'DASH0001'],
+        [t.moscow.clinician, 'RU-MOW-DASH', 'DASH0002'],
+      ] as const) {
+        const body = personBody({ district, document: { type: 'passport', number, country: 'RU' } })
+        const created = await t.request(user, 'POST', '/api/v1/people', body)
+        assert.equal(created.statusCode, 201, created.body)
+      }
+      const day = t.clock().toISOString().slice(0, 10)
+      await t.store.transaction((tx) =>
+        tx.counters.add([
+          { day, district: 'RU-SPB-DASH', metric: 'declarations', by: 2 },
+          { day, district: 'RU-MOW-DASH', metric: 'declarations', by: 5 },
+        ]),
+      )
+      const seen = async (user: TestUser, query = '') => {
+        const answer = await t.request(user, 'GET', `/api/v1/dashboards/authority${query}`)
+        assert.equal(answer.statusCode, 200, answer.body)
+        const districts = answer.json().districts as { district: string; declarations: number }[]
+        return new Map(districts.map((row) => [row.district, row.declarations]))
+      }
+      const spb = await seen(t.users.health_authority)
+      assert.equal(spb.get('RU-SPB-DASH'), 2)
+      assert.equal(spb.has('RU-MOW-DASH'), false, 'St. Petersburg sees none of Moscow')
+      const mow = await seen(t.moscow.health_authority)
+      assert.equal(mow.get('RU-MOW-DASH'), 5)
+      assert.equal(mow.has('RU-SPB-DASH'), false, 'Moscow sees none of St. Petersburg')
+      const federal = await seen(t.federal.health_authority)
+      assert.deepEqual([federal.get('RU-SPB-DASH'), federal.get('RU-MOW-DASH')], [2, 5])
+      // Naming another region's district shows nothing of it.
+      assert.equal((await seen(t.users.health_authority, '?district=RU-MOW-DASH')).size, 0)
     })
 
     it('lets staff of the federal level act on a region two levels down, never a sibling', async () => {

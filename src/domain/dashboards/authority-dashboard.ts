@@ -59,9 +59,20 @@ export class AuthorityDashboardService {
       district?: string | undefined
     },
   ): Promise<AuthorityDashboard> {
-    await this.store.transaction((tx) =>
-      authorize(tx, actor, 'read', { kind: 'dashboard', issuerId: actor.issuerId }),
-    )
+    // The root issuer's staff read the whole deployment; a region's staff, the districts where the
+    // region's people live and its venues stand (counters are kept by district).
+    const scope = await this.store.transaction(async (tx) => {
+      const tree = await authorize(tx, actor, 'read', {
+        kind: 'dashboard',
+        issuerId: actor.issuerId,
+      })
+      if (actor.issuerId === undefined || tree.roots().includes(actor.issuerId)) return undefined
+      const issuers = tree.subtree(actor.issuerId)
+      return new Set([
+        ...(await tx.people.districtsOf(issuers)),
+        ...(await tx.venues.districtsOf(issuers)),
+      ])
+    })
     const today = this.clock().toISOString().slice(0, 10)
     const until = options.until ?? today
     const from =
@@ -75,7 +86,17 @@ export class AuthorityDashboardService {
         'from',
       )
     }
-    const districts = options.district === undefined ? undefined : [options.district]
+    const requested = options.district
+    const districts =
+      scope === undefined
+        ? requested === undefined
+          ? undefined
+          : [requested]
+        : requested === undefined
+          ? [...scope]
+          : scope.has(requested)
+            ? [requested]
+            : []
     const [events, colours] = await this.store.transaction(async (tx) => [
       await tx.counters.read({ from, until, metrics, ...(districts ? { districts } : {}) }),
       // Colour counts are running sums, so every change before `until` counts.
