@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, it } from 'node:test'
-import type { Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { chromiumSkip, useDemoServerAndBrowser, withScreenshotOnFailure } from './web-harness.js'
 
 /** What the tests read of the page's window (the tests' own types have no DOM). */
@@ -16,6 +16,21 @@ interface PageWindow {
     readonly body: unknown
   }
   getComputedStyle(element: unknown): { readonly fontFamily: string }
+}
+
+/** A page in a new context of `locale`, with the font files it fetches listed as they arrive. */
+async function pageCountingFonts(
+  browser: Browser,
+  locale: string,
+): Promise<{ context: BrowserContext; page: Page; fonts: string[] }> {
+  const context = await browser.newContext({ locale })
+  const page = await context.newPage()
+  page.setDefaultTimeout(15_000)
+  const fonts: string[] = []
+  page.on('requestfinished', (request) => {
+    if (request.url().endsWith('.woff2')) fonts.push(request.url())
+  })
+  return { context, page, fonts }
 }
 
 /** How many of the app’s own Chinese font faces the page has loaded. */
@@ -70,13 +85,7 @@ describe(
     })
 
     it('draws Chinese with the app’s own Noto Sans SC, fetching only the parts the page uses', async () => {
-      const context = await suite.browser.newContext({ locale: 'zh-CN' })
-      const page = await context.newPage()
-      page.setDefaultTimeout(15_000)
-      const fonts: string[] = []
-      page.on('requestfinished', (request) => {
-        if (request.url().endsWith('.woff2')) fonts.push(request.url())
-      })
+      const { context, page, fonts } = await pageCountingFonts(suite.browser, 'zh-CN')
       await withScreenshotOnFailure(page, 'chinese-font', async () => {
         await page.goto(`${suite.url}/app/`)
         await page.getByRole('heading', { name: '登录' }).waitFor()
@@ -97,13 +106,7 @@ describe(
     })
 
     it('fetches no Chinese font for English pages', async () => {
-      const context = await suite.browser.newContext({ locale: 'en-GB' })
-      const page = await context.newPage()
-      page.setDefaultTimeout(15_000)
-      const fonts: string[] = []
-      page.on('requestfinished', (request) => {
-        if (request.url().endsWith('.woff2')) fonts.push(request.url())
-      })
+      const { context, page, fonts } = await pageCountingFonts(suite.browser, 'en-GB')
       await withScreenshotOnFailure(page, 'english-no-chinese-font', async () => {
         await page.goto(`${suite.url}/app/`)
         await page.getByRole('heading', { name: 'Sign in' }).waitFor()
@@ -129,13 +132,7 @@ describe(
     const suite = useDemoServerAndBrowser()
 
     it(`draws Chinese with the installed font and downloads none (${installedChineseFont ?? 'none'})`, async () => {
-      const context = await suite.browser.newContext({ locale: 'zh-CN' })
-      const page = await context.newPage()
-      page.setDefaultTimeout(15_000)
-      const fonts: string[] = []
-      page.on('requestfinished', (request) => {
-        if (request.url().endsWith('.woff2')) fonts.push(request.url())
-      })
+      const { context, page, fonts } = await pageCountingFonts(suite.browser, 'zh-CN')
       await withScreenshotOnFailure(page, 'chinese-system-font', async () => {
         await page.goto(`${suite.url}/app/`)
         await page.getByRole('heading', { name: '登录' }).waitFor()
