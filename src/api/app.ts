@@ -23,6 +23,7 @@ import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-
 import { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import { VenueService } from '../domain/venues/venue-service.js'
 import { TrustService, type TrustListFetcher } from '../domain/verification/trust-service.js'
+import { fetchDocument } from '../outbound/fetch-document.js'
 import { ValidityService } from '../domain/verification/validity-service.js'
 import { PeopleService } from '../domain/people/people-service.js'
 import { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
@@ -148,7 +149,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     clock,
     keys,
     config.trustCacheSeconds,
-    options.fetchTrustList,
+    options.fetchTrustList ?? fetchDocument,
   )
   certificates.onStatusChange = () => trust.invalidate()
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)

@@ -5,6 +5,7 @@ import { systemClock } from '../../domain/clock.js'
 import { DomainError } from '../../domain/errors.js'
 import { SigningKeyService } from '../../domain/keys/signing-key-service.js'
 import { TrustService } from '../../domain/verification/trust-service.js'
+import { fetchDocument } from '../../outbound/fetch-document.js'
 import { openStore } from '../../storage/open-store.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
@@ -80,6 +81,7 @@ export async function trustCommand(args: string[], io: CommandIo): Promise<numbe
       systemClock,
       new SigningKeyService(store, systemClock, undefined),
       0,
+      fetchDocument,
     )
     if (action === 'list') {
       const issuers = await trust.shcIssuers()

@@ -518,17 +518,23 @@ async function readAll(stream: AsyncIterable<Uint8Array>): Promise<string> {
 
 /** Reads the trust store of a Healthcode server's database. */
 async function trustOfStore(url: string) {
-  const [{ openStore }, { TrustService }, { SigningKeyService }, { systemClock }] =
-    await Promise.all([
-      import('../../storage/open-store.js'),
-      import('../../domain/verification/trust-service.js'),
-      import('../../domain/keys/signing-key-service.js'),
-      import('../../domain/clock.js'),
-    ])
+  const [
+    { openStore },
+    { TrustService },
+    { SigningKeyService },
+    { systemClock },
+    { fetchDocument },
+  ] = await Promise.all([
+    import('../../storage/open-store.js'),
+    import('../../domain/verification/trust-service.js'),
+    import('../../domain/keys/signing-key-service.js'),
+    import('../../domain/clock.js'),
+    import('../../outbound/fetch-document.js'),
+  ])
   const store = await openStore(url)
   try {
     const keys = new SigningKeyService(store, systemClock, undefined)
-    return await new TrustService(store, systemClock, keys, 0).exportForVerifiers()
+    return await new TrustService(store, systemClock, keys, 0, fetchDocument).exportForVerifiers()
   } finally {
     await store.close()
   }

@@ -69,8 +69,12 @@ export function isShcText(text: string): boolean {
   return /^shc:\//i.test(trimmed) || /^[\w-]+\.[\w-]+\.[\w-]+$/.test(trimmed)
 }
 
-/** Fetches a partner's list; replaced in tests. */
-export type TrustListFetcher = (url: string) => Promise<string>
+/**
+ * The port through which the domain fetches a partner's list: the text of the document at `url`,
+ * refused (`ERR_TRUST_LIST_FETCH`) once more than `maxBytes` have arrived. The edge provides it
+ * (`src/outbound/fetch-document.ts`); tests replace it.
+ */
+export type TrustListFetcher = (url: string, maxBytes: number) => Promise<string>
 
 /**
  * Trust between deployments: publishes our document signers as a signed trust list in the DCC
@@ -87,7 +91,7 @@ export class TrustService {
     private readonly clock: Clock,
     private readonly keys: SigningKeyService,
     private readonly cacheSeconds: number,
-    private readonly fetchList: TrustListFetcher = fetchTrustList,
+    private readonly fetchList: TrustListFetcher,
   ) {}
 
   /** Drops the cached lists; the next use rebuilds them. */
@@ -450,7 +454,7 @@ export class TrustService {
           'trustList',
         )
       }
-      text = await this.fetchList(partner.sourceUrl)
+      text = await this.fetchList(partner.sourceUrl, MAX_TRUST_LIST_BYTES)
     }
     const { signers } = readPartnerList(partner, text)
     const at = this.clock().toISOString()
@@ -497,32 +501,4 @@ function readPartnerList(partner: TrustPartner, text: string) {
   return readTrustList(json, {
     signingCertificate: new Uint8Array(new X509Certificate(partner.signingCertificatePem).raw),
   })
-}
-
-/** Fetches a trust list over HTTP(S), with a time and size limit. */
-export async function fetchTrustList(url: string): Promise<string> {
-  let response: Response
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(15_000), redirect: 'follow' })
-  } catch (error) {
-    throw new DomainError(
-      'ERR_TRUST_LIST_FETCH',
-      `could not fetch the trust list from ${url}: ${(error as Error).message}`,
-    )
-  }
-  if (!response.ok) {
-    throw new DomainError(
-      'ERR_TRUST_LIST_FETCH',
-      `fetching the trust list from ${url} answered HTTP ${response.status}`,
-    )
-  }
-  const declared = Number(response.headers.get('content-length') ?? 0)
-  if (declared > MAX_TRUST_LIST_BYTES) {
-    throw new DomainError('ERR_TRUST_LIST_FETCH', `the trust list at ${url} is too large`)
-  }
-  const bytes = new Uint8Array(await response.arrayBuffer())
-  if (bytes.length > MAX_TRUST_LIST_BYTES) {
-    throw new DomainError('ERR_TRUST_LIST_FETCH', `the trust list at ${url} is too large`)
-  }
-  return new TextDecoder().decode(bytes)
 }
