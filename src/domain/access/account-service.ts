@@ -287,7 +287,7 @@ export class AccountService {
   async actorForApiToken(secret: string): Promise<Actor | undefined> {
     const hash = secretHash(secret)
     const cached = this.#tokenActors.get(hash)
-    if (cached && cached.until > Date.now()) return cached.actor
+    if (cached && cached.until > this.clock().getTime()) return cached.actor
     // Only reads in this transaction. Writing the last use here would upgrade a deferred read to
     // a write, which SQLite refuses at once (SQLITE_BUSY_SNAPSHOT, no busy wait) whenever another
     // connection, such as the check-in writer, committed since the read began.
@@ -304,7 +304,7 @@ export class AccountService {
     this.#tokenActors.set(hash, {
       actor: found.actor,
       tokenId: found.tokenId,
-      until: Date.now() + TOKEN_CACHE_MS,
+      until: this.clock().getTime() + TOKEN_CACHE_MS,
     })
     return found.actor
   }

@@ -176,7 +176,7 @@ export class HealthStatusService {
     // computed by this process replaces it at once; one computed by another process shows within
     // COLOUR_CACHE_MS, and never past the moment the colour may change by time).
     const cached = this.#colours.get(personId)
-    if (cached && cached.until > Date.now()) return cached
+    if (cached && cached.until > this.clock().getTime()) return cached
     const { assessment } = await this.#fresh(personId)
     this.#remember(personId, assessment)
     return { colour: assessment.colour, greenOn: assessment.greenOn }
@@ -185,13 +185,11 @@ export class HealthStatusService {
   #remember(personId: string, assessment: HealthAssessment): void {
     if (this.#colours.size >= 200_000) this.#colours.clear()
     const byTime =
-      assessment.reassessAt === undefined
-        ? Infinity
-        : Date.now() + (Date.parse(assessment.reassessAt) - this.clock().getTime())
+      assessment.reassessAt === undefined ? Infinity : Date.parse(assessment.reassessAt)
     this.#colours.set(personId, {
       colour: assessment.colour,
       greenOn: assessment.greenOn,
-      until: Math.min(Date.now() + COLOUR_CACHE_MS, byTime),
+      until: Math.min(this.clock().getTime() + COLOUR_CACHE_MS, byTime),
     })
   }
 
@@ -664,7 +662,7 @@ export class HealthStatusService {
    * date, out of bounds or out of order would fail everyone's colour: it is left out and reported.
    */
   async #riskAreas(): Promise<StoredRiskArea[]> {
-    const now = Date.now()
+    const now = this.clock().getTime()
     if (this.#areas && this.#areas.until > now) return this.#areas.areas
     const stored = await this.store.transaction((tx) =>
       tx.health.riskAreas({ includeSuperseded: false }),

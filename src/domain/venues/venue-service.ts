@@ -681,7 +681,7 @@ export class VenueService {
   }
 
   async #venue(id: string): Promise<Venue> {
-    const now = Date.now()
+    const now = this.clock().getTime()
     const cached = this.#venues.get(id)
     if (cached && cached.until > now) return cached.venue
     const venue = await this.store.transaction((tx) => tx.venues.find(id))
