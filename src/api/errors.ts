@@ -1,15 +1,19 @@
-import { ValidityRuleError } from '../domain/validity-rules/index.js'
-import { HealthCodeError } from '../domain/health-code/index.js'
-import { CertificatePdfError } from '../certificate-pdf/index.js'
-import { TrustListError } from '../codec/trust-list/index.js'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { DomainError, type DomainErrorCode } from '../domain/errors.js'
-import { StorageError } from '../storage/errors.js'
+import type { CertificatePdfErrorCode } from '../certificate-pdf/index.js'
+import { HealthcodeError } from '../codec/healthcode-error.js'
+import type { ShcTrustErrorCode } from '../codec/shc/index.js'
+import type { TrustListErrorCode } from '../codec/trust-list/index.js'
+import type { DomainErrorCode } from '../domain/errors.js'
+import type { HealthCodeErrorCode } from '../domain/health-code/index.js'
 import { LimitReachedError } from '../domain/limits/limit-reached-error.js'
+import type { ValidityRuleErrorCode } from '../domain/validity-rules/index.js'
+import { StorageError } from '../storage/errors.js'
+import type { OidcErrorCode } from './auth/oidc/index.js'
 
 /** Codes the HTTP layer itself reports (see docs/errors.md). */
 export type ApiErrorCode =
   | 'ERR_VALIDATION'
+  | 'ERR_UNSUPPORTED_MEDIA_TYPE'
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_ROUTE_NOT_FOUND'
   | 'ERR_AUTH_REQUIRED'
@@ -21,9 +25,26 @@ export type ApiErrorCode =
   | 'ERR_OIDC_UNREACHABLE'
   | 'ERR_INTERNAL'
 
-/** The HTTP status of every code of the HTTP layer. */
-export const apiErrorStatus: Record<ApiErrorCode, number> = {
+/** Every code an HTTP answer can carry. */
+export type HttpErrorCode =
+  | ApiErrorCode
+  | DomainErrorCode
+  | TrustListErrorCode
+  | CertificatePdfErrorCode
+  | HealthCodeErrorCode
+  | ValidityRuleErrorCode
+  | OidcErrorCode
+  | ShcTrustErrorCode
+
+/**
+ * The HTTP status of every code an answer can carry: the one place statuses are decided (errors
+ * themselves carry none). Exhaustive: a new code does not compile unmapped; docs/errors.md lists
+ * each with this status (test/error-catalogue.test.ts).
+ */
+export const httpStatus: Record<HttpErrorCode, number> = {
+  // The HTTP layer
   ERR_VALIDATION: 400,
+  ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_BODY_TOO_LARGE: 413,
   ERR_ROUTE_NOT_FOUND: 404,
   ERR_AUTH_REQUIRED: 401,
@@ -34,24 +55,13 @@ export const apiErrorStatus: Record<ApiErrorCode, number> = {
   ERR_OIDC_LOGIN: 400,
   ERR_OIDC_UNREACHABLE: 502,
   ERR_INTERNAL: 500,
-}
-
-/** A failure the HTTP layer answers with its own status. */
-export class ApiError extends Error {
-  override readonly name = 'ApiError'
-  readonly statusCode: number
-
-  constructor(
-    readonly code: ApiErrorCode,
-    message: string,
-  ) {
-    super(message)
-    this.statusCode = apiErrorStatus[code]
-  }
-}
-
-/** The HTTP status of every domain error code. Exhaustive: a new code does not compile unmapped. */
-export const domainStatus: Record<DomainErrorCode, number> = {
+  // Signing in through the identity provider
+  ERR_OIDC_DISCOVERY: 502,
+  ERR_OIDC_STATE: 400,
+  ERR_OIDC_EXPIRED: 400,
+  ERR_OIDC_DENIED: 403,
+  ERR_OIDC_TOKEN: 400,
+  // The domain
   ERR_NOT_FOUND: 404,
   ERR_FORBIDDEN: 403,
   ERR_CONFLICT: 409,
@@ -61,7 +71,15 @@ export const domainStatus: Record<DomainErrorCode, number> = {
   ERR_ALREADY_CLAIMED: 409,
   ERR_SIGNING_UNAVAILABLE: 503,
   ERR_APPEAL_SAME_MEMBER: 403,
-  ERR_INVALID_STATE: 409,
+  ERR_REQUEST_DECIDED: 409,
+  ERR_REQUEST_NOT_APPEALABLE: 409,
+  ERR_ANTIBODY_BELOW_THRESHOLD: 422,
+  ERR_RECORD_EXPIRED: 409,
+  ERR_RECORD_YIELDS_NO_CERTIFICATE: 422,
+  ERR_RECORD_HAS_CERTIFICATE: 409,
+  ERR_CERTIFICATE_ALREADY_REVOKED: 409,
+  ERR_RISK_AREA_SUPERSEDED: 409,
+  ERR_ISSUER_TREE_BROKEN: 500,
   ERR_ATTACHMENT: 400,
   ERR_TRUST_LIST_FETCH: 502,
   ERR_SCAN_TIME_NOT_QUEUED: 400,
@@ -73,6 +91,39 @@ export const domainStatus: Record<DomainErrorCode, number> = {
   ERR_QUOTA_EVIDENCE_BYTES: 429,
   ERR_QUOTA_CHECKINS: 429,
   ERR_EMPTY_RULE_SET: 422,
+  // Imported trust lists
+  ERR_TRUST_LIST_FORMAT: 400,
+  ERR_TRUST_LIST_SIGNATURE: 400,
+  ERR_TRUST_LIST_CHAIN: 400,
+  ERR_TRUST_LIST_THUMBPRINT: 400,
+  ERR_TRUST_LIST_KID: 400,
+  ERR_TRUST_LIST_SIGNER: 400,
+  // Trusted SMART Health Card issuers
+  ERR_SHC_TRUST_ISSUER: 400,
+  ERR_SHC_TRUST_JWKS: 400,
+  ERR_SHC_TRUST_KEY: 400,
+  ERR_SHC_TRUST_KID: 400,
+  ERR_SHC_TRUST_CRL: 400,
+  // The printable certificate
+  ERR_PDF_NO_FONT: 422,
+  ERR_PDF_OVERFLOW: 422,
+  ERR_PDF_QR_TEXT: 422,
+  ERR_PDF_DETAILS: 422,
+  ERR_PDF_DATE: 422,
+  // Stored rules that do not run
+  ERR_RULESET: 422,
+  ERR_RULE_EVALUATION: 422,
+  ERR_HEALTH_INPUT: 422,
+  ERR_VALIDITY_RULE: 422,
+}
+
+function isHttpErrorCode(code: string): code is HttpErrorCode {
+  return Object.hasOwn(httpStatus, code)
+}
+
+/** A failure the HTTP layer itself reports; its status comes from {@link httpStatus}. */
+export class ApiError extends HealthcodeError<ApiErrorCode> {
+  override readonly name = 'ApiError'
 }
 
 /** Error codes of drivers and sockets that mean the database cannot be reached right now. */
@@ -146,13 +197,9 @@ export function handleError(
   if (error instanceof LimitReachedError && error.retryAfterSeconds !== undefined) {
     reply.header('retry-after', String(error.retryAfterSeconds))
   }
-  if (error instanceof DomainError)
-    return send(domainStatus[error.code], error.code, error.message, error.field)
-  if (error instanceof ApiError) return send(error.statusCode, error.code, error.message)
-  if (error instanceof TrustListError) return send(400, error.code, error.message)
-  if (error instanceof CertificatePdfError) return send(422, error.code, error.message)
-  if (error instanceof HealthCodeError) return send(422, error.code, error.message)
-  if (error instanceof ValidityRuleError) return send(422, error.code, error.message)
+  if (error instanceof HealthcodeError && isHttpErrorCode(error.code)) {
+    return send(httpStatus[error.code], error.code, error.message, error.field || undefined)
+  }
   // A uniqueness race the domain's own check could not see (two writers at once) is a conflict.
   if (
     error instanceof StorageError &&
@@ -175,18 +222,20 @@ export function handleError(
       field,
     )
   }
-  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+  if (fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fastifyError.statusCode === 413)
     return send(413, 'ERR_BODY_TOO_LARGE', fastifyError.message)
   if (fastifyError.statusCode === 429) return send(429, 'ERR_RATE_LIMITED', fastifyError.message)
-  if (fastifyError.code?.startsWith('FST_ERR_CTP_')) {
-    return send(fastifyError.statusCode ?? 400, 'ERR_VALIDATION', fastifyError.message)
-  }
+  if (fastifyError.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || fastifyError.statusCode === 415)
+    return send(415, 'ERR_UNSUPPORTED_MEDIA_TYPE', fastifyError.message)
+  // Anything else Fastify refuses before the route runs (a body that is not JSON, an empty JSON
+  // body, a malformed header) is a request that does not match the route: 400, as documented.
   if (
-    typeof fastifyError.statusCode === 'number' &&
-    fastifyError.statusCode >= 400 &&
-    fastifyError.statusCode < 500
+    fastifyError.code?.startsWith('FST_ERR_CTP_') ||
+    (typeof fastifyError.statusCode === 'number' &&
+      fastifyError.statusCode >= 400 &&
+      fastifyError.statusCode < 500)
   ) {
-    return send(fastifyError.statusCode, 'ERR_VALIDATION', fastifyError.message)
+    return send(400, 'ERR_VALIDATION', fastifyError.message)
   }
   if (isStorageUnavailable(error)) {
     request.log.warn({ err: error }, 'storage unavailable')

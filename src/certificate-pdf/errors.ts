@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../codec/healthcode-error.js'
 /** A stable, machine-readable reason why a certificate PDF could not be rendered. */
 export type CertificatePdfErrorCode =
   /** A character of the text is in neither Noto Sans nor Noto Sans SC. */
@@ -12,12 +13,6 @@ export type CertificatePdfErrorCode =
   | 'ERR_PDF_OVERFLOW'
 
 /** A failure to render a certificate PDF, with a stable `code`. */
-export class CertificatePdfError extends Error {
+export class CertificatePdfError extends HealthcodeError<CertificatePdfErrorCode> {
   override readonly name = 'CertificatePdfError'
-  readonly code: CertificatePdfErrorCode
-
-  constructor(code: CertificatePdfErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-  }
 }

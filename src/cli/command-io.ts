@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../codec/healthcode-error.js'
 /** The streams a command talks through: the process's, or a test's. */
 export interface CommandIo {
   readonly stdin: AsyncIterable<Uint8Array>
@@ -7,6 +8,10 @@ export interface CommandIo {
 }
 
 /** A mistake in how the command was called: exit status 2, with the message and usage. */
-export class UsageError extends Error {
+export class UsageError extends HealthcodeError<'ERR_USAGE'> {
   override readonly name = 'UsageError'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_USAGE', message, options)
+  }
 }

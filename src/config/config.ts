@@ -13,6 +13,7 @@ import {
   defaultPostgresTimeouts,
 } from '../storage/dialects/postgres-timeouts.js'
 import { type AbuseLimits, defaultAbuseLimits } from '../domain/limits/abuse-limits.js'
+import { HealthcodeError } from '../codec/healthcode-error.js'
 
 /** The configuration of a Healthcode server, from environment variables with validated defaults. */
 export interface Config {
@@ -87,9 +88,12 @@ export interface Config {
 }
 
 /** A configuration value that is missing or malformed. */
-export class ConfigError extends Error {
+export class ConfigError extends HealthcodeError<'ERR_CONFIG'> {
   override readonly name = 'ConfigError'
-  readonly code = 'ERR_CONFIG'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_CONFIG', message, options)
+  }
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']

@@ -1,3 +1,5 @@
+import { HealthcodeError } from '../codec/healthcode-error.js'
+
 /** The codes of domain failures; `api/errors.ts` maps each to an HTTP status. */
 export type DomainErrorCode =
   | 'ERR_NOT_FOUND'
@@ -9,7 +11,23 @@ export type DomainErrorCode =
   | 'ERR_ALREADY_CLAIMED'
   | 'ERR_SIGNING_UNAVAILABLE'
   | 'ERR_APPEAL_SAME_MEMBER'
-  | 'ERR_INVALID_STATE'
+  /** A commission request is decided already (or was decided meanwhile). */
+  | 'ERR_REQUEST_DECIDED'
+  /** Only a refused request is appealed, and only once. */
+  | 'ERR_REQUEST_NOT_APPEALABLE'
+  /** Approving an antibody level below its threshold. */
+  | 'ERR_ANTIBODY_BELOW_THRESHOLD'
+  /** The record is no longer valid: its certificate would expire at once. */
+  | 'ERR_RECORD_EXPIRED'
+  /** A positive test, or an antibody level below its threshold, yields no certificate. */
+  | 'ERR_RECORD_YIELDS_NO_CERTIFICATE'
+  /** The record has its certificate already. */
+  | 'ERR_RECORD_HAS_CERTIFICATE'
+  | 'ERR_CERTIFICATE_ALREADY_REVOKED'
+  /** A risk area to replace was replaced already. */
+  | 'ERR_RISK_AREA_SUPERSEDED'
+  /** The stored issuers above one do not lead to a root (a damaged store). */
+  | 'ERR_ISSUER_TREE_BROKEN'
   | 'ERR_ATTACHMENT'
   | 'ERR_TRUST_LIST_FETCH'
   | 'ERR_SCAN_TIME_NOT_QUEUED'
@@ -23,14 +41,10 @@ export type DomainErrorCode =
   | 'ERR_EMPTY_RULE_SET'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
-export class DomainError extends Error {
+export class DomainError extends HealthcodeError<DomainErrorCode> {
   override readonly name = 'DomainError'
 
-  constructor(
-    readonly code: DomainErrorCode,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message)
+  constructor(code: DomainErrorCode, message: string, field?: string) {
+    super(code, message, { field })
   }
 }

@@ -2,20 +2,15 @@ import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { prepareZXingModule, purgeZXingModule, readBarcodes } from 'zxing-wasm/reader'
 import type { ReaderOptions } from 'zxing-wasm/reader'
+import { HealthcodeError } from '../codec/healthcode-error.js'
 
 /** A stable, machine-readable reason why no text could be read from an image. */
 export type QrImageErrorCode =
   'ERR_IMAGE_FORMAT' | 'ERR_IMAGE_UNREADABLE' | 'ERR_IMAGE_NO_CODE' | 'ERR_IMAGE_TOO_LARGE'
 
 /** A failure to read a QR code from an image, with a stable `code`. */
-export class QrImageError extends Error {
+export class QrImageError extends HealthcodeError<QrImageErrorCode> {
   override readonly name = 'QrImageError'
-  readonly code: QrImageErrorCode
-
-  constructor(code: QrImageErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-  }
 }
 
 /** The largest image file accepted, in bytes (20 MiB). */

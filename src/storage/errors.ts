@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../codec/healthcode-error.js'
 /** The codes of storage failures a caller may want to tell apart. */
 export type StorageErrorCode =
   /** A row with the same value in a unique column (or set of columns) already exists. */
@@ -17,7 +18,7 @@ export type StorageErrorCode =
  * A storage failure with a stable code. The driver's own error, when there is one, is the `cause`:
  * it may hold the offending values (personal data), so log it with care.
  */
-export class StorageError extends Error {
+export class StorageError extends HealthcodeError<StorageErrorCode> {
   override readonly name = 'StorageError'
   /** The table a constraint failed on, when the driver says. */
   readonly table: string | undefined
@@ -25,7 +26,7 @@ export class StorageError extends Error {
   readonly columns: readonly string[] | undefined
 
   constructor(
-    readonly code: StorageErrorCode,
+    code: StorageErrorCode,
     message: string,
     options: {
       cause?: unknown
@@ -33,7 +34,7 @@ export class StorageError extends Error {
       columns?: readonly string[] | undefined
     } = {},
   ) {
-    super(message, { cause: options.cause })
+    super(code, message, { cause: options.cause })
     this.table = options.table
     this.columns = options.columns
   }

@@ -111,6 +111,38 @@ describe('signing in through the identity provider (OpenID Connect)', () => {
     assert.equal(answer.json().error.code, 'ERR_OIDC_LOGIN')
   })
 
+  it('answers a callback whose state differs from the one sent with its own code, ERR_OIDC_STATE', async () => {
+    const start = await t.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/start' })
+    const pendingCookie = [start.headers['set-cookie'] ?? []]
+      .flat()
+      .find((c) => c.startsWith('hc_oidc='))
+    assert.ok(pendingCookie)
+    const answer = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/auth/oidc/callback?code=x&state=not-the-one-sent',
+      headers: { cookie: pendingCookie.split(';')[0] as string },
+    })
+    assert.equal(answer.statusCode, 400)
+    assert.equal(answer.json().error.code, 'ERR_OIDC_STATE')
+    assert.doesNotMatch(answer.json().error.message, /^ERR_/)
+  })
+
+  it('answers a login the person cancelled at the provider with 403 ERR_OIDC_DENIED', async () => {
+    const start = await t.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/start' })
+    const pendingCookie = [start.headers['set-cookie'] ?? []]
+      .flat()
+      .find((c) => c.startsWith('hc_oidc='))
+    assert.ok(pendingCookie)
+    const state = new URL(String(start.headers.location)).searchParams.get('state')
+    const answer = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/auth/oidc/callback?error=access_denied&state=${state}`,
+      headers: { cookie: pendingCookie.split(';')[0] as string },
+    })
+    assert.equal(answer.statusCode, 403)
+    assert.equal(answer.json().error.code, 'ERR_OIDC_DENIED')
+  })
+
   it('answers 501 ERR_OIDC_NOT_CONFIGURED where no provider is configured', async () => {
     const plain = await testApp(
       join(mkdtempSync(join(tmpdir(), 'healthcode-oidc-')), 'store.sqlite'),

@@ -300,7 +300,7 @@ forEachDialect((dialect) => {
         { reason: 'twice' },
       )
       assert.equal(again.statusCode, 409)
-      assert.equal(again.json().error.code, 'ERR_INVALID_STATE')
+      assert.equal(again.json().error.code, 'ERR_CERTIFICATE_ALREADY_REVOKED')
     })
 
     it('refuses with a reason, takes one appeal, and a different member approves it', async () => {

@@ -16,6 +16,7 @@ import {
   type ShcIssuer,
   type ShcVerification,
 } from '../../codec/shc/index.js'
+import { HealthcodeError } from '../../codec/healthcode-error.js'
 // Straight from trusted-signer.js: the trust index also brings certificate issuing (an X.509
 // library of some 250 modules) that verifying never needs, and that every start-up would load.
 import { TrustError, signerFromCertificate } from '../../codec/trust/trusted-signer.js'
@@ -319,8 +320,13 @@ interface TrustOptions {
  * A trust or revocation list, its signer's certificate or a SMART Health Card issuer file that
  * cannot be used: exit status 2.
  */
-class ListFileError extends Error {
+/** A trust, trust-list or revocation file given to `verify` that cannot be used (exit status 2). */
+class ListFileError extends HealthcodeError<'ERR_TRUST_FILE'> {
   override readonly name = 'ListFileError'
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_TRUST_FILE', message, options)
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../healthcode-error.js'
 /**
  * The stages of the HC1 verification pipeline, in the order they run. A result names the stage at
  * which it stopped, or `ok`.
@@ -69,18 +70,16 @@ export type Hc1ErrorCode = keyof typeof hc1ErrorStages
  * A failure of one step of the HC1 pipeline. Each step throws it with a stable `code`; the
  * pipeline turns it into a result value at its boundary.
  */
-export class Hc1Error extends Error {
+export class Hc1Error extends HealthcodeError<Hc1ErrorCode> {
   override readonly name = 'Hc1Error'
-  readonly code: Hc1ErrorCode
 
   constructor(code: Hc1ErrorCode, message: string, options?: { cause?: unknown }) {
     // A failed check is an outcome, not a defect: no stack trace, whose capture would cost more
     // than most checks themselves.
     const stackTraceLimit = Error.stackTraceLimit
     Error.stackTraceLimit = 0
-    super(message, options)
+    super(code, message, options)
     Error.stackTraceLimit = stackTraceLimit
-    this.code = code
   }
 
   /** The pipeline stage this error belongs to. */

@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../healthcode-error.js'
 /**
  * The failures of reading a revocation list, each with a stable code (see `docs/errors.md`):
  *
@@ -13,22 +14,17 @@ export type RevocationListErrorCode =
   'ERR_REVOCATION_LIST_FORMAT' | 'ERR_REVOCATION_LIST_SIGNATURE' | 'ERR_REVOCATION_LIST_SIGNER'
 
 /** A revocation list that cannot be used, and where in it the problem is. */
-export class RevocationListError extends Error {
+export class RevocationListError extends HealthcodeError<RevocationListErrorCode> {
   override readonly name = 'RevocationListError'
-  readonly code: RevocationListErrorCode
   /** The index of the entry at fault, when one entry is. */
   readonly entry: number | undefined
-  /** The field at fault, when one field is. */
-  readonly field: string | undefined
 
   constructor(
     code: RevocationListErrorCode,
     message: string,
     options?: { cause?: unknown; entry?: number; field?: string },
   ) {
-    super(message, options)
-    this.code = code
+    super(code, message, options)
     this.entry = options?.entry
-    this.field = options?.field
   }
 }

@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../healthcode-error.js'
 /**
  * The stages of the SMART Health Card verification pipeline, in the order they run. A result names
  * the stage at which it stopped, or `ok`.
@@ -51,17 +52,15 @@ export type ShcErrorCode = keyof typeof shcErrorStages
  * A failure of one step of the SMART Health Card pipeline. Each step throws it with a stable
  * `code`; the pipeline turns it into a result value at its boundary.
  */
-export class ShcError extends Error {
+export class ShcError extends HealthcodeError<ShcErrorCode> {
   override readonly name = 'ShcError'
-  readonly code: ShcErrorCode
 
   constructor(code: ShcErrorCode, message: string, options?: { cause?: unknown }) {
     // A failed check is an outcome, not a defect: no stack trace, as for Hc1Error.
     const stackTraceLimit = Error.stackTraceLimit
     Error.stackTraceLimit = 0
-    super(message, options)
+    super(code, message, options)
     Error.stackTraceLimit = stackTraceLimit
-    this.code = code
   }
 
   /** The pipeline stage this error belongs to. */

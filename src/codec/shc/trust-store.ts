@@ -1,6 +1,7 @@
 import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto'
 import { shcSpec } from './errors.js'
 import { describeJsonType } from './input.js'
+import { HealthcodeError } from '../healthcode-error.js'
 
 /** The failures of reading an issuer's trust material (see `docs/smart-health-cards.md`). */
 export type ShcTrustErrorCode =
@@ -11,14 +12,8 @@ export type ShcTrustErrorCode =
   | 'ERR_SHC_TRUST_CRL'
 
 /** An issuer's keys or revocation list that cannot be trusted; nothing of the issuer is added. */
-export class ShcTrustError extends Error {
+export class ShcTrustError extends HealthcodeError<ShcTrustErrorCode> {
   override readonly name = 'ShcTrustError'
-  readonly code: ShcTrustErrorCode
-
-  constructor(code: ShcTrustErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-  }
 }
 
 /**

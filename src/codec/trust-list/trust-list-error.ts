@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../healthcode-error.js'
 /**
  * The failures of reading a trust list, each with a stable code (see `docs/errors.md`):
  *
@@ -23,22 +24,17 @@ export type TrustListErrorCode =
   | 'ERR_TRUST_LIST_SIGNER'
 
 /** A trust list that cannot be used, and where in it the problem is. */
-export class TrustListError extends Error {
+export class TrustListError extends HealthcodeError<TrustListErrorCode> {
   override readonly name = 'TrustListError'
-  readonly code: TrustListErrorCode
   /** The index of the entry at fault, when one entry is. */
   readonly entry: number | undefined
-  /** The field of that entry at fault, when one field is. */
-  readonly field: string | undefined
 
   constructor(
     code: TrustListErrorCode,
     message: string,
     options?: { cause?: unknown; entry?: number; field?: string },
   ) {
-    super(message, options)
-    this.code = code
+    super(code, message, options)
     this.entry = options?.entry
-    this.field = options?.field
   }
 }

@@ -1,17 +1,12 @@
 import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto'
+import { HealthcodeError } from '../healthcode-error.js'
 
 /** The failures of reading trust material. */
 export type TrustErrorCode = 'ERR_TRUST_CERTIFICATE' | 'ERR_TRUST_KEY'
 
 /** Trust material (a certificate or key) that cannot be used. */
-export class TrustError extends Error {
+export class TrustError extends HealthcodeError<TrustErrorCode> {
   override readonly name = 'TrustError'
-  readonly code: TrustErrorCode
-
-  constructor(code: TrustErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-  }
 }
 
 /** The key types HCERT signers use (HCERT section 3.3.2). */

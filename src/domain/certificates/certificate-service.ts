@@ -144,7 +144,7 @@ export class CertificateService {
     const expiresAt = new Date(Math.floor(expiry / 1000) * 1000)
     if (expiresAt.getTime() <= issuedAt.getTime()) {
       throw new DomainError(
-        'ERR_INVALID_STATE',
+        'ERR_RECORD_EXPIRED',
         `the ${record.kind} record ${record.id} is no longer valid: its certificate would expire at once`,
       )
     }
@@ -197,8 +197,8 @@ export class CertificateService {
    * Issues the certificate of an existing record by hand (for a record entered while its issuer had
    * no key, or after a revocation for wrong data was corrected by a new record).
    *
-   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_STATE` for a record that
-   *   yields no certificate or already has a valid one, `ERR_SIGNING_UNAVAILABLE`.
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_RECORD_YIELDS_NO_CERTIFICATE`,
+   *   `ERR_RECORD_HAS_CERTIFICATE`, `ERR_RECORD_EXPIRED`, `ERR_SIGNING_UNAVAILABLE`.
    */
   async issueForRecord(actor: Actor, recordId: string): Promise<HealthCertificate> {
     return this.store.transaction(async (tx) => {
@@ -211,13 +211,16 @@ export class CertificateService {
       })
       if (!yieldsCertificate(record)) {
         throw new DomainError(
-          'ERR_INVALID_STATE',
+          'ERR_RECORD_YIELDS_NO_CERTIFICATE',
           `a ${record.kind} record like this one yields no certificate (a positive test, or an antibody level below its threshold)`,
         )
       }
       const existing = await tx.certificates.listForRecord(recordId)
       if (existing.some((certificate) => certificate.status !== 'revoked')) {
-        throw new DomainError('ERR_INVALID_STATE', `record ${recordId} already has a certificate`)
+        throw new DomainError(
+          'ERR_RECORD_HAS_CERTIFICATE',
+          `record ${recordId} already has a certificate`,
+        )
       }
       const person = await tx.people.find(record.personId)
       if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${record.personId}`)
@@ -305,7 +308,7 @@ export class CertificateService {
   /**
    * Revokes a certificate, for good, with a reason.
    *
-   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_STATE` when it is revoked already.
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_CERTIFICATE_ALREADY_REVOKED`.
    */
   async revoke(actor: Actor, certificateId: string, reason: string): Promise<HealthCertificate> {
     const revoked = await this.store.transaction(async (tx) => {
@@ -325,7 +328,7 @@ export class CertificateService {
       })
       if (!changed) {
         throw new DomainError(
-          'ERR_INVALID_STATE',
+          'ERR_CERTIFICATE_ALREADY_REVOKED',
           `certificate ${certificateId} is revoked already`,
         )
       }

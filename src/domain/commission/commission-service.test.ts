@@ -234,7 +234,8 @@ forEachDialect((dialect) => {
       const before = (await commissionFeed()).length
       await assert.rejects(
         commission.decide(member, filed.id, 'approved', undefined),
-        (error: unknown) => error instanceof DomainError && error.code === 'ERR_INVALID_STATE',
+        (error: unknown) =>
+          error instanceof DomainError && error.code === 'ERR_ANTIBODY_BELOW_THRESHOLD',
       )
       assert.equal((await commissionFeed()).length, before)
       assert.equal((await commission.find(citizen, filed.id)).status, 'submitted')

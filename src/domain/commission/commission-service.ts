@@ -245,7 +245,7 @@ export class CommissionService {
    * them behind.
    *
    * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_APPEAL_SAME_MEMBER`,
-   *   `ERR_INVALID_STATE` (decided already), `ERR_INVALID_FIELD` (`reason` missing on a refusal).
+   *   `ERR_REQUEST_DECIDED`, `ERR_ANTIBODY_BELOW_THRESHOLD`, `ERR_INVALID_FIELD` (`reason` missing on a refusal).
    */
   async decide(
     actor: Actor,
@@ -272,7 +272,7 @@ export class CommissionService {
       const onAppeal = request.status === 'appealed'
       if (!onAppeal && request.status !== 'submitted') {
         throw new DomainError(
-          'ERR_INVALID_STATE',
+          'ERR_REQUEST_DECIDED',
           `request ${requestId} is ${request.status}: there is nothing to decide`,
         )
       }
@@ -308,7 +308,7 @@ export class CommissionService {
         updatedAt: at,
       })
       if (!moved) {
-        throw new DomainError('ERR_INVALID_STATE', `request ${requestId} was decided meanwhile`)
+        throw new DomainError('ERR_REQUEST_DECIDED', `request ${requestId} was decided meanwhile`)
       }
       // In the decision's transaction: the person hears of exactly the decisions that stand.
       await tx.tracing.notify(
@@ -341,8 +341,8 @@ export class CommissionService {
   /**
    * The person (or staff filing for them) appeals a refusal, once.
    *
-   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_INVALID_STATE` (not refused, or
-   *   appealed already), `ERR_INVALID_FIELD` (`reason`).
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_REQUEST_NOT_APPEALABLE` (not refused,
+   *   or appealed already), `ERR_INVALID_FIELD` (`reason`).
    */
   async appeal(actor: Actor, requestId: string, reason: string): Promise<CommissionRequestView> {
     const trimmed = reason.trim()
@@ -365,7 +365,7 @@ export class CommissionService {
       })
       if (request.status !== 'refused') {
         throw new DomainError(
-          'ERR_INVALID_STATE',
+          'ERR_REQUEST_NOT_APPEALABLE',
           request.appeal
             ? `request ${requestId} was appealed already: a request is appealed once`
             : `request ${requestId} is ${request.status}: only a refusal can be appealed`,
@@ -378,7 +378,10 @@ export class CommissionService {
         updatedAt: at,
       })
       if (!moved) {
-        throw new DomainError('ERR_INVALID_STATE', `request ${requestId} was appealed meanwhile`)
+        throw new DomainError(
+          'ERR_REQUEST_NOT_APPEALABLE',
+          `request ${requestId} was appealed meanwhile`,
+        )
       }
       await tx.audit.append(
         {
@@ -411,7 +414,7 @@ export class CommissionService {
     } else {
       if (evidence.data.value < evidence.data.threshold) {
         throw new DomainError(
-          'ERR_INVALID_STATE',
+          'ERR_ANTIBODY_BELOW_THRESHOLD',
           `the antibody level ${evidence.data.value} ${evidence.data.unit} is below the threshold ${evidence.data.threshold}: refuse the request instead`,
         )
       }

@@ -1,17 +1,10 @@
+import { HealthcodeError } from '../../codec/healthcode-error.js'
 /** The codes of health-code failures; see each class for its meaning. */
 export type HealthCodeErrorCode = 'ERR_RULESET' | 'ERR_RULE_EVALUATION' | 'ERR_HEALTH_INPUT'
 
 /** A failure of the health-code engine: a stable code, a message, and the error that caused it. */
-export class HealthCodeError extends Error {
+export class HealthCodeError extends HealthcodeError<HealthCodeErrorCode> {
   override readonly name: string = 'HealthCodeError'
-
-  constructor(
-    readonly code: HealthCodeErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
 }
 
 /**

@@ -306,7 +306,7 @@ export class HealthStatusService {
    * who declared visits there in the last 30 days are recomputed.
    *
    * @throws {DomainError} `ERR_FORBIDDEN`, `ERR_INVALID_FIELD`, `ERR_NOT_FOUND` (`replaces`),
-   *   `ERR_INVALID_STATE` (`replaces` superseded already).
+   *   `ERR_RISK_AREA_SUPERSEDED` (`replaces` superseded already).
    */
   async setRiskArea(
     actor: Actor,
@@ -352,7 +352,7 @@ export class HealthStatusService {
         const superseded = await tx.health.supersedeRiskArea(input.replaces, created.id, at)
         if (!superseded) {
           throw new DomainError(
-            'ERR_INVALID_STATE',
+            'ERR_RISK_AREA_SUPERSEDED',
             `risk area ${input.replaces} was superseded already`,
             'replaces',
           )

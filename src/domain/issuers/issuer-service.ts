@@ -124,7 +124,7 @@ async function lineageOf(tx: StoreTransaction, issuer: Issuer): Promise<string[]
   let parentId = issuer.parentId
   while (parentId !== undefined) {
     if (lineage.length >= MAX_DEPTH || lineage.includes(parentId)) {
-      throw new DomainError('ERR_INVALID_STATE', `the issuers above ${issuer.id} form no tree`)
+      throw new DomainError('ERR_ISSUER_TREE_BROKEN', `the issuers above ${issuer.id} form no tree`)
     }
     lineage.push(parentId)
     parentId = (await tx.issuers.find(parentId))?.parentId

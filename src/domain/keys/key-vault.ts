@@ -5,19 +5,13 @@ import {
   createPrivateKey,
   randomBytes,
 } from 'node:crypto'
+import { HealthcodeError } from '../../codec/healthcode-error.js'
 
 /** The failures of sealing and opening private keys. */
 export type KeyVaultErrorCode = 'ERR_KEK_INVALID' | 'ERR_KEY_SEALED_FORM' | 'ERR_KEY_UNSEAL'
 
-export class KeyVaultError extends Error {
+export class KeyVaultError extends HealthcodeError<KeyVaultErrorCode> {
   override readonly name = 'KeyVaultError'
-
-  constructor(
-    readonly code: KeyVaultErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
 }
 
 /** The version tag of the sealed form, so that the format can change without ambiguity. */

@@ -1,3 +1,5 @@
+import { HealthcodeError } from '../../codec/healthcode-error.js'
+
 /** The codes of validity-rule failures. */
 export type ValidityRuleErrorCode = 'ERR_VALIDITY_RULE'
 
@@ -7,18 +9,18 @@ export type ValidityRuleErrorCode = 'ERR_VALIDITY_RULE'
  * CertLogic or throws on sample certificates. Raised at import, so that no malformed rule ever
  * reaches a verification.
  */
-export class ValidityRuleError extends Error {
+export class ValidityRuleError extends HealthcodeError<ValidityRuleErrorCode> {
   override readonly name = 'ValidityRuleError'
-  readonly code: ValidityRuleErrorCode = 'ERR_VALIDITY_RULE'
+  /** The field at fault within the rule (`Logic`, `Description[1].lang`); `''` for the rule. */
+  declare readonly field: string
 
   constructor(
     /** The rule's `Identifier`, when it has a readable one. */
     readonly identifier: string | undefined,
-    /** The field at fault within the rule (`Logic`, `Description[1].lang`); `''` for the rule. */
-    readonly field: string,
+    field: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options)
+    super('ERR_VALIDITY_RULE', message, { cause: options?.cause, field })
   }
 }

@@ -324,7 +324,11 @@ export class TrustService {
       new ShcTrustStore([issuer])
     } catch (error) {
       if (error instanceof ShcTrustError) {
-        throw new DomainError('ERR_INVALID_FIELD', `${error.code}: ${error.message}`, 'jwks')
+        // The same code, and the request field it is about.
+        const field = { ERR_SHC_TRUST_ISSUER: 'iss', ERR_SHC_TRUST_CRL: 'crls' }[
+          error.code as string
+        ]
+        throw new ShcTrustError(error.code, error.message, { field: field ?? 'jwks' })
       }
       throw error
     }

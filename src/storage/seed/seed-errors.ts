@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../../codec/healthcode-error.js'
 /** Why a seed run refused to start. */
 export type SeedErrorCode =
   /** The store already holds people of the seeded region; seed again only to append. */
@@ -6,13 +7,6 @@ export type SeedErrorCode =
   | 'ERR_SEED_OPTIONS'
 
 /** A seed run that did not start; nothing was written. */
-export class SeedError extends Error {
+export class SeedError extends HealthcodeError<SeedErrorCode> {
   override readonly name = 'SeedError'
-
-  constructor(
-    readonly code: SeedErrorCode,
-    message: string,
-  ) {
-    super(message)
-  }
 }

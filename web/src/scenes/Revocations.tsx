@@ -304,7 +304,7 @@ function RevokeForm({
       setBusy(false)
     }
   }
-  const conflict = error instanceof ApiError && error.code === 'ERR_INVALID_STATE'
+  const conflict = error instanceof ApiError && error.code === 'ERR_CERTIFICATE_ALREADY_REVOKED'
   return (
     <form className="form" onSubmit={ask} aria-labelledby="revoke-title">
       <h3 id="revoke-title">{t('revocations.revokeTitle', { uvci: certificate.uvci })}</h3>

@@ -1,3 +1,4 @@
+import { HealthcodeError } from '../../../codec/healthcode-error.js'
 /**
  * The failures of signing in through an OpenID Connect provider:
  *
@@ -16,12 +17,6 @@ export type OidcErrorCode =
   | 'ERR_OIDC_TOKEN'
 
 /** A failure of an OpenID Connect login, with a stable `code` and the underlying `cause`. */
-export class OidcError extends Error {
+export class OidcError extends HealthcodeError<OidcErrorCode> {
   override readonly name = 'OidcError'
-  readonly code: OidcErrorCode
-
-  constructor(code: OidcErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options)
-    this.code = code
-  }
 }

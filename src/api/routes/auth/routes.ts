@@ -1,10 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Account } from '../../../domain/people/person.js'
-import {
-  OidcError,
-  type PendingOidcLogin,
-  pendingOidcLoginMaxAgeSeconds,
-} from '../../auth/oidc/index.js'
+import { type PendingOidcLogin, pendingOidcLoginMaxAgeSeconds } from '../../auth/oidc/index.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { ApiError } from '../../errors.js'
 import type { FixedWindowLimit } from '../../../domain/limits/fixed-window-limit.js'
@@ -285,14 +281,8 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
       }
       const pending = JSON.parse(unsigned.value) as PendingOidcLogin
       const callbackUrl = new URL(request.url, context.config.publicUrl)
-      let identity
-      try {
-        identity = await login.finish(callbackUrl, pending, context.clock())
-      } catch (error) {
-        if (error instanceof OidcError)
-          throw new ApiError('ERR_OIDC_LOGIN', `${error.code}: ${error.message}`)
-        throw error
-      }
+      // A failed login answers with its own code (ERR_OIDC_STATE, ERR_OIDC_DENIED, …).
+      const identity = await login.finish(callbackUrl, pending, context.clock())
       reply.clearCookie(OIDC_COOKIE, { path: '/api/v1/auth/oidc' })
       const account = await context.accounts.accountForOidc(identity)
       await startSession(reply, account)
