@@ -81,8 +81,12 @@ describe('the layer rules in eslint.config.js', () => {
     assert.deepEqual(found, [])
   })
 
-  it('keep HTTP and the CLI out of storage and the outbound adapters', async () => {
-    for (const path of ['src/storage/probe.ts', 'src/outbound/probe.ts']) {
+  it('keep HTTP and the CLI out of storage, the outbound adapters and the composition root', async () => {
+    for (const path of [
+      'src/storage/probe.ts',
+      'src/outbound/probe.ts',
+      'src/composition/probe.ts',
+    ]) {
       for (const target of ['../api/errors.js', '../cli/main.js', 'fastify']) {
         const found = await violations(path, `import * as x from '${target}'\nexport const y = x\n`)
         assertCaught(found, 'no-restricted-imports', /do not reach up/)

@@ -4,40 +4,17 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
 import { Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { compose } from '../composition/compose.js'
 import type { Config } from '../config/config.js'
-import { AccountService, sameSecret } from '../domain/access/account-service.js'
+import { sameSecret } from '../domain/access/account-service.js'
 import { hasAnyRole } from '../domain/access/actor.js'
 import { type Clock, systemClock } from '../domain/clock.js'
-import { CertificateService } from '../domain/certificates/certificate-service.js'
-import { CommissionService } from '../domain/commission/commission-service.js'
 import { DomainError } from '../domain/errors.js'
-import { KeyVault } from '../domain/keys/key-vault.js'
-import { SigningKeyService } from '../domain/keys/signing-key-service.js'
-import type { Actor } from '../domain/access/actor.js'
-import { isPositiveTest } from '../domain/certificates/certificate-policy.js'
-import { CompanyService } from '../domain/companies/company-service.js'
-import { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
-import { HealthStatusService } from '../domain/health-status/health-status-service.js'
-import type { RegisterRecord } from '../domain/register/register-record.js'
-import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
-import { CheckinWriter } from '../domain/venues/checkin-writer.js'
-import { VenueService } from '../domain/venues/venue-service.js'
-import { TrustService, type TrustListFetcher } from '../domain/verification/trust-service.js'
-import { fetchDocument } from '../outbound/fetch-document.js'
-import { ValidityService } from '../domain/verification/validity-service.js'
-import { PeopleService } from '../domain/people/people-service.js'
-import { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
-import { Lockout, lockoutPolicy } from '../domain/limits/lockout.js'
-import { SharedRateCounter } from '../domain/limits/shared-rate-counter.js'
-import { SignInGuard } from '../domain/limits/sign-in-guard.js'
-import { RegisterService } from '../domain/register/register-service.js'
-import { IssuerService } from '../domain/issuers/issuer-service.js'
+import type { TrustListFetcher } from '../domain/verification/trust-service.js'
 import type { Store } from '../domain/ports.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
 import type { AppContext } from './context.js'
-import { AuditService } from '../domain/audit/audit-service.js'
-import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import { ApiError, handleError } from './errors.js'
 import { accountRoutes } from './routes/accounts/routes.js'
 import { apiTokenRoutes } from './routes/api-tokens/routes.js'
@@ -107,8 +84,6 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options
   const clock = options.clock ?? systemClock
-  // Every refusal by the policy layer is audited, in a transaction of its own.
-  const store = auditRefusals(options.store, clock)
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
     bodyLimit: config.bodyLimit,
@@ -138,154 +113,14 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   let oidcPromise: Promise<OidcLogin> | undefined
   const discoverOidc = options.oidc
-  const keys = new SigningKeyService(
-    store,
-    clock,
-    config.keyEncryptionKey === undefined ? undefined : KeyVault.fromText(config.keyEncryptionKey),
-  )
-  const certificates = new CertificateService(store, clock, keys, config.certificates)
-  const trust = new TrustService(
-    store,
-    clock,
-    keys,
-    config.trustCacheSeconds,
-    options.fetchTrustList ?? fetchDocument,
-  )
-  certificates.onStatusChange = () => trust.invalidate()
-  const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
-  const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
-    ...defaultTracingPolicy,
-    dwellMinutes: config.tracing.dwellMinutes,
-    marginMinutes: config.tracing.marginMinutes,
+  const services = compose(config, options.store, clock, {
+    ...(options.fetchTrustList ? { fetchTrustList: options.fetchTrustList } : {}),
+    log: app.log,
   })
-  const checkinWriter = new CheckinWriter(store)
-  const validity = new ValidityService(store, clock, 'RU')
-  const venues = new VenueService(
-    store,
-    clock,
-    (qr, at) => trust.verifyAny(qr, at),
-    health,
-    checkinWriter,
-    config.checkinRetentionDays,
-    {
-      judge: (certificate, options) => validity.judgeCertificate(certificate, options),
-      defaultRuleSet: config.validityRuleSet,
-    },
-    { offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes },
-  )
-  const register = new RegisterService(store, clock, certificates)
-  const commission = new CommissionService(
-    store,
-    clock,
-    certificates,
-    config.certificates,
-    config.attachments,
-    { decisionDays: config.commissionDecisionDays },
-  )
-  // A new record changes the holder's colour; a positive test opens a case and traces it.
-  const afterRecord = async (actor: Actor, record: RegisterRecord) => {
-    try {
-      if (isPositiveTest(record)) {
-        await tracing.confirmCase(actor, record.personId, 'test', record.id)
-      } else {
-        await health.reassess([record.personId])
-      }
-    } catch (error) {
-      app.log.error(
-        { err: error, recordId: record.id },
-        'updating the health code after a record failed',
-      )
-    }
-  }
-  register.onRecorded = afterRecord
-  const accounts = new AccountService(store, clock, config.sessionTtlHours)
-  // Abuse limits: counted in the store, so that they hold across every process on one database.
-  const limitCounters = store.limitCounters
-  const people = new PeopleService(store, clock, {
-    perAccount: new Lockout(
-      limitCounters,
-      clock,
-      lockoutPolicy('claim.account', config.limits.claimFailures, config.limits.claimLockMinutes),
-    ),
-    perRecord: new Lockout(
-      limitCounters,
-      clock,
-      lockoutPolicy('claim.record', config.limits.claimFailures, config.limits.claimLockMinutes),
-    ),
-    vault:
-      config.keyEncryptionKey === undefined
-        ? undefined
-        : KeyVault.fromText(config.keyEncryptionKey),
-  })
-  commission.quotas = {
-    openRequests: config.limits.openRequests,
-    evidenceBytes: new FixedWindowLimit(limitCounters, clock, {
-      bucket: 'quota.evidence-bytes',
-      max: config.limits.evidenceBytesPerDay,
-      windowMs: 86_400_000,
-    }),
-  }
-  const checkinQuota = new SharedRateCounter(
-    limitCounters,
-    clock,
-    { bucket: 'quota.checkins', max: config.limits.checkinsPerMinute, windowMs: 60_000 },
-    (error) => app.log.warn({ err: error }, 'writing the shared check-in counts failed'),
-  )
-  venues.checkinQuota = checkinQuota
-  const limits = {
-    signIn: new SignInGuard(
-      new Lockout(
-        limitCounters,
-        clock,
-        lockoutPolicy(
-          'sign-in.account',
-          config.limits.signInAccountFailures,
-          config.limits.signInLockMinutes,
-        ),
-      ),
-      clock,
-    ),
-    signInAddress: new FixedWindowLimit(limitCounters, clock, {
-      bucket: 'sign-in.address',
-      max: config.signInRateLimit,
-      windowMs: 60_000,
-    }),
-    registerAddress: new FixedWindowLimit(limitCounters, clock, {
-      bucket: 'register.address',
-      max: config.signInRateLimit,
-      windowMs: 60_000,
-    }),
-    // The public verifier is a hot path: counted in memory, shared behind the answer.
-    verifyAddress: new SharedRateCounter(
-      limitCounters,
-      clock,
-      { bucket: 'verify.address', max: config.verifyRateLimit, windowMs: 60_000 },
-      (error) => app.log.warn({ err: error }, 'writing the shared verify counts failed'),
-    ),
-  }
-  people.onAccountChanged = (accountId) => accounts.forgetAccount(accountId)
-  commission.onRecorded = afterRecord
   const context: AppContext = {
+    ...services,
     config,
-    store,
     clock,
-    accounts,
-    people,
-    register,
-    keys,
-    certificates,
-    trust,
-    commission,
-    health,
-    venues,
-    checkinWriter,
-    tracing,
-    validity,
-    companies: new CompanyService(store, clock),
-    dashboards: new AuthorityDashboardService(store, clock),
-    issuers: new IssuerService(store, clock),
-    limits,
-    audit: new AuditService(store),
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {
@@ -417,29 +252,23 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   )
   const timers: NodeJS.Timeout[] = []
   if (options.scheduleJobs) {
-    const every = (ms: number, name: string, job: () => Promise<number>) => {
+    for (const job of services.jobs) {
       const timer = setInterval(() => {
-        job().then(
+        job.run().then(
           (count) => {
-            if (count > 0) app.log.info({ job: name, count }, `${name} done`)
+            if (count > 0) app.log.info({ job: job.name, count }, `${job.name} done`)
           },
-          (error: unknown) => app.log.error({ err: error, job: name }, `${name} failed`),
+          (error: unknown) => app.log.error({ err: error, job: job.name }, `${job.name} failed`),
         )
-      }, ms)
+      }, job.everyMs)
       timer.unref()
       timers.push(timer)
     }
-    every(3_600_000, 'check-in retention', () => venues.prune())
-    every(60_000, 'colour reassessment', () => health.reassessDue())
-    every(600_000, 'expired limit counters', () => limitCounters.deleteExpired(clock()))
   }
   // Check-ins queued for the group commit are written before the store closes.
   app.addHook('onClose', async () => {
     for (const timer of timers) clearInterval(timer)
-    await checkinWriter.flush()
-    await checkinQuota.flush()
-    await limits.verifyAddress.flush()
-    await health.recomputeFinished()
+    await services.flush()
   })
   await app.ready()
   return app

@@ -3,11 +3,8 @@ import type { Config } from '../config/config.js'
 import { type Clock, systemClock } from '../domain/clock.js'
 import type { Store } from '../domain/ports.js'
 import { type DemoSignIn, loadDemoData, loadDemoRecords } from '../demo/demo-data.js'
-import { CertificateService } from '../domain/certificates/certificate-service.js'
-import { CommissionService } from '../domain/commission/commission-service.js'
-import { RegisterService } from '../domain/register/register-service.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
-import { SigningKeyService } from '../domain/keys/signing-key-service.js'
+import { compose } from '../composition/compose.js'
 import { openStore } from '../storage/open-store.js'
 import { build } from './app.js'
 import { OidcLogin } from './auth/oidc/index.js'
@@ -48,28 +45,21 @@ export async function startServer(
   let madeKeys: number | undefined
   if (config.demo && config.keyEncryptionKey !== undefined) {
     // The demo signs from its first start: a CSCA and a document signer per issuer, if missing.
-    const keys = new SigningKeyService(store, clock, KeyVault.fromText(config.keyEncryptionKey))
+    const services = compose(config, store, clock)
     const issuers = await store.transaction((tx) => tx.issuers.list())
     madeKeys = (
-      await keys.ensureKeys(
+      await services.keys.ensureKeys(
         undefined,
         issuers.map((issuer) => issuer.id),
       )
     ).length
     if (demoSignIns) {
-      const certificates = new CertificateService(store, clock, keys, config.certificates)
       await loadDemoRecords(store, clock, {
-        register: new RegisterService(store, clock, certificates),
-        commission: new CommissionService(
-          store,
-          clock,
-          certificates,
-          config.certificates,
-          config.attachments,
-          { decisionDays: config.commissionDecisionDays },
-        ),
+        register: services.register,
+        commission: services.commission,
       })
     }
+    await services.flush()
   }
   const oidc = config.oidc
   const app = await build({

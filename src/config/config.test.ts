@@ -24,6 +24,14 @@ describe('loadConfig', () => {
     )
   })
 
+  it('reads ISSUER_COUNTRY as a two-letter country code, RU by default, and refuses anything else', () => {
+    assert.equal(loadConfig({}).issuerCountry, 'RU')
+    assert.equal(loadConfig({ ISSUER_COUNTRY: 'CN' }).issuerCountry, 'CN')
+    for (const bad of ['cn', 'CHN', 'C1']) {
+      assert.throws(() => loadConfig({ ISSUER_COUNTRY: bad }), /ISSUER_COUNTRY/)
+    }
+  })
+
   it('takes a PostgreSQL URL as it is', () => {
     assert.equal(
       loadConfig({ DATABASE_URL: 'postgres://u@db:5432/hc' }).databaseUrl,

@@ -64,6 +64,11 @@ export interface Config {
   readonly tracing: { readonly dwellMinutes: number; readonly marginMinutes: number }
   /** `VALIDITY_RULESET`: the validity rule set doors and `POST /api/v1/verify` use (`ru-default`). */
   readonly validityRuleSet: string
+  /**
+   * `ISSUER_COUNTRY`: the deployment's country, ISO 3166-1 alpha-2 (`RU`): the country validity
+   * rules judge arrivals for when a rule set does not name one.
+   */
+  readonly issuerCountry: string
   /** `TRUST_CACHE_SECONDS`: how long verifiers keep the trust and revocation lists (30). */
   readonly trustCacheSeconds: number
   /**
@@ -209,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       marginMinutes: integer(env, 'TRACING_MARGIN_MINUTES', 30, 0, 24 * 60),
     },
     validityRuleSet: env['VALIDITY_RULESET'] || 'ru-default',
+    issuerCountry: countryCode(env['ISSUER_COUNTRY']),
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
     offlineScanMaxAgeMinutes: minutes(env, 'OFFLINE_SCAN_MAX_AGE', 12 * 60, 1, 7 * 24 * 60),
     databaseTimeouts: {
@@ -296,6 +302,16 @@ function trustProxy(text: string | undefined): boolean | number | string[] {
   throw new ConfigError(
     `TRUST_PROXY: expected true, false, a hop count from 1 to 100, or a comma-separated list of proxy addresses, but found ${JSON.stringify(text)}`,
   )
+}
+
+function countryCode(text: string | undefined): string {
+  if (text === undefined || text === '') return 'RU'
+  if (!/^[A-Z]{2}$/.test(text)) {
+    throw new ConfigError(
+      `ISSUER_COUNTRY: expected an ISO 3166-1 alpha-2 country code such as RU or CN, but got ${JSON.stringify(text)}`,
+    )
+  }
+  return text
 }
 
 function integer(

@@ -12,6 +12,7 @@ import type {
   CommissionRequest,
   CommissionStatus,
 } from './commission/commission-request.js'
+import type { DomainEventRepository } from './events/domain-event.js'
 import type { LimitCounterStore } from './limits/limit-counter-store.js'
 import type { ClaimCodeRepository } from './people/claim-code.js'
 import type { SigningKey, SigningKeyPurpose } from './keys/signing-key.js'
@@ -85,6 +86,8 @@ export interface StoreTransaction {
   readonly health: HealthRepository
   readonly interop: InteropRepository
   readonly claimCodes: ClaimCodeRepository
+  /** The outbox of domain events (see events/event-outbox.ts). */
+  readonly events: DomainEventRepository
 }
 
 /** Trusted SMART Health Card issuers, and validity rule sets (EU CertLogic format). */

@@ -15,6 +15,7 @@ import { KyselyHealthRepository } from './health.repository.js'
 import { KyselyInteropRepository } from './interop.repository.js'
 import { KyselyIssuerRepository } from './issuer.repository.js'
 import { KyselyLimitCounterStore } from './limit-counter.repository.js'
+import { KyselyDomainEventRepository } from './domain-event.repository.js'
 import { KyselyClaimCodeRepository } from './claim-code.repository.js'
 import { KyselyPersonRepository } from './person.repository.js'
 import { KyselyRegisterRecordRepository } from './register-record.repository.js'
@@ -48,6 +49,7 @@ export function storeTransaction(context: RepositoryContext): StoreTransaction {
     health: new KyselyHealthRepository(context),
     interop: new KyselyInteropRepository(context),
     claimCodes: new KyselyClaimCodeRepository(context),
+    events: new KyselyDomainEventRepository(context),
   }
 }
 

@@ -372,8 +372,21 @@ export interface ClaimCodeTable {
   issued_at: string
 }
 
+/** `domain_events`: the outbox of domain events waiting for their reactions. */
+export interface DomainEventTable {
+  id: string
+  kind: string
+  /** The event as JSON. */
+  payload: string
+  created_at: string
+  attempts: number
+  next_attempt_at: string
+  last_error: string | null
+}
+
 /** The database Healthcode's repositories query. */
 export interface Database {
+  domain_events: DomainEventTable
   limit_counters: LimitCounterTable
   claim_codes: ClaimCodeTable
   shc_issuers: ShcIssuerTable

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto'
+import { compose } from '../../composition/compose.js'
 import { parseArgs } from 'node:util'
-import { AccountService } from '../../domain/access/account-service.js'
 import { passwordProblem } from '../../domain/access/passwords.js'
 import { isRole, roles, type Role } from '../../domain/access/roles.js'
 import { systemClock } from '../../domain/clock.js'
-import { IssuerService } from '../../domain/issuers/issuer-service.js'
 import { openStore } from '../../storage/open-store.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 import { operatorAt, refusalStatus, storeCommandConfig } from '../command-line-actor.js'
@@ -80,17 +79,21 @@ export async function accountsCommand(args: string[], io: CommandIo): Promise<nu
   const config = storeCommandConfig(values.database)
   const store = await openStore(config.databaseUrl)
   try {
-    const issuer = await new IssuerService(store, systemClock).find(values.issuer)
+    const services = compose(config, store, systemClock)
+    const issuer = await services.issuers.find(values.issuer)
     if (!issuer) {
       io.stderr.write(
         `healthcode accounts: no issuer ${values.issuer} (see healthcode issuers list) [ERR_NOT_FOUND]\n`,
       )
       return 1
     }
-    const account = await new AccountService(store, systemClock).createAccount(
-      operatorAt(issuer.id),
-      { login, password, displayName, roles: accountRoles, issuerId: issuer.id },
-    )
+    const account = await services.accounts.createAccount(operatorAt(issuer.id), {
+      login,
+      password,
+      displayName,
+      roles: accountRoles,
+      issuerId: issuer.id,
+    })
     io.stdout.write(`added account ${account.login}: ${account.roles.join(', ')} of ${issuer.id}\n`)
     if (generated) {
       io.stdout.write(`password (shown once; no change is forced at sign-in): ${password}\n`)

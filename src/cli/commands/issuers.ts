@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
+import { compose } from '../../composition/compose.js'
 import { systemClock } from '../../domain/clock.js'
-import { IssuerService } from '../../domain/issuers/issuer-service.js'
 import type { Issuer } from '../../domain/people/person.js'
 import { openStore } from '../../storage/open-store.js'
 import { UsageError, type CommandIo } from '../command-io.js'
@@ -54,7 +54,7 @@ export async function issuersCommand(args: string[], io: CommandIo): Promise<num
   const config = storeCommandConfig(values.database)
   const store = await openStore(config.databaseUrl)
   try {
-    const issuers = new IssuerService(store, systemClock)
+    const { issuers } = compose(config, store, systemClock)
     if (action === 'list') {
       const all = await issuers.list()
       if (values.json) io.stdout.write(JSON.stringify(all) + '\n')

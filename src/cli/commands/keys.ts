@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto'
+import { compose } from '../../composition/compose.js'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../../config/config.js'
 import { systemClock } from '../../domain/clock.js'
 import { DomainError } from '../../domain/errors.js'
-import { KeyVault } from '../../domain/keys/key-vault.js'
-import { SigningKeyService, type PublicSigningKey } from '../../domain/keys/signing-key-service.js'
+import type { PublicSigningKey } from '../../domain/keys/signing-key-service.js'
 import { openStore } from '../../storage/open-store.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
@@ -65,13 +65,7 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
   }
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
-    const keys = new SigningKeyService(
-      store,
-      systemClock,
-      config.keyEncryptionKey === undefined
-        ? undefined
-        : KeyVault.fromText(config.keyEncryptionKey),
-    )
+    const { keys } = compose(config, store, systemClock)
     if (action === 'list') {
       const all = await keys.list()
       if (values.json) io.stdout.write(JSON.stringify(all) + '\n')

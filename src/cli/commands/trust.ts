@@ -1,11 +1,10 @@
 import { readFileSync } from 'node:fs'
+import { compose } from '../../composition/compose.js'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../../config/config.js'
 import { systemClock } from '../../domain/clock.js'
+import { ShcTrustError } from '../../codec/shc/index.js'
 import { DomainError } from '../../domain/errors.js'
-import { SigningKeyService } from '../../domain/keys/signing-key-service.js'
-import { TrustService } from '../../domain/verification/trust-service.js'
-import { fetchDocument } from '../../outbound/fetch-document.js'
 import { openStore } from '../../storage/open-store.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
@@ -76,13 +75,8 @@ export async function trustCommand(args: string[], io: CommandIo): Promise<numbe
   }
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
-    const trust = new TrustService(
-      store,
-      systemClock,
-      new SigningKeyService(store, systemClock, undefined),
-      0,
-      fetchDocument,
-    )
+    // Read and changed at once: no cached lists.
+    const { trust } = compose({ ...config, trustCacheSeconds: 0 }, store, systemClock)
     if (action === 'list') {
       const issuers = await trust.shcIssuers()
       if (values.json) io.stdout.write(JSON.stringify(issuers) + '\n')
@@ -104,8 +98,8 @@ export async function trustCommand(args: string[], io: CommandIo): Promise<numbe
     )
     return 0
   } catch (error) {
-    if (error instanceof DomainError) {
-      io.stderr.write(`healthcode trust: ${error.message}\n`)
+    if (error instanceof DomainError || error instanceof ShcTrustError) {
+      io.stderr.write(`healthcode trust: ${error.message} [${error.code}]\n`)
       return 1
     }
     throw error

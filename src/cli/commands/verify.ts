@@ -524,23 +524,17 @@ async function readAll(stream: AsyncIterable<Uint8Array>): Promise<string> {
 
 /** Reads the trust store of a Healthcode server's database. */
 async function trustOfStore(url: string) {
-  const [
-    { openStore },
-    { TrustService },
-    { SigningKeyService },
-    { systemClock },
-    { fetchDocument },
-  ] = await Promise.all([
+  const [{ openStore }, { compose }, { systemClock }, { storeCommandConfig }] = await Promise.all([
     import('../../storage/open-store.js'),
-    import('../../domain/verification/trust-service.js'),
-    import('../../domain/keys/signing-key-service.js'),
+    import('../../composition/compose.js'),
     import('../../domain/clock.js'),
-    import('../../outbound/fetch-document.js'),
+    import('../command-line-actor.js'),
   ])
-  const store = await openStore(url)
+  const config = storeCommandConfig(url)
+  const store = await openStore(config.databaseUrl)
   try {
-    const keys = new SigningKeyService(store, systemClock, undefined)
-    return await new TrustService(store, systemClock, keys, 0, fetchDocument).exportForVerifiers()
+    const { trust } = compose({ ...config, trustCacheSeconds: 0 }, store, systemClock)
+    return await trust.exportForVerifiers()
   } finally {
     await store.close()
   }

@@ -43,14 +43,13 @@ export interface CertificateEffects {
  * authorised staff revoke. Every change is audited in the transaction that makes it.
  */
 export class CertificateService {
-  /** Called after a status change commits, so that verifiers drop their cached revocation list. */
-  onStatusChange: (() => void) | undefined
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly keys: SigningKeyService,
     private readonly policy: CertificatePolicy,
+    /** Called after a status change commits, so that verifiers drop their cached revocation list. */
+    private readonly onStatusChange: () => void = () => {},
   ) {}
 
   /**
@@ -122,7 +121,7 @@ export class CertificateService {
   /** Tells listeners (cached revocation lists) that statuses changed; call after the commit. */
   statusChanged(effects?: CertificateEffects): void {
     if (!effects || effects.suspended.length > 0 || effects.reinstated.length > 0) {
-      this.onStatusChange?.()
+      this.onStatusChange()
     }
   }
 

@@ -8,6 +8,7 @@ import {
 } from '../certificates/certificate-service.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
+import { type RecordEvents, recordAdded } from '../events/record-events.js'
 import { authorize } from '../policy/policy.js'
 import type { Person } from '../people/person.js'
 import type { Store, StoreTransaction } from '../ports.js'
@@ -71,16 +72,16 @@ export class CommissionService {
     private readonly certificatePolicy: CertificatePolicy,
     private readonly attachmentLimits: AttachmentLimits,
     private readonly policy: CommissionPolicy,
+    private readonly options: {
+      /**
+       * Per-person quotas: requests waiting at once, and evidence bytes per day (counted in the
+       * shared limit store). Unset, nothing is limited.
+       */
+      readonly quotas?: { openRequests: number; evidenceBytes: FixedWindowLimit }
+      /** Where an approval's record is announced (the health code recomputes). */
+      readonly events?: RecordEvents
+    } = {},
   ) {}
-
-  /**
-   * Per-person quotas: requests waiting at once, and evidence bytes per day (counted in the shared
-   * limit store). Unset, nothing is limited.
-   */
-  quotas: { openRequests: number; evidenceBytes: FixedWindowLimit } | undefined
-
-  /** Called after an approval's record commits (the health code recomputes). */
-  onRecorded: ((actor: Actor, record: RegisterRecord) => Promise<void>) | undefined
 
   /**
    * Files a request for a person: by the person themselves, or by a clinician of their issuer.
@@ -108,14 +109,14 @@ export class CommissionService {
       })
       const now = this.clock()
       validateEvidence(evidence, person, now)
-      if (this.quotas) {
+      if (this.options.quotas) {
         const waiting = (await tx.commission.listForPerson(personId)).filter((request) =>
           openStatuses.includes(request.status),
         ).length
-        if (waiting >= this.quotas.openRequests) {
+        if (waiting >= this.options.quotas.openRequests) {
           throw new LimitReachedError(
             'ERR_QUOTA_OPEN_REQUESTS',
-            `expected at most ${this.quotas.openRequests} requests waiting for a decision at once, but ${waiting} are waiting`,
+            `expected at most ${this.options.quotas.openRequests} requests waiting for a decision at once, but ${waiting} are waiting`,
             undefined,
           )
         }
@@ -124,13 +125,13 @@ export class CommissionService {
     }
     const bytes = checked.reduce((sum, file) => sum + file.size, 0)
     let evidenceUse: WindowUse | undefined
-    if (this.quotas && bytes > 0) {
+    if (this.options.quotas && bytes > 0) {
       await this.store.transaction(admit)
-      const use = await this.quotas.evidenceBytes.take(personId, bytes)
+      const use = await this.options.quotas.evidenceBytes.take(personId, bytes)
       if (!use.allowed) {
         throw new LimitReachedError(
           'ERR_QUOTA_EVIDENCE_BYTES',
-          `expected at most ${this.quotas.evidenceBytes.options.max} bytes of evidence per person per day, but ${use.count} are stored today and these files have ${bytes}`,
+          `expected at most ${this.options.quotas.evidenceBytes.options.max} bytes of evidence per person per day, but ${use.count} are stored today and these files have ${bytes}`,
           secondsUntil(use.resetsAt, this.clock()),
         )
       }
@@ -331,11 +332,14 @@ export class CommissionService {
         at,
       )
       const updated = (await tx.commission.find(requestId)) as CommissionRequest
-      return { request: await this.#view(tx, updated), record, effects }
+      const eventId = record
+        ? await this.options.events?.add(tx, recordAdded(actor, record))
+        : undefined
+      return { request: await this.#view(tx, updated), record, effects, eventId }
     })
     if (result.effects) this.certificates.statusChanged(result.effects)
-    if (result.record) await this.onRecorded?.(actor, result.record)
-    return result
+    if (result.eventId !== undefined) await this.options.events?.deliver(result.eventId)
+    return { request: result.request, record: result.record, effects: result.effects }
   }
 
   /**

@@ -188,13 +188,12 @@ let decoyHash: Promise<string> | undefined
 
 /** The people of the register, as staff and citizens reach them. */
 export class PeopleService {
-  /** Called after an account comes to hold a person record (claim, self-registration). */
-  onAccountChanged: ((accountId: string) => void) | undefined
-
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly guard?: ClaimGuard,
+    /** Called after an account comes to hold a person record (claim, self-registration). */
+    private readonly onAccountChanged: (accountId: string) => void = () => {},
   ) {}
 
   /**
@@ -353,7 +352,7 @@ export class PeopleService {
       )
       return { ...created, accountId: account.id }
     })
-    this.onAccountChanged?.(actor.accountId)
+    this.onAccountChanged(actor.accountId)
     return registered
   }
 
@@ -548,7 +547,7 @@ export class PeopleService {
       )
     }
     await this.guard?.perAccount.reset(accountKeys)
-    this.onAccountChanged?.(actor.accountId)
+    this.onAccountChanged(actor.accountId)
     return claimed
   }
 }

@@ -2,6 +2,7 @@ import type { Actor } from '../access/actor.js'
 import type { Clock } from '../clock.js'
 import type { CertificateEffects, CertificateService } from '../certificates/certificate-service.js'
 import { DomainError } from '../errors.js'
+import { type RecordEvents, recordAdded } from '../events/record-events.js'
 import { authorize } from '../policy/policy.js'
 import type { Store } from '../ports.js'
 import type { RecordDataByKind, RecordKind, RegisterRecord } from './register-record.js'
@@ -16,13 +17,12 @@ export class RegisterService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly certificates?: CertificateService,
+    /**
+     * Where a new record is announced (the health code recomputes; a positive test opens a
+     * case): in the record's transaction, delivered after the commit and retried until it works.
+     */
+    private readonly events?: RecordEvents,
   ) {}
-
-  /**
-   * Called after a record commits (the health code recomputes; a positive test opens a case).
-   * Its failure is the caller's to log: the record stands.
-   */
-  onRecorded: ((actor: Actor, record: RegisterRecord) => Promise<void>) | undefined
 
   /**
    * Enters a record for a person of the clinician's issuer.
@@ -64,11 +64,12 @@ export class RegisterService {
       const effects = this.certificates
         ? await this.certificates.afterRecord(tx, actor, record, person)
         : { issued: undefined, suspended: [], reinstated: [] }
-      return { record, effects }
+      const eventId = await this.events?.add(tx, recordAdded(actor, record))
+      return { record, effects, eventId }
     })
     this.certificates?.statusChanged(result.effects)
-    await this.onRecorded?.(actor, result.record)
-    return result
+    if (result.eventId !== undefined) await this.events?.deliver(result.eventId)
+    return { record: result.record, effects: result.effects }
   }
 
   /** A person's records: staff of their issuer, or the person themselves. */

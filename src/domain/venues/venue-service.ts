@@ -118,8 +118,6 @@ const MAX_CLOCK_SKEW_MS = 5 * 60_000
  * policy decides entry. Check-ins are keyed by the client's id and written by group commit.
  */
 export class VenueService {
-  /** Check-ins per person per minute by poster (see `QUOTA_CHECKINS_PER_MINUTE`); unset, no limit. */
-  checkinQuota: SharedRateCounter | undefined
   readonly #venues = new Map<string, { venue: Venue; until: number }>()
   #policies:
     { tree: IssuerTree; policies: Map<string, Map<string, EntryPolicy>>; until: number } | undefined
@@ -135,6 +133,8 @@ export class VenueService {
     private readonly doors: { offlineScanMaxAgeMinutes: number } = {
       offlineScanMaxAgeMinutes: DEFAULT_OFFLINE_SCAN_MAX_AGE_MINUTES,
     },
+    /** Check-ins per person per minute by poster (`QUOTA_CHECKINS_PER_MINUTE`); unset, no limit. */
+    private readonly checkinQuota?: SharedRateCounter,
   ) {}
 
   /**

@@ -1,0 +1,268 @@
+import type { Config } from '../config/config.js'
+import { AccountService } from '../domain/access/account-service.js'
+import { AuditService } from '../domain/audit/audit-service.js'
+import { CertificateService } from '../domain/certificates/certificate-service.js'
+import type { Clock } from '../domain/clock.js'
+import { CommissionService } from '../domain/commission/commission-service.js'
+import { CompanyService } from '../domain/companies/company-service.js'
+import { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
+import { EventOutbox } from '../domain/events/event-outbox.js'
+import { recordReactions } from '../domain/events/record-reactions.js'
+import { HealthStatusService } from '../domain/health-status/health-status-service.js'
+import { IssuerService } from '../domain/issuers/issuer-service.js'
+import { KeyVault } from '../domain/keys/key-vault.js'
+import { SigningKeyService } from '../domain/keys/signing-key-service.js'
+import { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
+import { Lockout, lockoutPolicy } from '../domain/limits/lockout.js'
+import { SharedRateCounter } from '../domain/limits/shared-rate-counter.js'
+import { SignInGuard } from '../domain/limits/sign-in-guard.js'
+import { PeopleService } from '../domain/people/people-service.js'
+import { auditRefusals } from '../domain/policy/refusal-audit.js'
+import type { Store } from '../domain/ports.js'
+import { RegisterService } from '../domain/register/register-service.js'
+import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
+import { CheckinWriter } from '../domain/venues/checkin-writer.js'
+import { VenueService } from '../domain/venues/venue-service.js'
+import { type TrustListFetcher, TrustService } from '../domain/verification/trust-service.js'
+import { ValidityService } from '../domain/verification/validity-service.js'
+import { fetchDocument } from '../outbound/fetch-document.js'
+
+/** Where the composed services report what they cannot throw (a pino logger fits). */
+export interface ServiceLog {
+  warn(details: object, message: string): void
+  error(details: object, message: string): void
+}
+
+/** Work that runs on a schedule in a serving process. */
+export interface ScheduledJob {
+  readonly name: string
+  readonly everyMs: number
+  /** Runs once; resolves to how many things it did (logged when more than 0). */
+  run(): Promise<number>
+}
+
+/** Every domain service of one process, wired to one store and one clock. */
+export interface Services {
+  /** The store as the services see it: refusals of the policy layer are audited. */
+  readonly store: Store
+  readonly accounts: AccountService
+  readonly people: PeopleService
+  readonly register: RegisterService
+  readonly keys: SigningKeyService
+  readonly certificates: CertificateService
+  readonly commission: CommissionService
+  readonly trust: TrustService
+  readonly validity: ValidityService
+  readonly health: HealthStatusService
+  readonly venues: VenueService
+  readonly checkinWriter: CheckinWriter
+  readonly tracing: TracingService
+  readonly companies: CompanyService
+  readonly dashboards: AuthorityDashboardService
+  readonly issuers: IssuerService
+  readonly audit: AuditService
+  /** The outbox of domain events (a new record's reactions), delivered after each commit. */
+  readonly events: EventOutbox
+  /** Sign-in back-off per login, and attempts per client address (sign-in, registration). */
+  readonly limits: {
+    readonly signIn: SignInGuard
+    readonly signInAddress: FixedWindowLimit
+    readonly registerAddress: FixedWindowLimit
+    /** `POST /api/v1/verify` calls per client address per minute. */
+    readonly verifyAddress: SharedRateCounter
+  }
+  /** The periodic work of a serving process (retention, colours due, events due, counters). */
+  readonly jobs: readonly ScheduledJob[]
+  /** Writes what is buffered (check-ins, shared counts) and waits for work in flight. */
+  flush(): Promise<void>
+}
+
+/** What `compose` may be given besides the configuration, the store and the clock. */
+export interface ComposeOptions {
+  /** Fetches partners' trust lists; default: HTTP(S) with a time and size limit. */
+  readonly fetchTrustList?: TrustListFetcher
+  readonly log?: ServiceLog
+}
+
+const silentLog: ServiceLog = { warn: () => {}, error: () => {} }
+
+/**
+ * The one composition root: builds every domain service from the configuration, the store and the
+ * clock, with the reactions between them passed through their constructors. `serve`, the CLI and
+ * the tests all compose through here.
+ *
+ * @example
+ * ```ts
+ * const services = compose(loadConfig(), await openStore(url), systemClock)
+ * const issuers = await services.issuers.list(actor)
+ * ```
+ */
+export function compose(
+  config: Config,
+  storeOpened: Store,
+  clock: Clock,
+  options: ComposeOptions = {},
+): Services {
+  const log = options.log ?? silentLog
+  // Every refusal by the policy layer is audited, in a transaction of its own.
+  const store = auditRefusals(storeOpened, clock)
+  const vault =
+    config.keyEncryptionKey === undefined ? undefined : KeyVault.fromText(config.keyEncryptionKey)
+  const keys = new SigningKeyService(store, clock, vault)
+  const trust = new TrustService(
+    store,
+    clock,
+    keys,
+    config.trustCacheSeconds,
+    options.fetchTrustList ?? fetchDocument,
+  )
+  // A certificate's status change drops the verifiers' cached revocation list.
+  const certificates = new CertificateService(store, clock, keys, config.certificates, () =>
+    trust.invalidate(),
+  )
+  const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
+  const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
+    ...defaultTracingPolicy,
+    dwellMinutes: config.tracing.dwellMinutes,
+    marginMinutes: config.tracing.marginMinutes,
+  })
+  // A new record changes the holder's colour; a positive test opens a case and traces it.
+  const events = new EventOutbox(store, clock, recordReactions({ tracing, health }), (failure) =>
+    log.error(
+      { err: failure.error, eventId: failure.eventId, attempts: failure.attempts },
+      `reacting to ${failure.kind} failed; it is tried again later`,
+    ),
+  )
+  const limitCounters = store.limitCounters
+  const checkinWriter = new CheckinWriter(store)
+  const validity = new ValidityService(store, clock, config.issuerCountry)
+  const checkinQuota = new SharedRateCounter(
+    limitCounters,
+    clock,
+    { bucket: 'quota.checkins', max: config.limits.checkinsPerMinute, windowMs: 60_000 },
+    (error) => log.warn({ err: error }, 'writing the shared check-in counts failed'),
+  )
+  const venues = new VenueService(
+    store,
+    clock,
+    (qr, at) => trust.verifyAny(qr, at),
+    health,
+    checkinWriter,
+    config.checkinRetentionDays,
+    {
+      judge: (certificate, judging) => validity.judgeCertificate(certificate, judging),
+      defaultRuleSet: config.validityRuleSet,
+    },
+    { offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes },
+    checkinQuota,
+  )
+  const register = new RegisterService(store, clock, certificates, events)
+  const commission = new CommissionService(
+    store,
+    clock,
+    certificates,
+    config.certificates,
+    config.attachments,
+    { decisionDays: config.commissionDecisionDays },
+    {
+      events,
+      quotas: {
+        openRequests: config.limits.openRequests,
+        evidenceBytes: new FixedWindowLimit(limitCounters, clock, {
+          bucket: 'quota.evidence-bytes',
+          max: config.limits.evidenceBytesPerDay,
+          windowMs: 86_400_000,
+        }),
+      },
+    },
+  )
+  const accounts = new AccountService(store, clock, config.sessionTtlHours)
+  // Abuse limits: counted in the store, so that they hold across every process on one database.
+  const people = new PeopleService(
+    store,
+    clock,
+    {
+      perAccount: new Lockout(
+        limitCounters,
+        clock,
+        lockoutPolicy('claim.account', config.limits.claimFailures, config.limits.claimLockMinutes),
+      ),
+      perRecord: new Lockout(
+        limitCounters,
+        clock,
+        lockoutPolicy('claim.record', config.limits.claimFailures, config.limits.claimLockMinutes),
+      ),
+      vault,
+    },
+    (accountId) => accounts.forgetAccount(accountId),
+  )
+  const limits = {
+    signIn: new SignInGuard(
+      new Lockout(
+        limitCounters,
+        clock,
+        lockoutPolicy(
+          'sign-in.account',
+          config.limits.signInAccountFailures,
+          config.limits.signInLockMinutes,
+        ),
+      ),
+      clock,
+    ),
+    signInAddress: new FixedWindowLimit(limitCounters, clock, {
+      bucket: 'sign-in.address',
+      max: config.signInRateLimit,
+      windowMs: 60_000,
+    }),
+    registerAddress: new FixedWindowLimit(limitCounters, clock, {
+      bucket: 'register.address',
+      max: config.signInRateLimit,
+      windowMs: 60_000,
+    }),
+    // The public verifier is a hot path: counted in memory, shared behind the answer.
+    verifyAddress: new SharedRateCounter(
+      limitCounters,
+      clock,
+      { bucket: 'verify.address', max: config.verifyRateLimit, windowMs: 60_000 },
+      (error) => log.warn({ err: error }, 'writing the shared verify counts failed'),
+    ),
+  }
+  const jobs: ScheduledJob[] = [
+    { name: 'check-in retention', everyMs: 3_600_000, run: () => venues.prune() },
+    { name: 'colour reassessment', everyMs: 60_000, run: () => health.reassessDue() },
+    { name: 'domain events due', everyMs: 30_000, run: () => events.deliverDue() },
+    {
+      name: 'expired limit counters',
+      everyMs: 600_000,
+      run: () => limitCounters.deleteExpired(clock()),
+    },
+  ]
+  return {
+    store,
+    accounts,
+    people,
+    register,
+    keys,
+    certificates,
+    commission,
+    trust,
+    validity,
+    health,
+    venues,
+    checkinWriter,
+    tracing,
+    companies: new CompanyService(store, clock),
+    dashboards: new AuthorityDashboardService(store, clock),
+    issuers: new IssuerService(store, clock),
+    audit: new AuditService(store),
+    events,
+    limits,
+    jobs,
+    async flush() {
+      await checkinWriter.flush()
+      await checkinQuota.flush()
+      await limits.verifyAddress.flush()
+      await health.recomputeFinished()
+    },
+  }
+}
