@@ -348,5 +348,11 @@ forEachDialect((dialect) => {
       )
       await rejectsWith(withoutVault.token(actor, person.id), 'ERR_SIGNING_UNAVAILABLE')
     })
+    it('refuses the input problems to anyone but the health authority', async () => {
+      assert.ok(Array.isArray(await health.inputProblems(authority)))
+      await rejectsWith(health.inputProblems(clinician), 'ERR_FORBIDDEN')
+      const { actor } = await citizen()
+      await rejectsWith(health.inputProblems(actor), 'ERR_FORBIDDEN')
+    })
   })
 })
