@@ -17,26 +17,25 @@ import type { Store } from '../../src/domain/ports.js'
 
 /** A clock fixed at `start` that only the test moves (never the wall clock). */
 export interface TestClock {
-  readonly clock: Clock
+  (): Date
   /** Sets the time. */
   set(iso: string): void
   /** Moves the time on by `ms`. */
   advance(ms: number): void
-  /** The time now, as ISO text. */
-  iso(): string
 }
 
 export const MINUTE = 60_000
 export const DAY = 86_400_000
 
+/** The key-encryption key of test stores and apps (tests only). */
+export const TEST_KEK = '8f'.repeat(32)
+
 export function testClock(start = '2026-11-23T09:00:00.000Z'): TestClock {
   let now = Date.parse(start)
-  return {
-    clock: () => new Date(now),
-    set: (iso) => (now = Date.parse(iso)),
-    advance: (ms) => (now += ms),
-    iso: () => new Date(now).toISOString(),
-  }
+  const clock = (() => new Date(now)) as TestClock
+  clock.set = (iso) => (now = Date.parse(iso))
+  clock.advance = (ms) => (now += ms)
+  return clock
 }
 
 /** The federal issuer `ru` and its regions `ru-spb` and `ru-msk`. */

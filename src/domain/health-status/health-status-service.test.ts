@@ -4,6 +4,7 @@ import { forEachDialect } from '../../../test/support/dialects.js'
 import {
   DAY,
   MINUTE,
+  TEST_KEK,
   auditEntries,
   makeActor,
   makeCitizen,
@@ -30,7 +31,6 @@ const well: Symptoms = {
 }
 const nothing: DeclarationInput = { symptoms: well, visits: [], confirmedCaseContact: false }
 const fever: DeclarationInput = { ...nothing, symptoms: { ...well, fever: true } }
-const TEST_KEK = '8f'.repeat(32)
 
 forEachDialect((dialect) => {
   describe(`HealthStatusService (${dialect.name})`, () => {
@@ -46,8 +46,8 @@ forEachDialect((dialect) => {
     before(async () => {
       store = await openStore(dialect.url())
       await makeIssuers(store)
-      keys = new SigningKeyService(store, time.clock, KeyVault.fromText(TEST_KEK))
-      health = new HealthStatusService(store, time.clock, keys, 15)
+      keys = new SigningKeyService(store, time, KeyVault.fromText(TEST_KEK))
+      health = new HealthStatusService(store, time, keys, 15)
       authority = await makeActor(store, ['health_authority'], 'ru-spb')
       otherAuthority = await makeActor(store, ['health_authority'], 'ru-msk')
       clinician = await makeActor(store, ['clinician'], 'ru-spb')
@@ -55,7 +55,7 @@ forEachDialect((dialect) => {
     })
     after(() => store.close())
 
-    const citizen = () => makeCitizen(store, 'ru-spb', time.clock)
+    const citizen = () => makeCitizen(store, 'ru-spb', time)
     const feed = async (person: Person) =>
       (await store.transaction((tx) => tx.tracing.feed(person.id, 100))).filter(
         (item) => item.kind === 'colour-change',
@@ -288,7 +288,7 @@ forEachDialect((dialect) => {
     it('stores a region’s own rules, applies them to its people only, and audits the change', async () => {
       time.set('2026-11-23T09:00:00.000Z')
       const { person, actor } = await citizen()
-      const other = await makeCitizen(store, 'ru-msk', time.clock)
+      const other = await makeCitizen(store, 'ru-msk', time)
       await health.declare(actor, person.id, fever)
       await health.declare(other.actor, other.person.id, fever)
       const defaults = await health.ruleSet('ru-spb')
@@ -342,8 +342,8 @@ forEachDialect((dialect) => {
       assert.equal(token.assessment.colour, 'green')
       const withoutVault = new HealthStatusService(
         store,
-        time.clock,
-        new SigningKeyService(store, time.clock, undefined),
+        time,
+        new SigningKeyService(store, time, undefined),
         15,
       )
       await rejectsWith(withoutVault.token(actor, person.id), 'ERR_SIGNING_UNAVAILABLE')

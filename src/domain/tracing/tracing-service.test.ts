@@ -35,7 +35,7 @@ forEachDialect((dialect) => {
       await makeIssuers(store)
       tracing = new TracingService(
         store,
-        time.clock,
+        time,
         async (ids) => {
           reassessed.push([...ids])
         },
@@ -60,7 +60,7 @@ forEachDialect((dialect) => {
           issuerId: 'ru-spb',
           operatorAccountId: operator.accountId,
           posterSecret: 'secret',
-          createdAt: time.iso(),
+          createdAt: time().toISOString(),
         }),
       )
     }
@@ -83,7 +83,7 @@ forEachDialect((dialect) => {
       )
     }
 
-    const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time.clock)).id
+    const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time)).id
 
     it('finds close contacts, same-venue visitors and contacts of contacts, tells them, audits the case and reassesses everyone', async () => {
       time.set('2026-11-23T18:00:00.000Z')
@@ -243,7 +243,7 @@ forEachDialect((dialect) => {
       time.set('2026-11-23T18:00:00.000Z')
       const cinema = await venue('Cinema')
       const theCase = await person()
-      const { person: holder, actor } = await makeCitizen(store, 'ru-spb', time.clock)
+      const { person: holder, actor } = await makeCitizen(store, 'ru-spb', time)
       await visit(theCase, cinema, '2026-11-22T20:00:00.000Z')
       await visit(holder.id, cinema, '2026-11-22T20:15:00.000Z')
       await tracing.confirmCase(clinician, theCase, 'test')
