@@ -8,6 +8,11 @@ import type { AuditEntry } from '../../src/domain/audit/audit-entry.js'
 import { type PersonInput, newPersonFrom } from '../../src/domain/people/people-service.js'
 import type { Person } from '../../src/domain/people/person.js'
 import type { Store } from '../../src/domain/ports.js'
+import type {
+  RecoveryData,
+  TestData,
+  VaccinationData,
+} from '../../src/domain/register/register-record.js'
 
 /**
  * Factories for the domain services' unit tests: a clock the test moves, the issuer tree
@@ -146,4 +151,48 @@ export async function rejectsWith(
     if (field !== undefined) assert.equal(error.field, field, error.message)
     return true
   })
+}
+
+const COVID = '840539006'
+
+/** A second dose of Sputnik V on 2026-06-01. */
+export const vaccinationData: VaccinationData = {
+  disease: COVID,
+  vaccine: 'J07BX03',
+  product: 'Sputnik-V',
+  manufacturer: 'Gamaleya-Research-Institute',
+  doseNumber: 2,
+  totalDoses: 2,
+  date: '2026-06-01',
+  country: 'RU',
+}
+
+/** A negative PCR test sampled at `sampledAt`. */
+export function negativeTestData(sampledAt: string): TestData {
+  return {
+    disease: COVID,
+    testType: 'LP6464-4',
+    name: 'RT-PCR SARS-CoV-2',
+    sampledAt,
+    result: '260415000',
+    centre: 'City polyclinic No. 37',
+    country: 'RU',
+  }
+}
+
+/** A positive PCR test sampled at `sampledAt`. */
+export function positiveTestData(sampledAt: string): TestData {
+  return { ...negativeTestData(sampledAt), result: '260373001' }
+}
+
+/** A recovery after a first positive test on `firstPositive` (a day). */
+export function recoveryData(firstPositive: string): RecoveryData {
+  const day = Date.parse(`${firstPositive}T00:00:00Z`)
+  return {
+    disease: COVID,
+    firstPositive,
+    validFrom: new Date(day + 11 * DAY).toISOString().slice(0, 10),
+    validUntil: new Date(day + 180 * DAY).toISOString().slice(0, 10),
+    country: 'RU',
+  }
 }
