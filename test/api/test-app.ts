@@ -11,24 +11,10 @@ import { SigningKeyService } from '../../src/domain/keys/signing-key-service.js'
 import type { Account } from '../../src/domain/people/person.js'
 import type { Store } from '../../src/domain/ports.js'
 import { openStore } from '../../src/storage/open-store.js'
+import { TEST_KEK, type TestClock, testClock } from '../support/domain-factories.js'
 
-/** A clock the test moves by hand. */
-export interface TestClock {
-  (): Date
-  set(iso: string): void
-  advance(ms: number): void
-}
-
-export function testClock(start = '2026-11-23T09:00:00.000Z'): TestClock {
-  let now = Date.parse(start)
-  const clock = (() => new Date(now)) as TestClock
-  clock.set = (iso) => (now = Date.parse(iso))
-  clock.advance = (ms) => (now += ms)
-  return clock
-}
-
-/** The key-encryption key of test apps (tests only). */
-export const TEST_KEK = '8f'.repeat(32)
+/** A clock the test moves by hand, and the key-encryption key of test apps. */
+export { TEST_KEK, type TestClock, testClock }
 
 /** The password every test account has. */
 export const TEST_PASSWORD = 'correct horse battery'

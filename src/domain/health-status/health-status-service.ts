@@ -259,7 +259,7 @@ export class HealthStatusService {
    * @throws {DomainError} `ERR_FORBIDDEN` unless the actor is the health authority.
    */
   async inputProblems(actor: Actor): Promise<InputProblem[]> {
-    this.#requireAuthority(actor)
+    await this.#requireAuthority(actor)
     const problems = [...this.#problems.values()]
     const visible = await this.store.transaction(async (tx) => {
       const within = async (issuerId: string | undefined): Promise<boolean> => {

@@ -1,0 +1,257 @@
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { after, before, describe, it } from 'node:test'
+import { forEachDialect } from '../../../test/support/dialects.js'
+import {
+  DAY,
+  MINUTE,
+  auditEntries,
+  makeActor,
+  makeCitizen,
+  makeIssuers,
+  makePerson,
+  rejectsWith,
+  testClock,
+} from '../../../test/support/domain-factories.js'
+import { openStore } from '../../storage/open-store.js'
+import type { Actor } from '../access/actor.js'
+import type { Store } from '../ports.js'
+import type { Venue } from '../venues/venue.js'
+import { TracingService, defaultTracingPolicy } from './tracing-service.js'
+
+forEachDialect((dialect) => {
+  describe(`TracingService (${dialect.name})`, () => {
+    let store: Store
+    const time = testClock('2026-11-23T18:00:00.000Z')
+    let tracing: TracingService
+    const reassessed: string[][] = []
+    let authority: Actor
+    let otherAuthority: Actor
+    let clinician: Actor
+    let operator: Actor
+
+    before(async () => {
+      store = await openStore(dialect.url())
+      await makeIssuers(store)
+      tracing = new TracingService(
+        store,
+        time,
+        async (ids) => {
+          reassessed.push([...ids])
+        },
+        defaultTracingPolicy,
+      )
+      authority = await makeActor(store, ['health_authority'], 'ru-spb')
+      otherAuthority = await makeActor(store, ['health_authority'], 'ru-msk')
+      clinician = await makeActor(store, ['clinician'], 'ru-spb')
+      operator = await makeActor(store, ['venue_operator'])
+    })
+    after(() => store.close())
+
+    async function venue(name: string, district = 'RU-SPE-ADM'): Promise<Venue> {
+      return store.transaction((tx) =>
+        tx.venues.create({
+          id: randomUUID(),
+          name,
+          category: 'office',
+          address: `${name}, 1 Nevsky Prospect`,
+          district,
+          companyId: undefined,
+          issuerId: 'ru-spb',
+          operatorAccountId: operator.accountId,
+          posterSecret: 'secret',
+          createdAt: time().toISOString(),
+        }),
+      )
+    }
+
+    async function visit(personId: string, at: Venue, when: string): Promise<void> {
+      await store.transaction((tx) =>
+        tx.checkins.insertNew([
+          {
+            id: randomUUID(),
+            venueId: at.id,
+            personId,
+            subject: undefined,
+            method: 'poster',
+            at: when,
+            colour: 'green',
+            entryAllowed: true,
+            recordedAt: when,
+          },
+        ]),
+      )
+    }
+
+    const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time)).id
+
+    it('finds close contacts, same-venue visitors and contacts of contacts, tells them, audits the case and reassesses everyone', async () => {
+      time.set('2026-11-23T18:00:00.000Z')
+      const cafe = await venue('Cafe')
+      const gym = await venue('Gym', 'RU-SPE-VAS')
+      const theCase = await person()
+      const close = await person()
+      const sameDay = await person()
+      const ofContact = await person()
+      const tooOld = await person()
+      await visit(theCase, cafe, '2026-11-20T12:00:00.000Z')
+      // Within the dwell (120 min) and margin (30 min): a close contact.
+      await visit(close, cafe, '2026-11-20T14:20:00.000Z')
+      // Same day, hours apart: a same-venue visitor.
+      await visit(sameDay, cafe, '2026-11-20T19:00:00.000Z')
+      // The close contact later meets someone elsewhere: a contact of a contact.
+      await visit(close, gym, '2026-11-21T10:00:00.000Z')
+      await visit(ofContact, gym, '2026-11-21T10:30:00.000Z')
+      // Beyond the 14-day look-back: not traced.
+      await visit(theCase, gym, '2026-11-05T10:00:00.000Z')
+      await visit(tooOld, gym, '2026-11-05T10:10:00.000Z')
+
+      reassessed.length = 0
+      const result = await tracing.confirmCase(clinician, theCase, 'test', undefined)
+      assert.equal(result.created, true)
+      assert.equal(result.case.personId, theCase)
+      assert.equal(result.case.confirmedAt, '2026-11-23T18:00:00.000Z')
+      const kinds = new Map(result.exposures.map((exposure) => [exposure.personId, exposure.kind]))
+      assert.deepEqual(
+        Object.fromEntries(kinds),
+        Object.fromEntries([
+          [close, 'close-contact'],
+          [sameDay, 'same-venue'],
+          [ofContact, 'secondary-contact'],
+        ]),
+      )
+      const exposureFeed = async (personId: string) =>
+        (await store.transaction((tx) => tx.tracing.feed(personId, 10))).filter(
+          (item) => item.kind === 'exposure',
+        )
+      assert.deepEqual(
+        (await exposureFeed(close)).map((item) => item.data['kind']),
+        ['close-contact'],
+      )
+      assert.deepEqual(await exposureFeed(tooOld), [])
+      assert.deepEqual(
+        reassessed.map((ids) => [...ids].sort()),
+        [[theCase, close, sameDay, ofContact].sort()],
+      )
+      const audited = (await auditEntries(store, 'case.confirm')).filter(
+        (entry) => entry.entityId === result.case.id,
+      )
+      assert.deepEqual(
+        audited.map((entry) => [
+          entry.actorAccountId,
+          entry.reason,
+          (entry.data as { exposures: number }).exposures,
+        ]),
+        [[clinician.accountId, 'positive test', 3]],
+      )
+    })
+
+    it('confirms a person once: a second confirmation returns the case and traces nothing new', async () => {
+      const theCase = await person()
+      const first = await tracing.confirmCase(clinician, theCase, 'test')
+      time.advance(DAY)
+      const second = await tracing.confirmCase(authority, theCase, 'authority')
+      assert.deepEqual(
+        [second.created, second.case.id, second.exposures],
+        [false, first.case.id, []],
+      )
+      assert.equal(
+        (await auditEntries(store, 'case.confirm')).filter(
+          (entry) => entry.entityId === first.case.id,
+        ).length,
+        1,
+      )
+    })
+
+    it('refuses a decision by anyone but the authority of the person’s region, and a person who does not exist', async () => {
+      const theCase = await person()
+      await rejectsWith(tracing.confirmCase(clinician, theCase, 'authority'), 'ERR_FORBIDDEN')
+      await rejectsWith(tracing.confirmCase(otherAuthority, theCase, 'authority'), 'ERR_FORBIDDEN')
+      await rejectsWith(
+        tracing.confirmCase(authority, '00000000-0000-4000-8000-000000000000', 'authority'),
+        'ERR_NOT_FOUND',
+      )
+      assert.equal(await store.transaction((tx) => tx.tracing.caseOf(theCase)), undefined)
+      const confirmed = await tracing.confirmCase(authority, theCase, 'authority')
+      assert.equal(confirmed.case.source, 'authority')
+    })
+
+    it('shows a case’s whereabouts and exposure counts to its region’s authority only', async () => {
+      time.set('2026-11-23T18:00:00.000Z')
+      const shop = await venue('Shop')
+      const theCase = await person()
+      const contact = await person()
+      await visit(theCase, shop, '2026-11-22T09:00:00.000Z')
+      await visit(contact, shop, '2026-11-22T09:30:00.000Z')
+      const { case: confirmed } = await tracing.confirmCase(authority, theCase, 'authority')
+      const seen = await tracing.whereabouts(authority, confirmed.id)
+      assert.deepEqual(seen.visits, [
+        {
+          venueId: shop.id,
+          venueName: 'Shop',
+          district: 'RU-SPE-ADM',
+          from: '2026-11-22T09:00:00.000Z',
+          until: new Date(Date.parse('2026-11-22T09:00:00.000Z') + 120 * MINUTE).toISOString(),
+        },
+      ])
+      assert.deepEqual(seen.exposures, { closeContacts: 1, sameVenue: 0, secondary: 0 })
+      await rejectsWith(tracing.whereabouts(otherAuthority, confirmed.id), 'ERR_FORBIDDEN')
+      await rejectsWith(tracing.whereabouts(clinician, confirmed.id), 'ERR_FORBIDDEN')
+      await rejectsWith(
+        tracing.whereabouts(authority, '00000000-0000-4000-8000-000000000000'),
+        'ERR_NOT_FOUND',
+      )
+    })
+
+    it('publishes a case’s venues without the person, audits it, and drops them after 14 days', async () => {
+      time.set('2026-12-10T12:00:00.000Z')
+      const museum = await venue('Museum')
+      const theCase = await person()
+      await visit(theCase, museum, '2026-12-09T11:00:00.000Z')
+      const { case: confirmed } = await tracing.confirmCase(authority, theCase, 'authority')
+      const museumSites = async () =>
+        (await tracing.exposureSites()).filter((site) => site.venueName === 'Museum')
+      assert.deepEqual(await museumSites(), [])
+      await rejectsWith(tracing.publish(otherAuthority, confirmed.id), 'ERR_FORBIDDEN')
+      await rejectsWith(
+        tracing.publish(authority, '00000000-0000-4000-8000-000000000000'),
+        'ERR_NOT_FOUND',
+      )
+      await tracing.publish(authority, confirmed.id)
+      const sites = await museumSites()
+      assert.deepEqual(sites, [
+        {
+          venueName: 'Museum',
+          address: 'Museum, 1 Nevsky Prospect',
+          district: 'RU-SPE-ADM',
+          from: '2026-12-09T11:00:00.000Z',
+          until: '2026-12-09T13:00:00.000Z',
+        },
+      ])
+      assert.ok(!JSON.stringify(sites).includes(theCase))
+      assert.deepEqual(
+        (await auditEntries(store, 'case.publish'))
+          .filter((entry) => entry.entityId === confirmed.id)
+          .map((entry) => entry.actorAccountId),
+        [authority.accountId],
+      )
+      time.advance(15 * DAY)
+      assert.deepEqual(await museumSites(), [])
+    })
+
+    it('gives a citizen their own feed and an account without a person an empty one', async () => {
+      time.set('2026-11-23T18:00:00.000Z')
+      const cinema = await venue('Cinema')
+      const theCase = await person()
+      const { person: holder, actor } = await makeCitizen(store, 'ru-spb', time)
+      await visit(theCase, cinema, '2026-11-22T20:00:00.000Z')
+      await visit(holder.id, cinema, '2026-11-22T20:15:00.000Z')
+      await tracing.confirmCase(clinician, theCase, 'test')
+      assert.deepEqual(
+        (await tracing.feed(actor)).map((item) => [item.personId, item.kind, item.data['kind']]),
+        [[holder.id, 'exposure', 'close-contact']],
+      )
+      assert.deepEqual(await tracing.feed(operator), [])
+    })
+  })
+})
