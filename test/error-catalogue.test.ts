@@ -7,6 +7,7 @@ import { shcErrorStages } from '../src/codec/shc/index.js'
 import type { JsonlInputErrorCode } from '../src/cli/jsonl/verify-line.js'
 import type { TrustErrorCode } from '../src/codec/trust/index.js'
 import type { TrustListErrorCode } from '../src/codec/trust-list/index.js'
+import type { GatewayErrorCode } from '../src/codec/gateway/index.js'
 import type { CertificatePdfErrorCode } from '../src/certificate-pdf/index.js'
 import type { HealthCodeErrorCode } from '../src/domain/health-code/index.js'
 import type { ValidityRuleErrorCode } from '../src/domain/validity-rules/index.js'
@@ -28,6 +29,15 @@ const trustListStatuses: Record<TrustListErrorCode, 400> = {
   ERR_TRUST_LIST_THUMBPRINT: 400,
   ERR_TRUST_LIST_KID: 400,
   ERR_TRUST_LIST_SIGNER: 400,
+}
+
+/** Gateway-format refusals the API answers with 400 (`api/errors.ts`). */
+const gatewayStatuses: Record<GatewayErrorCode, 400> = {
+  ERR_GATEWAY_CMS: 400,
+  ERR_GATEWAY_SIGNATURE: 400,
+  ERR_GATEWAY_SIGNER: 400,
+  ERR_GATEWAY_FORMAT: 400,
+  ERR_GATEWAY_CHAIN: 400,
 }
 
 /** Printable-PDF refusals the API answers with 422. */
@@ -109,6 +119,7 @@ describe('docs/errors.md', () => {
       ...Object.entries(apiErrorStatus),
       ...Object.entries(domainStatus),
       ...Object.entries(trustListStatuses),
+      ...Object.entries(gatewayStatuses),
       ...Object.entries(pdfStatuses),
       ...Object.entries(healthCodeStatuses),
       ...Object.entries(validityRuleStatuses),

@@ -2,6 +2,7 @@ import { ValidityRuleError } from '../domain/validity-rules/index.js'
 import { HealthCodeError } from '../domain/health-code/index.js'
 import { CertificatePdfError } from '../certificate-pdf/index.js'
 import { TrustListError } from '../codec/trust-list/index.js'
+import { GatewayError } from '../codec/gateway/index.js'
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { DomainError, type DomainErrorCode } from '../domain/errors.js'
 import { StorageError } from '../storage/errors.js'
@@ -150,6 +151,7 @@ export function handleError(
     return send(domainStatus[error.code], error.code, error.message, error.field)
   if (error instanceof ApiError) return send(error.statusCode, error.code, error.message)
   if (error instanceof TrustListError) return send(400, error.code, error.message)
+  if (error instanceof GatewayError) return send(400, error.code, error.message, error.field)
   if (error instanceof CertificatePdfError) return send(422, error.code, error.message)
   if (error instanceof HealthCodeError) return send(422, error.code, error.message)
   if (error instanceof ValidityRuleError) return send(422, error.code, error.message)
