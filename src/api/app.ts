@@ -50,6 +50,8 @@ import { healthCodeRoutes } from './routes/health-code/routes.js'
 import { tracingRoutes } from './routes/tracing/routes.js'
 import { venueRoutes } from './routes/venues/routes.js'
 import { trustRoutes } from './routes/trust/routes.js'
+import { gatewayRoutes } from './routes/gateway/routes.js'
+import { GatewayService } from '../domain/trust/gateway-service.js'
 import { SESSION_COOKIE, authRoutes } from './routes/auth/routes.js'
 import { issuerRoutes } from './routes/issuers/routes.js'
 import { nameRoutes } from './routes/names/routes.js'
@@ -151,6 +153,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     options.fetchTrustList,
   )
   certificates.onStatusChange = () => trust.invalidate()
+  const gateway = new GatewayService(store, clock, keys, () => trust.invalidate())
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
   const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
     ...defaultTracingPolicy,
@@ -274,6 +277,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     keys,
     certificates,
     trust,
+    gateway,
     commission,
     health,
     venues,
@@ -402,6 +406,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => certificateRoutes(scoped, context))
   await app.register(async (scoped) => commissionRoutes(scoped, context))
   await app.register(async (scoped) => trustRoutes(scoped, context))
+  await app.register(async (scoped) => gatewayRoutes(scoped, context))
   await app.register(async (scoped) => keyRoutes(scoped, context))
   await app.register(async (scoped) => healthCodeRoutes(scoped, context))
   await app.register(async (scoped) => venueRoutes(scoped, context))

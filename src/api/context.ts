@@ -7,6 +7,7 @@ import type { Clock } from '../domain/clock.js'
 import type { CommissionService } from '../domain/commission/commission-service.js'
 import type { SigningKeyService } from '../domain/keys/signing-key-service.js'
 import type { TrustService } from '../domain/verification/trust-service.js'
+import type { GatewayService } from '../domain/trust/gateway-service.js'
 import type { ValidityService } from '../domain/verification/validity-service.js'
 import type { CompanyService } from '../domain/companies/company-service.js'
 import type { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
@@ -37,6 +38,8 @@ export interface AppContext {
   readonly certificates: CertificateService
   readonly commission: CommissionService
   readonly trust: TrustService
+  /** Trust lists and revocation batches in the DCC Gateway's formats, both ways. */
+  readonly gateway: GatewayService
   readonly validity: ValidityService
   readonly health: HealthStatusService
   readonly venues: VenueService

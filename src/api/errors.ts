@@ -74,6 +74,7 @@ export const domainStatus: Record<DomainErrorCode, number> = {
   ERR_QUOTA_EVIDENCE_BYTES: 429,
   ERR_QUOTA_CHECKINS: 429,
   ERR_EMPTY_RULE_SET: 422,
+  ERR_GATEWAY_BATCH_GONE: 410,
 }
 
 /** Error codes of drivers and sockets that mean the database cannot be reached right now. */

@@ -50,12 +50,13 @@ export async function startServer(
     // The demo signs from its first start: a CSCA and a document signer per issuer, if missing.
     const keys = new SigningKeyService(store, clock, KeyVault.fromText(config.keyEncryptionKey))
     const issuers = await store.transaction((tx) => tx.issuers.list())
-    madeKeys = (
-      await keys.ensureKeys(
-        undefined,
-        issuers.map((issuer) => issuer.id),
-      )
-    ).length
+    madeKeys =
+      (
+        await keys.ensureKeys(
+          undefined,
+          issuers.map((issuer) => issuer.id),
+        )
+      ).length + (await keys.ensureGatewayKeys(undefined)).length
     if (demoSignIns) {
       const certificates = new CertificateService(store, clock, keys, config.certificates)
       await loadDemoRecords(store, clock, {

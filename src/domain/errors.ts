@@ -21,6 +21,7 @@ export type DomainErrorCode =
   | 'ERR_QUOTA_EVIDENCE_BYTES'
   | 'ERR_QUOTA_CHECKINS'
   | 'ERR_EMPTY_RULE_SET'
+  | 'ERR_GATEWAY_BATCH_GONE'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
 export class DomainError extends Error {

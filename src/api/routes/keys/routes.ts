@@ -9,7 +9,10 @@ const keyAnswer = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    purpose: { type: 'string', enum: ['csca', 'document-signer'] },
+    purpose: {
+      type: 'string',
+      enum: ['csca', 'document-signer', 'gateway-trust-anchor', 'gateway-upload'],
+    },
     issuerId: { type: 'string' },
     kid: { type: 'string' },
     certificatePem: { type: 'string' },
