@@ -137,6 +137,12 @@ forEachDialect((dialect) => {
       assert.equal(imported.statusCode, 200, imported.body)
       assert.deepEqual([imported.json().signers, imported.json().uploadCertificates], [3, 1])
       assert.equal((await verifyAtUs()).valid, true)
+      const partners = await us.request(us.federalAdmin, 'GET', '/api/v1/trust-partners')
+      const shown = partners.json().partners.find((p: { id: string }) => p.id === partnerId)
+      assert.deepEqual(
+        [shown.signers, shown.gatewayImportedAt, shown.problem],
+        [3, imported.json().importedAt, undefined],
+      )
     })
 
     it('publishes revocation as Gateway batches (If-Modified-Since paging, CMS openssl verifies); an imported batch stops the certificate at verification and at the door, a tampered one is refused', async () => {
