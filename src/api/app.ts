@@ -152,8 +152,17 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     config.trustCacheSeconds,
     options.fetchTrustList,
   )
-  certificates.onStatusChange = () => trust.invalidate()
-  const gateway = new GatewayService(store, clock, keys, () => trust.invalidate())
+  const gateway = new GatewayService(
+    store,
+    clock,
+    keys,
+    () => trust.invalidate(),
+    config.trustCacheSeconds,
+  )
+  certificates.onStatusChange = () => {
+    trust.invalidate()
+    gateway.invalidate()
+  }
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
   const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
     ...defaultTracingPolicy,

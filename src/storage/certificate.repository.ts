@@ -222,6 +222,7 @@ export class KyselyCertificateRepository implements CertificateRepository {
     return rows.map((row) => ({
       id: row.id,
       status: row.status,
+      // Never null: the query keeps only rows whose status changed.
       statusChangedAt: row.status_changed_at as string,
       expiresAt: row.expires_at,
       kid: row.kid,

@@ -52,6 +52,13 @@ interface OurBatch extends GatewayBatchListItem {
   readonly hashType: RevocationHashType
 }
 
+/** The published documents of one cache period. */
+interface PublishedCache {
+  readonly at: number
+  trustList?: GatewayTrustListEntry[]
+  batches?: OurBatch[]
+}
+
 /**
  * Trust exchange in the DCC Gateway's formats, both ways: publishes our trust list and revocation
  * batches exactly as the Gateway serves them to national backends (CMS SignedData by our Gateway
@@ -59,13 +66,28 @@ interface OurBatch extends GatewayBatchListItem {
  * configured for the partner.
  */
 export class GatewayService {
+  /** What the public reads are made from, kept `cacheSeconds` (signing costs a signature each). */
+  #published: PublishedCache = { at: 0 }
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly keys: SigningKeyService,
     /** Called when an import changes the trust (the verifiers' cache is dropped). */
     private readonly onTrustChange: () => void = () => undefined,
+    private readonly cacheSeconds = 0,
   ) {}
+
+  /** Drops the cached published documents (keys or certificate statuses changed). */
+  invalidate(): void {
+    this.#published = { at: 0 }
+  }
+
+  #cached(): PublishedCache {
+    const now = this.clock().getTime()
+    if (now - this.#published.at >= this.cacheSeconds * 1000) this.#published = { at: now }
+    return this.#published
+  }
 
   async #signers() {
     const signers = await this.keys.gatewaySigners()
@@ -103,6 +125,14 @@ export class GatewayService {
    * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` before the Gateway keys exist.
    */
   async trustList(): Promise<GatewayTrustListEntry[]> {
+    const cache = this.#cached()
+    if (cache.trustList) return cache.trustList
+    const trustList = await this.#makeTrustList()
+    cache.trustList = trustList
+    return trustList
+  }
+
+  async #makeTrustList(): Promise<GatewayTrustListEntry[]> {
     const signers = await this.#signers()
     const now = this.clock()
     const { keys, issuers } = await this.store.transaction(async (tx) => ({
@@ -138,8 +168,10 @@ export class GatewayService {
   }
 
   async #batches(): Promise<OurBatch[]> {
+    const cache = this.#cached()
+    if (cache.batches) return cache.batches
     const changes = await this.store.transaction((tx) => tx.certificates.statusChanges())
-    return changes.flatMap((change) =>
+    const batches = changes.flatMap((change) =>
       revocationHashTypes.map((hashType) => ({
         batchId: batchIdOf(change.id, hashType),
         country: change.country,
@@ -150,6 +182,8 @@ export class GatewayService {
         hashType,
       })),
     )
+    cache.batches = batches
+    return batches
   }
 
   /**

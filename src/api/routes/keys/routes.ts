@@ -63,6 +63,7 @@ export async function keyRoutes(app: FastifyInstance, context: AppContext): Prom
       const actor = requireActor(request)
       const key = await context.keys.rotateDocumentSigner(actor, request.body.issuerId)
       context.trust.invalidate()
+      context.gateway.invalidate()
       const { sealedPrivateKey: _sealed, ...shown } = key
       return reply.status(201).send(shown)
     },
