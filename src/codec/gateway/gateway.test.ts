@@ -186,6 +186,22 @@ describe('Gateway trust list', () => {
     )
   })
 
+  it('refuses a DSC that no CSCA of its country on the list signed (ERR_GATEWAY_CHAIN)', async () => {
+    const de = await deployment('DE')
+    // Signed by RU's UPLOAD certificate, but issued by DE's CSCA.
+    const [foreign] = signGatewayTrustList(
+      [{ der: de.dsc.der, country: 'RU', certificateType: 'DSC', timestamp: published }],
+      {
+        trustAnchor: { certificate: ru.anchor.der, privateKey: ru.anchor.privateKey },
+        upload: { certificate: ru.upload.der, privateKey: ru.upload.privateKey },
+      },
+    )
+    mustFail(
+      () => readGatewayTrustList([...ru.list, foreign], { trustAnchor: ru.anchor.der }),
+      'ERR_GATEWAY_CHAIN',
+    )
+  })
+
   it('refuses a thumbprint that is not the certificate’s (ERR_GATEWAY_FORMAT)', () => {
     const tampered = ru.list.map((entry, index) =>
       index === 1 ? { ...entry, thumbprint: '0'.repeat(64) } : entry,
