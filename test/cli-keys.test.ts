@@ -51,6 +51,8 @@ describe('healthcode keys', () => {
     assert.equal(init.status, 0, init.stderr)
     assert.match(init.stdout, /made CSCA/)
     assert.match(init.stdout, /made DSC ru-spb/)
+    assert.match(init.stdout, /made Gateway anchor/)
+    assert.match(init.stdout, /made Gateway upload/)
     const again = await run(['keys', 'init'], env)
     assert.match(again.stdout, /nothing to make/)
 
@@ -62,7 +64,13 @@ describe('healthcode keys', () => {
     const keys = JSON.parse(list.stdout) as { purpose: string; status: string }[]
     assert.deepEqual(
       keys.map((key) => `${key.purpose} ${key.status}`),
-      ['csca active', 'document-signer retired', 'document-signer active'],
+      [
+        'csca active',
+        'document-signer retired',
+        'gateway-trust-anchor active',
+        'gateway-upload active',
+        'document-signer active',
+      ],
     )
 
     const unknown = await run(['keys', 'rotate', '--issuer', 'nowhere'], env)

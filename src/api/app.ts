@@ -28,6 +28,7 @@ import { healthCodeRoutes } from './routes/health-code/routes.js'
 import { tracingRoutes } from './routes/tracing/routes.js'
 import { venueRoutes } from './routes/venues/routes.js'
 import { trustRoutes } from './routes/trust/routes.js'
+import { gatewayRoutes } from './routes/gateway/routes.js'
 import { SESSION_COOKIE, authRoutes } from './routes/auth/routes.js'
 import { issuerRoutes } from './routes/issuers/routes.js'
 import { nameRoutes } from './routes/names/routes.js'
@@ -238,6 +239,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   await app.register(async (scoped) => certificateRoutes(scoped, context))
   await app.register(async (scoped) => commissionRoutes(scoped, context))
   await app.register(async (scoped) => trustRoutes(scoped, context))
+  await app.register(async (scoped) => gatewayRoutes(scoped, context))
   await app.register(async (scoped) => keyRoutes(scoped, context))
   await app.register(async (scoped) => healthCodeRoutes(scoped, context))
   await app.register(async (scoped) => venueRoutes(scoped, context))

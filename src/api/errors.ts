@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { CertificatePdfErrorCode } from '../certificate-pdf/index.js'
+import type { GatewayErrorCode } from '../codec/gateway/index.js'
 import { HealthcodeError } from '../codec/healthcode-error.js'
 import type { ShcTrustErrorCode } from '../codec/shc/index.js'
 import type { TrustListErrorCode } from '../codec/trust-list/index.js'
@@ -35,6 +36,7 @@ export type HttpErrorCode =
   | ValidityRuleErrorCode
   | OidcErrorCode
   | ShcTrustErrorCode
+  | GatewayErrorCode
 
 /**
  * The HTTP status of every code an answer can carry: the one place statuses are decided (errors
@@ -91,6 +93,8 @@ export const httpStatus: Record<HttpErrorCode, number> = {
   ERR_QUOTA_EVIDENCE_BYTES: 429,
   ERR_QUOTA_CHECKINS: 429,
   ERR_EMPTY_RULE_SET: 422,
+  ERR_GATEWAY_BATCH_GONE: 410,
+  ERR_GATEWAY_NO_TRUST_LIST: 409,
   // Imported trust lists
   ERR_TRUST_LIST_FORMAT: 400,
   ERR_TRUST_LIST_SIGNATURE: 400,
@@ -98,6 +102,12 @@ export const httpStatus: Record<HttpErrorCode, number> = {
   ERR_TRUST_LIST_THUMBPRINT: 400,
   ERR_TRUST_LIST_KID: 400,
   ERR_TRUST_LIST_SIGNER: 400,
+  // Partner lists in the DCC Gateway's formats
+  ERR_GATEWAY_CMS: 400,
+  ERR_GATEWAY_SIGNATURE: 400,
+  ERR_GATEWAY_SIGNER: 400,
+  ERR_GATEWAY_FORMAT: 400,
+  ERR_GATEWAY_CHAIN: 400,
   // Trusted SMART Health Card issuers
   ERR_SHC_TRUST_ISSUER: 400,
   ERR_SHC_TRUST_JWKS: 400,

@@ -47,12 +47,13 @@ export async function startServer(
     // The demo signs from its first start: a CSCA and a document signer per issuer, if missing.
     const services = compose(config, store, clock)
     const issuers = await store.transaction((tx) => tx.issuers.list())
-    madeKeys = (
-      await services.keys.ensureKeys(
-        undefined,
-        issuers.map((issuer) => issuer.id),
-      )
-    ).length
+    madeKeys =
+      (
+        await services.keys.ensureKeys(
+          undefined,
+          issuers.map((issuer) => issuer.id),
+        )
+      ).length + (await services.keys.ensureGatewayKeys(undefined)).length
     if (demoSignIns) {
       await loadDemoRecords(store, clock, {
         register: services.register,

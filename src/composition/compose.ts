@@ -10,6 +10,7 @@ import { EventOutbox } from '../domain/events/event-outbox.js'
 import { recordReactions } from '../domain/events/record-reactions.js'
 import { HealthStatusService } from '../domain/health-status/health-status-service.js'
 import { IssuerService } from '../domain/issuers/issuer-service.js'
+import { GatewayService } from '../domain/trust/gateway-service.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
 import { SigningKeyService } from '../domain/keys/signing-key-service.js'
 import { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
@@ -52,6 +53,8 @@ export interface Services {
   readonly certificates: CertificateService
   readonly commission: CommissionService
   readonly trust: TrustService
+  /** Trust lists and revocation batches in the DCC Gateway's formats, both ways. */
+  readonly gateway: GatewayService
   readonly validity: ValidityService
   readonly health: HealthStatusService
   readonly venues: VenueService
@@ -116,10 +119,18 @@ export function compose(
     config.trustCacheSeconds,
     options.fetchTrustList ?? fetchDocument,
   )
-  // A certificate's status change drops the verifiers' cached revocation list.
-  const certificates = new CertificateService(store, clock, keys, config.certificates, () =>
-    trust.invalidate(),
+  const gateway = new GatewayService(
+    store,
+    clock,
+    keys,
+    () => trust.invalidate(),
+    config.trustCacheSeconds,
   )
+  // A certificate's status change drops the verifiers' cached revocation lists.
+  const certificates = new CertificateService(store, clock, keys, config.certificates, () => {
+    trust.invalidate()
+    gateway.invalidate()
+  })
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
   const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
     ...defaultTracingPolicy,
@@ -246,6 +257,7 @@ export function compose(
     certificates,
     commission,
     trust,
+    gateway,
     validity,
     health,
     venues,

@@ -28,6 +28,8 @@ export type DomainErrorCode =
   | 'ERR_RISK_AREA_SUPERSEDED'
   /** The stored issuers above one do not lead to a root (a damaged store). */
   | 'ERR_ISSUER_TREE_BROKEN'
+  /** Revocation batches from a partner whose Gateway trust list is not imported yet. */
+  | 'ERR_GATEWAY_NO_TRUST_LIST'
   | 'ERR_ATTACHMENT'
   | 'ERR_TRUST_LIST_FETCH'
   | 'ERR_SCAN_TIME_NOT_QUEUED'
@@ -39,6 +41,7 @@ export type DomainErrorCode =
   | 'ERR_QUOTA_EVIDENCE_BYTES'
   | 'ERR_QUOTA_CHECKINS'
   | 'ERR_EMPTY_RULE_SET'
+  | 'ERR_GATEWAY_BATCH_GONE'
 
 /** A failure of a domain operation: a stable code, a message, and the field it concerns. */
 export class DomainError extends HealthcodeError<DomainErrorCode> {

@@ -16,7 +16,7 @@ import type { DomainEventRepository } from './events/domain-event.js'
 import type { LimitCounterStore } from './limits/limit-counter-store.js'
 import type { ClaimCodeRepository } from './people/claim-code.js'
 import type { SigningKey, SigningKeyPurpose } from './keys/signing-key.js'
-import type { TrustPartner } from './trust/trust-partner.js'
+import type { PartnerRevocationBatch, TrustPartner } from './trust/trust-partner.js'
 import type { Company, CompanyMember } from './companies/company.js'
 import type { Case, Exposure, Notification } from './tracing/tracing.js'
 import type { Checkin, EntryPolicy, Venue } from './venues/venue.js'
@@ -296,6 +296,24 @@ export interface CertificateRepository {
   hashesInStatus(
     statuses: readonly CertificateStatus[],
   ): Promise<HealthCertificate['revocationHashes'][]>
+  /**
+   * Every certificate whose status was ever changed (revoked, suspended, or valid again), with
+   * what a DCC Gateway revocation batch names: its signer's kid and its issuer's country.
+   */
+  statusChanges(): Promise<CertificateStatusChange[]>
+}
+
+/** A certificate whose status changed, as a revocation batch names it. */
+export interface CertificateStatusChange {
+  readonly id: string
+  readonly status: CertificateStatus
+  readonly statusChangedAt: string
+  readonly expiresAt: string
+  /** Base64 of the 8-byte kid of the document signer that signed it. */
+  readonly kid: string
+  /** The issuer's country (ISO 3166-1 alpha-2). */
+  readonly country: string
+  readonly revocationHashes: HealthCertificate['revocationHashes']
 }
 
 /** The commission's requests and their attachments. */
@@ -333,10 +351,23 @@ export interface CommissionRepository {
 
 /** Partners whose trust lists we import. */
 export interface TrustPartnerRepository {
-  create(partner: Omit<TrustPartner, 'id' | 'trustList' | 'importedAt'>): Promise<TrustPartner>
+  create(
+    partner: Omit<
+      TrustPartner,
+      'id' | 'trustList' | 'importedAt' | 'gatewayTrustList' | 'gatewayImportedAt'
+    >,
+  ): Promise<TrustPartner>
   find(id: string): Promise<TrustPartner | undefined>
   list(): Promise<TrustPartner[]>
   saveImport(id: string, trustList: string, at: string): Promise<void>
+  /** Stores a partner's Gateway-format trust list (replacing the previous one). */
+  saveGatewayImport(id: string, trustList: string, at: string): Promise<void>
+  /** Stores revocation batches of a partner, replacing those of the same batch id. */
+  saveRevocationBatches(batches: readonly PartnerRevocationBatch[]): Promise<void>
+  /** Removes a partner's batches (the Gateway lists them `deleted`). */
+  deleteRevocationBatches(partnerId: string, batchIds: readonly string[]): Promise<number>
+  /** Every partner's stored revocation batches. */
+  revocationBatches(): Promise<PartnerRevocationBatch[]>
 }
 
 /** The medical register's records: vaccinations, tests, recoveries, antibody tests. */

@@ -6,7 +6,7 @@ import type {
   HealthCertificate,
   NewHealthCertificate,
 } from '../domain/certificates/certificate.js'
-import type { CertificateRepository } from '../domain/ports.js'
+import type { CertificateRepository, CertificateStatusChange } from '../domain/ports.js'
 import { isoTimestamp } from './errors.js'
 import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
 import type { CertificateRow } from './schema.js'
@@ -196,6 +196,42 @@ export class KyselyCertificateRepository implements CertificateRepository {
       UCI: row.hash_uci,
       COUNTRYCODEUCI: row.hash_country_uci,
       SIGNATURE: row.hash_signature,
+    }))
+  }
+
+  async statusChanges(): Promise<CertificateStatusChange[]> {
+    const rows = await this.context.db
+      .selectFrom('certificates')
+      .innerJoin('signing_keys', 'signing_keys.id', 'certificates.signing_key_id')
+      .innerJoin('issuers', 'issuers.id', 'certificates.issuer_id')
+      .select([
+        'certificates.id as id',
+        'certificates.status as status',
+        'certificates.status_changed_at as status_changed_at',
+        'certificates.expires_at as expires_at',
+        'certificates.hash_uci as hash_uci',
+        'certificates.hash_country_uci as hash_country_uci',
+        'certificates.hash_signature as hash_signature',
+        'signing_keys.kid as kid',
+        'issuers.country as country',
+      ])
+      .where('certificates.status_changed_at', 'is not', null)
+      .orderBy('certificates.status_changed_at')
+      .orderBy('certificates.id')
+      .execute()
+    return rows.map((row) => ({
+      id: row.id,
+      status: row.status,
+      // Never null: the query keeps only rows whose status changed.
+      statusChangedAt: row.status_changed_at as string,
+      expiresAt: row.expires_at,
+      kid: row.kid,
+      country: row.country,
+      revocationHashes: {
+        UCI: row.hash_uci,
+        COUNTRYCODEUCI: row.hash_country_uci,
+        SIGNATURE: row.hash_signature,
+      },
     }))
   }
 }

@@ -108,7 +108,7 @@ export interface RegisterRecordTable {
 /** `signing_keys`: the CSCA and the issuers' document signers, private keys sealed (KeyVault). */
 export interface SigningKeyTable {
   id: string
-  purpose: 'csca' | 'document-signer'
+  purpose: 'csca' | 'document-signer' | 'gateway-trust-anchor' | 'gateway-upload'
   /** The issuer a document signer signs for; null for the deployment's CSCA. */
   issuer_id: string | null
   /** Base64 of the 8-byte HCERT kid. */
@@ -184,6 +184,19 @@ export interface TrustPartnerTable {
   trust_list: string | null
   imported_at: string | null
   created_at: string
+  /** The last imported list in the DCC Gateway's form, as received (JSON text). */
+  gateway_trust_list: string | null
+  gateway_imported_at: string | null
+}
+
+/** `trust_partner_revocation_batches`: a partner's Gateway revocation batches, CMS as received. */
+export interface TrustPartnerRevocationBatchTable {
+  partner_id: string
+  batch_id: string
+  country: string
+  /** Base64 of the CMS SignedData. */
+  signed_batch: string
+  imported_at: string
 }
 
 /** `declarations`: what a person declared, when; symptoms and visits as JSON. */
@@ -409,6 +422,7 @@ export interface Database {
   commission_requests: CommissionRequestTable
   commission_attachments: CommissionAttachmentTable
   trust_partners: TrustPartnerTable
+  trust_partner_revocation_batches: TrustPartnerRevocationBatchTable
   register_records: RegisterRecordTable
   issuers: IssuerTable
   people: PersonTable

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { TrustPartnerRepository } from '../domain/ports.js'
-import type { TrustPartner } from '../domain/trust/trust-partner.js'
+import type { PartnerRevocationBatch, TrustPartner } from '../domain/trust/trust-partner.js'
 import { isoTimestamp } from './errors.js'
 import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
 import type { TrustPartnerRow } from './schema.js'
@@ -15,6 +15,8 @@ export function trustPartnerRowToPartner(row: TrustPartnerRow): TrustPartner {
     trustList: optional(row.trust_list),
     importedAt: optional(row.imported_at),
     createdAt: row.created_at,
+    gatewayTrustList: optional(row.gateway_trust_list),
+    gatewayImportedAt: optional(row.gateway_imported_at),
   }
 }
 
@@ -23,7 +25,10 @@ export class KyselyTrustPartnerRepository implements TrustPartnerRepository {
   constructor(private readonly context: RepositoryContext) {}
 
   async create(
-    partner: Omit<TrustPartner, 'id' | 'trustList' | 'importedAt'>,
+    partner: Omit<
+      TrustPartner,
+      'id' | 'trustList' | 'importedAt' | 'gatewayTrustList' | 'gatewayImportedAt'
+    >,
   ): Promise<TrustPartner> {
     const row: TrustPartnerRow = {
       id: randomUUID(),
@@ -33,6 +38,8 @@ export class KyselyTrustPartnerRepository implements TrustPartnerRepository {
       trust_list: null,
       imported_at: null,
       created_at: isoTimestamp(partner.createdAt),
+      gateway_trust_list: null,
+      gateway_imported_at: null,
     }
     await withConstraintErrors(
       this.context,
@@ -66,5 +73,62 @@ export class KyselyTrustPartnerRepository implements TrustPartnerRepository {
       .set({ trust_list: trustList, imported_at: isoTimestamp(at) })
       .where('id', '=', id)
       .execute()
+  }
+
+  async saveGatewayImport(id: string, trustList: string, at: string): Promise<void> {
+    await this.context.db
+      .updateTable('trust_partners')
+      .set({ gateway_trust_list: trustList, gateway_imported_at: isoTimestamp(at) })
+      .where('id', '=', id)
+      .execute()
+  }
+
+  async saveRevocationBatches(batches: readonly PartnerRevocationBatch[]): Promise<void> {
+    for (const batch of batches) {
+      await this.context.db
+        .deleteFrom('trust_partner_revocation_batches')
+        .where('partner_id', '=', batch.partnerId)
+        .where('batch_id', '=', batch.batchId)
+        .execute()
+      await withConstraintErrors(
+        this.context,
+        this.context.db
+          .insertInto('trust_partner_revocation_batches')
+          .values({
+            partner_id: batch.partnerId,
+            batch_id: batch.batchId,
+            country: batch.country,
+            signed_batch: batch.signedBatch,
+            imported_at: isoTimestamp(batch.importedAt),
+          })
+          .execute(),
+      )
+    }
+  }
+
+  async deleteRevocationBatches(partnerId: string, batchIds: readonly string[]): Promise<number> {
+    if (batchIds.length === 0) return 0
+    const result = await this.context.db
+      .deleteFrom('trust_partner_revocation_batches')
+      .where('partner_id', '=', partnerId)
+      .where('batch_id', 'in', [...batchIds])
+      .executeTakeFirst()
+    return Number(result.numDeletedRows)
+  }
+
+  async revocationBatches(): Promise<PartnerRevocationBatch[]> {
+    const rows = await this.context.db
+      .selectFrom('trust_partner_revocation_batches')
+      .selectAll()
+      .orderBy('partner_id')
+      .orderBy('batch_id')
+      .execute()
+    return rows.map((row) => ({
+      partnerId: row.partner_id,
+      batchId: row.batch_id,
+      country: row.country,
+      signedBatch: row.signed_batch,
+      importedAt: row.imported_at,
+    }))
   }
 }

@@ -294,6 +294,20 @@ const expectations: Record<string, Expectation> = {
     body: () => ({ name: 'Matrix partner', signingCertificate: 'not a certificate' }),
   },
   'POST /api/v1/trust-partners/:id/import': deployment,
+  'GET /api/v1/gateway/trust-list': open,
+  'GET /api/v1/gateway/trust-anchor': open,
+  'GET /api/v1/gateway/revocation-list': open,
+  'GET /api/v1/gateway/revocation-list/:batchId': open,
+  'POST /api/v1/trust-partners/:id/gateway-trust-list': {
+    kind: 'deployment',
+    body: () => ({ trustList: [] }),
+  },
+  'POST /api/v1/trust-partners/:id/gateway-revocation-batches': {
+    kind: 'deployment',
+    body: () => ({
+      batches: [{ batchId: '00000000-0000-4000-8000-000000000000', deleted: true }],
+    }),
+  },
   'POST /api/v1/venues': open,
   'GET /api/v1/venues': open,
   'GET /api/v1/venues/:id': {

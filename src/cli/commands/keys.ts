@@ -74,10 +74,14 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
     }
     const made =
       action === 'init'
-        ? await keys.ensureKeys(
-            undefined,
-            (await store.transaction((tx) => tx.issuers.list())).map((issuer) => issuer.id),
-          )
+        ? [
+            ...(await keys.ensureKeys(
+              undefined,
+              (await store.transaction((tx) => tx.issuers.list())).map((issuer) => issuer.id),
+            )),
+            // The trust anchor and UPLOAD certificate of the DCC Gateway formats.
+            ...(await keys.ensureGatewayKeys(undefined)),
+          ]
         : [
             values.csca
               ? await keys.rotateCsca(undefined)
@@ -98,6 +102,11 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
 }
 
 function describe(key: PublicSigningKey): string {
-  const who = key.purpose === 'csca' ? 'CSCA' : `DSC ${key.issuerId}`
+  const who = {
+    csca: 'CSCA',
+    'document-signer': `DSC ${key.issuerId}`,
+    'gateway-trust-anchor': 'Gateway anchor',
+    'gateway-upload': 'Gateway upload',
+  }[key.purpose]
   return `${who.padEnd(14)} kid ${key.kid}  ${key.status.padEnd(7)}  valid ${key.notBefore.slice(0, 10)} to ${key.notAfter.slice(0, 10)}`
 }

@@ -75,7 +75,9 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
     )
   }
   if (server.madeKeys)
-    lines.push(`  made ${server.madeKeys} signing keys (CSCA and document signers)`)
+    lines.push(
+      `  made ${server.madeKeys} signing keys (CSCA, document signers, Gateway trust anchor and upload)`,
+    )
   if (!config.keyEncryptionKey) {
     lines.push('  no KEY_ENCRYPTION_KEY: certificates are verified but not issued')
   }

@@ -137,3 +137,69 @@ export async function createDocumentSigner(
 export function isSignedBy(certificate: Uint8Array, issuer: Uint8Array): boolean {
   return new NodeX509Certificate(certificate).verify(new NodeX509Certificate(issuer).publicKey)
 }
+
+/**
+ * Creates a DCC Gateway trust anchor for a deployment: a self-signed P-256 CA certificate whose key
+ * signs (CMS) the CSCA and UPLOAD entries of the Gateway-format trust list, and which issues the
+ * deployment's UPLOAD certificate, so that one certificate checks everything we publish in the
+ * Gateway's formats (`openssl cms -verify -CAfile anchor.pem`).
+ */
+export async function createTrustAnchor(subject: CertificateSubject): Promise<IssuedCertificate> {
+  const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serialNumber(),
+    name: distinguishedName(subject),
+    notBefore: subject.notBefore,
+    notAfter: subject.notAfter,
+    keys,
+    signingAlgorithm: ECDSA_P256,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(
+        x509.KeyUsageFlags.digitalSignature |
+          x509.KeyUsageFlags.keyCertSign |
+          x509.KeyUsageFlags.cRLSign,
+        true,
+      ),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  })
+  return issued(certificate, keys.privateKey)
+}
+
+/**
+ * Creates a DCC Gateway UPLOAD certificate under a trust anchor: the P-256 key that signs (CMS) the
+ * deployment's document signer certificates and revocation batches, as a member state's upload
+ * certificate signs what it uploads to the Gateway.
+ */
+export async function createUploadCertificate(
+  anchor: IssuedCertificate,
+  subject: CertificateSubject,
+): Promise<IssuedCertificate> {
+  const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])
+  const anchorCertificate = new x509.X509Certificate(anchor.der)
+  const anchorKey = await webcrypto.subtle.importKey(
+    'pkcs8',
+    anchor.privateKey.export({ format: 'der', type: 'pkcs8' }),
+    ECDSA_P256,
+    false,
+    ['sign'],
+  )
+  const certificate = await x509.X509CertificateGenerator.create({
+    serialNumber: serialNumber(),
+    subject: distinguishedName(subject),
+    issuer: anchorCertificate.subject,
+    notBefore: subject.notBefore,
+    notAfter: subject.notAfter,
+    publicKey: keys.publicKey,
+    signingKey: anchorKey,
+    signingAlgorithm: ECDSA_P256,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      await x509.AuthorityKeyIdentifierExtension.create(anchorCertificate, false),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  })
+  return issued(certificate, keys.privateKey)
+}

@@ -3,6 +3,8 @@ import {
   type IssuedCertificate,
   createCsca,
   createDocumentSigner,
+  createTrustAnchor,
+  createUploadCertificate,
   kidOfCertificate,
 } from '../../codec/trust/index.js'
 import type { Actor } from '../access/actor.js'
@@ -19,6 +21,10 @@ export interface KeyPolicy {
   readonly cscaValidityDays: number
   /** Each document signer, default 2 years (codes it signed verify until then). */
   readonly documentSignerValidityDays: number
+  /** The Gateway trust anchor, as the CSCA by default (10 years). */
+  readonly gatewayTrustAnchorValidityDays?: number
+  /** The Gateway UPLOAD certificate, as a document signer by default (2 years). */
+  readonly gatewayUploadValidityDays?: number
 }
 
 export const defaultKeyPolicy: KeyPolicy = {
@@ -206,7 +212,7 @@ export class SigningKeyService {
       await tx.audit.append(
         {
           actorAccountId: actor?.accountId,
-          action: purpose === 'csca' ? 'key.csca.create' : 'key.document-signer.create',
+          action: `key.${purpose}.create`,
           entityType: 'signing_key',
           entityId: key.id,
           reason: undefined,
@@ -233,6 +239,95 @@ export class SigningKeyService {
       )
     }
     return { key, privateKey: this.#open(key), kid: new Uint8Array(Buffer.from(key.kid, 'base64')) }
+  }
+
+  /**
+   * Makes the deployment's DCC Gateway keys if missing: a trust anchor (self-signed CA) and an
+   * UPLOAD certificate issued by it, sealed at rest like every key. Returns the keys it made.
+   *
+   * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` without a KEK.
+   */
+  async ensureGatewayKeys(actor: Actor | undefined): Promise<SigningKey[]> {
+    const vault = this.#requireVault()
+    const { anchorKey, uploadKey, country } = await this.store.transaction(async (tx) => {
+      const issuers = await tx.issuers.list()
+      return {
+        anchorKey: await tx.signingKeys.findActive('gateway-trust-anchor'),
+        uploadKey: await tx.signingKeys.findActive('gateway-upload'),
+        country:
+          (issuers.find((issuer) => issuer.level === 'federal') ?? issuers[0])?.country ?? 'XX',
+      }
+    })
+    const made: SigningKey[] = []
+    const now = this.clock()
+    const day = now.toISOString().slice(0, 10)
+    let anchor: IssuedCertificate
+    if (anchorKey) {
+      anchor = this.#issued(anchorKey)
+    } else {
+      anchor = await createTrustAnchor({
+        country,
+        commonName: `Healthcode Gateway trust anchor ${day}`,
+        organisation: 'Healthcode',
+        notBefore: new Date(now.getTime() - 60_000),
+        notAfter: new Date(
+          now.getTime() +
+            (this.policy.gatewayTrustAnchorValidityDays ?? this.policy.cscaValidityDays) * DAY,
+        ),
+      })
+      made.push(await this.#store(actor, vault, 'gateway-trust-anchor', undefined, anchor))
+    }
+    if (!uploadKey || made.length > 0) {
+      const upload = await createUploadCertificate(anchor, {
+        country,
+        commonName: `Healthcode Gateway upload ${day}`,
+        organisation: 'Healthcode',
+        notBefore: new Date(now.getTime() - 60_000),
+        notAfter: new Date(
+          Math.min(
+            now.getTime() +
+              (this.policy.gatewayUploadValidityDays ?? this.policy.documentSignerValidityDays) *
+                DAY,
+            Date.parse(new X509Certificate(anchor.pem).validTo),
+          ),
+        ),
+      })
+      made.push(await this.#store(actor, vault, 'gateway-upload', undefined, upload))
+    }
+    return made
+  }
+
+  /**
+   * The active Gateway trust anchor and UPLOAD certificate, opened; undefined before
+   * {@link ensureGatewayKeys} made them or without a KEK.
+   */
+  async gatewaySigners(): Promise<
+    | {
+        trustAnchor: { key: SigningKey; privateKey: KeyObject }
+        upload: { key: SigningKey; privateKey: KeyObject }
+      }
+    | undefined
+  > {
+    if (!this.vault) return undefined
+    const { anchor, upload } = await this.store.transaction(async (tx) => ({
+      anchor: await tx.signingKeys.findActive('gateway-trust-anchor'),
+      upload: await tx.signingKeys.findActive('gateway-upload'),
+    }))
+    if (!anchor || !upload) return undefined
+    return {
+      trustAnchor: { key: anchor, privateKey: this.#open(anchor) },
+      upload: { key: upload, privateKey: this.#open(upload) },
+    }
+  }
+
+  #issued(key: SigningKey): IssuedCertificate {
+    const certificate = new X509Certificate(key.certificatePem)
+    return {
+      der: new Uint8Array(certificate.raw),
+      pem: key.certificatePem,
+      kid: kidOfCertificate(certificate.raw),
+      privateKey: this.#open(key),
+    }
   }
 
   /** The opened private key of the active CSCA (it signs the published trust list). */

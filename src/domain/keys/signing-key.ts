@@ -1,5 +1,10 @@
-/** What a signing key is for: the deployment's CSCA, or an issuer's document signer (DSC). */
-export type SigningKeyPurpose = 'csca' | 'document-signer'
+/**
+ * What a signing key is for: the deployment's CSCA, an issuer's document signer (DSC), or, for
+ * the DCC Gateway's formats, the deployment's trust anchor and UPLOAD certificate (they sign the
+ * Gateway-format trust list and revocation batches, never a health code).
+ */
+export type SigningKeyPurpose =
+  'csca' | 'document-signer' | 'gateway-trust-anchor' | 'gateway-upload'
 
 /**
  * A signing key as stored: its certificate in the clear, its private key sealed by the KeyVault.

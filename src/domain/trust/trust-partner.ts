@@ -10,4 +10,21 @@ export interface TrustPartner {
   readonly trustList: string | undefined
   readonly importedAt: string | undefined
   readonly createdAt: string
+  /**
+   * The last imported list in the DCC Gateway's form (JSON text, as received), checked against
+   * `signingCertificatePem` as the partner's trust anchor, and when.
+   */
+  readonly gatewayTrustList: string | undefined
+  readonly gatewayImportedAt: string | undefined
+}
+
+/** A partner's revocation batch in the DCC Gateway's form, as received. */
+export interface PartnerRevocationBatch {
+  readonly partnerId: string
+  /** The Gateway's batch id (a UUID). */
+  readonly batchId: string
+  readonly country: string
+  /** Base64 of the CMS SignedData whose content is the batch JSON. */
+  readonly signedBatch: string
+  readonly importedAt: string
 }

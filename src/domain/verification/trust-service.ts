@@ -26,6 +26,7 @@ import type { SigningKeyService } from '../keys/signing-key-service.js'
 import { authorize, rootIssuer } from '../policy/policy.js'
 import type { Store } from '../ports.js'
 import type { TrustPartner } from '../trust/trust-partner.js'
+import { partnerGatewayTrust } from '../trust/partner-gateway-trust.js'
 
 /** Staff who manage trust partners: administrators. */
 export { trustAdminRoles } from '../policy/role-sets.js'
@@ -118,13 +119,14 @@ export class TrustService {
 
   async #load(): Promise<TrustSnapshot> {
     const now = this.clock()
-    const { keys, issuers, partners, hashes, shcIssuers } = await this.store.transaction(
+    const { keys, issuers, partners, hashes, shcIssuers, batches } = await this.store.transaction(
       async (tx) => ({
         keys: await tx.signingKeys.list(),
         issuers: await tx.issuers.list(),
         partners: await tx.trustPartners.list(),
         hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
         shcIssuers: await tx.interop.shcIssuers(),
+        batches: await tx.trustPartners.revocationBatches(),
       }),
     )
     const shc = new ShcTrustStore()
@@ -138,7 +140,12 @@ export class TrustService {
     }
     const countryOf = new Map(issuers.map((issuer) => [issuer.id, issuer.country]))
     const federal = issuers.find((issuer) => issuer.level === 'federal')?.country ?? 'XX'
-    const live = keys.filter((key) => Date.parse(key.notAfter) > now.getTime())
+    // The Gateway trust anchor and UPLOAD keys sign lists, never codes: they are no signers.
+    const live = keys.filter(
+      (key) =>
+        (key.purpose === 'csca' || key.purpose === 'document-signer') &&
+        Date.parse(key.notAfter) > now.getTime(),
+    )
     const signers: TrustedSigner[] = []
     const certificates = live.map((key) => {
       const der = new Uint8Array(new X509Certificate(key.certificatePem).raw)
@@ -169,6 +176,35 @@ export class TrustService {
         partnerProblems.push({ partnerId: partner.id, message: (error as Error).message })
       }
     }
+    // Partners' Gateway-format imports: their signers, and the hashes their batches revoke.
+    const partnerRevocations: RevocationEntry[] = []
+    for (const partner of partners) {
+      if (partner.gatewayTrustList === undefined) continue
+      try {
+        const gateway = partnerGatewayTrust(
+          { ...partner, gatewayTrustList: partner.gatewayTrustList },
+          batches,
+          now,
+        )
+        signers.push(...gateway.signers)
+        partnerRevocations.push(...gateway.revocations)
+        partnerSigners.set(
+          partner.id,
+          (partnerSigners.get(partner.id) ?? 0) + gateway.signers.length,
+        )
+        for (const problem of gateway.problems) {
+          partnerProblems.push({
+            partnerId: partner.id,
+            message: `revocation batch ${problem.batchId}: ${problem.message}`,
+          })
+        }
+      } catch (error) {
+        partnerProblems.push({
+          partnerId: partner.id,
+          message: `Gateway trust list: ${(error as Error).message}`,
+        })
+      }
+    }
     const entries = revocationEntriesOf(hashes)
     const revocationDocument = csca
       ? signRevocationList({ issuer: federal, timestamp: now, entries }, csca.privateKey)
@@ -177,8 +213,8 @@ export class TrustService {
       loadedAt: now.getTime(),
       trust: new TrustList(signers),
       signers,
-      revocation: new RevocationList(entries),
-      revocationEntries: entries,
+      revocation: new RevocationList([...entries, ...partnerRevocations]),
+      revocationEntries: [...entries, ...partnerRevocations],
       published,
       revocationDocument,
       partnerProblems,
@@ -224,12 +260,16 @@ export class TrustService {
     shcIssuers: { iss: string; jwks: unknown; crls: unknown[] }[]
   }> {
     const now = this.clock().getTime()
-    const { keys, partners, hashes, shcIssuers } = await this.store.transaction(async (tx) => ({
-      keys: await tx.signingKeys.list(),
-      partners: await tx.trustPartners.list(),
-      hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
-      shcIssuers: await tx.interop.shcIssuers(),
-    }))
+    const { keys, partners, hashes, shcIssuers, batches } = await this.store.transaction(
+      async (tx) => ({
+        keys: await tx.signingKeys.list(),
+        partners: await tx.trustPartners.list(),
+        hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
+        shcIssuers: await tx.interop.shcIssuers(),
+        batches: await tx.trustPartners.revocationBatches(),
+      }),
+    )
+    const revocations = revocationEntriesOf(hashes)
     const certificates = keys
       .filter((key) => key.purpose === 'document-signer' && Date.parse(key.notAfter) > now)
       .map((key) => new Uint8Array(new X509Certificate(key.certificatePem).raw))
@@ -245,9 +285,23 @@ export class TrustService {
         continue
       }
     }
+    for (const partner of partners) {
+      if (partner.gatewayTrustList === undefined) continue
+      try {
+        const gateway = partnerGatewayTrust(
+          { ...partner, gatewayTrustList: partner.gatewayTrustList },
+          batches,
+          new Date(now),
+        )
+        certificates.push(...gateway.certificates)
+        revocations.push(...gateway.revocations)
+      } catch {
+        continue
+      }
+    }
     return {
       certificates,
-      revocations: revocationEntriesOf(hashes),
+      revocations,
       shcIssuers: shcIssuers.map(({ iss, jwks, crls }) => ({ iss, jwks, crls })),
     }
   }

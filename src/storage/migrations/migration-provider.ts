@@ -8,6 +8,7 @@ import { interoperabilityMigration } from './20261123150000-interoperability.js'
 import { counterIndexMigration } from './20261123160000-counter-index.js'
 import { issuerOwnersMigration } from './20261206100000-issuer-owners.js'
 import { limitsAndClaimCodesMigration } from './20261206110000-limits-and-claim-codes.js'
+import { gatewayFormatsMigration } from './20261206120000-gateway-formats.js'
 import { domainEventsMigration } from './20261206230000-domain-events.js'
 
 /**
@@ -26,6 +27,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261123160000-counter-index': counterIndexMigration(),
       '20261206100000-issuer-owners': issuerOwnersMigration(),
       '20261206110000-limits-and-claim-codes': limitsAndClaimCodesMigration(),
+      '20261206120000-gateway-formats': gatewayFormatsMigration(),
       '20261206230000-domain-events': domainEventsMigration(),
     }),
   }

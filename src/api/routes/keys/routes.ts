@@ -9,7 +9,10 @@ const keyAnswer = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    purpose: { type: 'string', enum: ['csca', 'document-signer'] },
+    purpose: {
+      type: 'string',
+      enum: ['csca', 'document-signer', 'gateway-trust-anchor', 'gateway-upload'],
+    },
     issuerId: { type: 'string' },
     kid: { type: 'string' },
     certificatePem: { type: 'string' },
@@ -60,6 +63,7 @@ export async function keyRoutes(app: FastifyInstance, context: AppContext): Prom
       const actor = requireActor(request)
       const key = await context.keys.rotateDocumentSigner(actor, request.body.issuerId)
       context.trust.invalidate()
+      context.gateway.invalidate()
       const { sealedPrivateKey: _sealed, ...shown } = key
       return reply.status(201).send(shown)
     },

@@ -152,6 +152,11 @@ const partnerAnswer = {
     signingCertificate: { type: 'string' },
     sourceUrl: { type: 'string' },
     importedAt: { type: 'string', format: 'date-time' },
+    gatewayImportedAt: {
+      type: 'string',
+      format: 'date-time',
+      description: 'when its trust list in the DCC Gateway form was last imported',
+    },
     signers: { type: 'integer' },
     problem: { type: 'string' },
     createdAt: { type: 'string', format: 'date-time' },
@@ -165,6 +170,7 @@ function presentPartner(partner: TrustPartner, extra: { signers?: number; proble
     signingCertificate: partner.signingCertificatePem,
     sourceUrl: partner.sourceUrl,
     importedAt: partner.importedAt,
+    gatewayImportedAt: partner.gatewayImportedAt,
     createdAt: partner.createdAt,
     ...extra,
   }
