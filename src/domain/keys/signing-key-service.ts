@@ -235,6 +235,16 @@ export class SigningKeyService {
     return { key, privateKey: this.#open(key), kid: new Uint8Array(Buffer.from(key.kid, 'base64')) }
   }
 
+  /**
+   * A key of the server's own for one purpose (the subjects of dynamic codes), derived from the
+   * key-encryption key; the same in every process that shares the KEK.
+   *
+   * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` without a KEK.
+   */
+  derivedKey(purpose: string): Buffer {
+    return this.#requireVault().deriveKey(purpose)
+  }
+
   /** The opened private key of the active CSCA (it signs the published trust list). */
   async cscaSigner(): Promise<{ key: SigningKey; privateKey: KeyObject } | undefined> {
     const key = await this.store.transaction((tx) => tx.signingKeys.findActive('csca'))
