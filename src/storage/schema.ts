@@ -108,7 +108,7 @@ export interface RegisterRecordTable {
 /** `signing_keys`: the CSCA and the issuers' document signers, private keys sealed (KeyVault). */
 export interface SigningKeyTable {
   id: string
-  purpose: 'csca' | 'document-signer'
+  purpose: 'csca' | 'document-signer' | 'domestic-signer' | 'legacy-signer'
   /** The issuer a document signer signs for; null for the deployment's CSCA. */
   issuer_id: string | null
   /** Base64 of the 8-byte HCERT kid. */

@@ -145,7 +145,7 @@ forEachDialect((dialect) => {
       const keys = new SigningKeyService(t.store, t.clock, KeyVault.fromText(TEST_KEK))
       const { qr, subject } = await t.store.transaction(async (tx) => {
         const stored = await tx.health.healthCode(id)
-        const signer = await keys.signerFor(tx, 'ru-spb')
+        const signer = await keys.signerFor(tx, 'ru-spb', 'domestic')
         const issuedAt = new Date(Math.floor(t.clock().getTime() / 1000) * 1000)
         const expiresAt = new Date(issuedAt.getTime() + 5 * MINUTE)
         return {

@@ -203,8 +203,12 @@ export class HealthStatusService {
    */
   async personOfSubject(subject: string, at: Date = this.clock()): Promise<string | undefined> {
     const sealed = this.keys.canSign ? this.#tokenSubjects().open(subject, at) : undefined
-    if (sealed !== undefined) return sealed
-    return this.store.transaction((tx) => tx.health.personOfSubject(subject))
+    return this.store.transaction(async (tx) => {
+      // A subject that opens names a person of ours, unless another deployment shares our KEK
+      // (it should not): one we do not know is judged by the colour the token carries.
+      if (sealed !== undefined) return (await tx.people.find(sealed)) ? sealed : undefined
+      return tx.health.personOfSubject(subject)
+    })
   }
 
   #tokenSubjects(): TokenSubjects {
@@ -225,7 +229,7 @@ export class HealthStatusService {
     return this.store.transaction(async (tx) => {
       const person = (await tx.people.find(personId)) as Person
       const issuer = await tx.issuers.find(person.issuerId)
-      const signer = await this.keys.signerFor(tx, person.issuerId)
+      const signer = await this.keys.signerFor(tx, person.issuerId, 'domestic')
       const issuedAt = new Date(Math.floor(this.clock().getTime() / 1000) * 1000)
       const expiresAt = new Date(issuedAt.getTime() + this.tokenMinutes * 60_000)
       const { assessment } = code

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto'
-import { type Hc1Verification, verifyHc1 } from '../../codec/hc1/index.js'
+import { type Hc1PayloadType, type Hc1Verification, verifyHc1 } from '../../codec/hc1/index.js'
 import {
   type RevocationEntry,
   RevocationList,
@@ -22,6 +22,7 @@ import {
 import type { Actor } from '../access/actor.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
+import type { SigningKey } from '../keys/signing-key.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
 import { authorize, rootIssuer } from '../policy/policy.js'
 import type { Store } from '../ports.js'
@@ -42,7 +43,12 @@ interface TrustSnapshot {
   readonly revocation: RevocationList
   /** The entries `revocation` holds. */
   readonly revocationEntries: readonly RevocationEntry[]
+  /** The EU-facing list: the CSCA, the EU-facing document signers and the legacy ones. */
   readonly published: TrustListEntry[]
+  /** The domestic list: the CSCA, the domestic signers and the legacy ones. */
+  readonly publishedDomestic: TrustListEntry[]
+  /** The certificates of the EU-facing list's document signers (the Gateway's DSCs). */
+  readonly euFacing: readonly EuFacingSignerCertificate[]
   readonly revocationDocument: RevocationListDocument
   /** Why a stored partner list could not be used (it stays out of the trust). */
   readonly partnerProblems: readonly { partnerId: string; message: string }[]
@@ -50,6 +56,33 @@ interface TrustSnapshot {
   readonly partnerSigners: ReadonlyMap<string, number>
   /** The SMART Health Card issuers we trust. */
   readonly shc: ShcTrustStore
+}
+
+/** An EU-facing document signer's certificate, as the EU DCC Gateway would take it. */
+export interface EuFacingSignerCertificate {
+  /** The X.509 certificate, DER. */
+  readonly der: Uint8Array
+  /** The HCERT kid, base64. */
+  readonly kid: string
+  /** The issuing country (ISO 3166-1 alpha-2). */
+  readonly country: string
+  readonly issuerId: string | undefined
+  /**
+   * A signer made before the EU-facing and domestic signers were split: it may have signed our
+   * own payloads too, and stays published until its certificate expires so that the EU DCCs it
+   * signed keep verifying.
+   */
+  readonly legacy: boolean
+  readonly createdAt: string
+  readonly notAfter: string
+}
+
+/** What the list a signer of ours is published on trusts it for. */
+const scopeOf: Record<SigningKey['purpose'], readonly Hc1PayloadType[] | undefined> = {
+  csca: undefined,
+  'document-signer': ['eu-dcc'],
+  'domestic-signer': ['healthcode-antibody', 'healthcode-status'],
+  'legacy-signer': undefined,
 }
 
 /** A code of any kind verified: an HC1 code (`dcc`, our certificates and tokens) or a SHC. */
@@ -139,20 +172,36 @@ export class TrustService {
     const certificates = live.map((key) => {
       const der = new Uint8Array(new X509Certificate(key.certificatePem).raw)
       return {
+        key,
         der,
         country: key.issuerId === undefined ? federal : (countryOf.get(key.issuerId) ?? federal),
         certificateType: key.purpose === 'csca' ? ('CSCA' as const) : ('DSC' as const),
         timestamp: new Date(key.createdAt),
       }
     })
+    const onEuList = certificates.filter((c) => c.key.purpose !== 'domestic-signer')
+    const onDomesticList = certificates.filter((c) => c.key.purpose !== 'document-signer')
     const csca = await this.keys.cscaSigner()
-    const published = csca ? signTrustList(certificates, csca.privateKey) : []
-    // Our own signers come straight from the keys (no private key needed to trust them); the
-    // published list is for others.
+    const published = csca ? signTrustList(onEuList, csca.privateKey) : []
+    const publishedDomestic = csca ? signTrustList(onDomesticList, csca.privateKey) : []
+    // Our own signers come straight from the keys (no private key needed to trust them), each
+    // trusted for what its list is for; the published lists are for others.
     for (const certificate of certificates) {
-      if (certificate.certificateType === 'DSC')
-        signers.push(signerFromCertificate(certificate.der))
+      if (certificate.certificateType !== 'DSC') continue
+      const payloadTypes = scopeOf[certificate.key.purpose]
+      signers.push({ ...signerFromCertificate(certificate.der), payloadTypes })
     }
+    const euFacing = onEuList
+      .filter((c) => c.certificateType === 'DSC')
+      .map((c) => ({
+        der: c.der,
+        kid: c.key.kid,
+        country: c.country,
+        issuerId: c.key.issuerId,
+        legacy: c.key.purpose === 'legacy-signer',
+        createdAt: c.key.createdAt,
+        notAfter: c.key.notAfter,
+      }))
     const partnerProblems: { partnerId: string; message: string }[] = []
     const partnerSigners = new Map<string, number>()
     for (const partner of partners) {
@@ -176,6 +225,8 @@ export class TrustService {
       revocation: new RevocationList(entries),
       revocationEntries: entries,
       published,
+      publishedDomestic,
+      euFacing,
       revocationDocument,
       partnerProblems,
       partnerSigners,
@@ -183,9 +234,31 @@ export class TrustService {
     }
   }
 
-  /** Our trust list: the CSCA and every document signer not yet expired, retired ones included. */
+  /**
+   * Our EU-facing trust list: the CSCA and every EU-facing document signer not yet expired, retired
+   * ones included, with the signers made before the split (which signed EU DCCs too). The domestic
+   * signers are never on it, so an EU verifier that trusts it finds no signer for our own codes.
+   */
   async publishedTrustList(): Promise<TrustListEntry[]> {
     return (await this.#current()).published
+  }
+
+  /**
+   * Our domestic trust list, in the same signed shape but for partners of our own codes only
+   * (dynamic codes, antibody certificates): the CSCA, every domestic signer not yet expired and the
+   * signers made before the split. Never exported in the EU DCC Gateway's format.
+   */
+  async publishedDomesticTrustList(): Promise<TrustListEntry[]> {
+    return (await this.#current()).publishedDomestic
+  }
+
+  /**
+   * The EU-facing document signers' certificates (not yet expired, retired ones included): what an
+   * export to the EU DCC Gateway publishes, and nothing else of ours. Domestic signers are never
+   * among them.
+   */
+  async euFacingSignerCertificates(): Promise<readonly EuFacingSignerCertificate[]> {
+    return (await this.#current()).euFacing
   }
 
   /** Our revocation list: the hashes of revoked and suspended certificates, signed by the CSCA. */
@@ -211,7 +284,8 @@ export class TrustService {
 
   /**
    * The trust a verifier elsewhere needs to check codes as this server does (`healthcode verify
-   * --database`): our and our partners' document signer certificates, our revocation entries, and
+   * --database`): our (EU-facing, domestic and legacy) and our partners' document signer
+   * certificates, our revocation entries, and
    * the SMART Health Card issuers. No private key is read.
    */
   async exportForVerifiers(): Promise<{
@@ -227,7 +301,7 @@ export class TrustService {
       shcIssuers: await tx.interop.shcIssuers(),
     }))
     const certificates = keys
-      .filter((key) => key.purpose === 'document-signer' && Date.parse(key.notAfter) > now)
+      .filter((key) => key.purpose !== 'csca' && Date.parse(key.notAfter) > now)
       .map((key) => new Uint8Array(new X509Certificate(key.certificatePem).raw))
     for (const partner of partners) {
       if (partner.trustList === undefined) continue

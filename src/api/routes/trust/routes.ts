@@ -185,13 +185,30 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
       config: { access: 'public' },
       schema: {
         summary:
-          'Our document signers and CSCA in the DCC Gateway trust-list shape, each entry signed by our CSCA',
+          'Our EU-facing list: the EU-facing document signers (EU DCCs only) and CSCA in the DCC Gateway trust-list shape, each entry signed by our CSCA',
         tags: ['trust'],
         response: { 200: { type: 'array', items: trustListEntry }, ...errorResponses },
       },
     },
     async (_request, reply) => {
       const list = await context.trust.publishedTrustList()
+      return reply.header('cache-control', 'public, max-age=60').send(list)
+    },
+  )
+
+  app.get(
+    '/api/v1/trust-list/domestic',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary:
+          'Our domestic list: the signers of our dynamic health codes and antibody certificates and CSCA, in the same signed shape, for partners of our own codes (never exported in the EU DCC Gateway format)',
+        tags: ['trust'],
+        response: { 200: { type: 'array', items: trustListEntry }, ...errorResponses },
+      },
+    },
+    async (_request, reply) => {
+      const list = await context.trust.publishedDomesticTrustList()
       return reply.header('cache-control', 'public, max-age=60').send(list)
     },
   )

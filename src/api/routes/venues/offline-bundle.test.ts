@@ -76,8 +76,18 @@ forEachDialect((dialect) => {
       assert.equal(answer.category, 'theatre')
       assert.ok(Math.abs(Date.parse(answer.generatedAt) - t.clock().getTime()) < 1000)
       const keys = await t.store.transaction((tx) => tx.signingKeys.list())
-      const ours = keys.filter((key) => key.purpose === 'document-signer').map((key) => key.kid)
+      // Both lists' signers, each trusted for what its list is for.
+      const ours = keys.filter((key) => key.purpose !== 'csca').map((key) => key.kid)
       assert.deepEqual(answer.signers.map((signer) => signer.kid).sort(), [...ours].sort())
+      for (const key of keys.filter((key) => key.purpose !== 'csca')) {
+        const signer = answer.signers.find((s) => s.kid === key.kid)
+        assert.deepEqual(
+          signer?.payloadTypes,
+          key.purpose === 'document-signer'
+            ? ['eu-dcc']
+            : ['healthcode-antibody', 'healthcode-status'],
+        )
+      }
       for (const signer of answer.signers) {
         assert.equal(signer.keyType, 'ec-p256')
         assert.deepEqual(Object.keys(signer.publicKey).sort(), ['crv', 'kty', 'x', 'y'])
