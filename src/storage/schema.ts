@@ -180,6 +180,8 @@ export interface TrustPartnerTable {
   /** The partner's list-signing certificate, PEM. */
   signing_certificate: string
   source_url: string | null
+  /** Which of the partner's lists: 'eu', 'domestic', or null (every kind). */
+  list: 'eu' | 'domestic' | null
   /** The last imported list, as received (JSON text). */
   trust_list: string | null
   imported_at: string | null

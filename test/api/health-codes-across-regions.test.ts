@@ -4,12 +4,23 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
+import {
+  type JsonValue,
+  decodeBase45,
+  decodeCoseSign1,
+  decodeHc1Claims,
+  inflateZlib,
+  signHc1,
+  stripHc1Prefix,
+} from '../../src/codec/hc1/index.js'
+import { KeyVault } from '../../src/domain/keys/key-vault.js'
+import { SigningKeyService } from '../../src/domain/keys/signing-key-service.js'
 import { readAtDoor } from '../../src/domain/venues/door-reading.js'
 import { decideEntry } from '../../src/domain/venues/entry-decision.js'
 import type { OfflineBundle } from '../../web/src/scanner/offline-bundle.js'
 import { OfflineTrust, verifyHc1Offline } from '../../web/src/scanner/verify-offline.js'
 import { forEachDialect } from '../support/dialects.js'
-import { type TestApp, personBody, testApp } from './test-app.js'
+import { TEST_KEK, type TestApp, personBody, testApp } from './test-app.js'
 
 const HOUR = 3_600_000
 
@@ -26,10 +37,11 @@ forEachDialect((dialect) => {
     // city of the same economic region (the Yangtze River Delta recognition).
     let shanghai: Deployment
     let hangzhou: Deployment
+    const keks = { Shanghai: TEST_KEK, Hangzhou: '3c'.repeat(32) }
     before(async () => {
       shanghai = { t: await testApp(dialect.url()), name: 'Shanghai', venueId: '' }
       hangzhou = {
-        t: await testApp(dialect.url(), { env: { KEY_ENCRYPTION_KEY: '3c'.repeat(32) } }),
+        t: await testApp(dialect.url(), { env: { KEY_ENCRYPTION_KEY: keks.Hangzhou } }),
         name: 'Hangzhou',
         venueId: '',
       }
@@ -57,8 +69,10 @@ forEachDialect((dialect) => {
         const added = await home.t.request(home.t.federalAdmin, 'POST', '/api/v1/trust-partners', {
           name: `${partner.name} (domestic)`,
           signingCertificate: signer.body,
+          list: 'domestic',
         })
         assert.equal(added.statusCode, 201, added.body)
+        assert.equal(added.json().list, 'domestic')
         const list = (
           await partner.t.request(undefined, 'GET', '/api/v1/trust-list/domestic')
         ).json()
@@ -183,6 +197,70 @@ forEachDialect((dialect) => {
           const decision = decideEntry(bundle.policy, reading.presented, now)
           assert.equal(decision.allowed, colour === 'green', colour)
         }
+      })
+
+      it(`${doorName} trusts ${homeName}’s domestic signers for its own codes only: an EU DCC they sign is refused (ERR_SIGNER_SCOPE)`, async () => {
+        const home = pick(homeName)
+        const door = pick(doorName)
+        const person = await home.t.request(
+          home.t.users.clinician,
+          'POST',
+          '/api/v1/people',
+          personBody({
+            document: { type: 'passport', number: `YRD${++documents}`, country: 'RU' },
+          }),
+        )
+        const dose = await home.t.request(
+          home.t.users.clinician,
+          'POST',
+          `/api/v1/people/${person.json().id}/vaccinations`,
+          {
+            vaccine: 'J07BX03',
+            product: 'Sputnik-V',
+            manufacturer: 'Gamaleya-Research-Institute',
+            doseNumber: 2,
+            totalDoses: 2,
+            date: '2026-06-01',
+            country: 'RU',
+          },
+        )
+        assert.equal(dose.statusCode, 201, dose.body)
+        const claims = decodeHc1Claims(
+          decodeCoseSign1(inflateZlib(decodeBase45(stripHc1Prefix(dose.json().certificate.qr))))
+            .payload,
+        )
+        const keys = new SigningKeyService(
+          home.t.store,
+          home.t.clock,
+          KeyVault.fromText(keks[homeName]),
+        )
+        const domestic = await home.t.store.transaction((tx) =>
+          keys.signerFor(tx, 'ru-spb', 'domestic'),
+        )
+        const issuedAt = new Date(Math.floor(home.t.clock().getTime() / 1000) * 1000)
+        const forged = signHc1(
+          {
+            dcc: (claims.payloadType === 'eu-dcc' ? claims.dcc : null) as JsonValue,
+            payloadType: 'eu-dcc',
+            issuer: 'RU',
+            issuedAt,
+            expiresAt: new Date(issuedAt.getTime() + 30 * 86_400_000),
+          },
+          { privateKey: domestic.privateKey, kid: domestic.kid },
+        )
+        const verified = (
+          await door.t.request(door.t.users.clinician, 'POST', '/api/v1/verify', { qr: forged })
+        ).json()
+        assert.equal(verified.valid, false, JSON.stringify(verified))
+        assert.equal(verified.stage, 'key_usage')
+        assert.equal(verified.error.code, 'ERR_SIGNER_SCOPE')
+        // The genuine certificate, by the EU-facing signer, is not on the domestic list at all.
+        const genuine = (
+          await door.t.request(door.t.users.clinician, 'POST', '/api/v1/verify', {
+            qr: dose.json().certificate.qr,
+          })
+        ).json()
+        assert.equal(genuine.error?.code, 'ERR_KEY_NOT_IN_TRUST_LIST')
       })
 
       it(`${doorName} learns of ${homeName}’s resident no more than the door view`, async () => {

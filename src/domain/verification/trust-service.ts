@@ -85,6 +85,12 @@ const scopeOf: Record<SigningKey['purpose'], readonly Hc1PayloadType[] | undefin
   'legacy-signer': undefined,
 }
 
+/** What a signer on a partner's EU-facing or domestic list is trusted for. */
+const listScope: Record<'eu' | 'domestic', readonly Hc1PayloadType[]> = {
+  eu: ['eu-dcc'],
+  domestic: ['healthcode-antibody', 'healthcode-status'],
+}
+
 /** A code of any kind verified: an HC1 code (`dcc`, our certificates and tokens) or a SHC. */
 export type AnyVerification =
   | ({ readonly kind: 'dcc' } & Hc1Verification)
@@ -207,7 +213,11 @@ export class TrustService {
     for (const partner of partners) {
       if (partner.trustList === undefined) continue
       try {
-        const read = readPartnerList(partner, partner.trustList).signers
+        const scope = partner.list === undefined ? undefined : listScope[partner.list]
+        const read = readPartnerList(partner, partner.trustList).signers.map((signer) => ({
+          ...signer,
+          payloadTypes: scope,
+        }))
         signers.push(...read)
         partnerSigners.set(partner.id, read.length)
       } catch (error) {
@@ -453,7 +463,12 @@ export class TrustService {
    */
   async addPartner(
     actor: Actor,
-    input: { name: string; signingCertificatePem: string; sourceUrl?: string | undefined },
+    input: {
+      name: string
+      signingCertificatePem: string
+      sourceUrl?: string | undefined
+      list?: 'eu' | 'domestic' | undefined
+    },
   ): Promise<TrustPartner> {
     await this.#requireTrustAdmin(actor)
     try {
@@ -478,6 +493,7 @@ export class TrustService {
         name: input.name,
         signingCertificatePem: input.signingCertificatePem,
         sourceUrl: input.sourceUrl,
+        list: input.list,
         createdAt: at,
       })
       await tx.audit.append(
@@ -487,7 +503,11 @@ export class TrustService {
           entityType: 'trust_partner',
           entityId: partner.id,
           reason: undefined,
-          data: { name: partner.name, sourceUrl: partner.sourceUrl ?? null },
+          data: {
+            name: partner.name,
+            sourceUrl: partner.sourceUrl ?? null,
+            list: partner.list ?? null,
+          },
         },
         at,
       )

@@ -151,6 +151,7 @@ const partnerAnswer = {
     name: { type: 'string' },
     signingCertificate: { type: 'string' },
     sourceUrl: { type: 'string' },
+    list: { type: 'string', enum: ['eu', 'domestic'] },
     importedAt: { type: 'string', format: 'date-time' },
     signers: { type: 'integer' },
     problem: { type: 'string' },
@@ -164,6 +165,7 @@ function presentPartner(partner: TrustPartner, extra: { signers?: number; proble
     name: partner.name,
     signingCertificate: partner.signingCertificatePem,
     sourceUrl: partner.sourceUrl,
+    list: partner.list,
     importedAt: partner.importedAt,
     createdAt: partner.createdAt,
     ...extra,
@@ -563,7 +565,9 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     }),
   )
 
-  app.post<{ Body: { name: string; signingCertificate: string; sourceUrl?: string } }>(
+  app.post<{
+    Body: { name: string; signingCertificate: string; sourceUrl?: string; list?: 'eu' | 'domestic' }
+  }>(
     '/api/v1/trust-partners',
     {
       config: { access: trustAdminRoles },
@@ -584,6 +588,12 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
               description: 'PEM',
             },
             sourceUrl: { type: 'string', maxLength: 2000 },
+            list: {
+              type: 'string',
+              enum: ['eu', 'domestic'],
+              description:
+                'which of the partner’s lists this is: eu (its signers trusted for EU DCCs only) or domestic (for its own codes: dynamic codes, antibody certificates); absent: every kind',
+            },
           },
         },
         response: { 201: partnerAnswer, ...errorResponses },
@@ -594,6 +604,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         name: request.body.name,
         signingCertificatePem: request.body.signingCertificate,
         sourceUrl: request.body.sourceUrl,
+        list: request.body.list,
       })
       return reply.status(201).send(presentPartner(partner, {}))
     },
