@@ -29,7 +29,7 @@ function run(args: string[], env: Record<string, string>) {
 }
 
 describe('healthcode keys', () => {
-  it('makes a KEK, then the CSCA and document signers, rotates, and never prints a private key', async () => {
+  it('makes a KEK, then the CSCA and each issuer’s EU-facing and domestic signers, rotates either, and never prints a private key', async () => {
     const kek = await run(['keys', 'new-kek'], {})
     assert.equal(kek.status, 0)
     assert.match(kek.stdout, /^[0-9a-f]{64}\n$/)
@@ -50,7 +50,8 @@ describe('healthcode keys', () => {
     const init = await run(['keys', 'init'], env)
     assert.equal(init.status, 0, init.stderr)
     assert.match(init.stdout, /made CSCA/)
-    assert.match(init.stdout, /made DSC ru-spb/)
+    assert.match(init.stdout, /made DSC \(EU\) ru-spb/)
+    assert.match(init.stdout, /made domestic ru-spb/)
     assert.match(init.stdout, /made Gateway anchor/)
     assert.match(init.stdout, /made Gateway upload/)
     const again = await run(['keys', 'init'], env)
@@ -58,20 +59,25 @@ describe('healthcode keys', () => {
 
     const rotate = await run(['keys', 'rotate', '--issuer', 'ru-spb'], env)
     assert.equal(rotate.status, 0, rotate.stderr)
+    assert.match(rotate.stdout, /made DSC \(EU\) ru-spb/)
+    const rotateDomestic = await run(['keys', 'rotate', '--issuer', 'ru-spb', '--domestic'], env)
+    assert.equal(rotateDomestic.status, 0, rotateDomestic.stderr)
+    assert.match(rotateDomestic.stdout, /made domestic ru-spb/)
+    const misplaced = await run(['keys', 'init', '--domestic'], env)
+    assert.equal(misplaced.status, 2)
     const list = await run(['keys', 'list', '--json'], env)
     assert.equal(list.status, 0, list.stderr)
     assert.ok(!list.stdout.includes('hckv1'), 'no sealed private key in the listing')
     const keys = JSON.parse(list.stdout) as { purpose: string; status: string }[]
-    assert.deepEqual(
-      keys.map((key) => `${key.purpose} ${key.status}`),
-      [
-        'csca active',
-        'document-signer retired',
-        'gateway-trust-anchor active',
-        'gateway-upload active',
-        'document-signer active',
-      ],
-    )
+    assert.deepEqual(keys.map((key) => `${key.purpose} ${key.status}`).sort(), [
+      'csca active',
+      'document-signer active',
+      'document-signer retired',
+      'domestic-signer active',
+      'domestic-signer retired',
+      'gateway-trust-anchor active',
+      'gateway-upload active',
+    ])
 
     const unknown = await run(['keys', 'rotate', '--issuer', 'nowhere'], env)
     assert.equal(unknown.status, 1)

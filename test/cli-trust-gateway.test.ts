@@ -84,6 +84,7 @@ describe('healthcode trust export|import --gateway', () => {
         name: 'Partner',
         signingCertificatePem: readFileSync(join(out, 'trust-anchor.pem'), 'utf8'),
         sourceUrl: undefined,
+        list: 'eu',
         createdAt: new Date().toISOString(),
       }),
     )

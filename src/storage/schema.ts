@@ -108,7 +108,13 @@ export interface RegisterRecordTable {
 /** `signing_keys`: the CSCA and the issuers' document signers, private keys sealed (KeyVault). */
 export interface SigningKeyTable {
   id: string
-  purpose: 'csca' | 'document-signer' | 'gateway-trust-anchor' | 'gateway-upload'
+  purpose:
+    | 'csca'
+    | 'document-signer'
+    | 'domestic-signer'
+    | 'legacy-signer'
+    | 'gateway-trust-anchor'
+    | 'gateway-upload'
   /** The issuer a document signer signs for; null for the deployment's CSCA. */
   issuer_id: string | null
   /** Base64 of the 8-byte HCERT kid. */
@@ -180,6 +186,8 @@ export interface TrustPartnerTable {
   /** The partner's list-signing certificate, PEM. */
   signing_certificate: string
   source_url: string | null
+  /** Which of the partner's lists: 'eu', 'domestic', or null (every kind). */
+  list: 'eu' | 'domestic' | null
   /** The last imported list, as received (JSON text). */
   trust_list: string | null
   imported_at: string | null

@@ -278,6 +278,7 @@ const expectations: Record<string, Expectation> = {
   },
   'GET /api/v1/trust-list': open,
   'GET /api/v1/trust-list/signer': open,
+  'GET /api/v1/trust-list/domestic': open,
   'GET /api/v1/revocation-list': open,
   'POST /api/v1/verify': open,
   'POST /api/v1/verify/image': open,

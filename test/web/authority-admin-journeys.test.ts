@@ -324,5 +324,33 @@ describe(
       const verified = await verify(suite.url, partnerCode.qr)
       assert.equal(verified.valid, true, JSON.stringify(verified))
     })
+
+    it('lets an administrator see each issuer’s EU and domestic signers and rotate the domestic one', async () => {
+      const context = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
+      const page = await context.newPage()
+      page.setDefaultTimeout(15_000)
+      await withScreenshotOnFailure(page, 'trust-keys-journey', async () => {
+        await signInThroughPage(page, suite.url, 'federal-admin@ru.demo')
+        await page.getByRole('heading', { name: 'Trust partners' }).waitFor()
+        const rows = (label: string) =>
+          page
+            .getByRole('row')
+            .filter({ hasText: label })
+            .filter({ has: page.getByRole('cell', { name: 'ru-spb', exact: true }) })
+        const domestic = rows('Domestic signer (health codes, antibody certificates)')
+        await rows('EU document signer (EU DCCs)').first().waitFor()
+        assert.equal(await domestic.count(), 1)
+        await domestic.getByRole('button', { name: 'Rotate' }).click()
+        await page.getByText('A new signer of ru-spb is active; the old one is retired.').waitFor()
+        await domestic.nth(1).waitFor()
+        assert.equal(await domestic.filter({ hasText: 'Retired' }).count(), 1)
+        assert.equal(
+          await rows('EU document signer (EU DCCs)').count(),
+          1,
+          'the EU-facing signer is left as it was',
+        )
+      })
+      await context.close()
+    })
   },
 )

@@ -10,10 +10,14 @@ import { UsageError, type CommandIo } from '../command-io.js'
 
 export const keysUsage = `Usage:
   healthcode keys new-kek                             print a new random key-encryption key
-  healthcode keys init [--database URL]               make the CSCA and a document signer for
-                                                      every issuer that lacks one
-  healthcode keys rotate --issuer ID [--database URL] a new document signer for the issuer; the
-                                                      old one is retired but keeps verifying
+  healthcode keys init [--database URL]               make the CSCA, and for every issuer that
+                                                      lacks one an EU-facing document signer
+                                                      and a domestic signer
+  healthcode keys rotate --issuer ID [--domestic] [--database URL]
+                                                      a new EU-facing document signer for the
+                                                      issuer (with --domestic: a new domestic
+                                                      signer); the old one is retired but keeps
+                                                      verifying
   healthcode keys rotate --csca [--database URL]      a new CSCA (existing signers stay valid)
   healthcode keys list [--database URL] [--json]      the keys: kid, issuer, status, validity
 
@@ -29,6 +33,7 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
       database: { type: 'string' },
       issuer: { type: 'string' },
       csca: { type: 'boolean' },
+      domestic: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -47,6 +52,9 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
   }
   if (action === 'rotate' && (values.issuer === undefined) === (values.csca !== true)) {
     throw new UsageError('keys rotate: give either --issuer ID or --csca')
+  }
+  if (values.domestic === true && (action !== 'rotate' || values.issuer === undefined)) {
+    throw new UsageError('--domestic goes with keys rotate --issuer ID')
   }
   let config
   try {
@@ -85,9 +93,15 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
         : [
             values.csca
               ? await keys.rotateCsca(undefined)
-              : await keys.rotateDocumentSigner(undefined, values.issuer as string),
+              : await keys.rotateDocumentSigner(
+                  undefined,
+                  values.issuer as string,
+                  values.domestic === true ? 'domestic' : 'eu',
+                ),
           ]
-    if (made.length === 0) io.stdout.write('every issuer has a document signer; nothing to make\n')
+    if (made.length === 0) {
+      io.stdout.write('every issuer has an EU-facing and a domestic signer; nothing to make\n')
+    }
     for (const key of made) io.stdout.write(`made ${describe(key)}\n`)
     return 0
   } catch (error) {
@@ -104,9 +118,11 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
 function describe(key: PublicSigningKey): string {
   const who = {
     csca: 'CSCA',
-    'document-signer': `DSC ${key.issuerId}`,
+    'document-signer': `DSC (EU) ${key.issuerId}`,
+    'domestic-signer': `domestic ${key.issuerId}`,
+    'legacy-signer': `DSC (legacy) ${key.issuerId}`,
     'gateway-trust-anchor': 'Gateway anchor',
     'gateway-upload': 'Gateway upload',
   }[key.purpose]
-  return `${who.padEnd(14)} kid ${key.kid}  ${key.status.padEnd(7)}  valid ${key.notBefore.slice(0, 10)} to ${key.notAfter.slice(0, 10)}`
+  return `${who.padEnd(22)} kid ${key.kid}  ${key.status.padEnd(7)}  valid ${key.notBefore.slice(0, 10)} to ${key.notAfter.slice(0, 10)}`
 }

@@ -58,6 +58,7 @@ export const hc1ErrorStages = {
   ERR_CWT_NOT_YET_VALID: 'not_yet_valid',
   ERR_SIGNER_NOT_YET_VALID: 'not_yet_valid',
   ERR_KEY_USAGE: 'key_usage',
+  ERR_SIGNER_SCOPE: 'key_usage',
   ERR_TRUST_CERTIFICATE: 'signature',
   ERR_TRUST_KEY: 'signature',
   ERR_REVOKED: 'revoked',

@@ -406,6 +406,21 @@ describe('validateStatusToken (the health-code token, our own payload, not an EU
     assert.equal(validateStatusToken({ ...sample(), ver: '1.0.3' }).schemaVersion, '1.0.0')
   })
 
+  it('checks a 1.1.0 token against schema 1.1.0, whose subject is 22 to 64 characters (a fresh sealed value)', () => {
+    const sealed = 'q3Vq0m1cZ6xkS0Jt8n2YbXoD4A9uLwF7e5RkT1pGhCzM3vNaIyQ0sWdUfEjHrB6_'
+    assert.equal(
+      validateStatusToken({ ...sample(), ver: '1.1.0', sub: sealed }).schemaVersion,
+      '1.1.0',
+    )
+    assert.equal(
+      validateStatusToken({ ...sample(), ver: '1.1.2', sub: sealed }).schemaVersion,
+      '1.1.0',
+    )
+    for (const sub of ['p_7K2M9Q4T8W1Z3X5C', `${sealed}x`, `${sealed.slice(1)}.`]) {
+      assertStatusError({ ...sample(), ver: '1.1.0', sub }, 'ERR_STATUS_SCHEMA')
+    }
+  })
+
   describe('refusals', () => {
     for (const field of ['sub', 'col', 'nam', 'dob', 'rsv']) {
       it(`refuses a token without ${field} with ERR_STATUS_SCHEMA, naming it`, () => {
@@ -462,7 +477,7 @@ describe('validateStatusToken (the health-code token, our own payload, not an EU
       assert.throws(() => validateAntibodyCertificate(sample()), { code: 'ERR_ANTIBODY_SCHEMA' })
     })
 
-    for (const ver of ['1.1.0', '2.0.0', '0.9.0', '1.0', 'abc', '']) {
+    for (const ver of ['1.2.0', '2.0.0', '0.9.0', '1.0', 'abc', '']) {
       it(`refuses ver ${JSON.stringify(ver)} with ERR_STATUS_VERSION`, () => {
         assertStatusError({ ...sample(), ver }, 'ERR_STATUS_VERSION')
       })

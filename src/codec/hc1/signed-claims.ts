@@ -1,4 +1,4 @@
-import type { Hc1Claims } from './cwt.js'
+import type { Hc1Claims, Hc1PayloadType } from './cwt.js'
 import { Hc1Error } from './errors.js'
 import {
   type DccType,
@@ -20,6 +20,11 @@ export interface SignerBounds {
   readonly notAfter: number | undefined
   /** The extended key usage OIDs of the certificate (none: all uses). */
   readonly extendedKeyUsage: readonly string[]
+  /**
+   * What the list that gave the signer trusts it for (an EU-facing signer: EU DCCs; a domestic
+   * one: our own payloads); absent: every payload its key usage allows.
+   */
+  readonly payloadTypes?: readonly Hc1PayloadType[] | undefined
 }
 
 /**
@@ -69,6 +74,25 @@ export function checkSignedTimesAndUsage(
   } else if (claims.payloadType === 'healthcode-status') {
     checkStatusTokenKeyUsage(signer.extendedKeyUsage)
   }
+  checkSignerScope(claims.payloadType, signer.payloadTypes)
+}
+
+/**
+ * Checks that the list that trusts the signer trusts it for this kind of code: an EU-facing
+ * document signer signs EU DCCs only, a domestic one our own payloads only (docs/interoperability.md,
+ * "Two signers").
+ *
+ * @throws {Hc1Error} `ERR_SIGNER_SCOPE` at stage `key_usage`.
+ */
+export function checkSignerScope(
+  payloadType: Hc1PayloadType,
+  scope: readonly Hc1PayloadType[] | undefined,
+): void {
+  if (scope === undefined || scope.includes(payloadType)) return
+  throw new Hc1Error(
+    'ERR_SIGNER_SCOPE',
+    `expected a signer trusted for ${payloadType}, but the list that trusts this signer trusts it only for ${scope.join(', ') || 'nothing'}`,
+  )
 }
 
 /** The code's `iat`/`exp` (seconds) and its signer's validity against `now` (milliseconds). */

@@ -1,5 +1,6 @@
 import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto'
 import { HealthcodeError } from '../healthcode-error.js'
+import type { Hc1PayloadType } from '../hc1/cwt.js'
 
 /** The failures of reading trust material. */
 export type TrustErrorCode = 'ERR_TRUST_CERTIFICATE' | 'ERR_TRUST_KEY'
@@ -25,6 +26,11 @@ export interface TrustedSigner {
   readonly extendedKeyUsage: readonly string[]
   /** The certificate's subject, for messages and listings. */
   readonly subject: string | undefined
+  /**
+   * What the trust list that gave this signer trusts it for (see `SignerBounds.payloadTypes`);
+   * absent: every payload its key usage allows.
+   */
+  readonly payloadTypes?: readonly Hc1PayloadType[] | undefined
 }
 
 /** Finds the signers that may have made a signature with a given `kid`. */

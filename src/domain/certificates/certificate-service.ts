@@ -10,6 +10,7 @@ import { revocationHashes } from '../../codec/revocation/index.js'
 import type { Actor } from '../access/actor.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
+import type { SignerList } from '../keys/signing-key.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
 import type { Issuer, Person } from '../people/person.js'
 import { authorize } from '../policy/policy.js'
@@ -80,7 +81,7 @@ export class CertificateService {
     }
     let issued: HealthCertificate | undefined
     if (yieldsCertificate(record) && this.keys.canSign) {
-      const signer = await tx.signingKeys.findActive('document-signer', record.issuerId)
+      const signer = await this.keys.findSigner(tx, record.issuerId, signerListOf(record))
       if (signer) issued = await this.#issue(tx, actor, record, person)
     }
     return { issued, suspended, reinstated }
@@ -134,7 +135,7 @@ export class CertificateService {
   ): Promise<HealthCertificate> {
     const issuer = await tx.issuers.find(record.issuerId)
     if (!issuer) throw new DomainError('ERR_NOT_FOUND', `no issuer ${record.issuerId}`)
-    const signer = await this.keys.signerFor(tx, record.issuerId)
+    const signer = await this.keys.signerFor(tx, record.issuerId, signerListOf(record))
     const issuedAt = new Date(Math.floor(this.clock().getTime() / 1000) * 1000)
     const expiry = Math.min(
       certificateExpiry(record, issuedAt, this.policy).getTime(),
@@ -361,4 +362,12 @@ export async function requireHolderOrStaff(
     issuerId: person.issuerId,
     holders: [person.accountId],
   })
+}
+
+/**
+ * The list whose signer signs a record's certificate: EU DCCs (vaccination, test, recovery) are
+ * signed by the EU-facing document signer, our antibody certificate by the domestic one.
+ */
+function signerListOf(record: RegisterRecord): SignerList {
+  return record.kind === 'antibody' ? 'domestic' : 'eu'
 }

@@ -24,6 +24,7 @@ import type { Person } from '../people/person.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import type { IssuerTree } from '../policy/issuer-tree.js'
 import { authorize, issuerTree } from '../policy/policy.js'
+import { TOKEN_SUBJECT_KEY_PURPOSE, TokenSubjects } from './token-subject.js'
 import type {
   StoredDeclaration,
   StoredHealthCode,
@@ -100,6 +101,7 @@ export class HealthStatusService {
   >()
   /** Problems found in stored data, by item and message (see `InputProblem`). */
   readonly #problems = new Map<string, InputProblem>()
+  #subjects: TokenSubjects | undefined
 
   constructor(
     private readonly store: Store,
@@ -193,14 +195,29 @@ export class HealthStatusService {
     })
   }
 
-  /** The person a dynamic code's subject names. */
-  async personOfSubject(subject: string): Promise<string | undefined> {
-    return this.store.transaction((tx) => tx.health.personOfSubject(subject))
+  /**
+   * The person a dynamic code's subject names: a 1.1.0 subject sealed here, while its token lives
+   * at `at`, or else a 1.0.0 subject (the same in every token of a person) as stored.
+   */
+  async personOfSubject(subject: string, at: Date = this.clock()): Promise<string | undefined> {
+    const sealed = this.keys.canSign ? this.#tokenSubjects().open(subject, at) : undefined
+    return this.store.transaction(async (tx) => {
+      // A subject that opens names a person of ours, unless another deployment shares our KEK
+      // (it should not): one we do not know is judged by the colour the token carries.
+      if (sealed !== undefined) return (await tx.people.find(sealed)) ? sealed : undefined
+      return tx.health.personOfSubject(subject)
+    })
+  }
+
+  #tokenSubjects(): TokenSubjects {
+    this.#subjects ??= new TokenSubjects(this.keys.derivedKey(TOKEN_SUBJECT_KEY_PURPOSE))
+    return this.#subjects
   }
 
   /**
-   * The dynamic code: a short-lived token signed by the person's issuer (its document signer), so
-   * that a door verifies it offline; it carries the colour, a masked name and the birth date.
+   * The dynamic code: a short-lived token signed by the person's issuer (its domestic signer), so
+   * that a door verifies it offline; it carries the colour, a masked name, the birth date and a
+   * subject sealed afresh for this token (schema 1.1.0), so that no two tokens can be linked.
    *
    * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` when the issuer cannot sign.
    */
@@ -210,15 +227,15 @@ export class HealthStatusService {
     return this.store.transaction(async (tx) => {
       const person = (await tx.people.find(personId)) as Person
       const issuer = await tx.issuers.find(person.issuerId)
-      const signer = await this.keys.signerFor(tx, person.issuerId)
+      const signer = await this.keys.signerFor(tx, person.issuerId, 'domestic')
       const issuedAt = new Date(Math.floor(this.clock().getTime() / 1000) * 1000)
       const expiresAt = new Date(issuedAt.getTime() + this.tokenMinutes * 60_000)
       const { assessment } = code
       const qr = signHc1(
         {
           dcc: {
-            ver: '1.0.0',
-            sub: code.subject,
+            ver: '1.1.0',
+            sub: this.#tokenSubjects().seal(personId, expiresAt),
             col: assessment.colour,
             nam: maskedName(person),
             dob: person.birthDate,

@@ -3,6 +3,7 @@ import {
   createCipheriv,
   createDecipheriv,
   createPrivateKey,
+  hkdfSync,
   randomBytes,
 } from 'node:crypto'
 import { HealthcodeError } from '../../codec/healthcode-error.js'
@@ -103,6 +104,17 @@ export class KeyVault {
    */
   openText(sealed: string, context: string): string {
     return this.#open(sealed, `text:${context}`, `the sealed text for ${context}`).toString('utf8')
+  }
+
+  /**
+   * A 32-byte key for one purpose of the server's own (the subjects of dynamic codes), derived
+   * from the KEK with HKDF-SHA-256 (RFC 5869), the purpose as its `info`: the KEK itself never
+   * leaves the vault, and each purpose has a key of its own that opens nothing else.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(
+      hkdfSync('sha256', this.#kek, Buffer.alloc(0), `${VERSION}:derive:${purpose}`, 32),
+    )
   }
 
   /** AES-256-GCM under the KEK, the version and context as associated data: `v1.<iv>.<ct>.<tag>`. */

@@ -46,7 +46,7 @@ forEachDialect((dialect) => {
       assert.deepEqual(await keys.list(), [])
     })
 
-    it('makes what is missing once: the CSCA and a document signer per issuer, each audited', async () => {
+    it('makes what is missing once: the CSCA and an EU-facing and a domestic signer per issuer, each audited', async () => {
       time.set('2026-11-23T09:00:00.000Z')
       const made = await keys.ensureKeys(undefined, ['ru-spb', 'ru-msk'])
       assert.deepEqual(
@@ -54,7 +54,9 @@ forEachDialect((dialect) => {
         [
           ['csca', undefined, 'active'],
           ['document-signer', 'ru-spb', 'active'],
+          ['domestic-signer', 'ru-spb', 'active'],
           ['document-signer', 'ru-msk', 'active'],
+          ['domestic-signer', 'ru-msk', 'active'],
         ],
       )
       assert.deepEqual(await keys.ensureKeys(undefined, ['ru-spb', 'ru-msk']), [])
@@ -83,9 +85,9 @@ forEachDialect((dialect) => {
 
     it('rotates an issuer’s document signer: the new one signs, the old one is retired and stays listed', async () => {
       time.set('2026-11-24T09:00:00.000Z')
-      const before = await store.transaction((tx) => keys.signerFor(tx, 'ru-spb'))
+      const before = await store.transaction((tx) => keys.signerFor(tx, 'ru-spb', 'eu'))
       const rotated = await keys.rotateDocumentSigner(spbAdmin, 'ru-spb')
-      const after = await store.transaction((tx) => keys.signerFor(tx, 'ru-spb'))
+      const after = await store.transaction((tx) => keys.signerFor(tx, 'ru-spb', 'eu'))
       assert.equal(after.key.id, rotated.id)
       assert.notEqual(after.key.kid, before.key.kid)
       const old = (await keys.list()).find((key) => key.id === before.key.id)
@@ -98,7 +100,7 @@ forEachDialect((dialect) => {
         [spbAdmin.accountId, 1],
       )
       // Moscow's signer is untouched.
-      const msk = await store.transaction((tx) => keys.signerFor(tx, 'ru-msk'))
+      const msk = await store.transaction((tx) => keys.signerFor(tx, 'ru-msk', 'eu'))
       assert.equal(msk.key.status, 'active')
     })
 
@@ -130,17 +132,17 @@ forEachDialect((dialect) => {
       assert.equal(withoutVault.canSign, false)
       await rejectsWith(withoutVault.rotateCsca(undefined), 'ERR_SIGNING_UNAVAILABLE')
       await rejectsWith(
-        store.transaction((tx) => withoutVault.signerFor(tx, 'ru-spb')),
+        store.transaction((tx) => withoutVault.signerFor(tx, 'ru-spb', 'eu')),
         'ERR_SIGNING_UNAVAILABLE',
       )
       assert.equal(await withoutVault.cscaSigner(), undefined)
       const otherVault = new SigningKeyService(store, time, KeyVault.fromText('17'.repeat(32)))
       await rejectsWith(
-        store.transaction((tx) => otherVault.signerFor(tx, 'ru-spb')),
+        store.transaction((tx) => otherVault.signerFor(tx, 'ru-spb', 'eu')),
         'ERR_SIGNING_UNAVAILABLE',
       )
       await rejectsWith(
-        store.transaction((tx) => keys.signerFor(tx, 'ru-nowhere')),
+        store.transaction((tx) => keys.signerFor(tx, 'ru-nowhere', 'eu')),
         'ERR_SIGNING_UNAVAILABLE',
       )
     })

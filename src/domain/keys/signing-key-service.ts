@@ -13,7 +13,7 @@ import { authorize } from '../policy/policy.js'
 import { DomainError } from '../errors.js'
 import type { StoreTransaction, Store } from '../ports.js'
 import { type KeyVault, KeyVaultError } from './key-vault.js'
-import type { SigningKey } from './signing-key.js'
+import { type SignerList, type SigningKey, signerPurposeOf } from './signing-key.js'
 
 /** How long new certificates are valid. */
 export interface KeyPolicy {
@@ -52,7 +52,8 @@ export function publicSigningKey(key: SigningKey): PublicSigningKey {
 const DAY = 86_400_000
 
 /**
- * The deployment's signing keys: one CSCA, and a document signer per issuer, each generated here,
+ * The deployment's signing keys: one CSCA, and per issuer an EU-facing document signer and a
+ * domestic signer, each generated here,
  * sealed by the KeyVault before it is stored, and rotated by retiring the old key (it keeps
  * verifying, and stays on the trust list, until its certificate expires).
  */
@@ -100,18 +101,22 @@ export class SigningKeyService {
   }
 
   /**
-   * Makes whatever is missing: the CSCA, and an active document signer for each of `issuerIds`.
-   * Returns the keys it made (none when all exist).
+   * Makes whatever is missing: the CSCA, and for each of `issuerIds` an active EU-facing document
+   * signer and an active domestic signer (an issuer that still signs with a signer made before
+   * the two were split gets both, and that one is retired). Returns the keys it made (none when
+   * all exist).
    */
   async ensureKeys(actor: Actor | undefined, issuerIds: readonly string[]): Promise<SigningKey[]> {
     const made: SigningKey[] = []
     const existing = await this.store.transaction((tx) => tx.signingKeys.findActive('csca'))
     if (!existing) made.push(await this.rotateCsca(actor))
     for (const issuerId of issuerIds) {
-      const active = await this.store.transaction((tx) =>
-        tx.signingKeys.findActive('document-signer', issuerId),
-      )
-      if (!active) made.push(await this.rotateDocumentSigner(actor, issuerId))
+      for (const list of ['eu', 'domestic'] as const) {
+        const active = await this.store.transaction((tx) =>
+          tx.signingKeys.findActive(signerPurposeOf(list), issuerId),
+        )
+        if (!active) made.push(await this.rotateDocumentSigner(actor, issuerId, list))
+      }
     }
     return made
   }
@@ -135,14 +140,22 @@ export class SigningKeyService {
   }
 
   /**
-   * Makes a new document signer for an issuer, signed by the active CSCA, and retires the
-   * issuer's previous one.
+   * Makes a new signer for an issuer, signed by the active CSCA, and retires the issuer's previous
+   * one on the same list: an EU-facing document signer (`eu`), whose certificate's extended key
+   * usage names the three DCC types (HCERT section 5.4.1), or a domestic signer (`domestic`) for
+   * dynamic codes and antibody certificates, whose certificate names none of them (our payloads'
+   * key usage rule, docs/antibody-certificate.md). Once an issuer has both, a signer of its made
+   * before the split is retired (it stays on the lists until its certificate expires).
    *
    * @throws {DomainError} `ERR_NOT_FOUND` for an unknown issuer, `ERR_FORBIDDEN` for an actor
    *   who is not an administrator of the issuer or one above it, `ERR_SIGNING_UNAVAILABLE`
    *   without a KEK or a CSCA.
    */
-  async rotateDocumentSigner(actor: Actor | undefined, issuerId: string): Promise<SigningKey> {
+  async rotateDocumentSigner(
+    actor: Actor | undefined,
+    issuerId: string,
+    list: SignerList = 'eu',
+  ): Promise<SigningKey> {
     const vault = this.#requireVault()
     const now = this.clock()
     const { issuer, cscaKey } = await this.store.transaction(async (tx) => {
@@ -173,14 +186,14 @@ export class SigningKeyService {
       csca,
       {
         country: issuer.country,
-        commonName: `${issuer.name} document signer ${now.toISOString().slice(0, 10)}`,
+        commonName: `${issuer.name} ${list === 'eu' ? 'EU document signer' : 'domestic signer'} ${now.toISOString().slice(0, 10)}`,
         organisation: issuer.name,
         notBefore: new Date(now.getTime() - 60_000),
         notAfter: new Date(notAfter),
       },
-      'all',
+      list === 'eu' ? ['test', 'vaccination', 'recovery'] : 'all',
     )
-    return this.#store(actor, vault, 'document-signer', issuerId, signer)
+    return this.#store(actor, vault, signerPurposeOf(list), issuerId, signer)
   }
 
   async #store(
@@ -209,6 +222,12 @@ export class SigningKeyService {
         retiredAt: undefined,
       })
       const retired = await tx.signingKeys.retireOthers(purpose, issuerId, key.id, now)
+      // The signer made before the split signs until the issuer has both of its successors.
+      const other = purpose === 'document-signer' ? 'domestic-signer' : 'document-signer'
+      const retiredLegacy =
+        purpose !== 'csca' && (await tx.signingKeys.findActive(other, issuerId))
+          ? await tx.signingKeys.retireOthers('legacy-signer', issuerId, key.id, now)
+          : 0
       await tx.audit.append(
         {
           actorAccountId: actor?.accountId,
@@ -216,7 +235,12 @@ export class SigningKeyService {
           entityType: 'signing_key',
           entityId: key.id,
           reason: undefined,
-          data: { kid: key.kid, issuerId: issuerId ?? null, retiredPrevious: retired },
+          data: {
+            kid: key.kid,
+            issuerId: issuerId ?? null,
+            retiredPrevious: retired,
+            ...(retiredLegacy > 0 ? { retiredLegacy } : {}),
+          },
         },
         now,
       )
@@ -226,16 +250,18 @@ export class SigningKeyService {
   }
 
   /**
-   * The issuer's active document signer, opened, inside a transaction.
+   * The issuer's active signer on a list, opened, inside a transaction: its EU-facing document
+   * signer for EU DCCs, its domestic signer for dynamic codes and antibody certificates; until the
+   * issuer has one, the signer it had before the two were split.
    *
    * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` when the issuer has none or no KEK is set.
    */
-  async signerFor(tx: StoreTransaction, issuerId: string): Promise<ReadySigner> {
-    const key = await tx.signingKeys.findActive('document-signer', issuerId)
+  async signerFor(tx: StoreTransaction, issuerId: string, list: SignerList): Promise<ReadySigner> {
+    const key = await this.findSigner(tx, issuerId, list)
     if (!key) {
       throw new DomainError(
         'ERR_SIGNING_UNAVAILABLE',
-        `issuer ${issuerId} has no document signer: run healthcode keys init`,
+        `issuer ${issuerId} has no ${list === 'eu' ? 'EU-facing document' : 'domestic'} signer: run healthcode keys init`,
       )
     }
     return { key, privateKey: this.#open(key), kid: new Uint8Array(Buffer.from(key.kid, 'base64')) }
@@ -328,6 +354,28 @@ export class SigningKeyService {
       kid: kidOfCertificate(certificate.raw),
       privateKey: this.#open(key),
     }
+  }
+
+  /** The key `signerFor` would open, or undefined when the issuer has none for the list. */
+  async findSigner(
+    tx: StoreTransaction,
+    issuerId: string,
+    list: SignerList,
+  ): Promise<SigningKey | undefined> {
+    return (
+      (await tx.signingKeys.findActive(signerPurposeOf(list), issuerId)) ??
+      (await tx.signingKeys.findActive('legacy-signer', issuerId))
+    )
+  }
+
+  /**
+   * A key of the server's own for one purpose (the subjects of dynamic codes), derived from the
+   * key-encryption key; the same in every process that shares the KEK.
+   *
+   * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` without a KEK.
+   */
+  derivedKey(purpose: string): Buffer {
+    return this.#requireVault().deriveKey(purpose)
   }
 
   /** The opened private key of the active CSCA (it signs the published trust list). */

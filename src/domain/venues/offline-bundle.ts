@@ -1,4 +1,5 @@
 import { type KeyObject, createPublicKey } from 'node:crypto'
+import type { Hc1PayloadType } from '../../codec/hc1/index.js'
 import type { TrustedSigner } from '../../codec/trust/index.js'
 import type { RuleSet } from '../validity-rules/index.js'
 import { valueSetsForRules } from '../validity-rules/index.js'
@@ -24,6 +25,8 @@ export interface OfflineSigner {
   /** The certificate's extended key usage OIDs (none: every DCC type). */
   readonly extendedKeyUsage: readonly string[]
   readonly subject: string | null
+  /** What the list that gave the signer trusts it for (`TrustedSigner.payloadTypes`); null: all. */
+  readonly payloadTypes: readonly Hc1PayloadType[] | null
 }
 
 /** The validity rules a scanner judges certificates by offline, as the server would. */
@@ -128,6 +131,7 @@ export function offlineSigner(signer: TrustedSigner): OfflineSigner | undefined 
     notAfter: signer.notAfter === undefined ? null : new Date(signer.notAfter).toISOString(),
     extendedKeyUsage: [...signer.extendedKeyUsage],
     subject: signer.subject ?? null,
+    payloadTypes: signer.payloadTypes === undefined ? null : [...signer.payloadTypes],
   }
 }
 

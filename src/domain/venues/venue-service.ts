@@ -44,7 +44,8 @@ export interface ColourSource {
   colourOf(
     personId: string,
   ): Promise<{ colour: 'green' | 'yellow' | 'red'; greenOn: string | undefined }>
-  personOfSubject(subject: string): Promise<string | undefined>
+  /** The person a token's subject names, when the token lives at `at` and is ours. */
+  personOfSubject(subject: string, at: Date): Promise<string | undefined>
 }
 
 /** Judges a certificate under a validity rule set (see ValidityService.judgeCertificate). */
@@ -488,7 +489,10 @@ export class VenueService {
     const { presented, personId, subject, holder, forRules } =
       verification.kind === 'shc'
         ? this.#presentedCard(verification)
-        : await this.#presented(verification as Extract<Hc1Verification, { valid: true }>)
+        : await this.#presented(
+            verification as Extract<Hc1Verification, { valid: true }>,
+            new Date(at),
+          )
     const policy = await this.#policy(venue)
     let decision: {
       allowed: boolean
@@ -588,7 +592,10 @@ export class VenueService {
     }
   }
 
-  async #presented(verification: Extract<Hc1Verification, { valid: true }>): Promise<{
+  async #presented(
+    verification: Extract<Hc1Verification, { valid: true }>,
+    at: Date,
+  ): Promise<{
     presented: PresentedCode
     personId: string | undefined
     subject: string | undefined
@@ -600,7 +607,7 @@ export class VenueService {
       // The token says the colour when it was made; a person this server knows is judged by the
       // live colour (a token shown green minutes before a positive test is refused).
       const subject = reading.subject as string
-      const personId = await this.colours.personOfSubject(subject)
+      const personId = await this.colours.personOfSubject(subject, at)
       const live = personId === undefined ? undefined : await this.colours.colourOf(personId)
       return {
         presented: live

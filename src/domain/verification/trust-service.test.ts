@@ -109,8 +109,9 @@ forEachDialect((dialect) => {
         await trust.listSigningCertificate(),
         (await keys.cscaSigner())?.key.certificatePem,
       )
+      // For our own verifiers: the EU-facing and the domestic signer.
       const { certificates: exported } = await trust.exportForVerifiers()
-      assert.equal(exported.length, 1)
+      assert.equal(exported.length, 2)
     })
 
     it('registers a partner and imports its list, uploaded or fetched within the size cap, and audits both', async () => {
@@ -152,7 +153,7 @@ forEachDialect((dialect) => {
     it('refuses a list not signed by the partner’s certificate, keeping the one before', async () => {
       const listText = JSON.stringify(await trust.publishedTrustList())
       // The partner says it signs with a document signer's certificate, not the CSCA.
-      const signer = await store.transaction((tx) => keys.signerFor(tx, 'ru-spb'))
+      const signer = await store.transaction((tx) => keys.signerFor(tx, 'ru-spb', 'eu'))
       const partner = await trust.addPartner(rootAdmin, {
         name: 'Impostor',
         signingCertificatePem: signer.key.certificatePem,

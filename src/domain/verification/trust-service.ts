@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto'
-import { type Hc1Verification, verifyHc1 } from '../../codec/hc1/index.js'
+import { type Hc1PayloadType, type Hc1Verification, verifyHc1 } from '../../codec/hc1/index.js'
 import {
   type RevocationEntry,
   RevocationList,
@@ -22,6 +22,7 @@ import {
 import type { Actor } from '../access/actor.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
+import type { SigningKey } from '../keys/signing-key.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
 import { authorize, rootIssuer } from '../policy/policy.js'
 import type { Store } from '../ports.js'
@@ -43,7 +44,12 @@ interface TrustSnapshot {
   readonly revocation: RevocationList
   /** The entries `revocation` holds. */
   readonly revocationEntries: readonly RevocationEntry[]
+  /** The EU-facing list: the CSCA, the EU-facing document signers and the legacy ones. */
   readonly published: TrustListEntry[]
+  /** The domestic list: the CSCA, the domestic signers and the legacy ones. */
+  readonly publishedDomestic: TrustListEntry[]
+  /** The certificates of the EU-facing list's document signers (the Gateway's DSCs). */
+  readonly euFacing: readonly EuFacingSignerCertificate[]
   readonly revocationDocument: RevocationListDocument
   /** Why a stored partner list could not be used (it stays out of the trust). */
   readonly partnerProblems: readonly { partnerId: string; message: string }[]
@@ -51,6 +57,42 @@ interface TrustSnapshot {
   readonly partnerSigners: ReadonlyMap<string, number>
   /** The SMART Health Card issuers we trust. */
   readonly shc: ShcTrustStore
+}
+
+/** An EU-facing document signer's certificate, as the EU DCC Gateway would take it. */
+export interface EuFacingSignerCertificate {
+  /** The X.509 certificate, DER. */
+  readonly der: Uint8Array
+  /** The HCERT kid, base64. */
+  readonly kid: string
+  /** The issuing country (ISO 3166-1 alpha-2). */
+  readonly country: string
+  readonly issuerId: string | undefined
+  /**
+   * A signer made before the EU-facing and domestic signers were split: it may have signed our
+   * own payloads too, and stays published until its certificate expires so that the EU DCCs it
+   * signed keep verifying.
+   */
+  readonly legacy: boolean
+  readonly createdAt: string
+  readonly notAfter: string
+}
+
+/** What the list a signer of ours is published on trusts it for. */
+const scopeOf: Record<SigningKey['purpose'], readonly Hc1PayloadType[] | undefined> = {
+  csca: undefined,
+  'document-signer': ['eu-dcc'],
+  'domestic-signer': ['healthcode-antibody', 'healthcode-status'],
+  'legacy-signer': undefined,
+  // The DCC Gateway's trust anchor and UPLOAD certificate sign lists, never a code.
+  'gateway-trust-anchor': [],
+  'gateway-upload': [],
+}
+
+/** What a signer on a partner's EU-facing or domestic list is trusted for. */
+const listScope: Record<'eu' | 'domestic', readonly Hc1PayloadType[]> = {
+  eu: ['eu-dcc'],
+  domestic: ['healthcode-antibody', 'healthcode-status'],
 }
 
 /** A code of any kind verified: an HC1 code (`dcc`, our certificates and tokens) or a SHC. */
@@ -143,33 +185,54 @@ export class TrustService {
     // The Gateway trust anchor and UPLOAD keys sign lists, never codes: they are no signers.
     const live = keys.filter(
       (key) =>
-        (key.purpose === 'csca' || key.purpose === 'document-signer') &&
+        key.purpose !== 'gateway-trust-anchor' &&
+        key.purpose !== 'gateway-upload' &&
         Date.parse(key.notAfter) > now.getTime(),
     )
     const signers: TrustedSigner[] = []
     const certificates = live.map((key) => {
       const der = new Uint8Array(new X509Certificate(key.certificatePem).raw)
       return {
+        key,
         der,
         country: key.issuerId === undefined ? federal : (countryOf.get(key.issuerId) ?? federal),
         certificateType: key.purpose === 'csca' ? ('CSCA' as const) : ('DSC' as const),
         timestamp: new Date(key.createdAt),
       }
     })
+    const onEuList = certificates.filter((c) => c.key.purpose !== 'domestic-signer')
+    const onDomesticList = certificates.filter((c) => c.key.purpose !== 'document-signer')
     const csca = await this.keys.cscaSigner()
-    const published = csca ? signTrustList(certificates, csca.privateKey) : []
-    // Our own signers come straight from the keys (no private key needed to trust them); the
-    // published list is for others.
+    const published = csca ? signTrustList(onEuList, csca.privateKey) : []
+    const publishedDomestic = csca ? signTrustList(onDomesticList, csca.privateKey) : []
+    // Our own signers come straight from the keys (no private key needed to trust them), each
+    // trusted for what its list is for; the published lists are for others.
     for (const certificate of certificates) {
-      if (certificate.certificateType === 'DSC')
-        signers.push(signerFromCertificate(certificate.der))
+      if (certificate.certificateType !== 'DSC') continue
+      const payloadTypes = scopeOf[certificate.key.purpose]
+      signers.push({ ...signerFromCertificate(certificate.der), payloadTypes })
     }
+    const euFacing = onEuList
+      .filter((c) => c.certificateType === 'DSC')
+      .map((c) => ({
+        der: c.der,
+        kid: c.key.kid,
+        country: c.country,
+        issuerId: c.key.issuerId,
+        legacy: c.key.purpose === 'legacy-signer',
+        createdAt: c.key.createdAt,
+        notAfter: c.key.notAfter,
+      }))
     const partnerProblems: { partnerId: string; message: string }[] = []
     const partnerSigners = new Map<string, number>()
     for (const partner of partners) {
       if (partner.trustList === undefined) continue
       try {
-        const read = readPartnerList(partner, partner.trustList).signers
+        const scope = partner.list === undefined ? undefined : listScope[partner.list]
+        const read = readPartnerList(partner, partner.trustList).signers.map((signer) => ({
+          ...signer,
+          payloadTypes: scope,
+        }))
         signers.push(...read)
         partnerSigners.set(partner.id, read.length)
       } catch (error) {
@@ -186,7 +249,10 @@ export class TrustService {
           batches,
           now,
         )
-        signers.push(...gateway.signers)
+        // What the Gateway carries is EU-facing: trusted for EU DCCs only.
+        signers.push(
+          ...gateway.signers.map((signer) => ({ ...signer, payloadTypes: listScope.eu })),
+        )
         partnerRevocations.push(...gateway.revocations)
         partnerSigners.set(
           partner.id,
@@ -216,6 +282,8 @@ export class TrustService {
       revocation: new RevocationList([...entries, ...partnerRevocations]),
       revocationEntries: [...entries, ...partnerRevocations],
       published,
+      publishedDomestic,
+      euFacing,
       revocationDocument,
       partnerProblems,
       partnerSigners,
@@ -223,9 +291,31 @@ export class TrustService {
     }
   }
 
-  /** Our trust list: the CSCA and every document signer not yet expired, retired ones included. */
+  /**
+   * Our EU-facing trust list: the CSCA and every EU-facing document signer not yet expired, retired
+   * ones included, with the signers made before the split (which signed EU DCCs too). The domestic
+   * signers are never on it, so an EU verifier that trusts it finds no signer for our own codes.
+   */
   async publishedTrustList(): Promise<TrustListEntry[]> {
     return (await this.#current()).published
+  }
+
+  /**
+   * Our domestic trust list, in the same signed shape but for partners of our own codes only
+   * (dynamic codes, antibody certificates): the CSCA, every domestic signer not yet expired and the
+   * signers made before the split. Never exported in the EU DCC Gateway's format.
+   */
+  async publishedDomesticTrustList(): Promise<TrustListEntry[]> {
+    return (await this.#current()).publishedDomestic
+  }
+
+  /**
+   * The EU-facing document signers' certificates (not yet expired, retired ones included): what an
+   * export to the EU DCC Gateway publishes, and nothing else of ours. Domestic signers are never
+   * among them.
+   */
+  async euFacingSignerCertificates(): Promise<readonly EuFacingSignerCertificate[]> {
+    return (await this.#current()).euFacing
   }
 
   /** Our revocation list: the hashes of revoked and suspended certificates, signed by the CSCA. */
@@ -251,7 +341,8 @@ export class TrustService {
 
   /**
    * The trust a verifier elsewhere needs to check codes as this server does (`healthcode verify
-   * --database`): our and our partners' document signer certificates, our revocation entries, and
+   * --database`): our (EU-facing, domestic and legacy) and our partners' document signer
+   * certificates, our revocation entries, and
    * the SMART Health Card issuers. No private key is read.
    */
   async exportForVerifiers(): Promise<{
@@ -271,7 +362,7 @@ export class TrustService {
     )
     const revocations = revocationEntriesOf(hashes)
     const certificates = keys
-      .filter((key) => key.purpose === 'document-signer' && Date.parse(key.notAfter) > now)
+      .filter((key) => key.purpose !== 'csca' && Date.parse(key.notAfter) > now)
       .map((key) => new Uint8Array(new X509Certificate(key.certificatePem).raw))
     for (const partner of partners) {
       if (partner.trustList === undefined) continue
@@ -441,7 +532,12 @@ export class TrustService {
    */
   async addPartner(
     actor: Actor,
-    input: { name: string; signingCertificatePem: string; sourceUrl?: string | undefined },
+    input: {
+      name: string
+      signingCertificatePem: string
+      sourceUrl?: string | undefined
+      list?: 'eu' | 'domestic' | undefined
+    },
   ): Promise<TrustPartner> {
     await this.#requireTrustAdmin(actor)
     try {
@@ -466,6 +562,7 @@ export class TrustService {
         name: input.name,
         signingCertificatePem: input.signingCertificatePem,
         sourceUrl: input.sourceUrl,
+        list: input.list,
         createdAt: at,
       })
       await tx.audit.append(
@@ -475,7 +572,11 @@ export class TrustService {
           entityType: 'trust_partner',
           entityId: partner.id,
           reason: undefined,
-          data: { name: partner.name, sourceUrl: partner.sourceUrl ?? null },
+          data: {
+            name: partner.name,
+            sourceUrl: partner.sourceUrl ?? null,
+            list: partner.list ?? null,
+          },
         },
         at,
       )

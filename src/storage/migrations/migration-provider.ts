@@ -9,6 +9,7 @@ import { counterIndexMigration } from './20261123160000-counter-index.js'
 import { issuerOwnersMigration } from './20261206100000-issuer-owners.js'
 import { limitsAndClaimCodesMigration } from './20261206110000-limits-and-claim-codes.js'
 import { gatewayFormatsMigration } from './20261206120000-gateway-formats.js'
+import { twoSignersMigration } from './20261206120000-two-signers.js'
 import { domainEventsMigration } from './20261206230000-domain-events.js'
 
 /**
@@ -28,6 +29,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261206100000-issuer-owners': issuerOwnersMigration(),
       '20261206110000-limits-and-claim-codes': limitsAndClaimCodesMigration(),
       '20261206120000-gateway-formats': gatewayFormatsMigration(),
+      '20261206120000-two-signers': twoSignersMigration(),
       '20261206230000-domain-events': domainEventsMigration(),
     }),
   }

@@ -234,7 +234,7 @@ export interface TrustPartner {
 
 export interface SigningKey {
   readonly id: string
-  readonly purpose: 'csca' | 'document-signer'
+  readonly purpose: 'csca' | 'document-signer' | 'domestic-signer' | 'legacy-signer'
   readonly issuerId?: string
   readonly kid?: string
   readonly status: 'active' | 'retired'

@@ -29,6 +29,8 @@ export interface OfflineSigner {
   readonly notAfter: string | null
   readonly extendedKeyUsage: readonly string[]
   readonly subject: string | null
+  /** What the list that gave the signer trusts it for; null (or absent, an older bundle): all. */
+  readonly payloadTypes?: readonly ('eu-dcc' | 'healthcode-antibody' | 'healthcode-status')[] | null
 }
 
 /** A revocation list entry: a DCC revocation hash (base64 of 16 bytes). */

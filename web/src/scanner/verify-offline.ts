@@ -255,5 +255,6 @@ function boundsOf(signer: OfflineSigner): SignerBounds {
     notBefore: signer.notBefore === null ? undefined : Date.parse(signer.notBefore),
     notAfter: signer.notAfter === null ? undefined : Date.parse(signer.notAfter),
     extendedKeyUsage: signer.extendedKeyUsage,
+    payloadTypes: signer.payloadTypes ?? undefined,
   }
 }

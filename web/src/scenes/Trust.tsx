@@ -263,18 +263,26 @@ function NewPartner({ onCreated }: { onCreated: () => void }) {
   )
 }
 
+/** The label of each kind of key: the CSCA, and the list each signer is on. */
+const purposeLabels = {
+  csca: 'trust.purpose.csca',
+  'document-signer': 'trust.purpose.dsc',
+  'domestic-signer': 'trust.purpose.domestic',
+  'legacy-signer': 'trust.purpose.legacy',
+} as const
+
 function Keys() {
   const { t, formatDate } = useI18n()
   const keys = useApi<{ keys: SigningKey[] }>('/api/v1/keys')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)
   const [rotated, setRotated] = useState<string | undefined>(undefined)
-  const rotate = async (issuerId: string) => {
+  const rotate = async (issuerId: string, list: 'eu' | 'domestic') => {
     setBusy(true)
     setError(undefined)
     setRotated(undefined)
     try {
-      await apiRequest('POST', '/api/v1/keys/rotate', { issuerId })
+      await apiRequest('POST', '/api/v1/keys/rotate', { issuerId, list })
       setRotated(issuerId)
       keys.reload()
     } catch (failure) {
@@ -308,7 +316,7 @@ function Keys() {
           <tbody>
             {keys.data.keys.map((key) => (
               <tr key={key.id}>
-                <td>{t(key.purpose === 'csca' ? 'trust.purpose.csca' : 'trust.purpose.dsc')}</td>
+                <td>{t(purposeLabels[key.purpose])}</td>
                 <td className="mono">{key.issuerId ?? '—'}</td>
                 <td className="mono">{key.kid ?? '—'}</td>
                 <td>
@@ -316,15 +324,22 @@ function Keys() {
                 </td>
                 <td>{formatDate(key.notAfter)}</td>
                 <td>
-                  {key.purpose === 'document-signer' && key.status === 'active' && key.issuerId && (
-                    <button
-                      type="button"
-                      disabled={busy}
-                      onClick={() => void rotate(key.issuerId ?? '')}
-                    >
-                      {t('trust.rotate')}
-                    </button>
-                  )}
+                  {(key.purpose === 'document-signer' || key.purpose === 'domestic-signer') &&
+                    key.status === 'active' &&
+                    key.issuerId && (
+                      <button
+                        type="button"
+                        disabled={busy}
+                        onClick={() =>
+                          void rotate(
+                            key.issuerId ?? '',
+                            key.purpose === 'domestic-signer' ? 'domestic' : 'eu',
+                          )
+                        }
+                      >
+                        {t('trust.rotate')}
+                      </button>
+                    )}
                 </td>
               </tr>
             ))}

@@ -11,7 +11,16 @@ const keyAnswer = {
     id: { type: 'string' },
     purpose: {
       type: 'string',
-      enum: ['csca', 'document-signer', 'gateway-trust-anchor', 'gateway-upload'],
+      enum: [
+        'csca',
+        'document-signer',
+        'domestic-signer',
+        'legacy-signer',
+        'gateway-trust-anchor',
+        'gateway-upload',
+      ],
+      description:
+        'document-signer: EU-facing (EU DCCs, on /api/v1/trust-list); domestic-signer: dynamic codes and antibody certificates (on /api/v1/trust-list/domestic); legacy-signer: made before the two were split, on both lists until it expires; gateway-trust-anchor and gateway-upload: sign the DCC Gateway-format trust list and revocation batches',
     },
     issuerId: { type: 'string' },
     kid: { type: 'string' },
@@ -42,26 +51,33 @@ export async function keyRoutes(app: FastifyInstance, context: AppContext): Prom
     async () => ({ keys: await context.keys.list() }),
   )
 
-  app.post<{ Body: { issuerId: string } }>(
+  app.post<{ Body: { issuerId: string; list?: 'eu' | 'domestic' } }>(
     '/api/v1/keys/rotate',
     {
       config: { access: keyAdminRoles },
       schema: {
         summary:
-          'Make a new document signer for an issuer and retire the old one (codes it signed keep verifying)',
+          'Make a new signer for an issuer on a list (EU-facing by default, or domestic) and retire the old one (codes it signed keep verifying)',
         tags: ['keys'],
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['issuerId'],
-          properties: { issuerId: { type: 'string', maxLength: 64 } },
+          properties: {
+            issuerId: { type: 'string', maxLength: 64 },
+            list: { type: 'string', enum: ['eu', 'domestic'], default: 'eu' },
+          },
         },
         response: { 201: keyAnswer, ...errorResponses },
       },
     },
     async (request, reply) => {
       const actor = requireActor(request)
-      const key = await context.keys.rotateDocumentSigner(actor, request.body.issuerId)
+      const key = await context.keys.rotateDocumentSigner(
+        actor,
+        request.body.issuerId,
+        request.body.list ?? 'eu',
+      )
       context.trust.invalidate()
       context.gateway.invalidate()
       const { sealedPrivateKey: _sealed, ...shown } = key

@@ -151,6 +151,7 @@ const partnerAnswer = {
     name: { type: 'string' },
     signingCertificate: { type: 'string' },
     sourceUrl: { type: 'string' },
+    list: { type: 'string', enum: ['eu', 'domestic'] },
     importedAt: { type: 'string', format: 'date-time' },
     gatewayImportedAt: {
       type: 'string',
@@ -169,6 +170,7 @@ function presentPartner(partner: TrustPartner, extra: { signers?: number; proble
     name: partner.name,
     signingCertificate: partner.signingCertificatePem,
     sourceUrl: partner.sourceUrl,
+    list: partner.list,
     importedAt: partner.importedAt,
     gatewayImportedAt: partner.gatewayImportedAt,
     createdAt: partner.createdAt,
@@ -191,13 +193,30 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
       config: { access: 'public' },
       schema: {
         summary:
-          'Our document signers and CSCA in the DCC Gateway trust-list shape, each entry signed by our CSCA',
+          'Our EU-facing list: the EU-facing document signers (EU DCCs only) and CSCA in the DCC Gateway trust-list shape, each entry signed by our CSCA',
         tags: ['trust'],
         response: { 200: { type: 'array', items: trustListEntry }, ...errorResponses },
       },
     },
     async (_request, reply) => {
       const list = await context.trust.publishedTrustList()
+      return reply.header('cache-control', 'public, max-age=60').send(list)
+    },
+  )
+
+  app.get(
+    '/api/v1/trust-list/domestic',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary:
+          'Our domestic list: the signers of our dynamic health codes and antibody certificates and CSCA, in the same signed shape, for partners of our own codes (never exported in the EU DCC Gateway format)',
+        tags: ['trust'],
+        response: { 200: { type: 'array', items: trustListEntry }, ...errorResponses },
+      },
+    },
+    async (_request, reply) => {
+      const list = await context.trust.publishedDomesticTrustList()
       return reply.header('cache-control', 'public, max-age=60').send(list)
     },
   )
@@ -552,7 +571,9 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     }),
   )
 
-  app.post<{ Body: { name: string; signingCertificate: string; sourceUrl?: string } }>(
+  app.post<{
+    Body: { name: string; signingCertificate: string; sourceUrl?: string; list?: 'eu' | 'domestic' }
+  }>(
     '/api/v1/trust-partners',
     {
       config: { access: trustAdminRoles },
@@ -573,6 +594,12 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
               description: 'PEM',
             },
             sourceUrl: { type: 'string', maxLength: 2000 },
+            list: {
+              type: 'string',
+              enum: ['eu', 'domestic'],
+              description:
+                'which of the partner’s lists this is: eu (its signers trusted for EU DCCs only) or domestic (for its own codes: dynamic codes, antibody certificates); absent: every kind',
+            },
           },
         },
         response: { 201: partnerAnswer, ...errorResponses },
@@ -583,6 +610,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         name: request.body.name,
         signingCertificatePem: request.body.signingCertificate,
         sourceUrl: request.body.sourceUrl,
+        list: request.body.list,
       })
       return reply.status(201).send(presentPartner(partner, {}))
     },

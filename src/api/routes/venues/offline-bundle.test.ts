@@ -1,6 +1,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { type TestApp, personBody, testApp } from '../../../../test/api/test-app.js'
+import { TEST_KEK, type TestApp, personBody, testApp } from '../../../../test/api/test-app.js'
+import {
+  type JsonValue,
+  decodeBase45,
+  decodeCoseSign1,
+  decodeHc1Claims,
+  inflateZlib,
+  signHc1,
+  stripHc1Prefix,
+} from '../../../codec/hc1/index.js'
+import { KeyVault } from '../../../domain/keys/key-vault.js'
+import { SigningKeyService } from '../../../domain/keys/signing-key-service.js'
 import { forEachDialect } from '../../../../test/support/dialects.js'
 import type { OfflineBundle } from '../../../../web/src/scanner/offline-bundle.js'
 import { OfflineTrust, verifyHc1Offline } from '../../../../web/src/scanner/verify-offline.js'
@@ -76,8 +87,18 @@ forEachDialect((dialect) => {
       assert.equal(answer.category, 'theatre')
       assert.ok(Math.abs(Date.parse(answer.generatedAt) - t.clock().getTime()) < 1000)
       const keys = await t.store.transaction((tx) => tx.signingKeys.list())
-      const ours = keys.filter((key) => key.purpose === 'document-signer').map((key) => key.kid)
+      // Both lists' signers, each trusted for what its list is for.
+      const ours = keys.filter((key) => key.purpose !== 'csca').map((key) => key.kid)
       assert.deepEqual(answer.signers.map((signer) => signer.kid).sort(), [...ours].sort())
+      for (const key of keys.filter((key) => key.purpose !== 'csca')) {
+        const signer = answer.signers.find((s) => s.kid === key.kid)
+        assert.deepEqual(
+          signer?.payloadTypes,
+          key.purpose === 'document-signer'
+            ? ['eu-dcc']
+            : ['healthcode-antibody', 'healthcode-status'],
+        )
+      }
       for (const signer of answer.signers) {
         assert.equal(signer.keyType, 'ec-p256')
         assert.deepEqual(Object.keys(signer.publicKey).sort(), ['crv', 'kty', 'x', 'y'])
@@ -90,6 +111,38 @@ forEachDialect((dialect) => {
       assert.ok((answer.rules?.ruleSet?.rules.length ?? 0) > 0)
       assert.ok((answer.rules?.valueSets['covid-19-lab-test-type']?.length ?? 0) > 0)
       assert.deepEqual(answer.revocations, [])
+    })
+
+    it('lets the scanner refuse offline a code signed by the other list’s signer (ERR_SIGNER_SCOPE)', async () => {
+      const { personId } = await vaccinate(t, 'RU1000002')
+      const token = await t.request(
+        t.users.clinician,
+        'GET',
+        `/api/v1/people/${personId}/health-code/token`,
+      )
+      const claims = decodeHc1Claims(
+        decodeCoseSign1(inflateZlib(decodeBase45(stripHc1Prefix(token.json().qr)))).payload,
+      )
+      const keys = new SigningKeyService(t.store, t.clock, KeyVault.fromText(TEST_KEK))
+      const eu = await t.store.transaction((tx) => keys.signerFor(tx, 'ru-spb', 'eu'))
+      const issuedAt = new Date(Math.floor(t.clock().getTime() / 1000) * 1000)
+      const byEuSigner = signHc1(
+        {
+          dcc: (claims.payloadType === 'healthcode-status' ? claims.status : null) as JsonValue,
+          payloadType: 'healthcode-status',
+          issuer: 'RU',
+          issuedAt,
+          expiresAt: new Date(issuedAt.getTime() + 5 * 60_000),
+        },
+        { privateKey: eu.privateKey, kid: eu.kid },
+      )
+      const current = await bundle()
+      const trust = new OfflineTrust(current.signers, current.revocations)
+      assert.equal((await verifyHc1Offline(token.json().qr, trust, t.clock())).valid, true)
+      const refused = await verifyHc1Offline(byEuSigner, trust, t.clock())
+      assert.equal(refused.valid, false)
+      assert.equal(refused.stage, 'key_usage')
+      assert.equal(refused.valid ? undefined : refused.error.code, 'ERR_SIGNER_SCOPE')
     })
 
     it('lets the scanner verify our codes offline, and names a revoked certificate', async () => {

@@ -151,6 +151,12 @@ const offlineBundleAnswer = {
           notAfter: { type: ['string', 'null'] },
           extendedKeyUsage: { type: 'array', items: { type: 'string' } },
           subject: { type: ['string', 'null'] },
+          payloadTypes: {
+            type: ['array', 'null'],
+            items: { type: 'string', enum: ['eu-dcc', 'healthcode-antibody', 'healthcode-status'] },
+            description:
+              'what the list that gave the signer trusts it for: an EU-facing signer EU DCCs, a domestic one our own codes; null: every kind its key usage allows',
+          },
         },
       },
     },
