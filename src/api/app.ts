@@ -428,6 +428,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       timer.unref()
       timers.push(timer)
     }
+    every(3_600_000, 'time partitions', () => store.preparePartitions(clock()))
     every(3_600_000, 'check-in retention', () => venues.prune())
     every(60_000, 'colour reassessment', () => health.reassessDue())
     every(600_000, 'expired limit counters', () => limitCounters.deleteExpired(clock()))
