@@ -45,20 +45,20 @@ async function fill(
 ): Promise<number> {
   const started = performance.now()
   const kept = Math.floor(expired / 4)
-  const fillRange = async (count: number, fromDaysAgo: number, days: number) => {
+  const fillRange = async (prefix: string, count: number, fromDaysAgo: number, days: number) => {
     for (let offset = 0; offset < count; offset += 1_000_000) {
       const n = Math.min(1_000_000, count - offset)
       await sql`
         insert into checkins (id, venue_id, person_id, subject, method, at, colour, entry_allowed, recorded_at)
-        select 'c' || ${offset} + g, 'venue-' || (g % 50000), 'person-' || (g % 1000000), null, 'poster',
+        select ${prefix} || (${offset} + g), 'venue-' || (g % 50000), 'person-' || (g % 1000000), null, 'poster',
           to_char(to_timestamp(${(now - fromDaysAgo * DAY) / 1000} + (g::float8 / ${n}) * ${days * 86_400})
             at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at,
           'green', 1, '2026-12-01T00:00:00.000Z'
         from generate_series(1, ${n}) as g`.execute(db)
     }
   }
-  await fillRange(expired, RETENTION_DAYS + 10, 10)
-  await fillRange(kept, RETENTION_DAYS - 0.5, RETENTION_DAYS - 1)
+  await fillRange('expired-', expired, RETENTION_DAYS + 10, 10)
+  await fillRange('kept-', kept, RETENTION_DAYS - 0.5, RETENTION_DAYS - 1)
   await sql`analyze checkins`.execute(db)
   return (performance.now() - started) / 1000
 }

@@ -117,18 +117,27 @@ async function appendOnlyTrigger(db: Kysely<unknown>, table: string, on: string)
 
 /**
  * Creates the partitions from the current period to a few ahead (a week of days, two months) for
- * every time-partitioned table; returns how many it created. Run at start and by an hourly job.
+ * every time-partitioned table, and from the period of `from` on when given; returns how many it
+ * created. Run at start and by an hourly job.
  */
-export async function preparePartitions(db: Kysely<unknown>, now: Date): Promise<number> {
+export async function preparePartitions(
+  db: Kysely<unknown>,
+  now: Date,
+  from: Date = now,
+): Promise<number> {
   let created = 0
   for (const [table, { period }] of Object.entries(TIME_PARTITIONED_TABLES) as [
     TimePartitionedTable,
     (typeof TIME_PARTITIONED_TABLES)[TimePartitionedTable],
   ][]) {
-    let start = periodStart(now, period)
-    for (let i = 0; i <= AHEAD[period]; i++) {
-      if (await ensurePartition(db, table, start)) created++
+    let last = periodStart(now, period)
+    for (let i = 0; i < AHEAD[period]; i++) last = nextPeriod(last, period)
+    for (
+      let start = periodStart(from < now ? from : now, period);
+      start <= last;
       start = nextPeriod(start, period)
+    ) {
+      if (await ensurePartition(db, table, start)) created++
     }
   }
   return created

@@ -78,7 +78,7 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
     },
     appendCheckins,
     insertNewCheckins,
-    preparePartitions: (db, now) => preparePartitions(db as Kysely<unknown>, now),
+    preparePartitions: (db, now, from) => preparePartitions(db as Kysely<unknown>, now, from),
     dropPartitionsBefore: (db, table, before) =>
       dropPartitionsBefore(db as Kysely<unknown>, table, before),
     writeUnlessBusy: (_trx, work) => work(),

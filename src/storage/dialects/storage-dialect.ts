@@ -79,9 +79,10 @@ export interface StorageDialect {
   insertNewCheckins(trx: Kysely<Database>, rows: readonly CheckinRow[]): Promise<Set<string>>
   /**
    * Creates the time partitions of the coming days and months (PostgreSQL; see
-   * `postgres-partitions.ts`); returns how many it created. Absent where nothing is partitioned.
+   * `postgres-partitions.ts`), and of the past ones back to `from` when given (a seeded store);
+   * returns how many it created. Absent where nothing is partitioned.
    */
-  preparePartitions?(db: Kysely<Database>, now: Date): Promise<number>
+  preparePartitions?(db: Kysely<Database>, now: Date, from?: Date): Promise<number>
   /**
    * Drops the time partitions of `table` that hold only rows before `before`; returns how many
    * rows went. Absent where nothing is partitioned (row deletes do it all).

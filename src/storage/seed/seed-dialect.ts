@@ -119,6 +119,9 @@ const postgresSeedDialect: SeedDialect = {
   async beginLoad(trx) {
     // Sorting for CREATE INDEX in memory rather than in temporary files.
     await sql.raw(`set local maintenance_work_mem = '512MB'`).execute(trx)
+    // A bulk load's statements (an index over millions of rows) rightly outlast the limit the
+    // pool sets for requests (DATABASE_STATEMENT_TIMEOUT_MS); the load is one transaction anyway.
+    await sql.raw(`set local statement_timeout = 0`).execute(trx)
   },
   async insert(trx, spec, rows) {
     // One array per column, unnested: as many parameters as columns however many rows.
