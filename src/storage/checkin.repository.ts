@@ -83,19 +83,24 @@ export class KyselyCheckinRepository implements CheckinRepository {
   }
 
   async deleteBefore(before: string, limit: number): Promise<number> {
-    const ids = await this.context.db
+    const rows = await this.context.db
       .selectFrom('checkins')
-      .select('id')
+      .select(['id', 'at'])
       .where('at', '<', before)
       .limit(limit)
       .execute()
-    if (ids.length === 0) return 0
+    if (rows.length === 0) return 0
+    // The time bounds let a partitioned table look for the ids only in the partitions that hold
+    // that span (its key is the id and the time), not in every day's.
+    const times = rows.map((row) => row.at).sort()
     const result = await this.context.db
       .deleteFrom('checkins')
+      .where('at', '>=', times[0] as string)
+      .where('at', '<', before)
       .where(
         'id',
         'in',
-        ids.map((row) => row.id),
+        rows.map((row) => row.id),
       )
       .executeTakeFirst()
     return Number(result.numDeletedRows)
