@@ -149,8 +149,12 @@ const postgresSeedDialect: SeedDialect = {
     return rows
   },
   async finish(db, tables) {
-    // A bulk load leaves the planner without statistics until autovacuum comes round.
-    await sql.raw(`analyze ${tables.map(quote).join(', ')}`).execute(db)
+    // A bulk load leaves the planner without statistics until autovacuum comes round. Analysing
+    // millions of rows outlasts the pool's statement limit for requests: lifted for this alone.
+    await db.transaction().execute(async (trx) => {
+      await sql.raw(`set local statement_timeout = 0`).execute(trx)
+      await sql.raw(`analyze ${tables.map(quote).join(', ')}`).execute(trx)
+    })
   },
   async size(db) {
     const { rows } = await sql<{
