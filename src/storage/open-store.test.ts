@@ -86,6 +86,7 @@ forEachDialect((dialect) => {
           '20261123160000-counter-index',
           '20261206100000-issuer-owners',
           '20261206110000-limits-and-claim-codes',
+          '20261206200000-time-partitions',
         ])
       } finally {
         await db.destroy()

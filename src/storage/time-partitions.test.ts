@@ -244,6 +244,26 @@ forEachDialect((dialect) => {
         }
       })
 
+      it('makes each partition once when two processes prepare them at the same time', async () => {
+        const url = dialect.url()
+        const first = await openDatabase(url)
+        const second = await openDatabase(url)
+        try {
+          await migrateToLatest(first.db, first.dialect)
+          // A year past what the migration made (from the real clock), so that nothing exists yet.
+          const later = new Date(Date.now() + 400 * DAY)
+          const created = await Promise.all([
+            new KyselyStore(first.db, first.dialect, () => later).preparePartitions(later),
+            new KyselyStore(second.db, second.dialect, () => later).preparePartitions(later),
+          ])
+          // Eight days of check-ins; of feeds and of the audit log the month and two ahead.
+          assert.equal(created[0] + created[1], 8 + 3 + 3)
+        } finally {
+          await first.db.destroy()
+          await second.db.destroy()
+        }
+      })
+
       it('keeps each partition of the audit log append-only', async () => {
         const { db, dialect: storage } = await openDatabase(dialect.url())
         try {

@@ -61,15 +61,20 @@ export async function ensurePartition(
 ): Promise<boolean> {
   const { column, period } = TIME_PARTITIONED_TABLES[table]
   const name = partitionName(table, start)
-  const exists = await sql<{ found: number }>`
-    select 1 as found from pg_class c
-    where c.relname = ${name} and c.relnamespace = current_schema()::regnamespace`.execute(db)
-  if (exists.rows.length > 0) return false
+  const exists = async (on: Kysely<unknown>) =>
+    (
+      await sql<{ found: number }>`
+        select 1 as found from pg_class c
+        where c.relname = ${name} and c.relnamespace = current_schema()::regnamespace`.execute(on)
+    ).rows.length > 0
+  if (await exists(db)) return false
   const from = start.toISOString()
   const until = nextPeriod(start, period).toISOString()
-  await inTransaction(db, async (trx) => {
-    // The default partition is locked first, so that no row of the range slips in meanwhile.
+  return inTransaction(db, async (trx) => {
+    // The default partition is locked first, so that no row of the range slips in meanwhile, and
+    // so that another process making the same partition waits here and then finds it made.
     await sql`lock table ${sql.id(`${table}_default`)} in share row exclusive mode`.execute(trx)
+    if (await exists(trx)) return false
     await sql`create table ${sql.id(name)} (like ${sql.id(table)} including defaults)`.execute(trx)
     const stray = await sql<{ found: number }>`
       select 1 as found from ${sql.id(`${table}_default`)}
@@ -92,17 +97,16 @@ export async function ensurePartition(
     await sql`alter table ${sql.id(table)} attach partition ${sql.id(name)}
       for values from (${sql.lit(from)}) to (${sql.lit(until)})`.execute(trx)
     if (APPEND_ONLY.has(table)) await appendOnlyTrigger(trx, table, name)
+    return true
   })
-  return true
 }
 
 /** Runs `work` in a transaction of its own, or in the caller's when `db` is one already. */
-async function inTransaction(
+async function inTransaction<T>(
   db: Kysely<unknown>,
-  work: (trx: Kysely<unknown>) => Promise<void>,
-): Promise<void> {
-  if (db.isTransaction) await work(db)
-  else await db.transaction().execute(work)
+  work: (trx: Kysely<unknown>) => Promise<T>,
+): Promise<T> {
+  return db.isTransaction ? work(db) : db.transaction().execute(work)
 }
 
 /**
