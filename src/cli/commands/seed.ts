@@ -9,8 +9,12 @@ import {
   seedCity,
   storeSize,
 } from '../../storage/seed/index.js'
+import { defaultPostgresTimeouts } from '../../storage/dialects/postgres-timeouts.js'
 import { readMoment } from '../../domain/input/strict-input.js'
 import { UsageError, type CommandIo } from '../command-io.js'
+
+/** No statement or idle limit; the usual limit on connecting. */
+const BULK_LOAD_TIMEOUTS = { ...defaultPostgresTimeouts, statementMs: 0, idleInTransactionMs: 0 }
 
 export const seedUsage = `Usage:
   healthcode seed --people N --checkins M [--companies C] [--database URL] [--seed S] [--now ISO]
@@ -66,7 +70,9 @@ export async function seedCommand(args: string[], io: CommandIo): Promise<number
     ...(values.database ? { DATABASE_URL: values.database } : {}),
   }).databaseUrl
 
-  const { db, dialect } = await openDatabase(url)
+  // A bulk load's statements (an index over millions of rows, ANALYZE) rightly outlast the limits
+  // the pool sets for requests, on the server and in the client: none here, as for migrations.
+  const { db, dialect } = await openDatabase(url, { timeouts: BULK_LOAD_TIMEOUTS })
   try {
     await migrateToLatest(db, dialect)
     const progress = new ProgressLine(io.stderr, (io.stderr as { isTTY?: unknown }).isTTY === true)

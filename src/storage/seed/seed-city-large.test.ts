@@ -12,7 +12,9 @@ forEachDialect((dialect) => {
   if (dialect.name !== 'postgres') return
   describe('seedCity with 100,000 people (postgres)', () => {
     it('seeds the people, the companies asked for and the check-ins into their day partitions', async () => {
-      const { db, dialect: storage } = await openDatabase(dialect.url())
+      const { db, dialect: storage } = await openDatabase(dialect.url(), {
+        timeouts: { statementMs: 0, idleInTransactionMs: 0, connectMs: 30_000 },
+      })
       try {
         await migrateToLatest(db, storage)
         const now = new Date('2026-11-30T10:00:00.000Z')
