@@ -44,7 +44,7 @@ export interface CityPlan {
   readonly visitors: number
 }
 
-async function staffActor(
+export async function staffActor(
   store: Store,
   login: string,
   roles: ('health_authority' | 'company_admin')[],

@@ -90,4 +90,13 @@ describe('healthcode seed', () => {
     assert.equal(badTime.status, 2)
     assert.match(badTime.stderr, /--now to be an ISO 8601 date-time/)
   })
+
+  it('exits 2 for a number of companies out of range', async () => {
+    const result = await run(['seed', ...small, '--companies', '0', '--database', database])
+    assert.equal(result.status, 2)
+    assert.match(
+      result.stderr,
+      /--companies to be a whole number from 1 to 10,000,000, but found "0"/,
+    )
+  })
 })

@@ -239,6 +239,8 @@ export function compose(
     ),
   }
   const jobs: ScheduledJob[] = [
+    // PostgreSQL: the time partitions of the coming days and months, made ahead.
+    { name: 'time partitions', everyMs: 3_600_000, run: () => store.preparePartitions(clock()) },
     { name: 'check-in retention', everyMs: 3_600_000, run: () => venues.prune() },
     { name: 'colour reassessment', everyMs: 60_000, run: () => health.reassessDue() },
     { name: 'domain events due', everyMs: 30_000, run: () => events.deliverDue() },

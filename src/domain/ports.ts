@@ -63,6 +63,12 @@ export interface Store {
       counters: readonly { day: string; district: string; metric: string; by: number }[]
     }[],
   ): Promise<Set<string>>
+  /**
+   * Creates the time partitions of the coming days and months where the store partitions its
+   * time-ordered tables (PostgreSQL); returns how many it created (0 elsewhere). Run at start and
+   * by an hourly job.
+   */
+  preparePartitions(now: Date): Promise<number>
 }
 
 /** The repositories, bound to one transaction. */
@@ -183,6 +189,12 @@ export interface CheckinRepository {
   find(id: string): Promise<Checkin | undefined>
   listForPerson(personId: string, since: string): Promise<Checkin[]>
   atVenue(venueId: string, from: string, until: string): Promise<Checkin[]>
+  /**
+   * Drops, where the store partitions check-ins by time, the partitions that hold only check-ins
+   * older than `before`; returns how many check-ins went (0 where nothing is partitioned). What is
+   * left older than `before` is for {@link deleteBefore}.
+   */
+  dropPartitionsBefore(before: string): Promise<number>
   /** Deletes up to `limit` check-ins older than `before`; returns how many. */
   deleteBefore(before: string, limit: number): Promise<number>
 }

@@ -33,9 +33,6 @@ export function checkinRow(checkin: Checkin): CheckinRow {
   }
 }
 
-/** The most rows in one INSERT: 9 columns each, well under SQLite's 32,766 parameters. */
-const ROWS_PER_STATEMENT = 500
-
 /** Check-ins in the `checkins` table. */
 export class KyselyCheckinRepository implements CheckinRepository {
   constructor(private readonly context: RepositoryContext) {}
@@ -45,17 +42,7 @@ export class KyselyCheckinRepository implements CheckinRepository {
    * it inserted.
    */
   async insertNew(checkins: readonly Checkin[]): Promise<Set<string>> {
-    const inserted = new Set<string>()
-    for (let i = 0; i < checkins.length; i += ROWS_PER_STATEMENT) {
-      const rows = await this.context.db
-        .insertInto('checkins')
-        .values(checkins.slice(i, i + ROWS_PER_STATEMENT).map(checkinRow))
-        .onConflict((conflict) => conflict.column('id').doNothing())
-        .returning('id')
-        .execute()
-      for (const row of rows) inserted.add(row.id)
-    }
-    return inserted
+    return this.context.dialect.insertNewCheckins(this.context.db, checkins.map(checkinRow))
   }
 
   async find(id: string): Promise<Checkin | undefined> {
@@ -90,20 +77,30 @@ export class KyselyCheckinRepository implements CheckinRepository {
     return rows.map(checkinRowToCheckin)
   }
 
+  async dropPartitionsBefore(before: string): Promise<number> {
+    const { dialect, db } = this.context
+    return dialect.dropPartitionsBefore ? dialect.dropPartitionsBefore(db, 'checkins', before) : 0
+  }
+
   async deleteBefore(before: string, limit: number): Promise<number> {
-    const ids = await this.context.db
+    const rows = await this.context.db
       .selectFrom('checkins')
-      .select('id')
+      .select(['id', 'at'])
       .where('at', '<', before)
       .limit(limit)
       .execute()
-    if (ids.length === 0) return 0
+    if (rows.length === 0) return 0
+    // The time bounds let a partitioned table look for the ids only in the partitions that hold
+    // that span (its key is the id and the time), not in every day's.
+    const times = rows.map((row) => row.at).sort()
     const result = await this.context.db
       .deleteFrom('checkins')
+      .where('at', '>=', times[0] as string)
+      .where('at', '<', before)
       .where(
         'id',
         'in',
-        ids.map((row) => row.id),
+        rows.map((row) => row.id),
       )
       .executeTakeFirst()
     return Number(result.numDeletedRows)

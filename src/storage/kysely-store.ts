@@ -78,6 +78,12 @@ export class KyselyStore implements Store {
     )
   }
 
+  async preparePartitions(now: Date): Promise<number> {
+    return this.storageDialect.preparePartitions
+      ? this.storageDialect.preparePartitions(this.db, now)
+      : 0
+  }
+
   appendCheckins(
     items: readonly {
       checkin: Checkin

@@ -135,6 +135,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       })
       try {
         await migrateToLatest(migrating.db, migrating.dialect)
+        // The partitions of the coming days, at start; an hourly job keeps ahead after that.
+        await migrating.dialect.preparePartitions?.(migrating.db, (options.clock ?? systemClock)())
       } finally {
         await migrating.db.destroy()
       }

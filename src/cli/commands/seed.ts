@@ -9,19 +9,26 @@ import {
   seedCity,
   storeSize,
 } from '../../storage/seed/index.js'
+import { defaultPostgresTimeouts } from '../../storage/dialects/postgres-timeouts.js'
 import { readMoment } from '../../domain/input/strict-input.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
+/** No statement or idle limit; the usual limit on connecting. */
+const BULK_LOAD_TIMEOUTS = { ...defaultPostgresTimeouts, statementMs: 0, idleInTransactionMs: 0 }
+
 export const seedUsage = `Usage:
-  healthcode seed --people N --checkins M [--database URL] [--seed S] [--now ISO] [--append]
+  healthcode seed --people N --checkins M [--companies C] [--database URL] [--seed S] [--now ISO]
+                  [--append]
 
 Fills a store with a synthetic city for benchmarks: N people of Shanghai (issuer cn-sh) with
 their health codes, companies with employees, venues, M check-ins over the 28 days before --now,
 some declarations, and the dashboards' daily counters. Rows go straight into the tables, in bulk
 and in one transaction (no audit entries), so a run that fails or is stopped leaves the store as
 it was, and other writers wait until it ends; the same --seed and --now give the same rows.
+On PostgreSQL the check-ins land in the day partitions of those 28 days, created first.
   --people N       people to make, 1 to 999999999 (1_000_000 and 1,000,000 read as well)
   --checkins M     check-ins to make, 0 or more
+  --companies C    companies to make, 1 to 10000000 (default: one for every 200 people)
   --database URL   the store (default: DATABASE_URL, else ./data/healthcode.sqlite)
   --seed S         the random seed, 0 to 4294967295 (default 1)
   --now ISO        when the city is seeded, an ISO 8601 date-time (default: the current time)
@@ -36,6 +43,7 @@ export async function seedCommand(args: string[], io: CommandIo): Promise<number
     allowPositionals: true,
     options: {
       people: { type: 'string' },
+      companies: { type: 'string' },
       checkins: { type: 'string' },
       database: { type: 'string' },
       seed: { type: 'string' },
@@ -52,6 +60,8 @@ export async function seedCommand(args: string[], io: CommandIo): Promise<number
     throw new UsageError(`expected options only, but found ${JSON.stringify(positionals[0])}`)
   }
   const people = count('people', values.people, 1, 999_999_999)
+  const companies =
+    values.companies === undefined ? undefined : count('companies', values.companies, 1, 10_000_000)
   const checkins = count('checkins', values.checkins, 0, 2_000_000_000)
   const seed = values.seed === undefined ? 1 : count('seed', values.seed, 0, 0xffffffff)
   const now = values.now === undefined ? new Date() : moment(values.now)
@@ -60,7 +70,9 @@ export async function seedCommand(args: string[], io: CommandIo): Promise<number
     ...(values.database ? { DATABASE_URL: values.database } : {}),
   }).databaseUrl
 
-  const { db, dialect } = await openDatabase(url)
+  // A bulk load's statements (an index over millions of rows, ANALYZE) rightly outlast the limits
+  // the pool sets for requests, on the server and in the client: none here, as for migrations.
+  const { db, dialect } = await openDatabase(url, { timeouts: BULK_LOAD_TIMEOUTS })
   try {
     await migrateToLatest(db, dialect)
     const progress = new ProgressLine(io.stderr, (io.stderr as { isTTY?: unknown }).isTTY === true)
@@ -68,6 +80,7 @@ export async function seedCommand(args: string[], io: CommandIo): Promise<number
     try {
       summary = await seedCity(db, dialect, {
         people,
+        companies,
         checkins,
         seed,
         now,

@@ -626,10 +626,14 @@ export class VenueService {
     return { ...reading, personId: ours?.personId }
   }
 
-  /** Deletes check-ins older than the retention period, in bounded batches; returns how many. */
+  /**
+   * Removes check-ins older than the retention period; returns how many. Where the store partitions
+   * check-ins by day (PostgreSQL), the days wholly past it go as whole partitions; the rest (the
+   * day the limit falls in, or every row on SQLite) is deleted in bounded batches.
+   */
   async prune(batchSize = 10_000): Promise<number> {
     const before = new Date(this.clock().getTime() - this.retentionDays * 86_400_000).toISOString()
-    let total = 0
+    let total = await this.store.transaction((tx) => tx.checkins.dropPartitionsBefore(before))
     for (;;) {
       const deleted = await this.store.transaction((tx) =>
         tx.checkins.deleteBefore(before, batchSize),

@@ -2,6 +2,7 @@ import { type Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type ConstraintFailure, StorageError } from '../errors.js'
 import type { CheckinRow, Database } from '../schema.js'
+import { dropPartitionsBefore, preparePartitions } from './postgres-partitions.js'
 import { type PostgresTimeouts, defaultPostgresTimeouts } from './postgres-timeouts.js'
 import {
   type CounterDelta,
@@ -76,6 +77,10 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
       await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK_KEY)})`.execute(trx)
     },
     appendCheckins,
+    insertNewCheckins,
+    preparePartitions: (db, now, from) => preparePartitions(db as Kysely<unknown>, now, from),
+    dropPartitionsBefore: (db, table, before) =>
+      dropPartitionsBefore(db as Kysely<unknown>, table, before),
     writeUnlessBusy: (_trx, work) => work(),
     migrationTableSchema,
     createAppendOnlyGuard,
@@ -109,6 +114,56 @@ function closeOnReadTimeout(client: pg.PoolClient): void {
 }
 
 /**
+ * The class of the advisory locks that keep a check-in's id unique: 0x68636369 is "hcci" in ASCII.
+ * Two-key locks are a key space apart from the one-key lock of the audit log.
+ */
+const CHECKIN_ID_LOCK_CLASS = 0x68636369
+
+/**
+ * Of how many locks the ids of check-ins are hashed over: a batch takes at most this many, in
+ * order, however large it is (the lock table has room for 64 a connection by default).
+ */
+const CHECKIN_ID_LOCK_BUCKETS = 64
+
+/**
+ * Inserts the check-ins whose id is new, in the calling transaction, and returns the ids inserted.
+ *
+ * The check-ins table is partitioned by time, so its primary key is (id, at) and cannot by itself
+ * refuse a re-send whose time differs (a re-sent check-in without `at` is stamped anew). So the
+ * ids are hashed over a few advisory locks, taken in order for the rest of the transaction; under
+ * them a re-send waits for the first copy to commit and then finds it. Of several items with one
+ * id in a batch, the first is inserted.
+ */
+export async function insertNewCheckins(
+  trx: Kysely<Database>,
+  rows: readonly CheckinRow[],
+): Promise<Set<string>> {
+  if (rows.length === 0) return new Set()
+  const column = <K extends keyof CheckinRow>(name: K) => rows.map((row) => row[name])
+  await sql`
+    select pg_advisory_xact_lock(${sql.lit(CHECKIN_ID_LOCK_CLASS)}, bucket)
+    from (select distinct abs(hashtext(id) % ${sql.lit(CHECKIN_ID_LOCK_BUCKETS)}) as bucket
+          from unnest(${column('id')}::text[]) as given(id) order by bucket) as buckets`.execute(
+    trx,
+  )
+  const inserted = await sql<{ id: string }>`
+    insert into checkins (id, venue_id, person_id, subject, method, at, colour, entry_allowed, recorded_at)
+    select distinct on (given.id) given.id, given.venue_id, given.person_id, given.subject,
+      given.method, given.at, given.colour, given.entry_allowed, given.recorded_at
+    from unnest(
+      ${column('id')}::text[], ${column('venue_id')}::text[], ${column('person_id')}::text[],
+      ${column('subject')}::text[], ${column('method')}::text[], ${column('at')}::text[],
+      ${column('colour')}::text[], ${column('entry_allowed')}::integer[],
+      ${column('recorded_at')}::text[])
+      with ordinality as given(id, venue_id, person_id, subject, method, at, colour, entry_allowed,
+        recorded_at, position)
+    where not exists (select 1 from checkins as stored where stored.id = given.id)
+    order by given.id, given.position
+    returning id`.execute(trx)
+  return new Set(inserted.rows.map((row) => row.id))
+}
+
+/**
  * Check-ins in one round trip each for rows and counters: arrays bound as parameters and unnested,
  * so a batch of any size is the same two statements (and the server's plan cache serves them).
  */
@@ -117,17 +172,10 @@ async function appendCheckins(
   items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
 ): Promise<Set<string>> {
   return db.transaction().execute(async (trx) => {
-    const column = <K extends keyof CheckinRow>(name: K) => items.map((item) => item.row[name])
-    const inserted = await sql<{ id: string }>`
-      insert into checkins (id, venue_id, person_id, subject, method, at, colour, entry_allowed, recorded_at)
-      select * from unnest(
-        ${column('id')}::text[], ${column('venue_id')}::text[], ${column('person_id')}::text[],
-        ${column('subject')}::text[], ${column('method')}::text[], ${column('at')}::text[],
-        ${column('colour')}::text[], ${column('entry_allowed')}::integer[],
-        ${column('recorded_at')}::text[])
-      on conflict (id) do nothing
-      returning id`.execute(trx)
-    const ids = new Set(inserted.rows.map((row) => row.id))
+    const ids = await insertNewCheckins(
+      trx,
+      items.map((item) => item.row),
+    )
     const all = countersOfInserted(items, ids)
     if (all.length > 0) {
       await sql`

@@ -6,6 +6,9 @@ import type { ConstraintFailure } from '../errors.js'
 import { appendCheckinsInWorker, checkinAppender } from './sqlite-checkin-appender.js'
 import { type StorageDialect, plainIdentifier } from './storage-dialect.js'
 
+/** The most check-ins in one INSERT: 9 columns each, well under SQLite's 32,766 parameters. */
+const CHECKIN_ROWS_PER_STATEMENT = 500
+
 /** How long a connection waits for another's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000
 
@@ -46,6 +49,20 @@ export function createSqliteDialect(path: string): StorageDialect {
       const write = checkinAppender(database)
       return (db, items) => db.connection().execute(async () => write(items))
     })(),
+    // The primary key is the id alone: a re-sent id conflicts and is skipped.
+    insertNewCheckins: async (trx, rows) => {
+      const inserted = new Set<string>()
+      for (let i = 0; i < rows.length; i += CHECKIN_ROWS_PER_STATEMENT) {
+        const written = await trx
+          .insertInto('checkins')
+          .values(rows.slice(i, i + CHECKIN_ROWS_PER_STATEMENT))
+          .onConflict((conflict) => conflict.column('id').doNothing())
+          .returning('id')
+          .execute()
+        for (const row of written) inserted.add(row.id)
+      }
+      return inserted
+    },
     // Kysely's single connection is held from BEGIN to COMMIT, so nothing else of this process
     // runs between lifting the busy wait and restoring it.
     writeUnlessBusy: async (trx, work) => {

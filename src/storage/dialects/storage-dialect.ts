@@ -73,6 +73,22 @@ export interface StorageDialect {
     items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
   ): Promise<Set<string>>
   /**
+   * In the calling transaction, inserts the check-ins whose id is new (the first of several with
+   * one id) and skips the others; returns the ids inserted.
+   */
+  insertNewCheckins(trx: Kysely<Database>, rows: readonly CheckinRow[]): Promise<Set<string>>
+  /**
+   * Creates the time partitions of the coming days and months (PostgreSQL; see
+   * `postgres-partitions.ts`), and of the past ones back to `from` when given (a seeded store);
+   * returns how many it created. Absent where nothing is partitioned.
+   */
+  preparePartitions?(db: Kysely<Database>, now: Date, from?: Date): Promise<number>
+  /**
+   * Drops the time partitions of `table` that hold only rows before `before`; returns how many
+   * rows went. Absent where nothing is partitioned (row deletes do it all).
+   */
+  dropPartitionsBefore?(db: Kysely<Database>, table: 'checkins', before: string): Promise<number>
+  /**
    * Runs `work`, a write whose loss is harmless, such that it fails at once rather than wait for
    * another connection's write lock: SQLite's busy wait blocks the thread that serves requests.
    * PostgreSQL has no such wait to avoid; it just runs `work`.

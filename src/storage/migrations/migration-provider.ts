@@ -10,6 +10,7 @@ import { issuerOwnersMigration } from './20261206100000-issuer-owners.js'
 import { limitsAndClaimCodesMigration } from './20261206110000-limits-and-claim-codes.js'
 import { gatewayFormatsMigration } from './20261206120000-gateway-formats.js'
 import { twoSignersMigration } from './20261206120000-two-signers.js'
+import { timePartitionsMigration } from './20261206200000-time-partitions.js'
 import { domainEventsMigration } from './20261206230000-domain-events.js'
 
 /**
@@ -30,6 +31,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261206110000-limits-and-claim-codes': limitsAndClaimCodesMigration(),
       '20261206120000-gateway-formats': gatewayFormatsMigration(),
       '20261206120000-two-signers': twoSignersMigration(),
+      '20261206200000-time-partitions': timePartitionsMigration(dialect),
       '20261206230000-domain-events': domainEventsMigration(),
     }),
   }

@@ -30,6 +30,8 @@ export const CHECKIN_DAYS = 28
 /** What to build: how many people and check-ins, from which seed, as of when. */
 export interface CityPlan {
   readonly people: number
+  /** Companies to make; default one for every 200 people. */
+  readonly companies?: number | undefined
   readonly checkins: number
   readonly seed: number
   readonly now: Date
@@ -119,7 +121,7 @@ export class CityGenerator {
 
   constructor(plan: CityPlan) {
     this.#plan = plan
-    this.companyCount = Math.max(1, Math.round(plan.people / 200))
+    this.companyCount = plan.companies ?? Math.max(1, Math.round(plan.people / 200))
     this.venueCount = Math.max(1, Math.round(plan.people / 100))
     this.#nowMs = plan.now.getTime()
     this.#nowIso = plan.now.toISOString()

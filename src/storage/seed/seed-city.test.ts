@@ -327,7 +327,14 @@ forEachDialect((dialect) => {
 
     it('refuses counts out of range before touching the store', async () => {
       const { db, dialect: storageDialect } = store as Opened
-      for (const wrong of [{ people: 0 }, { people: 1.5 }, { checkins: -1 }, { seed: 2 ** 32 }]) {
+      for (const wrong of [
+        { people: 0 },
+        { people: 1.5 },
+        { checkins: -1 },
+        { seed: 2 ** 32 },
+        { companies: 0 },
+        { companies: 10_000_001 },
+      ]) {
         await assert.rejects(
           seedCity(db, storageDialect, { ...city, ...wrong }),
           (error: unknown) => error instanceof SeedError && error.code === 'ERR_SEED_OPTIONS',

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely'
 import type { StorageDialect } from '../dialects/storage-dialect.js'
 import type { Database } from '../schema.js'
-import { CityGenerator } from './city-generator.js'
+import { CHECKIN_DAYS, CityGenerator } from './city-generator.js'
 import { seedIssuers, seedRegion } from './city-model.js'
 import { cityTables } from './city-tables.js'
 import {
@@ -36,6 +36,8 @@ export interface SeedProgress {
 export interface SeedCityOptions {
   /** People of Shanghai (issuer `cn-sh`) to make, each with a health code. */
   readonly people: number
+  /** Companies to make, 1 to 10,000,000; default one for every 200 people. */
+  readonly companies?: number | undefined
   /** Check-ins to make over the 28 days before `now`. */
   readonly checkins: number
   /** The seed of every random choice: the same options give the same rows. */
@@ -83,6 +85,8 @@ const CHECKINS_PER_CHUNK = 20_000
 /** Document numbers are `S` and nine digits. */
 const MAX_DOCUMENT_INDEX = 999_999_999
 const MAX_CHECKINS = 2_000_000_000
+const MAX_COMPANIES = 10_000_000
+const DAY = 86_400_000
 
 /**
  * Seeds a city: issuers `cn` and `cn-sh`, `people` people of Shanghai with their health codes,
@@ -125,6 +129,13 @@ export async function seedCity(
     phaseStarted = now
   }
 
+  // Where check-ins are partitioned by day (PostgreSQL), the 28 days they span get their
+  // partitions first, as the hourly job would have made them: none lands in the default one.
+  await dialect.preparePartitions?.(
+    db,
+    options.now,
+    new Date(options.now.getTime() - CHECKIN_DAYS * DAY),
+  )
   await load.prepareConnection(db)
   const written = await dialect.transaction(db, async (trx) => {
     await load.beginLoad(trx)
@@ -281,6 +292,16 @@ function checkOptions(options: SeedCityOptions): void {
     problems.push(`people: expected a whole number ≥ 1, but found ${options.people}`)
   } else if (options.people > MAX_DOCUMENT_INDEX) {
     problems.push(`people: expected at most ${MAX_DOCUMENT_INDEX}, but found ${options.people}`)
+  }
+  if (
+    options.companies !== undefined &&
+    (!Number.isSafeInteger(options.companies) ||
+      options.companies < 1 ||
+      options.companies > MAX_COMPANIES)
+  ) {
+    problems.push(
+      `companies: expected a whole number from 1 to ${MAX_COMPANIES}, but found ${options.companies}`,
+    )
   }
   if (
     !Number.isSafeInteger(options.checkins) ||

@@ -119,6 +119,9 @@ const postgresSeedDialect: SeedDialect = {
   async beginLoad(trx) {
     // Sorting for CREATE INDEX in memory rather than in temporary files.
     await sql.raw(`set local maintenance_work_mem = '512MB'`).execute(trx)
+    // A bulk load's statements (an index over millions of rows) rightly outlast the limit the
+    // pool sets for requests (DATABASE_STATEMENT_TIMEOUT_MS); the load is one transaction anyway.
+    await sql.raw(`set local statement_timeout = 0`).execute(trx)
   },
   async insert(trx, spec, rows) {
     // One array per column, unnested: as many parameters as columns however many rows.
@@ -146,8 +149,12 @@ const postgresSeedDialect: SeedDialect = {
     return rows
   },
   async finish(db, tables) {
-    // A bulk load leaves the planner without statistics until autovacuum comes round.
-    await sql.raw(`analyze ${tables.map(quote).join(', ')}`).execute(db)
+    // A bulk load leaves the planner without statistics until autovacuum comes round. Analysing
+    // millions of rows outlasts the pool's statement limit for requests: lifted for this alone.
+    await db.transaction().execute(async (trx) => {
+      await sql.raw(`set local statement_timeout = 0`).execute(trx)
+      await sql.raw(`analyze ${tables.map(quote).join(', ')}`).execute(trx)
+    })
   },
   async size(db) {
     const { rows } = await sql<{
