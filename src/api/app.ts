@@ -32,6 +32,12 @@ import { SignInGuard } from '../domain/limits/sign-in-guard.js'
 import { RegisterService } from '../domain/register/register-service.js'
 import { IssuerService } from '../domain/issuers/issuer-service.js'
 import type { Store } from '../domain/ports.js'
+import {
+  type ChangeNotice,
+  type ChangeNotices,
+  SingleProcessChangeNotices,
+} from '../domain/changes/change-notices.js'
+import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
 import type { AppContext } from './context.js'
@@ -76,6 +82,13 @@ export interface BuildOptions {
   readonly scheduleJobs?: boolean
   /** A pino logger setting; default: the configured level. */
   readonly logger?: boolean | { level: string }
+  /**
+   * How this process hears of changes made by the other server processes on the store, and tells
+   * them of its own (trust lists, rules, policies, colours, revoked tokens); default: alone.
+   */
+  readonly changeNotices?: ChangeNotices
+  /** Where the abuse limits count; default: the store's own counters (`Store.limitCounters`). */
+  readonly limitCounters?: LimitCounterStore
 }
 
 /** A route and who may call it. */
@@ -150,7 +163,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     config.trustCacheSeconds,
     options.fetchTrustList,
   )
-  certificates.onStatusChange = () => trust.invalidate()
+  certificates.onStatusChange = () => trust.changed()
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
   const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
     ...defaultTracingPolicy,
@@ -198,8 +211,8 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   }
   register.onRecorded = afterRecord
   const accounts = new AccountService(store, clock, config.sessionTtlHours)
-  // Abuse limits: counted in the store, so that they hold across every process on one database.
-  const limitCounters = store.limitCounters
+  // Abuse limits: counted in the store (or Redis), so that they hold across every process.
+  const limitCounters = options.limitCounters ?? store.limitCounters
   const people = new PeopleService(store, clock, {
     perAccount: new Lockout(
       limitCounters,
@@ -262,7 +275,44 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       (error) => app.log.warn({ err: error }, 'writing the shared verify counts failed'),
     ),
   }
-  people.onAccountChanged = (accountId) => accounts.forgetAccount(accountId)
+  // Caches: a change made here drops this process's copy (in the services) and is told to the
+  // other processes, which drop theirs.
+  const notices = options.changeNotices ?? new SingleProcessChangeNotices()
+  const tell = (notice: ChangeNotice) => notices.publish(notice)
+  people.onAccountChanged = (accountId) => {
+    accounts.forgetAccount(accountId)
+    tell({ topic: 'account', subject: accountId })
+  }
+  accounts.onTokenRevoked = (tokenId) => tell({ topic: 'api-token', subject: tokenId })
+  trust.onChange = () => tell({ topic: 'trust' })
+  validity.onChange = () => tell({ topic: 'validity-rules' })
+  health.onChange = tell
+  venues.onChange = tell
+  const stopHearing = notices.subscribe((notice) => {
+    switch (notice.topic) {
+      case 'trust':
+        trust.invalidate()
+        break
+      case 'validity-rules':
+        validity.forgetRuleSets()
+        break
+      case 'risk-rules':
+      case 'risk-areas':
+      case 'colours':
+        health.forget(notice)
+        break
+      case 'venue':
+      case 'entry-policies':
+        venues.forget(notice)
+        break
+      case 'api-token':
+        if (notice.subject !== undefined) accounts.forgetToken(notice.subject)
+        break
+      case 'account':
+        if (notice.subject !== undefined) accounts.forgetAccount(notice.subject)
+        break
+    }
+  })
   commission.onRecorded = afterRecord
   const context: AppContext = {
     config,
@@ -416,11 +466,17 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   )
   const timers: NodeJS.Timeout[] = []
   if (options.scheduleJobs) {
-    const every = (ms: number, name: string, job: () => Promise<number>) => {
+    const every = (seconds: number, name: string, job: () => Promise<number>) => {
+      const ms = seconds * 1000
       const timer = setInterval(() => {
-        job().then(
-          (count) => {
-            if (count > 0) app.log.info({ job: name, count }, `${name} done`)
+        runJobOnce(store, limitCounters, clock, name, ms, job).then(
+          (outcome) => {
+            if (outcome.ran) {
+              app.log.info(
+                { job: name, slot: outcome.slot, count: outcome.count, pid: process.pid },
+                `${name} done`,
+              )
+            }
           },
           (error: unknown) => app.log.error({ err: error, job: name }, `${name} failed`),
         )
@@ -428,13 +484,16 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       timer.unref()
       timers.push(timer)
     }
-    every(3_600_000, 'check-in retention', () => venues.prune())
-    every(60_000, 'colour reassessment', () => health.reassessDue())
-    every(600_000, 'expired limit counters', () => limitCounters.deleteExpired(clock()))
+    every(config.jobs.retentionSeconds, 'check-in retention', () => venues.prune())
+    every(config.jobs.reassessSeconds, 'colour reassessment', () => health.reassessDue())
+    every(config.jobs.limitCleanupSeconds, 'expired limit counters', () =>
+      limitCounters.deleteExpired(clock()),
+    )
   }
   // Check-ins queued for the group commit are written before the store closes.
   app.addHook('onClose', async () => {
     for (const timer of timers) clearInterval(timer)
+    stopHearing()
     await checkinWriter.flush()
     await checkinQuota.flush()
     await limits.verifyAddress.flush()
@@ -496,4 +555,34 @@ function authorise(request: FastifyRequest, access: Access): void {
   if (access !== 'signedIn' && !hasAnyRole(actor, access)) {
     throw new DomainError('ERR_FORBIDDEN', `expected one of the roles ${access.join(', ')}`)
   }
+}
+
+/**
+ * Runs a periodic job once per period across every server process on the store: the period's slot
+ * is claimed in the shared limit counters (the first process to count it runs it; the others see a
+ * count above 1 and skip), and an advisory lock keeps a long run from overlapping the next one's.
+ */
+export async function runJobOnce(
+  store: Store,
+  counters: LimitCounterStore,
+  clock: Clock,
+  name: string,
+  periodMs: number,
+  job: () => Promise<number>,
+): Promise<{ ran: true; slot: string; count: number } | { ran: false }> {
+  const now = clock()
+  const start = Math.floor(now.getTime() / periodMs) * periodMs
+  const slot = new Date(start).toISOString()
+  const outcome = await store.runAlone(`job:${name}`, async () => {
+    const claims = await counters.add(
+      { bucket: 'job', key: name, window: slot },
+      1,
+      new Date(start + 2 * periodMs),
+      now,
+    )
+    if (claims !== 1) return undefined
+    return job()
+  })
+  if (!outcome.ran || outcome.value === undefined) return { ran: false }
+  return { ran: true, slot, count: outcome.value }
 }

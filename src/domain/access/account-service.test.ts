@@ -32,6 +32,7 @@ forEachDialect((dialect) => {
         ping: () => store.ping(),
         close: () => store.close(),
         appendCheckins: (items) => store.appendCheckins(items),
+        runAlone: (name, work) => store.runAlone(name, work),
         limitCounters: store.limitCounters,
         transaction: (work) =>
           store.transaction((tx) => {

@@ -49,6 +49,7 @@ export function auditRefusals(store: Store, clock: Clock): Store {
     ping: () => store.ping(),
     close: () => store.close(),
     appendCheckins: (items) => store.appendCheckins(items),
+    runAlone: (name, work) => store.runAlone(name, work),
     limitCounters: store.limitCounters,
   }
 }

@@ -59,7 +59,7 @@ export async function keyRoutes(app: FastifyInstance, context: AppContext): Prom
     async (request, reply) => {
       const actor = requireActor(request)
       const key = await context.keys.rotateDocumentSigner(actor, request.body.issuerId)
-      context.trust.invalidate()
+      context.trust.changed()
       const { sealedPrivateKey: _sealed, ...shown } = key
       return reply.status(201).send(shown)
     },
