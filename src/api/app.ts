@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
 import type { Config } from '../config/config.js'
 import { AccountService, sameSecret } from '../domain/access/account-service.js'
 import { hasAnyRole } from '../domain/access/actor.js'
@@ -40,7 +40,7 @@ import {
 import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
-import type { AppContext } from './context.js'
+import type { AppContext, ReplicaReads } from './context.js'
 import { AuditService } from '../domain/audit/audit-service.js'
 import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import { ApiError, handleError } from './errors.js'
@@ -89,7 +89,21 @@ export interface BuildOptions {
   readonly changeNotices?: ChangeNotices
   /** Where the abuse limits count; default: the store's own counters (`Store.limitCounters`). */
   readonly limitCounters?: LimitCounterStore
+  /**
+   * A read replica (`DATABASE_READ_URL`): its `store` reads from the replica while it is up (and
+   * from the primary otherwise); dashboards and public lists read through it.
+   */
+  readonly readReplica?: ReadReplicaView
 }
+
+/** What the app needs of a read replica (see `ReadReplica` in storage). */
+export interface ReadReplicaView {
+  readonly store: Store
+  state(): { up: boolean; lagBytes: number | undefined; skippedReads: number }
+}
+
+/** The cookie that sends a browser that just wrote to the primary for its next reads. */
+const READ_PRIMARY_COOKIE = 'hc_read_primary'
 
 /** A route and who may call it. */
 export interface RouteAccess {
@@ -284,7 +298,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     tell({ topic: 'account', subject: accountId })
   }
   accounts.onTokenRevoked = (tokenId) => tell({ topic: 'api-token', subject: tokenId })
-  trust.onChange = () => tell({ topic: 'trust' })
+  trust.onChange = () => {
+    replicaReads?.trust.invalidate()
+    tell({ topic: 'trust' })
+  }
   validity.onChange = () => tell({ topic: 'validity-rules' })
   health.onChange = tell
   venues.onChange = tell
@@ -292,6 +309,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     switch (notice.topic) {
       case 'trust':
         trust.invalidate()
+        replicaReads?.trust.invalidate()
         break
       case 'validity-rules':
         validity.forgetRuleSets()
@@ -314,6 +332,44 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     }
   })
   commission.onRecorded = afterRecord
+  // Reads a replica may serve: the same services over the replica's store, chosen per request.
+  const replica = options.readReplica
+  const replicaStore = replica ? auditRefusals(replica.store, clock, store) : undefined
+  const primaryReads: ReplicaReads = {
+    dashboards: new AuthorityDashboardService(store, clock),
+    companies: new CompanyService(store, clock),
+    tracing,
+    trust,
+  }
+  const replicaReads: ReplicaReads | undefined = replicaStore && {
+    dashboards: new AuthorityDashboardService(replicaStore, clock),
+    companies: new CompanyService(replicaStore, clock),
+    tracing: new TracingService(replicaStore, clock, (ids) => health.reassess(ids), {
+      ...defaultTracingPolicy,
+      dwellMinutes: config.tracing.dwellMinutes,
+      marginMinutes: config.tracing.marginMinutes,
+    }),
+    trust: new TrustService(
+      replicaStore,
+      clock,
+      keys,
+      config.trustCacheSeconds,
+      options.fetchTrustList,
+    ),
+  }
+  // Whoever just wrote reads from the primary for a while: their own writes, whatever the lag.
+  const wroteUntil = new Map<string, number>()
+  const pinMs = config.readPrimaryAfterWriteSeconds * 1000
+  const readFrom = new WeakMap<FastifyRequest, 'replica' | 'primary'>()
+  const reading = (request: FastifyRequest): ReplicaReads => {
+    if (!replicaReads) return primaryReads
+    const accountId = request.actor?.accountId
+    const justWrote =
+      request.cookies[READ_PRIMARY_COOKIE] !== undefined ||
+      (accountId !== undefined && (wroteUntil.get(accountId) ?? 0) > Date.now())
+    readFrom.set(request, justWrote ? 'primary' : 'replica')
+    return justWrote ? primaryReads : replicaReads
+  }
   const context: AppContext = {
     config,
     store,
@@ -330,9 +386,10 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     checkinWriter,
     tracing,
     validity,
-    companies: new CompanyService(store, clock),
-    dashboards: new AuthorityDashboardService(store, clock),
+    companies: primaryReads.companies,
+    dashboards: primaryReads.dashboards,
     issuers: new IssuerService(store, clock),
+    reading,
     limits,
     audit: new AuditService(store),
     oidc: discoverOidc
@@ -417,6 +474,56 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
       reply.elapsedTime / 1000,
     )
   })
+
+  if (replicaReads) {
+    new Gauge({
+      name: 'healthcode_read_replica_up',
+      help: 'Whether reads go to the read replica (1), or it is skipped for the primary (0: down, not a replica, or too far behind)',
+      registers: [metrics],
+      collect() {
+        this.set(replica?.state().up ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'healthcode_read_replica_lag_bytes',
+      help: 'How far the read replica replays behind the primary, in bytes of WAL (-1: it did not answer)',
+      registers: [metrics],
+      collect() {
+        this.set(replica?.state().lagBytes ?? -1)
+      },
+    })
+    new Gauge({
+      name: 'healthcode_read_replica_skipped_reads',
+      help: 'Reads sent to the primary because the read replica was skipped, since the start',
+      registers: [metrics],
+      collect() {
+        this.set(replica?.state().skippedReads ?? 0)
+      },
+    })
+    app.addHook('onSend', async (request, reply, payload) => {
+      // Where a read the replica may serve went: the replica, unless the caller had just written
+      // or the replica was skipped (down, or too far behind).
+      const from = readFrom.get(request)
+      if (from !== undefined) {
+        reply.header(
+          'x-healthcode-read-from',
+          from === 'replica' && replica?.state().up ? 'replica' : 'primary',
+        )
+      }
+      if (SAFE_METHODS.has(request.method) || reply.statusCode >= 400) return payload
+      const accountId = request.actor?.accountId
+      if (accountId !== undefined) wroteUntil.set(accountId, Date.now() + pinMs)
+      if (wroteUntil.size > 100_000) wroteUntil.clear()
+      reply.setCookie(READ_PRIMARY_COOKIE, '1', {
+        path: '/',
+        maxAge: config.readPrimaryAfterWriteSeconds,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.publicUrl.startsWith('https:'),
+      })
+      return payload
+    })
+  }
 
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify'
 import type { Config } from '../config/config.js'
 import type { AccountService } from '../domain/access/account-service.js'
 import type { AuditService } from '../domain/audit/audit-service.js'
@@ -26,6 +27,14 @@ import type { OidcLogin } from './auth/oidc/index.js'
 import { ApiError } from './errors.js'
 
 /** What the routes work with, built once per app. */
+/** The services whose reads a replica may serve. */
+export interface ReplicaReads {
+  readonly dashboards: AuthorityDashboardService
+  readonly companies: CompanyService
+  readonly tracing: TracingService
+  readonly trust: TrustService
+}
+
 export interface AppContext {
   readonly config: Config
   readonly store: Store
@@ -45,6 +54,12 @@ export interface AppContext {
   readonly companies: CompanyService
   readonly dashboards: AuthorityDashboardService
   readonly issuers: IssuerService
+  /**
+   * The services of the reads a replica may serve (dashboards, public lists), for one request:
+   * bound to the read replica while it is up and the caller has not just written, else these
+   * same services on the primary.
+   */
+  reading(request: FastifyRequest): ReplicaReads
   /** Sign-in back-off per login, and attempts per client address (sign-in, registration). */
   readonly limits: {
     readonly signIn: SignInGuard

@@ -9,6 +9,7 @@ import { RegisterService } from '../domain/register/register-service.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
 import { SigningKeyService } from '../domain/keys/signing-key-service.js'
 import { openStore } from '../storage/open-store.js'
+import { ReadReplica } from '../storage/read-replica.js'
 import { type SharedState, openSharedState } from './shared-state.js'
 import { build } from './app.js'
 import { OidcLogin } from './auth/oidc/index.js'
@@ -47,12 +48,21 @@ export async function startServer(
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   let prepared: Prepared = { demoSignIns: undefined, madeKeys: undefined }
   let shared: SharedState | undefined
+  let readReplica: ReadReplica | undefined
   try {
     if (!options.worker) prepared = await prepareStore(store, config, clock)
     shared = await openSharedState(config, store, (error) =>
       process.stderr.write(`healthcode: ${error.message}\n`),
     )
+    if (config.databaseReadUrl !== undefined) {
+      readReplica = await ReadReplica.open(store, config.databaseUrl, config.databaseReadUrl, {
+        clock,
+        maxLagBytes: config.readReplicaMaxLagBytes,
+        checkMs: 1_000,
+      })
+    }
   } catch (error) {
+    await shared?.close()
     await store.close()
     throw error
   }
@@ -64,6 +74,7 @@ export async function startServer(
     clock,
     scheduleJobs: true,
     changeNotices: shared.changeNotices,
+    ...(readReplica ? { readReplica } : {}),
     ...(shared.limitCounters ? { limitCounters: shared.limitCounters } : {}),
     oidc: oidc
       ? () =>
@@ -84,6 +95,7 @@ export async function startServer(
   const close = (): Promise<void> => {
     closing ??= (async () => {
       await app.close()
+      await readReplica?.close()
       await sharedState.close()
       await store.close()
     })()

@@ -28,6 +28,16 @@ export interface Config {
    */
   readonly databaseReadUrl: string | undefined
   /**
+   * `READ_REPLICA_MAX_LAG_BYTES`: how far behind the primary (bytes of WAL) the replica may replay
+   * and still be read (16 MiB); past it, or when it does not answer, reads go to the primary.
+   */
+  readonly readReplicaMaxLagBytes: number
+  /**
+   * `READ_PRIMARY_AFTER_WRITE_SECONDS`: after a caller writes, their reads go to the primary for
+   * this long (10), so that they read what they just wrote.
+   */
+  readonly readPrimaryAfterWriteSeconds: number
+  /**
    * `REDIS_URL`: when set, the limit counters live in Redis and change notices travel by Redis
    * pub/sub; unset, both go through the database.
    */
@@ -228,6 +238,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     validityRuleSet: env['VALIDITY_RULESET'] || 'ru-default',
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
     databaseReadUrl: readReplicaUrl(env['DATABASE_READ_URL']),
+    readReplicaMaxLagBytes: integer(
+      env,
+      'READ_REPLICA_MAX_LAG_BYTES',
+      16 * 1024 * 1024,
+      0,
+      2 ** 40,
+    ),
+    readPrimaryAfterWriteSeconds: integer(env, 'READ_PRIMARY_AFTER_WRITE_SECONDS', 10, 0, 3600),
     redisUrl: redisUrl(env['REDIS_URL']),
     jobs: {
       retentionSeconds: integer(env, 'JOB_RETENTION_SECONDS', 3600, 1, 86_400),

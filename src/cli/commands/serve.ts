@@ -63,6 +63,11 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
       `--workers ${workers}: a SQLite store is served by one process; use a PostgreSQL DATABASE_URL for several`,
     )
   }
+  if (config.databaseReadUrl && parseStoreUrl(config.databaseUrl).dialect === 'sqlite') {
+    throw new UsageError(
+      'DATABASE_READ_URL: a read replica needs a PostgreSQL DATABASE_URL (its primary)',
+    )
+  }
   if (isClusterWorker()) {
     await startWorker(config)
     return new Promise<never>(() => {
