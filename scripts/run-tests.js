@@ -52,11 +52,19 @@ if (needsBuild) {
 }
 
 const postgres = process.env['TEST_DATABASE_URL']
+const redis = process.env['TEST_REDIS_URL']
+const replica = process.env['TEST_DATABASE_READ_URL']
 const chromium = '/usr/bin/chromium'
 console.log(
   [
     `databases: sqlite${postgres ? ', postgres (TEST_DATABASE_URL)' : ''}`,
     postgres ? undefined : 'postgres: skipped (TEST_DATABASE_URL is not set)',
+    redis
+      ? `redis: ${redis} (TEST_REDIS_URL): limits and notices of several processes, Redis variant`
+      : 'redis: skipped (TEST_REDIS_URL is not set)',
+    replica
+      ? `read replica: ${replica} (TEST_DATABASE_READ_URL): dashboard and list suites read through it`
+      : 'read replica: skipped (TEST_DATABASE_READ_URL is not set)',
     existsSync(chromium)
       ? `browser: ${chromium}`
       : `browser: skipped (no ${chromium}: apt-get install chromium)`,

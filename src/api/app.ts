@@ -3,8 +3,10 @@ import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify'
-import { Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import { compose } from '../composition/compose.js'
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+import { type ReplicaReads, compose, composeReplicaReads } from '../composition/compose.js'
+import type { ChangeNotices } from '../domain/changes/change-notices.js'
+import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
 import type { Config } from '../config/config.js'
 import { sameSecret } from '../domain/access/account-service.js'
 import { hasAnyRole } from '../domain/access/actor.js'
@@ -55,7 +57,28 @@ export interface BuildOptions {
   readonly scheduleJobs?: boolean
   /** A pino logger setting; default: the configured level. */
   readonly logger?: boolean | { level: string }
+  /**
+   * How this process hears of changes made by the other server processes on the store, and tells
+   * them of its own (trust lists, rules, policies, colours, revoked tokens); default: alone.
+   */
+  readonly changeNotices?: ChangeNotices
+  /** Where the abuse limits count; default: the store's own counters (`Store.limitCounters`). */
+  readonly limitCounters?: LimitCounterStore
+  /**
+   * A read replica (`DATABASE_READ_URL`): its `store` reads from the replica while it is up (and
+   * from the primary otherwise); dashboards and public lists read through it.
+   */
+  readonly readReplica?: ReadReplicaView
 }
+
+/** What the app needs of a read replica (see `ReadReplica` in storage). */
+export interface ReadReplicaView {
+  readonly store: Store
+  state(): { up: boolean; lagBytes: number | undefined; skippedReads: number }
+}
+
+/** The cookie that sends a browser that just wrote to the primary for its next reads. */
+const READ_PRIMARY_COOKIE = 'hc_read_primary'
 
 /** A route and who may call it. */
 export interface RouteAccess {
@@ -114,14 +137,46 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   let oidcPromise: Promise<OidcLogin> | undefined
   const discoverOidc = options.oidc
+  // Reads a replica may serve: the same services over the replica's store, chosen per request.
+  // eslint-disable-next-line prefer-const -- the trust reaction below reads it once it is set
+  let replicaReads: ReplicaReads | undefined
   const services = compose(config, options.store, clock, {
     ...(options.fetchTrustList ? { fetchTrustList: options.fetchTrustList } : {}),
+    ...(options.changeNotices ? { changeNotices: options.changeNotices } : {}),
+    ...(options.limitCounters ? { limitCounters: options.limitCounters } : {}),
+    onTrustChange: () => replicaReads?.trust.invalidate(),
     log: app.log,
   })
+  const replica = options.readReplica
+  replicaReads = replica
+    ? composeReplicaReads(config, replica.store, clock, services, {
+        ...(options.fetchTrustList ? { fetchTrustList: options.fetchTrustList } : {}),
+      })
+    : undefined
+  const primaryReads: ReplicaReads = {
+    dashboards: services.dashboards,
+    companies: services.companies,
+    tracing: services.tracing,
+    trust: services.trust,
+  }
+  // Whoever just wrote reads from the primary for a while: their own writes, whatever the lag.
+  const wroteUntil = new Map<string, number>()
+  const pinMs = config.readPrimaryAfterWriteSeconds * 1000
+  const readFrom = new WeakMap<FastifyRequest, 'replica' | 'primary'>()
+  const reading = (request: FastifyRequest): ReplicaReads => {
+    if (!replicaReads) return primaryReads
+    const accountId = request.actor?.accountId
+    const justWrote =
+      request.cookies[READ_PRIMARY_COOKIE] !== undefined ||
+      (accountId !== undefined && (wroteUntil.get(accountId) ?? 0) > clock().getTime())
+    readFrom.set(request, justWrote ? 'primary' : 'replica')
+    return justWrote ? primaryReads : replicaReads
+  }
   const context: AppContext = {
     ...services,
     config,
     clock,
+    reading,
     oidc: discoverOidc
       ? () => {
           oidcPromise ??= discoverOidc().catch((error: unknown) => {
@@ -205,6 +260,56 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     )
   })
 
+  if (replicaReads) {
+    new Gauge({
+      name: 'healthcode_read_replica_up',
+      help: 'Whether reads go to the read replica (1), or it is skipped for the primary (0: down, not a replica, or too far behind)',
+      registers: [metrics],
+      collect() {
+        this.set(replica?.state().up ? 1 : 0)
+      },
+    })
+    new Gauge({
+      name: 'healthcode_read_replica_lag_bytes',
+      help: 'How far the read replica replays behind the primary, in bytes of WAL (-1: it did not answer)',
+      registers: [metrics],
+      collect() {
+        this.set(replica?.state().lagBytes ?? -1)
+      },
+    })
+    new Gauge({
+      name: 'healthcode_read_replica_skipped_reads',
+      help: 'Reads sent to the primary because the read replica was skipped, since the start',
+      registers: [metrics],
+      collect() {
+        this.set(replica?.state().skippedReads ?? 0)
+      },
+    })
+    app.addHook('onSend', async (request, reply, payload) => {
+      // Where a read the replica may serve went: the replica, unless the caller had just written
+      // or the replica was skipped (down, or too far behind).
+      const from = readFrom.get(request)
+      if (from !== undefined) {
+        reply.header(
+          'x-healthcode-read-from',
+          from === 'replica' && replica?.state().up ? 'replica' : 'primary',
+        )
+      }
+      if (SAFE_METHODS.has(request.method) || reply.statusCode >= 400) return payload
+      const accountId = request.actor?.accountId
+      if (accountId !== undefined) wroteUntil.set(accountId, clock().getTime() + pinMs)
+      if (wroteUntil.size > 100_000) wroteUntil.clear()
+      reply.setCookie(READ_PRIMARY_COOKIE, '1', {
+        path: '/',
+        maxAge: config.readPrimaryAfterWriteSeconds,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: config.publicUrl.startsWith('https:'),
+      })
+      return payload
+    })
+  }
+
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access
     // Not-found answers and public routes need no identity (and no store: /healthz stays up).
@@ -255,10 +360,23 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const timers: NodeJS.Timeout[] = []
   if (options.scheduleJobs) {
     for (const job of services.jobs) {
+      // Each period's run happens in one server process of the store (runJobOnce).
       const timer = setInterval(() => {
-        job.run().then(
-          (count) => {
-            if (count > 0) app.log.info({ job: job.name, count }, `${job.name} done`)
+        runJobOnce(
+          services.store,
+          services.limitCounters,
+          clock,
+          job.name,
+          job.everyMs,
+          job.run,
+        ).then(
+          (outcome) => {
+            if (outcome.ran && outcome.count > 0) {
+              app.log.info(
+                { job: job.name, slot: outcome.slot, count: outcome.count, pid: process.pid },
+                `${job.name} done`,
+              )
+            }
           },
           (error: unknown) => app.log.error({ err: error, job: job.name }, `${job.name} failed`),
         )
@@ -270,7 +388,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   // Check-ins queued for the group commit are written before the store closes.
   app.addHook('onClose', async () => {
     for (const timer of timers) clearInterval(timer)
-    await services.flush()
+    await services.close()
   })
   await app.ready()
   return app
@@ -328,4 +446,34 @@ function authorise(request: FastifyRequest, access: Access): void {
   if (access !== 'signedIn' && !hasAnyRole(actor, access)) {
     throw new DomainError('ERR_FORBIDDEN', `expected one of the roles ${access.join(', ')}`)
   }
+}
+
+/**
+ * Runs a periodic job once per period across every server process on the store: the period's slot
+ * is claimed in the shared limit counters (the first process to count it runs it; the others see a
+ * count above 1 and skip), and an advisory lock keeps a long run from overlapping the next one's.
+ */
+export async function runJobOnce(
+  store: Store,
+  counters: LimitCounterStore,
+  clock: Clock,
+  name: string,
+  periodMs: number,
+  job: () => Promise<number>,
+): Promise<{ ran: true; slot: string; count: number } | { ran: false }> {
+  const now = clock()
+  const start = Math.floor(now.getTime() / periodMs) * periodMs
+  const slot = new Date(start).toISOString()
+  const outcome = await store.runAlone(`job:${name}`, async () => {
+    const claims = await counters.add(
+      { bucket: 'job', key: name, window: slot },
+      1,
+      new Date(start + 2 * periodMs),
+      now,
+    )
+    if (claims !== 1) return undefined
+    return job()
+  })
+  if (!outcome.ran || outcome.value === undefined) return { ran: false }
+  return { ran: true, slot, count: outcome.value }
 }

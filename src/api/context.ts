@@ -1,4 +1,5 @@
-import type { Services } from '../composition/compose.js'
+import type { FastifyRequest } from 'fastify'
+import type { ReplicaReads, Services } from '../composition/compose.js'
 import type { Config } from '../config/config.js'
 import type { Actor } from '../domain/access/actor.js'
 import type { Clock } from '../domain/clock.js'
@@ -7,9 +8,15 @@ import type { OidcLogin } from './auth/oidc/index.js'
 import { ApiError } from './errors.js'
 
 /** What the routes work with, built once per app: the composed services and the edge's own. */
-export interface AppContext extends Omit<Services, 'jobs' | 'flush'> {
+export interface AppContext extends Omit<Services, 'jobs' | 'flush' | 'close'> {
   readonly config: Config
   readonly clock: Clock
+  /**
+   * The services of the reads a replica may serve (dashboards, public lists), for one request:
+   * bound to the read replica while it is up and the caller has not just written, else these
+   * same services on the primary.
+   */
+  reading(request: FastifyRequest): ReplicaReads
   /** The identity provider, discovered on first use; undefined when none is configured. */
   readonly oidc: (() => Promise<OidcLogin>) | undefined
 }

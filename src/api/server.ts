@@ -6,6 +6,8 @@ import { type DemoSignIn, loadDemoData, loadDemoRecords } from '../demo/demo-dat
 import { KeyVault } from '../domain/keys/key-vault.js'
 import { compose } from '../composition/compose.js'
 import { openStore } from '../storage/open-store.js'
+import { ReadReplica } from '../storage/read-replica.js'
+import { type SharedState, openSharedState } from './shared-state.js'
 import { build } from './app.js'
 import { OidcLogin } from './auth/oidc/index.js'
 
@@ -29,10 +31,102 @@ export interface RunningServer {
  */
 export async function startServer(
   config: Config,
-  options: { clock?: Clock; handleSignals?: boolean } = {},
+  options: {
+    clock?: Clock
+    handleSignals?: boolean
+    /**
+     * One of several worker processes: the primary prepared the store (migrations, demo data,
+     * keys) before it started the workers, so this one only serves.
+     */
+    worker?: boolean
+  } = {},
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
+  let prepared: Prepared = { demoSignIns: undefined, madeKeys: undefined }
+  let shared: SharedState | undefined
+  let readReplica: ReadReplica | undefined
+  try {
+    if (!options.worker) prepared = await prepareStore(store, config, clock)
+    shared = await openSharedState(config, store, (error) =>
+      process.stderr.write(`healthcode: ${error.message}\n`),
+    )
+    if (config.databaseReadUrl !== undefined) {
+      readReplica = await ReadReplica.open(store, config.databaseUrl, config.databaseReadUrl, {
+        clock,
+        maxLagBytes: config.readReplicaMaxLagBytes,
+        checkMs: 1_000,
+      })
+    }
+  } catch (error) {
+    await shared?.close()
+    await store.close()
+    throw error
+  }
+  const { demoSignIns, madeKeys } = prepared
+  const oidc = config.oidc
+  const app = await build({
+    config,
+    store,
+    clock,
+    scheduleJobs: true,
+    changeNotices: shared.changeNotices,
+    ...(readReplica ? { readReplica } : {}),
+    ...(shared.limitCounters ? { limitCounters: shared.limitCounters } : {}),
+    oidc: oidc
+      ? () =>
+          OidcLogin.discover({
+            issuerUrl: oidc.issuerUrl,
+            clientId: oidc.clientId,
+            clientSecret: oidc.clientSecret,
+            redirectUri: `${config.publicUrl}/api/v1/auth/oidc/callback`,
+            allowHttp: oidc.issuerUrl.startsWith('http:'),
+          })
+      : undefined,
+  })
+  await app.listen({ port: config.port, host: config.host })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  let closing: Promise<void> | undefined
+  const sharedState = shared
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await app.close()
+      await readReplica?.close()
+      await sharedState.close()
+      await store.close()
+    })()
+    return closing
+  }
+  if (options.handleSignals !== false) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        app.log.info({ signal }, 'shutting down: finishing requests in flight')
+        close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            app.log.error({ err: error }, 'shutdown failed')
+            process.exit(1)
+          },
+        )
+      })
+    }
+  }
+  return { app, store, url: `http://localhost:${port}`, demoSignIns, madeKeys, close }
+}
+
+/** What preparing a store did: the demo sign-ins it loaded, the keys it made. */
+export interface Prepared {
+  readonly demoSignIns: DemoSignIn[] | undefined
+  readonly madeKeys: number | undefined
+}
+
+/**
+ * Prepares an open (so migrated) store to be served: loads the demo data set into an empty store
+ * when the configuration asks for the demo, and makes the demo's signing keys. Done once, by the
+ * process that starts the others when there are several.
+ */
+export async function prepareStore(store: Store, config: Config, clock: Clock): Promise<Prepared> {
   const demoSignIns = config.demo
     ? await loadDemoData(
         store,
@@ -62,47 +156,5 @@ export async function startServer(
     }
     await services.flush()
   }
-  const oidc = config.oidc
-  const app = await build({
-    config,
-    store,
-    clock,
-    scheduleJobs: true,
-    oidc: oidc
-      ? () =>
-          OidcLogin.discover({
-            issuerUrl: oidc.issuerUrl,
-            clientId: oidc.clientId,
-            clientSecret: oidc.clientSecret,
-            redirectUri: `${config.publicUrl}/api/v1/auth/oidc/callback`,
-            allowHttp: oidc.issuerUrl.startsWith('http:'),
-          })
-      : undefined,
-  })
-  await app.listen({ port: config.port, host: config.host })
-  const address = app.server.address()
-  const port = typeof address === 'object' && address ? address.port : config.port
-  let closing: Promise<void> | undefined
-  const close = (): Promise<void> => {
-    closing ??= (async () => {
-      await app.close()
-      await store.close()
-    })()
-    return closing
-  }
-  if (options.handleSignals !== false) {
-    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-      process.once(signal, () => {
-        app.log.info({ signal }, 'shutting down: finishing requests in flight')
-        close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            app.log.error({ err: error }, 'shutdown failed')
-            process.exit(1)
-          },
-        )
-      })
-    }
-  }
-  return { app, store, url: `http://localhost:${port}`, demoSignIns, madeKeys, close }
+  return { demoSignIns, madeKeys }
 }

@@ -1,6 +1,12 @@
 import type { Config } from '../config/config.js'
 import { AccountService } from '../domain/access/account-service.js'
 import { AuditService } from '../domain/audit/audit-service.js'
+import {
+  type ChangeNotice,
+  type ChangeNotices,
+  SingleProcessChangeNotices,
+} from '../domain/changes/change-notices.js'
+import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
 import { CertificateService } from '../domain/certificates/certificate-service.js'
 import type { Clock } from '../domain/clock.js'
 import { CommissionService } from '../domain/commission/commission-service.js'
@@ -74,10 +80,22 @@ export interface Services {
     /** `POST /api/v1/verify` calls per client address per minute. */
     readonly verifyAddress: SharedRateCounter
   }
+  /** Where the abuse limits count: the store's counters, or Redis (`REDIS_URL`). */
+  readonly limitCounters: LimitCounterStore
   /** The periodic work of a serving process (retention, colours due, events due, counters). */
   readonly jobs: readonly ScheduledJob[]
   /** Writes what is buffered (check-ins, shared counts) and waits for work in flight. */
   flush(): Promise<void>
+  /** Stops hearing other processes' change notices, then {@link flush}es. */
+  close(): Promise<void>
+}
+
+/** The services whose reads a read replica may serve (dashboards, public lists). */
+export interface ReplicaReads {
+  readonly dashboards: AuthorityDashboardService
+  readonly companies: CompanyService
+  readonly tracing: TracingService
+  readonly trust: TrustService
 }
 
 /** What `compose` may be given besides the configuration, the store and the clock. */
@@ -85,6 +103,15 @@ export interface ComposeOptions {
   /** Fetches partners' trust lists; default: HTTP(S) with a time and size limit. */
   readonly fetchTrustList?: TrustListFetcher
   readonly log?: ServiceLog
+  /**
+   * How this process hears of changes made by the other server processes on the store, and tells
+   * them of its own (trust lists, rules, policies, colours, revoked tokens); default: alone.
+   */
+  readonly changeNotices?: ChangeNotices
+  /** Where the abuse limits count; default: the store's own counters (`Store.limitCounters`). */
+  readonly limitCounters?: LimitCounterStore
+  /** Called when the trust lists change here or in another process (a replica's copy drops). */
+  readonly onTrustChange?: () => void
 }
 
 const silentLog: ServiceLog = { warn: () => {}, error: () => {} }
@@ -107,6 +134,8 @@ export function compose(
   options: ComposeOptions = {},
 ): Services {
   const log = options.log ?? silentLog
+  const notices = options.changeNotices ?? new SingleProcessChangeNotices()
+  const tell = (notice: ChangeNotice) => notices.publish(notice)
   // Every refusal by the policy layer is audited, in a transaction of its own.
   const store = auditRefusals(storeOpened, clock)
   const vault =
@@ -126,9 +155,9 @@ export function compose(
     () => trust.invalidate(),
     config.trustCacheSeconds,
   )
-  // A certificate's status change drops the verifiers' cached revocation lists.
+  // A certificate's status change drops the verifiers' cached revocation lists (in every process).
   const certificates = new CertificateService(store, clock, keys, config.certificates, () => {
-    trust.invalidate()
+    trust.changed()
     gateway.invalidate()
   })
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
@@ -144,7 +173,8 @@ export function compose(
       `reacting to ${failure.kind} failed; it is tried again later`,
     ),
   )
-  const limitCounters = store.limitCounters
+  // Abuse limits: counted in the store (or Redis), so that they hold across every process.
+  const limitCounters = options.limitCounters ?? store.limitCounters
   const checkinWriter = new CheckinWriter(store)
   const validity = new ValidityService(store, clock, config.issuerCountry)
   const checkinQuota = new SharedRateCounter(
@@ -205,8 +235,47 @@ export function compose(
       ),
       vault,
     },
-    (accountId) => accounts.forgetAccount(accountId),
+    (accountId) => {
+      accounts.forgetAccount(accountId)
+      tell({ topic: 'account', subject: accountId })
+    },
   )
+  // Caches: a change made here drops this process's copy (in the services) and is told to the
+  // other processes, which drop theirs.
+  accounts.onTokenRevoked = (tokenId) => tell({ topic: 'api-token', subject: tokenId })
+  trust.onChange = () => {
+    options.onTrustChange?.()
+    tell({ topic: 'trust' })
+  }
+  validity.onChange = () => tell({ topic: 'validity-rules' })
+  health.onChange = tell
+  venues.onChange = tell
+  const stopHearing = notices.subscribe((notice) => {
+    switch (notice.topic) {
+      case 'trust':
+        trust.invalidate()
+        options.onTrustChange?.()
+        break
+      case 'validity-rules':
+        validity.forgetRuleSets()
+        break
+      case 'risk-rules':
+      case 'risk-areas':
+      case 'colours':
+        health.forget(notice)
+        break
+      case 'venue':
+      case 'entry-policies':
+        venues.forget(notice)
+        break
+      case 'api-token':
+        if (notice.subject !== undefined) accounts.forgetToken(notice.subject)
+        break
+      case 'account':
+        if (notice.subject !== undefined) accounts.forgetAccount(notice.subject)
+        break
+    }
+  })
   const limits = {
     signIn: new SignInGuard(
       new Lockout(
@@ -241,12 +310,20 @@ export function compose(
   const jobs: ScheduledJob[] = [
     // PostgreSQL: the time partitions of the coming days and months, made ahead.
     { name: 'time partitions', everyMs: 3_600_000, run: () => store.preparePartitions(clock()) },
-    { name: 'check-in retention', everyMs: 3_600_000, run: () => venues.prune() },
-    { name: 'colour reassessment', everyMs: 60_000, run: () => health.reassessDue() },
+    {
+      name: 'check-in retention',
+      everyMs: config.jobs.retentionSeconds * 1000,
+      run: () => venues.prune(),
+    },
+    {
+      name: 'colour reassessment',
+      everyMs: config.jobs.reassessSeconds * 1000,
+      run: () => health.reassessDue(),
+    },
     { name: 'domain events due', everyMs: 30_000, run: () => events.deliverDue() },
     {
       name: 'expired limit counters',
-      everyMs: 600_000,
+      everyMs: config.jobs.limitCleanupSeconds * 1000,
       run: () => limitCounters.deleteExpired(clock()),
     },
   ]
@@ -271,12 +348,49 @@ export function compose(
     audit: new AuditService(store),
     events,
     limits,
+    limitCounters,
     jobs,
-    async flush() {
-      await checkinWriter.flush()
-      await checkinQuota.flush()
-      await limits.verifyAddress.flush()
-      await health.recomputeFinished()
+    flush,
+    async close() {
+      stopHearing()
+      await flush()
     },
+  }
+
+  async function flush(): Promise<void> {
+    await checkinWriter.flush()
+    await checkinQuota.flush()
+    await limits.verifyAddress.flush()
+    await health.recomputeFinished()
+  }
+}
+
+/**
+ * The services whose reads a read replica may serve, over the replica's store: the same services
+ * as `services`, reading there. Their writes (none are expected) would be refused by the replica.
+ */
+export function composeReplicaReads(
+  config: Config,
+  replicaStore: Store,
+  clock: Clock,
+  services: Services,
+  options: Pick<ComposeOptions, 'fetchTrustList'> = {},
+): ReplicaReads {
+  const store = auditRefusals(replicaStore, clock, services.store)
+  return {
+    dashboards: new AuthorityDashboardService(store, clock),
+    companies: new CompanyService(store, clock),
+    tracing: new TracingService(store, clock, (ids) => services.health.reassess(ids), {
+      ...defaultTracingPolicy,
+      dwellMinutes: config.tracing.dwellMinutes,
+      marginMinutes: config.tracing.marginMinutes,
+    }),
+    trust: new TrustService(
+      store,
+      clock,
+      services.keys,
+      config.trustCacheSeconds,
+      options.fetchTrustList ?? fetchDocument,
+    ),
   }
 }

@@ -55,6 +55,9 @@ describe('loadConfig', () => {
     ['a sign-in account limit of 0', { SIGN_IN_ACCOUNT_LIMIT: '0' }],
     ['a quota that is not a number', { QUOTA_CHECKINS_PER_MINUTE: 'lots' }],
     ['a TRUST_PROXY that is no address', { TRUST_PROXY: 'proxy.example' }],
+    ['a DATABASE_READ_URL that is no PostgreSQL URL', { DATABASE_READ_URL: 'replica.sqlite' }],
+    ['a REDIS_URL that is no Redis URL', { REDIS_URL: 'http://127.0.0.1:6379' }],
+    ['a job period of 0 seconds', { JOB_REASSESS_SECONDS: '0' }],
   ] as const) {
     it(`refuses ${name} with ERR_CONFIG naming the variable`, () => {
       assert.throws(
@@ -66,6 +69,25 @@ describe('loadConfig', () => {
       )
     })
   }
+
+  it('reads the replica, Redis and job settings, with their defaults', () => {
+    const defaults = loadConfig({})
+    assert.equal(defaults.databaseReadUrl, undefined)
+    assert.equal(defaults.redisUrl, undefined)
+    assert.deepEqual(defaults.jobs, {
+      retentionSeconds: 3600,
+      reassessSeconds: 60,
+      limitCleanupSeconds: 600,
+    })
+    const set = loadConfig({
+      DATABASE_READ_URL: 'postgres://u@replica:5432/hc',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      READ_PRIMARY_AFTER_WRITE_SECONDS: '5',
+    })
+    assert.equal(set.databaseReadUrl, 'postgres://u@replica:5432/hc')
+    assert.equal(set.redisUrl, 'redis://127.0.0.1:6379')
+    assert.equal(set.readPrimaryAfterWriteSeconds, 5)
+  })
 
   it('reads the abuse limits, with their defaults', () => {
     const defaults = loadConfig({}).limits

@@ -23,6 +23,37 @@ export interface Config {
   readonly host: string
   /** `DATABASE_URL`: `postgres://…` or a SQLite file; default `./data/healthcode.sqlite`. */
   readonly databaseUrl: string
+  /**
+   * `DATABASE_READ_URL`: a PostgreSQL read replica of `DATABASE_URL` for dashboards, public lists
+   * and exports; unset, everything reads from the primary.
+   */
+  readonly databaseReadUrl: string | undefined
+  /**
+   * `READ_REPLICA_MAX_LAG_BYTES`: how far behind the primary (bytes of WAL) the replica may replay
+   * and still be read (16 MiB); past it, or when it does not answer, reads go to the primary.
+   */
+  readonly readReplicaMaxLagBytes: number
+  /**
+   * `READ_PRIMARY_AFTER_WRITE_SECONDS`: after a caller writes, their reads go to the primary for
+   * this long (10), so that they read what they just wrote.
+   */
+  readonly readPrimaryAfterWriteSeconds: number
+  /**
+   * `REDIS_URL`: when set, the limit counters live in Redis and change notices travel by Redis
+   * pub/sub; unset, both go through the database.
+   */
+  readonly redisUrl: string | undefined
+  /**
+   * How often the periodic jobs run, in seconds: `JOB_RETENTION_SECONDS` (3600, check-ins past
+   * retention), `JOB_REASSESS_SECONDS` (60, colours due to change by time) and
+   * `JOB_LIMIT_CLEANUP_SECONDS` (600, expired limit counters). Each runs once per period across
+   * every server process on the store.
+   */
+  readonly jobs: {
+    readonly retentionSeconds: number
+    readonly reassessSeconds: number
+    readonly limitCleanupSeconds: number
+  }
   /** `PUBLIC_URL`: where people reach the server; default `http://localhost:PORT`. */
   readonly publicUrl: string
   /** `WEB_ROOT`: the folder of the built web app; default the package's `dist/web`. */
@@ -216,6 +247,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     validityRuleSet: env['VALIDITY_RULESET'] || 'ru-default',
     issuerCountry: countryCode(env['ISSUER_COUNTRY']),
     trustCacheSeconds: integer(env, 'TRUST_CACHE_SECONDS', 30, 0, 86_400),
+    databaseReadUrl: readReplicaUrl(env['DATABASE_READ_URL']),
+    readReplicaMaxLagBytes: integer(
+      env,
+      'READ_REPLICA_MAX_LAG_BYTES',
+      16 * 1024 * 1024,
+      0,
+      2 ** 40,
+    ),
+    readPrimaryAfterWriteSeconds: integer(env, 'READ_PRIMARY_AFTER_WRITE_SECONDS', 10, 0, 3600),
+    redisUrl: redisUrl(env['REDIS_URL']),
+    jobs: {
+      retentionSeconds: integer(env, 'JOB_RETENTION_SECONDS', 3600, 1, 86_400),
+      reassessSeconds: integer(env, 'JOB_REASSESS_SECONDS', 60, 1, 86_400),
+      limitCleanupSeconds: integer(env, 'JOB_LIMIT_CLEANUP_SECONDS', 600, 1, 86_400),
+    },
     offlineScanMaxAgeMinutes: minutes(env, 'OFFLINE_SCAN_MAX_AGE', 12 * 60, 1, 7 * 24 * 60),
     databaseTimeouts: {
       statementMs: integer(
@@ -351,6 +397,26 @@ function url(name: string, text: string): void {
   } catch {
     throw new ConfigError(`${name}: expected an http(s) URL, but found ${JSON.stringify(text)}`)
   }
+}
+
+function readReplicaUrl(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined
+  if (!/^postgres(ql)?:\/\//.test(text)) {
+    throw new ConfigError(
+      `DATABASE_READ_URL: expected a postgres:// URL of a read replica, but found ${JSON.stringify(text.split('://')[0])}`,
+    )
+  }
+  return text
+}
+
+function redisUrl(text: string | undefined): string | undefined {
+  if (text === undefined || text === '') return undefined
+  if (!/^rediss?:\/\//.test(text)) {
+    throw new ConfigError(
+      `REDIS_URL: expected a redis:// or rediss:// URL, but found ${JSON.stringify(text.split('://')[0])}`,
+    )
+  }
+  return text
 }
 
 function databaseUrl(text: string | undefined): string {

@@ -51,6 +51,15 @@ export interface Store {
   /** Closes the connections. */
   close(): Promise<void>
   readonly dialect: 'sqlite' | 'postgres'
+  /**
+   * Runs `work` unless another process on this store is running work of the same `name` at the
+   * moment; answers whether it ran. Jobs use it, with a claim of their time slot in the limit
+   * counters, to run once across server processes.
+   */
+  runAlone<T>(
+    name: string,
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; value: T } | { ran: false }>
   /** The counters of the abuse limits, shared by every process on this database. */
   readonly limitCounters: LimitCounterStore
   /**

@@ -84,6 +84,13 @@ export class KyselyStore implements Store {
       : 0
   }
 
+  runAlone<T>(
+    name: string,
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; value: T } | { ran: false }> {
+    return this.storageDialect.runAlone(this.db, name, work)
+  }
+
   appendCheckins(
     items: readonly {
       checkin: Checkin

@@ -13,7 +13,7 @@ forEachDialect((dialect) => {
   describe(`regions own their data (${dialect.name})`, () => {
     let t: TestApp
     before(async () => {
-      t = await testApp(dialect.url())
+      t = await testApp(dialect.url(), { readReplica: true })
     })
     after(() => t.close())
 

@@ -12,6 +12,22 @@ import type { Account } from '../../src/domain/people/person.js'
 import type { Store } from '../../src/domain/ports.js'
 import { openStore } from '../../src/storage/open-store.js'
 import { TEST_KEK, type TestClock, testClock } from '../support/domain-factories.js'
+import { ReadReplica } from '../../src/storage/read-replica.js'
+
+/**
+ * The URL of a PostgreSQL test store (a schema of TEST_DATABASE_URL's database) on the read
+ * replica of TEST_DATABASE_READ_URL: the same database and schema, the replica's host and port.
+ * Undefined when the variable is unset or the store is not PostgreSQL.
+ */
+export function readReplicaUrl(primaryUrl: string): string | undefined {
+  const replica = process.env['TEST_DATABASE_READ_URL']
+  if (!replica || !/^postgres(ql)?:\/\//.test(primaryUrl)) return undefined
+  const url = new URL(primaryUrl)
+  const on = new URL(replica)
+  url.hostname = on.hostname
+  url.port = on.port
+  return url.toString()
+}
 
 /** A clock the test moves by hand, and the key-encryption key of test apps. */
 export { TEST_KEK, type TestClock, testClock }
@@ -41,6 +57,8 @@ export interface TestApp {
   readonly federal: Record<Role, TestUser>
   /** A second commission member of `ru-spb`, who decides appeals. */
   readonly secondCommissionMember: TestUser
+  /** The read replica dashboards and lists read through, when the app was built with one. */
+  readonly readReplica: ReadReplica | undefined
   /** Sends a request with a user's bearer token (or none). */
   request(
     user: TestUser | undefined,
@@ -71,6 +89,12 @@ export async function testApp(
     oidc?: () => Promise<OidcLogin>
     /** Make the CSCA and a document signer per issuer (default true). */
     keys?: boolean
+    /**
+     * Read dashboards and public lists through the read replica of TEST_DATABASE_READ_URL, when
+     * it is set and the store is PostgreSQL (see {@link readReplicaUrl}). Each write request then
+     * waits until the replica has replayed it, so that other callers' reads see it.
+     */
+    readReplica?: boolean
   } = {},
 ): Promise<TestApp> {
   const clock = testClock()
@@ -149,7 +173,26 @@ export async function testApp(
     const keys = new SigningKeyService(store, clock, KeyVault.fromText(config.keyEncryptionKey))
     await keys.ensureKeys(undefined, ['ru', 'ru-spb', 'ru-mow'])
   }
-  const app = await build({ config, store, clock, logger: false, oidc: options.oidc })
+  const replicaUrl = options.readReplica ? readReplicaUrl(url) : undefined
+  const readReplica =
+    replicaUrl === undefined
+      ? undefined
+      : await ReadReplica.open(store, url, replicaUrl, {
+          clock: () => new Date(),
+          maxLagBytes: config.readReplicaMaxLagBytes,
+          checkMs: 200,
+        })
+  if (readReplica && !(await readReplica.caughtUp(10_000))) {
+    throw new Error('the read replica did not catch up with the test store in 10 s')
+  }
+  const app = await build({
+    config,
+    store,
+    clock,
+    logger: false,
+    oidc: options.oidc,
+    ...(readReplica ? { readReplica } : {}),
+  })
   return {
     app,
     store,
@@ -161,15 +204,20 @@ export async function testApp(
     secondCommissionMember,
     moscow,
     federal,
-    request: (user, method, requestUrl, body) =>
-      app.inject({
+    readReplica,
+    request: async (user, method, requestUrl, body) => {
+      const answer = await app.inject({
         method: method as 'GET',
         url: requestUrl,
         headers: user ? { authorization: `Bearer ${user.token}` } : {},
         ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-      }),
+      })
+      if (readReplica && method !== 'GET') await readReplica.caughtUp(10_000)
+      return answer
+    },
     close: async () => {
       await app.close()
+      await readReplica?.close()
       await store.close()
     },
   }

@@ -21,8 +21,8 @@ forEachDialect((dialect) => {
     let partnerUrl: string
     let qr: string
     before(async () => {
-      partner = await testApp(dialect.url())
-      us = await testApp(dialect.url())
+      partner = await testApp(dialect.url(), { readReplica: true })
+      us = await testApp(dialect.url(), { readReplica: true })
       partnerUrl = await partner.app.listen({ port: 0, host: '127.0.0.1' })
       const person = await partner.request(
         partner.users.clinician,

@@ -3,16 +3,22 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../../config/config.js'
+import { availableParallelism } from 'node:os'
+import { isClusterWorker, startPrimary, startWorker } from '../../api/cluster.js'
 import { startServer } from '../../api/server.js'
+import type { DemoSignIn } from '../../demo/demo-data.js'
+import { parseStoreUrl } from '../../storage/open-store.js'
 import { demoClaimCode } from '../../demo/demo-data.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
 export const serveUsage = `Usage:
-  healthcode serve [--port N] [--host H] [--database URL] [--demo]
+  healthcode serve [--port N] [--host H] [--database URL] [--demo] [--workers N|auto]
 
 Serves Healthcode over HTTP. Options override the environment (PORT, HOST, DATABASE_URL, DEMO; see
 the README for every variable). --demo loads the demo data set into an empty store and prints the
-demo sign-ins.`
+demo sign-ins. --workers runs N server processes on one port (auto: one per CPU core; default 1);
+more than one needs PostgreSQL, and they share limits and caches through it (or through Redis
+when REDIS_URL is set).`
 
 /** `healthcode serve`: runs the server until SIGTERM or SIGINT. */
 export async function serveCommand(args: string[], io: CommandIo): Promise<number> {
@@ -23,6 +29,7 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
       host: { type: 'string' },
       database: { type: 'string' },
       demo: { type: 'boolean' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -50,12 +57,50 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
     if (error instanceof ConfigError) throw new UsageError(error.message)
     throw error
   }
-  const server = await startServer(config)
+  const workers = readWorkers(values.workers ?? env['WORKERS'])
+  if (workers > 1 && parseStoreUrl(config.databaseUrl).dialect === 'sqlite') {
+    throw new UsageError(
+      `--workers ${workers}: a SQLite store is served by one process; use a PostgreSQL DATABASE_URL for several`,
+    )
+  }
+  if (config.databaseReadUrl && parseStoreUrl(config.databaseUrl).dialect === 'sqlite') {
+    throw new UsageError(
+      'DATABASE_READ_URL: a read replica needs a PostgreSQL DATABASE_URL (its primary)',
+    )
+  }
+  if (isClusterWorker()) {
+    await startWorker(config)
+    return new Promise<never>(() => {
+      // Runs until the primary stops it (see startPrimary).
+    })
+  }
+  let server: { url: string; dialect: string; demoSignIns: DemoSignIn[] | undefined }
+  let madeKeys: number | undefined
+  let stopped: Promise<number> | undefined
+  if (workers > 1) {
+    const running = await startPrimary(config, workers)
+    server = {
+      url: running.url,
+      dialect: 'postgres',
+      demoSignIns: running.prepared.demoSignIns,
+    }
+    madeKeys = running.prepared.madeKeys
+    stopped = running.stopped
+  } else {
+    const running = await startServer(config)
+    server = { url: running.url, dialect: running.store.dialect, demoSignIns: running.demoSignIns }
+    madeKeys = running.madeKeys
+  }
   const lines = [
     `Healthcode is serving on ${server.url}`,
     `  web app: ${server.url}/app/`,
-    `  store: ${server.store.dialect} (${redact(config.databaseUrl)})`,
+    `  store: ${server.dialect} (${redact(config.databaseUrl)})`,
   ]
+  if (workers > 1) {
+    lines.push(
+      `  workers: ${workers} processes; limits and cache notices shared through ${config.redisUrl ? `Redis (${redact(config.redisUrl)})` : 'PostgreSQL'}`,
+    )
+  }
   if (server.demoSignIns) {
     lines.push('  demo sign-ins (POST /api/v1/auth/sign-in with {"login","password"}):')
     for (const signIn of server.demoSignIns) {
@@ -74,18 +119,32 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
       `  signing keys sealed with the demo key-encryption key in ${demoKek.path}${demoKek.created ? ' (new)' : ''}; set KEY_ENCRYPTION_KEY in production`,
     )
   }
-  if (server.madeKeys)
+  if (madeKeys)
     lines.push(
-      `  made ${server.madeKeys} signing keys (CSCA, document signers, Gateway trust anchor and upload)`,
+      `  made ${madeKeys} signing keys (CSCA, EU-facing and domestic signers, Gateway trust anchor and upload)`,
     )
   if (!config.keyEncryptionKey) {
     lines.push('  no KEY_ENCRYPTION_KEY: certificates are verified but not issued')
   }
   io.stdout.write(lines.join('\n') + '\n')
+  if (stopped) return stopped
   await new Promise<never>(() => {
     // Runs until a signal closes the server (see startServer).
   })
   return 0
+}
+
+/** `--workers`: a whole number from 1 to 256, or `auto` (one per CPU core). */
+function readWorkers(text: string | undefined): number {
+  if (text === undefined || text === '') return 1
+  if (text === 'auto') return availableParallelism()
+  const value = Number(text)
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    throw new UsageError(
+      `--workers: expected a whole number from 1 to 256 or auto, but found ${JSON.stringify(text)}`,
+    )
+  }
+  return value
 }
 
 function redact(url: string): string {

@@ -33,6 +33,7 @@ forEachDialect((dialect) => {
         close: () => store.close(),
         appendCheckins: (items) => store.appendCheckins(items),
         preparePartitions: (now) => store.preparePartitions(now),
+        runAlone: (name, work) => store.runAlone(name, work),
         limitCounters: store.limitCounters,
         transaction: (work) =>
           store.transaction((tx) => {

@@ -255,6 +255,7 @@ export class AccountService {
 
   /** Revokes a token: its owner, or an administrator. */
   async revokeApiToken(actor: Actor, id: string, reason: string | undefined): Promise<void> {
+    let revoked = false
     await this.store.transaction(async (tx) => {
       const token = await tx.apiTokens.find(id)
       if (!token) throw new DomainError('ERR_NOT_FOUND', `no API token ${id}`)
@@ -266,9 +267,8 @@ export class AccountService {
       })
       if (token.revokedAt) return
       await tx.apiTokens.revoke(id, this.clock().toISOString())
-      for (const [hash, cached] of this.#tokenActors) {
-        if (cached.tokenId === id) this.#tokenActors.delete(hash)
-      }
+      this.forgetToken(id)
+      revoked = true
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,
@@ -281,6 +281,11 @@ export class AccountService {
         this.clock().toISOString(),
       )
     })
+    if (revoked) {
+      // Once more after the commit: a request in between may have cached the token again.
+      this.forgetToken(id)
+      this.onTokenRevoked?.(id)
+    }
   }
 
   /** The actor behind a bearer token, or undefined when it is unknown or revoked. */
@@ -329,6 +334,16 @@ export class AccountService {
       await this.store.transaction((tx) => tx.apiTokens.touch(tokenId, now.toISOString()))
     } catch {
       this.#tokenTouchedAt.delete(tokenId)
+    }
+  }
+
+  /** Told when a token was revoked here, after the commit (to tell other processes). */
+  onTokenRevoked: ((tokenId: string) => void) | undefined
+
+  /** Forgets the cached actor of a token, after it was revoked. */
+  forgetToken(tokenId: string): void {
+    for (const [hash, cached] of this.#tokenActors) {
+      if (cached.tokenId === tokenId) this.#tokenActors.delete(hash)
     }
   }
 

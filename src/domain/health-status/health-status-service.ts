@@ -1,3 +1,4 @@
+import type { ChangeNotice } from '../changes/change-notices.js'
 import { randomBytes } from 'node:crypto'
 import { type JsonValue, signHc1 } from '../../codec/hc1/index.js'
 import type { Actor } from '../access/actor.js'
@@ -81,6 +82,9 @@ const CACHE_MS = 30_000
 const LOOKBACK_DAYS = 30
 const BATCH = 500
 const COLOUR_CACHE_MS = 5_000
+/** Colour notices: ids per notice, and past how many changed ids one notice drops every colour. */
+const COLOUR_NOTICE_IDS = 150
+const COLOUR_NOTICE_ALL = 3_000
 
 /**
  * The health code: declarations, risk areas and risk rules in, a colour with its reasons out.
@@ -147,6 +151,10 @@ export class HealthStatusService {
           },
         ])
         return { stored, assessment: await this.#reassessIn(tx, personId, rules, areas) }
+      })
+      .then((done) => {
+        this.#colourChanged(personId)
+        return done
       })
       .catch(async (error: unknown) => {
         await this.#reportPerson(personId, error)
@@ -389,6 +397,7 @@ export class HealthStatusService {
       return created
     })
     this.#areas = undefined
+    this.onChange?.({ topic: 'risk-areas' })
     const since = new Date(this.clock().getTime() - LOOKBACK_DAYS * DAY).toISOString()
     const people = await this.store.transaction((tx) =>
       tx.health.peopleWhoVisited(input.areaCode, since),
@@ -488,6 +497,7 @@ export class HealthStatusService {
       return parsed
     })
     this.#rules = undefined
+    this.onChange?.({ topic: 'risk-rules' })
     this.#startRecompute(ruleset.version)
     return ruleset
   }
@@ -573,7 +583,51 @@ export class HealthStatusService {
   async #reassessOne(personId: string): Promise<HealthAssessment> {
     const rules = await this.#storedRules()
     const areas = await this.#riskAreas()
-    return this.store.transaction((tx) => this.#reassessIn(tx, personId, rules, areas))
+    const assessment = await this.store.transaction((tx) =>
+      this.#reassessIn(tx, personId, rules, areas),
+    )
+    this.#colourChanged(personId)
+    return assessment
+  }
+
+  /** Tells other processes, batched, that people's colours changed (after the commit). */
+  #colourChanged(personId: string): void {
+    if (!this.onChange) return
+    this.#changedColours.add(personId)
+    if (this.#changedColours.size > 1) return
+    setImmediate(() => {
+      const ids = [...this.#changedColours]
+      this.#changedColours.clear()
+      if (ids.length > COLOUR_NOTICE_ALL) {
+        this.onChange?.({ topic: 'colours' })
+        return
+      }
+      // A notice stays well under PostgreSQL's 8000-byte limit on a NOTIFY payload.
+      for (let i = 0; i < ids.length; i += COLOUR_NOTICE_IDS) {
+        this.onChange?.({
+          topic: 'colours',
+          subject: ids.slice(i, i + COLOUR_NOTICE_IDS).join(','),
+        })
+      }
+    })
+  }
+
+  /** Told when rules, risk areas or colours changed here, after the commit. */
+  onChange: ((notice: ChangeNotice) => void) | undefined
+  readonly #changedColours = new Set<string>()
+
+  /** Drops cached copies another process changed: the rules, the risk areas, colours. */
+  forget(notice: ChangeNotice): void {
+    if (notice.topic === 'risk-rules') {
+      this.#rules = undefined
+      this.#colours.clear()
+    } else if (notice.topic === 'risk-areas') {
+      this.#areas = undefined
+      this.#colours.clear()
+    } else if (notice.topic === 'colours') {
+      if (notice.subject === undefined) this.#colours.clear()
+      else for (const id of notice.subject.split(',')) this.#colours.delete(id)
+    }
   }
 
   async #reassessIn(

@@ -7,9 +7,11 @@ import { AccessRefused } from './policy.js'
  * Wraps a store so that every refusal by the policy is audited: when a transaction fails with
  * {@link AccessRefused}, its work is rolled back as always, and then the refusal is appended to the
  * audit log in a transaction of its own, so that the rollback does not drop it. Only the outermost
- * transaction writes it (a refusal inside a nested call is written once).
+ * transaction writes it (a refusal inside a nested call is written once). The refusal is written to
+ * `auditStore` (default: the store itself), so that a store reading from a replica writes its
+ * refusals to the primary.
  */
-export function auditRefusals(store: Store, clock: Clock): Store {
+export function auditRefusals(store: Store, clock: Clock, auditStore: Store = store): Store {
   const depth = new AsyncLocalStorage<number>()
   const transaction = async <T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> => {
     const level = depth.getStore() ?? 0
@@ -18,7 +20,7 @@ export function auditRefusals(store: Store, clock: Clock): Store {
     } catch (error) {
       if (error instanceof AccessRefused && !error.audited && level === 0) {
         error.audited = true
-        await store.transaction((tx) =>
+        await auditStore.transaction((tx) =>
           tx.audit.append(
             {
               actorAccountId: error.actor?.accountId,
@@ -50,6 +52,7 @@ export function auditRefusals(store: Store, clock: Clock): Store {
     close: () => store.close(),
     appendCheckins: (items) => store.appendCheckins(items),
     preparePartitions: (now) => store.preparePartitions(now),
+    runAlone: (name, work) => store.runAlone(name, work),
     limitCounters: store.limitCounters,
   }
 }

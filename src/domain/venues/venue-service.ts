@@ -1,3 +1,4 @@
+import type { ChangeNotice } from '../changes/change-notices.js'
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { Hc1Verification } from '../../codec/hc1/index.js'
 import { shcAsDcc } from '../verification/shc-as-dcc.js'
@@ -231,6 +232,7 @@ export class VenueService {
     const secret = randomBytes(16).toString('base64url')
     await this.store.transaction((tx) => tx.venues.setPosterSecret(venue.id, secret))
     this.#venues.delete(venue.id)
+    this.onChange?.({ topic: 'venue', subject: venue.id })
     return { ...venue, posterSecret: secret }
   }
 
@@ -294,6 +296,17 @@ export class VenueService {
       )
     })
     this.#policies = undefined
+    this.onChange?.({ topic: 'entry-policies' })
+  }
+
+  /** Told when a venue or an entry policy changed here, after the commit. */
+  onChange: ((notice: ChangeNotice) => void) | undefined
+
+  /** Drops cached copies another process changed: one venue, or every entry policy. */
+  forget(notice: ChangeNotice): void {
+    if (notice.topic === 'venue' && notice.subject !== undefined)
+      this.#venues.delete(notice.subject)
+    if (notice.topic === 'entry-policies') this.#policies = undefined
   }
 
   /**

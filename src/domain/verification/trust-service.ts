@@ -123,8 +123,9 @@ export type TrustListFetcher = (url: string, maxBytes: number) => Promise<string
  * Trust between deployments: publishes our document signers as a signed trust list in the DCC
  * Gateway shape (signed by our CSCA) and our revocation list, imports partners' lists checked
  * against their signing certificates, and verifies codes against all of it. The lists are cached
- * for `cacheSeconds` and rebuilt at once when keys, partners or certificate statuses change here;
- * other servers of the same store catch up within `cacheSeconds`.
+ * for `cacheSeconds` and rebuilt at once when keys, partners or certificate statuses change here,
+ * or when another process says they changed (see `ChangeNotices`); a process that missed the
+ * notice catches up within `cacheSeconds`.
  */
 export class TrustService {
   #snapshot: Promise<TrustSnapshot> | undefined
@@ -137,9 +138,18 @@ export class TrustService {
     private readonly fetchList: TrustListFetcher,
   ) {}
 
+  /** Told when the lists changed here, after the change committed (to tell other processes). */
+  onChange: (() => void) | undefined
+
   /** Drops the cached lists; the next use rebuilds them. */
   invalidate(): void {
     this.#snapshot = undefined
+  }
+
+  /** The lists changed here: drops the cached lists and tells {@link onChange}. */
+  changed(): void {
+    this.invalidate()
+    this.onChange?.()
   }
 
   async #current(): Promise<TrustSnapshot> {
@@ -500,7 +510,7 @@ export class TrustService {
         at,
       )
     })
-    this.invalidate()
+    this.changed()
     const keys = (issuer.jwks as { keys?: unknown[] })?.keys
     return { iss: issuer.iss, keys: Array.isArray(keys) ? keys.length : 0 }
   }
@@ -634,7 +644,7 @@ export class TrustService {
         at,
       )
     })
-    this.invalidate()
+    this.changed()
     return { partner: { ...partner, trustList: text, importedAt: at }, signers: signers.length }
   }
 }

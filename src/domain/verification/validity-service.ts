@@ -83,6 +83,14 @@ const CACHE_MS = 30_000
  * refused then, never at verify time).
  */
 export class ValidityService {
+  /** Told when a rule set changed here, after the commit (to tell other processes). */
+  onChange: (() => void) | undefined
+
+  /** Drops the cached rule sets (another process changed them); the next use reads them again. */
+  forgetRuleSets(): void {
+    this.#stored = undefined
+  }
+
   #stored:
     | { tree: IssuerTree; sets: Map<string | undefined, Map<string, RuleSet>>; until: number }
     | undefined
@@ -175,6 +183,7 @@ export class ValidityService {
       )
     })
     this.#stored = undefined
+    this.onChange?.()
     return { id, version, rules }
   }
 

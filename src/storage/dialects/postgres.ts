@@ -17,6 +17,12 @@ import {
  */
 const AUDIT_APPEND_LOCK_KEY = 0x68636175
 
+/**
+ * The first half of the advisory locks that keep a job to one process at a time (the second half
+ * names the job). A fixed key: 0x68636a62 is "hcjb" in ASCII. Other code must not use it.
+ */
+const JOB_LOCK_KEY = 0x68636a62
+
 /** How the client waits after the server's own statement limit before it gives up itself. */
 const CLIENT_GRACE_MS = 1_000
 
@@ -81,6 +87,20 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
     preparePartitions: (db, now, from) => preparePartitions(db as Kysely<unknown>, now, from),
     dropPartitionsBefore: (db, table, before) =>
       dropPartitionsBefore(db as Kysely<unknown>, table, before),
+    runAlone: (db, name, work) =>
+      db.connection().execute(async (connection) => {
+        // Named within the store's schema: stores in other schemas of the database never meet.
+        const key = sql`${sql.lit(JOB_LOCK_KEY)}, hashtext(current_schema() || ':' || ${name})`
+        const got = await sql<{
+          locked: boolean
+        }>`select pg_try_advisory_lock(${key}) as locked`.execute(connection)
+        if (got.rows[0]?.locked !== true) return { ran: false as const }
+        try {
+          return { ran: true as const, value: await work() }
+        } finally {
+          await sql`select pg_advisory_unlock(${key})`.execute(connection)
+        }
+      }),
     writeUnlessBusy: (_trx, work) => work(),
     migrationTableSchema,
     createAppendOnlyGuard,

@@ -33,6 +33,8 @@ export function createSqliteDialect(path: string): StorageDialect {
     // Kysely begins DEFERRED: a long read (say `healthcode audit verify` on the server's file) holds
     // no write lock, and in WAL mode never blocks the writers.
     transaction: (db, work) => db.transaction().execute(work),
+    // One process serves a SQLite file (`serve --workers` refuses more), so nothing runs beside.
+    runAlone: async (_db, _name, work) => ({ ran: true, value: await work() }),
     // Within this process, Kysely's SQLite driver owns a single connection behind a mutex
     // (SqliteDriver.acquireConnection): a transaction holds it from BEGIN to COMMIT, so no other
     // transaction of this process runs, let alone appends, in between. Another process writing

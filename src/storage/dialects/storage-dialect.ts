@@ -94,6 +94,16 @@ export interface StorageDialect {
    * PostgreSQL has no such wait to avoid; it just runs `work`.
    */
   writeUnlessBusy<T>(trx: Kysely<Database>, work: () => Promise<T>): Promise<T>
+  /**
+   * Runs `work` unless another process on the same store is running work of the same `name`
+   * (PostgreSQL: a session advisory lock, tried, on a connection held for the while; SQLite: one
+   * process serves a file, so it always runs). Answers whether it ran.
+   */
+  runAlone<T>(
+    db: Kysely<Database>,
+    name: string,
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; value: T } | { ran: false }>
   /** Stops what the dialect runs besides the connection (the SQLite check-in writer). */
   close?(): Promise<void>
   /** Recognises the driver's constraint failures; undefined for every other error. */

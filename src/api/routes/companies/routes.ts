@@ -221,6 +221,8 @@ export async function companyRoutes(app: FastifyInstance, context: AppContext): 
       },
     },
     async (request) =>
-      context.companies.dashboard(requireActor(request), request.params.id, request.query.days),
+      context
+        .reading(request)
+        .companies.dashboard(requireActor(request), request.params.id, request.query.days),
   )
 }

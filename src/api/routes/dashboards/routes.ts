@@ -67,6 +67,7 @@ export async function dashboardRoutes(app: FastifyInstance, context: AppContext)
         },
       },
     },
-    async (request) => context.dashboards.dashboard(requireActor(request), request.query),
+    async (request) =>
+      context.reading(request).dashboards.dashboard(requireActor(request), request.query),
   )
 }

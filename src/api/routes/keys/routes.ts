@@ -78,7 +78,7 @@ export async function keyRoutes(app: FastifyInstance, context: AppContext): Prom
         request.body.issuerId,
         request.body.list ?? 'eu',
       )
-      context.trust.invalidate()
+      context.trust.changed()
       context.gateway.invalidate()
       const { sealedPrivateKey: _sealed, ...shown } = key
       return reply.status(201).send(shown)

@@ -161,6 +161,6 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
         },
       },
     },
-    async () => ({ sites: await context.tracing.exposureSites() }),
+    async (request) => ({ sites: await context.reading(request).tracing.exposureSites() }),
   )
 }

@@ -198,8 +198,8 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         response: { 200: { type: 'array', items: trustListEntry }, ...errorResponses },
       },
     },
-    async (_request, reply) => {
-      const list = await context.trust.publishedTrustList()
+    async (request, reply) => {
+      const list = await context.reading(request).trust.publishedTrustList()
       return reply.header('cache-control', 'public, max-age=60').send(list)
     },
   )
@@ -232,8 +232,8 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         response: { 200: { type: 'string' }, ...errorResponses },
       },
     },
-    async (_request, reply) => {
-      const pem = await context.trust.listSigningCertificate()
+    async (request, reply) => {
+      const pem = await context.reading(request).trust.listSigningCertificate()
       if (pem === undefined) {
         throw new DomainError(
           'ERR_SIGNING_UNAVAILABLE',
@@ -272,8 +272,8 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         },
       },
     },
-    async (_request, reply) => {
-      const list = await context.trust.publishedRevocationList()
+    async (request, reply) => {
+      const list = await context.reading(request).trust.publishedRevocationList()
       return reply.header('cache-control', 'public, max-age=30').send(list)
     },
   )
