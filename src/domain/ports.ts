@@ -186,10 +186,18 @@ export interface CheckinRepository {
 
 /** Cases, exposures and the people's feeds. */
 export interface TracingRepository {
-  createCase(input: Omit<Case, 'id' | 'publishedAt'>): Promise<Case>
+  createCase(input: Omit<Case, 'id' | 'publishedAt' | 'closedAt'>): Promise<Case>
   findCase(id: string): Promise<Case | undefined>
   caseOf(personId: string): Promise<Case | undefined>
-  listCases(page: { limit: number; offset: number }): Promise<Case[]>
+  /** Cases of people of these issuers, newest first, open, closed or all. */
+  listCases(filter: {
+    issuerIds: readonly string[]
+    status: 'open' | 'closed' | 'all'
+    limit: number
+    offset: number
+  }): Promise<Case[]>
+  /** Closes a case at an instant, or reopens it (undefined). */
+  setCaseClosed(id: string, closedAt: string | undefined): Promise<void>
   publishCase(id: string, at: string): Promise<void>
   publishedCases(since: string): Promise<Case[]>
   addExposures(exposures: readonly Omit<Exposure, 'id'>[]): Promise<Exposure[]>

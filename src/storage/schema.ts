@@ -301,6 +301,8 @@ export interface CaseTable {
   created_by: string
   published_at: string | null
   district: string | null
+  /** When the authority closed the case; null while it is open. */
+  closed_at: string | null
 }
 
 export interface ExposureTable {

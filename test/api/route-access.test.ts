@@ -251,6 +251,19 @@ const expectations: Record<string, Expectation> = {
     url: () => '/api/v1/cases',
     body: (f) => ({ personId: f.personId }),
   },
+  'GET /api/v1/cases': open,
+  'GET /api/v1/cases/:id': {
+    kind: 'regional',
+    url: (f) => `/api/v1/cases/${f.caseId}`,
+  },
+  'POST /api/v1/cases/:id/close': {
+    kind: 'regional',
+    url: (f) => `/api/v1/cases/${f.caseId}/close`,
+  },
+  'POST /api/v1/cases/:id/reopen': {
+    kind: 'regional',
+    url: (f) => `/api/v1/cases/${f.caseId}/reopen`,
+  },
   'GET /api/v1/cases/:id/whereabouts': {
     kind: 'regional',
     url: (f) => `/api/v1/cases/${f.caseId}/whereabouts`,

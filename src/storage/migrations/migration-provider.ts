@@ -8,6 +8,7 @@ import { interoperabilityMigration } from './20261123150000-interoperability.js'
 import { counterIndexMigration } from './20261123160000-counter-index.js'
 import { issuerOwnersMigration } from './20261206100000-issuer-owners.js'
 import { limitsAndClaimCodesMigration } from './20261206110000-limits-and-claim-codes.js'
+import { caseClosingMigration } from './20261207090000-case-closing.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -25,6 +26,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261123160000-counter-index': counterIndexMigration(),
       '20261206100000-issuer-owners': issuerOwnersMigration(),
       '20261206110000-limits-and-claim-codes': limitsAndClaimCodesMigration(),
+      '20261207090000-case-closing': caseClosingMigration(),
     }),
   }
 }
