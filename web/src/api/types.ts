@@ -201,6 +201,42 @@ export interface TracingCase {
   readonly source: 'test' | 'authority'
   readonly publishedAt?: string
   readonly district?: string
+  readonly closedAt?: string
+}
+
+/** A person on a case page: in full, or masked where the authority may not read them. */
+export interface TracedPerson {
+  readonly personId: string
+  readonly name: string
+  readonly masked: boolean
+  readonly birthDate?: string
+  readonly district?: string
+  readonly colour?: Colour
+}
+
+/** One line of the authority's list of cases (`GET /api/v1/cases`). */
+export interface CaseSummary {
+  readonly case: TracingCase
+  readonly person: TracedPerson
+}
+
+/** A case page (`GET /api/v1/cases/{id}`). */
+export interface CaseDetail extends Whereabouts {
+  readonly person: TracedPerson
+  readonly contacts: readonly (TracedPerson & {
+    readonly kind: 'close-contact' | 'same-venue' | 'secondary-contact'
+    readonly venueName: string
+    readonly at: string
+  })[]
+}
+
+/** A published exposure site (`GET /api/v1/exposure-sites`). */
+export interface ExposureSite {
+  readonly venueName: string
+  readonly address: string
+  readonly district: string
+  readonly from: string
+  readonly until: string
 }
 
 export interface ExposureCounts {

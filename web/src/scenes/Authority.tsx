@@ -15,6 +15,7 @@ import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
 import { BarChart } from '../components/BarChart'
 import { ErrorMessage } from '../components/ErrorMessage'
+import { Link } from '../components/Link'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { useSession } from '../session/SessionProvider'
@@ -560,6 +561,7 @@ function CaseTracing() {
   const [personId, setPersonId] = useState('')
   const [caseId, setCaseId] = useState<string | undefined>(undefined)
   const [created, setCreated] = useState<boolean | undefined>(undefined)
+  const [reopened, setReopened] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)
   const needle = query.trim().toLowerCase()
@@ -579,10 +581,12 @@ function CaseTracing() {
       const answer = await apiRequest<{
         case: TracingCase
         created: boolean
+        reopened?: boolean
         exposures: ExposureCounts
       }>('POST', '/api/v1/cases', { personId })
       setCaseId(answer.case.id)
       setCreated(answer.created)
+      setReopened(answer.reopened === true)
     } catch (failure) {
       setError(failure)
     } finally {
@@ -593,6 +597,9 @@ function CaseTracing() {
     <>
       <h2 id="case-title">{t('tracing.title')}</h2>
       <p>{t('tracing.intro')}</p>
+      <p>
+        <Link to="cases">{t('tracing.allCases')}</Link>
+      </p>
       <ErrorMessage error={people.error} />
       <form className="form" onSubmit={confirm} aria-labelledby="case-title">
         <label htmlFor="case-search">{t('tracing.search')}</label>
@@ -624,7 +631,13 @@ function CaseTracing() {
       {caseId && (
         <>
           <p role="status" className="notice allowed">
-            {t(created === false ? 'tracing.alreadyCase' : 'tracing.confirmed')}
+            {t(
+              reopened
+                ? 'tracing.reopened'
+                : created === false
+                  ? 'tracing.alreadyCase'
+                  : 'tracing.confirmed',
+            )}
           </p>
           <CaseWhereabouts caseId={caseId} />
         </>
