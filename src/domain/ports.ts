@@ -141,6 +141,20 @@ export interface HealthRepository {
   personIdsAfter(afterPersonId: string, limit: number): Promise<string[]>
   dueForReassessment(now: string, limit: number): Promise<string[]>
   colourCounts(): Promise<{ colour: string; district: string; count: number }[]>
+  /** The districts these issuers defined, by issuer and code. */
+  districts(issuerIds: readonly string[]): Promise<District[]>
+  /** Defines a district, or renames it when the issuer has the code already. */
+  saveDistrict(
+    district: District & { createdBy: string | undefined; createdAt: string },
+  ): Promise<void>
+}
+
+/** An area a region's authority defined: risk areas and venues name it by its code. */
+export interface District {
+  readonly issuerId: string
+  /** The area code, as risk areas and venues name it (`CN-SH-PD`). */
+  readonly code: string
+  readonly name: string
 }
 
 /** Venues and the entry policies of their categories. */

@@ -374,8 +374,18 @@ export interface ClaimCodeTable {
   issued_at: string
 }
 
+/** `districts`: the areas a region's authority defines, by code. */
+export interface DistrictTable {
+  issuer_id: string
+  code: string
+  name: string
+  created_by: string | null
+  created_at: string
+}
+
 /** The database Healthcode's repositories query. */
 export interface Database {
+  districts: DistrictTable
   limit_counters: LimitCounterTable
   claim_codes: ClaimCodeTable
   shc_issuers: ShcIssuerTable

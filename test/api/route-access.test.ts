@@ -273,6 +273,8 @@ const expectations: Record<string, Expectation> = {
     url: (f) => `/api/v1/cases/${f.caseId}/publish`,
   },
   'GET /api/v1/exposure-sites': open,
+  'GET /api/v1/districts': open,
+  'POST /api/v1/districts': open,
   'GET /api/v1/health-code/problems': open,
   'POST /api/v1/names/transliterate': open,
   'POST /api/v1/validity-rules/:id/test': open,

@@ -3,7 +3,8 @@ import type { EntryPolicy, VenueCategory } from './venue.js'
 /**
  * The entry policies a deployment starts with. Places of culture and leisure follow St.
  * Petersburg: a vaccination, recovery or recent negative test certificate (or a green code);
- * workplaces, shops, transport and parks follow Shanghai: a green code.
+ * workplaces, shops, transport, parks and administration service centres follow Shanghai: a green
+ * code.
  */
 export const defaultEntryPolicies: Readonly<Record<VenueCategory, EntryPolicy>> = (() => {
   const certificates: EntryPolicy = {
@@ -31,6 +32,7 @@ export const defaultEntryPolicies: Readonly<Record<VenueCategory, EntryPolicy>> 
     transport: greenCode,
     park: greenCode,
     other: greenCode,
+    'administration-service-centre': greenCode,
   }
 })()
 

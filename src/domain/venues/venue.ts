@@ -14,6 +14,7 @@ export const venueCategories = [
   'transport',
   'park',
   'other',
+  'administration-service-centre',
 ] as const
 export type VenueCategory = (typeof venueCategories)[number]
 

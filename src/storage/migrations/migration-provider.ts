@@ -9,6 +9,7 @@ import { counterIndexMigration } from './20261123160000-counter-index.js'
 import { issuerOwnersMigration } from './20261206100000-issuer-owners.js'
 import { limitsAndClaimCodesMigration } from './20261206110000-limits-and-claim-codes.js'
 import { caseClosingMigration } from './20261207090000-case-closing.js'
+import { districtsMigration } from './20261207091000-districts.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -27,6 +28,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261206100000-issuer-owners': issuerOwnersMigration(),
       '20261206110000-limits-and-claim-codes': limitsAndClaimCodesMigration(),
       '20261207090000-case-closing': caseClosingMigration(),
+      '20261207091000-districts': districtsMigration(),
     }),
   }
 }
