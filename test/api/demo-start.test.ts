@@ -22,7 +22,7 @@ describe('the demo start', () => {
     })
     const server = await startServer(config, { handleSignals: false })
     try {
-      assert.equal(server.madeKeys, 4, 'the CSCA and the signers of ru, ru-spb and ru-mow')
+      assert.equal(server.madeKeys, 5, 'the CSCA and the signers of ru, ru-spb, ru-mow and cn-sh')
       const url = server.url.replace('localhost', '127.0.0.1')
       const token = async (login: string) => {
         const answer = await fetch(`${url}/api/v1/auth/sign-in`, {

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../../config/config.js'
 import { startServer } from '../../api/server.js'
-import { demoClaimCode } from '../../demo/demo-data.js'
+import { demoClaimCode, demoShanghaiClaimCode } from '../../demo/demo-data.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
 export const serveUsage = `Usage:
@@ -65,6 +65,7 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
     }
     lines.push(
       `  the demo citizen links the clinic's record with national ID 4012 345678, RU, born 1985-03-14, claim code ${demoClaimCode}`,
+      `  Shanghai (cn-sh): citizen@sh.demo links Anna Schmidt's record with passport C4J8K2L9M, DE, born 1988-04-12, claim code ${demoShanghaiClaimCode}`,
     )
   } else if (config.demo) {
     lines.push('  demo data: the store already holds data; left as it is')
