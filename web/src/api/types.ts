@@ -135,6 +135,24 @@ export interface RiskArea {
   readonly until?: string
 }
 
+/** A district a region's authority defined (`GET /api/v1/districts`). */
+export interface District {
+  readonly issuerId: string
+  readonly code: string
+  readonly name: string
+}
+
+/** What a kind of venue admits (`GET /api/v1/entry-policies`). */
+export interface EntryPolicy {
+  readonly acceptGreenCode: boolean
+  readonly acceptCertificates: readonly CertificateKindAdmitted[]
+  readonly testMaxAgeHours: number
+  readonly ruleSet?: string
+  readonly region?: string
+}
+
+export type CertificateKindAdmitted = 'vaccination' | 'recovery' | 'test' | 'antibody'
+
 export interface Figures {
   readonly codes: { readonly green: number; readonly yellow: number; readonly red: number }
   readonly declarations: number

@@ -3,6 +3,7 @@ import { ApiError, apiRequest } from '../api/api-client'
 import { useAction } from '../api/use-action'
 import type {
   AuthorityDashboard,
+  District,
   ExposureCounts,
   RecomputeProgress,
   RiskArea,
@@ -14,11 +15,14 @@ import type {
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
 import { BarChart } from '../components/BarChart'
+import { DistrictPicker } from '../components/DistrictPicker'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { useSession } from '../session/SessionProvider'
+import { Districts } from './Districts'
+import { EntryPolicies } from './EntryPolicies'
 
 const dailySeries: readonly {
   key: MessageKey
@@ -84,6 +88,7 @@ export function Authority() {
       )}
       <CaseTracing />
       <RiskAreas />
+      <EntryPolicies />
       <RiskRules />
     </section>
   )
@@ -91,7 +96,14 @@ export function Authority() {
 
 function RiskAreas() {
   const { t, formatDate } = useI18n()
+  const { session } = useSession()
   const areas = useApi<{ riskAreas: RiskArea[] }>('/api/v1/risk-areas')
+  // The districts of the authority's region: risk areas are picked from them.
+  const districts = useApi<{ districts: District[] }>(
+    session?.issuerId
+      ? `/api/v1/districts?issuerId=${encodeURIComponent(session.issuerId)}`
+      : '/api/v1/districts',
+  )
   const [areaCode, setAreaCode] = useState('')
   const [name, setName] = useState('')
   const [level, setLevel] = useState<'high' | 'medium'>('high')
@@ -154,15 +166,17 @@ function RiskAreas() {
           </tbody>
         </table>
       )}
+      <Districts districts={districts.data?.districts} onChanged={districts.reload} />
       <form className="form" onSubmit={submit} aria-labelledby="risk-area-title">
         <h3 id="risk-area-title">{t('authority.addRiskArea')}</h3>
-        <label htmlFor="area-code">{t('authority.areaCode')}</label>
-        <input
+        <DistrictPicker
           id="area-code"
-          required
-          pattern="[A-Za-z0-9-]{2,40}"
+          districts={districts.data?.districts ?? []}
           value={areaCode}
-          onChange={(e) => setAreaCode(e.target.value)}
+          onChange={(district) => {
+            setAreaCode(district?.code ?? '')
+            if (district) setName(district.name)
+          }}
         />
         <label htmlFor="area-name">{t('authority.areaName')}</label>
         <input
