@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js'
 import { type Clock, systemClock } from '../domain/clock.js'
 import type { Store } from '../domain/ports.js'
 import { type DemoSignIn, loadDemoData, loadDemoRecords } from '../demo/demo-data.js'
+import { loadDemoPartner } from '../demo/demo-partner.js'
 import { CertificateService } from '../domain/certificates/certificate-service.js'
 import { CommissionService } from '../domain/commission/commission-service.js'
 import { RegisterService } from '../domain/register/register-service.js'
@@ -21,6 +22,11 @@ export interface RunningServer {
   readonly demoSignIns: DemoSignIn[] | undefined
   /** How many signing keys the demo start made (undefined: not a demo start with a KEK). */
   readonly madeKeys: number | undefined
+  /**
+   * The demo partner's (Jiangsu's) certificate, whose trust list the demo start imported: its QR
+   * text, to try at a door (undefined: not a demo start with a KEK).
+   */
+  readonly demoPartnerCertificate: string | undefined
   /** Stops taking requests, finishes those in flight, closes the store. */
   close(): Promise<void>
 }
@@ -46,6 +52,7 @@ export async function startServer(
       )
     : undefined
   let madeKeys: number | undefined
+  let demoPartnerCertificate: string | undefined
   if (config.demo && config.keyEncryptionKey !== undefined) {
     // The demo signs from its first start: a CSCA and a document signer per issuer, if missing.
     const keys = new SigningKeyService(store, clock, KeyVault.fromText(config.keyEncryptionKey))
@@ -69,6 +76,12 @@ export async function startServer(
           { decisionDays: config.commissionDecisionDays },
         ),
       })
+      demoPartnerCertificate = await loadDemoPartner(
+        store,
+        clock,
+        KeyVault.fromText(config.keyEncryptionKey),
+        config.certificates,
+      )
     }
   }
   const oidc = config.oidc
@@ -113,5 +126,13 @@ export async function startServer(
       })
     }
   }
-  return { app, store, url: `http://localhost:${port}`, demoSignIns, madeKeys, close }
+  return {
+    app,
+    store,
+    url: `http://localhost:${port}`,
+    demoSignIns,
+    madeKeys,
+    demoPartnerCertificate,
+    close,
+  }
 }

@@ -214,4 +214,37 @@ describe('the demo’s Shanghai side', () => {
     }
     assert.ok(!spb.theatre.acceptCertificates.includes('antibody'))
   })
+
+  it('trusts the Yangtze River Delta partner Jiangsu already: its certificate verifies and opens a door', async () => {
+    const qr = server.demoPartnerCertificate
+    assert.ok(qr?.startsWith('HC1:'), 'the demo start answers the partner certificate')
+    const admin = await demoCaller(url, 'federal-admin@ru.demo')
+    const { partners } = await admin<{
+      partners: { name: string; importedAt?: string; signers?: number }[]
+    }>('GET', '/api/v1/trust-partners')
+    const jiangsu = partners.find((p) => p.name.startsWith('Jiangsu (cn-js)'))
+    assert.ok(jiangsu?.importedAt, JSON.stringify(partners))
+    assert.equal(jiangsu.signers, 1, 'the document signer of cn-js')
+    const verified = (await (
+      await fetch(`${url}/api/v1/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ qr }),
+      })
+    ).json()) as { valid: boolean }
+    assert.equal(verified.valid, true, JSON.stringify(verified))
+    const operator = await demoCaller(url, 'venue@sh.demo')
+    const { venues } = await operator<{ venues: { id: string; category: string }[] }>(
+      'GET',
+      '/api/v1/venues',
+    )
+    const theatre = venues.find((v) => v.category === 'theatre')
+    assert.ok(theatre)
+    const scan = await operator<{ entryAllowed: boolean; reason: string }>(
+      'POST',
+      `/api/v1/venues/${theatre.id}/scan`,
+      { qr, clientId: randomUUID() },
+    )
+    assert.deepEqual([scan.entryAllowed, scan.reason], [true, 'CERTIFICATE_ACCEPTED'])
+  })
 })

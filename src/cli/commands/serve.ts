@@ -67,6 +67,11 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
       `  the demo citizen links the clinic's record with national ID 4012 345678, RU, born 1985-03-14, claim code ${demoClaimCode}`,
       `  Shanghai (cn-sh): citizen@sh.demo links Anna Schmidt's record with passport C4J8K2L9M, DE, born 1988-04-12, claim code ${demoShanghaiClaimCode}`,
     )
+    if (server.demoPartnerCertificate) {
+      lines.push(
+        `  the Yangtze River Delta partner Jiangsu (cn-js) is trusted (its list imported); its certificate to try at a door: ${server.demoPartnerCertificate}`,
+      )
+    }
   } else if (config.demo) {
     lines.push('  demo data: the store already holds data; left as it is')
   }
