@@ -208,6 +208,26 @@ describe('the demo’s Shanghai side', () => {
       [(await scan()).entryAllowed, (await scan()).reason],
       [true, 'CERTIFICATE_ACCEPTED'],
     )
+    // The colours a category admits: green, or green and yellow (never yellow alone).
+    await assert.rejects(
+      authority('PUT', '/api/v1/entry-policies/park?issuerId=cn-sh', {
+        acceptGreenCode: false,
+        admitYellowCode: true,
+        acceptCertificates: ['test'],
+        testMaxAgeHours: 72,
+      }),
+      /: 400 .*"field":"admitYellowCode"/,
+    )
+    await authority('PUT', '/api/v1/entry-policies/park?issuerId=cn-sh', {
+      acceptGreenCode: true,
+      admitYellowCode: true,
+      acceptCertificates: [],
+      testMaxAgeHours: 72,
+    })
+    const parks = (await (await fetch(`${url}/api/v1/entry-policies?issuerId=cn-sh`)).json()) as {
+      park: { admitYellowCode?: boolean }
+    }
+    assert.equal(parks.park.admitYellowCode, true)
     // St. Petersburg's theatres keep their own policy.
     const spb = (await (await fetch(`${url}/api/v1/entry-policies?issuerId=ru-spb`)).json()) as {
       theatre: { acceptCertificates: string[] }

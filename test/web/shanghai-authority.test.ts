@@ -86,11 +86,16 @@ describe('the Shanghai authority’s screens in Chromium', { skip: chromiumSkip 
       await page.getByRole('button', { name: '保存剧院的规则' }).click()
       await page.getByText('已保存：剧院即日起按此准入。').waitFor()
       await theatreLine.getByText(/抗体水平/).waitFor()
+      // Parks let yellow codes in too: the colours a kind of venue admits.
+      await page.locator('#policy-category').selectOption('park')
+      await page.locator('#policy-yellow').check()
+      await page.getByRole('button', { name: '保存公园的规则' }).click()
+      await page.locator('.policy-list li[data-category="park"]').getByText('绿码, 黄码').waitFor()
     })
     await context.close()
     const policies = (await (
       await fetch(`${suite.url}/api/v1/entry-policies?issuerId=cn-sh`)
-    ).json()) as Record<string, { acceptCertificates: string[]; ruleSet?: string }>
+    ).json()) as Record<string, { acceptCertificates: string[]; admitYellowCode?: boolean }>
     assert.deepEqual(policies['theatre']?.acceptCertificates, [
       'vaccination',
       'recovery',
@@ -98,5 +103,6 @@ describe('the Shanghai authority’s screens in Chromium', { skip: chromiumSkip 
       'antibody',
     ])
     assert.equal(await scan(), true, 'the antibody certificate is admitted at the theatre')
+    assert.equal(policies['park']?.admitYellowCode, true)
   })
 })

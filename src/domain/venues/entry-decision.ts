@@ -55,6 +55,7 @@ export type PresentedCode =
 /** A stable reason for a door's answer. */
 export type EntryReasonCode =
   | 'GREEN_CODE'
+  | 'YELLOW_CODE'
   | 'CODE_NOT_GREEN'
   | 'GREEN_CODE_NOT_ACCEPTED'
   | 'CERTIFICATE_ACCEPTED'
@@ -77,6 +78,9 @@ export function decideEntry(policy: EntryPolicy, code: PresentedCode, now: Date)
         'GREEN_CODE_NOT_ACCEPTED',
         `this venue requires a ${policy.acceptCertificates.join(', ')} certificate`,
       )
+    }
+    if (code.colour === 'yellow' && policy.admitYellowCode === true) {
+      return { allowed: true, reason: 'YELLOW_CODE', message: 'yellow health code, admitted here' }
     }
     if (code.colour !== 'green') {
       return refuse(

@@ -145,6 +145,7 @@ export interface District {
 /** What a kind of venue admits (`GET /api/v1/entry-policies`). */
 export interface EntryPolicy {
   readonly acceptGreenCode: boolean
+  readonly admitYellowCode?: boolean
   readonly acceptCertificates: readonly CertificateKindAdmitted[]
   readonly testMaxAgeHours: number
   readonly ruleSet?: string

@@ -17,9 +17,10 @@ const kinds: readonly { kind: CertificateKindAdmitted; label: MessageKey }[] = [
 ]
 
 /**
- * The authority's entry-policy editor: what each kind of venue in its region admits (a green code,
- * which certificate kinds, the validity rule set and its region, how long a test counts), read
- * from `GET /api/v1/entry-policies` and saved per kind with `PUT /api/v1/entry-policies/{kind}`.
+ * The authority's entry-policy editor: what each kind of venue in its region admits (the code
+ * colours: green, or green and yellow; which certificate kinds; the validity rule set and its
+ * region; how long a test counts), read from `GET /api/v1/entry-policies` and saved per kind with
+ * `PUT /api/v1/entry-policies/{kind}`.
  */
 export function EntryPolicies() {
   const { t } = useI18n()
@@ -32,6 +33,7 @@ export function EntryPolicies() {
   const summary = (policy: EntryPolicy) =>
     [
       ...(policy.acceptGreenCode ? [t('policies.summaryGreen')] : []),
+      ...(policy.acceptGreenCode && policy.admitYellowCode ? [t('policies.summaryYellow')] : []),
       ...kinds.filter((k) => policy.acceptCertificates.includes(k.kind)).map((k) => t(k.label)),
     ].join(', ')
   const current = policies.data?.[category]
@@ -120,6 +122,7 @@ function PolicyForm({
 }) {
   const { t } = useI18n()
   const [green, setGreen] = useState(initial.acceptGreenCode)
+  const [yellow, setYellow] = useState(initial.admitYellowCode === true)
   const [accepted, setAccepted] = useState<readonly CertificateKindAdmitted[]>(
     initial.acceptCertificates,
   )
@@ -132,6 +135,7 @@ function PolicyForm({
     const ok = await run(async () => {
       await apiRequest('PUT', `/api/v1/entry-policies/${category}${issuerQuery}`, {
         acceptGreenCode: green,
+        ...(green && yellow ? { admitYellowCode: true } : {}),
         acceptCertificates: kinds.map((k) => k.kind).filter((kind) => accepted.includes(kind)),
         testMaxAgeHours: Number(hours),
         ...(ruleSet.trim() ? { ruleSet: ruleSet.trim() } : {}),
@@ -150,6 +154,16 @@ function PolicyForm({
           onChange={(event) => setGreen(event.target.checked)}
         />
         {t('policies.greenCode')}
+      </label>
+      <label className="check">
+        <input
+          id="policy-yellow"
+          type="checkbox"
+          checked={green && yellow}
+          disabled={!green}
+          onChange={(event) => setYellow(event.target.checked)}
+        />
+        {t('policies.yellowCode')}
       </label>
       <fieldset>
         <legend>{t('policies.certificates')}</legend>
