@@ -95,6 +95,8 @@ export const httpStatus: Record<HttpErrorCode, number> = {
   ERR_EMPTY_RULE_SET: 422,
   ERR_GATEWAY_BATCH_GONE: 410,
   ERR_GATEWAY_NO_TRUST_LIST: 409,
+  ERR_CASE_OPEN: 409,
+  ERR_CASE_CLOSED: 409,
   // Imported trust lists
   ERR_TRUST_LIST_FORMAT: 400,
   ERR_TRUST_LIST_SIGNATURE: 400,

@@ -3,6 +3,7 @@ import type { Config } from '../config/config.js'
 import { type Clock, systemClock } from '../domain/clock.js'
 import type { Store } from '../domain/ports.js'
 import { type DemoSignIn, loadDemoData, loadDemoRecords } from '../demo/demo-data.js'
+import { loadDemoPartner } from '../demo/demo-partner.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
 import { compose } from '../composition/compose.js'
 import { openStore } from '../storage/open-store.js'
@@ -20,6 +21,11 @@ export interface RunningServer {
   readonly demoSignIns: DemoSignIn[] | undefined
   /** How many signing keys the demo start made (undefined: not a demo start with a KEK). */
   readonly madeKeys: number | undefined
+  /**
+   * The demo partner's (Jiangsu's) certificate, whose trust list the demo start imported: its QR
+   * text, to try at a door (undefined: not a demo start with a KEK).
+   */
+  readonly demoPartnerCertificate: string | undefined
   /** Stops taking requests, finishes those in flight, closes the store. */
   close(): Promise<void>
 }
@@ -43,7 +49,11 @@ export async function startServer(
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
-  let prepared: Prepared = { demoSignIns: undefined, madeKeys: undefined }
+  let prepared: Prepared = {
+    demoSignIns: undefined,
+    madeKeys: undefined,
+    demoPartnerCertificate: undefined,
+  }
   let shared: SharedState | undefined
   let readReplica: ReadReplica | undefined
   try {
@@ -63,7 +73,7 @@ export async function startServer(
     await store.close()
     throw error
   }
-  const { demoSignIns, madeKeys } = prepared
+  const { demoSignIns, madeKeys, demoPartnerCertificate } = prepared
   const oidc = config.oidc
   const app = await build({
     config,
@@ -112,13 +122,23 @@ export async function startServer(
       })
     }
   }
-  return { app, store, url: `http://localhost:${port}`, demoSignIns, madeKeys, close }
+  return {
+    app,
+    store,
+    url: `http://localhost:${port}`,
+    demoSignIns,
+    madeKeys,
+    demoPartnerCertificate,
+    close,
+  }
 }
 
 /** What preparing a store did: the demo sign-ins it loaded, the keys it made. */
 export interface Prepared {
   readonly demoSignIns: DemoSignIn[] | undefined
   readonly madeKeys: number | undefined
+  /** The demo partner's certificate (its QR text), when the demo start made the partner. */
+  readonly demoPartnerCertificate: string | undefined
 }
 
 /**
@@ -137,6 +157,7 @@ export async function prepareStore(store: Store, config: Config, clock: Clock): 
       )
     : undefined
   let madeKeys: number | undefined
+  let demoPartnerCertificate: string | undefined
   if (config.demo && config.keyEncryptionKey !== undefined) {
     // The demo signs from its first start: a CSCA and a document signer per issuer, if missing.
     const services = compose(config, store, clock)
@@ -153,8 +174,15 @@ export async function prepareStore(store: Store, config: Config, clock: Clock): 
         register: services.register,
         commission: services.commission,
       })
+      // The Yangtze River Delta partner (Jiangsu): its own deployment, whose list we import.
+      demoPartnerCertificate = await loadDemoPartner(
+        store,
+        clock,
+        KeyVault.fromText(config.keyEncryptionKey),
+        config.certificates,
+      )
     }
     await services.flush()
   }
-  return { demoSignIns, madeKeys }
+  return { demoSignIns, madeKeys, demoPartnerCertificate }
 }

@@ -9,6 +9,7 @@ import { newPersonFrom, storeClaimCode } from '../domain/people/people-service.j
 import type { Store, StoreTransaction } from '../domain/ports.js'
 import type { CommissionService } from '../domain/commission/commission-service.js'
 import type { RegisterService } from '../domain/register/register-service.js'
+import type { VenueCategory } from '../domain/venues/venue.js'
 
 /** One demo sign-in, printed at start. */
 export interface DemoSignIn {
@@ -135,8 +136,70 @@ const moscowStaff: typeof staff = [
   },
 ]
 
-/** Every demo account: St. Petersburg's (and the federal administrator), then Moscow's. */
-const demoAccounts = [...staff, ...moscowStaff]
+/**
+ * The staff of Shanghai (`cn-sh`), one account per role and a second company's admin: the
+ * Shanghai deployment's view of the demo (districts, risk areas, companies with offices and
+ * factories, foreign residents).
+ */
+const shanghaiStaff: typeof staff = [
+  {
+    login: 'admin@sh.demo',
+    displayName: 'Administrator, Shanghai',
+    roles: ['administrator'],
+    issuerId: 'cn-sh',
+  },
+  {
+    login: 'clinician@sh.demo',
+    displayName: 'Dr. Li Na (李娜)',
+    roles: ['clinician'],
+    issuerId: 'cn-sh',
+  },
+  {
+    login: 'commission@sh.demo',
+    displayName: 'Dr. Chen Jie (陈杰)',
+    roles: ['commission_member'],
+    issuerId: 'cn-sh',
+  },
+  {
+    login: 'commission2@sh.demo',
+    displayName: 'Dr. Zhou Min (周敏)',
+    roles: ['commission_member'],
+    issuerId: 'cn-sh',
+  },
+  {
+    login: 'authority@sh.demo',
+    displayName: 'Shanghai Municipal Health Commission',
+    roles: ['health_authority'],
+    issuerId: 'cn-sh',
+  },
+  {
+    login: 'venue@sh.demo',
+    displayName: 'Shanghai Grand Theatre door staff',
+    roles: ['venue_operator'],
+    issuerId: 'cn-sh',
+  },
+  {
+    login: 'company@sh.demo',
+    displayName: 'Pudong Precision Parts HR',
+    roles: ['company_admin'],
+    issuerId: 'cn-sh',
+  },
+  {
+    login: 'company2@sh.demo',
+    displayName: 'Yangtze Textiles HR',
+    roles: ['company_admin'],
+    issuerId: 'cn-sh',
+  },
+  {
+    login: 'citizen@sh.demo',
+    displayName: 'Anna Schmidt',
+    roles: ['citizen'],
+    issuerId: undefined,
+  },
+]
+
+/** Every demo account: St. Petersburg's (and the federal administrator), Moscow's, Shanghai's. */
+const demoAccounts = [...staff, ...moscowStaff, ...shanghaiStaff]
 
 /**
  * The claim code of the demo citizen's record (Ivan Petrov, national ID 4012 345678, RU, born
@@ -144,6 +207,22 @@ const demoAccounts = [...staff, ...moscowStaff]
  * suites can give it.
  */
 export const demoClaimCode = 'GREEN-CHECK'
+
+/**
+ * The claim code of the Shanghai demo citizen's record (Anna Schmidt, a German resident of
+ * Shanghai, passport C4J8K2L9M, DE, born 1988-04-12): `citizen@sh.demo` links it.
+ */
+export const demoShanghaiClaimCode = 'JADE-GARDEN'
+
+/** The districts of Shanghai the demo's authority has defined: code and name. */
+export const shanghaiDistricts: readonly { code: string; name: string }[] = [
+  { code: 'CN-SH-PD', name: 'Pudong New Area (浦东新区)' },
+  { code: 'CN-SH-HP', name: 'Huangpu (黄浦区)' },
+  { code: 'CN-SH-JA', name: 'Jing’an (静安区)' },
+  { code: 'CN-SH-XH', name: 'Xuhui (徐汇区)' },
+  { code: 'CN-SH-MH', name: 'Minhang (闵行区)' },
+  { code: 'CN-SH-JD', name: 'Jiading (嘉定区)' },
+]
 
 /** The demo password of a demo login: `demo-` and the part before the @, e.g. `demo-clinician`. */
 export function demoPassword(login: string): string {
@@ -173,6 +252,7 @@ export async function loadDemoData(
     if (!hashes.has(password)) hashes.set(password, await hashPassword(password))
   }
   const claimCodeHash = await hashClaimCode(demoClaimCode)
+  const shanghaiClaimCodeHash = await hashClaimCode(demoShanghaiClaimCode)
   // The other records get codes no one knows (clinic staff issue new ones to print).
   const otherCodes = await Promise.all(
     [1, 2, 3].map(async () => {
@@ -204,6 +284,15 @@ export async function loadDemoData(
       country: 'RU',
       parentId: 'ru',
     })
+    // Shanghai hangs from the deployment's one root, like every region: the demo walks both seed
+    // stories in one store (a deployment of its own would make `cn-sh` a region of its own root).
+    await tx.issuers.upsert({
+      id: 'cn-sh',
+      name: 'Shanghai',
+      level: 'region',
+      country: 'CN',
+      parentId: 'ru',
+    })
     await tx.audit.append(
       {
         actorAccountId: undefined,
@@ -211,7 +300,7 @@ export async function loadDemoData(
         entityType: 'issuer',
         entityId: 'ru-spb',
         reason: 'demo data set',
-        data: { issuers: ['ru', 'ru-spb', 'ru-mow'] },
+        data: { issuers: ['ru', 'ru-spb', 'ru-mow', 'cn-sh'] },
       },
       at,
     )
@@ -296,6 +385,7 @@ export async function loadDemoData(
       )
     }
     await loadMoscow(tx, clock, accountIds.get('venue@mow.demo'))
+    await loadShanghai(tx, clock, accountIds, shanghaiClaimCodeHash, vault)
     return demoAccounts.map((account) => ({
       login: account.login,
       password: demoPassword(account.login),
@@ -365,6 +455,256 @@ async function loadMoscow(
       entityId: venue.id,
       reason: 'demo data set',
       data: { name: venue.name, category: venue.category, district: venue.district },
+    },
+    at,
+  )
+}
+
+/**
+ * Shanghai (`cn-sh`): its districts and two risk areas, residents (foreign ones among them; Anna
+ * Schmidt is `citizen@sh.demo`'s, unclaimed), two companies with offices and factories whose
+ * consenting employees are listed, and venues of the kinds the Shanghai story walks through: a
+ * theatre, a park and an administration service centre.
+ */
+async function loadShanghai(
+  tx: StoreTransaction,
+  clock: Clock,
+  accountIds: ReadonlyMap<string, string>,
+  claimCodeHash: string,
+  vault: KeyVault | undefined,
+): Promise<void> {
+  const now = clock()
+  const at = now.toISOString()
+  const day = (days: number) =>
+    new Date(now.getTime() + days * 86_400_000).toISOString().slice(0, 10)
+  const authority = accountIds.get('authority@sh.demo')
+  for (const district of shanghaiDistricts) {
+    await tx.health.saveDistrict({
+      issuerId: 'cn-sh',
+      ...district,
+      createdBy: authority,
+      createdAt: at,
+    })
+  }
+  for (const area of [
+    { areaCode: 'CN-SH-JD', name: 'Jiading (嘉定区)', level: 'medium' as const, from: day(-3) },
+    { areaCode: 'CN-SH-MH', name: 'Minhang (闵行区)', level: 'high' as const, from: day(-1) },
+  ]) {
+    await tx.health.addRiskArea({
+      ...area,
+      until: day(11),
+      createdBy: authority ?? 'demo',
+      createdAt: at,
+    })
+  }
+  const people = [
+    {
+      familyName: 'Schmidt',
+      givenName: 'Anna',
+      birthDate: '1988-04-12',
+      residency: 'foreigner' as const,
+      document: { type: 'passport' as const, number: 'C4J8K2L9M', country: 'DE' },
+      language: 'en' as const,
+      district: 'CN-SH-PD',
+    },
+    {
+      familyName: 'Tanaka',
+      givenName: 'Yuki',
+      birthDate: '1992-09-03',
+      residency: 'foreigner' as const,
+      document: { type: 'passport' as const, number: 'TK5839201', country: 'JP' },
+      language: 'en' as const,
+      district: 'CN-SH-JA',
+    },
+    {
+      familyName: 'Новикова',
+      givenName: 'Екатерина',
+      birthDate: '1985-12-19',
+      residency: 'foreigner' as const,
+      document: { type: 'passport' as const, number: '751234567', country: 'RU' },
+      language: 'ru' as const,
+      district: 'CN-SH-XH',
+    },
+    {
+      familyName: '李',
+      givenName: '伟',
+      familyNameIcao: 'LI',
+      givenNameIcao: 'WEI',
+      birthDate: '1980-06-15',
+      residency: 'resident' as const,
+      document: { type: 'national-id' as const, number: '310115198006150000', country: 'CN' },
+      language: 'zh' as const,
+      district: 'CN-SH-PD',
+    },
+    {
+      familyName: '张',
+      givenName: '敏',
+      familyNameIcao: 'ZHANG',
+      givenNameIcao: 'MIN',
+      birthDate: '1995-02-28',
+      residency: 'resident' as const,
+      document: { type: 'national-id' as const, number: '310114199502280000', country: 'CN' },
+      language: 'zh' as const,
+      district: 'CN-SH-JD',
+    },
+  ]
+  const ids = new Map<string, string>()
+  for (const input of people) {
+    const person = await tx.people.create(newPersonFrom(input, 'cn-sh', clock()))
+    ids.set(input.familyName, person.id)
+    if (input.familyName === 'Schmidt') {
+      await storeClaimCode(
+        tx,
+        person.id,
+        demoShanghaiClaimCode,
+        claimCodeHash,
+        undefined,
+        at,
+        vault,
+      )
+    }
+    await tx.audit.append(
+      {
+        actorAccountId: undefined,
+        action: 'person.create',
+        entityType: 'person',
+        entityId: person.id,
+        reason: 'demo data set',
+        data: person,
+      },
+      at,
+    )
+  }
+  const companies = [
+    {
+      name: 'Pudong Precision Parts',
+      admin: 'company@sh.demo',
+      employees: ['Schmidt', '李'],
+      sites: [
+        {
+          name: 'Pudong Precision Parts, head office',
+          category: 'office' as const,
+          address: '88 Century Avenue, Pudong',
+          district: 'CN-SH-PD',
+        },
+        {
+          name: 'Pudong Precision Parts, Jiading factory',
+          category: 'factory' as const,
+          address: '1500 Moyu Road, Jiading',
+          district: 'CN-SH-JD',
+        },
+      ],
+    },
+    {
+      name: 'Yangtze Textiles',
+      admin: 'company2@sh.demo',
+      employees: ['Tanaka', '张'],
+      sites: [
+        {
+          name: 'Yangtze Textiles, Huangpu office',
+          category: 'office' as const,
+          address: '200 Middle Huaihai Road, Huangpu',
+          district: 'CN-SH-HP',
+        },
+        {
+          name: 'Yangtze Textiles, Minhang factory',
+          category: 'factory' as const,
+          address: '3000 Jianchuan Road, Minhang',
+          district: 'CN-SH-MH',
+        },
+      ],
+    },
+  ]
+  for (const company of companies) {
+    const admin = accountIds.get(company.admin)
+    if (admin === undefined) continue
+    const created = await tx.companies.create({
+      name: company.name,
+      createdBy: admin,
+      createdAt: at,
+    })
+    await tx.companies.addMember({
+      companyId: created.id,
+      role: 'admin',
+      accountId: admin,
+      personId: undefined,
+      status: 'active',
+      consent: false,
+      invitedAt: at,
+      acceptedAt: at,
+      inviteHash: undefined,
+    })
+    for (const familyName of company.employees) {
+      await tx.companies.addMember({
+        companyId: created.id,
+        role: 'employee',
+        accountId: undefined,
+        personId: ids.get(familyName),
+        status: 'active',
+        consent: true,
+        invitedAt: at,
+        acceptedAt: at,
+        inviteHash: undefined,
+      })
+    }
+    for (const site of company.sites) {
+      await createDemoVenue(tx, { ...site, companyId: created.id, operatorAccountId: admin }, at)
+    }
+  }
+  const operator = accountIds.get('venue@sh.demo')
+  if (operator === undefined) return
+  for (const venue of [
+    {
+      name: 'Shanghai Grand Theatre',
+      category: 'theatre' as const,
+      address: '300 People’s Avenue, Huangpu',
+      district: 'CN-SH-HP',
+    },
+    {
+      name: 'Century Park',
+      category: 'park' as const,
+      address: '1001 Jinxiu Road, Pudong',
+      district: 'CN-SH-PD',
+    },
+    {
+      name: 'Pudong Administration Service Centre',
+      category: 'administration-service-centre' as const,
+      address: '1500 Hehuan Road, Pudong',
+      district: 'CN-SH-PD',
+    },
+  ]) {
+    await createDemoVenue(tx, { ...venue, companyId: undefined, operatorAccountId: operator }, at)
+  }
+}
+
+/** A demo venue of Shanghai, with a poster secret of its own, and its audit entry. */
+async function createDemoVenue(
+  tx: StoreTransaction,
+  venue: {
+    name: string
+    category: VenueCategory
+    address: string
+    district: string
+    companyId: string | undefined
+    operatorAccountId: string
+  },
+  at: string,
+): Promise<void> {
+  const created = await tx.venues.create({
+    id: randomUUID(),
+    ...venue,
+    issuerId: 'cn-sh',
+    posterSecret: randomBytes(16).toString('base64url'),
+    createdAt: at,
+  })
+  await tx.audit.append(
+    {
+      actorAccountId: undefined,
+      action: 'venue.create',
+      entityType: 'venue',
+      entityId: created.id,
+      reason: 'demo data set',
+      data: { name: created.name, category: created.category, district: created.district },
     },
     at,
   )
@@ -455,6 +795,54 @@ export async function loadDemoRecords(
     )
   }
   await loadMoscowRecords(store, clock, services.register)
+  await loadShanghaiRecords(store, clock, services.register)
+}
+
+/**
+ * Shanghai's records, made by Shanghai's clinician: Anna Schmidt a negative PCR test, Yuki Tanaka
+ * a high antibody level (a certificate a theatre admits once the authority allows it), Li Wei a
+ * negative PCR test.
+ */
+async function loadShanghaiRecords(
+  store: Store,
+  clock: Clock,
+  register: RegisterService,
+): Promise<void> {
+  const { clinician, people } = await store.transaction(async (tx) => ({
+    clinician: await tx.accounts.findByLogin('clinician@sh.demo'),
+    people: await tx.people.list('cn-sh', { limit: 10, offset: 0 }),
+  }))
+  if (!clinician) return
+  const actor = actorOf(clinician, 'session')
+  const hoursAgo = (hours: number) => new Date(clock().getTime() - hours * 3_600_000).toISOString()
+  for (const [familyName, hours] of [
+    ['Schmidt', 5],
+    ['李', 20],
+  ] as const) {
+    const person = people.find((p) => p.familyName === familyName)
+    if (!person) continue
+    await register.record(actor, person.id, 'test', {
+      disease: '840539006',
+      testType: 'LP6464-4',
+      name: 'RT-PCR SARS-CoV-2',
+      sampledAt: hoursAgo(hours),
+      result: '260415000',
+      centre: 'Pudong testing site',
+      country: 'CN',
+    })
+  }
+  const tanaka = people.find((p) => p.familyName === 'Tanaka')
+  if (tanaka) {
+    await register.record(actor, tanaka.id, 'antibody', {
+      disease: '840539006',
+      assay: 'Elecsys Anti-SARS-CoV-2 S',
+      value: 380,
+      unit: 'U/mL',
+      threshold: 100,
+      date: hoursAgo(48).slice(0, 10),
+      country: 'CN',
+    })
+  }
 }
 
 /** Moscow's records, made by Moscow's clinician (so each region's certificates are its own). */

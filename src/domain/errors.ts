@@ -30,6 +30,9 @@ export type DomainErrorCode =
   | 'ERR_ISSUER_TREE_BROKEN'
   /** Revocation batches from a partner whose Gateway trust list is not imported yet. */
   | 'ERR_GATEWAY_NO_TRUST_LIST'
+  /** Reopening a case that is open, or closing one closed already. */
+  | 'ERR_CASE_OPEN'
+  | 'ERR_CASE_CLOSED'
   | 'ERR_ATTACHMENT'
   | 'ERR_TRUST_LIST_FETCH'
   | 'ERR_SCAN_TIME_NOT_QUEUED'

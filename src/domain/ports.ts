@@ -159,6 +159,20 @@ export interface HealthRepository {
   personIdsAfter(afterPersonId: string, limit: number): Promise<string[]>
   dueForReassessment(now: string, limit: number): Promise<string[]>
   colourCounts(): Promise<{ colour: string; district: string; count: number }[]>
+  /** The districts these issuers defined, by issuer and code. */
+  districts(issuerIds: readonly string[]): Promise<District[]>
+  /** Defines a district, or renames it when the issuer has the code already. */
+  saveDistrict(
+    district: District & { createdBy: string | undefined; createdAt: string },
+  ): Promise<void>
+}
+
+/** An area a region's authority defined: risk areas and venues name it by its code. */
+export interface District {
+  readonly issuerId: string
+  /** The area code, as risk areas and venues name it (`CN-SH-PD`). */
+  readonly code: string
+  readonly name: string
 }
 
 /** Venues and the entry policies of their categories. */
@@ -210,10 +224,18 @@ export interface CheckinRepository {
 
 /** Cases, exposures and the people's feeds. */
 export interface TracingRepository {
-  createCase(input: Omit<Case, 'id' | 'publishedAt'>): Promise<Case>
+  createCase(input: Omit<Case, 'id' | 'publishedAt' | 'closedAt'>): Promise<Case>
   findCase(id: string): Promise<Case | undefined>
   caseOf(personId: string): Promise<Case | undefined>
-  listCases(page: { limit: number; offset: number }): Promise<Case[]>
+  /** Cases of people of these issuers, newest first, open, closed or all. */
+  listCases(filter: {
+    issuerIds: readonly string[]
+    status: 'open' | 'closed' | 'all'
+    limit: number
+    offset: number
+  }): Promise<Case[]>
+  /** Closes a case at an instant, or reopens it (undefined). */
+  setCaseClosed(id: string, closedAt: string | undefined): Promise<void>
   publishCase(id: string, at: string): Promise<void>
   publishedCases(since: string): Promise<Case[]>
   addExposures(exposures: readonly Omit<Exposure, 'id'>[]): Promise<Exposure[]>

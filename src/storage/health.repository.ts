@@ -6,7 +6,7 @@ import type {
   StoredRiskArea,
   StoredRuleSet,
 } from '../domain/health-status/health-records.js'
-import type { HealthRepository } from '../domain/ports.js'
+import type { District, HealthRepository } from '../domain/ports.js'
 import { isoTimestamp } from './errors.js'
 import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
 import type { DeclarationRow, HealthCodeRow, RiskAreaRow } from './schema.js'
@@ -306,5 +306,35 @@ export class KyselyHealthRepository implements HealthRepository {
       district: row.district ?? 'unknown',
       count: Number(row.count),
     }))
+  }
+
+  async districts(issuerIds: readonly string[]): Promise<District[]> {
+    if (issuerIds.length === 0) return []
+    const rows = await this.context.db
+      .selectFrom('districts')
+      .select(['issuer_id', 'code', 'name'])
+      .where('issuer_id', 'in', [...issuerIds])
+      .orderBy('issuer_id')
+      .orderBy('code')
+      .execute()
+    return rows.map((row) => ({ issuerId: row.issuer_id, code: row.code, name: row.name }))
+  }
+
+  async saveDistrict(
+    district: District & { createdBy: string | undefined; createdAt: string },
+  ): Promise<void> {
+    await this.context.db
+      .insertInto('districts')
+      .values({
+        issuer_id: district.issuerId,
+        code: district.code,
+        name: district.name,
+        created_by: district.createdBy ?? null,
+        created_at: isoTimestamp(district.createdAt),
+      })
+      .onConflict((conflict) =>
+        conflict.columns(['issuer_id', 'code']).doUpdateSet({ name: district.name }),
+      )
+      .execute()
   }
 }

@@ -322,6 +322,8 @@ export interface CaseTable {
   created_by: string
   published_at: string | null
   district: string | null
+  /** When the authority closed the case; null while it is open. */
+  closed_at: string | null
 }
 
 export interface ExposureTable {
@@ -405,9 +407,19 @@ export interface DomainEventTable {
   last_error: string | null
 }
 
+/** `districts`: the areas a region's authority defines, by code. */
+export interface DistrictTable {
+  issuer_id: string
+  code: string
+  name: string
+  created_by: string | null
+  created_at: string
+}
+
 /** The database Healthcode's repositories query. */
 export interface Database {
   domain_events: DomainEventTable
+  districts: DistrictTable
   limit_counters: LimitCounterTable
   claim_codes: ClaimCodeTable
   shc_issuers: ShcIssuerTable

@@ -15,6 +15,7 @@ function caseRowToCase(row: CaseRow): Case {
     createdBy: row.created_by,
     publishedAt: optional(row.published_at),
     district: optional(row.district),
+    closedAt: optional(row.closed_at),
   }
 }
 
@@ -47,7 +48,7 @@ export class KyselyTracingRepository implements TracingRepository {
   constructor(private readonly context: RepositoryContext) {}
 
   /** @throws {StorageError} `ERR_STORAGE_UNIQUE` when the person is a case already. */
-  async createCase(input: Omit<Case, 'id' | 'publishedAt'>): Promise<Case> {
+  async createCase(input: Omit<Case, 'id' | 'publishedAt' | 'closedAt'>): Promise<Case> {
     const row: CaseRow = {
       id: randomUUID(),
       person_id: input.personId,
@@ -57,6 +58,7 @@ export class KyselyTracingRepository implements TracingRepository {
       created_by: input.createdBy,
       published_at: null,
       district: input.district ?? null,
+      closed_at: null,
     }
     await withConstraintErrors(
       this.context,
@@ -83,16 +85,35 @@ export class KyselyTracingRepository implements TracingRepository {
     return row && caseRowToCase(row)
   }
 
-  async listCases(page: { limit: number; offset: number }): Promise<Case[]> {
-    const rows = await this.context.db
+  async listCases(filter: {
+    issuerIds: readonly string[]
+    status: 'open' | 'closed' | 'all'
+    limit: number
+    offset: number
+  }): Promise<Case[]> {
+    if (filter.issuerIds.length === 0) return []
+    let query = this.context.db
       .selectFrom('cases')
-      .selectAll()
-      .orderBy('confirmed_at', 'desc')
-      .orderBy('id')
-      .limit(page.limit)
-      .offset(page.offset)
+      .innerJoin('people', 'people.id', 'cases.person_id')
+      .selectAll('cases')
+      .where('people.issuer_id', 'in', [...filter.issuerIds])
+    if (filter.status === 'open') query = query.where('cases.closed_at', 'is', null)
+    if (filter.status === 'closed') query = query.where('cases.closed_at', 'is not', null)
+    const rows = await query
+      .orderBy('cases.confirmed_at', 'desc')
+      .orderBy('cases.id')
+      .limit(filter.limit)
+      .offset(filter.offset)
       .execute()
     return rows.map(caseRowToCase)
+  }
+
+  async setCaseClosed(id: string, closedAt: string | undefined): Promise<void> {
+    await this.context.db
+      .updateTable('cases')
+      .set({ closed_at: closedAt === undefined ? null : isoTimestamp(closedAt) })
+      .where('id', '=', id)
+      .execute()
   }
 
   async publishCase(id: string, at: string): Promise<void> {

@@ -24,8 +24,8 @@ describe('the demo start', () => {
     try {
       assert.equal(
         server.madeKeys,
-        9,
-        'the CSCA, the EU-facing and domestic signers of ru, ru-spb and ru-mow, and the Gateway trust anchor and upload certificate',
+        11,
+        'the CSCA, the EU-facing and domestic signers of ru, ru-spb, ru-mow and cn-sh, and the Gateway trust anchor and upload certificate',
       )
       const url = server.url.replace('localhost', '127.0.0.1')
       const token = async (login: string) => {

@@ -251,6 +251,19 @@ const expectations: Record<string, Expectation> = {
     url: () => '/api/v1/cases',
     body: (f) => ({ personId: f.personId }),
   },
+  'GET /api/v1/cases': open,
+  'GET /api/v1/cases/:id': {
+    kind: 'regional',
+    url: (f) => `/api/v1/cases/${f.caseId}`,
+  },
+  'POST /api/v1/cases/:id/close': {
+    kind: 'regional',
+    url: (f) => `/api/v1/cases/${f.caseId}/close`,
+  },
+  'POST /api/v1/cases/:id/reopen': {
+    kind: 'regional',
+    url: (f) => `/api/v1/cases/${f.caseId}/reopen`,
+  },
   'GET /api/v1/cases/:id/whereabouts': {
     kind: 'regional',
     url: (f) => `/api/v1/cases/${f.caseId}/whereabouts`,
@@ -260,6 +273,8 @@ const expectations: Record<string, Expectation> = {
     url: (f) => `/api/v1/cases/${f.caseId}/publish`,
   },
   'GET /api/v1/exposure-sites': open,
+  'GET /api/v1/districts': open,
+  'POST /api/v1/districts': open,
   'GET /api/v1/health-code/problems': open,
   'POST /api/v1/names/transliterate': open,
   'POST /api/v1/validity-rules/:id/test': open,

@@ -33,6 +33,10 @@ const Register = lazy(() => import('./scenes/Register').then((m) => ({ default: 
 const Revocations = lazy(() =>
   import('./scenes/Revocations').then((m) => ({ default: m.Revocations })),
 )
+const Cases = lazy(() => import('./scenes/Cases').then((m) => ({ default: m.Cases })))
+const ExposureSites = lazy(() =>
+  import('./scenes/ExposureSites').then((m) => ({ default: m.ExposureSites })),
+)
 
 const languageName: Readonly<Record<Language, string>> = {
   en: 'English',
@@ -52,6 +56,7 @@ const citizenNav: readonly NavItem[] = [
   { route: 'check-in', label: 'nav.checkIn' },
   { route: 'requests', label: 'nav.requests' },
   { route: 'notifications', label: 'nav.notifications' },
+  { route: 'exposure-sites', label: 'nav.exposureSites' },
   { route: 'profile', label: 'nav.profile' },
 ]
 
@@ -75,6 +80,8 @@ export function App() {
     ...(roles.clinic ? [{ route: 'clinic', label: 'nav.clinic' } as const] : []),
     ...(roles.commission ? [{ route: 'commission', label: 'nav.commission' } as const] : []),
     ...(roles.authority ? [{ route: 'authority', label: 'nav.authority' } as const] : []),
+    ...(roles.authority ? [{ route: 'cases', label: 'nav.cases' } as const] : []),
+    ...(roles.authority ? [{ route: 'exposure-sites', label: 'nav.exposureSites' } as const] : []),
     ...(roles.company ? [{ route: 'company', label: 'nav.company' } as const] : []),
     ...(roles.trust ? [{ route: 'trust', label: 'nav.trust' } as const] : []),
     ...(roles.revocations ? [{ route: 'revocations', label: 'nav.revocations' } as const] : []),
@@ -108,7 +115,16 @@ export function App() {
   if (status === 'loading') page = <p role="status">{t('common.loading')}</p>
   else if (status === 'unreachable') page = <ErrorMessage error={new NetworkError('offline')} />
   else if (status === 'signedOut')
-    page = route === 'about' ? <About /> : route === 'register' ? <Register /> : <SignIn />
+    page =
+      route === 'about' ? (
+        <About />
+      ) : route === 'register' ? (
+        <Register />
+      ) : route === 'exposure-sites' ? (
+        <ExposureSites />
+      ) : (
+        <SignIn />
+      )
   else page = <Page route={shown} citizen={citizen} scanner={scanner} roles={roles} />
 
   return (
@@ -221,6 +237,10 @@ function Page({
       return roles.trust ? <Trust /> : forbidden
     case 'revocations':
       return roles.revocations ? <Revocations /> : forbidden
+    case 'cases':
+      return roles.authority ? <Cases /> : forbidden
+    case 'exposure-sites':
+      return <ExposureSites />
     case 'about':
     case 'home':
     case 'register':

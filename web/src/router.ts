@@ -17,6 +17,8 @@ export const routes = [
   'company',
   'trust',
   'revocations',
+  'cases',
+  'exposure-sites',
   'about',
 ] as const
 export type Route = (typeof routes)[number] | 'home'

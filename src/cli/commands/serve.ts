@@ -8,7 +8,7 @@ import { isClusterWorker, startPrimary, startWorker } from '../../api/cluster.js
 import { startServer } from '../../api/server.js'
 import type { DemoSignIn } from '../../demo/demo-data.js'
 import { parseStoreUrl } from '../../storage/open-store.js'
-import { demoClaimCode } from '../../demo/demo-data.js'
+import { demoClaimCode, demoShanghaiClaimCode } from '../../demo/demo-data.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
 export const serveUsage = `Usage:
@@ -74,7 +74,12 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
       // Runs until the primary stops it (see startPrimary).
     })
   }
-  let server: { url: string; dialect: string; demoSignIns: DemoSignIn[] | undefined }
+  let server: {
+    url: string
+    dialect: string
+    demoSignIns: DemoSignIn[] | undefined
+    demoPartnerCertificate: string | undefined
+  }
   let madeKeys: number | undefined
   let stopped: Promise<number> | undefined
   if (workers > 1) {
@@ -83,12 +88,18 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
       url: running.url,
       dialect: 'postgres',
       demoSignIns: running.prepared.demoSignIns,
+      demoPartnerCertificate: running.prepared.demoPartnerCertificate,
     }
     madeKeys = running.prepared.madeKeys
     stopped = running.stopped
   } else {
     const running = await startServer(config)
-    server = { url: running.url, dialect: running.store.dialect, demoSignIns: running.demoSignIns }
+    server = {
+      url: running.url,
+      dialect: running.store.dialect,
+      demoSignIns: running.demoSignIns,
+      demoPartnerCertificate: running.demoPartnerCertificate,
+    }
     madeKeys = running.madeKeys
   }
   const lines = [
@@ -110,7 +121,13 @@ export async function serveCommand(args: string[], io: CommandIo): Promise<numbe
     }
     lines.push(
       `  the demo citizen links the clinic's record with national ID 4012 345678, RU, born 1985-03-14, claim code ${demoClaimCode}`,
+      `  Shanghai (cn-sh): citizen@sh.demo links Anna Schmidt's record with passport C4J8K2L9M, DE, born 1988-04-12, claim code ${demoShanghaiClaimCode}`,
     )
+    if (server.demoPartnerCertificate) {
+      lines.push(
+        `  the Yangtze River Delta partner Jiangsu (cn-js) is trusted (its list imported); its certificate to try at a door: ${server.demoPartnerCertificate}`,
+      )
+    }
   } else if (config.demo) {
     lines.push('  demo data: the store already holds data; left as it is')
   }

@@ -22,7 +22,7 @@ import type { SigningKeyService } from '../keys/signing-key-service.js'
 import { requireHolderOrStaff } from '../certificates/certificate-service.js'
 import { maskedName } from '../people/masked-name.js'
 import type { Person } from '../people/person.js'
-import type { Store, StoreTransaction } from '../ports.js'
+import type { District, Store, StoreTransaction } from '../ports.js'
 import type { IssuerTree } from '../policy/issuer-tree.js'
 import { authorize, issuerTree } from '../policy/policy.js'
 import { TOKEN_SUBJECT_KEY_PURPOSE, TokenSubjects } from './token-subject.js'
@@ -315,6 +315,51 @@ export class HealthStatusService {
   }
 
   // Risk areas ------------------------------------------------------------------------------
+
+  /** The districts defined in an issuer's region and the regions under it; every one without. */
+  async districts(issuerId?: string): Promise<District[]> {
+    return this.store.transaction(async (tx) => {
+      const tree = await issuerTree(tx)
+      const issuers = await tx.issuers.list()
+      return tx.health.districts(
+        issuerId === undefined ? issuers.map((issuer) => issuer.id) : tree.subtree(issuerId),
+      )
+    })
+  }
+
+  /**
+   * The authority defines a district of its region (or of a region under it, `issuerId`), or
+   * renames one; risk areas and venues are then picked from them.
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN`, `ERR_INVALID_FIELD` (`issuerId`).
+   */
+  async defineDistrict(
+    actor: Actor,
+    input: { code: string; name: string; issuerId?: string | undefined },
+  ): Promise<District> {
+    return this.store.transaction(async (tx) => {
+      const issuerId = input.issuerId ?? actor.issuerId
+      await authorize(tx, actor, 'update', { kind: 'risk_areas', issuerId })
+      if (issuerId === undefined) {
+        throw new DomainError('ERR_INVALID_FIELD', 'name the region', 'issuerId')
+      }
+      const at = this.clock().toISOString()
+      const district = { issuerId, code: input.code, name: input.name }
+      await tx.health.saveDistrict({ ...district, createdBy: actor.accountId, createdAt: at })
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'district.define',
+          entityType: 'issuer',
+          entityId: issuerId,
+          reason: undefined,
+          data: district,
+        },
+        at,
+      )
+      return district
+    })
+  }
 
   /** Current risk areas, or every version with `history`. */
   async riskAreas(history: boolean, areaCode?: string): Promise<StoredRiskArea[]> {

@@ -9,6 +9,8 @@ export interface Case {
   /** When the authority published the case's venues (anonymously). */
   readonly publishedAt: string | undefined
   readonly district: string | undefined
+  /** When the authority closed the case; undefined while it is open. */
+  readonly closedAt: string | undefined
 }
 
 /** Someone who was where a case was: overlapping in time (close contact) or the same day. */

@@ -21,6 +21,23 @@ describe('entry decisions', () => {
     assert.match(yellow.message, /yellow until 2026-11-29/)
   })
 
+  it('admits a yellow code where the policy lets yellow in, and never a red one', () => {
+    const park = { ...defaultEntryPolicies.park, admitYellowCode: true }
+    assert.deepEqual(
+      decideEntry(park, { kind: 'health-code', colour: 'yellow', greenOn: '2026-11-29' }, now),
+      { allowed: true, reason: 'YELLOW_CODE', message: 'yellow health code, admitted here' },
+    )
+    const red = decideEntry(park, { kind: 'health-code', colour: 'red', greenOn: undefined }, now)
+    assert.deepEqual([red.allowed, red.reason], [false, 'CODE_NOT_GREEN'])
+    const closed = { ...park, acceptGreenCode: false, acceptCertificates: ['test' as const] }
+    const yellow = decideEntry(
+      closed,
+      { kind: 'health-code', colour: 'yellow', greenOn: undefined },
+      now,
+    )
+    assert.deepEqual([yellow.allowed, yellow.reason], [false, 'GREEN_CODE_NOT_ACCEPTED'])
+  })
+
   it('admits a theatre visitor with a vaccination, recovery or recent negative test certificate', () => {
     const theatre = defaultEntryPolicies.theatre
     for (const certificateKind of ['vaccination', 'recovery'] as const) {

@@ -3,7 +3,8 @@ import type { EntryPolicy, VenueCategory } from './venue.js'
 /**
  * The entry policies a deployment starts with. Places of culture and leisure follow St.
  * Petersburg: a vaccination, recovery or recent negative test certificate (or a green code);
- * workplaces, shops, transport and parks follow Shanghai: a green code.
+ * workplaces, shops, transport, parks and administration service centres follow Shanghai: a green
+ * code.
  */
 export const defaultEntryPolicies: Readonly<Record<VenueCategory, EntryPolicy>> = (() => {
   const certificates: EntryPolicy = {
@@ -31,6 +32,7 @@ export const defaultEntryPolicies: Readonly<Record<VenueCategory, EntryPolicy>> 
     transport: greenCode,
     park: greenCode,
     other: greenCode,
+    'administration-service-centre': greenCode,
   }
 })()
 
@@ -53,6 +55,7 @@ export type PresentedCode =
 /** A stable reason for a door's answer. */
 export type EntryReasonCode =
   | 'GREEN_CODE'
+  | 'YELLOW_CODE'
   | 'CODE_NOT_GREEN'
   | 'GREEN_CODE_NOT_ACCEPTED'
   | 'CERTIFICATE_ACCEPTED'
@@ -75,6 +78,9 @@ export function decideEntry(policy: EntryPolicy, code: PresentedCode, now: Date)
         'GREEN_CODE_NOT_ACCEPTED',
         `this venue requires a ${policy.acceptCertificates.join(', ')} certificate`,
       )
+    }
+    if (code.colour === 'yellow' && policy.admitYellowCode === true) {
+      return { allowed: true, reason: 'YELLOW_CODE', message: 'yellow health code, admitted here' }
     }
     if (code.colour !== 'green') {
       return refuse(

@@ -273,6 +273,13 @@ export class VenueService {
         'acceptCertificates',
       )
     }
+    if (policy.admitYellowCode === true && !policy.acceptGreenCode) {
+      throw new DomainError(
+        'ERR_INVALID_FIELD',
+        'a yellow code admits only where a green one does: set acceptGreenCode too',
+        'admitYellowCode',
+      )
+    }
     const at = this.clock().toISOString()
     await this.store.transaction(async (tx) => {
       const owner = issuerId ?? actor.issuerId

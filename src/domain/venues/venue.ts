@@ -14,6 +14,7 @@ export const venueCategories = [
   'transport',
   'park',
   'other',
+  'administration-service-centre',
 ] as const
 export type VenueCategory = (typeof venueCategories)[number]
 
@@ -36,11 +37,17 @@ export interface Venue {
 }
 
 /**
- * What a venue admits: a green dynamic health code (`acceptGreenCode`), or a valid certificate of
+ * What a venue admits: a green dynamic health code (`acceptGreenCode`; a yellow one too with
+ * `admitYellowCode`), or a valid certificate of
  * one of `acceptCertificates` (a negative test no older than `testMaxAgeHours`). Either suffices.
  */
 export interface EntryPolicy {
   readonly acceptGreenCode: boolean
+  /**
+   * Whether a yellow code admits too (where a green one does): the colours a category admits are
+   * green, or green and yellow; a red code never admits.
+   */
+  readonly admitYellowCode?: boolean | undefined
   readonly acceptCertificates: readonly ('vaccination' | 'recovery' | 'test' | 'antibody')[]
   readonly testMaxAgeHours: number
   /** The validity rule set certificates are judged by (default: the deployment's). */

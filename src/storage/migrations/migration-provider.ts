@@ -12,6 +12,8 @@ import { gatewayFormatsMigration } from './20261206120000-gateway-formats.js'
 import { twoSignersMigration } from './20261206120000-two-signers.js'
 import { timePartitionsMigration } from './20261206200000-time-partitions.js'
 import { domainEventsMigration } from './20261206230000-domain-events.js'
+import { caseClosingMigration } from './20261207090000-case-closing.js'
+import { districtsMigration } from './20261207091000-districts.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -33,6 +35,8 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261206120000-two-signers': twoSignersMigration(),
       '20261206200000-time-partitions': timePartitionsMigration(dialect),
       '20261206230000-domain-events': domainEventsMigration(),
+      '20261207090000-case-closing': caseClosingMigration(),
+      '20261207091000-districts': districtsMigration(),
     }),
   }
 }

@@ -206,6 +206,8 @@ export const venueCategoryWeights: Readonly<Record<VenueCategory, number>> = {
   transport: 6,
   park: 3,
   other: 7,
+  // Last and weightless, so the seeded city (and the figures measured on it) stays the same.
+  'administration-service-centre': 0,
 }
 
 /** Every category, in `venueCategories` order, with its weight. */
@@ -230,6 +232,7 @@ export const venueNouns: Readonly<Record<VenueCategory, readonly string[]>> = {
   transport: ['Metro Station', 'Bus Terminal', 'Railway Station'],
   park: ['Park', 'Garden'],
   other: ['Community Centre', 'Hotel', 'Bank'],
+  'administration-service-centre': ['Administration Service Centre'],
 }
 
 /** Streets, for venues' names and addresses. */

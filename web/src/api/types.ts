@@ -135,6 +135,25 @@ export interface RiskArea {
   readonly until?: string
 }
 
+/** A district a region's authority defined (`GET /api/v1/districts`). */
+export interface District {
+  readonly issuerId: string
+  readonly code: string
+  readonly name: string
+}
+
+/** What a kind of venue admits (`GET /api/v1/entry-policies`). */
+export interface EntryPolicy {
+  readonly acceptGreenCode: boolean
+  readonly admitYellowCode?: boolean
+  readonly acceptCertificates: readonly CertificateKindAdmitted[]
+  readonly testMaxAgeHours: number
+  readonly ruleSet?: string
+  readonly region?: string
+}
+
+export type CertificateKindAdmitted = 'vaccination' | 'recovery' | 'test' | 'antibody'
+
 export interface Figures {
   readonly codes: { readonly green: number; readonly yellow: number; readonly red: number }
   readonly declarations: number
@@ -201,6 +220,42 @@ export interface TracingCase {
   readonly source: 'test' | 'authority'
   readonly publishedAt?: string
   readonly district?: string
+  readonly closedAt?: string
+}
+
+/** A person on a case page: in full, or masked where the authority may not read them. */
+export interface TracedPerson {
+  readonly personId: string
+  readonly name: string
+  readonly masked: boolean
+  readonly birthDate?: string
+  readonly district?: string
+  readonly colour?: Colour
+}
+
+/** One line of the authority's list of cases (`GET /api/v1/cases`). */
+export interface CaseSummary {
+  readonly case: TracingCase
+  readonly person: TracedPerson
+}
+
+/** A case page (`GET /api/v1/cases/{id}`). */
+export interface CaseDetail extends Whereabouts {
+  readonly person: TracedPerson
+  readonly contacts: readonly (TracedPerson & {
+    readonly kind: 'close-contact' | 'same-venue' | 'secondary-contact'
+    readonly venueName: string
+    readonly at: string
+  })[]
+}
+
+/** A published exposure site (`GET /api/v1/exposure-sites`). */
+export interface ExposureSite {
+  readonly venueName: string
+  readonly address: string
+  readonly district: string
+  readonly from: string
+  readonly until: string
 }
 
 export interface ExposureCounts {

@@ -3,6 +3,7 @@ import type { MessageKey } from '../i18n/messages'
 /** The door's reason codes (EntryReasonCode on the server, and CODE_INVALID) in words. */
 const reasonText: Readonly<Record<string, MessageKey>> = {
   GREEN_CODE: 'reason.GREEN_CODE',
+  YELLOW_CODE: 'reason.YELLOW_CODE',
   CODE_NOT_GREEN: 'reason.CODE_NOT_GREEN',
   GREEN_CODE_NOT_ACCEPTED: 'reason.GREEN_CODE_NOT_ACCEPTED',
   CERTIFICATE_ACCEPTED: 'reason.CERTIFICATE_ACCEPTED',

@@ -3,6 +3,7 @@ import { ApiError, apiRequest } from '../api/api-client'
 import { useAction } from '../api/use-action'
 import type {
   AuthorityDashboard,
+  District,
   ExposureCounts,
   RecomputeProgress,
   RiskArea,
@@ -14,10 +15,14 @@ import type {
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
 import { BarChart } from '../components/BarChart'
+import { DistrictPicker } from '../components/DistrictPicker'
 import { ErrorMessage } from '../components/ErrorMessage'
+import { Link } from '../components/Link'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { useSession } from '../session/SessionProvider'
+import { Districts } from './Districts'
+import { EntryPolicies } from './EntryPolicies'
 
 const dailySeries: readonly {
   key: MessageKey
@@ -83,6 +88,7 @@ export function Authority() {
       )}
       <CaseTracing />
       <RiskAreas />
+      <EntryPolicies />
       <RiskRules />
     </section>
   )
@@ -90,7 +96,14 @@ export function Authority() {
 
 function RiskAreas() {
   const { t, formatDate } = useI18n()
+  const { session } = useSession()
   const areas = useApi<{ riskAreas: RiskArea[] }>('/api/v1/risk-areas')
+  // The districts of the authority's region: risk areas are picked from them.
+  const districts = useApi<{ districts: District[] }>(
+    session?.issuerId
+      ? `/api/v1/districts?issuerId=${encodeURIComponent(session.issuerId)}`
+      : '/api/v1/districts',
+  )
   const [areaCode, setAreaCode] = useState('')
   const [name, setName] = useState('')
   const [level, setLevel] = useState<'high' | 'medium'>('high')
@@ -153,15 +166,17 @@ function RiskAreas() {
           </tbody>
         </table>
       )}
+      <Districts districts={districts.data?.districts} onChanged={districts.reload} />
       <form className="form" onSubmit={submit} aria-labelledby="risk-area-title">
         <h3 id="risk-area-title">{t('authority.addRiskArea')}</h3>
-        <label htmlFor="area-code">{t('authority.areaCode')}</label>
-        <input
+        <DistrictPicker
           id="area-code"
-          required
-          pattern="[A-Za-z0-9-]{2,40}"
+          districts={districts.data?.districts ?? []}
           value={areaCode}
-          onChange={(e) => setAreaCode(e.target.value)}
+          onChange={(district) => {
+            setAreaCode(district?.code ?? '')
+            if (district) setName(district.name)
+          }}
         />
         <label htmlFor="area-name">{t('authority.areaName')}</label>
         <input
@@ -560,6 +575,7 @@ function CaseTracing() {
   const [personId, setPersonId] = useState('')
   const [caseId, setCaseId] = useState<string | undefined>(undefined)
   const [created, setCreated] = useState<boolean | undefined>(undefined)
+  const [reopened, setReopened] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)
   const needle = query.trim().toLowerCase()
@@ -579,10 +595,12 @@ function CaseTracing() {
       const answer = await apiRequest<{
         case: TracingCase
         created: boolean
+        reopened?: boolean
         exposures: ExposureCounts
       }>('POST', '/api/v1/cases', { personId })
       setCaseId(answer.case.id)
       setCreated(answer.created)
+      setReopened(answer.reopened === true)
     } catch (failure) {
       setError(failure)
     } finally {
@@ -593,6 +611,9 @@ function CaseTracing() {
     <>
       <h2 id="case-title">{t('tracing.title')}</h2>
       <p>{t('tracing.intro')}</p>
+      <p>
+        <Link to="cases">{t('tracing.allCases')}</Link>
+      </p>
       <ErrorMessage error={people.error} />
       <form className="form" onSubmit={confirm} aria-labelledby="case-title">
         <label htmlFor="case-search">{t('tracing.search')}</label>
@@ -624,7 +645,13 @@ function CaseTracing() {
       {caseId && (
         <>
           <p role="status" className="notice allowed">
-            {t(created === false ? 'tracing.alreadyCase' : 'tracing.confirmed')}
+            {t(
+              reopened
+                ? 'tracing.reopened'
+                : created === false
+                  ? 'tracing.alreadyCase'
+                  : 'tracing.confirmed',
+            )}
           </p>
           <CaseWhereabouts caseId={caseId} />
         </>

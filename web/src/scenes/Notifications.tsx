@@ -13,6 +13,12 @@ const exposureText: Readonly<Record<string, MessageKey>> = {
   'secondary-contact': 'feed.exposure.secondaryContact',
 }
 
+const exposureAdvice: Readonly<Record<string, MessageKey>> = {
+  'close-contact': 'feed.advice.closeContact',
+  'same-venue': 'feed.advice.sameVenue',
+  'secondary-contact': 'feed.advice.secondaryContact',
+}
+
 const isColour = (value: unknown): value is Colour =>
   value === 'green' || value === 'yellow' || value === 'red'
 
@@ -64,6 +70,25 @@ function commissionNotice(data: Readonly<Record<string, unknown>>): CommissionNo
 export function Notifications() {
   const { t, formatDateTime } = useI18n()
   const feed = useApi<{ notifications: Notification[] }>('/api/v1/me/feed')
+  // Where and when an exposure was, and what to do: older entries may lack the venue.
+  const exposureDetails = (item: Notification): string[] => {
+    if (item.kind !== 'exposure') return []
+    const { venueName, address, from, until } = item.data
+    const where =
+      typeof venueName === 'string' &&
+      venueName !== '' &&
+      typeof from === 'string' &&
+      typeof until === 'string'
+        ? t('feed.exposure.where', {
+            venue: venueName,
+            address: typeof address === 'string' ? address : '',
+            from: formatDateTime(from),
+            until: formatDateTime(until),
+          })
+        : undefined
+    const advice = exposureAdvice[String(item.data['kind'])]
+    return [...(where ? [where] : []), ...(advice ? [t(advice)] : [])]
+  }
   const describe = (item: Notification): string => {
     if (item.kind === 'colour-change' && isColour(item.data['to'])) {
       return t('feed.colourChange', { colour: t(colourName[item.data['to']]) })
@@ -93,6 +118,11 @@ export function Notifications() {
           <li key={item.id}>
             <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
             <p>{describe(item)}</p>
+            {exposureDetails(item).map((line) => (
+              <p key={line} className="exposure-detail">
+                {line}
+              </p>
+            ))}
             {item.kind === 'commission' && (
               <p>
                 <Link to="requests">{t('feed.commission.open')}</Link>

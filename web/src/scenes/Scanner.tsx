@@ -290,5 +290,7 @@ const categoryName: Readonly<Record<string, MessageKey>> = {
   cinema: 'venue.category.cinema',
   shop: 'venue.category.shop',
   office: 'venue.category.office',
+  park: 'venue.category.park',
+  'administration-service-centre': 'venue.category.administrationServiceCentre',
   other: 'venue.category.other',
 }

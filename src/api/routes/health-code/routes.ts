@@ -98,6 +98,16 @@ const riskArea = {
   },
 } as const
 
+/** A district as the API gives it. */
+const district = {
+  type: 'object',
+  properties: {
+    issuerId: { type: 'string' },
+    code: { type: 'string' },
+    name: { type: 'string' },
+  },
+} as const
+
 /** An optional issuer: whose version of the rules to read or store. */
 const issuerQuery = {
   type: 'object',
@@ -285,6 +295,55 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
       )
       return reply.status(201).send({ riskArea: area, reassessed })
     },
+  )
+
+  app.get<{ Querystring: { issuerId?: string } }>(
+    '/api/v1/districts',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary:
+          'The districts an issuer’s region (and the regions under it) defined; every one without issuerId',
+        tags: ['health code'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { issuerId: { type: 'string', maxLength: 64 } },
+        },
+        response: {
+          200: { type: 'object', properties: { districts: { type: 'array', items: district } } },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({ districts: await context.health.districts(request.query.issuerId) }),
+  )
+
+  app.post<{ Body: { code: string; name: string; issuerId?: string } }>(
+    '/api/v1/districts',
+    {
+      config: { access: authorityRoles },
+      schema: {
+        summary:
+          'Define a district of the authority’s region (or of a region under it, issuerId), or rename one',
+        tags: ['health code'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['code', 'name'],
+          properties: {
+            code: { type: 'string', pattern: '^[A-Z0-9-]{2,40}$' },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            issuerId: { type: 'string', maxLength: 64 },
+          },
+        },
+        response: { 201: district, ...errorResponses },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await context.health.defineDistrict(requireActor(request), request.body)),
   )
 
   app.get(

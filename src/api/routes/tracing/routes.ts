@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { tracerRoles } from '../../../domain/tracing/tracing-service.js'
 import { type AppContext, requireActor } from '../../context.js'
-import { errorResponses } from '../../schemas.js'
+import { errorResponses, pageQuery } from '../../schemas.js'
 
 const caseAnswer = {
   type: 'object',
@@ -13,7 +13,48 @@ const caseAnswer = {
     recordId: { type: 'string' },
     publishedAt: { type: 'string' },
     district: { type: 'string' },
+    closedAt: { type: 'string' },
   },
+} as const
+
+/** A person on a case page: named in full, or masked where the policy says the actor may not. */
+const tracedPerson = {
+  personId: { type: 'string' },
+  name: { type: 'string' },
+  masked: { type: 'boolean' },
+  birthDate: { type: 'string' },
+  district: { type: 'string' },
+  colour: { type: 'string', enum: ['green', 'yellow', 'red'] },
+} as const
+
+const exposureCounts = {
+  type: 'object',
+  properties: {
+    closeContacts: { type: 'integer' },
+    sameVenue: { type: 'integer' },
+    secondary: { type: 'integer' },
+  },
+} as const
+
+const visitsAnswer = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      venueId: { type: 'string' },
+      venueName: { type: 'string' },
+      district: { type: 'string' },
+      from: { type: 'string' },
+      until: { type: 'string' },
+    },
+  },
+} as const
+
+const caseParams = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id'],
+  properties: { id: { type: 'string', maxLength: 64 } },
 } as const
 
 /** Cases, their whereabouts and exposures, and the published exposure sites. */
@@ -38,6 +79,7 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
             properties: {
               case: caseAnswer,
               created: { type: 'boolean' },
+              reopened: { type: 'boolean' },
               exposures: {
                 type: 'object',
                 properties: {
@@ -62,6 +104,7 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
       return reply.status(201).send({
         case: result.case,
         created: result.created,
+        reopened: result.reopened,
         exposures: {
           closeContacts: count('close-contact'),
           sameVenue: count('same-venue'),
@@ -70,6 +113,115 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
       })
     },
   )
+
+  app.get<{
+    Querystring: { status: 'open' | 'closed' | 'all'; limit: number; offset: number }
+  }>(
+    '/api/v1/cases',
+    {
+      config: { access: tracerRoles },
+      schema: {
+        summary:
+          'The cases of the authority’s region (and the regions under it), newest first: open, closed or all',
+        tags: ['tracing'],
+        querystring: {
+          ...pageQuery,
+          properties: {
+            ...pageQuery.properties,
+            status: { type: 'string', enum: ['open', 'closed', 'all'], default: 'all' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              cases: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    case: caseAnswer,
+                    person: { type: 'object', properties: tracedPerson },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => ({
+      cases: await context.tracing.listCases(requireActor(request), request.query),
+    }),
+  )
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/cases/:id',
+    {
+      config: { access: tracerRoles },
+      schema: {
+        summary:
+          'A case page: the person, where they were, and everyone exposed with their colours now (masked where the authority may not read the person)',
+        tags: ['tracing'],
+        params: caseParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              case: caseAnswer,
+              person: { type: 'object', properties: tracedPerson },
+              visits: visitsAnswer,
+              contacts: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    ...tracedPerson,
+                    kind: {
+                      type: 'string',
+                      enum: ['close-contact', 'same-venue', 'secondary-contact'],
+                    },
+                    venueName: { type: 'string' },
+                    at: { type: 'string' },
+                  },
+                },
+              },
+              exposures: exposureCounts,
+            },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => context.tracing.caseDetail(requireActor(request), request.params.id),
+  )
+
+  for (const [verb, closed] of [
+    ['close', true],
+    ['reopen', false],
+  ] as const) {
+    app.post<{ Params: { id: string } }>(
+      `/api/v1/cases/:id/${verb}`,
+      {
+        config: { access: tracerRoles },
+        schema: {
+          summary: closed
+            ? 'Close an open case'
+            : 'Reopen a closed case and trace it again from now (new visitors are told)',
+          tags: ['tracing'],
+          params: caseParams,
+          response: {
+            200: { type: 'object', properties: { case: caseAnswer } },
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => ({
+        case: await context.tracing.setClosed(requireActor(request), request.params.id, closed),
+      }),
+    )
+  }
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/cases/:id/whereabouts',

@@ -58,6 +58,10 @@ const policySchema = {
   required: ['acceptGreenCode', 'acceptCertificates', 'testMaxAgeHours'],
   properties: {
     acceptGreenCode: { type: 'boolean' },
+    admitYellowCode: {
+      type: 'boolean',
+      description: 'a yellow code admits too (where a green one does); a red code never',
+    },
     acceptCertificates: {
       type: 'array',
       uniqueItems: true,
