@@ -18,6 +18,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { useSession } from '../session/SessionProvider'
+import { openDetail, useDetail } from '../router'
 
 const dailySeries: readonly {
   key: MessageKey
@@ -558,7 +559,9 @@ function CaseTracing() {
   const people = useApi<{ people: StaffPerson[] }>('/api/v1/people?limit=500')
   const [query, setQuery] = useState('')
   const [personId, setPersonId] = useState('')
-  const [caseId, setCaseId] = useState<string | undefined>(undefined)
+  // The case shown, in the address (`/app/authority/cases/{id}`): Back and reload keep it.
+  const caseId = useDetail('cases')
+  const setCaseId = (id: string | undefined) => openDetail('authority', 'cases', id)
   const [created, setCreated] = useState<boolean | undefined>(undefined)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)
@@ -623,9 +626,11 @@ function CaseTracing() {
       </form>
       {caseId && (
         <>
-          <p role="status" className="notice allowed">
-            {t(created === false ? 'tracing.alreadyCase' : 'tracing.confirmed')}
-          </p>
+          {created !== undefined && (
+            <p role="status" className="notice allowed">
+              {t(created ? 'tracing.confirmed' : 'tracing.alreadyCase')}
+            </p>
+          )}
           <CaseWhereabouts caseId={caseId} />
         </>
       )}

@@ -9,6 +9,7 @@ import { SaveQrImage } from '../components/SaveQrImage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { type CertificateFacts, readCertificate } from '../wallet/read-code'
+import { hrefOf, openDetail, useDetail } from '../router'
 import { useKept } from '../wallet/use-kept'
 import { walletKey } from '../wallet/wallet-store'
 
@@ -39,6 +40,12 @@ export function Certificates() {
     ),
   )
   const size = Math.min(360, window.innerWidth - 48)
+  // One certificate open, in the address (`/app/certificates/certificates/{id}`): shown alone, to
+  // hold up at a door; Back and reload keep it.
+  const openId = useDetail('certificates')
+  const all = list.data?.certificates ?? []
+  const opened = all.find((certificate) => certificate.id === openId)
+  const shown = opened ? [opened] : all
   return (
     <section aria-labelledby="page-title">
       <h1 id="page-title" tabIndex={-1}>
@@ -57,14 +64,41 @@ export function Certificates() {
       )}
       {(me.loading || list.loading) && <p role="status">{t('common.loading')}</p>}
       {list.data && list.data.certificates.length === 0 && <p>{t('certificates.none')}</p>}
+      {opened && (
+        <p>
+          <button
+            type="button"
+            className="link"
+            onClick={() => openDetail('certificates', 'certificates', undefined)}
+          >
+            {t('certificates.all')}
+          </button>
+        </p>
+      )}
       <ul className="certificates">
-        {list.data?.certificates.map((certificate) => (
+        {shown.map((certificate) => (
           <li
             key={certificate.id}
             className="card certificate"
             data-certificate-kind={certificate.kind}
           >
-            <h2>{t(kindName[certificate.kind])}</h2>
+            <h2>
+              {opened ? (
+                t(kindName[certificate.kind])
+              ) : (
+                <a
+                  href={hrefOf('certificates', { kind: 'certificates', id: certificate.id })}
+                  onClick={(event) => {
+                    if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0)
+                      return
+                    event.preventDefault()
+                    openDetail('certificates', 'certificates', certificate.id)
+                  }}
+                >
+                  {t(kindName[certificate.kind])}
+                </a>
+              )}
+            </h2>
             <p className={`status status-${certificate.status}`}>
               {t(statusName[certificate.status])}
             </p>
