@@ -137,6 +137,40 @@ describe('every detail view has an address, in Chromium', { skip: chromiumSkip }
   })
 
   journey(
+    'a certificate found for revocation',
+    'authority@spb.demo',
+    'revocations',
+    async (page) => {
+      const clinician = await demoCaller(suite.url, 'clinician@spb.demo')
+      const { people } = await clinician<{ people: { id: string; familyName: string }[] }>(
+        'GET',
+        '/api/v1/people',
+      )
+      const petrov = people.find((person) => person.familyName === 'Петров')
+      assert.ok(petrov, 'the demo has Ivan Petrov')
+      const { certificates } = await clinician<{ certificates: { uvci: string }[] }>(
+        'GET',
+        `/api/v1/people/${petrov.id}/certificates`,
+      )
+      const uvci = certificates[0]?.uvci ?? ''
+      await page.locator('#revocation-uvci').fill(uvci)
+      await page.getByRole('button', { name: 'Find', exact: true }).click()
+      const found = page.getByRole('table', { name: 'Certificates found' })
+      await found.waitFor()
+      const address = `/app/revocations/certificates/${encodeURIComponent(uvci)}`
+      await backAndReloadKeep(page, {
+        address: new RegExp(`^${address.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+        list: '/app/revocations',
+        shown: async () => {
+          await found.waitFor()
+          assert.ok((await found.innerText()).includes(uvci))
+        },
+        listShown: () => found.waitFor({ state: 'detached' }),
+      })
+    },
+  )
+
+  journey(
     'a certificate in the citizen’s wallet',
     'citizen@spb.demo',
     'certificates',
