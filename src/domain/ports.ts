@@ -245,6 +245,8 @@ export interface TracingRepository {
   notifyMany(notifications: readonly Omit<Notification, 'id' | 'readAt'>[]): Promise<void>
   feed(personId: string, limit: number): Promise<Notification[]>
   markRead(personId: string, ids: readonly string[], at: string): Promise<void>
+  /** How many of the person's notifications are not read yet. */
+  unreadCount(personId: string): Promise<number>
 }
 
 /** Companies, their admins and consenting employees. */

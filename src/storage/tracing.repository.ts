@@ -236,4 +236,15 @@ export class KyselyTracingRepository implements TracingRepository {
       .where('read_at', 'is', null)
       .execute()
   }
+
+  async unreadCount(personId: string): Promise<number> {
+    const row = await this.context.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number | string | bigint>().as('count'))
+      .where('person_id', '=', personId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow()
+    // PostgreSQL answers a count as a bigint string; SQLite as a number.
+    return Number(row.count)
+  }
 }

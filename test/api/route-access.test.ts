@@ -179,6 +179,8 @@ const expectations: Record<string, Expectation> = {
   'GET /api/v1/risk-rules/versions/:version': open,
   'PUT /api/v1/risk-rules': open,
   'GET /api/v1/me/feed': open,
+  'GET /api/v1/me/feed/unread': open,
+  'POST /api/v1/me/feed/read': open,
   'GET /api/v1/issuers': open,
   'GET /api/v1/keys': open,
   'POST /api/v1/keys/rotate': {

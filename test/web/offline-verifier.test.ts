@@ -504,7 +504,7 @@ describe('judgeOffline (the door’s verdict from the offline bundle)', async ()
     )
   })
 
-  it('judges nothing with a bundle older than a day, without one, or for a SMART Health Card', async () => {
+  it('judges nothing with a bundle older than MAX_BUNDLE_AGE_MS (12 hours), without one, or for a SMART Health Card', async () => {
     const old = bundleOf([], new Date(now.getTime() - MAX_BUNDLE_AGE_MS - 1))
     assert.deepEqual(await judge(token('green'), old), { kind: 'unchecked', why: 'stale-bundle' })
     assert.deepEqual(await judgeOffline(token('green'), undefined, undefined, now, 'en'), {

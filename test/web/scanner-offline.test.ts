@@ -69,6 +69,14 @@ describe('the door scanner without the network, in Chromium', { skip: chromiumSk
       assert.equal(await result.getAttribute('data-verdict'), 'allowed')
       assert.equal(await result.locator('.verdict').innerText(), 'ALLOWED')
       await result.getByText('Checked offline on this device').waitFor()
+      assert.equal(
+        await result.locator('[data-bundle-age]').getAttribute('data-bundle-age'),
+        'fresh',
+      )
+      assert.match(
+        await result.locator('[data-bundle-age]').innerText(),
+        /^Judged with offline data from .+ \((now|this minute|\d+ minutes? ago)\)\.$/,
+      )
       assert.match(await result.locator('.holder').innerText(), /^JUERGEN M\.$/)
       await result.getByText('Born 21 July 1979').waitFor()
       await result.getByText('Green health code').waitFor()
@@ -140,6 +148,20 @@ describe('the door scanner without the network, in Chromium', { skip: chromiumSk
     const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
     const page = await context.newPage()
     page.setDefaultTimeout(15_000)
+    // Every answer to a queued batch: after the restart none may be a refused CSRF token.
+    const batches: Promise<{ status: number; code: string | undefined }>[] = []
+    page.on('response', (response) => {
+      if (response.request().method() !== 'POST' || !response.url().endsWith('/scans')) return
+      batches.push(
+        response
+          .json()
+          .catch(() => ({}))
+          .then((body: { error?: { code?: string } }) => ({
+            status: response.status(),
+            code: body.error?.code,
+          })),
+      )
+    })
     await withScreenshotOnFailure(page, 'scanner-offline-restart', async () => {
       await signInThroughPage(page, suite.url, 'venue@spb.demo', { path: 'scanner' })
       await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
@@ -178,12 +200,62 @@ describe('the door scanner without the network, in Chromium', { skip: chromiumSk
       await page.getByRole('button', { name: 'Next visitor' }).click()
       await page.locator('[data-queued="1"]').waitFor()
 
-      // Back online: the server confirms the session, and the scan is sent.
+      // Back online: a fresh CSRF token is fetched for the session, and the scan is sent at once.
       await context.setOffline(false)
       await page.getByText('No connection to the server', { exact: false }).waitFor({
         state: 'detached',
       })
-      await page.locator('[data-queued]').waitFor({ state: 'detached', timeout: 45_000 })
+      await page.locator('[data-queued]').waitFor({ state: 'detached' })
+      assert.deepEqual(await Promise.all(batches), [{ status: 200, code: undefined }])
+    })
+    await context.close()
+  })
+
+  it('flags offline data over an hour old with its age, and judges nothing with data over 12 hours old', async () => {
+    // Any code will do: the flag is about the data, not the verdict (and a demo code would cost a
+    // sign-in, which the server limits to ten a minute from one address).
+    const code = 'HC1:THIS-IS-NOT-A-HEALTH-CODE'
+    const context = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
+    const page = await context.newPage()
+    page.setDefaultTimeout(15_000)
+    await page.clock.install()
+    await withScreenshotOnFailure(page, 'scanner-offline-old-bundle', async () => {
+      await signInThroughPage(page, suite.url, 'venue@spb.demo', { path: 'scanner' })
+      await page.getByText('Scanning at Bolshoi Drama Theatre').waitFor()
+      await page.locator('[data-offline-data="ready"]').waitFor()
+      await context.setOffline(true)
+      const result = page.locator('.scan-result')
+      const scan = async () => {
+        await page.getByLabel('Code text (paste or type)').fill(code)
+        await page.getByRole('button', { name: 'Check this code' }).click()
+        await result.waitFor()
+      }
+
+      // Two hours without the network: still judged here, and the result says how old the data is.
+      await page.clock.fastForward('02:00:00')
+      await scan()
+      assert.equal(await result.getAttribute('data-offline'), 'true')
+      const age = result.locator('[data-bundle-age]')
+      assert.equal(await age.getAttribute('data-bundle-age'), 'old')
+      assert.match(
+        await age.innerText(),
+        /^The offline data is from .+ \(2 hours ago\): a certificate revoked since then is not known here\.$/,
+      )
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+      await result.waitFor({ state: 'detached' })
+
+      // Thirteen hours: past the 12-hour limit the data is no longer used, and the scan is only saved.
+      await page.clock.fastForward('11:00:00')
+      await scan()
+      assert.equal(await result.getAttribute('data-verdict'), 'queued')
+      assert.equal(await age.getAttribute('data-bundle-age'), 'stale')
+      assert.match(
+        await age.innerText(),
+        /\(13 hours ago\), more than 12 hours old: it is no longer used\.$/,
+      )
+      await result.getByText('The offline check data is more than 12 hours old.').waitFor()
+      await page.getByRole('button', { name: 'Next visitor' }).click()
+      await page.locator('[data-offline-data="stale"]').waitFor()
     })
     await context.close()
   })

@@ -9,6 +9,7 @@ import { MyCode } from './scenes/MyCode'
 import { SignIn } from './scenes/SignIn'
 import { hasRole, isCitizen, isScannerRole, useSession } from './session/SessionProvider'
 import { NetworkError } from './api/api-client'
+import { useUnreadCount } from './api/use-unread'
 
 // Pages a citizen opens less often load on demand, so "My code" appears fast on a slow network.
 const Declare = lazy(() => import('./scenes/Declare').then((m) => ({ default: m.Declare })))
@@ -66,6 +67,7 @@ export function App() {
   const { status, session, offline, signOut } = useSession()
   const route = useRoute()
   const citizen = isCitizen(session)
+  const unread = useUnreadCount(status === 'signedIn' && citizen)
   const scanner = isScannerRole(session)
   const roles: StaffRoles = {
     clinic: hasRole(session, 'clinician'),
@@ -168,6 +170,15 @@ export function App() {
               <li key={item.route}>
                 <Link to={item.route} current={item.route === shown}>
                   {t(item.label)}
+                  {item.route === 'notifications' && unread > 0 && (
+                    <>
+                      {' '}
+                      <span className="badge" aria-hidden="true" data-unread={unread}>
+                        {unread > 99 ? '99+' : unread}
+                      </span>
+                      <span className="visually-hidden">{t('nav.unread', { count: unread })}</span>
+                    </>
+                  )}
                 </Link>
               </li>
             ))}

@@ -96,6 +96,19 @@ export async function currentSession(): Promise<Session | undefined> {
   }
 }
 
+/**
+ * Makes sure the CSRF token of the current session is known before an unsafe request: after a
+ * start without the network (or a session renewed meanwhile) the page has none, or an old one.
+ * Asks the server (`GET /api/v1/auth/session`) when `renew` or when no token is known.
+ *
+ * @throws {NetworkError} offline; {ApiError} 401 when no one is signed in any more.
+ */
+export async function ensureCsrfToken(renew = false): Promise<void> {
+  if (csrfToken !== undefined && !renew) return
+  const session = await currentSession()
+  if (!session) throw new ApiError(401, 'ERR_AUTH_REQUIRED', 'no one is signed in')
+}
+
 /** Ends the session (the cookie is cleared by the server). */
 export async function signOut(): Promise<void> {
   try {

@@ -92,6 +92,8 @@ export interface Notification {
   readonly kind: 'exposure' | 'colour-change' | 'commission'
   readonly data: Readonly<Record<string, unknown>>
   readonly createdAt: string
+  /** When the person read it; absent while unread. */
+  readonly readAt?: string
 }
 
 export interface Evidence {

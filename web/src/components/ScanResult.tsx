@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react'
 import type { ScanAnswer } from '../api/types'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
+import { bundleAgeText, bundleFreshness } from '../scanner/bundle-age'
 import type { UncheckedReason } from '../scanner/offline-door'
 import { entryReasonKey } from './entry-reason'
 
@@ -10,8 +11,17 @@ import { entryReasonKey } from './entry-reason'
  * `answer.offline`), or a scan saved for the server because it could not be judged here.
  */
 export type DoorResult =
-  | { readonly kind: 'answer'; readonly answer: ScanAnswer }
-  | { readonly kind: 'queued'; readonly why?: UncheckedReason | undefined }
+  | {
+      readonly kind: 'answer'
+      readonly answer: ScanAnswer
+      /** For an answer reached offline: when the bundle it was judged with was made. */
+      readonly bundleAt?: string | undefined
+    }
+  | {
+      readonly kind: 'queued'
+      readonly why?: UncheckedReason | undefined
+      readonly bundleAt?: string | undefined
+    }
 
 /** Why a saved scan was not judged on the device, in words. */
 const uncheckedText: Readonly<Record<UncheckedReason, MessageKey>> = {
@@ -77,11 +87,27 @@ export function ScanResult({ result, onNext }: { result: DoorResult; onNext: () 
       {result.kind === 'queued' && result.why && (
         <p className="why">{t(uncheckedText[result.why])}</p>
       )}
+      {result.bundleAt && <BundleAge at={result.bundleAt} />}
       {answer?.offline && answer.colour && <p className="why">{t('scan.offlineColour')}</p>}
       {answer?.duplicate && <p className="why">{t('scan.duplicate')}</p>}
       <button ref={next} type="button" className="next" onClick={onNext}>
         {t('scan.next')}
       </button>
     </div>
+  )
+}
+
+/** The age of the offline data a scan was judged (or not judged) with; flagged once old. */
+function BundleAge({ at }: { at: string }) {
+  const { t, formatDateTime, language } = useI18n()
+  const now = Date.now()
+  const freshness = bundleFreshness(at, now)
+  const values = { time: formatDateTime(at), age: bundleAgeText(at, now, language) }
+  return (
+    <p className={`bundle-age ${freshness}`} data-bundle-age={freshness}>
+      {freshness === 'fresh' && t('scan.bundleFresh', values)}
+      {freshness === 'old' && <strong>{t('scan.bundleOld', values)}</strong>}
+      {freshness === 'stale' && <strong>{t('scan.bundleStale', values)}</strong>}
+    </p>
   )
 }

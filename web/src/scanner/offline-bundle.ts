@@ -6,10 +6,18 @@ import type { EntryPolicy, RuleSet } from './shared-codec.js'
 export const OFFLINE_BUNDLE_FORMAT = 1
 
 /**
- * How old a bundle may be and still judge codes: after a day without the network a revocation,
- * a new signer or a new policy may be missing, so the scanner only saves scans from then on.
+ * How old a bundle may be and still judge codes: 12 hours, the server's default
+ * `OFFLINE_SCAN_MAX_AGE`. Past it a revocation, a new signer or a new policy may be missing, and a
+ * door offline that long produces scans the server no longer takes as offline ones anyway; the
+ * scanner only saves scans from then on (docs/health-code.md).
  */
-export const MAX_BUNDLE_AGE_MS = 24 * 3_600_000
+export const MAX_BUNDLE_AGE_MS = 12 * 3_600_000
+
+/**
+ * From what age a bundle is flagged on the result screen, with its age: an hour, six missed
+ * refreshes (`BUNDLE_REFRESH_MS`); a revocation since then is unknown to the door.
+ */
+export const BUNDLE_FLAG_AGE_MS = 3_600_000
 
 /** How often a scanner that is online fetches a fresh bundle. */
 export const BUNDLE_REFRESH_MS = 10 * 60_000
@@ -62,7 +70,7 @@ export interface OfflineBundle {
   readonly rules: OfflineRules | null
 }
 
-/** Whether a bundle can judge codes at `now`: the right format, and not older than a day. */
+/** Whether a bundle can judge codes at `now`: the right format, and not older than `MAX_BUNDLE_AGE_MS`. */
 export function bundleUsable(bundle: OfflineBundle | undefined, now: Date): boolean {
   if (!bundle || bundle.format !== OFFLINE_BUNDLE_FORMAT) return false
   const age = now.getTime() - Date.parse(bundle.generatedAt)

@@ -34,6 +34,7 @@ export {
   validateDcc,
   validateStatusToken,
 } from '../../../src/codec/hc1/schema.js'
+export { maskWrittenName } from '../../../src/domain/people/masked-name.js'
 export { decideEntry } from '../../../src/domain/venues/entry-decision.js'
 export type { EntryPolicy } from '../../../src/domain/venues/venue.js'
 export { readAtDoor } from '../../../src/domain/venues/door-reading.js'

@@ -23,6 +23,7 @@ import type { MessageKey } from '../i18n/messages'
 import { useSession } from '../session/SessionProvider'
 import { Districts } from './Districts'
 import { EntryPolicies } from './EntryPolicies'
+import { openDetail, useDetail } from '../router'
 
 const dailySeries: readonly {
   key: MessageKey
@@ -573,7 +574,9 @@ function CaseTracing() {
   const people = useApi<{ people: StaffPerson[] }>('/api/v1/people?limit=500')
   const [query, setQuery] = useState('')
   const [personId, setPersonId] = useState('')
-  const [caseId, setCaseId] = useState<string | undefined>(undefined)
+  // The case shown, in the address (`/app/authority/cases/{id}`): Back and reload keep it.
+  const caseId = useDetail('cases')
+  const setCaseId = (id: string | undefined) => openDetail('authority', 'cases', id)
   const [created, setCreated] = useState<boolean | undefined>(undefined)
   const [reopened, setReopened] = useState(false)
   const [busy, setBusy] = useState(false)

@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { kindName, statusName } from './Certificates'
+import { openDetail, useDetail } from '../router'
 
 const today = () => new Date().toISOString().slice(0, 10)
 
@@ -68,7 +69,9 @@ export function Clinic() {
   const { t, formatDate } = useI18n()
   const people = useApi<{ people: StaffPerson[] }>('/api/v1/people?limit=500')
   const [query, setQuery] = useState('')
-  const [selectedId, setSelectedId] = useState<string | undefined>(undefined)
+  // The person open, in the address (`/app/clinic/people/{id}`): Back and reload keep it.
+  const selectedId = useDetail('people')
+  const setSelectedId = (id: string | undefined) => openDetail('clinic', 'people', id)
   const [registering, setRegistering] = useState(false)
   // The registration slip's claim code: the API shows it once, right after registering.
   const [slip, setSlip] = useState<{ personId: string; claimCode: string } | undefined>(undefined)

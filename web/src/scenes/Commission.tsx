@@ -5,6 +5,7 @@ import { useApi } from '../api/use-api'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { EvidenceDetails } from '../components/EvidenceDetails'
 import { useI18n } from '../i18n/LanguageProvider'
+import { openDetail, useDetail } from '../router'
 
 /** Longest waiting first; overdue ones before the rest. */
 function byWaiting(a: CommissionRequest, b: CommissionRequest): number {
@@ -37,7 +38,9 @@ function usePeople(ids: readonly string[]): Readonly<Record<string, Person>> {
 export function Commission() {
   const { t } = useI18n()
   const queue = useApi<{ requests: CommissionRequest[] }>('/api/v1/commission/requests?limit=500')
-  const [openId, setOpenId] = useState<string | undefined>(undefined)
+  // The request open, in the address (`/app/commission/requests/{id}`): Back and reload keep it.
+  const openId = useDetail('requests')
+  const setOpenId = (id: string | undefined) => openDetail('commission', 'requests', id)
   const [decided, setDecided] = useState<'approved' | 'refused' | undefined>(undefined)
   const requests = [...(queue.data?.requests ?? [])].sort(byWaiting)
   const people = usePeople(requests.map((request) => request.personId))

@@ -14,6 +14,7 @@ import { VenueForm } from '../components/VenueForm'
 import { colourName } from '../components/colours'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
+import { openDetail, useDetail } from '../router'
 
 /** The kinds of venue a company registers; each has its entry policy on the server. */
 const categoryName: Readonly<Record<string, MessageKey>> = {
@@ -186,7 +187,9 @@ function Invite({ companyId }: { companyId: string }) {
 function Venues({ companyId }: { companyId: string }) {
   const { t } = useI18n()
   const venues = useApi<{ venues: CompanyVenue[] }>('/api/v1/venues')
-  const [shownId, setShownId] = useState<string | undefined>(undefined)
+  // The venue whose poster shows, in the address (`/app/company/venues/{id}`).
+  const shownId = useDetail('venues')
+  const setShownId = (id: string | undefined) => openDetail('company', 'venues', id)
   const ours = (venues.data?.venues ?? []).filter((venue) => venue.companyId === companyId)
   const shown = ours.find((venue) => venue.id === shownId)
   return (

@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'react'
-import { apiRequest } from '../api/api-client'
-import type { HealthCodeToken } from '../api/types'
+import { NetworkError, apiRequest } from '../api/api-client'
+import type { HealthCodeToken, Me } from '../api/types'
 import { useMe } from '../api/use-me'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { QrCanvas } from '../components/QrCanvas'
+import { SaveQrImage } from '../components/SaveQrImage'
 import { colourName, qrInk } from '../components/colours'
 import { useI18n } from '../i18n/LanguageProvider'
+import { readCodeHolder } from '../wallet/read-code'
+import { useKept } from '../wallet/use-kept'
+import { keep, kept, walletKey } from '../wallet/wallet-store'
 import { LinkRecord } from './LinkRecord'
 
 /** Fetch a new code this long before the current one expires, so a door never sees a stale one. */
@@ -16,11 +20,12 @@ const RETRY_MS = 15_000
 /** "My code": the dynamic health code in its colour, with its reasons and the day it turns green. */
 export function MyCode() {
   const { t } = useI18n()
-  const me = useMe()
+  const fetched = useMe()
+  const me = useKept<Me>(walletKey.me, fetched)
   const personId = me.data?.person?.id
   if (me.loading && !me.data) return <p role="status">{t('common.loading')}</p>
   if (me.error) return <ErrorMessage error={me.error} />
-  if (!personId) return <LinkRecord onLinked={me.reload} />
+  if (!personId) return <LinkRecord onLinked={fetched.reload} />
   return <HealthCode personId={personId} />
 }
 
@@ -28,6 +33,17 @@ function HealthCode({ personId }: { personId: string }) {
   const { t, language, formatDate, formatDateTime } = useI18n()
   const [token, setToken] = useState<HealthCodeToken | undefined>(undefined)
   const [error, setError] = useState<unknown>(undefined)
+  // Set when the token shown is the device's copy: when it was fetched.
+  const [fetchedAt, setFetchedAt] = useState<string | undefined>(undefined)
+  const [holder, setHolder] = useState<string | undefined>(undefined)
+  const now = useNow()
+  useEffect(() => {
+    let live = true
+    if (token) readCodeHolder(token.qr).then((name) => live && setHolder(name))
+    return () => {
+      live = false
+    }
+  }, [token])
   useEffect(() => {
     let live = true
     let timer: number | undefined
@@ -39,12 +55,30 @@ function HealthCode({ personId }: { personId: string }) {
         )
         if (!live) return
         setToken(answer)
+        setFetchedAt(undefined)
         setError(undefined)
+        void keep(walletKey.code(personId), answer)
         const wait = Date.parse(answer.expiresAt) - Date.now() - REFRESH_BEFORE_MS
         timer = window.setTimeout(load, Math.max(MIN_REFRESH_MS, wait))
       } catch (failure) {
         if (!live) return
-        setError(failure)
+        // Without a network, the code last fetched on this device (its expiry is checked below).
+        const copy =
+          failure instanceof NetworkError
+            ? await kept<HealthCodeToken>(walletKey.code(personId))
+            : undefined
+        if (!live) return
+        if (copy) {
+          setToken((current) =>
+            current && Date.parse(current.expiresAt) >= Date.parse(copy.value.expiresAt)
+              ? current
+              : copy.value,
+          )
+          setFetchedAt((current) => current ?? copy.fetchedAt)
+          setError(undefined)
+        } else {
+          setError(failure)
+        }
         timer = window.setTimeout(load, RETRY_MS)
       }
     }
@@ -64,6 +98,8 @@ function HealthCode({ personId }: { personId: string }) {
   }, [personId])
 
   const code = token?.healthCode
+  // A token past its expiry is refused at every door: offline, say so rather than show it.
+  const expired = token !== undefined && Date.parse(token.expiresAt) <= now
   return (
     <section aria-labelledby="page-title" className="my-code">
       <h1 id="page-title" tabIndex={-1}>
@@ -71,9 +107,26 @@ function HealthCode({ personId }: { personId: string }) {
       </h1>
       <ErrorMessage error={error} />
       {!token && !error && <p role="status">{t('common.loading')}</p>}
-      {token && code && (
+      {fetchedAt && (
+        <p className="notice kept" role="status" data-kept-at={fetchedAt}>
+          {t('wallet.keptAt', { time: formatDateTime(fetchedAt) })}
+        </p>
+      )}
+      {token && expired && (
+        <p className="notice code-expired" role="alert" data-code-expired="true">
+          {t('code.expiredOffline', { time: formatDateTime(token.expiresAt) })}
+        </p>
+      )}
+      {token && code && !expired && (
         <div className={`code-card colour-${code.colour}`} data-colour={code.colour}>
           <p className="code-banner">{t(colourName[code.colour])}</p>
+          {holder && <p className="code-holder">{holder}</p>}
+          <div className="code-live" aria-hidden="true">
+            <span className="code-live-mark" />
+          </div>
+          <p className="code-clock" data-clock={now}>
+            <time dateTime={new Date(now).toISOString()}>{formatClock(now, language)}</time>
+          </p>
           <QrCanvas
             text={token.qr}
             colour={qrInk[code.colour]}
@@ -83,6 +136,7 @@ function HealthCode({ personId }: { personId: string }) {
           <p className="code-valid">
             {t('code.validUntil', { time: formatDateTime(token.expiresAt) })}
           </p>
+          <SaveQrImage text={token.qr} colour={qrInk[code.colour]} fileName="health-code" />
           {code.colour !== 'green' && code.greenOn && (
             <p className="code-green-on">{t('code.greenOn', { date: formatDate(code.greenOn) })}</p>
           )}
@@ -109,4 +163,25 @@ function HealthCode({ personId }: { personId: string }) {
       )}
     </section>
   )
+}
+
+/** The time now, renewed every second: the code's running clock. */
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now())
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 1_000)
+    return () => window.clearInterval(timer)
+  }, [])
+  return now
+}
+
+/** The running clock's text: the date and the time to the second, in the page's language. */
+function formatClock(now: number, language: string): string {
+  return new Intl.DateTimeFormat(language, {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).format(now)
 }

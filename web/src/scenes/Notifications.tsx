@@ -1,5 +1,8 @@
 import type { Colour, CommissionNotice, Notification } from '../api/types'
+import { useEffect } from 'react'
+import { apiRequest } from '../api/api-client'
 import { useApi } from '../api/use-api'
+import { announceUnread } from '../api/use-unread'
 import { AcceptInvitation } from '../components/AcceptInvitation'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
@@ -89,6 +92,20 @@ export function Notifications() {
     const advice = exposureAdvice[String(item.data['kind'])]
     return [...(where ? [where] : []), ...(advice ? [t(advice)] : [])]
   }
+
+  // Shown is read: the unread items are marked read on the server once on screen; they keep
+  // their "New" mark in this view, and the badge follows.
+  useEffect(() => {
+    const ids = (feed.data?.notifications ?? [])
+      .filter((item) => item.readAt === undefined)
+      .map((item) => item.id)
+      .slice(0, 100)
+    if (ids.length === 0) return
+    apiRequest<{ unread: number }>('POST', '/api/v1/me/feed/read', { ids }).then(
+      (answer) => announceUnread(answer.unread),
+      () => undefined,
+    )
+  }, [feed.data])
   const describe = (item: Notification): string => {
     if (item.kind === 'colour-change' && isColour(item.data['to'])) {
       return t('feed.colourChange', { colour: t(colourName[item.data['to']]) })
@@ -115,7 +132,12 @@ export function Notifications() {
       {feed.data && feed.data.notifications.length === 0 && <p>{t('feed.none')}</p>}
       <ul className="feed">
         {feed.data?.notifications.map((item) => (
-          <li key={item.id}>
+          <li
+            key={item.id}
+            className={item.readAt === undefined ? 'unread' : 'read'}
+            data-read={item.readAt === undefined ? 'false' : 'true'}
+          >
+            {item.readAt === undefined && <strong className="new-mark">{t('feed.new')}</strong>}{' '}
             <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
             <p>{describe(item)}</p>
             {exposureDetails(item).map((line) => (

@@ -11,6 +11,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { RadioChoice } from '../components/RadioChoice'
 import { useI18n } from '../i18n/LanguageProvider'
 import { kindName, statusName } from './Certificates'
+import { openDetail, useDetail } from '../router'
 
 const PAGE = 20
 
@@ -70,10 +71,15 @@ function PublishedList({ generation }: { generation: number }) {
 
 function FindCertificate({ onRevoked }: { onRevoked: () => void }) {
   const { t, formatDate } = useI18n()
-  const [mode, setMode] = useState<'uvci' | 'person'>('uvci')
-  const [uvci, setUvci] = useState('')
-  const [searched, setSearched] = useState<string | undefined>(undefined)
-  const [personId, setPersonId] = useState('')
+  // What was looked up is in the address (`/app/revocations/certificates/{uvci}` or
+  // `/app/revocations/people/{id}`): Back and reload keep the search and its results.
+  const searched = useDetail('certificates')
+  const setSearched = (found: string | undefined) =>
+    openDetail('revocations', 'certificates', found)
+  const personId = useDetail('people') ?? ''
+  const setPersonId = (id: string) => openDetail('revocations', 'people', id || undefined)
+  const [mode, setMode] = useState<'uvci' | 'person'>(() => (personId ? 'person' : 'uvci'))
+  const [uvci, setUvci] = useState(searched ?? '')
   const [query, setQuery] = useState('')
   const [revoking, setRevoking] = useState<Found | undefined>(undefined)
   const [revoked, setRevoked] = useState<string | undefined>(undefined)
@@ -99,13 +105,18 @@ function FindCertificate({ onRevoked }: { onRevoked: () => void }) {
         .includes(needle),
   )
   const person = people.data?.people.find((p) => p.id === personId)
+  // Nothing looked up (the address names no search), nothing found, even if an answer is kept.
   const found: Found[] | undefined =
     mode === 'uvci'
-      ? byUvci.data?.certificates.map((certificate) => ({
-          certificate,
-          holder: certificate.holder,
-        }))
-      : byPerson.data?.certificates.map((certificate) => ({ certificate, holder: person }))
+      ? searched === undefined
+        ? undefined
+        : byUvci.data?.certificates.map((certificate) => ({
+            certificate,
+            holder: certificate.holder,
+          }))
+      : personId === ''
+        ? undefined
+        : byPerson.data?.certificates.map((certificate) => ({ certificate, holder: person }))
   const loading = mode === 'uvci' ? byUvci.loading : byPerson.loading
   const failure = mode === 'uvci' ? byUvci.error : (people.error ?? byPerson.error)
 

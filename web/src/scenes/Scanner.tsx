@@ -11,6 +11,7 @@ import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { fetchBundle, loadBundle } from '../scanner/bundle-store'
 import { BUNDLE_REFRESH_MS, type OfflineBundle, bundleUsable } from '../scanner/offline-bundle'
+import { bundleAgeText } from '../scanner/bundle-age'
 import { judgeOffline } from '../scanner/offline-door'
 import { queueScan, queuedScans, sendQueuedScans } from '../scanner/scan-queue'
 import { OfflineTrust } from '../scanner/verify-offline'
@@ -134,12 +135,13 @@ function Door({ venue }: { venue: Venue }) {
   const judgeHere = async (item: { clientId: string; qr: string }): Promise<DoorResult> => {
     try {
       const judged = await judgeOffline(item.qr, bundle ?? undefined, trust, new Date(), language)
+      const bundleAt = bundle?.generatedAt
       return judged.kind === 'answer'
-        ? { kind: 'answer', answer: { ...judged.answer, checkinId: item.clientId } }
-        : { kind: 'queued', why: judged.why }
+        ? { kind: 'answer', answer: { ...judged.answer, checkinId: item.clientId }, bundleAt }
+        : { kind: 'queued', why: judged.why, bundleAt }
     } catch {
       // Anything the offline checks did not foresee leaves the scan to the server.
-      return { kind: 'queued', why: undefined }
+      return { kind: 'queued', why: undefined, bundleAt: bundle?.generatedAt }
     }
   }
 
@@ -265,11 +267,7 @@ function OfflineReadiness({ bundle }: { bundle: OfflineBundle | null | undefined
       </p>
     )
   }
-  const minutes = Math.max(0, Math.round((now - Date.parse(bundle.generatedAt)) / 60_000))
-  const age = new Intl.RelativeTimeFormat(language, { numeric: 'auto' }).format(
-    minutes < 60 ? -minutes : -Math.round(minutes / 60),
-    minutes < 60 ? 'minute' : 'hour',
-  )
+  const age = bundleAgeText(bundle.generatedAt, now, language)
   const values = { time: formatDateTime(bundle.generatedAt), age }
   return bundleUsable(bundle, new Date(now)) ? (
     <p className="notice offline-data ready" data-offline-data="ready">

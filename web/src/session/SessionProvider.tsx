@@ -1,5 +1,6 @@
 import { type ReactNode, createContext, useCallback, useContext, useEffect, useState } from 'react'
 import { NetworkError, type Session, currentSession, signIn, signOut } from '../api/api-client'
+import { clearWallet } from '../wallet/wallet-store'
 
 /** The signed-in account (or none yet, or not known yet) and the ways to change it. */
 export interface SessionState {
@@ -93,6 +94,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     try {
       await signOut()
     } finally {
+      // The next person to use this device sees nothing of this account's wallet.
+      await clearWallet()
       remember(undefined)
       setSession(undefined)
       setStatus('signedOut')

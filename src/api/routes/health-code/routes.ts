@@ -525,4 +525,52 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     },
     async (request) => ({ notifications: await context.tracing.feed(requireActor(request)) }),
   )
+
+  const unreadAnswer = {
+    type: 'object',
+    properties: { unread: { type: 'integer', minimum: 0 } },
+  } as const
+
+  app.get(
+    '/api/v1/me/feed/unread',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary: 'How many notifications of the signed-in person’s feed are unread (the badge)',
+        tags: ['health code'],
+        response: { 200: unreadAnswer, ...errorResponses },
+      },
+    },
+    async (request) => ({ unread: await context.tracing.unreadCount(requireActor(request)) }),
+  )
+
+  app.post<{ Body: { ids: string[] } }>(
+    '/api/v1/me/feed/read',
+    {
+      config: { access: 'signedIn' },
+      schema: {
+        summary:
+          'Mark notifications of the signed-in person’s feed read (ids from GET /api/v1/me/feed); answers how many remain unread',
+        tags: ['health code'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['ids'],
+          properties: {
+            ids: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 100,
+              uniqueItems: true,
+              items: { type: 'string', minLength: 1, maxLength: 64 },
+            },
+          },
+        },
+        response: { 200: unreadAnswer, ...errorResponses },
+      },
+    },
+    async (request) => ({
+      unread: await context.tracing.markRead(requireActor(request), request.body.ids),
+    }),
+  )
 }
