@@ -272,6 +272,23 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
       )
     })
 
+    // The member who refused is not offered the appeal: another member decides it.
+    const first = await newPage()
+    await withScreenshotOnFailure(first.page, 'citizen-request-appeal-same-member', async () => {
+      await signInThroughPage(first.page, suite.url, 'commission@spb.demo')
+      await first.page.getByRole('link', { name: 'Commission' }).click()
+      const row = first.page.getByRole('row').filter({ hasText: 'PETROV' })
+      await row.getByText('(you refused it: another member decides)').waitFor()
+      await row.getByRole('button', { name: /PETROV/ }).click()
+      await first.page.getByRole('heading', { name: /Appeal of Петров Иван/ }).waitFor()
+      await first.page
+        .getByText('You decided this request first, so another member of the commission')
+        .waitFor()
+      assert.equal(await first.page.getByRole('button', { name: 'Approve' }).count(), 0)
+      assert.equal(await first.page.getByRole('button', { name: 'Refuse' }).count(), 0)
+    })
+    await first.context.close()
+
     // A different member decides the appeal.
     const second = await newPage()
     await withScreenshotOnFailure(second.page, 'citizen-request-appeal-decision', async () => {

@@ -106,7 +106,12 @@ export interface CommissionRequest {
   readonly status:
     'submitted' | 'approved' | 'refused' | 'appealed' | 'appeal_approved' | 'appeal_refused'
   readonly submittedAt: string
-  readonly decision?: { readonly outcome: string; readonly reason?: string }
+  readonly decision?: {
+    readonly outcome: string
+    readonly reason?: string
+    /** The account of the member who decided: an appeal goes to another member. */
+    readonly decidedBy?: string
+  }
   readonly appeal?: { readonly reason?: string; readonly appealedAt?: string }
   readonly attachments: readonly {
     readonly id: string
