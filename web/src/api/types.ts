@@ -44,6 +44,8 @@ export interface Certificate {
   readonly kind: CertificateKind
   readonly qr: string
   readonly status: 'valid' | 'suspended' | 'revoked'
+  readonly statusReason?: string
+  readonly statusChangedAt?: string
   readonly issuedAt: string
   readonly expiresAt?: string
 }

@@ -1,6 +1,7 @@
 import type { Certificate, CertificateKind } from '../api/types'
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
+import { CertificateStatusNotice } from '../components/CertificateStatusNotice'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { QrCanvas } from '../components/QrCanvas'
@@ -45,13 +46,14 @@ export function Certificates() {
         {list.data?.certificates.map((certificate) => (
           <li
             key={certificate.id}
-            className="card certificate"
+            className={`card certificate certificate-${certificate.status}`}
             data-certificate-kind={certificate.kind}
           >
             <h2>{t(kindName[certificate.kind])}</h2>
             <p className={`status status-${certificate.status}`}>
               {t(statusName[certificate.status])}
             </p>
+            <CertificateStatusNotice certificate={certificate} />
             <QrCanvas
               text={certificate.qr}
               size={size}

@@ -6,6 +6,7 @@ import { useLatinNameProposal } from '../api/use-latin-name'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
+import { CertificateStatusNotice } from '../components/CertificateStatusNotice'
 import { kindName, statusName } from './Certificates'
 
 const today = () => new Date().toISOString().slice(0, 10)
@@ -345,12 +346,16 @@ function PersonPanel({
       )}
       <ul className="people">
         {certificates.data?.certificates.map((certificate) => (
-          <li key={certificate.id}>
-            {t(kindName[certificate.kind])} · {t(statusName[certificate.status])} ·{' '}
-            {formatDate(certificate.issuedAt)}{' '}
+          <li key={certificate.id} className={`certificate-${certificate.status}`}>
+            {t(kindName[certificate.kind])} ·{' '}
+            <span className={certificate.status === 'valid' ? undefined : 'badge red'}>
+              {t(statusName[certificate.status])}
+            </span>{' '}
+            · {formatDate(certificate.issuedAt)}{' '}
             <a href={`/api/v1/certificates/${certificate.id}/pdf`} target="_blank" rel="noreferrer">
               {t('clinic.print')}
             </a>
+            <CertificateStatusNotice certificate={certificate} />
           </li>
         ))}
       </ul>
