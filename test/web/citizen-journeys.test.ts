@@ -105,6 +105,8 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
 
       await page.getByRole('heading', { name: 'Your health record' }).waitFor()
       await page.getByText('Step 2 of 2').waitFor()
+      // The account is created and signed in: nothing offers to sign in any more.
+      assert.equal(await page.getByRole('link', { name: 'Sign in', exact: true }).count(), 0)
       await page.getByLabel('No: create my record').check()
       await page.locator('#record-family').fill('Кузнецова')
       await page.locator('#record-given').fill('Мария')
@@ -381,7 +383,9 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
     await withScreenshotOnFailure(hr.page, 'citizen-consent-dashboard-after', async () => {
       await hr.page.getByRole('button', { name: 'Refresh' }).click()
       await hr.page.getByText('Employees: 1; sharing their colour: 0.').waitFor()
-      await hr.page.getByText('Every consenting employee is green.').waitFor()
+      // No one consents: nobody is called green.
+      await hr.page.getByText('No employee shares their colour yet').waitFor()
+      assert.equal(await hr.page.getByText('Every consenting employee is green.').count(), 0)
       assert.equal(await hr.page.locator('main li', { hasText: 'Сидоров Олег' }).count(), 0)
     })
     await hr.context.close()

@@ -163,6 +163,13 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
       await active.first().waitFor()
       const before = await page.getByRole('row').filter({ hasText: 'Retired' }).count()
       await active.first().getByRole('button', { name: 'Rotate' }).click()
+      // Rotation is asked first: Cancel changes nothing.
+      const confirm = page.getByRole('alertdialog')
+      await confirm.getByText(/Rotate the document signer of ru-spb\?/).waitFor()
+      await confirm.getByRole('button', { name: 'Cancel' }).click()
+      assert.equal(await page.getByRole('row').filter({ hasText: 'Retired' }).count(), before)
+      await active.first().getByRole('button', { name: 'Rotate' }).click()
+      await confirm.getByRole('button', { name: 'Yes, rotate the key' }).click()
       await page.getByText(/A new document signer of .+ is active/).waitFor()
       // The old signer is now listed as retired.
       await page.getByRole('row').filter({ hasText: 'Retired' }).nth(before).waitFor()

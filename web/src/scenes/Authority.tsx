@@ -14,10 +14,14 @@ import type {
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
 import { BarChart } from '../components/BarChart'
+import { byWeekWhenLong } from '../components/by-week'
+import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { useSession } from '../session/SessionProvider'
+import { personName } from '../components/person-name'
+import { districtName, ruleName } from '../components/words'
 
 const dailySeries: readonly {
   key: MessageKey
@@ -29,10 +33,18 @@ const dailySeries: readonly {
   { key: 'authority.cases', pick: (f) => f.cases },
 ]
 
+/** The day `days` days before today, `YYYY-MM-DD` (UTC, as the dashboard counts days). */
+function daysBefore(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)
+}
+
 /** The health authority: the city dashboard, case tracing, risk areas and the risk rules. */
 export function Authority() {
   const { t, formatDate } = useI18n()
-  const dashboard = useApi<AuthorityDashboard>('/api/v1/dashboards/authority')
+  const [period, setPeriod] = useState(14)
+  const dashboard = useApi<AuthorityDashboard>(
+    `/api/v1/dashboards/authority?from=${daysBefore(period - 1)}`,
+  )
   const days = dashboard.data?.days ?? []
   const last = days[days.length - 1]
   return (
@@ -44,6 +56,20 @@ export function Authority() {
       {dashboard.loading && <p role="status">{t('common.loading')}</p>}
       {dashboard.data && (
         <>
+          <div className="form">
+            <label htmlFor="dashboard-period">{t('authority.periodChoice')}</label>
+            <select
+              id="dashboard-period"
+              value={period}
+              onChange={(event) => setPeriod(Number(event.target.value))}
+            >
+              {[14, 30, 90].map((length) => (
+                <option key={length} value={length}>
+                  {t('authority.lastDays', { days: length })}
+                </option>
+              ))}
+            </select>
+          </div>
           <p className="muted">
             {t('authority.period', {
               from: formatDate(dashboard.data.from),
@@ -64,9 +90,18 @@ export function Authority() {
             <BarChart
               key={series.key}
               title={t(series.key)}
-              bars={days.map((day) => ({
-                label: formatDate(day.day),
-                value: series.pick(day),
+              // Past 30 days, one bar a week: 90 daily bars would be a page of bars.
+              bars={byWeekWhenLong(
+                days.map((day) => ({ day: day.day, value: series.pick(day) })),
+              ).map((bar) => ({
+                label:
+                  bar.from === bar.until
+                    ? formatDate(bar.from)
+                    : t('authority.week', {
+                        from: formatDate(bar.from),
+                        until: formatDate(bar.until),
+                      }),
+                value: bar.value,
               }))}
             />
           ))}
@@ -74,7 +109,10 @@ export function Authority() {
             <BarChart
               title={t('authority.casesByDistrict')}
               bars={dashboard.data.districts.map((district) => ({
-                label: district.district,
+                label: (() => {
+                  const name = districtName(district.district)
+                  return name ? t(name) : district.district
+                })(),
                 value: district.cases,
               }))}
             />
@@ -141,13 +179,17 @@ function RiskAreas() {
           <tbody>
             {areas.data.riskAreas.map((area) => (
               <tr key={area.id}>
-                <td className="mono">{area.areaCode}</td>
-                <td>{area.name}</td>
-                <td>
+                <td data-label={t('authority.areaCode')} className="mono">
+                  {area.areaCode}
+                </td>
+                <td data-label={t('authority.areaName')}>{area.name}</td>
+                <td data-label={t('authority.level')}>
                   {t(area.level === 'high' ? 'authority.level.high' : 'authority.level.medium')}
                 </td>
-                <td>{formatDate(area.from)}</td>
-                <td>{area.until ? formatDate(area.until) : '—'}</td>
+                <td data-label={t('authority.from')}>{formatDate(area.from)}</td>
+                <td data-label={t('authority.until')}>
+                  {area.until ? formatDate(area.until) : '—'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -159,7 +201,7 @@ function RiskAreas() {
         <input
           id="area-code"
           required
-          pattern="[A-Za-z0-9-]{2,40}"
+          pattern="[A-Za-z0-9\-]{2,40}"
           value={areaCode}
           onChange={(e) => setAreaCode(e.target.value)}
         />
@@ -266,7 +308,14 @@ function RiskRules() {
             {rules.data.rules.map((rule) => (
               <li key={rule.id}>
                 <p>
-                  <strong className="mono">{rule.id}</strong>
+                  {(() => {
+                    const name = ruleName(rule.id)
+                    return name ? (
+                      <strong data-rule-id={rule.id}>{t(name)}</strong>
+                    ) : (
+                      <strong className="mono">{rule.id}</strong>
+                    )
+                  })()}
                   {rule.periodDays !== undefined &&
                     ` · ${t('authority.periodDays', { days: rule.periodDays })}`}
                 </p>
@@ -376,7 +425,7 @@ function RuleVersions({
       <tbody>
         {rows.map((row) => (
           <tr key={row.version} data-version={row.version}>
-            <td>
+            <td data-label={t('authority.ruleVersion')}>
               {row.version}
               {row.version === inForce && (
                 <>
@@ -385,16 +434,21 @@ function RuleVersions({
                 </>
               )}
             </td>
-            <td>{row.createdAt ? formatDateTime(row.createdAt) : t('authority.ruleBuiltIn')}</td>
-            <td className={row.createdBy === me.data?.account?.id ? undefined : 'mono'}>
+            <td data-label={t('authority.ruleStoredAt')}>
+              {row.createdAt ? formatDateTime(row.createdAt) : t('authority.ruleBuiltIn')}
+            </td>
+            <td
+              data-label={t('authority.ruleStoredBy')}
+              className={row.createdBy === me.data?.account?.id ? undefined : 'mono'}
+            >
               {row.createdBy === undefined
                 ? '—'
                 : row.createdBy === me.data?.account?.id
                   ? t('authority.ruleByYou')
                   : row.createdBy}
             </td>
-            <td>{row.note ?? '—'}</td>
-            <td>
+            <td data-label={t('authority.ruleNote')}>{row.note ?? '—'}</td>
+            <td data-label={t('trust.actions')}>
               <button type="button" className="link" onClick={() => onView(row.version)}>
                 {t('authority.ruleView', { version: row.version })}
               </button>
@@ -480,7 +534,9 @@ function RuleEditor({
   const [problem, setProblem] = useState<MessageKey | undefined>(undefined)
   const [error, setError] = useState<unknown>(undefined)
   const [busy, setBusy] = useState(false)
-  const submit = async (event: FormEvent) => {
+  // Publishing puts the rules in force for everyone at once: asked first, once the draft reads.
+  const [confirming, setConfirming] = useState(false)
+  const submit = (event: FormEvent) => {
     event.preventDefault()
     setError(undefined)
     const draft = readDraft(text)
@@ -489,6 +545,12 @@ function RuleEditor({
       return
     }
     setProblem(undefined)
+    setConfirming(true)
+  }
+  const publish = async () => {
+    const draft = readDraft(text)
+    setConfirming(false)
+    if ('problem' in draft) return
     setBusy(true)
     try {
       const answer = await apiRequest<{ version: number }>('PUT', '/api/v1/risk-rules', {
@@ -540,14 +602,25 @@ function RuleEditor({
       ) : (
         <ErrorMessage error={error} />
       )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('authority.rulesPublish', { version: next })}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('authority.rulesCancel')}
-        </button>
-      </div>
+      {confirming ? (
+        <ConfirmDialog
+          id="rules-confirm"
+          question={t('authority.rulesConfirm', { version: next })}
+          yes={t('authority.rulesConfirmYes', { version: next })}
+          busy={busy}
+          onYes={() => void publish()}
+          onNo={() => setConfirming(false)}
+        />
+      ) : (
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {t('authority.rulesPublish', { version: next })}
+          </button>
+          <button type="button" onClick={onCancel}>
+            {t('authority.rulesCancel')}
+          </button>
+        </div>
+      )}
     </form>
   )
 }
@@ -612,7 +685,7 @@ function CaseTracing() {
           <option value="">{t('tracing.choosePerson')}</option>
           {found.map((person) => (
             <option key={person.id} value={person.id}>
-              {`${person.familyName} ${person.givenName} · ${formatDate(person.birthDate)}`}
+              {`${personName(person)} · ${formatDate(person.birthDate)}`}
             </option>
           ))}
         </select>
@@ -677,10 +750,12 @@ function CaseWhereabouts({ caseId }: { caseId: string }) {
               <tbody>
                 {data.visits.map((visit) => (
                   <tr key={`${visit.venueId} ${visit.from}`}>
-                    <td>{visit.venueName}</td>
-                    <td className="mono">{visit.district}</td>
-                    <td>{formatDateTime(visit.from)}</td>
-                    <td>{formatDateTime(visit.until)}</td>
+                    <td data-label={t('tracing.venue')}>{visit.venueName}</td>
+                    <td data-label={t('tracing.district')} className="mono">
+                      {visit.district}
+                    </td>
+                    <td data-label={t('authority.from')}>{formatDateTime(visit.from)}</td>
+                    <td data-label={t('authority.until')}>{formatDateTime(visit.until)}</td>
                   </tr>
                 ))}
               </tbody>

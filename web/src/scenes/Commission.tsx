@@ -6,6 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { EvidenceDetails } from '../components/EvidenceDetails'
 import { useI18n } from '../i18n/LanguageProvider'
 import { useSession } from '../session/SessionProvider'
+import { personName } from '../components/person-name'
 
 /** Longest waiting first; overdue ones before the rest. */
 function byWaiting(a: CommissionRequest, b: CommissionRequest): number {
@@ -55,7 +56,7 @@ export function Commission() {
   const nameOf = (personId: string) => {
     const person = people[personId]
     if (!person) return t('commission.unknownPerson')
-    const name = `${person.familyName} ${person.givenName}`
+    const name = personName(person)
     // The passport (ICAO) spelling too, so staff can read a name in another script.
     const latin = [person.familyNameIcao, person.givenNameIcao].filter(Boolean).join(' ')
     return latin && latin !== name.toUpperCase() ? `${name} (${latin})` : name
@@ -106,25 +107,25 @@ export function Commission() {
           <tbody>
             {requests.map((request) => (
               <tr key={request.id} className={request.overdue ? 'overdue' : undefined}>
-                <td>
+                <td data-label={t('commission.person')}>
                   <button type="button" className="link" onClick={() => setOpenId(request.id)}>
                     {nameOf(request.personId)}
                   </button>
                 </td>
-                <td>
+                <td data-label={t('commission.kind')}>
                   {t(
                     request.evidence.kind === 'test'
                       ? 'commission.evidence.test'
                       : 'commission.evidence.antibody',
                   )}
                 </td>
-                <td>
+                <td data-label={t('commission.waiting')}>
                   {t('commission.hours', { hours: request.waitingHours ?? 0 })}
                   {request.overdue && (
                     <strong className="badge red"> {t('commission.overdue')}</strong>
                   )}
                 </td>
-                <td>
+                <td data-label={t('commission.status')}>
                   {request.status === 'appealed' ? (
                     <>
                       <strong className="badge">{t('commission.status.appeal')}</strong>

@@ -3,6 +3,7 @@ import { ApiError, apiRequest } from '../api/api-client'
 import { useAction } from '../api/use-action'
 import type { SigningKey, TrustPartner } from '../api/types'
 import { useApi } from '../api/use-api'
+import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
@@ -73,7 +74,7 @@ function Partners() {
           <tbody>
             {partners.data.partners.map((partner) => (
               <tr key={partner.id}>
-                <td>
+                <td data-label={t('trust.partnerName')}>
                   {partner.name}
                   {partner.sourceUrl && (
                     <>
@@ -87,13 +88,15 @@ function Partners() {
                     </p>
                   )}
                 </td>
-                <td>
+                <td data-label={t('trust.importedAt')}>
                   {partner.importedAt
                     ? formatDateTime(partner.importedAt)
                     : t('trust.neverImported')}
                 </td>
-                <td>{partner.signers !== undefined ? formatNumber(partner.signers) : '—'}</td>
-                <td>
+                <td data-label={t('trust.signers')}>
+                  {partner.signers !== undefined ? formatNumber(partner.signers) : '—'}
+                </td>
+                <td data-label={t('trust.actions')}>
                   <button
                     type="button"
                     className="link"
@@ -269,7 +272,10 @@ function Keys() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)
   const [rotated, setRotated] = useState<string | undefined>(undefined)
+  // Rotating retires the signer in use: asked first, never done on one click.
+  const [confirming, setConfirming] = useState<string | undefined>(undefined)
   const rotate = async (issuerId: string) => {
+    setConfirming(undefined)
     setBusy(true)
     setError(undefined)
     setRotated(undefined)
@@ -308,19 +314,28 @@ function Keys() {
           <tbody>
             {keys.data.keys.map((key) => (
               <tr key={key.id}>
-                <td>{t(key.purpose === 'csca' ? 'trust.purpose.csca' : 'trust.purpose.dsc')}</td>
-                <td className="mono">{key.issuerId ?? '—'}</td>
-                <td className="mono">{key.kid ?? '—'}</td>
-                <td>
+                <td data-label={t('trust.purpose')}>
+                  {t(key.purpose === 'csca' ? 'trust.purpose.csca' : 'trust.purpose.dsc')}
+                </td>
+                <td data-label={t('trust.issuer')} className="mono">
+                  {key.issuerId ?? '—'}
+                </td>
+                <td data-label={t('trust.kid')} className="mono">
+                  {key.kid ?? '—'}
+                </td>
+                <td data-label={t('trust.status')}>
                   {t(key.status === 'active' ? 'trust.status.active' : 'trust.status.retired')}
                 </td>
-                <td>{formatDate(key.notAfter)}</td>
-                <td>
+                <td data-label={t('trust.validUntil')}>{formatDate(key.notAfter)}</td>
+                <td data-label={t('trust.actions')}>
                   {key.purpose === 'document-signer' && key.status === 'active' && key.issuerId && (
                     <button
                       type="button"
                       disabled={busy}
-                      onClick={() => void rotate(key.issuerId ?? '')}
+                      onClick={() => {
+                        setRotated(undefined)
+                        setConfirming(key.issuerId)
+                      }}
                     >
                       {t('trust.rotate')}
                     </button>
@@ -330,6 +345,16 @@ function Keys() {
             ))}
           </tbody>
         </table>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          id="rotate-confirm"
+          question={t('trust.rotateConfirm', { issuer: confirming })}
+          yes={t('trust.rotateYes')}
+          busy={busy}
+          onYes={() => void rotate(confirming)}
+          onNo={() => setConfirming(undefined)}
+        />
       )}
     </>
   )
