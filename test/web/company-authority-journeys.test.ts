@@ -142,6 +142,13 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
       assert.match(facts, /Contacts of contacts\s+\d+/)
 
       await page.getByRole('button', { name: 'Publish as exposure sites' }).click()
+      // Publishing is asked first.
+      const confirm = page.getByRole('alertdialog')
+      await confirm
+        .getByText('Publish these places and times for everyone to see?', { exact: false })
+        .waitFor()
+      assert.equal(await page.getByText(/Published anonymously on/).count(), 0)
+      await confirm.getByRole('button', { name: 'Yes, publish them' }).click()
       await page.getByText(/Published anonymously on/).waitFor()
       const sites = (await (await fetch(`${suite.url}/api/v1/exposure-sites`)).json()) as unknown
       assert.match(JSON.stringify(sites), /Mariinsky test hall/)

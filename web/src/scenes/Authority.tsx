@@ -710,7 +710,10 @@ function CaseWhereabouts({ caseId }: { caseId: string }) {
   const { t, formatDateTime, formatNumber } = useI18n()
   const trace = useApi<Whereabouts>(`/api/v1/cases/${encodeURIComponent(caseId)}/whereabouts`)
   const { busy, error, run } = useAction()
+  // Publishing tells the public where a case was: asked first.
+  const [confirming, setConfirming] = useState(false)
   const publish = async () => {
+    setConfirming(false)
     await run(async () => {
       await apiRequest('POST', `/api/v1/cases/${encodeURIComponent(caseId)}/publish`)
       trace.reload()
@@ -766,8 +769,17 @@ function CaseWhereabouts({ caseId }: { caseId: string }) {
             <p role="status" className="notice allowed">
               {t('tracing.published', { time: formatDateTime(data.case.publishedAt) })}
             </p>
+          ) : confirming ? (
+            <ConfirmDialog
+              id="publish-confirm"
+              question={t('tracing.publishConfirm')}
+              yes={t('tracing.publishYes')}
+              busy={busy}
+              onYes={() => void publish()}
+              onNo={() => setConfirming(false)}
+            />
           ) : (
-            <button type="button" disabled={busy} onClick={() => void publish()}>
+            <button type="button" disabled={busy} onClick={() => setConfirming(true)}>
               {t('tracing.publish')}
             </button>
           )}
