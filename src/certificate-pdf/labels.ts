@@ -47,6 +47,11 @@ export const labelKeys = [
   'expiresAt',
   'scanNote',
   'claimCode',
+  'stampRevoked',
+  'stampSuspended',
+  'markRevoked',
+  'markSuspended',
+  'markReason',
 ] as const
 export type LabelKey = (typeof labelKeys)[number]
 
@@ -114,6 +119,11 @@ export const certificateLabels = {
     expiresAt: 'Certificate expires',
     scanNote: 'Scan the QR code to check this certificate.',
     claimCode: 'Claim code (to link this record to your account, once)',
+    stampRevoked: 'REVOKED',
+    stampSuspended: 'SUSPENDED',
+    markRevoked: 'REVOKED: this certificate is no longer valid and must not be accepted.',
+    markSuspended: 'SUSPENDED: this certificate is not valid for now and must not be accepted.',
+    markReason: 'Reason',
   },
   ru: {
     titleVaccination: 'Сертификат о вакцинации',
@@ -158,6 +168,11 @@ export const certificateLabels = {
     expiresAt: 'Срок действия сертификата истекает',
     scanNote: 'Отсканируйте QR-код, чтобы проверить сертификат.',
     claimCode: 'Код привязки (чтобы один раз связать запись со своим аккаунтом)',
+    stampRevoked: 'ОТОЗВАН',
+    stampSuspended: 'ПРИОСТАНОВЛЕН',
+    markRevoked: 'ОТОЗВАН: сертификат больше не действителен, его нельзя принимать.',
+    markSuspended: 'ПРИОСТАНОВЛЕН: сертификат сейчас недействителен, его нельзя принимать.',
+    markReason: 'Причина',
   },
   zh: {
     titleVaccination: '疫苗接种证明',
@@ -201,6 +216,11 @@ export const certificateLabels = {
     expiresAt: '证书到期时间',
     scanNote: '扫描二维码以核验本证明。',
     claimCode: '认领码（用于将此记录关联到您的账户，仅可使用一次）',
+    stampRevoked: '已撤销',
+    stampSuspended: '已暂停',
+    markRevoked: '已撤销：本证明已失效，不得接受。',
+    markSuspended: '已暂停：本证明暂时无效，不得接受。',
+    markReason: '原因',
   },
 } as const satisfies Record<CertificateLanguage, Record<LabelKey, string>>
 

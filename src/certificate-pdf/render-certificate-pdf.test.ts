@@ -372,6 +372,38 @@ describe('renderCertificatePdf', () => {
     assert.equal(vaccination.includes(compact(certificateLabels.en.notEuDcc)), false)
   })
 
+  it('marks a revoked certificate REVOKED across the page and at the top, with the reason, in both languages', async () => {
+    const reason = 'Entered for the wrong person'
+    const revoked = await renderCertificatePdf(
+      certificate('vaccination', 'ru', { status: { state: 'revoked', reason } }),
+    )
+    assert.equal(revoked.equals(russianVaccination), false, 'the PDF differs from the clean one')
+    const text = await compactText(revoked)
+    assert.ok(text.includes(compact('REVOKED')), 'the stamp')
+    assert.ok(text.includes(compact(certificateLabels.ru.markRevoked)), 'the notice in Russian')
+    assert.ok(text.includes(compact(certificateLabels.en.markRevoked)), 'the notice in English')
+    assert.ok(text.includes(compact(reason)), 'the reason')
+    const clean = await compactText(russianVaccination)
+    assert.equal(clean.includes(compact('REVOKED')), false, 'a valid certificate has no mark')
+    assert.equal(clean.includes(compact('SUSPENDED')), false)
+  })
+
+  it('marks a suspended certificate SUSPENDED, and still fits one page with the QR code readable', async () => {
+    const suspended = await renderCertificatePdf(
+      certificate('antibody', 'zh', { status: { state: 'suspended' } }),
+    )
+    const text = await compactText(suspended)
+    assert.ok(text.includes(compact('SUSPENDED')), 'the stamp')
+    assert.ok(text.includes(compact(certificateLabels.zh.markSuspended)), 'the notice in Chinese')
+    assert.equal(text.includes(compact('REVOKED')), false)
+    assert.ok(text.includes(compact(certificateLabels.en.notEuDcc)), 'the antibody notice stays')
+    const { pages, page } = await firstPage(suspended)
+    assert.equal(pages, 1)
+    const [image] = await paintedImages(page)
+    assert.ok(image !== undefined)
+    assert.equal(await decodeQrImage(PNG.sync.write(imagePixels(page, image.objectId))), qrText)
+  })
+
   it('prints the QR code at least 35 mm wide and high', async () => {
     const { page } = await firstPage(russianVaccination)
     const [image, ...others] = await paintedImages(page)

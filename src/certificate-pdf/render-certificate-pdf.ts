@@ -41,6 +41,12 @@ export interface CertificatePdfInput {
    * for a record no account holds yet.
    */
   readonly claimCode?: string | undefined
+  /**
+   * The certificate's status when it is not valid: the page then carries a stamp across it and a
+   * notice at the top, in the holder's language and in English, with the reason when given.
+   */
+  readonly status?:
+    { readonly state: 'revoked' | 'suspended'; readonly reason?: string | undefined } | undefined
 }
 
 /** One millimetre in PDF points (1/72 inch). */
@@ -76,6 +82,7 @@ const styles = {
   label: { size: 8, lineHeight: 10.5, weight: 400, color: colours.muted },
   value: { size: 11, lineHeight: 14.5, weight: 700, color: colours.text },
   note: { size: 8, lineHeight: 10.5, weight: 400, color: colours.muted },
+  stamp: { size: 64, lineHeight: 72, weight: 700, color: colours.warning },
 } as const satisfies Record<string, TextStyle>
 
 /** One labelled value. A wide field takes the whole width of the page. */
@@ -94,8 +101,13 @@ interface Section {
 interface CertificateContent {
   /** In the holder's language, then in English (once if that is the holder's language). */
   readonly titles: readonly string[]
-  /** For an antibody certificate, that it is not an EU DCC, in the same languages. */
+  /**
+   * That a revoked or suspended certificate must not be accepted, and for an antibody
+   * certificate that it is not an EU DCC, in the same languages.
+   */
   readonly notices: readonly string[]
+  /** The word stamped across a revoked or suspended certificate, in English. */
+  readonly stamp?: string | undefined
   readonly holder: Section
   readonly details: Section
   readonly certificate: Section
@@ -152,10 +164,24 @@ function composeCertificate(input: CertificatePdfInput): CertificateContent {
     fields,
   })
   const icaoName = [holder.familyNameIcao, holder.givenNameIcao].filter((name) => name !== '')
+  const status = input.status
+  const marks =
+    status === undefined
+      ? []
+      : [
+          ...inBoth(status.state === 'revoked' ? 'markRevoked' : 'markSuspended'),
+          ...(status.reason === undefined || status.reason.trim() === ''
+            ? []
+            : [`${bilingualLabel(language, 'markReason')}: ${printable(status.reason)}`]),
+        ]
 
   return {
     titles: inBoth(titleKeys[input.kind]),
-    notices: input.kind === 'antibody' ? inBoth('notEuDcc') : [],
+    notices: [...marks, ...(input.kind === 'antibody' ? inBoth('notEuDcc') : [])],
+    stamp:
+      status === undefined
+        ? undefined
+        : certificateLabels.en[status.state === 'revoked' ? 'stampRevoked' : 'stampSuspended'],
     holder: section('sectionHolder', [
       field('surname', holder.familyName),
       field('givenName', holder.givenName),
@@ -334,6 +360,7 @@ function styledTexts(content: CertificateContent): StyledText[] {
       weight: (index === 0 ? styles.title : styles.subtitle).weight,
     })),
     ...content.notices.map((text) => ({ text, weight: styles.notice.weight })),
+    ...(content.stamp === undefined ? [] : [{ text: content.stamp, weight: styles.stamp.weight }]),
     ...content.scanNotes.map((text) => ({ text, weight: styles.note.weight })),
   ]
   for (const section of [content.holder, content.details, content.certificate]) {
@@ -460,6 +487,23 @@ function drawCertificate(
       'ERR_PDF_OVERFLOW',
       `expected the certificate to fit on one page, but it runs ${Math.ceil((y - PAGE.height + MARGIN) / MM)} mm into the bottom margin`,
     )
+  }
+  if (content.stamp !== undefined) {
+    // Across the page and over the QR code, half transparent so that the fields stay legible:
+    // a cut-out or photocopied part of the page still shows it.
+    doc
+      .save()
+      .opacity(0.35)
+      .rotate(-35, { origin: [PAGE.width / 2, PAGE.height / 2] })
+    type.paragraph(
+      content.stamp,
+      0,
+      PAGE.height / 2 - styles.stamp.lineHeight / 2,
+      PAGE.width,
+      styles.stamp,
+      'center',
+    )
+    doc.restore()
   }
 
   doc.end()

@@ -105,6 +105,8 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
 
       await page.getByRole('heading', { name: 'Your health record' }).waitFor()
       await page.getByText('Step 2 of 2').waitFor()
+      // The account is created and signed in: nothing offers to sign in any more.
+      assert.equal(await page.getByRole('link', { name: 'Sign in', exact: true }).count(), 0)
       await page.getByLabel('No: create my record').check()
       await page.locator('#record-family').fill('Кузнецова')
       await page.locator('#record-given').fill('Мария')
@@ -272,6 +274,23 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
       )
     })
 
+    // The member who refused is not offered the appeal: another member decides it.
+    const first = await newPage()
+    await withScreenshotOnFailure(first.page, 'citizen-request-appeal-same-member', async () => {
+      await signInThroughPage(first.page, suite.url, 'commission@spb.demo')
+      await first.page.getByRole('link', { name: 'Commission' }).click()
+      const row = first.page.getByRole('row').filter({ hasText: 'PETROV' })
+      await row.getByText('(you refused it: another member decides)').waitFor()
+      await row.getByRole('button', { name: /PETROV/ }).click()
+      await first.page.getByRole('heading', { name: /Appeal of Петров Иван/ }).waitFor()
+      await first.page
+        .getByText('You decided this request first, so another member of the commission')
+        .waitFor()
+      assert.equal(await first.page.getByRole('button', { name: 'Approve' }).count(), 0)
+      assert.equal(await first.page.getByRole('button', { name: 'Refuse' }).count(), 0)
+    })
+    await first.context.close()
+
     // A different member decides the appeal.
     const second = await newPage()
     await withScreenshotOnFailure(second.page, 'citizen-request-appeal-decision', async () => {
@@ -364,7 +383,9 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
     await withScreenshotOnFailure(hr.page, 'citizen-consent-dashboard-after', async () => {
       await hr.page.getByRole('button', { name: 'Refresh' }).click()
       await hr.page.getByText('Employees: 1; sharing their colour: 0.').waitFor()
-      await hr.page.getByText('Every consenting employee is green.').waitFor()
+      // No one consents: nobody is called green.
+      await hr.page.getByText('No employee shares their colour yet').waitFor()
+      assert.equal(await hr.page.getByText('Every consenting employee is green.').count(), 0)
       assert.equal(await hr.page.locator('main li', { hasText: 'Сидоров Олег' }).count(), 0)
     })
     await hr.context.close()

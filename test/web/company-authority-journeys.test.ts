@@ -142,6 +142,13 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
       assert.match(facts, /Contacts of contacts\s+\d+/)
 
       await page.getByRole('button', { name: 'Publish as exposure sites' }).click()
+      // Publishing is asked first.
+      const confirm = page.getByRole('alertdialog')
+      await confirm
+        .getByText('Publish these places and times for everyone to see?', { exact: false })
+        .waitFor()
+      assert.equal(await page.getByText(/Published anonymously on/).count(), 0)
+      await confirm.getByRole('button', { name: 'Yes, publish them' }).click()
       await page.getByText(/Published anonymously on/).waitFor()
       const sites = (await (await fetch(`${suite.url}/api/v1/exposure-sites`)).json()) as unknown
       assert.match(JSON.stringify(sites), /Mariinsky test hall/)
@@ -163,6 +170,13 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
       await active.first().waitFor()
       const before = await page.getByRole('row').filter({ hasText: 'Retired' }).count()
       await active.first().getByRole('button', { name: 'Rotate' }).click()
+      // Rotation is asked first: Cancel changes nothing.
+      const confirm = page.getByRole('alertdialog')
+      await confirm.getByText(/Rotate the document signer of ru-spb\?/).waitFor()
+      await confirm.getByRole('button', { name: 'Cancel' }).click()
+      assert.equal(await page.getByRole('row').filter({ hasText: 'Retired' }).count(), before)
+      await active.first().getByRole('button', { name: 'Rotate' }).click()
+      await confirm.getByRole('button', { name: 'Yes, rotate the key' }).click()
       await page.getByText(/A new document signer of .+ is active/).waitFor()
       // The old signer is now listed as retired.
       await page.getByRole('row').filter({ hasText: 'Retired' }).nth(before).waitFor()

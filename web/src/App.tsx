@@ -64,7 +64,7 @@ const citizenNav: readonly NavItem[] = [
 /** The shell: header with language and sign-out, navigation by role, and the current page. */
 export function App() {
   const { t, language, setLanguage } = useI18n()
-  const { status, session, offline, signOut } = useSession()
+  const { status, session, offline, signOut, accountCreated } = useSession()
   const route = useRoute()
   const citizen = isCitizen(session)
   const unread = useUnreadCount(status === 'signedIn' && citizen)
@@ -156,11 +156,13 @@ export function App() {
               {t('nav.signOut')}
             </button>
           )}
-          {status === 'signedOut' && (route === 'about' || route === 'register') && (
-            <Link to="home" className="button">
-              {t('signIn.title')}
-            </Link>
-          )}
+          {status === 'signedOut' &&
+            !accountCreated &&
+            (route === 'about' || route === 'register') && (
+              <Link to="home" className="button">
+                {t('signIn.title')}
+              </Link>
+            )}
         </div>
       </header>
       {status === 'signedIn' && (

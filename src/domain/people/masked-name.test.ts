@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { maskName, maskWrittenName, maskedName } from './masked-name.js'
+import { maskName, maskWrittenName, maskedName, writtenFamilyFirst } from './masked-name.js'
 
 describe('maskName', () => {
   it('keeps the first given name and the family name’s initial, in capitals', () => {
@@ -22,6 +22,13 @@ describe('maskName', () => {
     )
   })
 
+  it('puts the family initial first for a name written family first (Chinese, Korean, Japanese)', () => {
+    assert.deepEqual(
+      [maskName('FANG', 'WANG', 'family-first'), maskName('WEI', 'ZHANG', 'family-first')],
+      ['W. FANG', 'Z. WEI'],
+    )
+  })
+
   it('takes a whole first letter outside the BMP', () => {
     assert.equal(maskName('A', '𠀋X'), 'A 𠀋.')
   })
@@ -33,9 +40,10 @@ describe('maskWrittenName', () => {
       [
         maskWrittenName('Ivan Sergeevich Petrov'),
         maskWrittenName('IVAN P.'),
+        maskWrittenName('W. FANG'),
         maskWrittenName('  '),
       ],
-      ['IVAN P.', 'IVAN P.', ''],
+      ['IVAN P.', 'IVAN P.', 'W. FANG', ''],
     )
   })
 })
@@ -43,5 +51,30 @@ describe('maskWrittenName', () => {
 describe('maskedName', () => {
   it('masks a person by their ICAO names, as dynamic codes carry them', () => {
     assert.equal(maskedName({ givenNameIcao: 'IVAN', familyNameIcao: 'PETROV' }), 'IVAN P.')
+  })
+
+  it('keeps the family initial first for a holder whose name is written in Chinese', () => {
+    const wang = {
+      familyName: '王',
+      givenName: '芳',
+      familyNameIcao: 'WANG',
+      givenNameIcao: 'FANG',
+    }
+    const ivan = {
+      familyName: 'Петров',
+      givenName: 'Иван',
+      familyNameIcao: 'PETROV',
+      givenNameIcao: 'IVAN',
+    }
+    assert.deepEqual([maskedName(wang), maskedName(ivan)], ['W. FANG', 'IVAN P.'])
+  })
+})
+
+describe('writtenFamilyFirst', () => {
+  it('tells Han, Hangul and Kana names from Latin and Cyrillic ones', () => {
+    assert.deepEqual(
+      ['王', '김', 'やまだ', 'Müller', 'Петров', 'WANG'].map((name) => writtenFamilyFirst(name)),
+      [true, true, true, false, false, false],
+    )
   })
 })

@@ -1,7 +1,7 @@
 // What a door reads of a verified HC1 code. Pure (no I/O, no Node import): the server's scan and
 // the browser's offline scanner (web/src/scanner) share it, so both read a code the same way.
 import type { JsonValue } from '../../codec/hc1/cbor.js'
-import { maskName, maskWrittenName } from '../people/masked-name.js'
+import { maskName, maskWrittenName, writtenFamilyFirst } from '../people/masked-name.js'
 import type { PresentedCode } from './entry-decision.js'
 
 /** A verified HC1 code as the door needs it (a `DecodedHc1` fits). Times are ISO 8601. */
@@ -97,9 +97,13 @@ export function readAtDoor(code: DoorCode): DoorReading {
   const kind = payload.v ? 'vaccination' : payload.t ? 'test' : payload.r ? 'recovery' : 'antibody'
   const test = payload.t?.[0]
   // The ICAO forms first (`fnt` is required; `gnt` is not): the ID's machine-readable zone has them.
+  // Family first for a holder whose name is written so (`fn` in Chinese characters).
   const name = maskName(
     payload.nam?.gnt || payload.nam?.gn || '',
     payload.nam?.fnt || payload.nam?.fn || '',
+    writtenFamilyFirst(payload.nam?.fn ?? '', payload.nam?.gn ?? '')
+      ? 'family-first'
+      : 'given-first',
   )
   return {
     presented: {
@@ -143,6 +147,12 @@ export function readShcHolder(fhirBundle: JsonValue | undefined): DoorHolder {
       ? maskName(
           typeof firstGiven === 'string' ? firstGiven : '',
           typeof familyName === 'string' ? familyName : '',
+          writtenFamilyFirst(
+            typeof familyName === 'string' ? familyName : '',
+            typeof firstGiven === 'string' ? firstGiven : '',
+          )
+            ? 'family-first'
+            : 'given-first',
         )
       : typeof text === 'string'
         ? maskWrittenName(text)

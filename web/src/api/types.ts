@@ -44,6 +44,8 @@ export interface Certificate {
   readonly kind: CertificateKind
   readonly qr: string
   readonly status: 'valid' | 'suspended' | 'revoked'
+  readonly statusReason?: string
+  readonly statusChangedAt?: string
   readonly issuedAt: string
   readonly expiresAt?: string
 }
@@ -108,7 +110,12 @@ export interface CommissionRequest {
   readonly status:
     'submitted' | 'approved' | 'refused' | 'appealed' | 'appeal_approved' | 'appeal_refused'
   readonly submittedAt: string
-  readonly decision?: { readonly outcome: string; readonly reason?: string }
+  readonly decision?: {
+    readonly outcome: string
+    readonly reason?: string
+    /** The account of the member who decided: an appeal goes to another member. */
+    readonly decidedBy?: string
+  }
   readonly appeal?: { readonly reason?: string; readonly appealedAt?: string }
   readonly attachments: readonly {
     readonly id: string
@@ -291,7 +298,13 @@ export interface TrustPartner {
 
 export interface SigningKey {
   readonly id: string
-  readonly purpose: 'csca' | 'document-signer' | 'domestic-signer' | 'legacy-signer'
+  readonly purpose:
+    | 'csca'
+    | 'document-signer'
+    | 'domestic-signer'
+    | 'legacy-signer'
+    | 'gateway-trust-anchor'
+    | 'gateway-upload'
   readonly issuerId?: string
   readonly kid?: string
   readonly status: 'active' | 'retired'

@@ -91,7 +91,7 @@ export function VenueForm({
         id={`${idPrefix}-district`}
         required
         placeholder="RU-SPE-ADM"
-        pattern="[A-Za-z0-9-]{2,40}"
+        pattern="[A-Za-z0-9\-]{2,40}"
         value={district}
         onChange={(event) => setDistrict(event.target.value)}
       />

@@ -16,6 +16,8 @@ import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
 import { BarChart } from '../components/BarChart'
 import { DistrictPicker } from '../components/DistrictPicker'
+import { byWeekWhenLong } from '../components/by-week'
+import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { useI18n } from '../i18n/LanguageProvider'
@@ -24,6 +26,8 @@ import { useSession } from '../session/SessionProvider'
 import { Districts } from './Districts'
 import { EntryPolicies } from './EntryPolicies'
 import { openDetail, useDetail } from '../router'
+import { personName } from '../components/person-name'
+import { districtName, ruleName } from '../components/words'
 
 const dailySeries: readonly {
   key: MessageKey
@@ -35,10 +39,18 @@ const dailySeries: readonly {
   { key: 'authority.cases', pick: (f) => f.cases },
 ]
 
+/** The day `days` days before today, `YYYY-MM-DD` (UTC, as the dashboard counts days). */
+function daysBefore(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10)
+}
+
 /** The health authority: the city dashboard, case tracing, risk areas and the risk rules. */
 export function Authority() {
   const { t, formatDate } = useI18n()
-  const dashboard = useApi<AuthorityDashboard>('/api/v1/dashboards/authority')
+  const [period, setPeriod] = useState(14)
+  const dashboard = useApi<AuthorityDashboard>(
+    `/api/v1/dashboards/authority?from=${daysBefore(period - 1)}`,
+  )
   const days = dashboard.data?.days ?? []
   const last = days[days.length - 1]
   return (
@@ -50,6 +62,20 @@ export function Authority() {
       {dashboard.loading && <p role="status">{t('common.loading')}</p>}
       {dashboard.data && (
         <>
+          <div className="form">
+            <label htmlFor="dashboard-period">{t('authority.periodChoice')}</label>
+            <select
+              id="dashboard-period"
+              value={period}
+              onChange={(event) => setPeriod(Number(event.target.value))}
+            >
+              {[14, 30, 90].map((length) => (
+                <option key={length} value={length}>
+                  {t('authority.lastDays', { days: length })}
+                </option>
+              ))}
+            </select>
+          </div>
           <p className="muted">
             {t('authority.period', {
               from: formatDate(dashboard.data.from),
@@ -70,9 +96,18 @@ export function Authority() {
             <BarChart
               key={series.key}
               title={t(series.key)}
-              bars={days.map((day) => ({
-                label: formatDate(day.day),
-                value: series.pick(day),
+              // Past 30 days, one bar a week: 90 daily bars would be a page of bars.
+              bars={byWeekWhenLong(
+                days.map((day) => ({ day: day.day, value: series.pick(day) })),
+              ).map((bar) => ({
+                label:
+                  bar.from === bar.until
+                    ? formatDate(bar.from)
+                    : t('authority.week', {
+                        from: formatDate(bar.from),
+                        until: formatDate(bar.until),
+                      }),
+                value: bar.value,
               }))}
             />
           ))}
@@ -80,7 +115,10 @@ export function Authority() {
             <BarChart
               title={t('authority.casesByDistrict')}
               bars={dashboard.data.districts.map((district) => ({
-                label: district.district,
+                label: (() => {
+                  const name = districtName(district.district)
+                  return name ? t(name) : district.district
+                })(),
                 value: district.cases,
               }))}
             />
@@ -155,13 +193,17 @@ function RiskAreas() {
           <tbody>
             {areas.data.riskAreas.map((area) => (
               <tr key={area.id}>
-                <td className="mono">{area.areaCode}</td>
-                <td>{area.name}</td>
-                <td>
+                <td data-label={t('authority.areaCode')} className="mono">
+                  {area.areaCode}
+                </td>
+                <td data-label={t('authority.areaName')}>{area.name}</td>
+                <td data-label={t('authority.level')}>
                   {t(area.level === 'high' ? 'authority.level.high' : 'authority.level.medium')}
                 </td>
-                <td>{formatDate(area.from)}</td>
-                <td>{area.until ? formatDate(area.until) : '—'}</td>
+                <td data-label={t('authority.from')}>{formatDate(area.from)}</td>
+                <td data-label={t('authority.until')}>
+                  {area.until ? formatDate(area.until) : '—'}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -282,7 +324,14 @@ function RiskRules() {
             {rules.data.rules.map((rule) => (
               <li key={rule.id}>
                 <p>
-                  <strong className="mono">{rule.id}</strong>
+                  {(() => {
+                    const name = ruleName(rule.id)
+                    return name ? (
+                      <strong data-rule-id={rule.id}>{t(name)}</strong>
+                    ) : (
+                      <strong className="mono">{rule.id}</strong>
+                    )
+                  })()}
                   {rule.periodDays !== undefined &&
                     ` · ${t('authority.periodDays', { days: rule.periodDays })}`}
                 </p>
@@ -392,7 +441,7 @@ function RuleVersions({
       <tbody>
         {rows.map((row) => (
           <tr key={row.version} data-version={row.version}>
-            <td>
+            <td data-label={t('authority.ruleVersion')}>
               {row.version}
               {row.version === inForce && (
                 <>
@@ -401,16 +450,21 @@ function RuleVersions({
                 </>
               )}
             </td>
-            <td>{row.createdAt ? formatDateTime(row.createdAt) : t('authority.ruleBuiltIn')}</td>
-            <td className={row.createdBy === me.data?.account?.id ? undefined : 'mono'}>
+            <td data-label={t('authority.ruleStoredAt')}>
+              {row.createdAt ? formatDateTime(row.createdAt) : t('authority.ruleBuiltIn')}
+            </td>
+            <td
+              data-label={t('authority.ruleStoredBy')}
+              className={row.createdBy === me.data?.account?.id ? undefined : 'mono'}
+            >
               {row.createdBy === undefined
                 ? '—'
                 : row.createdBy === me.data?.account?.id
                   ? t('authority.ruleByYou')
                   : row.createdBy}
             </td>
-            <td>{row.note ?? '—'}</td>
-            <td>
+            <td data-label={t('authority.ruleNote')}>{row.note ?? '—'}</td>
+            <td data-label={t('trust.actions')}>
               <button type="button" className="link" onClick={() => onView(row.version)}>
                 {t('authority.ruleView', { version: row.version })}
               </button>
@@ -496,7 +550,9 @@ function RuleEditor({
   const [problem, setProblem] = useState<MessageKey | undefined>(undefined)
   const [error, setError] = useState<unknown>(undefined)
   const [busy, setBusy] = useState(false)
-  const submit = async (event: FormEvent) => {
+  // Publishing puts the rules in force for everyone at once: asked first, once the draft reads.
+  const [confirming, setConfirming] = useState(false)
+  const submit = (event: FormEvent) => {
     event.preventDefault()
     setError(undefined)
     const draft = readDraft(text)
@@ -505,6 +561,12 @@ function RuleEditor({
       return
     }
     setProblem(undefined)
+    setConfirming(true)
+  }
+  const publish = async () => {
+    const draft = readDraft(text)
+    setConfirming(false)
+    if ('problem' in draft) return
     setBusy(true)
     try {
       const answer = await apiRequest<{ version: number }>('PUT', '/api/v1/risk-rules', {
@@ -556,14 +618,25 @@ function RuleEditor({
       ) : (
         <ErrorMessage error={error} />
       )}
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {t('authority.rulesPublish', { version: next })}
-        </button>
-        <button type="button" onClick={onCancel}>
-          {t('authority.rulesCancel')}
-        </button>
-      </div>
+      {confirming ? (
+        <ConfirmDialog
+          id="rules-confirm"
+          question={t('authority.rulesConfirm', { version: next })}
+          yes={t('authority.rulesConfirmYes', { version: next })}
+          busy={busy}
+          onYes={() => void publish()}
+          onNo={() => setConfirming(false)}
+        />
+      ) : (
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            {t('authority.rulesPublish', { version: next })}
+          </button>
+          <button type="button" onClick={onCancel}>
+            {t('authority.rulesCancel')}
+          </button>
+        </div>
+      )}
     </form>
   )
 }
@@ -636,7 +709,7 @@ function CaseTracing() {
           <option value="">{t('tracing.choosePerson')}</option>
           {found.map((person) => (
             <option key={person.id} value={person.id}>
-              {`${person.familyName} ${person.givenName} · ${formatDate(person.birthDate)}`}
+              {`${personName(person)} · ${formatDate(person.birthDate)}`}
             </option>
           ))}
         </select>
@@ -667,7 +740,10 @@ function CaseWhereabouts({ caseId }: { caseId: string }) {
   const { t, formatDateTime, formatNumber } = useI18n()
   const trace = useApi<Whereabouts>(`/api/v1/cases/${encodeURIComponent(caseId)}/whereabouts`)
   const { busy, error, run } = useAction()
+  // Publishing tells the public where a case was: asked first.
+  const [confirming, setConfirming] = useState(false)
   const publish = async () => {
+    setConfirming(false)
     await run(async () => {
       await apiRequest('POST', `/api/v1/cases/${encodeURIComponent(caseId)}/publish`)
       trace.reload()
@@ -707,10 +783,12 @@ function CaseWhereabouts({ caseId }: { caseId: string }) {
               <tbody>
                 {data.visits.map((visit) => (
                   <tr key={`${visit.venueId} ${visit.from}`}>
-                    <td>{visit.venueName}</td>
-                    <td className="mono">{visit.district}</td>
-                    <td>{formatDateTime(visit.from)}</td>
-                    <td>{formatDateTime(visit.until)}</td>
+                    <td data-label={t('tracing.venue')}>{visit.venueName}</td>
+                    <td data-label={t('tracing.district')} className="mono">
+                      {visit.district}
+                    </td>
+                    <td data-label={t('authority.from')}>{formatDateTime(visit.from)}</td>
+                    <td data-label={t('authority.until')}>{formatDateTime(visit.until)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -721,8 +799,17 @@ function CaseWhereabouts({ caseId }: { caseId: string }) {
             <p role="status" className="notice allowed">
               {t('tracing.published', { time: formatDateTime(data.case.publishedAt) })}
             </p>
+          ) : confirming ? (
+            <ConfirmDialog
+              id="publish-confirm"
+              question={t('tracing.publishConfirm')}
+              yes={t('tracing.publishYes')}
+              busy={busy}
+              onYes={() => void publish()}
+              onNo={() => setConfirming(false)}
+            />
           ) : (
-            <button type="button" disabled={busy} onClick={() => void publish()}>
+            <button type="button" disabled={busy} onClick={() => setConfirming(true)}>
               {t('tracing.publish')}
             </button>
           )}

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { Certificate, CertificateKind, Me } from '../api/types'
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
+import { CertificateStatusNotice } from '../components/CertificateStatusNotice'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { Link } from '../components/Link'
 import { QrCanvas } from '../components/QrCanvas'
@@ -79,7 +80,7 @@ export function Certificates() {
         {shown.map((certificate) => (
           <li
             key={certificate.id}
-            className="card certificate"
+            className={`card certificate certificate-${certificate.status}`}
             data-certificate-kind={certificate.kind}
           >
             <h2>
@@ -102,6 +103,7 @@ export function Certificates() {
             <p className={`status status-${certificate.status}`}>
               {t(statusName[certificate.status])}
             </p>
+            <CertificateStatusNotice certificate={certificate} />
             <QrCanvas
               text={certificate.qr}
               size={size}

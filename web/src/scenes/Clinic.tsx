@@ -6,8 +6,11 @@ import { useLatinNameProposal } from '../api/use-latin-name'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
+import { CertificateStatusNotice } from '../components/CertificateStatusNotice'
 import { kindName, statusName } from './Certificates'
 import { openDetail, useDetail } from '../router'
+import { personName } from '../components/person-name'
+import { vaccineManufacturerName, vaccineProductName } from '../components/value-set-names'
 
 const today = () => new Date().toISOString().slice(0, 10)
 
@@ -91,6 +94,7 @@ export function Clinic() {
         person={selected}
         slipCode={slip?.personId === selected.id ? slip.claimCode : undefined}
         onBack={() => setSelectedId(undefined)}
+        onChanged={people.reload}
       />
     )
   }
@@ -115,7 +119,7 @@ export function Clinic() {
         {found.map((person) => (
           <li key={person.id}>
             <button type="button" className="link" onClick={() => setSelectedId(person.id)}>
-              {person.familyName} {person.givenName}
+              {personName(person)}
             </button>{' '}
             <span className="muted">
               {formatDate(person.birthDate)}
@@ -314,10 +318,12 @@ function PersonPanel({
   person,
   slipCode,
   onBack,
+  onChanged,
 }: {
   person: StaffPerson
   slipCode?: string | undefined
   onBack: () => void
+  onChanged: () => void
 }) {
   const { t, formatDate } = useI18n()
   const certificates = useApi<{ certificates: Certificate[] }>(
@@ -331,12 +337,13 @@ function PersonPanel({
         </button>
       </p>
       <h1 id="page-title" tabIndex={-1}>
-        {person.familyName} {person.givenName}
+        {personName(person)}
       </h1>
       <p className="muted">
         {formatDate(person.birthDate)}
         {person.document ? ` · ${person.document.number} (${person.document.country})` : ''}
       </p>
+      <EditPerson person={person} onChanged={onChanged} />
       {person.hasAccount === false && <ClaimCodePanel personId={person.id} slipCode={slipCode} />}
       <VaccinationForm personId={person.id} onRecorded={certificates.reload} />
       <TestForm personId={person.id} onRecorded={certificates.reload} />
@@ -348,12 +355,16 @@ function PersonPanel({
       )}
       <ul className="people">
         {certificates.data?.certificates.map((certificate) => (
-          <li key={certificate.id}>
-            {t(kindName[certificate.kind])} · {t(statusName[certificate.status])} ·{' '}
-            {formatDate(certificate.issuedAt)}{' '}
+          <li key={certificate.id} className={`certificate-${certificate.status}`}>
+            {t(kindName[certificate.kind])} ·{' '}
+            <span className={certificate.status === 'valid' ? undefined : 'badge red'}>
+              {t(statusName[certificate.status])}
+            </span>{' '}
+            · {formatDate(certificate.issuedAt)}{' '}
             <a href={`/api/v1/certificates/${certificate.id}/pdf`} target="_blank" rel="noreferrer">
               {t('clinic.print')}
             </a>
+            <CertificateStatusNotice certificate={certificate} />
           </li>
         ))}
       </ul>
@@ -396,7 +407,7 @@ function VaccinationForm({ personId, onRecorded }: { personId: string; onRecorde
         <select id="vac-product" value={product} onChange={(e) => setProduct(e.target.value)}>
           {Object.keys(products).map((code) => (
             <option key={code} value={code}>
-              {code}
+              {`${vaccineProductName(code)} · ${vaccineManufacturerName(products[code]?.manufacturer ?? '')}`}
             </option>
           ))}
         </select>
@@ -567,6 +578,126 @@ function CommissionForm({ personId }: { personId: string }) {
       <button type="submit" className="primary" disabled={busy}>
         {t('clinic.fileRequest')}
       </button>
+    </form>
+  )
+}
+
+/** Corrects a person's name or birth date (`PATCH /api/v1/people/{id}`), with the reason for the audit log. */
+function EditPerson({ person, onChanged }: { person: StaffPerson; onChanged: () => void }) {
+  const { t } = useI18n()
+  const [open, setOpen] = useState(false)
+  const [familyName, setFamilyName] = useState(person.familyName)
+  const [givenName, setGivenName] = useState(person.givenName)
+  const [familyNameIcao, setFamilyNameIcao] = useState(person.familyNameIcao ?? '')
+  const [givenNameIcao, setGivenNameIcao] = useState(person.givenNameIcao ?? '')
+  const [birthDate, setBirthDate] = useState(person.birthDate)
+  const [reason, setReason] = useState('')
+  const { busy, error, done, run } = useSubmit()
+  if (!open) {
+    return (
+      <>
+        {done && (
+          <p role="status" className="notice allowed">
+            {t(done)}
+          </p>
+        )}
+        <p>
+          <button type="button" onClick={() => setOpen(true)}>
+            {t('clinic.edit')}
+          </button>
+        </p>
+      </>
+    )
+  }
+  const submit = (event: FormEvent) => {
+    event.preventDefault()
+    const changes: Record<string, string> = {}
+    const changed = (name: string, value: string, before: string | undefined) => {
+      if (value.trim() !== (before ?? '')) changes[name] = value.trim()
+    }
+    changed('familyName', familyName, person.familyName)
+    changed('givenName', givenName, person.givenName)
+    changed('familyNameIcao', icaoForm(familyNameIcao), person.familyNameIcao)
+    changed('givenNameIcao', icaoForm(givenNameIcao), person.givenNameIcao)
+    changed('birthDate', birthDate, person.birthDate)
+    if (Object.keys(changes).length === 0) {
+      setOpen(false)
+      return
+    }
+    void run(async () => {
+      await apiRequest('PATCH', `/api/v1/people/${encodeURIComponent(person.id)}`, {
+        ...changes,
+        reason: reason.trim(),
+      })
+      setOpen(false)
+      onChanged()
+    }, 'clinic.edited')
+  }
+  return (
+    <form className="form" onSubmit={submit} aria-labelledby="edit-person-title">
+      <h2 id="edit-person-title">{t('clinic.edit')}</h2>
+      <Field id="edit-family" label="clinic.familyName">
+        <input
+          id="edit-family"
+          required
+          maxLength={80}
+          value={familyName}
+          onChange={(e) => setFamilyName(e.target.value)}
+        />
+      </Field>
+      <Field id="edit-given" label="clinic.givenName">
+        <input
+          id="edit-given"
+          required
+          maxLength={80}
+          value={givenName}
+          onChange={(e) => setGivenName(e.target.value)}
+        />
+      </Field>
+      <Field id="edit-family-latin" label="record.familyNameLatin">
+        <input
+          id="edit-family-latin"
+          maxLength={80}
+          value={familyNameIcao}
+          onChange={(e) => setFamilyNameIcao(e.target.value)}
+        />
+      </Field>
+      <Field id="edit-given-latin" label="record.givenNameLatin">
+        <input
+          id="edit-given-latin"
+          maxLength={80}
+          value={givenNameIcao}
+          onChange={(e) => setGivenNameIcao(e.target.value)}
+        />
+      </Field>
+      <Field id="edit-birth" label="clinic.birthDate">
+        <input
+          id="edit-birth"
+          type="date"
+          required
+          value={birthDate}
+          onChange={(e) => setBirthDate(e.target.value)}
+        />
+      </Field>
+      <Field id="edit-reason" label="clinic.editReason">
+        <input
+          id="edit-reason"
+          required
+          minLength={3}
+          maxLength={500}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+        />
+      </Field>
+      <Outcome error={error} done={undefined} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {t('clinic.editSave')}
+        </button>
+        <button type="button" onClick={() => setOpen(false)}>
+          {t('common.cancel')}
+        </button>
+      </div>
     </form>
   )
 }

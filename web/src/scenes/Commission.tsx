@@ -6,11 +6,22 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { EvidenceDetails } from '../components/EvidenceDetails'
 import { useI18n } from '../i18n/LanguageProvider'
 import { openDetail, useDetail } from '../router'
+import { useSession } from '../session/SessionProvider'
+import { personName } from '../components/person-name'
 
 /** Longest waiting first; overdue ones before the rest. */
 function byWaiting(a: CommissionRequest, b: CommissionRequest): number {
   if (a.overdue !== b.overdue) return a.overdue ? -1 : 1
   return (b.waitingHours ?? 0) - (a.waitingHours ?? 0)
+}
+
+/** An appeal against this member's own decision: another member decides it (the API refuses). */
+function decidedByMe(request: CommissionRequest, accountId: string | undefined): boolean {
+  return (
+    request.status === 'appealed' &&
+    accountId !== undefined &&
+    request.decision?.decidedBy === accountId
+  )
 }
 
 /** The names of the people of the requests (`GET /api/v1/people/{id}`), loaded once each. */
@@ -37,6 +48,7 @@ function usePeople(ids: readonly string[]): Readonly<Record<string, Person>> {
 /** The medical commission: the queue, one request with its evidence, approve or refuse. */
 export function Commission() {
   const { t } = useI18n()
+  const accountId = useSession().session?.accountId
   const queue = useApi<{ requests: CommissionRequest[] }>('/api/v1/commission/requests?limit=500')
   // The request open, in the address (`/app/commission/requests/{id}`): Back and reload keep it.
   const openId = useDetail('requests')
@@ -47,7 +59,7 @@ export function Commission() {
   const nameOf = (personId: string) => {
     const person = people[personId]
     if (!person) return t('commission.unknownPerson')
-    const name = `${person.familyName} ${person.givenName}`
+    const name = personName(person)
     // The passport (ICAO) spelling too, so staff can read a name in another script.
     const latin = [person.familyNameIcao, person.givenNameIcao].filter(Boolean).join(' ')
     return latin && latin !== name.toUpperCase() ? `${name} (${latin})` : name
@@ -60,6 +72,7 @@ export function Commission() {
         request={open}
         name={nameOf(open.personId)}
         person={people[open.personId]}
+        ownDecision={decidedByMe(open, accountId)}
         onBack={() => setOpenId(undefined)}
         onDecided={(outcome) => {
           setDecided(outcome)
@@ -97,27 +110,32 @@ export function Commission() {
           <tbody>
             {requests.map((request) => (
               <tr key={request.id} className={request.overdue ? 'overdue' : undefined}>
-                <td>
+                <td data-label={t('commission.person')}>
                   <button type="button" className="link" onClick={() => setOpenId(request.id)}>
                     {nameOf(request.personId)}
                   </button>
                 </td>
-                <td>
+                <td data-label={t('commission.kind')}>
                   {t(
                     request.evidence.kind === 'test'
                       ? 'commission.evidence.test'
                       : 'commission.evidence.antibody',
                   )}
                 </td>
-                <td>
+                <td data-label={t('commission.waiting')}>
                   {t('commission.hours', { hours: request.waitingHours ?? 0 })}
                   {request.overdue && (
                     <strong className="badge red"> {t('commission.overdue')}</strong>
                   )}
                 </td>
-                <td>
+                <td data-label={t('commission.status')}>
                   {request.status === 'appealed' ? (
-                    <strong className="badge">{t('commission.status.appeal')}</strong>
+                    <>
+                      <strong className="badge">{t('commission.status.appeal')}</strong>
+                      {decidedByMe(request, accountId) && (
+                        <span className="muted"> {t('commission.otherMember')}</span>
+                      )}
+                    </>
                   ) : (
                     t('commission.status.submitted')
                   )}
@@ -135,12 +153,15 @@ function RequestView({
   request,
   name,
   person,
+  ownDecision,
   onBack,
   onDecided,
 }: {
   request: CommissionRequest
   name: string
   person: Person | undefined
+  /** The member decided this request first: the appeal is another member's to decide. */
+  ownDecision: boolean
   onBack: () => void
   onDecided: (outcome: 'approved' | 'refused') => void
 }) {
@@ -251,41 +272,47 @@ function RequestView({
           })}
         </ul>
       )}
-      <form className="form" onSubmit={submit}>
-        <h2>{t('commission.decision')}</h2>
-        <label htmlFor="decision-reason">{t('commission.reason')}</label>
-        <textarea
-          id="decision-reason"
-          rows={3}
-          maxLength={2000}
-          value={reason}
-          aria-invalid={missingReason || undefined}
-          aria-describedby={missingReason ? 'decision-reason-error' : undefined}
-          onChange={(event) => {
-            setReason(event.target.value)
-            setMissingReason(false)
-          }}
-        />
-        {missingReason && (
-          <p id="decision-reason-error" className="field-error">
-            {t('commission.reasonRequired')}
-          </p>
-        )}
-        <ErrorMessage error={error} />
-        <div className="actions">
-          <button
-            type="button"
-            className="primary"
-            disabled={busy}
-            onClick={() => void decide('approved')}
-          >
-            {t('commission.approve')}
-          </button>
-          <button type="button" disabled={busy} onClick={() => void decide('refused')}>
-            {t('commission.refuse')}
-          </button>
-        </div>
-      </form>
+      {ownDecision ? (
+        <p className="notice" role="status">
+          {t('error.appealSameMember')}
+        </p>
+      ) : (
+        <form className="form" onSubmit={submit}>
+          <h2>{t('commission.decision')}</h2>
+          <label htmlFor="decision-reason">{t('commission.reason')}</label>
+          <textarea
+            id="decision-reason"
+            rows={3}
+            maxLength={2000}
+            value={reason}
+            aria-invalid={missingReason || undefined}
+            aria-describedby={missingReason ? 'decision-reason-error' : undefined}
+            onChange={(event) => {
+              setReason(event.target.value)
+              setMissingReason(false)
+            }}
+          />
+          {missingReason && (
+            <p id="decision-reason-error" className="field-error">
+              {t('commission.reasonRequired')}
+            </p>
+          )}
+          <ErrorMessage error={error} />
+          <div className="actions">
+            <button
+              type="button"
+              className="primary"
+              disabled={busy}
+              onClick={() => void decide('approved')}
+            >
+              {t('commission.approve')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => void decide('refused')}>
+              {t('commission.refuse')}
+            </button>
+          </div>
+        </form>
+      )}
     </section>
   )
 }

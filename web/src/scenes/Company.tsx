@@ -15,6 +15,7 @@ import { colourName } from '../components/colours'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { openDetail, useDetail } from '../router'
+import { personName } from '../components/person-name'
 
 /** The kinds of venue a company registers; each has its entry policy on the server. */
 const categoryName: Readonly<Record<string, MessageKey>> = {
@@ -130,12 +131,19 @@ function Dashboard({ state }: { state: ReturnType<typeof useApi<CompanyDashboard
           />
           <h3>{t('company.notGreen')}</h3>
           {data.notGreen.length === 0 ? (
-            <p>{t('company.allGreen')}</p>
+            <p>
+              {/* "Every consenting employee is green" only when someone consents and all are. */}
+              {data.employees.consenting === 0
+                ? t('company.noneConsenting')
+                : data.employees.byColour.green === data.employees.consenting
+                  ? t('company.allGreen')
+                  : t('company.noneNotGreen')}
+            </p>
           ) : (
             <ul className="people">
               {data.notGreen.map((person) => (
                 <li key={person.personId}>
-                  {`${person.familyName} ${person.givenName} — `}
+                  {`${personName(person)} — `}
                   <span className={`badge ${person.colour === 'red' ? 'red' : ''}`}>
                     {isColour(person.colour)
                       ? t(colourName[person.colour])

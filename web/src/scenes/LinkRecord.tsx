@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage'
 import { RadioChoice } from '../components/RadioChoice'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
+import { regionName } from '../components/words'
 
 type Mode = 'claim' | 'create'
 
@@ -387,7 +388,10 @@ function CreateForm({
       >
         {regions.map((issuer) => (
           <option key={issuer.id} value={issuer.id}>
-            {issuer.name}
+            {(() => {
+              const name = regionName(issuer.id)
+              return name ? t(name) : issuer.name
+            })()}
           </option>
         ))}
       </select>

@@ -8,6 +8,8 @@ import { Link } from '../components/Link'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { useSession } from '../session/SessionProvider'
+import { personName } from '../components/person-name'
+import { regionName } from '../components/words'
 
 const documentTypeName: Readonly<Record<string, MessageKey>> = {
   'national-id': 'link.documentType.nationalId',
@@ -67,7 +69,7 @@ export function Profile() {
           <p className="muted">{t('profile.recordHint')}</p>
           <dl className="facts" data-testid="own-record">
             <dt>{t('profile.name')}</dt>
-            <dd>{`${person.familyName} ${person.givenName}`}</dd>
+            <dd>{personName(person)}</dd>
             <dt>{t('profile.nameLatin')}</dt>
             <dd>{latinName(person.familyNameIcao, person.givenNameIcao)}</dd>
             <dt>{t('clinic.birthDate')}</dt>
@@ -95,7 +97,12 @@ export function Profile() {
               )}
             </dd>
             <dt>{t('record.region')}</dt>
-            <dd>{region?.name ?? person.issuerId}</dd>
+            <dd>
+              {(() => {
+                const name = regionName(person.issuerId)
+                return name ? t(name) : (region?.name ?? person.issuerId)
+              })()}
+            </dd>
           </dl>
         </>
       )}

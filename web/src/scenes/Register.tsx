@@ -5,6 +5,7 @@ import { Link } from '../components/Link'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
 import { hrefOf } from '../router'
+import { useSession } from '../session/SessionProvider'
 import { LinkRecord } from './LinkRecord'
 
 type Field = 'displayName' | 'login' | 'password'
@@ -30,6 +31,7 @@ function serverFieldText(error: ApiError, field: Field): MessageKey {
 export function Register() {
   const { t } = useI18n()
   const [step, setStep] = useState<'account' | 'record'>('account')
+  const { noteAccountCreated } = useSession()
   // The record step is a page of its own: its heading takes the focus, as a new page's does.
   useEffect(() => {
     if (step === 'record') document.getElementById('page-title')?.focus()
@@ -43,7 +45,14 @@ export function Register() {
       />
     )
   }
-  return <AccountForm onCreated={() => setStep('record')} />
+  return (
+    <AccountForm
+      onCreated={() => {
+        noteAccountCreated()
+        setStep('record')
+      }}
+    />
+  )
 }
 
 function AccountForm({ onCreated }: { onCreated: () => void }) {

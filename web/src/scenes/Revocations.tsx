@@ -12,6 +12,7 @@ import { RadioChoice } from '../components/RadioChoice'
 import { useI18n } from '../i18n/LanguageProvider'
 import { kindName, statusName } from './Certificates'
 import { openDetail, useDetail } from '../router'
+import { personName } from '../components/person-name'
 
 const PAGE = 20
 
@@ -180,7 +181,7 @@ function FindCertificate({ onRevoked }: { onRevoked: () => void }) {
             <option value="">{t('tracing.choosePerson')}</option>
             {matching.map((p) => (
               <option key={p.id} value={p.id}>
-                {`${p.familyName} ${p.givenName} · ${formatDate(p.birthDate)}`}
+                {`${personName(p)} · ${formatDate(p.birthDate)}`}
               </option>
             ))}
           </select>
@@ -212,13 +213,17 @@ function FindCertificate({ onRevoked }: { onRevoked: () => void }) {
           <tbody>
             {found.map((item) => (
               <tr key={item.certificate.id} data-certificate-id={item.certificate.id}>
-                <td>{t(kindName[item.certificate.kind])}</td>
-                <td className="mono">{item.certificate.uvci}</td>
-                <td>
+                <td data-label={t('revocations.kind')}>{t(kindName[item.certificate.kind])}</td>
+                <td data-label={t('certificates.uvci')} className="mono">
+                  {item.certificate.uvci}
+                </td>
+                <td data-label={t('revocations.holder')}>
                   <HolderName holder={item.holder} />
                 </td>
-                <td>{formatDate(item.certificate.issuedAt)}</td>
-                <td>
+                <td data-label={t('certificates.issued')}>
+                  {formatDate(item.certificate.issuedAt)}
+                </td>
+                <td data-label={t('revocations.status')}>
                   <span className={`status-${item.certificate.status}`}>
                     {t(statusName[item.certificate.status])}
                   </span>
@@ -226,7 +231,7 @@ function FindCertificate({ onRevoked }: { onRevoked: () => void }) {
                     <span className="muted"> · {item.certificate.statusReason}</span>
                   )}
                 </td>
-                <td>
+                <td data-label={t('trust.actions')}>
                   {item.certificate.status !== 'revoked' && (
                     <button
                       type="button"
@@ -267,7 +272,7 @@ function HolderName({ holder }: { holder: Holder | undefined }) {
   if (!holder) return <>{'—'}</>
   return (
     <>
-      {`${holder.familyName} ${holder.givenName}`}
+      {personName(holder)}
       <br />
       <span className="muted">{formatDate(holder.birthDate)}</span>
     </>
@@ -322,7 +327,7 @@ function RevokeForm({
       <p>
         {t('revocations.revokeWhat', {
           kind: t(kindName[certificate.kind]),
-          holder: holder ? `${holder.familyName} ${holder.givenName}` : '—',
+          holder: holder ? personName(holder) : '—',
         })}
       </p>
       <label htmlFor="revocation-reason">{t('revocations.reason')}</label>
@@ -408,17 +413,19 @@ function RevokedList() {
           <tbody>
             {rows.map((certificate) => (
               <tr key={certificate.id} data-certificate-id={certificate.id}>
-                <td>
+                <td data-label={t('revocations.revokedAt')}>
                   {certificate.statusChangedAt ? formatDateTime(certificate.statusChangedAt) : '—'}
                 </td>
-                <td>{t(kindName[certificate.kind])}</td>
-                <td className="mono">{certificate.uvci}</td>
-                <td>
+                <td data-label={t('revocations.kind')}>{t(kindName[certificate.kind])}</td>
+                <td data-label={t('certificates.uvci')} className="mono">
+                  {certificate.uvci}
+                </td>
+                <td data-label={t('revocations.holder')}>
                   {certificate.holder
-                    ? `${certificate.holder.familyName} ${certificate.holder.givenName} · ${formatDate(certificate.holder.birthDate)}`
+                    ? `${personName(certificate.holder)} · ${formatDate(certificate.holder.birthDate)}`
                     : '—'}
                 </td>
-                <td>{certificate.statusReason ?? '—'}</td>
+                <td data-label={t('revocations.reason')}>{certificate.statusReason ?? '—'}</td>
               </tr>
             ))}
           </tbody>

@@ -3,6 +3,7 @@ import { ApiError, apiRequest } from '../api/api-client'
 import { useAction } from '../api/use-action'
 import type { SigningKey, TrustPartner } from '../api/types'
 import { useApi } from '../api/use-api'
+import { ConfirmDialog } from '../components/ConfirmDialog'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
@@ -73,7 +74,7 @@ function Partners() {
           <tbody>
             {partners.data.partners.map((partner) => (
               <tr key={partner.id}>
-                <td>
+                <td data-label={t('trust.partnerName')}>
                   {partner.name}
                   {partner.sourceUrl && (
                     <>
@@ -87,13 +88,15 @@ function Partners() {
                     </p>
                   )}
                 </td>
-                <td>
+                <td data-label={t('trust.importedAt')}>
                   {partner.importedAt
                     ? formatDateTime(partner.importedAt)
                     : t('trust.neverImported')}
                 </td>
-                <td>{partner.signers !== undefined ? formatNumber(partner.signers) : '—'}</td>
-                <td>
+                <td data-label={t('trust.signers')}>
+                  {partner.signers !== undefined ? formatNumber(partner.signers) : '—'}
+                </td>
+                <td data-label={t('trust.actions')}>
                   <button
                     type="button"
                     className="link"
@@ -269,6 +272,8 @@ const purposeLabels = {
   'document-signer': 'trust.purpose.dsc',
   'domestic-signer': 'trust.purpose.domestic',
   'legacy-signer': 'trust.purpose.legacy',
+  'gateway-trust-anchor': 'trust.purpose.gatewayAnchor',
+  'gateway-upload': 'trust.purpose.gatewayUpload',
 } as const
 
 function Keys() {
@@ -277,7 +282,12 @@ function Keys() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(undefined)
   const [rotated, setRotated] = useState<string | undefined>(undefined)
+  // Rotating retires the signer in use: asked first, never done on one click.
+  const [confirming, setConfirming] = useState<
+    { issuerId: string; list: 'eu' | 'domestic' } | undefined
+  >(undefined)
   const rotate = async (issuerId: string, list: 'eu' | 'domestic') => {
+    setConfirming(undefined)
     setBusy(true)
     setError(undefined)
     setRotated(undefined)
@@ -316,26 +326,31 @@ function Keys() {
           <tbody>
             {keys.data.keys.map((key) => (
               <tr key={key.id}>
-                <td>{t(purposeLabels[key.purpose])}</td>
-                <td className="mono">{key.issuerId ?? '—'}</td>
-                <td className="mono">{key.kid ?? '—'}</td>
-                <td>
+                <td data-label={t('trust.purpose')}>{t(purposeLabels[key.purpose])}</td>
+                <td data-label={t('trust.issuer')} className="mono">
+                  {key.issuerId ?? '—'}
+                </td>
+                <td data-label={t('trust.kid')} className="mono">
+                  {key.kid ?? '—'}
+                </td>
+                <td data-label={t('trust.status')}>
                   {t(key.status === 'active' ? 'trust.status.active' : 'trust.status.retired')}
                 </td>
-                <td>{formatDate(key.notAfter)}</td>
-                <td>
+                <td data-label={t('trust.validUntil')}>{formatDate(key.notAfter)}</td>
+                <td data-label={t('trust.actions')}>
                   {(key.purpose === 'document-signer' || key.purpose === 'domestic-signer') &&
                     key.status === 'active' &&
                     key.issuerId && (
                       <button
                         type="button"
                         disabled={busy}
-                        onClick={() =>
-                          void rotate(
-                            key.issuerId ?? '',
-                            key.purpose === 'domestic-signer' ? 'domestic' : 'eu',
-                          )
-                        }
+                        onClick={() => {
+                          setRotated(undefined)
+                          setConfirming({
+                            issuerId: key.issuerId ?? '',
+                            list: key.purpose === 'domestic-signer' ? 'domestic' : 'eu',
+                          })
+                        }}
                       >
                         {t('trust.rotate')}
                       </button>
@@ -345,6 +360,16 @@ function Keys() {
             ))}
           </tbody>
         </table>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          id="rotate-confirm"
+          question={t('trust.rotateConfirm', { issuer: confirming.issuerId })}
+          yes={t('trust.rotateYes')}
+          busy={busy}
+          onYes={() => void rotate(confirming.issuerId, confirming.list)}
+          onNo={() => setConfirming(undefined)}
+        />
       )}
     </>
   )

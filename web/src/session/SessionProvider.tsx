@@ -13,6 +13,12 @@ export interface SessionState {
   readonly offline: boolean
   readonly signIn: (login: string, password: string) => Promise<void>
   readonly signOut: () => Promise<void>
+  /**
+   * The registration page opened a session (its second step links the record, then reloads the
+   * app signed in): nothing offers to sign in meanwhile.
+   */
+  readonly accountCreated: boolean
+  readonly noteAccountCreated: () => void
 }
 
 const SessionContext = createContext<SessionState | undefined>(undefined)
@@ -51,6 +57,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<SessionState['status']>('loading')
   const [session, setSession] = useState<Session | undefined>(undefined)
   const [offline, setOffline] = useState(false)
+  const [accountCreated, setAccountCreated] = useState(false)
+  const noteAccountCreated = useCallback(() => setAccountCreated(true), [])
   useEffect(() => {
     let live = true
     const ask = () =>
@@ -103,7 +111,15 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [])
   return (
     <SessionContext.Provider
-      value={{ status, session, offline, signIn: doSignIn, signOut: doSignOut }}
+      value={{
+        status,
+        session,
+        offline,
+        signIn: doSignIn,
+        signOut: doSignOut,
+        accountCreated,
+        noteAccountCreated,
+      }}
     >
       {children}
     </SessionContext.Provider>

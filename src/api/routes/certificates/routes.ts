@@ -197,6 +197,11 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
         issuer: { name: issuer?.name ?? certificate.issuerId, country: issuer?.country ?? '' },
         issuedAt: new Date(certificate.issuedAt),
         expiresAt: new Date(certificate.expiresAt),
+        // A revoked or suspended certificate prints with its mark, never clean.
+        status:
+          certificate.status === 'valid'
+            ? undefined
+            : { state: certificate.status, reason: certificate.statusReason },
       })
       return reply
         .type('application/pdf')
