@@ -371,7 +371,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
           job.run,
         ).then(
           (outcome) => {
-            if (outcome.ran && outcome.count > 0) {
+            if (outcome.ran) {
               app.log.info(
                 { job: job.name, slot: outcome.slot, count: outcome.count, pid: process.pid },
                 `${job.name} done`,

@@ -351,6 +351,11 @@ describe(
         await rows('EU document signer (EU DCCs)').first().waitFor()
         assert.equal(await domestic.count(), 1)
         await domestic.getByRole('button', { name: 'Rotate' }).click()
+        // Rotation is asked first.
+        await page
+          .getByRole('alertdialog')
+          .getByRole('button', { name: 'Yes, rotate the key' })
+          .click()
         await page.getByText('A new signer of ru-spb is active; the old one is retired.').waitFor()
         await domestic.nth(1).waitFor()
         assert.equal(await domestic.filter({ hasText: 'Retired' }).count(), 1)

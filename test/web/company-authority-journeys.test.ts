@@ -177,7 +177,7 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
       assert.equal(await page.getByRole('row').filter({ hasText: 'Retired' }).count(), before)
       await active.first().getByRole('button', { name: 'Rotate' }).click()
       await confirm.getByRole('button', { name: 'Yes, rotate the key' }).click()
-      await page.getByText(/A new document signer of .+ is active/).waitFor()
+      await page.getByText(/A new signer of .+ is active/).waitFor()
       // The old signer is now listed as retired.
       await page.getByRole('row').filter({ hasText: 'Retired' }).nth(before).waitFor()
     })

@@ -127,21 +127,21 @@ describe(
       )
     })
 
-    it('shows rules by their names and checks the area code pattern the browser understands', async () => {
+    it('shows rules by their names and checks the district code pattern the browser understands', async () => {
       await signedIn('authority@spb.demo', 'authority-words', async (page) => {
         const rule = page.locator('[data-rule-id="positive-test"]')
         await rule.waitFor()
         assert.equal(await rule.innerText(), 'Positive test')
         assert.equal(await page.getByText('positive-test', { exact: false }).count(), 0)
         // Chromium compiles `pattern` with the v flag: an invalid one is ignored (and logged).
-        await page.locator('#area-code').fill('not a code!')
+        await page.locator('#district-code').fill('not a code!')
         assert.equal(
-          await page.evaluate("document.getElementById('area-code').validity.patternMismatch"),
+          await page.evaluate("document.getElementById('district-code').validity.patternMismatch"),
           true,
         )
-        await page.locator('#area-code').fill('RU-SPE-ADM')
+        await page.locator('#district-code').fill('RU-SPE-ADM')
         assert.equal(
-          await page.evaluate("document.getElementById('area-code').validity.patternMismatch"),
+          await page.evaluate("document.getElementById('district-code').validity.patternMismatch"),
           false,
         )
       })

@@ -54,6 +54,8 @@ export function Districts({
           id="district-code"
           required
           maxLength={40}
+          pattern="[A-Za-z0-9\-]{2,40}"
+          title={t('districts.code')}
           autoCapitalize="characters"
           value={code}
           onChange={(event) => setCode(event.target.value)}
