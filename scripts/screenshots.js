@@ -1,9 +1,11 @@
-// `npm run screenshots`: the web app's main screens in each language, at a phone's viewport, into
+// `npm run screenshots`: every screen of the web app in each language, the Shanghai side of the
+// demo included (`shanghai-` screens), at a phone's viewport, into
 // docs/screenshots/<screen>-<language>.png (linked from the README's "Web app" section).
 // Runs the built server (dist/, from `npm run build`) with the demo data on a fresh SQLite file and
 // drives Debian's Chromium (/usr/bin/chromium) through playwright-core, as test/web/ does.
 /* global document -- in the page, through playwright */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,7 +29,15 @@ if (!existsSync(CHROMIUM)) {
 const { startServer } = await import('../dist/src/api/server.js')
 const { loadConfig } = await import('../dist/src/config/config.js')
 const { demoCaller, demoDynamicCode } = await import('../dist/src/demo/demo-client.js')
-const { demoClaimCode, demoPassword } = await import('../dist/src/demo/demo-data.js')
+const { demoClaimCode, demoPassword, demoShanghaiClaimCode } =
+  await import('../dist/src/demo/demo-data.js')
+// The app's texts, to find a section's heading in each language.
+const messages = Object.fromEntries(
+  LANGUAGES.map((language) => [
+    language,
+    JSON.parse(readFileSync(join(repository, 'web', 'src', 'i18n', `${language}.json`), 'utf8')),
+  ]),
+)
 
 /** Signs a demo account in, once: the pages below switch language by the app's stored choice. */
 async function signedInPage(browser, url, login) {
@@ -149,8 +159,42 @@ try {
     })
   }
 
+  // A case for the tracing screens: Ivan Petrov checks in by the venue's poster while Anna
+  // Smirnova is scanned at its door; the authority confirms her a case and publishes its sites, so
+  // the citizen has an exposure site and a notification naming the venue.
+  const doorVenue = (await venue('GET', '/api/v1/venues')).venues[0]
+  await citizen('POST', '/api/v1/checkins', {
+    venueCode: doorVenue.posterCode,
+    clientId: randomUUID(),
+  })
+  await venue('POST', `/api/v1/venues/${doorVenue.id}/scan`, {
+    qr: await demoDynamicCode(url, 'Смирнова'),
+    clientId: randomUUID(),
+  })
+  const authority = await demoCaller(url, 'authority@spb.demo')
+  const { people: spbPeople } = await (
+    await demoCaller(url, 'clinician@spb.demo')
+  )('GET', '/api/v1/people')
+  const smirnova = spbPeople.find((person) => person.familyName === 'Смирнова')
+  const petrov = spbPeople.find((person) => person.familyName === 'Петров')
+  const confirmed = await authority('POST', '/api/v1/cases', { personId: smirnova.id })
+  // A 204 without the JSON the caller reads, hence the catch.
+  await authority('POST', `/api/v1/cases/${confirmed.case.id}/publish`).catch(() => undefined)
+
+  // Shanghai: Anna Schmidt links her record, as `citizen@sh.demo`'s first screen asks.
+  const shanghaiCitizen = await demoCaller(url, 'citizen@sh.demo')
+  await shanghaiCitizen('POST', '/api/v1/me/claim', {
+    document: { type: 'passport', number: 'C4J8K2L9M', country: 'DE' },
+    birthDate: '1988-04-12',
+    claimCode: demoShanghaiClaimCode,
+  })
+  const shanghaiClinician = await demoCaller(url, 'clinician@sh.demo')
+  const { people: shanghaiPeople } = await shanghaiClinician('GET', '/api/v1/people')
+  // A different Shanghai visitor in each language, as below.
+  const shanghaiVisitors = { en: 'Tanaka', ru: 'Schmidt', zh: '李' }
+
   console.log('Saving screenshots:')
-  // Signed out: the sign-in and registration pages.
+  // Signed out: the sign-in, registration and about pages.
   const visitor = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 2 })
   const visitorPage = await visitor.newPage()
   await visitorPage.goto(`${url}/app/`)
@@ -158,76 +202,163 @@ try {
     await open(visitorPage, url, '', language)
     await visitorPage.locator('#sign-in-login').waitFor()
     await shoot(visitorPage, 'sign-in', language)
-    await open(visitorPage, url, 'register', language)
-    await visitorPage.locator('#page-title').waitFor()
-    await shoot(visitorPage, 'register', language)
+    for (const screen of ['register', 'about']) {
+      await open(visitorPage, url, screen, language)
+      await visitorPage.locator('#page-title').waitFor()
+      await shoot(visitorPage, screen, language)
+    }
   }
   await visitor.close()
 
-  const citizenApp = await signedInPage(browser, url, 'citizen@spb.demo')
-  const doorApp = await signedInPage(browser, url, 'venue@spb.demo')
+  /** The citizen's screens of one account, under `prefix`. */
+  async function citizenScreens(login, prefix) {
+    const { page, context } = await signedInPage(browser, url, login)
+    for (const language of LANGUAGES) {
+      await open(page, url, '', language)
+      await page.locator('.code-card canvas.qr').waitFor()
+      await shoot(page, `${prefix}my-code`, language)
+      await open(page, url, 'declare', language)
+      await page.locator('#declare-temperature').waitFor()
+      await shoot(page, `${prefix}declare`, language)
+      await open(page, url, 'certificates', language)
+      await page.locator('.certificate canvas.qr').first().waitFor()
+      await shoot(page, `${prefix}certificates`, language)
+      for (const screen of ['requests', 'notifications', 'exposure-sites', 'profile', 'check-in']) {
+        await open(page, url, screen, language)
+        await page.locator('#page-title').waitFor()
+        await page.waitForLoadState('networkidle')
+        await shoot(page, `${prefix}${screen}`, language)
+      }
+    }
+    await context.close()
+  }
+
+  /** The door scanner's result for a code, in each language. */
+  async function scannerScreens(login, prefix, codes) {
+    const { page, context } = await signedInPage(browser, url, login)
+    for (const language of LANGUAGES) {
+      await open(page, url, 'scanner', language)
+      // An operator of several venues picks one first: the first of the list.
+      await page.locator('.manual-entry textarea, #scanner-venue').first().waitFor()
+      if ((await page.locator('.manual-entry textarea').count()) === 0) {
+        await page.locator('#scanner-venue').selectOption({ index: 1 })
+      }
+      await page.locator('.manual-entry textarea').fill(await codes(language))
+      await page.locator('.manual-entry button[type="submit"]').click()
+      await page.locator('.scan-result').waitFor()
+      await shoot(page, `${prefix}scanner-result`, language)
+    }
+    await context.close()
+  }
+
+  await citizenScreens('citizen@spb.demo', '')
   // A different visitor in each language, so that no result reads "already scanned".
   const visitors = { en: 'Müller', ru: 'Müller', zh: '王' }
-  for (const language of LANGUAGES) {
-    const { page } = citizenApp
-    await open(page, url, '', language)
-    await page.locator('.code-card canvas.qr').waitFor()
-    await shoot(page, 'my-code', language)
-    await open(page, url, 'declare', language)
-    await page.locator('#declare-temperature').waitFor()
-    await shoot(page, 'declare', language)
-    await open(page, url, 'certificates', language)
-    await page.locator('.certificate canvas.qr').first().waitFor()
-    await shoot(page, 'certificates', language)
-    for (const screen of ['requests', 'notifications', 'profile', 'check-in']) {
-      await open(page, url, screen, language)
-      await page.locator('#page-title').waitFor()
-      await page.waitForLoadState('networkidle')
-      await shoot(page, screen, language)
+  await scannerScreens('venue@spb.demo', '', (language) => demoDynamicCode(url, visitors[language]))
+
+  /**
+   * Staff screens: each `shot` opens `path`, waits for `ready`, and, with `section`, scrolls the
+   * page to that heading (a selector, or a message key of the heading's text) or, with `click`,
+   * opens the first item it names.
+   */
+  async function staffScreens(login, shots) {
+    const { page, context } = await signedInPage(browser, url, login)
+    for (const language of LANGUAGES) {
+      for (const { screen, path, ready, section, click } of shots) {
+        await open(page, url, path, language)
+        await page.locator(ready).first().waitFor()
+        if (click) {
+          await page.locator(click).first().click()
+          await page.locator('#page-title').waitFor()
+        }
+        await page.waitForLoadState('networkidle')
+        if (section) {
+          const heading = section.startsWith('#')
+            ? page.locator(section)
+            : page.locator('h2', { hasText: messages[language][section] }).first()
+          await heading.evaluate((element) => element.scrollIntoView({ block: 'start' }))
+        }
+        await shoot(page, screen, language)
+      }
     }
-
-    const door = doorApp.page
-    await open(door, url, 'scanner', language)
-    await door
-      .locator('.manual-entry textarea')
-      .fill(await demoDynamicCode(url, visitors[language]))
-    await door.locator('.manual-entry button[type="submit"]').click()
-    await door.locator('.scan-result').waitFor()
-    await shoot(door, 'scanner-result', language)
+    await context.close()
   }
-  await citizenApp.context.close()
-  await doorApp.context.close()
 
-  // Staff screens: the clinic's people, the commission's queue, the health authority's city and
-  // revocations, the company, the administrator's trust partners and keys.
-  const staff = [
-    { login: 'clinician@spb.demo', screen: 'clinic', path: 'clinic', ready: 'ul.people li' },
+  const authorityShots = (prefix) => [
+    { screen: `${prefix}authority`, path: 'authority', ready: '#page-title' },
     {
-      login: 'commission@spb.demo',
-      screen: 'commission-queue',
+      screen: `${prefix}risk-areas`,
+      path: 'authority',
+      ready: '#districts-title',
+      section: 'authority.riskAreas',
+    },
+    {
+      screen: `${prefix}districts`,
+      path: 'authority',
+      ready: '#districts-title',
+      section: '#districts-title',
+    },
+    {
+      screen: `${prefix}entry-policies`,
+      path: 'authority',
+      ready: '#policies-title',
+      section: '#policies-title',
+    },
+    {
+      screen: `${prefix}risk-rules`,
+      path: 'authority',
+      ready: '#policies-title',
+      section: 'authority.riskRules',
+    },
+  ]
+  await staffScreens('clinician@spb.demo', [
+    { screen: 'clinic', path: 'clinic', ready: 'ul.people li' },
+    { screen: 'clinic-person', path: `clinic/people/${petrov.id}`, ready: '#page-title' },
+  ])
+  await staffScreens('commission@spb.demo', [
+    { screen: 'commission-queue', path: 'commission', ready: 'table.queue' },
+    {
+      screen: 'commission-request',
       path: 'commission',
       ready: 'table.queue',
+      click: 'table.queue button.link',
     },
-    { login: 'authority@spb.demo', screen: 'authority', path: 'authority', ready: '#page-title' },
+  ])
+  await staffScreens('authority@spb.demo', [
+    ...authorityShots(''),
+    { screen: 'cases', path: 'cases', ready: 'ul.case-list li' },
     {
-      login: 'authority@spb.demo',
-      screen: 'revocations',
-      path: 'revocations',
-      ready: '#page-title',
+      screen: 'case',
+      path: 'cases',
+      ready: 'ul.case-list li',
+      click: 'ul.case-list li button.link',
     },
-    { login: 'company@spb.demo', screen: 'company', path: 'company', ready: '#page-title' },
-    { login: 'admin@spb.demo', screen: 'trust', path: 'trust', ready: '#page-title' },
-  ]
-  for (const { login, screen, path, ready } of staff) {
-    const app = await signedInPage(browser, url, login)
-    for (const language of LANGUAGES) {
-      await open(app.page, url, path, language)
-      await app.page.locator(ready).first().waitFor()
-      await app.page.waitForLoadState('networkidle')
-      await shoot(app.page, screen, language)
-    }
-    await app.context.close()
-  }
+    { screen: 'revocations', path: 'revocations', ready: '#page-title' },
+  ])
+  await staffScreens('company@spb.demo', [
+    { screen: 'company', path: 'company', ready: '#page-title' },
+  ])
+  await staffScreens('admin@spb.demo', [{ screen: 'trust', path: 'trust', ready: '#page-title' }])
+
+  // The Shanghai side of the demo: `cn-sh`'s citizen, door, clinic, authority, companies and trust.
+  await citizenScreens('citizen@sh.demo', 'shanghai-')
+  await scannerScreens('venue@sh.demo', 'shanghai-', async (language) => {
+    const visitor = shanghaiPeople.find(
+      (person) => person.familyName === shanghaiVisitors[language],
+    )
+    const token = await shanghaiClinician('GET', `/api/v1/people/${visitor.id}/health-code/token`)
+    return token.qr
+  })
+  await staffScreens('clinician@sh.demo', [
+    { screen: 'shanghai-clinic', path: 'clinic', ready: 'ul.people li' },
+  ])
+  await staffScreens('authority@sh.demo', authorityShots('shanghai-'))
+  await staffScreens('company@sh.demo', [
+    { screen: 'shanghai-company', path: 'company', ready: '#page-title' },
+  ])
+  await staffScreens('admin@sh.demo', [
+    { screen: 'shanghai-trust', path: 'trust', ready: '#page-title' },
+  ])
 } catch (error) {
   failed = true
   console.error(error)
