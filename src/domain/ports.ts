@@ -158,7 +158,13 @@ export interface HealthRepository {
   /** People ids in id order after `afterPersonId` (for recomputing everyone in batches). */
   personIdsAfter(afterPersonId: string, limit: number): Promise<string[]>
   dueForReassessment(now: string, limit: number): Promise<string[]>
-  colourCounts(): Promise<{ colour: string; district: string; count: number }[]>
+  /**
+   * Stored codes by colour and district (`unknown` for people without a district), in the given
+   * districts or everywhere; people whose code was never computed have none.
+   */
+  colourCounts(
+    districts?: readonly string[],
+  ): Promise<{ colour: string; district: string; count: number }[]>
   /** The districts these issuers defined, by issuer and code. */
   districts(issuerIds: readonly string[]): Promise<District[]>
   /** Defines a district, or renames it when the issuer has the code already. */
@@ -437,6 +443,18 @@ export interface PersonRepository {
   findByDocument(document: IdentityDocument): Promise<Person | undefined>
   /** The districts where the people of these issuers live (for a region's dashboard). */
   districtsOf(issuerIds: readonly string[]): Promise<string[]>
+  /**
+   * People registered by district (`unknown` for people without one), in the given districts or
+   * everywhere: one indexed count per district, for the authority's dashboard.
+   */
+  countByDistrict(districts?: readonly string[]): Promise<{ district: string; count: number }[]>
+  /**
+   * The people of these issuers who have no district, and their stored codes by colour (a region's
+   * dashboard counts them as `unknown`).
+   */
+  countWithoutDistrict(
+    issuerIds: readonly string[],
+  ): Promise<{ registered: number; colours: { colour: string; count: number }[] }>
   /** People of one issuer, newest first. */
   list(issuerId: string, page: { limit: number; offset: number }): Promise<Person[]>
   /** Changes the given fields; returns the updated person, or undefined if there is none. */

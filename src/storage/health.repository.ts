@@ -295,12 +295,16 @@ export class KyselyHealthRepository implements HealthRepository {
     return rows.map((row) => row.person_id)
   }
 
-  async colourCounts(): Promise<{ colour: string; district: string; count: number }[]> {
-    const rows = await this.context.db
+  async colourCounts(
+    districts?: readonly string[],
+  ): Promise<{ colour: string; district: string; count: number }[]> {
+    if (districts?.length === 0) return []
+    let query = this.context.db
       .selectFrom('health_codes')
       .select((eb) => ['colour', 'district', eb.fn.countAll<number>().as('count')])
       .groupBy(['colour', 'district'])
-      .execute()
+    if (districts) query = query.where('district', 'in', [...districts])
+    const rows = await query.execute()
     return rows.map((row) => ({
       colour: row.colour,
       district: row.district ?? 'unknown',

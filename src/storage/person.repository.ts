@@ -115,6 +115,45 @@ export class KyselyPersonRepository implements PersonRepository {
     return rows.flatMap((row) => (row.district === null ? [] : [row.district]))
   }
 
+  async countByDistrict(
+    districts?: readonly string[],
+  ): Promise<{ district: string; count: number }[]> {
+    if (districts?.length === 0) return []
+    let query = this.context.db
+      .selectFrom('people')
+      .select((eb) => ['district', eb.fn.countAll<number>().as('count')])
+      .groupBy('district')
+    if (districts) query = query.where('district', 'in', [...districts])
+    const rows = await query.execute()
+    return rows.map((row) => ({ district: row.district ?? 'unknown', count: Number(row.count) }))
+  }
+
+  async countWithoutDistrict(
+    issuerIds: readonly string[],
+  ): Promise<{ registered: number; colours: { colour: string; count: number }[] }> {
+    if (issuerIds.length === 0) return { registered: 0, colours: [] }
+    const registered = await this.context.db
+      .selectFrom('people')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('district', 'is', null)
+      .where('issuer_id', 'in', [...issuerIds])
+      .executeTakeFirstOrThrow()
+    const colours = await this.context.db
+      .selectFrom('people')
+      .innerJoin('health_codes', 'health_codes.person_id', 'people.id')
+      .select((eb) => ['health_codes.colour', eb.fn.countAll<number>().as('count')])
+      // Both sides by their district index: a code's district is its holder's (kept in step).
+      .where('health_codes.district', 'is', null)
+      .where('people.district', 'is', null)
+      .where('people.issuer_id', 'in', [...issuerIds])
+      .groupBy('health_codes.colour')
+      .execute()
+    return {
+      registered: Number(registered.count),
+      colours: colours.map((row) => ({ colour: row.colour, count: Number(row.count) })),
+    }
+  }
+
   /** The person registered with this identity document (type, number and country all match). */
   async findByDocument(document: IdentityDocument): Promise<Person | undefined> {
     const row = await this.context.db
@@ -160,6 +199,14 @@ export class KyselyPersonRepository implements PersonRepository {
         .returningAll()
         .executeTakeFirst(),
     )
+    // A stored code is counted in its holder's district: it moves with them.
+    if (row && 'district' in changes) {
+      await this.context.db
+        .updateTable('health_codes')
+        .set({ district: row.district })
+        .where('person_id', '=', id)
+        .execute()
+    }
     return row && personRowToPerson(row)
   }
 

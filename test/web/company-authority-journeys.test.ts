@@ -125,6 +125,31 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
     page.setDefaultTimeout(15_000)
     await withScreenshotOnFailure(page, 'authority-case-journey', async () => {
       await signInThroughPage(page, suite.url, 'authority@spb.demo')
+      // The dashboard shows the people registered and their codes now, as the API counts them in
+      // the store (codes never computed included), so the colours add up to the people.
+      const authority = await demoCaller(suite.url, 'authority@spb.demo')
+      const { current } = await authority<{
+        current: {
+          registered: number
+          codes: { green: number; yellow: number; red: number; notComputed: number }
+        }
+      }>('GET', '/api/v1/dashboards/authority')
+      await page.getByText(`People registered: ${current.registered}`, { exact: true }).waitFor()
+      const now = page.locator('figure.chart').filter({ hasText: 'Health codes now, by colour' })
+      const bar = async (label: string) =>
+        now.locator('li').filter({ hasText: label }).locator('.bar-value').innerText()
+      assert.deepEqual(
+        [await bar('Green'), await bar('Yellow'), await bar('Red'), await bar('Not computed yet')],
+        [
+          current.codes.green,
+          current.codes.yellow,
+          current.codes.red,
+          current.codes.notComputed,
+        ].map(String),
+      )
+      const { green, yellow, red, notComputed } = current.codes
+      assert.equal(green + yellow + red + notComputed, current.registered, JSON.stringify(current))
+      assert.ok(current.registered > 0, JSON.stringify(current))
       await page.getByRole('heading', { name: 'Confirm a case' }).waitFor()
       await page.locator(`#case-person option[value="${me.person.id}"]`).waitFor({
         state: 'attached',

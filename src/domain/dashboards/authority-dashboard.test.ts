@@ -69,13 +69,19 @@ forEachDialect((dialect) => {
         [4, 12, 1],
       )
       assert.equal(day('2026-11-23')?.exposures.closeContact, 2)
+      // Now, by district and in all, the people and their stored codes (none computed here).
+      const none = { green: 0, yellow: 0, red: 0, notComputed: 1 }
       assert.deepEqual(
-        board.districts.map((each) => [each.district, each.checkins, each.codes]),
+        board.districts.map((each) => [each.district, each.checkins, each.registered, each.codes]),
         [
-          ['MSK-CAO', 5, { green: 2, yellow: 0, red: 0 }],
-          ['SPB-ADM', 7, { green: 2, yellow: 1, red: 0 }],
+          ['MSK-CAO', 5, 1, none],
+          ['SPB-ADM', 7, 1, none],
         ],
       )
+      assert.deepEqual(board.current, {
+        registered: 2,
+        codes: { green: 0, yellow: 0, red: 0, notComputed: 2 },
+      })
     })
 
     it('shows a region’s staff only the districts of their region, and nothing for a district of another', async () => {
@@ -84,6 +90,7 @@ forEachDialect((dialect) => {
         board.districts.map((each) => each.district),
         ['SPB-ADM'],
       )
+      assert.equal(board.current.registered, 1, 'the people of its districts only')
       assert.deepEqual(
         board.days.map((each) => [each.day, each.checkins, each.codes]),
         [

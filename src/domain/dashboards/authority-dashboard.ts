@@ -19,12 +19,27 @@ export interface AuthorityDay {
   readonly exposures: { closeContact: number; sameVenue: number; secondaryContact: number }
 }
 
-/** The authority's dashboard: the city by day, and by district over the period. */
+/**
+ * The people registered now and their current codes by colour, counted in the store's tables:
+ * `notComputed` are the registered people whose code was never computed (no record, declaration or
+ * opening of their code has assessed them yet), so the colours and it add up to `registered`.
+ */
+export interface CurrentCodes {
+  readonly registered: number
+  readonly codes: { green: number; yellow: number; red: number; notComputed: number }
+}
+
+/** The authority's dashboard: the city now, by day, and by district over the period. */
 export interface AuthorityDashboard {
   readonly from: string
   readonly until: string
+  /** Now, whatever the period: the people registered in scope and their current codes. */
+  readonly current: CurrentCodes
+  /** By day; each day's codes are the running sum of the colour changes counted until then. */
   readonly days: readonly AuthorityDay[]
-  readonly districts: readonly (Omit<AuthorityDay, 'day'> & { district: string })[]
+  /** By district: the period's events, and the district's people and codes now. */
+  readonly districts: readonly (Omit<AuthorityDay, 'day' | 'codes'> &
+    CurrentCodes & { district: string })[]
 }
 
 const DAY = 86_400_000
@@ -42,7 +57,9 @@ const colourMetrics = ['codes.green', 'codes.yellow', 'codes.red'] as const
 /**
  * The health authority's dashboard, read from the daily counters that every event increments in
  * its own transaction: no query scans the check-ins or the people, so it stays fast at city scale.
- * Codes by colour are the running sum of each day's changes.
+ * Codes by colour over the days are the running sum of each day's changes. The current figures
+ * (people registered, codes by colour, codes never computed) are counted in the people and the
+ * codes themselves, one indexed count per district, so they match the store exactly.
  */
 export class AuthorityDashboardService {
   constructor(
@@ -68,10 +85,13 @@ export class AuthorityDashboardService {
       })
       if (actor.issuerId === undefined || tree.roots().includes(actor.issuerId)) return undefined
       const issuers = tree.subtree(actor.issuerId)
-      return new Set([
-        ...(await tx.people.districtsOf(issuers)),
-        ...(await tx.venues.districtsOf(issuers)),
-      ])
+      return {
+        issuers,
+        districts: new Set([
+          ...(await tx.people.districtsOf(issuers)),
+          ...(await tx.venues.districtsOf(issuers)),
+        ]),
+      }
     })
     const today = this.clock().toISOString().slice(0, 10)
     const until = options.until ?? today
@@ -93,37 +113,52 @@ export class AuthorityDashboardService {
           ? undefined
           : [requested]
         : requested === undefined
-          ? [...scope]
-          : scope.has(requested)
+          ? [...scope.districts]
+          : scope.districts.has(requested)
             ? [requested]
             : []
-    const [events, colours] = await this.store.transaction(async (tx) => [
-      await tx.counters.read({ from, until, metrics, ...(districts ? { districts } : {}) }),
-      // Colour counts are running sums, so every change before `until` counts.
-      await tx.counters.read({
-        from: '0000-01-01',
-        until,
-        metrics: colourMetrics,
-        ...(districts ? { districts } : {}),
-      }),
-    ])
-    const empty = () => ({
-      codes: { green: 0, yellow: 0, red: 0 },
+    // A region's own people without a district are its too: counted by issuer, as `unknown`.
+    const unplaced = scope !== undefined && requested === undefined ? scope.issuers : []
+    const [events, colours, people, codes, withoutDistrict] = await this.store.transaction(
+      async (tx) =>
+        [
+          await tx.counters.read({ from, until, metrics, ...(districts ? { districts } : {}) }),
+          // Colour counts are running sums, so every change before `until` counts.
+          await tx.counters.read({
+            from: '0000-01-01',
+            until,
+            metrics: colourMetrics,
+            ...(districts ? { districts } : {}),
+          }),
+          await tx.people.countByDistrict(districts),
+          await tx.health.colourCounts(districts),
+          await tx.people.countWithoutDistrict(unplaced),
+        ] as const,
+    )
+    const eventFigures = () => ({
       declarations: 0,
       scans: 0,
       checkins: 0,
       cases: 0,
       exposures: { closeContact: 0, sameVenue: 0, secondaryContact: 0 },
     })
+    const empty = () => ({ codes: { green: 0, yellow: 0, red: 0 }, ...eventFigures() })
+    const nowEmpty = () => ({
+      registered: 0,
+      codes: { green: 0, yellow: 0, red: 0, notComputed: 0 },
+    })
     const dayList: string[] = []
     for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${until}T00:00:00Z`); t += DAY) {
       dayList.push(new Date(t).toISOString().slice(0, 10))
     }
     const byDay = new Map(dayList.map((day) => [day, { day, ...empty() }]))
-    const byDistrict = new Map<string, ReturnType<typeof empty> & { district: string }>()
+    const byDistrict = new Map<
+      string,
+      ReturnType<typeof eventFigures> & ReturnType<typeof nowEmpty> & { district: string }
+    >()
     const districtOf = (district: string) => {
       let found = byDistrict.get(district)
-      if (!found) byDistrict.set(district, (found = { district, ...empty() }))
+      if (!found) byDistrict.set(district, (found = { district, ...eventFigures(), ...nowEmpty() }))
       return found
     }
     for (const row of events) {
@@ -149,12 +184,29 @@ export class AuthorityDashboardService {
       const target = byDay.get(day)
       if (target) target.codes = { ...running }
     }
-    for (const row of changes) {
-      districtOf(row.district).codes[row.metric.slice(6) as keyof typeof running] += row.value
+    // Now: the people and their stored codes; whoever has no code was never computed.
+    if (withoutDistrict.registered > 0) {
+      people.push({ district: 'unknown', count: withoutDistrict.registered })
+      codes.push(...withoutDistrict.colours.map((row) => ({ ...row, district: 'unknown' })))
+    }
+    const current = nowEmpty()
+    for (const row of people) {
+      districtOf(row.district).registered += row.count
+      current.registered += row.count
+    }
+    for (const row of codes) {
+      if (!(row.colour === 'green' || row.colour === 'yellow' || row.colour === 'red')) continue
+      districtOf(row.district).codes[row.colour] += row.count
+      current.codes[row.colour] += row.count
+    }
+    for (const figures of [current, ...byDistrict.values()]) {
+      const { green, yellow, red } = figures.codes
+      figures.codes.notComputed = Math.max(0, figures.registered - green - yellow - red)
     }
     return {
       from,
       until,
+      current,
       days: [...byDay.values()],
       districts: [...byDistrict.values()].sort((a, b) => a.district.localeCompare(b.district)),
     }

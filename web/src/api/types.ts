@@ -176,11 +176,24 @@ export interface Figures {
   }
 }
 
+/** The people registered now and their codes, counted in the store (`notComputed`: no code yet). */
+export interface CurrentCodes {
+  readonly registered: number
+  readonly codes: {
+    readonly green: number
+    readonly yellow: number
+    readonly red: number
+    readonly notComputed: number
+  }
+}
+
 export interface AuthorityDashboard {
   readonly from: string
   readonly until: string
+  readonly current: CurrentCodes
   readonly days: readonly (Figures & { readonly day: string })[]
-  readonly districts: readonly (Figures & { readonly district: string })[]
+  readonly districts: readonly (Omit<Figures, 'codes'> &
+    CurrentCodes & { readonly district: string })[]
 }
 
 export interface Company {

@@ -46,13 +46,12 @@ function daysBefore(days: number): string {
 
 /** The health authority: the city dashboard, case tracing, risk areas and the risk rules. */
 export function Authority() {
-  const { t, formatDate } = useI18n()
+  const { t, formatDate, formatNumber } = useI18n()
   const [period, setPeriod] = useState(14)
   const dashboard = useApi<AuthorityDashboard>(
     `/api/v1/dashboards/authority?from=${daysBefore(period - 1)}`,
   )
   const days = dashboard.data?.days ?? []
-  const last = days[days.length - 1]
   return (
     <section aria-labelledby="page-title" className="card">
       <h1 id="page-title" tabIndex={-1}>
@@ -82,16 +81,26 @@ export function Authority() {
               until: formatDate(dashboard.data.until),
             })}
           </p>
-          {last && (
-            <BarChart
-              title={t('authority.codesToday')}
-              bars={[
-                { label: t('colour.green'), value: last.codes.green },
-                { label: t('colour.yellow'), value: last.codes.yellow },
-                { label: t('colour.red'), value: last.codes.red },
-              ]}
-            />
-          )}
+          {/* Now, counted in the store: the colours and the codes not computed yet add up to the
+              people registered. */}
+          <p>
+            {t('authority.registered', {
+              count: formatNumber(dashboard.data.current.registered),
+            })}
+          </p>
+          <BarChart
+            title={t('authority.codesNow')}
+            bars={[
+              { label: t('colour.green'), value: dashboard.data.current.codes.green },
+              { label: t('colour.yellow'), value: dashboard.data.current.codes.yellow },
+              { label: t('colour.red'), value: dashboard.data.current.codes.red },
+              {
+                label: t('authority.notComputed'),
+                value: dashboard.data.current.codes.notComputed,
+              },
+            ]}
+          />
+          <p className="muted">{t('authority.notComputedHint')}</p>
           {dailySeries.map((series) => (
             <BarChart
               key={series.key}

@@ -27,6 +27,20 @@ const figures = {
   },
 } as const
 
+/** The people registered and their codes now, counted in the store (`notComputed`: no code yet). */
+const current = {
+  registered: { type: 'integer' },
+  codes: {
+    type: 'object',
+    properties: {
+      green: { type: 'integer' },
+      yellow: { type: 'integer' },
+      red: { type: 'integer' },
+      notComputed: { type: 'integer' },
+    },
+  },
+} as const
+
 /** The health authority's dashboard. */
 export async function dashboardRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
   app.get<{ Querystring: { from?: string; until?: string; district?: string } }>(
@@ -35,7 +49,7 @@ export async function dashboardRoutes(app: FastifyInstance, context: AppContext)
       config: { access: dashboardRoles },
       schema: {
         summary:
-          'Codes by colour over time, declarations, scans and check-ins per day, cases and exposures, by district',
+          'People registered and their codes by colour now, codes by colour over time, declarations, scans and check-ins per day, cases and exposures, by district',
         tags: ['dashboards'],
         querystring: {
           type: 'object',
@@ -53,13 +67,17 @@ export async function dashboardRoutes(app: FastifyInstance, context: AppContext)
             properties: {
               from: { type: 'string' },
               until: { type: 'string' },
+              current: { type: 'object', properties: current },
               days: {
                 type: 'array',
                 items: { type: 'object', properties: { day: { type: 'string' }, ...figures } },
               },
               districts: {
                 type: 'array',
-                items: { type: 'object', properties: { district: { type: 'string' }, ...figures } },
+                items: {
+                  type: 'object',
+                  properties: { district: { type: 'string' }, ...figures, ...current },
+                },
               },
             },
           },
