@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react'
+import { productName } from '../components/value-set-names'
 import type { Certificate, CertificateKind, Me } from '../api/types'
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
@@ -164,7 +165,7 @@ function CertificateFactsRows({ qr }: { qr: string }) {
       {facts.product && (
         <>
           <dt>{t('certificates.product')}</dt>
-          <dd className="certificate-product">{facts.product}</dd>
+          <dd className="certificate-product">{productName(facts.product)}</dd>
         </>
       )}
       {facts.dose && (
