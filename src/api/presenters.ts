@@ -1,15 +1,16 @@
 import type { AuditEntry } from '../domain/audit/audit-entry.js'
 import type { HealthCertificate } from '../domain/certificates/certificate.js'
 import type { Account, ApiToken, Person } from '../domain/people/person.js'
+import type { Presented } from './type-provider.js'
 
 /** A person as the API shows it: the account link becomes a flag. */
-export function presentPerson(person: Person): Record<string, unknown> {
+export function presentPerson(person: Person): Presented<'Person'> {
   const { accountId, ...rest } = person
   return { ...rest, hasAccount: accountId !== undefined }
 }
 
 /** An account without secrets. */
-export function presentAccount(account: Account): Record<string, unknown> {
+export function presentAccount(account: Account): Presented<'Account'> {
   return {
     id: account.id,
     login: account.login,
@@ -18,15 +19,15 @@ export function presentAccount(account: Account): Record<string, unknown> {
     issuerId: account.issuerId,
     personId: account.personId,
     signsInWith: [
-      ...(account.passwordHash ? ['password'] : []),
-      ...(account.oidcSubject ? ['oidc'] : []),
+      ...(account.passwordHash ? (['password'] as const) : []),
+      ...(account.oidcSubject ? (['oidc'] as const) : []),
     ],
     createdAt: account.createdAt,
   }
 }
 
 /** A token without its hash. */
-export function presentApiToken(token: ApiToken): Record<string, unknown> {
+export function presentApiToken(token: ApiToken): Presented<'ApiToken'> {
   return {
     id: token.id,
     name: token.name,
@@ -36,12 +37,13 @@ export function presentApiToken(token: ApiToken): Record<string, unknown> {
   }
 }
 
-export function presentAuditEntry(entry: AuditEntry): AuditEntry {
+/** An audit entry as it is stored: every field is public to those who may read it. */
+export function presentAuditEntry(entry: AuditEntry): AuditEntry & Presented<'AuditEntry'> {
   return entry
 }
 
 /** A certificate: its QR text and status, without the revocation hashes or signing key id. */
-export function presentCertificate(certificate: HealthCertificate): Record<string, unknown> {
+export function presentCertificate(certificate: HealthCertificate): Presented<'Certificate'> {
   return {
     id: certificate.id,
     uvci: certificate.uvci,

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify'
-import { type Role, roles } from '../../../domain/access/roles.js'
+import { roles } from '../../../domain/access/roles.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { presentAccount } from '../../presenters.js'
 import { errorResponses, pageQuery } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 /** AccountCreateBody: a staff or partner account, made by an administrator. */
 export const AccountCreateBody = {
@@ -24,10 +25,9 @@ export const AccountCreateBody = {
 } as const
 
 /** Accounts: administrators create staff and partner accounts within their issuer. */
-export async function accountRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.post<{
-    Body: { login: string; password: string; displayName: string; roles: Role[]; issuerId?: string }
-  }>(
+export async function accountRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.post(
     '/api/v1/accounts',
     {
       config: { access: ['administrator'] },
@@ -44,7 +44,7 @@ export async function accountRoutes(app: FastifyInstance, context: AppContext): 
     },
   )
 
-  app.get<{ Querystring: { limit: number; offset: number } }>(
+  app.get(
     '/api/v1/accounts',
     {
       config: { access: ['administrator'] },

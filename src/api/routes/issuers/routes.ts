@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
-import { IssuerCreateBody, type IssuerCreateRequest } from './schema.js'
+import { typedRoutes } from '../../type-provider.js'
+import { IssuerCreateBody } from './schema.js'
 
 /** The issuers (the federal level and its regions) this deployment knows. */
-export async function issuerRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+export async function issuerRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
   app.get(
     '/api/v1/issuers',
     {
@@ -24,7 +26,7 @@ export async function issuerRoutes(app: FastifyInstance, context: AppContext): P
     async () => ({ issuers: await context.issuers.list() }),
   )
 
-  app.post<{ Body: IssuerCreateRequest }>(
+  app.post(
     '/api/v1/issuers',
     {
       config: { access: ['administrator'] },

@@ -31,11 +31,3 @@ export const IssuerCreateBody = {
     },
   },
 } as const
-
-/** The body of `POST /api/v1/issuers` as the handler receives it. */
-export interface IssuerCreateRequest {
-  id: string
-  name: string
-  parentId: string
-  country?: string
-}
