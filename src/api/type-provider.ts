@@ -12,6 +12,12 @@ import type { sharedSchemas } from './schemas.js'
 /** How the route types are read from the JSON schemas: `{ $ref: 'Name#' }` names a shared schema. */
 interface SchemaOptions {
   references: [...typeof sharedSchemas]
+  parseIfThenElseKeywords: true
+}
+
+/** The same for answers, where a `format: 'binary'` string is sent as bytes (a PDF, a picture). */
+interface AnswerSchemaOptions extends SchemaOptions {
+  deserialize: [{ pattern: { type: 'string'; format: 'binary' }; output: string | Uint8Array }]
 }
 
 /**
@@ -25,6 +31,9 @@ export type Serialized<T> = T extends readonly (infer Item)[]
     ? { [Key in keyof T as string extends Key ? never : Key]: Serialized<T[Key]> }
     : T
 
+/** An answer: `{ type: 'null' }` (204, a redirect) is sent without a body. */
+type Answer<T> = [T] extends [null] ? undefined : Serialized<T>
+
 /**
  * The type provider of every route (json-schema-to-ts): params, query and body are typed from the
  * route's own JSON schemas, and each response from its response schema, so a schema is written
@@ -33,7 +42,7 @@ export type Serialized<T> = T extends readonly (infer Item)[]
 export interface SchemaTypeProvider extends FastifyTypeProvider {
   validator: this['schema'] extends JSONSchema ? FromSchema<this['schema'], SchemaOptions> : unknown
   serializer: this['schema'] extends JSONSchema
-    ? Serialized<FromSchema<this['schema'], SchemaOptions>>
+    ? Answer<FromSchema<this['schema'], AnswerSchemaOptions>>
     : unknown
 }
 

@@ -2,10 +2,12 @@ import type { FastifyInstance } from 'fastify'
 import { type AppContext, requireActor } from '../../context.js'
 import { presentApiToken } from '../../presenters.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 /** Revocable API tokens for devices (scanners, kiosks) and partner apps. */
-export async function apiTokenRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.post<{ Body: { name: string } }>(
+export async function apiTokenRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.post(
     '/api/v1/api-tokens',
     {
       config: { access: 'signedIn' },
@@ -60,14 +62,18 @@ export async function apiTokenRoutes(app: FastifyInstance, context: AppContext):
     }),
   )
 
-  app.delete<{ Params: { id: string }; Querystring: { reason?: string } }>(
+  app.delete(
     '/api/v1/api-tokens/:id',
     {
       config: { access: 'signedIn' },
       schema: {
         summary: 'Revoke an API token (its owner, or an administrator)',
         tags: ['api-tokens'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+        },
         querystring: {
           type: 'object',
           additionalProperties: false,

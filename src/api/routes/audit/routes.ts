@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 /** The append-only audit log: read it, and check its hash chain. */
-export async function auditRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.get<{ Querystring: { from: number; limit: number } }>(
+export async function auditRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.get(
     '/api/v1/audit',
     {
       config: { access: ['administrator', 'health_authority'] },

@@ -7,6 +7,7 @@ import type { FixedWindowLimit } from '../../../domain/limits/fixed-window-limit
 import { secondsUntil } from '../../../domain/limits/limit-reached-error.js'
 import { presentAccount } from '../../presenters.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 /** The cookie that carries the session token. */
 export const SESSION_COOKIE = 'hc_session'
@@ -102,7 +103,8 @@ async function perAddress(
 }
 
 /** Sign-in with a password or an identity provider, sign-out, registration. */
-export async function authRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+export async function authRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
   const secureCookies = context.config.publicUrl.startsWith('https:')
 
   async function startSession(reply: FastifyReply, account: Account) {
@@ -121,7 +123,7 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
     }
   }
 
-  app.post<{ Body: { login: string; password: string } }>(
+  app.post(
     '/api/v1/auth/sign-in',
     {
       config: { access: 'public' },
@@ -182,7 +184,11 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
               roles: { type: 'array', items: { type: 'string' } },
               issuerId: { type: 'string' },
               personId: { type: 'string' },
-              via: { type: 'string', enum: ['session', 'token'] },
+              via: {
+                type: 'string',
+                enum: ['session', 'token', 'command-line'],
+                description: 'session or token over HTTP (command-line is the CLI operator)',
+              },
               csrfToken: { type: 'string' },
             },
           },
@@ -206,9 +212,7 @@ export async function authRoutes(app: FastifyInstance, context: AppContext): Pro
     async () => ({ providers: signInProviders(context) }),
   )
 
-  app.post<{
-    Body: { login: string; password: string; displayName: string; language?: 'en' | 'ru' | 'zh' }
-  }>(
+  app.post(
     '/api/v1/auth/register',
     {
       config: { access: 'public' },

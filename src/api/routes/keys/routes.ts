@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Role } from '../../../domain/access/roles.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const keyAdminRoles: readonly Role[] = ['administrator']
 
@@ -34,7 +35,8 @@ const keyAnswer = {
 } as const
 
 /** Signing keys: listing (public parts only) and rotation by administrators. */
-export async function keyRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+export async function keyRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
   app.get(
     '/api/v1/keys',
     {
@@ -51,7 +53,7 @@ export async function keyRoutes(app: FastifyInstance, context: AppContext): Prom
     async () => ({ keys: await context.keys.list() }),
   )
 
-  app.post<{ Body: { issuerId: string; list?: 'eu' | 'domestic' } }>(
+  app.post(
     '/api/v1/keys/rotate',
     {
       config: { access: keyAdminRoles },

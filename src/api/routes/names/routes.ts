@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { proposeLatinName } from '../../../domain/people/hanyu-pinyin.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 /** NameTransliterateBody: a name as typed in its own script. */
 const NameTransliterateBody = {
@@ -19,8 +20,9 @@ const proposal = {
 } as const
 
 /** Names: the Latin form proposed for a name, for the forms where people are registered. */
-export async function nameRoutes(app: FastifyInstance): Promise<void> {
-  app.post<{ Body: { family: string; given: string } }>(
+export async function nameRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.post(
     '/api/v1/names/transliterate',
     {
       config: { access: 'signedIn' },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Registry } from 'prom-client'
 import type { AppContext } from '../../context.js'
 import { pageContentSecurityPolicy } from '../../security-headers.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const HOME_STYLE =
   'body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;color:#1b1b1b}code{background:#f2f2f2;padding:0 .25rem}'
@@ -27,9 +28,10 @@ certificates, check-in) and the venue door scanner, in English, Russian and Chin
 
 /** Liveness, readiness, metrics, the OpenAPI document and the home page. */
 export async function systemRoutes(
-  app: FastifyInstance,
+  fastify: FastifyInstance,
   context: AppContext & { metrics: Registry },
 ): Promise<void> {
+  const app = typedRoutes(fastify)
   app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     // Its one inline style is allowed by its hash.
     reply
