@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import type { Evidence, CommissionStatus } from '../../../domain/commission/commission-request.js'
 import { memberRoles } from '../../../domain/commission/commission-service.js'
 import type { CommissionRequestView } from '../../../domain/commission/commission-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { presentCertificate } from '../../presenters.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 import { SANDBOXED_FILE_POLICY, contentDisposition } from '../../security-headers.js'
 import { recordBodies } from '../records/routes.js'
 
@@ -15,10 +15,11 @@ const statuses = [
   'appealed',
   'appeal_approved',
   'appeal_refused',
-]
+] as const
 
 const idParams = {
   type: 'object',
+  required: ['id'],
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const
 
@@ -85,17 +86,16 @@ const requestAnswer = {
   },
 } as const
 
-interface SubmitBody {
-  evidence: Evidence
-  attachments?: { fileName: string; mediaType: string; content: string }[]
-}
-
 /** The medical commission: evidence, review, decision, appeal. */
-export async function commissionRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+export async function commissionRoutes(
+  fastify: FastifyInstance,
+  context: AppContext,
+): Promise<void> {
+  const app = typedRoutes(fastify)
   const limits = context.config.attachments
   const base64Length = Math.ceil(limits.maxBytes / 3) * 4
 
-  app.post<{ Params: { id: string }; Body: SubmitBody }>(
+  app.post(
     '/api/v1/people/:id/commission-requests',
     {
       config: { access: 'signedIn' },
@@ -163,7 +163,7 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/people/:id/commission-requests',
     {
       config: { access: 'signedIn' },
@@ -185,9 +185,7 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
     }),
   )
 
-  app.get<{
-    Querystring: { status?: CommissionStatus[]; issuerId?: string; limit: number; offset: number }
-  }>(
+  app.get(
     '/api/v1/commission/requests',
     {
       config: { access: memberRoles },
@@ -228,7 +226,7 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
     }),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/commission/requests/:id',
     {
       config: { access: 'signedIn' },
@@ -242,10 +240,7 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
     async (request) => context.commission.find(requireActor(request), request.params.id),
   )
 
-  app.get<{
-    Params: { id: string; attachmentId: string }
-    Querystring: { disposition: 'attachment' | 'inline' }
-  }>(
+  app.get(
     '/api/v1/commission/requests/:id/attachments/:attachmentId',
     {
       config: { access: 'signedIn' },
@@ -255,6 +250,7 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
         tags: ['commission'],
         params: {
           type: 'object',
+          required: ['id', 'attachmentId'],
           properties: {
             id: { type: 'string', maxLength: 64 },
             attachmentId: { type: 'string', maxLength: 64 },
@@ -293,10 +289,7 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
     },
   )
 
-  app.post<{
-    Params: { id: string }
-    Body: { outcome: 'approved' | 'refused'; reason?: string }
-  }>(
+  app.post(
     '/api/v1/commission/requests/:id/decision',
     {
       config: { access: memberRoles },
@@ -341,7 +334,7 @@ export async function commissionRoutes(app: FastifyInstance, context: AppContext
     },
   )
 
-  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+  app.post(
     '/api/v1/commission/requests/:id/appeal',
     {
       config: { access: 'signedIn' },

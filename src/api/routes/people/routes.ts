@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import type { PersonInput } from '../../../domain/people/people-service.js'
 import { readerRoles, registrarRoles } from '../../../domain/people/people-service.js'
 import { languages } from '../../../domain/people/person.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { presentAccount, presentPerson } from '../../presenters.js'
 import { errorResponses, pageQuery } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const personFields = {
   familyName: { type: 'string', minLength: 1, maxLength: 80 },
@@ -65,8 +65,9 @@ const registrationSlip = {
 } as const
 
 /** The register's people: staff register and read within their issuer; citizens see their own. */
-export async function peopleRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.post<{ Body: PersonInput }>(
+export async function peopleRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.post(
     '/api/v1/people',
     {
       config: { access: registrarRoles },
@@ -83,7 +84,7 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
     },
   )
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/v1/people/:id/claim-code',
     {
       config: { access: registrarRoles },
@@ -91,7 +92,11 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
         summary:
           'Issue a new claim code for an unclaimed record (a new registration slip); the old code stops working',
         tags: ['people'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+        },
         response: {
           201: {
             type: 'object',
@@ -111,7 +116,7 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
         .send(await context.people.issueClaimCode(requireActor(request), request.params.id)),
   )
 
-  app.get<{ Querystring: { issuerId?: string; limit: number; offset: number } }>(
+  app.get(
     '/api/v1/people',
     {
       config: { access: readerRoles },
@@ -138,14 +143,18 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/people/:id',
     {
       config: { access: 'signedIn' },
       schema: {
         summary: 'Read a person: staff of their issuer, or the person themselves',
         tags: ['people'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+        },
         response: { 200: { $ref: 'Person#' }, ...errorResponses },
       },
     },
@@ -153,14 +162,18 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
       presentPerson(await context.people.get(requireActor(request), request.params.id)),
   )
 
-  app.patch<{ Params: { id: string }; Body: Partial<PersonInput> & { reason: string } }>(
+  app.patch(
     '/api/v1/people/:id',
     {
       config: { access: registrarRoles },
       schema: {
         summary: 'Correct a person’s details; the reason goes to the audit log',
         tags: ['people'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+        },
         body: PersonUpdateBody,
         response: { 200: { $ref: 'Person#' }, ...errorResponses },
       },
@@ -199,9 +212,7 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
     },
   )
 
-  app.post<{
-    Body: { document: PersonInput['document']; birthDate: string; claimCode?: string }
-  }>(
+  app.post(
     '/api/v1/me/claim',
     {
       config: { access: ['citizen'] },
@@ -235,7 +246,7 @@ export async function peopleRoutes(app: FastifyInstance, context: AppContext): P
       ),
   )
 
-  app.post<{ Body: PersonInput & { issuerId: string } }>(
+  app.post(
     '/api/v1/me/person',
     {
       config: { access: ['citizen'] },

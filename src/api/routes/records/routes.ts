@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify'
-import type { RecordDataByKind, RecordKind } from '../../../domain/register/register-record.js'
+import type { RecordKind } from '../../../domain/register/register-record.js'
 import { recorderRoles } from '../../../domain/register/register-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { presentCertificate } from '../../presenters.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const country = {
   type: 'string',
@@ -24,7 +25,7 @@ const disease = {
 } as const
 
 /** The body schema of each kind of record (`VaccinationCreateBody`, …). */
-export const recordBodies: Record<RecordKind, object> = {
+export const recordBodies = {
   vaccination: {
     type: 'object',
     additionalProperties: false,
@@ -93,7 +94,7 @@ export const recordBodies: Record<RecordKind, object> = {
       country,
     },
   },
-}
+} as const satisfies Record<RecordKind, object>
 
 const recordAnswer = {
   type: 'object',
@@ -139,16 +140,21 @@ const paths: Record<RecordKind, string> = {
 }
 
 /** The medical register: clinicians enter vaccinations, tests, recoveries and antibody tests. */
-export async function recordRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+export async function recordRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
   for (const kind of Object.keys(paths) as RecordKind[]) {
-    app.post<{ Params: { id: string }; Body: RecordDataByKind[typeof kind] }>(
+    app.post(
       `/api/v1/people/:id/${paths[kind]}`,
       {
         config: { access: recorderRoles },
         schema: {
           summary: `Enter a ${kind} record for a person of the clinician's issuer`,
           tags: ['register'],
-          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          params: {
+            type: 'object',
+            required: ['id'],
+            properties: { id: { type: 'string', maxLength: 64 } },
+          },
           body: recordBodies[kind],
           response: { 201: recordCreatedAnswer, ...errorResponses },
         },
@@ -170,14 +176,18 @@ export async function recordRoutes(app: FastifyInstance, context: AppContext): P
     )
   }
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/people/:id/records',
     {
       config: { access: 'signedIn' },
       schema: {
         summary: "A person's register records: staff of their issuer, or the person themselves",
         tags: ['register'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+        },
         response: {
           200: { type: 'object', properties: { records: { type: 'array', items: recordAnswer } } },
           ...errorResponses,
