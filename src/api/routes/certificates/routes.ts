@@ -3,12 +3,13 @@ import QRCode from 'qrcode'
 import { renderCertificatePdf } from '../../../certificate-pdf/index.js'
 import { issuerRoles, revokerRoles } from '../../../domain/certificates/certificate-service.js'
 import { type AppContext, requireActor } from '../../context.js'
-import type { CertificateStatus } from '../../../domain/certificates/certificate.js'
 import { presentCertificate } from '../../presenters.js'
 import { certificateSchema, errorResponses, pageQuery } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const idParams = {
   type: 'object',
+  required: ['id'],
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const
 
@@ -51,16 +52,12 @@ const certificateWithHolder = {
 } as const
 
 /** Certificates: the holder's QR codes and printable PDF, issuing by hand, revocation. */
-export async function certificateRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.get<{
-    Querystring: {
-      uvci?: string
-      status?: CertificateStatus
-      issuerId?: string
-      limit: number
-      offset: number
-    }
-  }>(
+export async function certificateRoutes(
+  fastify: FastifyInstance,
+  context: AppContext,
+): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.get(
     '/api/v1/certificates',
     {
       config: { access: revokerRoles },
@@ -94,7 +91,7 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/people/:id/certificates',
     {
       config: { access: 'signedIn' },
@@ -118,7 +115,7 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
     }),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/certificates/:id',
     {
       config: { access: 'signedIn' },
@@ -135,7 +132,7 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
       ),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/certificates/:id/qr.png',
     {
       config: { access: 'signedIn' },
@@ -161,7 +158,7 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/certificates/:id/pdf',
     {
       config: { access: 'signedIn' },
@@ -211,7 +208,7 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
     },
   )
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/v1/records/:id/certificates',
     {
       config: { access: issuerRoles },
@@ -232,7 +229,7 @@ export async function certificateRoutes(app: FastifyInstance, context: AppContex
     },
   )
 
-  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+  app.post(
     '/api/v1/certificates/:id/revoke',
     {
       config: { access: revokerRoles },
