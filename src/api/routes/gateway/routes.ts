@@ -3,6 +3,7 @@ import { trustAdminRoles } from '../../../domain/verification/trust-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { ApiError } from '../../errors.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 /** The Gateway's `TrustListDto`. */
 const gatewayTrustListEntry = {
@@ -32,6 +33,7 @@ const GATEWAY_EPOCH = '2021-06-01T00:00:00Z'
 
 const partnerParams = {
   type: 'object',
+  required: ['id'],
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const
 
@@ -39,7 +41,8 @@ const partnerParams = {
  * Trust exchange in the DCC Gateway's formats: our trust list and revocation batches as the Gateway
  * serves them to national backends, and imports of a partner's.
  */
-export async function gatewayRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+export async function gatewayRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
   app.get(
     '/api/v1/gateway/trust-list',
     {
@@ -117,7 +120,7 @@ export async function gatewayRoutes(app: FastifyInstance, context: AppContext): 
     },
   )
 
-  app.get<{ Params: { batchId: string } }>(
+  app.get(
     '/api/v1/gateway/revocation-list/:batchId',
     {
       config: { access: 'public' },
@@ -125,7 +128,7 @@ export async function gatewayRoutes(app: FastifyInstance, context: AppContext): 
         summary:
           'One revocation batch as the DCC Gateway serves GET /revocation-list/{batchId}: base64 of a CMS SignedData over the batch JSON, signed by our UPLOAD certificate; 410 when deleted',
         tags: ['trust'],
-        params: { type: 'object', properties: { batchId } },
+        params: { type: 'object', required: ['batchId'], properties: { batchId } },
         response: { 200: { type: 'string' }, ...errorResponses },
       },
     },
@@ -136,7 +139,7 @@ export async function gatewayRoutes(app: FastifyInstance, context: AppContext): 
         .send(await context.gateway.signedBatch(request.params.batchId)),
   )
 
-  app.post<{ Params: { id: string }; Body: { trustList: unknown[] } }>(
+  app.post(
     '/api/v1/trust-partners/:id/gateway-trust-list',
     {
       config: { access: trustAdminRoles },
@@ -183,10 +186,7 @@ export async function gatewayRoutes(app: FastifyInstance, context: AppContext): 
     },
   )
 
-  app.post<{
-    Params: { id: string }
-    Body: { batches: { batchId: string; signedBatch?: string; deleted?: boolean }[] }
-  }>(
+  app.post(
     '/api/v1/trust-partners/:id/gateway-revocation-batches',
     {
       config: { access: trustAdminRoles },

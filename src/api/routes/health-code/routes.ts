@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify'
-import type { DeclarationInput } from '../../../domain/health-status/health-status-service.js'
 import { authorityRoles } from '../../../domain/health-status/health-status-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const idParams = {
   type: 'object',
+  required: ['id'],
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const
 // Dates read strictly (src/api/strict-input.ts): a stay or a risk area's start happened by today;
@@ -116,8 +117,12 @@ const issuerQuery = {
 } as const
 
 /** Declarations, the health code and its dynamic token, risk areas and risk rules. */
-export async function healthCodeRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.post<{ Params: { id: string }; Body: DeclarationInput }>(
+export async function healthCodeRoutes(
+  fastify: FastifyInstance,
+  context: AppContext,
+): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.post(
     '/api/v1/people/:id/declarations',
     {
       config: { access: 'signedIn' },
@@ -148,7 +153,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     },
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/people/:id/declarations',
     {
       config: { access: 'signedIn' },
@@ -175,7 +180,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     }),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/people/:id/health-code',
     {
       config: { access: 'signedIn' },
@@ -190,7 +195,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     async (request) => context.health.current(requireActor(request), request.params.id),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/people/:id/health-code/token',
     {
       config: { access: 'signedIn' },
@@ -219,7 +224,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     },
   )
 
-  app.get<{ Querystring: { history?: boolean; areaCode?: string } }>(
+  app.get(
     '/api/v1/risk-areas',
     {
       config: { access: 'public' },
@@ -248,16 +253,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     }),
   )
 
-  app.post<{
-    Body: {
-      areaCode: string
-      name: string
-      level: 'high' | 'medium'
-      from: string
-      until?: string
-      replaces?: string
-    }
-  }>(
+  app.post(
     '/api/v1/risk-areas',
     {
       config: { access: authorityRoles },
@@ -297,7 +293,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     },
   )
 
-  app.get<{ Querystring: { issuerId?: string } }>(
+  app.get(
     '/api/v1/districts',
     {
       config: { access: 'public' },
@@ -319,7 +315,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     async (request) => ({ districts: await context.health.districts(request.query.issuerId) }),
   )
 
-  app.post<{ Body: { code: string; name: string; issuerId?: string } }>(
+  app.post(
     '/api/v1/districts',
     {
       config: { access: authorityRoles },
@@ -381,7 +377,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     async (request) => ({ problems: await context.health.inputProblems(requireActor(request)) }),
   )
 
-  app.get<{ Querystring: { issuerId?: string } }>(
+  app.get(
     '/api/v1/risk-rules',
     {
       config: { access: 'public' },
@@ -430,7 +426,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     }),
   )
 
-  app.get<{ Params: { version: number } }>(
+  app.get(
     '/api/v1/risk-rules/versions/:version',
     {
       config: { access: authorityRoles },
@@ -461,7 +457,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     async (request) => context.health.ruleSetVersion(requireActor(request), request.params.version),
   )
 
-  app.put<{ Body: { rules: unknown; note?: string }; Querystring: { issuerId?: string } }>(
+  app.put(
     '/api/v1/risk-rules',
     {
       config: { access: authorityRoles },
@@ -544,7 +540,7 @@ export async function healthCodeRoutes(app: FastifyInstance, context: AppContext
     async (request) => ({ unread: await context.tracing.unreadCount(requireActor(request)) }),
   )
 
-  app.post<{ Body: { ids: string[] } }>(
+  app.post(
     '/api/v1/me/feed/read',
     {
       config: { access: 'signedIn' },

@@ -4,9 +4,9 @@ import type { TrustPartner } from '../../../domain/trust/trust-partner.js'
 import { DomainError } from '../../../domain/errors.js'
 import { shcAsDcc } from '../../../domain/verification/shc-as-dcc.js'
 import { verificationTime } from '../../../domain/verification/verification-time.js'
-import type { RuleTestInput } from '../../../domain/verification/validity-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 import { ApiError } from '../../errors.js'
 import { secondsUntil } from '../../../domain/limits/limit-reached-error.js'
 
@@ -186,7 +186,8 @@ const issuerQuery = {
 } as const
 
 /** Trust between deployments: our published lists, partners' lists, and verification. */
-export async function trustRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+export async function trustRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
   app.get(
     '/api/v1/trust-list',
     {
@@ -278,9 +279,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{
-    Body: { qr: string; at?: string; ruleSet?: string; language?: string; region?: string }
-  }>(
+  app.post(
     '/api/v1/verify',
     {
       config: {
@@ -395,7 +394,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     async () => ({ issuers: await context.trust.shcIssuers() }),
   )
 
-  app.post<{ Body: { iss: string; jwks: unknown; crls?: unknown[] } }>(
+  app.post(
     '/api/v1/shc-issuers',
     {
       config: { access: trustAdminRoles },
@@ -433,7 +432,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
       ),
   )
 
-  app.get<{ Querystring: { issuerId?: string } }>(
+  app.get(
     '/api/v1/validity-rules',
     {
       config: { access: 'public' },
@@ -466,11 +465,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     async (request) => ({ ruleSets: await context.validity.ruleSets(request.query.issuerId) }),
   )
 
-  app.post<{
-    Params: { id: string }
-    Body: { rules: unknown; note?: string }
-    Querystring: { issuerId?: string }
-  }>(
+  app.post(
     '/api/v1/validity-rules/:id',
     {
       config: { access: ['health_authority'] },
@@ -480,7 +475,11 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
           'Import rules in the EU rule JSON format as the next version of a rule set of the authority’s region (or a region under it, with issuerId); invalid logic and empty sets are refused here, with the reason',
         tags: ['trust'],
         querystring: issuerQuery,
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 40 } },
+        },
         body: {
           type: 'object',
           additionalProperties: false,
@@ -517,10 +516,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         ),
   )
 
-  app.post<{
-    Params: { id: string }
-    Body: { rules?: unknown; tests: RuleTestInput[] }
-  }>(
+  app.post(
     '/api/v1/validity-rules/:id/test',
     {
       config: { access: ['health_authority'] },
@@ -529,7 +525,11 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         summary:
           'Run test cases (the EU rule test shape) on a rule set, or on rules given as its next version, before publishing; writes nothing',
         tags: ['trust'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 40 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 40 } },
+        },
         body: RuleTestBody,
         response: {
           200: RuleTestAnswer,
@@ -571,9 +571,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     }),
   )
 
-  app.post<{
-    Body: { name: string; signingCertificate: string; sourceUrl?: string; list?: 'eu' | 'domestic' }
-  }>(
+  app.post(
     '/api/v1/trust-partners',
     {
       config: { access: trustAdminRoles },
@@ -616,7 +614,7 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{ Params: { id: string }; Body: { trustList?: unknown } | undefined }>(
+  app.post(
     '/api/v1/trust-partners/:id/import',
     {
       config: { access: trustAdminRoles },
@@ -625,7 +623,11 @@ export async function trustRoutes(app: FastifyInstance, context: AppContext): Pr
         summary:
           'Import a partner’s trust list: the uploaded list, or fetched from its source URL; checked against its signing certificate',
         tags: ['trust'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+        },
         body: {
           type: 'object',
           additionalProperties: false,
