@@ -102,7 +102,7 @@ export interface BatchItem {
   readonly clientId: string
   readonly qr: string
   /** When the code was shown: only for a queued offline scan (a batch item, or `offline`). */
-  readonly at: string | undefined
+  readonly at?: string | undefined
   /** The scan was queued by an offline scanner and is sent later; every batch item is. */
   readonly offline?: boolean | undefined
 }

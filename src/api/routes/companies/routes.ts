@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify'
 import { companyAdminRoles } from '../../../domain/companies/company-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const idParams = {
   type: 'object',
+  required: ['id'],
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const
 const company = {
@@ -22,8 +24,9 @@ const colourCounts = {
 } as const
 
 /** Companies: employees by invitation and consent, and the company dashboard. */
-export async function companyRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.post<{ Body: { name: string } }>(
+export async function companyRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.post(
     '/api/v1/companies',
     {
       config: { access: companyAdminRoles },
@@ -82,7 +85,7 @@ export async function companyRoutes(app: FastifyInstance, context: AppContext): 
     }),
   )
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/v1/companies/:id/invitations',
     {
       config: { access: companyAdminRoles },
@@ -105,7 +108,7 @@ export async function companyRoutes(app: FastifyInstance, context: AppContext): 
         .send(await context.companies.invite(requireActor(request), request.params.id)),
   )
 
-  app.post<{ Body: { token: string; consent: boolean } }>(
+  app.post(
     '/api/v1/company-invitations/accept',
     {
       config: { access: 'signedIn' },
@@ -137,7 +140,7 @@ export async function companyRoutes(app: FastifyInstance, context: AppContext): 
     },
   )
 
-  app.put<{ Params: { id: string }; Body: { consent: boolean } }>(
+  app.put(
     '/api/v1/companies/:id/consent',
     {
       config: { access: 'signedIn' },
@@ -167,7 +170,7 @@ export async function companyRoutes(app: FastifyInstance, context: AppContext): 
     },
   )
 
-  app.get<{ Params: { id: string }; Querystring: { days: number } }>(
+  app.get(
     '/api/v1/companies/:id/dashboard',
     {
       config: { access: companyAdminRoles },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { dashboardRoles } from '../../../domain/dashboards/authority-dashboard.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const day = { type: 'string', 'x-date': 'event', description: 'YYYY-MM-DD' } as const
 const figures = {
@@ -42,8 +43,12 @@ const current = {
 } as const
 
 /** The health authority's dashboard. */
-export async function dashboardRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.get<{ Querystring: { from?: string; until?: string; district?: string } }>(
+export async function dashboardRoutes(
+  fastify: FastifyInstance,
+  context: AppContext,
+): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.get(
     '/api/v1/dashboards/authority',
     {
       config: { access: dashboardRoles },

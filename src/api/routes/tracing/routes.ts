@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { tracerRoles } from '../../../domain/tracing/tracing-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses, pageQuery } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const caseAnswer = {
   type: 'object',
@@ -58,8 +59,9 @@ const caseParams = {
 } as const
 
 /** Cases, their whereabouts and exposures, and the published exposure sites. */
-export async function tracingRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
-  app.post<{ Body: { personId: string } }>(
+export async function tracingRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
+  app.post(
     '/api/v1/cases',
     {
       config: { access: tracerRoles },
@@ -114,9 +116,7 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
     },
   )
 
-  app.get<{
-    Querystring: { status: 'open' | 'closed' | 'all'; limit: number; offset: number }
-  }>(
+  app.get(
     '/api/v1/cases',
     {
       config: { access: tracerRoles },
@@ -156,7 +156,7 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
     }),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/cases/:id',
     {
       config: { access: tracerRoles },
@@ -201,7 +201,7 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
     ['close', true],
     ['reopen', false],
   ] as const) {
-    app.post<{ Params: { id: string } }>(
+    app.post(
       `/api/v1/cases/:id/${verb}`,
       {
         config: { access: tracerRoles },
@@ -223,14 +223,18 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
     )
   }
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/cases/:id/whereabouts',
     {
       config: { access: tracerRoles },
       schema: {
         summary: 'Where a case was in the 14 days before: venues and time windows, and exposures',
         tags: ['tracing'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+        },
         response: {
           200: {
             type: 'object',
@@ -266,14 +270,18 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
     async (request) => context.tracing.whereabouts(requireActor(request), request.params.id),
   )
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/v1/cases/:id/publish',
     {
       config: { access: tracerRoles },
       schema: {
         summary: 'Publish the case’s venues and times as anonymous exposure sites',
         tags: ['tracing'],
-        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+        params: {
+          type: 'object',
+          required: ['id'],
+          properties: { id: { type: 'string', maxLength: 64 } },
+        },
         response: { 204: { type: 'null' }, ...errorResponses },
       },
     },

@@ -1,17 +1,15 @@
 import type { FastifyInstance } from 'fastify'
 import QRCode from 'qrcode'
-import type { EntryPolicy, Venue, VenueCategory } from '../../../domain/venues/venue.js'
+import type { Venue } from '../../../domain/venues/venue.js'
 import { venueCategories } from '../../../domain/venues/venue.js'
-import {
-  type BatchItem,
-  policyRoles,
-  venueManagerRoles,
-} from '../../../domain/venues/venue-service.js'
+import { policyRoles, venueManagerRoles } from '../../../domain/venues/venue-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
+import { typedRoutes } from '../../type-provider.js'
 
 const idParams = {
   type: 'object',
+  required: ['id'],
   properties: { id: { type: 'string', maxLength: 64 } },
 } as const
 const clientId = {
@@ -204,8 +202,27 @@ const issuerQuery = {
   properties: { issuerId: { type: 'string', maxLength: 64 } },
 } as const
 
+/** A check-in's answer: 201 for a new one, 200 for a repeat of one already recorded. */
+const checkinAnswer = {
+  type: 'object',
+  properties: {
+    checkinId: { type: 'string' },
+    venue: {
+      type: 'object',
+      properties: { id: { type: 'string' }, name: { type: 'string' } },
+    },
+    at: { type: 'string' },
+    duplicate: { type: 'boolean' },
+    colour: { type: 'string' },
+    entryAllowed: { type: 'boolean' },
+    reason: { type: 'string' },
+    message: { type: 'string' },
+  },
+} as const
+
 /** Venues, posters, entry policies, check-ins and door scans. */
-export async function venueRoutes(app: FastifyInstance, context: AppContext): Promise<void> {
+export async function venueRoutes(fastify: FastifyInstance, context: AppContext): Promise<void> {
+  const app = typedRoutes(fastify)
   const present = (venue: Venue) => ({
     id: venue.id,
     name: venue.name,
@@ -217,16 +234,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     createdAt: venue.createdAt,
   })
 
-  app.post<{
-    Body: {
-      name: string
-      category: VenueCategory
-      address: string
-      district: string
-      companyId?: string
-      issuerId?: string
-    }
-  }>(
+  app.post(
     '/api/v1/venues',
     {
       config: { access: venueManagerRoles },
@@ -278,7 +286,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     }),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/venues/:id',
     {
       config: { access: [...venueManagerRoles, 'health_authority'] },
@@ -292,7 +300,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     async (request) => present(await context.venues.find(requireActor(request), request.params.id)),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/venues/:id/poster.png',
     {
       config: { access: [...venueManagerRoles, 'health_authority'] },
@@ -315,7 +323,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{ Params: { id: string } }>(
+  app.post(
     '/api/v1/venues/:id/poster/rotate',
     {
       config: { access: venueManagerRoles },
@@ -330,7 +338,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
       present(await context.venues.rotatePoster(requireActor(request), request.params.id)),
   )
 
-  app.get<{ Querystring: { issuerId?: string } }>(
+  app.get(
     '/api/v1/entry-policies',
     {
       config: { access: 'public' },
@@ -348,11 +356,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     async (request) => context.venues.policies(request.query.issuerId),
   )
 
-  app.put<{
-    Params: { category: VenueCategory }
-    Body: EntryPolicy
-    Querystring: { issuerId?: string }
-  }>(
+  app.put(
     '/api/v1/entry-policies/:category',
     {
       config: { access: policyRoles },
@@ -363,6 +367,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
         querystring: issuerQuery,
         params: {
           type: 'object',
+          required: ['category'],
           properties: { category: { type: 'string', enum: [...venueCategories] } },
         },
         body: policySchema,
@@ -380,7 +385,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{ Body: { venueCode: string; clientId: string; at?: string } }>(
+  app.post(
     '/api/v1/checkins',
     {
       config: { access: 'signedIn' },
@@ -394,25 +399,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
           required: ['venueCode', 'clientId'],
           properties: { venueCode: { type: 'string', maxLength: 200 }, clientId, at },
         },
-        response: {
-          201: {
-            type: 'object',
-            properties: {
-              checkinId: { type: 'string' },
-              venue: {
-                type: 'object',
-                properties: { id: { type: 'string' }, name: { type: 'string' } },
-              },
-              at: { type: 'string' },
-              duplicate: { type: 'boolean' },
-              colour: { type: 'string' },
-              entryAllowed: { type: 'boolean' },
-              reason: { type: 'string' },
-              message: { type: 'string' },
-            },
-          },
-          ...errorResponses,
-        },
+        response: { 200: checkinAnswer, 201: checkinAnswer, ...errorResponses },
       },
     },
     async (request, reply) => {
@@ -430,10 +417,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{
-    Params: { id: string }
-    Body: { qr: string; clientId: string; at?: string; offline?: boolean }
-  }>(
+  app.post(
     '/api/v1/venues/:id/scan',
     {
       config: { access: [...venueManagerRoles, 'health_authority'] },
@@ -462,7 +446,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
       }),
   )
 
-  app.get<{ Params: { id: string } }>(
+  app.get(
     '/api/v1/venues/:id/offline-bundle',
     {
       config: { access: [...venueManagerRoles, 'health_authority'] },
@@ -483,7 +467,7 @@ export async function venueRoutes(app: FastifyInstance, context: AppContext): Pr
     },
   )
 
-  app.post<{ Params: { id: string }; Body: { items: BatchItem[] } }>(
+  app.post(
     '/api/v1/venues/:id/scans',
     {
       config: { access: [...venueManagerRoles, 'health_authority'] },
