@@ -1,4 +1,34 @@
-/** The shapes of the API answers the web app reads (see /openapi.json). */
+/**
+ * The shapes of the API answers the web app reads. Those named from `openapi.generated.ts` are
+ * typed from the server's own JSON schemas (`scripts/generate-web-api-types.ts`, checked current by
+ * `npm test`), so a renamed or removed field fails the web typecheck; `Sent` lists the fields the
+ * server always sends (its response schemas do not say `required` yet).
+ */
+// With its extension: the server's typecheck (NodeNext) reads this file too, through the tests.
+import type { components, paths } from './openapi.generated.js'
+
+type Schemas = components['schemas']
+
+/** The JSON answer of a route for a status. */
+type Answer<
+  Path extends keyof paths,
+  Method extends 'get' | 'post' | 'put' | 'delete',
+  Status extends number,
+> = paths[Path][Method] extends {
+  readonly responses: {
+    readonly [S in Status]: { content: { readonly 'application/json': infer T } }
+  }
+}
+  ? T
+  : never
+
+/** An element of a list. */
+type Item<List> = List extends readonly (infer Element)[] ? Element : never
+
+/** An answer with the fields the server always sends made required. */
+type Sent<T, Always extends keyof T> = Omit<T, Always> & {
+  readonly [Key in Always]-?: Exclude<T[Key], undefined>
+}
 
 export type Colour = 'green' | 'yellow' | 'red'
 export type Language = 'en' | 'ru' | 'zh'
@@ -36,19 +66,12 @@ export interface HealthCodeToken {
   readonly healthCode: Assessment
 }
 
-export type CertificateKind = 'vaccination' | 'test' | 'recovery' | 'antibody'
+export type CertificateKind = NonNullable<Schemas['Certificate']['kind']>
 
-export interface Certificate {
-  readonly id: string
-  readonly uvci: string
-  readonly kind: CertificateKind
-  readonly qr: string
-  readonly status: 'valid' | 'suspended' | 'revoked'
-  readonly statusReason?: string
-  readonly statusChangedAt?: string
-  readonly issuedAt: string
-  readonly expiresAt?: string
-}
+export type Certificate = Sent<
+  Schemas['Certificate'],
+  'id' | 'uvci' | 'kind' | 'qr' | 'status' | 'issuedAt'
+>
 
 export interface Venue {
   readonly id: string
@@ -78,15 +101,16 @@ export interface ScanAnswer {
   readonly offline?: boolean
 }
 
-export interface CheckinAnswer {
-  readonly checkinId: string
-  readonly venue: { readonly id: string; readonly name: string }
-  readonly at: string
-  readonly duplicate: boolean
+type CheckinAnswerBody = Answer<'/api/v1/checkins', 'post', 201>
+
+/** A check-in's answer (a repeated one answers 200 with the same shape). */
+export type CheckinAnswer = Omit<
+  Sent<CheckinAnswerBody, 'checkinId' | 'at' | 'duplicate' | 'entryAllowed'>,
+  'venue' | 'colour'
+> & {
+  readonly venue: Sent<NonNullable<CheckinAnswerBody['venue']>, 'id' | 'name'>
+  /** The schema says a string; the server sends a colour. */
   readonly colour?: Colour
-  readonly entryAllowed: boolean
-  readonly reason?: string
-  readonly message?: string
 }
 
 export interface Notification {
@@ -145,11 +169,10 @@ export interface RiskArea {
 }
 
 /** A district a region's authority defined (`GET /api/v1/districts`). */
-export interface District {
-  readonly issuerId: string
-  readonly code: string
-  readonly name: string
-}
+export type District = Sent<
+  Item<Answer<'/api/v1/districts', 'get', 200>['districts']>,
+  'issuerId' | 'code' | 'name'
+>
 
 /** What a kind of venue admits (`GET /api/v1/entry-policies`). */
 export interface EntryPolicy {
@@ -364,18 +387,12 @@ export interface RecomputeProgress {
 }
 
 /** How a visitor may sign in (`GET /api/v1/auth/providers`). */
-export interface SignInProvider {
-  readonly kind: 'password' | 'oidc'
-  readonly name?: string
-  readonly startUrl?: string
-}
+export type SignInProvider = Sent<
+  Item<Answer<'/api/v1/auth/providers', 'get', 200>['providers']>,
+  'kind'
+>
 
-export interface Issuer {
-  readonly id: string
-  readonly name: string
-  readonly level: 'federal' | 'region'
-  readonly country: string
-}
+export type Issuer = Sent<Schemas['Issuer'], 'id' | 'name' | 'level' | 'country'>
 
 /** A person's own record as the register holds it (`GET /api/v1/me`). */
 export interface OwnRecord extends StaffPerson {
