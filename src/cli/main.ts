@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { HealthcodeError } from '../codec/healthcode-error.js'
 import { UsageError, type CommandIo } from './command-io.js'
 
 /** The full help: every command's usage, so every command module is loaded to print it. */
@@ -96,9 +97,20 @@ export async function main(argv: string[], io: CommandIo = processIo()): Promise
     const run = await load()
     return await run(rest, io)
   } catch (error) {
-    if (error instanceof UsageError || isParseArgsError(error)) {
+    // A configuration the command cannot run with is a usage error, like a wrong argument.
+    const usageError =
+      error instanceof UsageError ||
+      (error instanceof HealthcodeError && error.code === 'ERR_CONFIG') ||
+      isParseArgsError(error)
+    if (usageError) {
       io.stderr.write(`healthcode ${command}: ${(error as Error).message}\n(see healthcode help)\n`)
       return 2
+    }
+    // A refusal thrown on purpose (a domain rule, a list that does not check, the store out of
+    // reach) says what and its code; anything else is a defect and shows its stack.
+    if (error instanceof HealthcodeError) {
+      io.stderr.write(`healthcode ${command}: ${error.message} [${error.code}]\n`)
+      return 1
     }
     io.stderr.write(`healthcode ${command}: ${(error as Error).stack ?? String(error)}\n`)
     return 1

@@ -1,12 +1,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
-import { GatewayError } from '../../codec/gateway/index.js'
 import { compose } from '../../composition/compose.js'
 import { parseArgs } from 'node:util'
-import { ConfigError, loadConfig } from '../../config/config.js'
+import { loadConfig } from '../../config/config.js'
 import { systemClock } from '../../domain/clock.js'
-import { ShcTrustError } from '../../codec/shc/index.js'
-import { DomainError } from '../../domain/errors.js'
 import { openStore } from '../../storage/open-store.js'
 import { UsageError, type CommandIo } from '../command-io.js'
 
@@ -27,6 +24,9 @@ export const trustUsage = `Usage:
 
 The server and \`healthcode verify --database URL\` verify cards against these issuers; keys are
 never fetched at verify time. Exit status: 0 done, 1 refused, 2 usage error.`
+
+// A refusal (a HealthcodeError: a domain rule, a list that does not check) and a configuration
+// error are answered by the CLI's one handler in main.ts, with its code and exit status.
 
 function readJson(path: string, what: string): unknown {
   let text: string
@@ -81,16 +81,10 @@ export async function trustCommand(args: string[], io: CommandIo): Promise<numbe
     jwks = readJson(positionals[1] as string, 'JWKS file')
     crls = (values.crl ?? []).map((file) => readJson(file, 'revocation list'))
   }
-  let config
-  try {
-    config = loadConfig({
-      ...process.env,
-      ...(values.database ? { DATABASE_URL: values.database } : {}),
-    })
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message)
-    throw error
-  }
+  const config = loadConfig({
+    ...process.env,
+    ...(values.database ? { DATABASE_URL: values.database } : {}),
+  })
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
     // Read and changed at once: no cached lists.
@@ -115,12 +109,6 @@ export async function trustCommand(args: string[], io: CommandIo): Promise<numbe
       `trusted ${imported.iss}: ${imported.keys} keys, ${crls.length} revocation lists\n`,
     )
     return 0
-  } catch (error) {
-    if (error instanceof DomainError || error instanceof ShcTrustError) {
-      io.stderr.write(`healthcode trust: ${error.message} [${error.code}]\n`)
-      return 1
-    }
-    throw error
   } finally {
     await store.close()
   }
@@ -150,16 +138,10 @@ async function gatewayCommand(
   } else if (files.length !== 0) {
     throw new UsageError('trust export --gateway takes no files (--out DIR writes them)')
   }
-  let config
-  try {
-    config = loadConfig({
-      ...process.env,
-      ...(values.database ? { DATABASE_URL: values.database } : {}),
-    })
-  } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message)
-    throw error
-  }
+  const config = loadConfig({
+    ...process.env,
+    ...(values.database ? { DATABASE_URL: values.database } : {}),
+  })
   if (action === 'export' && config.keyEncryptionKey === undefined) {
     throw new UsageError('trust export --gateway signs the lists: set KEY_ENCRYPTION_KEY')
   }
@@ -206,12 +188,6 @@ async function gatewayCommand(
       io.stdout.write(`imported ${result.imported} revocation batches (${result.hashes} hashes)\n`)
     }
     return 0
-  } catch (error) {
-    if (error instanceof DomainError || error instanceof GatewayError) {
-      io.stderr.write(`healthcode trust: ${error.message} [${error.code}]\n`)
-      return 1
-    }
-    throw error
   } finally {
     await store.close()
   }
