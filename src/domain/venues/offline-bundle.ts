@@ -1,4 +1,6 @@
 import { type KeyObject, createPublicKey } from 'node:crypto'
+import { AsnConvert } from '@peculiar/asn1-schema'
+import { SubjectPublicKeyInfo } from '@peculiar/asn1-x509'
 import type { Hc1PayloadType } from '../../codec/hc1/index.js'
 import type { TrustedSigner } from '../../codec/trust/index.js'
 import type { RuleSet } from '../validity-rules/index.js'
@@ -152,45 +154,19 @@ export function publicJwkOf(key: KeyObject): PublicJwk | undefined {
 }
 
 /**
- * The RSAPublicKey inside an id-RSASSA-PSS SubjectPublicKeyInfo (RFC 4055 section 1.2):
- *
- * ```
- * 30 len                  SubjectPublicKeyInfo
- *   30 len ...              AlgorithmIdentifier (id-RSASSA-PSS, parameters): skipped
- *   03 len 00 <RSAPublicKey DER>   subjectPublicKey, no unused bits
- * ```
+ * The RSAPublicKey inside an id-RSASSA-PSS SubjectPublicKeyInfo (RFC 4055 section 1.2): the
+ * subjectPublicKey BIT STRING holds it whole; the AlgorithmIdentifier (id-RSASSA-PSS with its
+ * parameters) is what Node and WebCrypto do not take, so it is left behind.
  */
 function rsaKeyOfPssKey(key: KeyObject): KeyObject | undefined {
-  const spki = key.export({ format: 'der', type: 'spki' })
   try {
-    const outer = readDer(spki, 0, 0x30)
-    const algorithm = readDer(spki, outer.start, 0x30)
-    const bits = readDer(spki, algorithm.end, 0x03)
-    if (spki[bits.start] !== 0) return undefined
+    const info = AsnConvert.parse(key.export({ format: 'der', type: 'spki' }), SubjectPublicKeyInfo)
     return createPublicKey({
-      key: spki.subarray(bits.start + 1, bits.end),
+      key: Buffer.from(info.subjectPublicKey),
       format: 'der',
       type: 'pkcs1',
     })
   } catch {
     return undefined
   }
-}
-
-/** One DER element at `offset` with the expected tag: where its contents start and end. */
-function readDer(bytes: Uint8Array, offset: number, tag: number): { start: number; end: number } {
-  if (bytes[offset] !== tag) throw new RangeError(`expected DER tag ${tag} at ${offset}`)
-  const first = bytes[offset + 1] ?? 0
-  let length = first
-  let start = offset + 2
-  if (first & 0x80) {
-    const count = first & 0x7f
-    if (count === 0 || count > 4) throw new RangeError('unsupported DER length')
-    length = 0
-    for (let index = 0; index < count; index++) length = length * 256 + (bytes[start + index] ?? 0)
-    start += count
-  }
-  const end = start + length
-  if (end > bytes.length) throw new RangeError('DER element runs past the end')
-  return { start, end }
 }
