@@ -137,18 +137,17 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   let oidcPromise: Promise<OidcLogin> | undefined
   const discoverOidc = options.oidc
-  // Reads a replica may serve: the same services over the replica's store, chosen per request.
-  // eslint-disable-next-line prefer-const -- the trust reaction below reads it once it is set
-  let replicaReads: ReplicaReads | undefined
   const services = compose(config, options.store, clock, {
     ...(options.fetchTrustList ? { fetchTrustList: options.fetchTrustList } : {}),
     ...(options.changeNotices ? { changeNotices: options.changeNotices } : {}),
     ...(options.limitCounters ? { limitCounters: options.limitCounters } : {}),
+    // Read when the lists change, which is never during compose(): replicaReads is set by then.
     onTrustChange: () => replicaReads?.trust.invalidate(),
     log: app.log,
   })
   const replica = options.readReplica
-  replicaReads = replica
+  // Reads a replica may serve: the same services over the replica's store, chosen per request.
+  const replicaReads: ReplicaReads | undefined = replica
     ? composeReplicaReads(config, replica.store, clock, services, {
         ...(options.fetchTrustList ? { fetchTrustList: options.fetchTrustList } : {}),
       })

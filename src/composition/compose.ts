@@ -141,12 +141,18 @@ export function compose(
   const vault =
     config.keyEncryptionKey === undefined ? undefined : KeyVault.fromText(config.keyEncryptionKey)
   const keys = new SigningKeyService(store, clock, vault)
+  // Caches: a change made here drops this process's copy (in the services) and is told to the
+  // other processes, which drop theirs (the reaction passed last to each service below).
   const trust = new TrustService(
     store,
     clock,
     keys,
     config.trustCacheSeconds,
     options.fetchTrustList ?? fetchDocument,
+    () => {
+      options.onTrustChange?.()
+      tell({ topic: 'trust' })
+    },
   )
   const gateway = new GatewayService(
     store,
@@ -160,7 +166,7 @@ export function compose(
     trust.changed()
     gateway.invalidate()
   })
-  const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes)
+  const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes, tell)
   const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
     ...defaultTracingPolicy,
     dwellMinutes: config.tracing.dwellMinutes,
@@ -176,7 +182,9 @@ export function compose(
   // Abuse limits: counted in the store (or Redis), so that they hold across every process.
   const limitCounters = options.limitCounters ?? store.limitCounters
   const checkinWriter = new CheckinWriter(store)
-  const validity = new ValidityService(store, clock, config.issuerCountry)
+  const validity = new ValidityService(store, clock, config.issuerCountry, () =>
+    tell({ topic: 'validity-rules' }),
+  )
   const checkinQuota = new SharedRateCounter(
     limitCounters,
     clock,
@@ -196,6 +204,7 @@ export function compose(
     },
     { offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes },
     checkinQuota,
+    tell,
   )
   const register = new RegisterService(store, clock, certificates, events)
   const commission = new CommissionService(
@@ -217,7 +226,9 @@ export function compose(
       },
     },
   )
-  const accounts = new AccountService(store, clock, config.sessionTtlHours)
+  const accounts = new AccountService(store, clock, config.sessionTtlHours, (tokenId) =>
+    tell({ topic: 'api-token', subject: tokenId }),
+  )
   // Abuse limits: counted in the store, so that they hold across every process on one database.
   const people = new PeopleService(
     store,
@@ -240,16 +251,6 @@ export function compose(
       tell({ topic: 'account', subject: accountId })
     },
   )
-  // Caches: a change made here drops this process's copy (in the services) and is told to the
-  // other processes, which drop theirs.
-  accounts.onTokenRevoked = (tokenId) => tell({ topic: 'api-token', subject: tokenId })
-  trust.onChange = () => {
-    options.onTrustChange?.()
-    tell({ topic: 'trust' })
-  }
-  validity.onChange = () => tell({ topic: 'validity-rules' })
-  health.onChange = tell
-  venues.onChange = tell
   const stopHearing = notices.subscribe((notice) => {
     switch (notice.topic) {
       case 'trust':

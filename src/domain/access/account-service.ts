@@ -44,6 +44,8 @@ export class AccountService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly sessionTtlHours = 12,
+    /** Told when a token was revoked here, after the commit (to tell other processes). */
+    private readonly onTokenRevoked?: (tokenId: string) => void,
   ) {}
 
   /** Creates a citizen account that signs in with a password. */
@@ -336,9 +338,6 @@ export class AccountService {
       this.#tokenTouchedAt.delete(tokenId)
     }
   }
-
-  /** Told when a token was revoked here, after the commit (to tell other processes). */
-  onTokenRevoked: ((tokenId: string) => void) | undefined
 
   /** Forgets the cached actor of a token, after it was revoked. */
   forgetToken(tokenId: string): void {

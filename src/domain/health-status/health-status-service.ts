@@ -112,6 +112,8 @@ export class HealthStatusService {
     private readonly clock: Clock,
     private readonly keys: SigningKeyService,
     private readonly tokenMinutes: number,
+    /** Told when rules, risk areas or colours changed here, after the commit. */
+    private readonly onChange?: (notice: ChangeNotice) => void,
   ) {}
 
   /**
@@ -657,8 +659,6 @@ export class HealthStatusService {
     })
   }
 
-  /** Told when rules, risk areas or colours changed here, after the commit. */
-  onChange: ((notice: ChangeNotice) => void) | undefined
   readonly #changedColours = new Set<string>()
 
   /** Drops cached copies another process changed: the rules, the risk areas, colours. */

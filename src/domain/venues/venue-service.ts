@@ -137,6 +137,8 @@ export class VenueService {
     },
     /** Check-ins per person per minute by poster (`QUOTA_CHECKINS_PER_MINUTE`); unset, no limit. */
     private readonly checkinQuota?: SharedRateCounter,
+    /** Told when a venue or an entry policy changed here, after the commit. */
+    private readonly onChange?: (notice: ChangeNotice) => void,
   ) {}
 
   /**
@@ -305,9 +307,6 @@ export class VenueService {
     this.#policies = undefined
     this.onChange?.({ topic: 'entry-policies' })
   }
-
-  /** Told when a venue or an entry policy changed here, after the commit. */
-  onChange: ((notice: ChangeNotice) => void) | undefined
 
   /** Drops cached copies another process changed: one venue, or every entry policy. */
   forget(notice: ChangeNotice): void {

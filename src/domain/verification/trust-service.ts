@@ -136,10 +136,9 @@ export class TrustService {
     private readonly keys: SigningKeyService,
     private readonly cacheSeconds: number,
     private readonly fetchList: TrustListFetcher,
+    /** Told when the lists changed here, after the change committed (to tell other processes). */
+    private readonly onChange?: () => void,
   ) {}
-
-  /** Told when the lists changed here, after the change committed (to tell other processes). */
-  onChange: (() => void) | undefined
 
   /** Drops the cached lists; the next use rebuilds them. */
   invalidate(): void {

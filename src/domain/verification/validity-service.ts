@@ -83,9 +83,6 @@ const CACHE_MS = 30_000
  * refused then, never at verify time).
  */
 export class ValidityService {
-  /** Told when a rule set changed here, after the commit (to tell other processes). */
-  onChange: (() => void) | undefined
-
   /** Drops the cached rule sets (another process changed them); the next use reads them again. */
   forgetRuleSets(): void {
     this.#stored = undefined
@@ -100,6 +97,8 @@ export class ValidityService {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly country: string,
+    /** Told when a rule set changed here, after the commit (to tell other processes). */
+    private readonly onChange?: () => void,
   ) {}
 
   /**
