@@ -159,14 +159,10 @@ export interface StaffPerson extends Person {
   readonly hasAccount?: boolean
 }
 
-export interface RiskArea {
-  readonly id: string
-  readonly areaCode: string
-  readonly name: string
-  readonly level: 'high' | 'medium'
-  readonly from: string
-  readonly until?: string
-}
+export type RiskArea = Sent<
+  Item<Answer<'/api/v1/risk-areas', 'get', 200>['riskAreas']>,
+  'id' | 'areaCode' | 'name' | 'level' | 'from'
+>
 
 /** A district a region's authority defined (`GET /api/v1/districts`). */
 export type District = Sent<
@@ -321,33 +317,15 @@ export interface Whereabouts {
   readonly exposures: ExposureCounts
 }
 
-export interface TrustPartner {
-  readonly id: string
-  readonly name: string
-  readonly signingCertificate: string
-  readonly sourceUrl?: string
-  readonly importedAt?: string
-  readonly signers?: number
-  readonly problem?: string
-  readonly createdAt: string
-}
+export type TrustPartner = Sent<
+  Item<Answer<'/api/v1/trust-partners', 'get', 200>['partners']>,
+  'id' | 'name' | 'signingCertificate' | 'createdAt'
+>
 
-export interface SigningKey {
-  readonly id: string
-  readonly purpose:
-    | 'csca'
-    | 'document-signer'
-    | 'domestic-signer'
-    | 'legacy-signer'
-    | 'gateway-trust-anchor'
-    | 'gateway-upload'
-  readonly issuerId?: string
-  readonly kid?: string
-  readonly status: 'active' | 'retired'
-  readonly notBefore: string
-  readonly notAfter: string
-  readonly retiredAt?: string
-}
+export type SigningKey = Sent<
+  Item<Answer<'/api/v1/keys', 'get', 200>['keys']>,
+  'id' | 'purpose' | 'status' | 'notBefore' | 'notAfter'
+>
 
 /** A certificate as staff who revoke find it (`GET /api/v1/certificates`), with its holder. */
 export interface StaffCertificate extends Certificate {
@@ -363,10 +341,14 @@ export interface StaffCertificate extends Certificate {
 }
 
 /** The published revocation list (`GET /api/v1/revocation-list`). */
-export interface RevocationListDocument {
-  readonly issuer: string
-  readonly timestamp: string
-  readonly entries: readonly { readonly hashType: string; readonly hash: string }[]
+export type RevocationListDocument = Omit<
+  Sent<Answer<'/api/v1/revocation-list', 'get', 200>, 'issuer' | 'timestamp'>,
+  'entries'
+> & {
+  readonly entries: readonly Sent<
+    Item<Answer<'/api/v1/revocation-list', 'get', 200>['entries']>,
+    'hashType' | 'hash'
+  >[]
 }
 
 /** One stored version of the risk rules (`GET /api/v1/risk-rules/versions`). */
