@@ -80,6 +80,11 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
               case: caseAnswer,
               created: { type: 'boolean' },
               reopened: { type: 'boolean' },
+              queued: {
+                type: 'boolean',
+                description:
+                  'Same-venue visitors and contacts of contacts are being recorded in the background: the counts here are the close contacts, recorded before the answer; the case page counts them all',
+              },
               exposures: {
                 type: 'object',
                 properties: {
@@ -105,6 +110,7 @@ export async function tracingRoutes(app: FastifyInstance, context: AppContext): 
         case: result.case,
         created: result.created,
         reopened: result.reopened,
+        queued: result.queued,
         exposures: {
           closeContacts: count('close-contact'),
           sameVenue: count('same-venue'),
