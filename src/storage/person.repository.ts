@@ -230,7 +230,8 @@ export class KyselyPersonRepository implements PersonRepository {
         .execute()
     }
     if (row && before && before.district !== row.district) {
-      const metrics = ['people', ...(colourMetric(before.colour) ?? [])]
+      const colour = colourMetric(before.colour)
+      const metrics = colour === undefined ? ['people'] : ['people', colour]
       await addDistrictCounters(
         this.context.db,
         metrics.flatMap((metric) => [
