@@ -168,6 +168,50 @@ forEachDialect((dialect) => {
       )
     })
 
+    it('answers before the background work starts, which then runs by itself and completes', async () => {
+      time.set('2026-11-23T18:00:00.000Z')
+      const bar = await venue('Bar')
+      const theCase = await person()
+      const contact = await person()
+      const evening = await person()
+      await visit(theCase, bar, '2026-11-22T10:00:00.000Z')
+      await visit(contact, bar, '2026-11-22T10:45:00.000Z')
+      await visit(evening, bar, '2026-11-22T21:00:00.000Z')
+      const order: string[] = []
+      const serving = new TracingService(store, time, async () => {}, defaultTracingPolicy, {
+        afterAnswer: true,
+        runAlone: async (work) => {
+          order.push('background starts')
+          const recorded = await work()
+          order.push(`background recorded ${recorded}`)
+          return recorded
+        },
+        onError: (error) => order.push(`failed: ${String(error)}`),
+      })
+      const answer = await serving.confirmCase(clinician, theCase, 'test')
+      order.push('answered')
+      assert.deepEqual(
+        answer.exposures.map((exposure) => exposure.kind),
+        ['close-contact'],
+      )
+      await serving.backgroundFinished()
+      for (let i = 0; i < 100 && order.length < 3; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        await serving.backgroundFinished()
+      }
+      assert.deepEqual(order, ['answered', 'background starts', 'background recorded 1'])
+      const kinds = (await store.transaction((tx) => tx.tracing.exposuresOfCase(answer.case.id)))
+        .map((exposure) => [exposure.personId, exposure.kind])
+        .sort()
+      assert.deepEqual(
+        kinds,
+        [
+          [contact, 'close-contact'],
+          [evening, 'same-venue'],
+        ].sort(),
+      )
+    })
+
     it('resumes background work that a crash interrupted, with nobody recorded or told twice, ending as an uninterrupted run does', async () => {
       time.set('2026-11-23T18:00:00.000Z')
       // Two identical scenes, each in a hall of its own: one traced without a stop, one stopped
