@@ -360,7 +360,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   if (options.scheduleJobs) {
     for (const job of services.jobs) {
       // Each period's run happens in one server process of the store (runJobOnce).
-      const timer = setInterval(() => {
+      const run = () => {
         runJobOnce(
           services.store,
           services.limitCounters,
@@ -379,9 +379,15 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
           },
           (error: unknown) => app.log.error({ err: error, job: job.name }, `${job.name} failed`),
         )
-      }, job.everyMs)
+      }
+      const timer = setInterval(run, job.everyMs)
       timer.unref()
       timers.push(timer)
+      if (job.atStart) {
+        const first = setTimeout(run, 0)
+        first.unref()
+        timers.push(first)
+      }
     }
   }
   // Check-ins queued for the group commit are written before the store closes.

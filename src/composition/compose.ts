@@ -44,6 +44,8 @@ export interface ServiceLog {
 export interface ScheduledJob {
   readonly name: string
   readonly everyMs: number
+  /** Also run when the server starts (work left by a process that stopped resumes then). */
+  readonly atStart?: boolean
   /** Runs once; resolves to how many things it did (logged when more than 0). */
   run(): Promise<number>
 }
@@ -167,11 +169,27 @@ export function compose(
     gateway.invalidate()
   })
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes, tell)
-  const tracing = new TracingService(store, clock, (ids) => health.reassess(ids), {
-    ...defaultTracingPolicy,
-    dwellMinutes: config.tracing.dwellMinutes,
-    marginMinutes: config.tracing.marginMinutes,
-  })
+  const tracing = new TracingService(
+    store,
+    clock,
+    (ids) => health.reassess(ids),
+    {
+      ...defaultTracingPolicy,
+      dwellMinutes: config.tracing.dwellMinutes,
+      marginMinutes: config.tracing.marginMinutes,
+    },
+    {
+      // Same-venue visitors and contacts of contacts: right after the answer, in one process of
+      // the store at a time; what is left (a failure, a stop) the job takes up, and a start.
+      afterAnswer: true,
+      runAlone: async (work) => {
+        const outcome = await store.runAlone('tracing work', work)
+        return outcome.ran ? outcome.value : 0
+      },
+      onError: (error) =>
+        log.error({ err: error }, 'tracing in the background failed; the job tries again'),
+    },
+  )
   // A new record changes the holder's colour; a positive test opens a case and traces it.
   const events = new EventOutbox(store, clock, recordReactions({ tracing, health }), (failure) =>
     log.error(
@@ -323,6 +341,12 @@ export function compose(
     },
     { name: 'domain events due', everyMs: 30_000, run: () => events.deliverDue() },
     {
+      name: 'tracing work',
+      everyMs: 10_000,
+      atStart: true,
+      run: () => tracing.traceInBackground(),
+    },
+    {
       name: 'expired limit counters',
       everyMs: config.jobs.limitCleanupSeconds * 1000,
       run: () => limitCounters.deleteExpired(clock()),
@@ -362,6 +386,7 @@ export function compose(
     await checkinWriter.flush()
     await checkinQuota.flush()
     await limits.verifyAddress.flush()
+    await tracing.backgroundFinished()
     await health.recomputeFinished()
   }
 }

@@ -18,7 +18,7 @@ import type { ClaimCodeRepository } from './people/claim-code.js'
 import type { SigningKey, SigningKeyPurpose } from './keys/signing-key.js'
 import type { PartnerRevocationBatch, TrustPartner } from './trust/trust-partner.js'
 import type { Company, CompanyMember } from './companies/company.js'
-import type { Case, Exposure, Notification } from './tracing/tracing.js'
+import type { Case, Exposure, Notification, TracingWork } from './tracing/tracing.js'
 import type { Checkin, EntryPolicy, Venue } from './venues/venue.js'
 import type {
   StoredDeclaration,
@@ -160,7 +160,8 @@ export interface HealthRepository {
   dueForReassessment(now: string, limit: number): Promise<string[]>
   /**
    * Stored codes by colour and district (`unknown` for people without a district), in the given
-   * districts or everywhere; people whose code was never computed have none.
+   * districts or everywhere; people whose code was never computed have none. Read from counters
+   * kept in step with every write of a code or a person's district.
    */
   colourCounts(
     districts?: readonly string[],
@@ -253,6 +254,19 @@ export interface TracingRepository {
   markRead(personId: string, ids: readonly string[], at: string): Promise<void>
   /** How many of the person's notifications are not read yet. */
   unreadCount(personId: string): Promise<number>
+  /** Queues a case's background work; a case traced again replaces what was left of the last. */
+  queueWork(work: { caseId: string; tracedAt: string; reassess: readonly string[] }): Promise<void>
+  /** The oldest queued work, at most `limit` cases. */
+  queuedWork(limit: number): Promise<TracingWork[]>
+  /** A case's queued work, locked for the rest of the transaction where writers run side by side. */
+  findWork(caseId: string): Promise<TracingWork | undefined>
+  /** Records progress: what was handled, who is yet to be reassessed, one more attempt if asked. */
+  saveWork(
+    caseId: string,
+    progress: { done: number; reassess: readonly string[]; attempted?: boolean },
+  ): Promise<void>
+  /** Removes a case's work, unless it was queued again (traced at another time) meanwhile. */
+  finishWork(caseId: string, tracedAt: string): Promise<void>
 }
 
 /** Companies, their admins and consenting employees. */
@@ -445,7 +459,8 @@ export interface PersonRepository {
   districtsOf(issuerIds: readonly string[]): Promise<string[]>
   /**
    * People registered by district (`unknown` for people without one), in the given districts or
-   * everywhere: one indexed count per district, for the authority's dashboard.
+   * everywhere, for the authority's dashboard: read from counters kept in step with every write,
+   * so that it reads a few rows whatever the number of people.
    */
   countByDistrict(districts?: readonly string[]): Promise<{ district: string; count: number }[]>
   /**

@@ -8,6 +8,7 @@ import type {
 } from '../domain/health-status/health-records.js'
 import type { District, HealthRepository } from '../domain/ports.js'
 import { isoTimestamp } from './errors.js'
+import { addDistrictCounters, colourMetric } from './district-counters.js'
 import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
 import type { DeclarationRow, HealthCodeRow, RiskAreaRow } from './schema.js'
 
@@ -266,11 +267,29 @@ export class KyselyHealthRepository implements HealthRepository {
       assessed_at: isoTimestamp(code.assessment.evaluatedAt),
       district: code.district ?? null,
     }
+    // The holder's row, locked where writers run side by side, so that the colour read here is
+    // the one this write replaces: the per-district counters move from it to the new colour.
+    const holder = await this.context.db
+      .selectFrom('people')
+      .leftJoin('health_codes', 'health_codes.person_id', 'people.id')
+      .select(['people.issuer_id', 'people.district', 'health_codes.colour'])
+      .where('people.id', '=', code.personId)
+      .$if(this.context.dialect.rowLocks, (query) => query.forUpdate('people'))
+      .executeTakeFirst()
     await this.context.db
       .insertInto('health_codes')
       .values({ person_id: code.personId, subject: code.subject, ...values })
       .onConflict((conflict) => conflict.column('person_id').doUpdateSet(values))
       .execute()
+    const before = colourMetric(holder?.colour)
+    const after = colourMetric(values.colour)
+    if (holder && before !== after) {
+      const place = { issuerId: holder.issuer_id, district: holder.district }
+      await addDistrictCounters(this.context.db, [
+        ...(before ? [{ ...place, metric: before, by: -1 }] : []),
+        ...(after ? [{ ...place, metric: after, by: 1 }] : []),
+      ])
+    }
   }
 
   async personIdsAfter(afterPersonId: string, limit: number): Promise<string[]> {
@@ -295,21 +314,29 @@ export class KyselyHealthRepository implements HealthRepository {
     return rows.map((row) => row.person_id)
   }
 
+  /** Stored codes by colour and district (`unknown`: without one), from the counters. */
   async colourCounts(
     districts?: readonly string[],
   ): Promise<{ colour: string; district: string; count: number }[]> {
     if (districts?.length === 0) return []
     let query = this.context.db
-      .selectFrom('health_codes')
-      .select((eb) => ['colour', 'district', eb.fn.countAll<number>().as('count')])
-      .groupBy(['colour', 'district'])
+      .selectFrom('district_counters')
+      .select((eb) => ['metric', 'district', eb.fn.sum<number | string>('value').as('count')])
+      .where('metric', 'in', ['codes.green', 'codes.yellow', 'codes.red'])
+      .groupBy(['metric', 'district'])
     if (districts) query = query.where('district', 'in', [...districts])
     const rows = await query.execute()
-    return rows.map((row) => ({
-      colour: row.colour,
-      district: row.district ?? 'unknown',
-      count: Number(row.count),
-    }))
+    return rows.flatMap((row) =>
+      Number(row.count) === 0
+        ? []
+        : [
+            {
+              colour: row.metric.slice(6),
+              district: row.district === '' ? 'unknown' : row.district,
+              count: Number(row.count),
+            },
+          ],
+    )
   }
 
   async districts(issuerIds: readonly string[]): Promise<District[]> {

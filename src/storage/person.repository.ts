@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Updateable } from 'kysely'
 import type { IdentityDocument, NewPerson, Person } from '../domain/people/person.js'
 import type { PersonRepository } from '../domain/ports.js'
+import { addDistrictCounters, colourMetric } from './district-counters.js'
 import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
 import type { PersonRow, PersonTable } from './schema.js'
 
@@ -91,6 +92,9 @@ export class KyselyPersonRepository implements PersonRepository {
       this.context,
       this.context.db.insertInto('people').values(row).execute(),
     )
+    await addDistrictCounters(this.context.db, [
+      { issuerId: row.issuer_id, district: row.district, metric: 'people', by: 1 },
+    ])
     return personRowToPerson(row)
   }
 
@@ -103,55 +107,62 @@ export class KyselyPersonRepository implements PersonRepository {
     return row && personRowToPerson(row)
   }
 
+  /** The districts where the issuers' people live, from the per-district counters. */
   async districtsOf(issuerIds: readonly string[]): Promise<string[]> {
     if (issuerIds.length === 0) return []
     const rows = await this.context.db
-      .selectFrom('people')
+      .selectFrom('district_counters')
       .select('district')
       .distinct()
       .where('issuer_id', 'in', [...issuerIds])
-      .where('district', 'is not', null)
+      .where('metric', '=', 'people')
+      .where('district', '<>', '')
+      .where('value', '>', 0)
       .execute()
-    return rows.flatMap((row) => (row.district === null ? [] : [row.district]))
+    return rows.map((row) => row.district)
   }
 
+  /** People by district (`unknown` for those without one), from the per-district counters. */
   async countByDistrict(
     districts?: readonly string[],
   ): Promise<{ district: string; count: number }[]> {
     if (districts?.length === 0) return []
     let query = this.context.db
-      .selectFrom('people')
-      .select((eb) => ['district', eb.fn.countAll<number>().as('count')])
+      .selectFrom('district_counters')
+      .select((eb) => ['district', eb.fn.sum<number | string>('value').as('count')])
+      .where('metric', '=', 'people')
       .groupBy('district')
     if (districts) query = query.where('district', 'in', [...districts])
     const rows = await query.execute()
-    return rows.map((row) => ({ district: row.district ?? 'unknown', count: Number(row.count) }))
+    return rows.flatMap((row) =>
+      Number(row.count) === 0
+        ? []
+        : [{ district: row.district === '' ? 'unknown' : row.district, count: Number(row.count) }],
+    )
   }
 
+  /** The issuers' people without a district and their codes by colour, from the counters. */
   async countWithoutDistrict(
     issuerIds: readonly string[],
   ): Promise<{ registered: number; colours: { colour: string; count: number }[] }> {
     if (issuerIds.length === 0) return { registered: 0, colours: [] }
-    const registered = await this.context.db
-      .selectFrom('people')
-      .select((eb) => eb.fn.countAll<number>().as('count'))
-      .where('district', 'is', null)
+    const rows = await this.context.db
+      .selectFrom('district_counters')
+      .select((eb) => ['metric', eb.fn.sum<number | string>('value').as('count')])
+      .where('district', '=', '')
       .where('issuer_id', 'in', [...issuerIds])
-      .executeTakeFirstOrThrow()
-    const colours = await this.context.db
-      .selectFrom('people')
-      .innerJoin('health_codes', 'health_codes.person_id', 'people.id')
-      .select((eb) => ['health_codes.colour', eb.fn.countAll<number>().as('count')])
-      // Both sides by their district index: a code's district is its holder's (kept in step).
-      .where('health_codes.district', 'is', null)
-      .where('people.district', 'is', null)
-      .where('people.issuer_id', 'in', [...issuerIds])
-      .groupBy('health_codes.colour')
+      .groupBy('metric')
       .execute()
-    return {
-      registered: Number(registered.count),
-      colours: colours.map((row) => ({ colour: row.colour, count: Number(row.count) })),
+    let registered = 0
+    const colours: { colour: string; count: number }[] = []
+    for (const row of rows) {
+      const count = Number(row.count)
+      if (row.metric === 'people') registered = count
+      else if (row.metric.startsWith('codes.') && count !== 0) {
+        colours.push({ colour: row.metric.slice(6), count })
+      }
     }
+    return { registered, colours }
   }
 
   /** The person registered with this identity document (type, number and country all match). */
@@ -190,6 +201,17 @@ export class KyselyPersonRepository implements PersonRepository {
     id: string,
     changes: Partial<Omit<NewPerson, 'issuerId'>>,
   ): Promise<Person | undefined> {
+    // A move counts the person, and their stored code, in the new district instead of the old.
+    const before =
+      'district' in changes
+        ? await this.context.db
+            .selectFrom('people')
+            .leftJoin('health_codes', 'health_codes.person_id', 'people.id')
+            .select(['people.issuer_id', 'people.district', 'health_codes.colour'])
+            .where('people.id', '=', id)
+            .$if(this.context.dialect.rowLocks, (query) => query.forUpdate('people'))
+            .executeTakeFirst()
+        : undefined
     const row = await withConstraintErrors(
       this.context,
       this.context.db
@@ -206,6 +228,17 @@ export class KyselyPersonRepository implements PersonRepository {
         .set({ district: row.district })
         .where('person_id', '=', id)
         .execute()
+    }
+    if (row && before && before.district !== row.district) {
+      const colour = colourMetric(before.colour)
+      const metrics = colour === undefined ? ['people'] : ['people', colour]
+      await addDistrictCounters(
+        this.context.db,
+        metrics.flatMap((metric) => [
+          { issuerId: row.issuer_id, district: before.district, metric, by: -1 },
+          { issuerId: row.issuer_id, district: row.district, metric, by: 1 },
+        ]),
+      )
     }
     return row && personRowToPerson(row)
   }

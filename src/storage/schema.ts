@@ -416,8 +416,37 @@ export interface DistrictTable {
   created_at: string
 }
 
+/**
+ * `tracing_work`: a traced case's same-venue visitors and contacts of contacts, still to record
+ * (one row per case, removed when done). `done` counts the planned exposures handled so far;
+ * `reassess` (JSON) lists the people of the last batch whose colours are yet to be re-evaluated.
+ */
+export interface TracingWorkTable {
+  case_id: string
+  traced_at: string
+  done: number
+  reassess: string
+  attempts: number
+  created_at: string
+}
+
+/**
+ * `district_counters`: the people registered and their current codes by colour, per issuer and
+ * district (`''` for people without one), kept in step with `people` and `health_codes` by the
+ * repositories that write them. Metrics: `people`, `codes.green`, `codes.yellow`, `codes.red`.
+ */
+export interface DistrictCounterTable {
+  issuer_id: string
+  district: string
+  metric: string
+  /** bigint on PostgreSQL: read as a string there. */
+  value: number | string
+}
+
 /** The database Healthcode's repositories query. */
 export interface Database {
+  tracing_work: TracingWorkTable
+  district_counters: DistrictCounterTable
   domain_events: DomainEventTable
   districts: DistrictTable
   limit_counters: LimitCounterTable

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { TracingRepository } from '../domain/ports.js'
-import type { Case, Exposure, Notification } from '../domain/tracing/tracing.js'
+import type { Case, Exposure, Notification, TracingWork } from '../domain/tracing/tracing.js'
 import { isoTimestamp } from './errors.js'
 import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
-import type { CaseRow, ExposureRow, NotificationRow } from './schema.js'
+import type { CaseRow, ExposureRow, NotificationRow, TracingWorkTable } from './schema.js'
 
 function caseRowToCase(row: CaseRow): Case {
   return {
@@ -43,7 +43,17 @@ function notificationRowToNotification(row: NotificationRow): Notification {
   }
 }
 
-/** Cases, exposures and the people's feeds. */
+function workRowToWork(row: TracingWorkTable): TracingWork {
+  return {
+    caseId: row.case_id,
+    tracedAt: row.traced_at,
+    done: Number(row.done),
+    reassess: JSON.parse(row.reassess) as string[],
+    attempts: Number(row.attempts),
+  }
+}
+
+/** Cases, exposures, the people's feeds, and tracing's queue of background work. */
 export class KyselyTracingRepository implements TracingRepository {
   constructor(private readonly context: RepositoryContext) {}
 
@@ -246,5 +256,68 @@ export class KyselyTracingRepository implements TracingRepository {
       .executeTakeFirstOrThrow()
     // PostgreSQL answers a count as a bigint string; SQLite as a number.
     return Number(row.count)
+  }
+
+  async queueWork(work: {
+    caseId: string
+    tracedAt: string
+    reassess: readonly string[]
+  }): Promise<void> {
+    const values = {
+      traced_at: isoTimestamp(work.tracedAt),
+      done: 0,
+      reassess: JSON.stringify(work.reassess),
+      attempts: 0,
+      created_at: isoTimestamp(this.context.clock().toISOString()),
+    }
+    await this.context.db
+      .insertInto('tracing_work')
+      .values({ case_id: work.caseId, ...values })
+      .onConflict((conflict) => conflict.column('case_id').doUpdateSet(values))
+      .execute()
+  }
+
+  async queuedWork(limit: number): Promise<TracingWork[]> {
+    const rows = await this.context.db
+      .selectFrom('tracing_work')
+      .selectAll()
+      .orderBy('created_at')
+      .orderBy('case_id')
+      .limit(limit)
+      .execute()
+    return rows.map(workRowToWork)
+  }
+
+  async findWork(caseId: string): Promise<TracingWork | undefined> {
+    const row = await this.context.db
+      .selectFrom('tracing_work')
+      .selectAll()
+      .where('case_id', '=', caseId)
+      .$if(this.context.dialect.rowLocks, (query) => query.forUpdate())
+      .executeTakeFirst()
+    return row && workRowToWork(row)
+  }
+
+  async saveWork(
+    caseId: string,
+    progress: { done: number; reassess: readonly string[]; attempted?: boolean },
+  ): Promise<void> {
+    await this.context.db
+      .updateTable('tracing_work')
+      .set((eb) => ({
+        done: progress.done,
+        reassess: JSON.stringify(progress.reassess),
+        ...(progress.attempted ? { attempts: eb('attempts', '+', 1) } : {}),
+      }))
+      .where('case_id', '=', caseId)
+      .execute()
+  }
+
+  async finishWork(caseId: string, tracedAt: string): Promise<void> {
+    await this.context.db
+      .deleteFrom('tracing_work')
+      .where('case_id', '=', caseId)
+      .where('traced_at', '=', isoTimestamp(tracedAt))
+      .execute()
   }
 }

@@ -58,8 +58,9 @@ const colourMetrics = ['codes.green', 'codes.yellow', 'codes.red'] as const
  * The health authority's dashboard, read from the daily counters that every event increments in
  * its own transaction: no query scans the check-ins or the people, so it stays fast at city scale.
  * Codes by colour over the days are the running sum of each day's changes. The current figures
- * (people registered, codes by colour, codes never computed) are counted in the people and the
- * codes themselves, one indexed count per district, so they match the store exactly.
+ * (people registered, codes by colour, codes never computed) come from per-district counters that
+ * every write of a person or a code updates in its own transaction, so they match the store
+ * exactly and cost a few rows to read.
  */
 export class AuthorityDashboardService {
   constructor(

@@ -7,7 +7,7 @@ import { authorize, decide, issuerTree, scopeOf } from '../policy/policy.js'
 import type { IssuerTree } from '../policy/issuer-tree.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import type { Checkin, Venue } from '../venues/venue.js'
-import type { Case, Exposure, Notification } from './tracing.js'
+import type { Case, Exposure, Notification, TracingWork } from './tracing.js'
 
 /** Who confirms cases by decision and sees their whereabouts: the health authority. */
 export { tracerRoles } from '../policy/role-sets.js'
@@ -22,6 +22,8 @@ export interface TracingPolicy {
   readonly marginMinutes: number
   /** The most contacts of contacts followed from one case, default 10,000. */
   readonly maxSecondary: number
+  /** Exposures recorded per transaction of the background work, default 500. */
+  readonly backgroundBatch: number
 }
 
 export const defaultTracingPolicy: TracingPolicy = {
@@ -29,6 +31,17 @@ export const defaultTracingPolicy: TracingPolicy = {
   dwellMinutes: 120,
   marginMinutes: 30,
   maxSecondary: 10_000,
+  backgroundBatch: 500,
+}
+
+/** How the background work starts, besides the job that runs it on a schedule and on start. */
+export interface TracingBackground {
+  /** Start it right after each answer that queued work (a serving process), default false. */
+  readonly afterAnswer: boolean
+  /** Runs `work` unless another process is running it (the store's advisory lock). */
+  readonly runAlone: (work: () => Promise<number>) => Promise<number>
+  /** Told when a run started after an answer failed (the work stays queued for the job). */
+  readonly onError: (error: unknown) => void
 }
 
 /** What tracing one case found. */
@@ -38,7 +51,10 @@ export interface TraceResult {
   readonly created: boolean
   /** True when the person's closed case was reopened (and traced again from now). */
   readonly reopened: boolean
+  /** The close contacts recorded before the answer. */
   readonly exposures: readonly Exposure[]
+  /** True when same-venue visitors and contacts of contacts are being recorded in the background. */
+  readonly queued: boolean
 }
 
 /** A person as a case page shows them: in full when the policy lets the actor read them. */
@@ -96,19 +112,41 @@ export type Reassess = (personIds: readonly string[]) => Promise<void>
 const MINUTE = 60_000
 const DAY = 86_400_000
 
+/** What tracing found for a case: exposures to record and their notifications' windows. */
+interface Found {
+  readonly exposures: Map<string, Omit<Exposure, 'id'>>
+  readonly windows: Map<string, ExposureWindow>
+}
+
 /**
  * Contact tracing: a confirmed case's check-ins over the last 14 days give the people at the same
  * venues — close contacts when their visits overlap (with a margin), same-venue visitors when on
  * the same day — and the close contacts' own visits give contacts of contacts. Exposures are
  * recorded once per person, case and kind; the exposed are told in their feed, and their colours
  * are re-evaluated.
+ *
+ * The close contacts are recorded, told and reassessed before the answer. The same-venue visitors
+ * and contacts of contacts — most of a busy case's exposures — are background work: queued in the
+ * case's transaction (`tracing_work`), then recorded by {@link TracingService.traceInBackground}
+ * in batches of `backgroundBatch` exposures, each batch in its own transaction with its
+ * notifications and counters. A crash in between loses nothing: the queued work is taken up again
+ * (on start, and by the job), found again the same way, and what was recorded already is skipped
+ * (an exposure is unique per person, case and kind), so nobody is told twice.
  */
 export class TracingService {
+  #draining: Promise<number> | undefined
+  #again = false
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly reassess: Reassess,
     private readonly policy: TracingPolicy = defaultTracingPolicy,
+    private readonly background: TracingBackground = {
+      afterAnswer: false,
+      runAlone: (work) => work(),
+      onError: () => {},
+    },
   ) {}
 
   /**
@@ -130,7 +168,7 @@ export class TracingService {
       }
       const existing = await tx.tracing.caseOf(personId)
       if (existing && existing.closedAt === undefined) {
-        return { case: existing, created: false, reopened: false, exposures: [] }
+        return { case: existing, created: false, reopened: false, exposures: [], queued: false }
       }
       const now = this.clock()
       const at = now.toISOString()
@@ -145,29 +183,20 @@ export class TracingService {
             createdBy: actor.accountId,
             district: person.district,
           })
-      const { exposures, windows } = await this.#trace(tx, confirmed, now)
+      const close = await this.#closeContacts(tx, confirmed, now)
       await tx.counters.add([
         { day: at.slice(0, 10), district: person.district ?? 'unknown', metric: 'cases', by: 1 },
-        ...exposures.map((exposure) => ({
-          day: at.slice(0, 10),
-          district: exposure.district ?? 'unknown',
-          metric: `exposures.${exposure.kind}`,
-          by: 1,
-        })),
       ])
-      await tx.tracing.notifyMany(
-        exposures.map((exposure) => ({
-          personId: exposure.personId,
-          kind: 'exposure' as const,
-          data: {
-            kind: exposure.kind,
-            at: exposure.at,
-            venueId: exposure.venueId ?? null,
-            ...windows.get(`${exposure.personId} ${exposure.kind}`),
-          },
-          createdAt: at,
-        })),
-      )
+      const exposures = await record(tx, [...close.exposures.values()], close.windows, at)
+      // The same-venue visitors and contacts of contacts: background work, queued here so that it
+      // commits (or not) with the case. The close contacts' colours are in it too, in case the
+      // process stops before it reassesses them below.
+      const exposed = [...new Set(exposures.map((exposure) => exposure.personId))]
+      await tx.tracing.queueWork({
+        caseId: confirmed.id,
+        tracedAt: at,
+        reassess: [personId, ...exposed],
+      })
       await tx.audit.append(
         {
           actorAccountId: actor.accountId,
@@ -179,73 +208,204 @@ export class TracingService {
         },
         at,
       )
-      return { case: confirmed, created: !existing, reopened: !!existing, exposures }
+      return {
+        case: confirmed,
+        created: !existing,
+        reopened: !!existing,
+        exposures,
+        queued: true,
+      }
     })
     const exposed = [...new Set(result.exposures.map((exposure) => exposure.personId))]
     await this.reassess([personId, ...exposed])
+    if (result.queued && this.background.afterAnswer) {
+      // After the answer: the caller's reply goes out before the same-venue work begins.
+      setImmediate(() => {
+        this.traceInBackground().catch((error: unknown) => this.background.onError(error))
+      })
+    }
     return result
   }
 
   /**
-   * Finds and stores the exposures of a new (or reopened) case; returns the new ones, and for each
-   * person and kind the venue and time window their notification names.
+   * Records the queued background work of traced cases (same-venue visitors, contacts of
+   * contacts), oldest first, until none is left: in batches of `backgroundBatch` exposures, each
+   * with its notifications and counters in one transaction, and the batch's people reassessed
+   * after it. One run at a time in a process (a call while one runs joins it, and it looks again
+   * for work queued meanwhile), and in every process on the store (`background.runAlone`).
+   *
+   * @returns how many exposures it recorded.
    */
-  async #trace(
+  traceInBackground(): Promise<number> {
+    if (this.#draining) {
+      this.#again = true
+      return this.#draining
+    }
+    const draining = (async () => {
+      let recorded = 0
+      do {
+        this.#again = false
+        recorded += await this.background.runAlone(() => this.#drain())
+      } while (this.#again)
+      return recorded
+    })()
+    this.#draining = draining
+    const clear = () => {
+      if (this.#draining === draining) this.#draining = undefined
+    }
+    draining.then(clear, clear)
+    return draining
+  }
+
+  /** Waits for a background run in progress, if any (before the store closes). */
+  async backgroundFinished(): Promise<void> {
+    await this.#draining?.catch(() => {})
+  }
+
+  async #drain(): Promise<number> {
+    let recorded = 0
+    for (;;) {
+      const queued = await this.store.transaction((tx) => tx.tracing.queuedWork(1))
+      const work = queued[0]
+      if (!work) return recorded
+      recorded += await this.#work(work)
+    }
+  }
+
+  /** One case's background work, from the start: what was recorded before is skipped. */
+  async #work(work: TracingWork): Promise<number> {
+    // A run that stopped after a batch but before reassessing its people: reassess them now.
+    if (work.reassess.length > 0) await this.reassess(work.reassess)
+    const found = await this.store.transaction(async (tx) => {
+      const current = await tx.tracing.findWork(work.caseId)
+      if (!current || current.tracedAt !== work.tracedAt) return undefined
+      const traced = await tx.tracing.findCase(work.caseId)
+      if (!traced) await tx.tracing.finishWork(work.caseId, work.tracedAt)
+      else await tx.tracing.saveWork(work.caseId, { done: 0, reassess: [], attempted: true })
+      return traced
+    })
+    if (!found) return 0
+    const planned = await this.#backgroundExposures(found, new Date(work.tracedAt))
+    const all = [...planned.exposures.values()]
+    let recorded = 0
+    for (let start = 0; start < all.length; start += this.policy.backgroundBatch) {
+      const batch = all.slice(start, start + this.policy.backgroundBatch)
+      const exposed = await this.store.transaction(async (tx) => {
+        // Traced again meanwhile (a reopened case): the newer work supersedes this one.
+        const current = await tx.tracing.findWork(work.caseId)
+        if (!current || current.tracedAt !== work.tracedAt) return undefined
+        const added = await record(tx, batch, planned.windows, work.tracedAt)
+        const people = [...new Set(added.map((exposure) => exposure.personId))]
+        await tx.tracing.saveWork(work.caseId, {
+          done: start + batch.length,
+          reassess: people,
+        })
+        return people
+      })
+      if (exposed === undefined) return recorded
+      recorded += exposed.length
+      if (exposed.length > 0) await this.reassess(exposed)
+      // Let the process serve requests between batches.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    await this.store.transaction((tx) => tx.tracing.finishWork(work.caseId, work.tracedAt))
+    return recorded
+  }
+
+  /**
+   * The close contacts of a new (or reopened) case traced at `now`: the people whose visits of the
+   * same day overlap the case's (each read is the visit's window, not the venue's day), and for
+   * each the venue and time window their notification names.
+   */
+  async #closeContacts(
     tx: StoreTransaction,
     confirmed: Case,
     now: Date,
-  ): Promise<{ exposures: Exposure[]; windows: Map<string, ExposureWindow> }> {
+  ): Promise<Found & { visits: Checkin[]; venues: Map<string, Venue> }> {
     const since = new Date(now.getTime() - this.policy.lookbackDays * DAY).toISOString()
     const { visits, venues } = await visitsWithVenues(tx, confirmed.personId, since)
-    const created = now.toISOString()
-    const close = new Map<string, Omit<Exposure, 'id'>>()
-    const sameVenue = new Map<string, Omit<Exposure, 'id'>>()
+    const exposures = new Map<string, Omit<Exposure, 'id'>>()
     const windows = new Map<string, ExposureWindow>()
-    const windowOf = (visit: Checkin): ExposureWindow => ({
-      venueName: venues.get(visit.venueId)?.name ?? '',
-      address: venues.get(visit.venueId)?.address ?? '',
-      from: visit.at,
-      until: new Date(Date.parse(visit.at) + this.policy.dwellMinutes * MINUTE).toISOString(),
-    })
     for (const visit of visits) {
-      const district = venues.get(visit.venueId)?.district
-      const dayStart = `${visit.at.slice(0, 10)}T00:00:00.000Z`
-      const dayEnd = `${visit.at.slice(0, 10)}T23:59:59.999Z`
-      for (const other of await tx.checkins.atVenue(visit.venueId, dayStart, dayEnd)) {
+      const { dayStart, dayEnd } = dayOf(visit)
+      const window = this.#window(visit)
+      const from = window.from > dayStart ? window.from : dayStart
+      const until = window.until < dayEnd ? window.until : dayEnd
+      for (const other of await tx.checkins.atVenue(visit.venueId, from, until)) {
         if (other.personId === undefined || other.personId === confirmed.personId) continue
-        const exposure = {
+        if (!this.#overlaps(visit, other)) continue
+        exposures.set(other.personId, {
           personId: other.personId,
           caseId: confirmed.id,
+          kind: 'close-contact',
+          venueId: visit.venueId,
+          at: other.at,
+          createdAt: now.toISOString(),
+          district: venues.get(visit.venueId)?.district,
+        })
+        windows.set(`${other.personId} close-contact`, this.#windowOf(visit, venues))
+      }
+    }
+    return { exposures, windows, visits, venues }
+  }
+
+  /**
+   * The background part of a case traced at `now`: the same-venue visitors (the same day, not
+   * close contacts) and the contacts of contacts (people whose visits overlapped a close
+   * contact's after the exposure), in that order, as tracing found them all at once before. Each
+   * venue's day and each close contact is read in a transaction of its own, so that no long
+   * transaction holds the store.
+   */
+  async #backgroundExposures(confirmed: Case, now: Date): Promise<Found> {
+    const created = now.toISOString()
+    const close = await this.store.transaction((tx) => this.#closeContacts(tx, confirmed, now))
+    const { visits, venues } = close
+    const windows = new Map(close.windows)
+    const sameVenue = new Map<string, Omit<Exposure, 'id'>>()
+    for (const visit of visits) {
+      const { dayStart, dayEnd } = dayOf(visit)
+      const others = await this.store.transaction((tx) =>
+        tx.checkins.atVenue(visit.venueId, dayStart, dayEnd),
+      )
+      for (const other of others) {
+        if (other.personId === undefined || other.personId === confirmed.personId) continue
+        if (close.exposures.has(other.personId) || this.#overlaps(visit, other)) continue
+        sameVenue.set(other.personId, {
+          personId: other.personId,
+          caseId: confirmed.id,
+          kind: 'same-venue',
           venueId: visit.venueId,
           at: other.at,
           createdAt: created,
-          district,
-        }
-        if (this.#overlaps(visit, other)) {
-          close.set(other.personId, { ...exposure, kind: 'close-contact' })
-          windows.set(`${other.personId} close-contact`, windowOf(visit))
-        } else {
-          sameVenue.set(other.personId, { ...exposure, kind: 'same-venue' })
-          windows.set(`${other.personId} same-venue`, windowOf(visit))
-        }
+          district: venues.get(visit.venueId)?.district,
+        })
+        windows.set(`${other.personId} same-venue`, this.#windowOf(visit, venues))
       }
     }
-    for (const personId of close.keys()) sameVenue.delete(personId)
-    // Contacts of contacts: people whose visits overlapped a close contact's after the exposure.
     const secondary = new Map<string, Omit<Exposure, 'id'>>()
-    for (const contact of close.values()) {
+    for (const contact of close.exposures.values()) {
       if (secondary.size >= this.policy.maxSecondary) break
-      const contactVisits = await tx.checkins.listForPerson(contact.personId, contact.at)
-      for (const found of await tx.venues.findMany(
-        [...new Set(contactVisits.map((visit) => visit.venueId))].filter((id) => !venues.has(id)),
-      )) {
-        venues.set(found.id, found)
-      }
-      for (const visit of contactVisits) {
-        const window = this.#window(visit)
-        for (const other of await tx.checkins.atVenue(visit.venueId, window.from, window.until)) {
+      const reached = await this.store.transaction(async (tx) => {
+        const contactVisits = await tx.checkins.listForPerson(contact.personId, contact.at)
+        for (const found of await tx.venues.findMany(
+          [...new Set(contactVisits.map((visit) => visit.venueId))].filter((id) => !venues.has(id)),
+        )) {
+          venues.set(found.id, found)
+        }
+        const met: { visit: Checkin; others: Checkin[] }[] = []
+        for (const visit of contactVisits) {
+          const window = this.#window(visit)
+          met.push({
+            visit,
+            others: await tx.checkins.atVenue(visit.venueId, window.from, window.until),
+          })
+        }
+        return met
+      })
+      for (const { visit, others } of reached) {
+        for (const other of others) {
           const id = other.personId
-          if (id === undefined || id === confirmed.personId || close.has(id)) continue
+          if (id === undefined || id === confirmed.personId || close.exposures.has(id)) continue
           if (!this.#overlaps(visit, other)) continue
           secondary.set(id, {
             personId: id,
@@ -256,16 +416,25 @@ export class TracingService {
             createdAt: created,
             district: venues.get(other.venueId)?.district,
           })
-          windows.set(`${id} secondary-contact`, windowOf(visit))
+          windows.set(`${id} secondary-contact`, this.#windowOf(visit, venues))
         }
       }
     }
-    const exposures = await tx.tracing.addExposures([
-      ...close.values(),
-      ...sameVenue.values(),
-      ...secondary.values(),
-    ])
+    const exposures = new Map<string, Omit<Exposure, 'id'>>()
+    for (const exposure of [...sameVenue.values(), ...secondary.values()]) {
+      exposures.set(`${exposure.personId} ${exposure.kind}`, exposure)
+    }
     return { exposures, windows }
+  }
+
+  /** The venue and time window a notification about `visit` names. */
+  #windowOf(visit: Checkin, venues: Map<string, Venue>): ExposureWindow {
+    return {
+      venueName: venues.get(visit.venueId)?.name ?? '',
+      address: venues.get(visit.venueId)?.address ?? '',
+      from: visit.at,
+      until: new Date(Date.parse(visit.at) + this.policy.dwellMinutes * MINUTE).toISOString(),
+    }
   }
 
   #window(visit: Checkin): { from: string; until: string } {
@@ -558,4 +727,47 @@ async function visitsWithVenues(
   const visits = await tx.checkins.listForPerson(personId, since)
   const found = await tx.venues.findMany([...new Set(visits.map((visit) => visit.venueId))])
   return { visits, venues: new Map(found.map((venue) => [venue.id, venue])) }
+}
+
+/** The first and last instant of a visit's day (UTC), as the check-ins' times are written. */
+function dayOf(visit: Checkin): { dayStart: string; dayEnd: string } {
+  return {
+    dayStart: `${visit.at.slice(0, 10)}T00:00:00.000Z`,
+    dayEnd: `${visit.at.slice(0, 10)}T23:59:59.999Z`,
+  }
+}
+
+/**
+ * Records exposures (skipping any the person has already for the case and kind), counts the new
+ * ones in the day's counters and tells each person in their feed; returns the new ones.
+ */
+async function record(
+  tx: StoreTransaction,
+  exposures: readonly Omit<Exposure, 'id'>[],
+  windows: ReadonlyMap<string, ExposureWindow>,
+  at: string,
+): Promise<Exposure[]> {
+  const added = await tx.tracing.addExposures(exposures)
+  await tx.counters.add(
+    added.map((exposure) => ({
+      day: at.slice(0, 10),
+      district: exposure.district ?? 'unknown',
+      metric: `exposures.${exposure.kind}`,
+      by: 1,
+    })),
+  )
+  await tx.tracing.notifyMany(
+    added.map((exposure) => ({
+      personId: exposure.personId,
+      kind: 'exposure' as const,
+      data: {
+        kind: exposure.kind,
+        at: exposure.at,
+        venueId: exposure.venueId ?? null,
+        ...windows.get(`${exposure.personId} ${exposure.kind}`),
+      },
+      createdAt: at,
+    })),
+  )
+  return added
 }

@@ -34,3 +34,20 @@ export interface Notification {
   readonly createdAt: string
   readonly readAt: string | undefined
 }
+
+/**
+ * A traced case's background work: its same-venue visitors and contacts of contacts, still to
+ * record. Stored in the case's transaction, removed when done; a crash in between leaves it, and
+ * the work resumes when a server starts.
+ */
+export interface TracingWork {
+  readonly caseId: string
+  /** When the case was traced: the exposures' and notifications' time, the counters' day. */
+  readonly tracedAt: string
+  /** How many of the planned exposures were handled so far (progress, for operators). */
+  readonly done: number
+  /** People whose colours are yet to be re-evaluated after the last batch that was recorded. */
+  readonly reassess: readonly string[]
+  /** How many runs took it up: more than 1 after a crash or a failure. */
+  readonly attempts: number
+}

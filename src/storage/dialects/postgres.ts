@@ -75,6 +75,7 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
   })
   return {
     name: 'postgres',
+    rowLocks: true,
     kyselyDialect: new PostgresDialect({ pool }),
     transaction: (db, work) => db.transaction().execute(work),
     serialiseAuditAppend: async (trx) => {

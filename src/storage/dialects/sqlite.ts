@@ -29,6 +29,7 @@ export function createSqliteDialect(path: string): StorageDialect {
   const worker = path === ':memory:' ? undefined : appendCheckinsInWorker(path)
   return {
     name: 'sqlite',
+    rowLocks: false,
     kyselyDialect: new SqliteDialect({ database }),
     // Kysely begins DEFERRED: a long read (say `healthcode audit verify` on the server's file) holds
     // no write lock, and in WAL mode never blocks the writers.

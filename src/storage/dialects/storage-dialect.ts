@@ -46,6 +46,11 @@ export function countersOfInserted(
  */
 export interface StorageDialect {
   readonly name: 'sqlite' | 'postgres'
+  /**
+   * Whether a read that a write depends on must lock its rows (`SELECT … FOR UPDATE`): PostgreSQL,
+   * where transactions run side by side; not SQLite, where one writer runs at a time.
+   */
+  readonly rowLocks: boolean
   /** The Kysely dialect, holding the connection (SQLite) or the pool (PostgreSQL). */
   readonly kyselyDialect: Dialect
   /** Runs `work` in one transaction on `db`, committing when it resolves and rolling back if not. */

@@ -15,6 +15,8 @@ import { domainEventsMigration } from './20261206230000-domain-events.js'
 import { caseClosingMigration } from './20261207090000-case-closing.js'
 import { districtsMigration } from './20261207091000-districts.js'
 import { districtCountsMigration } from './20261207100000-district-counts.js'
+import { tracingWorkMigration } from './20261207110000-tracing-work.js'
+import { districtCountersMigration } from './20261207110500-district-counters.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -39,6 +41,8 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261207090000-case-closing': caseClosingMigration(),
       '20261207091000-districts': districtsMigration(),
       '20261207100000-district-counts': districtCountsMigration(),
+      '20261207110000-tracing-work': tracingWorkMigration(),
+      '20261207110500-district-counters': districtCountersMigration(),
     }),
   }
 }

@@ -264,6 +264,34 @@ forEachDialect((dialect) => {
       assert.deepEqual(await seededIndexes(store as Opened), indexesBefore)
     })
 
+    it('leaves the check-ins indexed for tracing: the look-ups by venue and by person read an index', async () => {
+      const db = (store as Opened).db
+      const plan = async (query: string): Promise<string> => {
+        if (dialect.name === 'sqlite') {
+          const { rows } = await sql
+            .raw<{ detail: string }>(`explain query plan ${query}`)
+            .execute(db)
+          return rows.map((row) => row.detail).join('\n')
+        }
+        // Forbidding sequential scans shows whether an index can serve (an invalid one cannot).
+        return db.transaction().execute(async (trx) => {
+          await sql`set local enable_seqscan = off`.execute(trx)
+          const { rows } = await sql.raw<{ 'QUERY PLAN': string }>(`explain ${query}`).execute(trx)
+          return rows.map((row) => row['QUERY PLAN']).join('\n')
+        })
+      }
+      const byVenue = await plan(
+        `select * from checkins where venue_id = 'v' and at >= '2026-11-20' and at <= '2026-11-21' order by at`,
+      )
+      const byPerson = await plan(
+        `select * from checkins where person_id = 'p' and at >= '2026-11-20' order by at`,
+      )
+      assert.match(byVenue, /checkins_.*venue_idx|checkins_p\d+_venue_id_at_idx/, byVenue)
+      assert.doesNotMatch(byVenue, /Seq Scan|SCAN checkins(?! USING)/, byVenue)
+      assert.match(byPerson, /person/, byPerson)
+      assert.doesNotMatch(byPerson, /Seq Scan|SCAN checkins(?! USING)/, byPerson)
+    })
+
     it('writes the same rows into another store for the same seed and time', async () => {
       twin = await open(dialect.url())
       await seedCity(twin.db, twin.dialect, city)

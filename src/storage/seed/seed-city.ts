@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely'
 import type { StorageDialect } from '../dialects/storage-dialect.js'
+import { fillDistrictCounters } from '../district-counters.js'
 import type { Database } from '../schema.js'
 import { CHECKIN_DAYS, CityGenerator } from './city-generator.js'
 import { seedIssuers, seedRegion } from './city-model.js'
@@ -236,6 +237,8 @@ export async function seedCity(
     const counters = city.counters()
     report({ phase: 'counters', done: 0, total: counters.length })
     await insert(cityTables.dailyCounters, counters)
+    // The per-district counters of people and codes, counted again over the whole store.
+    await fillDistrictCounters(trx)
     report({ phase: 'counters', done: counters.length, total: counters.length })
     endPhase('counters', counters.length)
     report({ phase: 'commit', done: 0, total: 1 })

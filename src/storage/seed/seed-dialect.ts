@@ -146,7 +146,9 @@ const postgresSeedDialect: SeedDialect = {
       where t.relname = ${table} and n.nspname = current_schema()
         and not exists (select 1 from pg_constraint c where c.conindid = i.oid)
       order by i.relname`.execute(trx)
-    return rows
+    // An index of a partitioned table reads back as `ON ONLY <table>`: made again so, it would be
+    // an invalid index of the parent alone, and the partitions (check-ins) would have none.
+    return rows.map((row) => ({ ...row, definition: row.definition.replace(' ON ONLY ', ' ON ') }))
   },
   async finish(db, tables) {
     // A bulk load leaves the planner without statistics until autovacuum comes round. Analysing

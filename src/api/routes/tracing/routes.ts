@@ -82,6 +82,11 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
               case: caseAnswer,
               created: { type: 'boolean' },
               reopened: { type: 'boolean' },
+              queued: {
+                type: 'boolean',
+                description:
+                  'Same-venue visitors and contacts of contacts are being recorded in the background: the counts here are the close contacts, recorded before the answer; the case page counts them all',
+              },
               exposures: {
                 type: 'object',
                 properties: {
@@ -107,6 +112,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         case: result.case,
         created: result.created,
         reopened: result.reopened,
+        queued: result.queued,
         exposures: {
           closeContacts: count('close-contact'),
           sameVenue: count('same-venue'),
