@@ -98,7 +98,10 @@ const DAY = 86_400_000
  * Seeds a city: issuers `cn` and `cn-sh`, `people` people of Shanghai with their health codes,
  * companies with employees, venues, `checkins` check-ins over the 28 days before `now`, a few
  * declarations, and the daily counters the dashboards read, all consistent with each other.
- * Rows are written straight into the tables, in bulk, without services or audit entries.
+ * Rows are written straight into the tables, in bulk, without services or audit entries; each
+ * code is the rules engine's assessment of the declarations seeded for the person, as the health
+ * status service would compute it. A worker thread makes the rows (city-stream.ts) while this one
+ * writes them.
  *
  * Everything happens in one transaction: a run that fails leaves the store as it was. Where the
  * rows to come outnumber those a table holds, its secondary indexes (all but the primary key's
