@@ -25,6 +25,10 @@ their health codes, companies with employees, venues, M check-ins over the 28 da
 some declarations, and the dashboards' daily counters. Rows go straight into the tables, in bulk
 and in one transaction (no audit entries), so a run that fails or is stopped leaves the store as
 it was, and other writers wait until it ends; the same --seed and --now give the same rows.
+Each person's code is what the rules engine computes from the declarations seeded for them.
+Rows are made on a worker thread while the main thread writes them. On SQLite the load runs with
+a rollback journal and the store is put back in WAL mode after it, so that every page is written
+once; the commit is as atomic and durable as any other (synchronous=FULL).
 On PostgreSQL the check-ins land in the day partitions of those 28 days, created first.
   --people N       people to make, 1 to 999999999 (1_000_000 and 1,000,000 read as well)
   --checkins M     check-ins to make, 0 or more

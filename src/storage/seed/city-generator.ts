@@ -1,5 +1,11 @@
-import { defaultRuleSet } from '../../domain/health-code/index.js'
-import type { RiskRule } from '../../domain/health-code/index.js'
+import { assessHealthCode, defaultRuleSet } from '../../domain/health-code/index.js'
+import type {
+  Declaration,
+  HealthAssessment,
+  HealthInputs,
+  RiskRule,
+  Symptoms,
+} from '../../domain/health-code/index.js'
 import type { VenueCategory } from '../../domain/venues/venue.js'
 import {
   checkinHourWeights,
@@ -18,7 +24,7 @@ import {
   yellowRuleIds,
 } from './city-model.js'
 import { IsoFormatter, iso } from './iso-time.js'
-import type { CellValue } from './seed-dialect.js'
+import type { CellValue } from './row-encoding.js'
 import { SeededRandom, streamSeed } from './seeded-random.js'
 import { WeightedPicker } from './weighted-picker.js'
 
@@ -53,13 +59,23 @@ export interface PeopleChunk {
 const colourNames = ['green', 'yellow', 'red'] as const
 const GREEN = 0
 
-const cleanSymptoms = {
+const cleanSymptoms: Symptoms = {
   fever: false,
   cough: false,
   soreThroat: false,
   shortnessOfBreath: false,
   lossOfTasteOrSmell: false,
   fatigue: false,
+}
+
+/** The records of someone the seeder wrote nothing about but declarations. */
+const noRecords: HealthInputs = {
+  declarations: [],
+  riskAreas: [],
+  tests: [],
+  recoveries: [],
+  exposures: [],
+  confirmedCaseAt: undefined,
 }
 
 /**
@@ -84,6 +100,7 @@ export class CityGenerator {
   readonly #nowIso: string
   readonly #districtPicker = new WeightedPicker(districts.map((d) => d.weight))
   readonly #rules = new Map<string, RiskRule>(defaultRuleSet.rules.map((rule) => [rule.id, rule]))
+  #noRecords: HealthAssessment | undefined
 
   readonly #companyIds: string[] = []
   readonly #companyCreatedMs: number[] = []
@@ -278,18 +295,6 @@ export class CityGenerator {
       ])
       this.#personIds.push(id)
       this.#healthCode(random, i, id, district, chunk)
-      if (random.chance(0.05)) {
-        const declaredMs = this.#todayStartMs + random.int(this.#nowMs - this.#todayStartMs + 1)
-        this.#declare(
-          random,
-          id,
-          district,
-          declaredMs,
-          { ...cleanSymptoms, ...temperature(random, false) },
-          false,
-          chunk,
-        )
-      }
       if (random.chance(0.3)) {
         const company = this.#companyPicker.pick(random.next())
         const invitedMs = (this.#companyCreatedMs[company] as number) + random.int(20 * DAY)
@@ -315,6 +320,23 @@ export class CityGenerator {
 
   /** The next `count` check-ins, in time order; call after every person has been made. */
   checkins(count: number): CellValue[][] {
+    const rows: CellValue[][] = []
+    this.#checkins(count, rows, undefined)
+    return rows
+  }
+
+  /**
+   * The same check-ins as {@link checkins} would make, as the JSON text of their rows (what
+   * SQLite's bulk insert binds), written without an array per row: ten million of those, then
+   * `JSON.stringify` over them, cost the generator's thread more than the writer's inserts.
+   */
+  checkinsJson(count: number): string {
+    const rows: string[] = []
+    this.#checkins(count, undefined, rows)
+    return `[${rows.join(',')}]`
+  }
+
+  #checkins(count: number, rows: CellValue[][] | undefined, json: string[] | undefined): void {
     if (!this.#venuePicker) throw new Error('expected venues() before checkins()')
     if (this.#personIds.length !== this.#plan.people) {
       throw new Error('expected every person made before checkins()')
@@ -326,7 +348,6 @@ export class CityGenerator {
     const venues = this.#venuePicker
     const schedule = this.#schedule
     const districtCount = districts.length
-    const rows: CellValue[][] = []
     for (let k = 0; k < count; k++) {
       const ms = schedule.next(random)
       const venue = venues.pick(random.next())
@@ -337,17 +358,29 @@ export class CityGenerator {
         ms >= (this.#colourSince[person] as number) ? (this.#colours[person] as number) : GREEN
       const at = this.#atFormatter.format(ms)
       const recordedMs = Math.min(ms + random.int(2_000), this.#nowMs)
-      rows.push([
-        random.uuidAt(ms),
-        this.#venueIds[venue] as string,
-        this.#personIds[person] as string,
-        scan ? (this.#subjects[person] as string) : null,
-        scan ? 'scan' : 'poster',
-        at,
-        colourNames[colour] as string,
-        1,
-        recordedMs === ms ? at : this.#recordedFormatter.format(recordedMs),
-      ])
+      const id = random.uuidAt(ms)
+      const venueId = this.#venueIds[venue] as string
+      const personId = this.#personIds[person] as string
+      const subject = scan ? (this.#subjects[person] as string) : null
+      const recorded = recordedMs === ms ? at : this.#recordedFormatter.format(recordedMs)
+      if (json) {
+        // Every value is a UUID, base64url, an ISO time or a fixed word: nothing to escape.
+        json.push(
+          `["${id}","${venueId}","${personId}",${subject === null ? 'null' : `"${subject}"`},"${scan ? 'scan' : 'poster'}","${at}","${colourNames[colour] as string}",1,"${recorded}"]`,
+        )
+      } else {
+        rows?.push([
+          id,
+          venueId,
+          personId,
+          subject,
+          scan ? 'scan' : 'poster',
+          at,
+          colourNames[colour] as string,
+          1,
+          recorded,
+        ])
+      }
       const day = Math.floor((ms - this.#firstDayMs) / DAY)
       const districtSlot = day * districtCount + (this.#venueDistrict[venue] as number)
       increment(this.#checkinsByDistrict, districtSlot)
@@ -359,7 +392,6 @@ export class CityGenerator {
         if (scan) increment(this.#scansByCompany, companySlot)
       }
     }
-    return rows
   }
 
   /**
@@ -393,7 +425,13 @@ export class CityGenerator {
     return rows
   }
 
-  /** A person's current code: ~97% green, ~2% yellow, ~1% red, each non-green with its reason. */
+  /**
+   * A person's records and the code the rules engine computes from them: about 97% green (5% of
+   * them declared clean today), 2% yellow (a fever or symptoms declared in the last week), 1% red
+   * (contact with a case declared in the last two weeks), each non-green one declared clean
+   * every day since where its rule asks for daily declarations. Only records the seeder stores
+   * are the engine's inputs, so the service, reassessing the person, finds the same code.
+   */
   #healthCode(
     random: SeededRandom,
     i: number,
@@ -404,80 +442,98 @@ export class CityGenerator {
     const subject = random.token16()
     this.#subjects.push(subject)
     const draw = random.next()
-    const colour = draw < 0.97 ? 0 : draw < 0.99 ? 1 : 2
-    this.#colours[i] = colour
-    this.#colourSince[i] = Infinity
-    this.#count(this.#today, district, `codes.${colourNames[colour]}`)
-    if (colour === GREEN) {
-      chunk.healthCodes.push([
-        personId,
-        'green',
-        '[]',
-        null,
-        null,
-        1,
-        this.#nowIso,
-        districtCode(district),
-        subject,
-      ])
-      return
-    }
-    const rule = this.#rules.get(random.pick(colour === 1 ? yellowRuleIds : redRuleIds))
-    if (!rule) throw new Error('expected the seeded rules in the default rule set')
-    // It began on one of the last periodDays - 1 days (so it still fires today), before now.
-    const earliestMs = this.#todayStartMs - (rule.periodDays - 1) * DAY
-    const sinceMs = earliestMs + random.int(this.#nowMs - earliestMs)
-    const since = iso(sinceMs)
-    const sinceDay = since.slice(0, 10)
-    const greenOn = iso(Date.parse(`${sinceDay}T00:00:00.000Z`) + rule.periodDays * DAY).slice(
-      0,
-      10,
-    )
-    this.#colourSince[i] = sinceMs
-    // Where a declaration set it off, the declaration is there.
-    const trigger = declarationTriggers[rule.id]
-    if (trigger)
-      this.#declare(
-        random,
-        personId,
-        district,
-        sinceMs,
-        trigger.symptoms(random),
-        trigger.contact,
-        chunk,
-      )
-    let reassessAt = `${greenOn}T00:00:00.000Z`
-    if (rule.dailyDeclarations) {
-      // Declared clean every day since (else the green day would move), today perhaps not yet.
-      for (
-        let dayMs = Date.parse(`${sinceDay}T00:00:00.000Z`) + DAY;
-        dayMs < this.#todayStartMs;
-        dayMs += DAY
-      ) {
+    const story = draw < 0.97 ? undefined : random.pick(draw < 0.99 ? yellowRuleIds : redRuleIds)
+    const declarations: Declaration[] = []
+    if (story !== undefined) {
+      const rule = this.#rules.get(story)
+      const trigger = declarationTriggers[story]
+      if (!rule || !trigger) throw new Error(`expected rule ${story} in the default rule set`)
+      // It began on one of the last periodDays - 1 days (so it still fires today), before now.
+      const earliestMs = this.#todayStartMs - (rule.periodDays - 1) * DAY
+      const sinceMs = earliestMs + random.int(this.#nowMs - earliestMs)
+      declarations.push(
         this.#declare(
           random,
           personId,
           district,
-          dayMs + random.int(DAY),
+          sinceMs,
+          trigger.symptoms(random),
+          trigger.contact,
+          chunk,
+        ),
+      )
+      if (rule.dailyDeclarations) {
+        // Declared clean every day since (else the green day would move), today perhaps not yet.
+        for (
+          let dayMs = Math.floor(sinceMs / DAY) * DAY + DAY;
+          dayMs < this.#todayStartMs;
+          dayMs += DAY
+        ) {
+          declarations.push(
+            this.#declare(
+              random,
+              personId,
+              district,
+              dayMs + random.int(DAY),
+              { ...cleanSymptoms, ...temperature(random, false) },
+              false,
+              chunk,
+            ),
+          )
+        }
+      }
+    }
+    if (random.chance(0.05)) {
+      const declaredMs = this.#todayStartMs + random.int(this.#nowMs - this.#todayStartMs + 1)
+      declarations.push(
+        this.#declare(
+          random,
+          personId,
+          district,
+          declaredMs,
           { ...cleanSymptoms, ...temperature(random, false) },
           false,
           chunk,
-        )
-      }
-      if (sinceDay < this.#today) reassessAt = iso(this.#todayStartMs + DAY)
+        ),
+      )
     }
-    const reasons = [{ ruleId: rule.id, colour: rule.colour, text: rule.text, since, greenOn }]
+    const assessment = this.#assess(declarations)
+    const colour = colourNames.indexOf(assessment.colour)
+    this.#colours[i] = colour
+    // Green until the earliest reason began.
+    this.#colourSince[i] = assessment.reasons.reduce(
+      (earliest, reason) => Math.min(earliest, Date.parse(reason.since)),
+      Infinity,
+    )
+    this.#count(this.#today, district, `codes.${assessment.colour}`)
     chunk.healthCodes.push([
       personId,
-      colourNames[colour] as string,
-      JSON.stringify(reasons),
-      greenOn,
-      reassessAt,
-      1,
-      this.#nowIso,
+      assessment.colour,
+      // As HealthRepository.saveHealthCode stores an assessment.
+      assessment.reasons.length === 0 ? '[]' : JSON.stringify(assessment.reasons),
+      assessment.greenOn ?? null,
+      assessment.reassessAt ?? null,
+      assessment.rulesetVersion,
+      assessment.evaluatedAt,
       districtCode(district),
       subject,
     ])
+  }
+
+  /**
+   * The rules engine's assessment of someone with these declarations and no other records, as of
+   * `now`. Everyone without records has the same inputs, so the same assessment: computed once.
+   */
+  #assess(declarations: readonly Declaration[]): HealthAssessment {
+    if (declarations.length === 0) {
+      this.#noRecords ??= assessHealthCode(
+        { ...noRecords, declarations: [] },
+        defaultRuleSet,
+        this.#plan.now,
+      )
+      return this.#noRecords
+    }
+    return assessHealthCode({ ...noRecords, declarations }, defaultRuleSet, this.#plan.now)
   }
 
   #declare(
@@ -485,10 +541,10 @@ export class CityGenerator {
     personId: string,
     district: number,
     declaredMs: number,
-    symptoms: object,
+    symptoms: Symptoms,
     confirmedCaseContact: boolean,
     chunk: PeopleChunk,
-  ): void {
+  ): Declaration {
     const declaredAt = iso(declaredMs)
     chunk.declarations.push([
       random.uuidAt(declaredMs),
@@ -500,6 +556,7 @@ export class CityGenerator {
       this.seedAccountId,
     ])
     this.#count(declaredAt.slice(0, 10), district, 'declarations')
+    return { declaredAt, symptoms, visits: [], confirmedCaseContact }
   }
 
   #count(day: string, district: number, metric: string): void {
@@ -514,7 +571,7 @@ export class CityGenerator {
 
 /** The declarations that set off a rule of their own: what was declared. */
 const declarationTriggers: Readonly<
-  Record<string, { symptoms: (random: SeededRandom) => object; contact: boolean }>
+  Record<string, { symptoms: (random: SeededRandom) => Symptoms; contact: boolean }>
 > = {
   fever: {
     symptoms: (random) => ({ ...cleanSymptoms, fever: true, ...temperature(random, true) }),
@@ -523,7 +580,7 @@ const declarationTriggers: Readonly<
   symptoms: {
     symptoms: (random) => ({
       ...cleanSymptoms,
-      [random.pick(['cough', 'soreThroat', 'fatigue'])]: true,
+      [random.pick(['cough', 'soreThroat', 'fatigue'] as const)]: true,
     }),
     contact: false,
   },

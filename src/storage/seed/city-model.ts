@@ -296,18 +296,10 @@ export const checkinHourWeights: readonly number[] = [
 /** Shanghai's offset from UTC, in hours (no daylight saving). */
 export const shanghaiUtcOffsetHours = 8
 
-/** The rules a seeded non-green code names, from the default rule set (version 1). */
-export const yellowRuleIds: readonly string[] = [
-  'fever',
-  'symptoms',
-  'medium-risk-arrival',
-  'secondary-contact',
-  'missed-test',
-]
-export const redRuleIds: readonly string[] = [
-  'close-contact',
-  'positive-test',
-  'confirmed-case',
-  'declared-case-contact',
-  'high-risk-arrival',
-]
+/**
+ * The rules (default rule set, version 1) that seeded people's declarations set off: yellow and
+ * red. The others need records the seeder does not write (tests, cases, exposures, risk areas),
+ * and a code is only ever what the rules engine computes from the stored records.
+ */
+export const yellowRuleIds: readonly string[] = ['fever', 'symptoms']
+export const redRuleIds: readonly string[] = ['declared-case-contact']

@@ -3,8 +3,12 @@ import { createHash } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { type Kysely, sql } from 'kysely'
 import { forEachDialect } from '../../../test/support/dialects.js'
+import { TEST_KEK } from '../../../test/support/domain-factories.js'
+import { HealthStatusService } from '../../domain/health-status/health-status-service.js'
+import { KeyVault } from '../../domain/keys/key-vault.js'
+import { SigningKeyService } from '../../domain/keys/signing-key-service.js'
 import type { StorageDialect } from '../dialects/storage-dialect.js'
-import { migrateToLatest, openDatabase } from '../open-store.js'
+import { migrateToLatest, openDatabase, openStore } from '../open-store.js'
 import type { Database } from '../schema.js'
 import { type SeedCityOptions, SeedError, type SeedSummary, seedCity } from './index.js'
 import { seedDialect } from './seed-dialect.js'
@@ -57,6 +61,11 @@ async function fingerprint(db: Kysely<Database>): Promise<Record<string, string>
   return out
 }
 
+async function journalMode(db: Kysely<Database>): Promise<string | undefined> {
+  const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db)
+  return rows[0]?.journal_mode
+}
+
 /** The secondary indexes of the tables the seeder loads, as the database would recreate them. */
 async function seededIndexes(opened: Opened): Promise<string[]> {
   const out: string[] = []
@@ -89,12 +98,14 @@ async function counterSum(
 forEachDialect((dialect) => {
   describe(`seedCity (${dialect.name})`, () => {
     let store: Opened | undefined
+    let storeUrl: string
     let twin: Opened | undefined
     let summary: SeedSummary
     let indexesBefore: string[]
 
     before(async () => {
-      store = await open(dialect.url())
+      storeUrl = dialect.url()
+      store = await open(storeUrl)
       indexesBefore = await seededIndexes(store)
       summary = await seedCity(store.db, store.dialect, city)
     })
@@ -257,6 +268,11 @@ forEachDialect((dialect) => {
       )
     })
 
+    it('leaves a SQLite store in WAL mode, as it found it', async (t) => {
+      if (dialect.name !== 'sqlite') return t.skip('SQLite only')
+      assert.equal(await journalMode((store as Opened).db), 'wal')
+    })
+
     it('leaves the indexes it dropped for the load as the migrations made them', async () => {
       assert.equal(summary.rebuiltIndexes.length, indexesBefore.length)
       assert.ok(summary.rebuiltIndexes.includes('checkins_person_idx'))
@@ -292,10 +308,45 @@ forEachDialect((dialect) => {
       assert.doesNotMatch(byPerson, /Seq Scan|SCAN checkins(?! USING)/, byPerson)
     })
 
-    it('writes the same rows into another store for the same seed and time', async () => {
+    it('writes the same rows into another store for the same seed and time, made on this thread as on a worker', async () => {
       twin = await open(dialect.url())
-      await seedCity(twin.db, twin.dialect, city)
+      await seedCity(twin.db, twin.dialect, { ...city, threaded: false })
       assert.deepEqual(await fingerprint(twin.db), await fingerprint((store as Opened).db))
+    })
+
+    it('stores the code the rules engine computes from the records it stores, as the service finds on reassessing', async () => {
+      const db = (store as Opened).db
+      const codeRows = (ids: readonly string[]) =>
+        db
+          .selectFrom('health_codes')
+          .selectAll()
+          .where('person_id', 'in', ids)
+          .orderBy('person_id')
+          .execute()
+      // Every code that is not green, and green ones with and without a declaration.
+      const chosen = await sql<{ person_id: string }>`
+        select person_id from health_codes where colour != 'green'
+        union all select * from (select h.person_id from health_codes h
+          where h.colour = 'green' and exists (select 1 from declarations d where d.person_id = h.person_id)
+          order by h.person_id limit 10) as declared
+        union all select * from (select h.person_id from health_codes h
+          where h.colour = 'green' and not exists (select 1 from declarations d where d.person_id = h.person_id)
+          order by h.person_id limit 10) as silent`.execute(db)
+      const ids = chosen.rows.map((row) => row.person_id)
+      const seeded = await codeRows(ids)
+      assert.ok(seeded.filter((row) => row.colour === 'red').length > 3, 'red codes')
+      assert.ok(seeded.filter((row) => row.colour === 'yellow').length > 10, 'yellow codes')
+      assert.equal(seeded.filter((row) => row.colour === 'green').length, 20)
+
+      const services = await openStore(storeUrl)
+      try {
+        const clock = () => new Date(now)
+        const keys = new SigningKeyService(services, clock, KeyVault.fromText(TEST_KEK))
+        await new HealthStatusService(services, clock, keys, 15).reassess(ids)
+      } finally {
+        await services.close()
+      }
+      assert.deepEqual(await codeRows(ids), seeded)
     })
 
     it('refuses a store that already holds a seeded city, and writes nothing', async () => {
@@ -348,6 +399,7 @@ forEachDialect((dialect) => {
         assert.equal(await count(empty.db, 'checkins'), 0)
         assert.equal(await count(empty.db, 'issuers'), 0)
         assert.deepEqual(await seededIndexes(empty), before)
+        if (dialect.name === 'sqlite') assert.equal(await journalMode(empty.db), 'wal')
       } finally {
         await close(empty)
       }

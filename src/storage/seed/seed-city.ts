@@ -2,13 +2,16 @@ import { type Kysely, sql } from 'kysely'
 import type { StorageDialect } from '../dialects/storage-dialect.js'
 import { fillDistrictCounters } from '../district-counters.js'
 import type { Database } from '../schema.js'
-import { CHECKIN_DAYS, CityGenerator } from './city-generator.js'
+import { type CityChunk, cityShape } from './city-chunks.js'
+import { CHECKIN_DAYS } from './city-generator.js'
 import { seedIssuers, seedRegion } from './city-model.js'
+import { cityStream } from './city-stream.js'
 import { cityTables } from './city-tables.js'
+import type { EncodedRows } from './row-encoding.js'
 import {
   type BulkTable,
-  type CellValue,
   type IndexDefinition,
+  type SeedDialect,
   seedDialect,
 } from './seed-dialect.js'
 import { SeedError } from './seed-errors.js'
@@ -49,6 +52,11 @@ export interface SeedCityOptions {
   readonly append: boolean
   /** Told about progress after every chunk, and at the start and end of every phase. */
   readonly onProgress?: (progress: SeedProgress) => void
+  /**
+   * Whether the rows are made on a worker thread while this one writes them (the default, where
+   * the worker's file is there); false makes them here. The rows are the same either way.
+   */
+  readonly threaded?: boolean
 }
 
 /** What a seed run wrote, and how long it took. */
@@ -81,8 +89,6 @@ export interface SeedSummary {
   readonly rebuiltIndexes: readonly string[]
 }
 
-const PEOPLE_PER_CHUNK = 10_000
-const CHECKINS_PER_CHUNK = 20_000
 /** Document numbers are `S` and nine digits. */
 const MAX_DOCUMENT_INDEX = 999_999_999
 const MAX_CHECKINS = 2_000_000_000
@@ -93,7 +99,10 @@ const DAY = 86_400_000
  * Seeds a city: issuers `cn` and `cn-sh`, `people` people of Shanghai with their health codes,
  * companies with employees, venues, `checkins` check-ins over the 28 days before `now`, a few
  * declarations, and the daily counters the dashboards read, all consistent with each other.
- * Rows are written straight into the tables, in bulk, without services or audit entries.
+ * Rows are written straight into the tables, in bulk, without services or audit entries; each
+ * code is the rules engine's assessment of the declarations seeded for the person, as the health
+ * status service would compute it. A worker thread makes the rows (city-stream.ts) while this one
+ * writes them.
  *
  * Everything happens in one transaction: a run that fails leaves the store as it was. Where the
  * rows to come outnumber those a table holds, its secondary indexes (all but the primary key's
@@ -137,126 +146,50 @@ export async function seedCity(
     options.now,
     new Date(options.now.getTime() - CHECKIN_DAYS * DAY),
   )
-  await load.prepareConnection(db)
-  const written = await dialect.transaction(db, async (trx) => {
-    await load.beginLoad(trx)
-    const firstIndex = await firstPersonIndex(trx, options.append)
-    if (firstIndex + options.people > MAX_DOCUMENT_INDEX) {
-      throw new SeedError(
-        'ERR_SEED_OPTIONS',
-        `expected at most ${MAX_DOCUMENT_INDEX} seeded people in all, but the store holds ${firstIndex} and ${options.people} more were asked for`,
-      )
-    }
-    await trx
-      .insertInto('issuers')
-      .values(seedIssuers.map((issuer) => ({ ...issuer })))
-      .onConflict((conflict) => conflict.column('id').doNothing())
-      .execute()
-    phaseStarted = performance.now()
-    const city = new CityGenerator({ ...options, firstIndex })
-    const pipeline = new InsertPipeline()
-    const insert = <T extends keyof Database>(
-      spec: BulkTable<T>,
-      rows: readonly (readonly CellValue[])[],
-    ) => (rows.length === 0 ? Promise.resolve() : load.insert(trx, spec, rows))
-
-    report({ phase: 'companies', done: 0, total: city.companyCount })
-    const { companies, members: admins } = city.companies()
-    await insert(cityTables.companies, companies)
-    await insert(cityTables.companyMembers, admins)
-    report({ phase: 'companies', done: city.companyCount, total: city.companyCount })
-    endPhase('companies', companies.length + admins.length)
-
-    report({ phase: 'venues', done: 0, total: city.venueCount })
-    const venues = city.venues()
-    await insert(cityTables.venues, venues)
-    report({ phase: 'venues', done: city.venueCount, total: city.venueCount })
-    endPhase('venues', venues.length)
-
-    const deferred: IndexDefinition[] = []
-    const defer = async (table: keyof Database, incoming: number) => {
-      if (incoming === 0 || (await countRows(trx, table)) > incoming) return
-      for (const index of await load.secondaryIndexes(trx, table)) {
-        await sql`drop index ${sql.id(index.name)}`.execute(trx)
-        deferred.push(index)
+  const endLoad = await load.prepareConnection(db)
+  let written: Written
+  try {
+    written = await dialect.transaction(db, async (trx) => {
+      await load.beginLoad(trx)
+      const firstIndex = await firstPersonIndex(trx, options.append)
+      if (firstIndex + options.people > MAX_DOCUMENT_INDEX) {
+        throw new SeedError(
+          'ERR_SEED_OPTIONS',
+          `expected at most ${MAX_DOCUMENT_INDEX} seeded people in all, but the store holds ${firstIndex} and ${options.people} more were asked for`,
+        )
       }
-    }
-    // Memberships and declarations: about 0.3 and 0.1 per person.
-    await defer('people', options.people)
-    await defer('health_codes', options.people)
-    await defer('company_members', Math.round(options.people * 0.3))
-    await defer('declarations', Math.round(options.people * 0.1))
+      await trx
+        .insertInto('issuers')
+        .values(seedIssuers.map((issuer) => ({ ...issuer })))
+        .onConflict((conflict) => conflict.column('id').doNothing())
+        .execute()
+      const deferred = await deferIndexes(trx, load, options)
+      phaseStarted = performance.now()
+      const loaded = await loadCity(trx, load, options, firstIndex, report, endPhase)
 
-    let employees = 0
-    let declarations = 0
-    let peopleRows = 0
-    report({ phase: 'people', done: 0, total: options.people })
-    for (let from = 0; from < options.people; from += PEOPLE_PER_CHUNK) {
-      const to = Math.min(options.people, from + PEOPLE_PER_CHUNK)
-      const chunk = city.people(from, to)
-      employees += chunk.members.length
-      declarations += chunk.declarations.length
-      peopleRows +=
-        chunk.people.length +
-        chunk.healthCodes.length +
-        chunk.members.length +
-        chunk.declarations.length
-      await pipeline.add(async () => {
-        // Parents first: health codes, memberships and declarations name the people.
-        await insert(cityTables.people, chunk.people)
-        await insert(cityTables.healthCodes, chunk.healthCodes)
-        await insert(cityTables.companyMembers, chunk.members)
-        await insert(cityTables.declarations, chunk.declarations)
-        report({ phase: 'people', done: to, total: options.people })
-      })
-    }
-    await pipeline.flush()
-    endPhase('people', peopleRows)
+      report({ phase: 'indexes', done: 0, total: deferred.length })
+      for (const [i, index] of deferred.entries()) {
+        await sql.raw(index.definition).execute(trx)
+        report({ phase: 'indexes', done: i + 1, total: deferred.length })
+      }
+      endPhase('indexes', 0)
 
-    await defer('checkins', options.checkins)
-    report({ phase: 'checkins', done: 0, total: options.checkins })
-    for (let done = 0; done < options.checkins;) {
-      const rows = city.checkins(Math.min(CHECKINS_PER_CHUNK, options.checkins - done))
-      done += rows.length
-      const reached = done
-      await pipeline.add(async () => {
-        await insert(cityTables.checkins, rows)
-        report({ phase: 'checkins', done: reached, total: options.checkins })
-      })
-    }
-    await pipeline.flush()
-    endPhase('checkins', options.checkins)
-
-    report({ phase: 'indexes', done: 0, total: deferred.length })
-    for (const [i, index] of deferred.entries()) {
-      await sql.raw(index.definition).execute(trx)
-      report({ phase: 'indexes', done: i + 1, total: deferred.length })
-    }
-    endPhase('indexes', 0)
-
-    const counters = city.counters()
-    report({ phase: 'counters', done: 0, total: counters.length })
-    await insert(cityTables.dailyCounters, counters)
-    // The per-district counters of people and codes, counted again over the whole store.
-    await fillDistrictCounters(trx)
-    report({ phase: 'counters', done: counters.length, total: counters.length })
-    endPhase('counters', counters.length)
-    report({ phase: 'commit', done: 0, total: 1 })
-    return {
-      firstIndex,
-      rebuiltIndexes: deferred.map((index) => index.name),
-      counts: {
-        people: options.people,
-        healthCodes: options.people,
-        companies: companies.length,
-        companyMembers: admins.length + employees,
-        venues: venues.length,
-        checkins: options.checkins,
-        declarations,
-        dailyCounters: counters.length,
-      },
-    }
-  })
+      report({ phase: 'counters', done: 0, total: loaded.counters.rows })
+      await write(trx, load, cityTables.dailyCounters, loaded.counters)
+      // The per-district counters of people and codes, counted again over the whole store.
+      await fillDistrictCounters(trx)
+      report({ phase: 'counters', done: loaded.counters.rows, total: loaded.counters.rows })
+      endPhase('counters', loaded.counters.rows)
+      report({ phase: 'commit', done: 0, total: 1 })
+      return {
+        firstIndex,
+        rebuiltIndexes: deferred.map((index) => index.name),
+        counts: { ...loaded.counts, dailyCounters: loaded.counters.rows },
+      }
+    })
+  } finally {
+    await endLoad()
+  }
   report({ phase: 'commit', done: 1, total: 1 })
   endPhase('commit', 0)
 
@@ -369,31 +302,136 @@ async function countRows(trx: Kysely<Database>, table: keyof Database): Promise<
   return Number(rows[0]?.count ?? 0)
 }
 
+interface Written {
+  readonly firstIndex: number
+  readonly rebuiltIndexes: string[]
+  readonly counts: SeedSummary['counts']
+}
+
 /**
- * Writes chunks in order, one chunk behind the generator: while the database writes one chunk,
- * the next is being made (PostgreSQL works in another process; SQLite's writes are synchronous,
- * so there it gains nothing, and loses nothing).
+ * Drops the secondary indexes of the tables that are to receive more rows than they hold, to be
+ * built again after the load (a sort, instead of millions of random inserts into a B-tree).
  */
-class InsertPipeline {
-  #pending: Promise<void> = Promise.resolve()
-
-  /**
-   * Waits for the write queued before, then starts `write`, without waiting for it: at most one
-   * write is in flight while the caller makes the next chunk.
-   */
-  async add(write: () => Promise<void>): Promise<void> {
-    await this.#pending
-    const next = write()
-    // Awaited by the next add or by flush; this keeps a failure from counting as unhandled
-    // while the caller is still making the next chunk.
-    next.catch(() => undefined)
-    this.#pending = next
+async function deferIndexes(
+  trx: Kysely<Database>,
+  load: SeedDialect,
+  options: SeedCityOptions,
+): Promise<IndexDefinition[]> {
+  const deferred: IndexDefinition[] = []
+  // Memberships and declarations: about 0.3 and 0.1 per person.
+  for (const [table, incoming] of [
+    ['people', options.people],
+    ['health_codes', options.people],
+    ['company_members', Math.round(options.people * 0.3)],
+    ['declarations', Math.round(options.people * 0.1)],
+    ['checkins', options.checkins],
+  ] as const) {
+    if (incoming === 0 || (await countRows(trx, table)) > incoming) continue
+    for (const index of await load.secondaryIndexes(trx, table)) {
+      await sql`drop index ${sql.id(index.name)}`.execute(trx)
+      deferred.push(index)
+    }
   }
+  return deferred
+}
 
-  /** Waits for the last write. */
-  async flush(): Promise<void> {
-    await this.#pending
+/**
+ * Writes the city's chunks as the generator makes them: companies, venues, people with their
+ * codes, memberships and declarations, then check-ins. Returns what it wrote and the counters,
+ * which the caller writes once the indexes are back.
+ */
+async function loadCity(
+  trx: Kysely<Database>,
+  load: SeedDialect,
+  options: SeedCityOptions,
+  firstIndex: number,
+  report: (progress: SeedProgress) => void,
+  endPhase: (phase: SeedPhase, rows: number) => void,
+): Promise<{ counts: Omit<SeedSummary['counts'], 'dailyCounters'>; counters: EncodedRows }> {
+  const shape = cityShape(options)
+  const { now, people, companies, checkins, seed } = options
+  const stream = cityStream(
+    {
+      plan: { people, companies, checkins, seed, firstIndex, nowMs: now.getTime() },
+      encoding: load.encoding,
+    },
+    { threaded: options.threaded },
+  )
+  const counts = {
+    people,
+    healthCodes: people,
+    companies: 0,
+    companyMembers: 0,
+    venues: 0,
+    checkins,
+    declarations: 0,
   }
+  let phase: SeedPhase | undefined
+  let phaseRows = 0
+  const enter = (next: SeedPhase, total: number) => {
+    if (phase === next) return
+    if (phase !== undefined) endPhase(phase, phaseRows)
+    phase = next
+    phaseRows = 0
+    report({ phase: next, done: 0, total })
+  }
+  const put = async <T extends keyof Database>(spec: BulkTable<T>, rows: EncodedRows) => {
+    await write(trx, load, spec, rows)
+    phaseRows += rows.rows
+  }
+  let counters: EncodedRows | undefined
+  let chunk: CityChunk
+  enter('companies', shape.companyCount)
+  for await (chunk of stream) {
+    switch (chunk.kind) {
+      case 'companies':
+        await put(cityTables.companies, chunk.companies)
+        await put(cityTables.companyMembers, chunk.members)
+        counts.companies = chunk.companies.rows
+        counts.companyMembers += chunk.members.rows
+        report({ phase: 'companies', done: shape.companyCount, total: shape.companyCount })
+        break
+      case 'venues':
+        enter('venues', shape.venueCount)
+        await put(cityTables.venues, chunk.venues)
+        counts.venues = chunk.venues.rows
+        report({ phase: 'venues', done: shape.venueCount, total: shape.venueCount })
+        break
+      case 'people':
+        enter('people', people)
+        // Parents first: health codes, memberships and declarations name the people.
+        await put(cityTables.people, chunk.people)
+        await put(cityTables.healthCodes, chunk.healthCodes)
+        await put(cityTables.companyMembers, chunk.members)
+        await put(cityTables.declarations, chunk.declarations)
+        counts.companyMembers += chunk.members.rows
+        counts.declarations += chunk.declarations.rows
+        report({ phase: 'people', done: chunk.done, total: people })
+        break
+      case 'checkins':
+        enter('checkins', checkins)
+        await put(cityTables.checkins, chunk.checkins)
+        report({ phase: 'checkins', done: chunk.done, total: checkins })
+        break
+      case 'counters':
+        counters = chunk.counters
+        break
+    }
+  }
+  // Phases with nothing to write (no check-ins asked for) still begin and end.
+  if (checkins === 0) enter('checkins', 0)
+  if (phase !== undefined) endPhase(phase, phaseRows)
+  if (!counters) throw new Error('expected the daily counters after the check-ins')
+  return { counts, counters }
+}
+
+async function write<T extends keyof Database>(
+  trx: Kysely<Database>,
+  load: SeedDialect,
+  spec: BulkTable<T>,
+  rows: EncodedRows,
+): Promise<void> {
+  for (const batch of rows.batches) await load.insert(trx, spec, batch)
 }
 
 /**

@@ -1,11 +1,12 @@
 import { statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import { CompiledQuery, type Kysely, sql } from 'kysely'
 import type { StorageDialect } from '../dialects/storage-dialect.js'
 import { parseStoreUrl } from '../open-store.js'
 import type { Database } from '../schema.js'
+import type { CellValue, EncodedBatch, RowEncoding } from './row-encoding.js'
 
-/** A value of a seeded column: text, an integer, or NULL. */
-export type CellValue = string | number | null
+export type { CellValue }
 
 /** A table and the columns a bulk insert fills, with their SQL types (PostgreSQL casts arrays). */
 export interface BulkTable<T extends keyof Database> {
@@ -34,18 +35,20 @@ export interface IndexDefinition {
  */
 export interface SeedDialect {
   readonly name: 'sqlite' | 'postgres'
-  /** Tunes the connection for a bulk load, before the seeding transaction begins. */
-  prepareConnection(db: Kysely<Database>): Promise<void>
+  /** How this database's bulk statement wants its rows (see row-encoding.ts). */
+  readonly encoding: RowEncoding
+  /**
+   * Tunes the connection for a bulk load, before the seeding transaction begins; the function it
+   * returns undoes what must not outlast the load, whether the load committed or not.
+   */
+  prepareConnection(db: Kysely<Database>): Promise<() => Promise<void>>
   /** Tunes the seeding transaction, as its first statement. */
   beginLoad(trx: Kysely<Database>): Promise<void>
-  /**
-   * Inserts `rows` (each the values of `spec.columns`, in order) on `trx`, in as few statements
-   * as the database allows. The rows are read before the returned promise's first await.
-   */
+  /** Inserts one batch of rows of `spec`'s table on `trx`, encoded as `encoding` says. */
   insert<T extends keyof Database>(
     trx: Kysely<Database>,
     spec: BulkTable<T>,
-    rows: readonly (readonly CellValue[])[],
+    batch: EncodedBatch,
   ): Promise<void>
   /** The indexes of `table` other than its primary key's, as the database would recreate them. */
   secondaryIndexes(trx: Kysely<Database>, table: keyof Database): Promise<IndexDefinition[]>
@@ -60,32 +63,47 @@ export function seedDialect(dialect: StorageDialect): SeedDialect {
   return dialect.name === 'postgres' ? postgresSeedDialect : sqliteSeedDialect
 }
 
-/** Rows per statement: a JSON text (SQLite) or one array per column (PostgreSQL) of this many. */
-const ROWS_PER_STATEMENT = 20_000
 /** SQLite's page cache during the load, in KiB (a negative `cache_size` is KiB). */
 const SQLITE_CACHE_KIB = 1_048_576
 
 const sqliteSeedDialect: SeedDialect = {
   name: 'sqlite',
+  encoding: 'sqlite',
   async prepareConnection(db) {
-    // The connection is this process's own (one per store); the setting ends with it.
+    // The connection is this process's own (one per store); the settings end with it.
     await sql.raw(`pragma cache_size = -${SQLITE_CACHE_KIB}`).execute(db)
+    // CREATE INDEX sorts with helper threads: the other core, once the generator is done.
+    await sql.raw(`pragma threads = ${Math.max(1, availableParallelism() - 1)}`).execute(db)
+    // In WAL mode every page of the load would be written twice: into the log at the commit,
+    // then into the database file by the checkpoint. A rollback journal keeps only the pages that
+    // existed before the transaction (a few: new tables' pages grow the file and a rollback cuts
+    // them off), so the load writes the file once, and stays atomic and durable: synchronous
+    // stays FULL, a crash leaves a hot journal that the next opening rolls back, a failure rolls
+    // back. Leaving WAL needs the only connection to the file; when another process has it open
+    // the load stays in WAL, only slower.
+    const mode = await journalMode(db)
+    if (mode !== 'wal' || (await journalMode(db, 'delete')) !== 'delete') return async () => {}
+    return async () => {
+      if ((await journalMode(db, 'wal')) !== 'wal') {
+        throw new Error('expected the store back in WAL mode after the load')
+      }
+      // The log is new and empty: nothing for finish to fold into the file.
+      walEmptied.add(db)
+    }
   },
   async beginLoad() {},
-  async insert(trx, spec, rows) {
+  async insert(trx, spec, batch) {
+    if (typeof batch !== 'string') throw new TypeError('expected rows encoded for SQLite')
     // One parameter whatever the row count: a JSON array of rows, taken apart by json_each. A
     // multi-row VALUES list would be prepared anew for every statement (Kysely's driver keeps no
-    // statements), at a cost that grows with its 32,766 parameters.
+    // statements), at a cost that grows with its 32,766 parameters; one statement per row costs
+    // as much in SQLite and more in JavaScript (docs/benchmarks.md, "Seeding a city").
     const text =
       `insert into ${quote(spec.table)} (${columnList(spec)}) ` +
       `select ${spec.columns.map((_, i) => `value ->> ${i}`).join(', ')} from json_each(?) ` +
       // "WHERE true": an upsert after INSERT … SELECT needs it (sqlite.org/lang_upsert.html, 2.2).
       `where true${conflictClause(spec)}`
-    const batches: string[] = []
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      batches.push(JSON.stringify(rows.slice(start, start + ROWS_PER_STATEMENT)))
-    }
-    for (const batch of batches) await trx.executeQuery(CompiledQuery.raw(text, [batch]))
+    await trx.executeQuery(CompiledQuery.raw(text, [batch]))
   },
   async secondaryIndexes(trx, table) {
     // The primary key's index is automatic and has no SQL.
@@ -96,6 +114,7 @@ const sqliteSeedDialect: SeedDialect = {
     return rows
   },
   async finish(db) {
+    if (walEmptied.delete(db)) return
     await sql.raw('pragma wal_checkpoint(TRUNCATE)').execute(db)
   },
   async size(_db, url) {
@@ -113,9 +132,23 @@ const sqliteSeedDialect: SeedDialect = {
   },
 }
 
+/** Connections whose load ran with a rollback journal, back in WAL mode since. */
+const walEmptied = new WeakSet<Kysely<Database>>()
+
+/** The connection's journal mode, after setting it to `mode` when given. */
+async function journalMode(db: Kysely<Database>, mode?: 'wal' | 'delete'): Promise<string> {
+  const { rows } = await sql
+    .raw<{ journal_mode: string }>(`pragma journal_mode${mode ? ` = ${mode}` : ''}`)
+    .execute(db)
+  return rows[0]?.journal_mode ?? ''
+}
+
 const postgresSeedDialect: SeedDialect = {
   name: 'postgres',
-  async prepareConnection() {},
+  encoding: 'postgres',
+  async prepareConnection() {
+    return async () => {}
+  },
   async beginLoad(trx) {
     // Sorting for CREATE INDEX in memory rather than in temporary files.
     await sql.raw(`set local maintenance_work_mem = '512MB'`).execute(trx)
@@ -123,18 +156,14 @@ const postgresSeedDialect: SeedDialect = {
     // pool sets for requests (DATABASE_STATEMENT_TIMEOUT_MS); the load is one transaction anyway.
     await sql.raw(`set local statement_timeout = 0`).execute(trx)
   },
-  async insert(trx, spec, rows) {
+  async insert(trx, spec, batch) {
+    if (typeof batch === 'string') throw new TypeError('expected rows encoded for PostgreSQL')
     // One array per column, unnested: as many parameters as columns however many rows.
     const text =
       `insert into ${quote(spec.table)} (${columnList(spec)}) ` +
       `select * from unnest(${spec.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})` +
       conflictClause(spec)
-    const statements: CellValue[][][] = []
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const batch = rows.slice(start, start + ROWS_PER_STATEMENT)
-      statements.push(spec.columns.map((_, c) => batch.map((row) => row[c] ?? null)))
-    }
-    for (const columns of statements) await trx.executeQuery(CompiledQuery.raw(text, columns))
+    await trx.executeQuery(CompiledQuery.raw(text, batch as CellValue[][]))
   },
   async secondaryIndexes(trx, table) {
     const { rows } = await sql<{ name: string; definition: string }>`
