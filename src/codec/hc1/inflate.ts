@@ -9,12 +9,11 @@ import { inflateRaw } from './inflate-raw.js'
 export const INFLATE_LIMIT = 64 * 1024
 
 /**
- * The size of zlib's output buffers. Node's default, 16 KiB, is allocated afresh for every code and
- * is some 30 times what a DCC payload inflates to: at thousands of codes a second, that memory
- * (outside the JavaScript heap) kept the garbage collector busy. Larger payloads take more
- * buffers, joined at the end; the {@link INFLATE_LIMIT} still stops a bomb.
+ * The size of zlib's output buffers when signing. Node's default, 16 KiB, is allocated afresh for
+ * every code and is some 30 times what a DCC payload compresses to: at thousands of codes a
+ * second, that memory (outside the JavaScript heap) kept the garbage collector busy.
  */
-const INFLATE_CHUNK_BYTES = 1024
+const DEFLATE_CHUNK_BYTES = 1024
 
 /**
  * Inflates a zlib stream (RFC 1950), the HCERT compression (section 4.2), refusing output above
@@ -107,9 +106,9 @@ function hex32(value: number): string {
 /**
  * Compresses bytes as a zlib stream at the highest level, as HCERT issuers should (section 4.2).
  * The output is the same as with Node's defaults; only the output buffer is smaller (see
- * {@link INFLATE_CHUNK_BYTES}): the default 16 KiB, allocated per code, cost more than the
+ * {@link DEFLATE_CHUNK_BYTES}): the default 16 KiB, allocated per code, cost more than the
  * compression of a few hundred bytes.
  */
 export function deflateZlib(bytes: Uint8Array): Uint8Array {
-  return deflateSync(bytes, { level: 9, chunkSize: INFLATE_CHUNK_BYTES })
+  return deflateSync(bytes, { level: 9, chunkSize: DEFLATE_CHUNK_BYTES })
 }
