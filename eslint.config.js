@@ -39,6 +39,7 @@ export const browserSharedFiles = [
   'src/codec/hc1/cwt.ts',
   'src/codec/hc1/errors.ts',
   'src/codec/hc1/key-usage.ts',
+  'src/codec/hc1/pooled-bytes.ts',
   'src/codec/hc1/prefix.ts',
   'src/codec/hc1/schema.ts',
   'src/codec/hc1/signed-claims.ts',

@@ -35,7 +35,7 @@ export async function runVerifierBench(
   const ecdsaRatios = codec.rounds.map((round) => round.codecPerSecond / round.ecdsaPerSecond)
   console.log(
     [
-      `1. verifyHc1 against raw ECDSA P-256 crypto.verify (${codec.messageBytes}-byte message, the median Sig_structure), per CPU second`,
+      `1. verifyHc1 against raw ECDSA P-256 crypto.verify of the same vectors' Sig_structures (median ${codec.messageBytes} bytes), signatures and key objects, per CPU second`,
       `  verifyHc1, ${vectors.length} ES256 vectors in rotation:   ${wholeNumber.format(codec.codecPerSecond)}/s`,
       `  raw crypto.verify:                                ${wholeNumber.format(codec.ecdsaPerSecond)}/s`,
       `  ratio, median (range):                            ${formatSpread(spreadOf(ecdsaRatios), ecdsaRatios.length)}` +

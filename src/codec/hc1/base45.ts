@@ -1,4 +1,5 @@
 import { Hc1Error } from './errors.js'
+import { pooledBytes } from './pooled-bytes.js'
 
 /** The Base45 alphabet (RFC 9285, section 4). */
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'
@@ -26,7 +27,7 @@ export function decodeBase45(text: string): Uint8Array {
     )
   }
   const fullEnd = length - remainder
-  const out = new Uint8Array((fullEnd / 3) * 2 + (remainder === 2 ? 1 : 0))
+  const out = pooledBytes((fullEnd / 3) * 2 + (remainder === 2 ? 1 : 0))
   let o = 0
   let i = 0
   for (; i < fullEnd; i += 3) {

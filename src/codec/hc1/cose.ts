@@ -1,6 +1,7 @@
 import { Tag } from 'cbor-x'
 import { cborDecoder } from './cbor.js'
 import { Hc1Error } from './errors.js'
+import { pooledBytes } from './pooled-bytes.js'
 
 /** COSE header labels (RFC 9052, section 3.1). */
 const HEADER_ALG = 1
@@ -131,7 +132,8 @@ export function coseAlgorithmOf(message: CoseSign1): CoseAlgorithm {
  */
 export function coseSign1SignedBytes(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
   // Written in one buffer, heads included: this runs once per verification, next to the signature.
-  const out = new Uint8Array(
+  // Every byte is written below.
+  const out = pooledBytes(
     SIG_STRUCTURE_START.length +
       byteStringHeadLength(protectedBytes.length) +
       protectedBytes.length +

@@ -1,5 +1,6 @@
-import { deflateSync, inflateSync } from 'node:zlib'
+import { deflateSync } from 'node:zlib'
 import { Hc1Error } from './errors.js'
+import { inflateRaw } from './inflate-raw.js'
 
 /**
  * The largest payload the pipeline inflates. A DCC payload is a few hundred bytes; 64 KiB leaves
@@ -8,16 +9,16 @@ import { Hc1Error } from './errors.js'
 export const INFLATE_LIMIT = 64 * 1024
 
 /**
- * The size of zlib's output buffers. Node's default, 16 KiB, is allocated afresh for every code and
- * is some 30 times what a DCC payload inflates to: at thousands of codes a second, that memory
- * (outside the JavaScript heap) kept the garbage collector busy. Larger payloads take more
- * buffers, joined at the end; the {@link INFLATE_LIMIT} still stops a bomb.
+ * The size of zlib's output buffers when signing. Node's default, 16 KiB, is allocated afresh for
+ * every code and is some 30 times what a DCC payload compresses to: at thousands of codes a
+ * second, that memory (outside the JavaScript heap) kept the garbage collector busy.
  */
-const INFLATE_CHUNK_BYTES = 1024
+const DEFLATE_CHUNK_BYTES = 1024
 
 /**
  * Inflates a zlib stream (RFC 1950), the HCERT compression (section 4.2), refusing output above
- * `limit` bytes: zlib stops the moment the output would pass it, so a bomb costs no more than that.
+ * `limit` bytes: decoding stops the moment the output would pass it, so a bomb costs no more than
+ * that. The DEFLATE data is decoded by {@link inflateRaw}, without a zlib stream per call.
  *
  * @throws {Hc1Error} `ERR_HC1_NOT_COMPRESSED` when the bytes have no zlib header (HCERT requires
  *   compression), `ERR_HC1_INFLATE` when the stream is broken, truncated, or fails its Adler-32
@@ -40,49 +41,74 @@ export function inflateZlib(compressed: Uint8Array, limit = INFLATE_LIMIT): Uint
       `expected a zlib header (RFC 1950; HCERT section 4.2 requires compression), but found 0x${found}`,
     )
   }
-  let inflated: { buffer: Buffer; engine: { bytesWritten: number } }
-  try {
-    inflated = inflateSync(compressed, {
-      maxOutputLength: limit,
-      chunkSize: INFLATE_CHUNK_BYTES,
-      info: true,
-    }) as unknown as {
-      buffer: Buffer
-      engine: { bytesWritten: number }
-    }
-  } catch (cause) {
-    const code = (cause as { code?: unknown }).code
-    if (code === 'ERR_BUFFER_TOO_LARGE') {
-      throw new Hc1Error(
-        'ERR_HC1_INFLATE_LIMIT',
-        `expected at most ${limit} bytes once inflated, but the payload inflates to more`,
-        { cause },
-      )
-    }
+  // FLG bit 5 (FDICT): the stream needs a preset dictionary, which HCERT never defines.
+  if (flg & 0x20) {
     throw new Hc1Error(
       'ERR_HC1_INFLATE',
-      `expected a complete zlib stream (RFC 1950), but inflating failed: ${(cause as Error).message}`,
-      { cause },
+      'expected a zlib stream without a preset dictionary (RFC 1950 FDICT), but it needs one',
     )
   }
-  // zlib stops at the end of the stream and ignores what follows; bytes that nobody signed and
-  // that belong to no structure make the code malformed.
-  const consumed = inflated.engine.bytesWritten
+  const { bytes, end } = inflateRaw(compressed, 2, limit)
+  if (end + 4 > compressed.length) {
+    throw new Hc1Error(
+      'ERR_HC1_INFLATE',
+      'expected a complete zlib stream (RFC 1950), but its Adler-32 trailer is cut short',
+    )
+  }
+  const expected =
+    (((compressed[end] as number) << 24) |
+      ((compressed[end + 1] as number) << 16) |
+      ((compressed[end + 2] as number) << 8) |
+      (compressed[end + 3] as number)) >>>
+    0
+  const actual = adler32(bytes)
+  if (actual !== expected) {
+    throw new Hc1Error(
+      'ERR_HC1_INFLATE',
+      `expected the Adler-32 ${hex32(expected)} of the zlib trailer, but the data sums to ${hex32(actual)}`,
+    )
+  }
+  // One QR code carries one zlib stream; bytes that nobody signed and that belong to no structure
+  // make the code malformed.
+  const consumed = end + 4
   if (consumed !== compressed.length) {
     throw new Hc1Error(
       'ERR_HC1_INFLATE',
       `expected the zlib stream to end the payload, but ${compressed.length - consumed} bytes follow it`,
     )
   }
-  return inflated.buffer
+  return bytes
+}
+
+/** The Adler-32 checksum of RFC 1950 section 8. */
+export function adler32(bytes: Uint8Array): number {
+  let a = 1
+  let b = 0
+  const length = bytes.length
+  let i = 0
+  while (i < length) {
+    // 5552 bytes is the most that cannot overflow 32 bits before the modulo (zlib's NMAX).
+    const stop = Math.min(i + 5552, length)
+    for (; i < stop; i++) {
+      a += bytes[i] as number
+      b += a
+    }
+    a %= 65521
+    b %= 65521
+  }
+  return ((b << 16) | a) >>> 0
+}
+
+function hex32(value: number): string {
+  return value.toString(16).padStart(8, '0')
 }
 
 /**
  * Compresses bytes as a zlib stream at the highest level, as HCERT issuers should (section 4.2).
  * The output is the same as with Node's defaults; only the output buffer is smaller (see
- * {@link INFLATE_CHUNK_BYTES}): the default 16 KiB, allocated per code, cost more than the
+ * {@link DEFLATE_CHUNK_BYTES}): the default 16 KiB, allocated per code, cost more than the
  * compression of a few hundred bytes.
  */
 export function deflateZlib(bytes: Uint8Array): Uint8Array {
-  return deflateSync(bytes, { level: 9, chunkSize: INFLATE_CHUNK_BYTES })
+  return deflateSync(bytes, { level: 9, chunkSize: DEFLATE_CHUNK_BYTES })
 }

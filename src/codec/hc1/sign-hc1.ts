@@ -27,6 +27,12 @@ const coseEncoderOptions = {
 }
 const coseEncoder = new Encoder(coseEncoderOptions)
 
+/**
+ * The keys already found to be P-256 private keys: a key object never changes, and reading its
+ * details builds a new object in native code on every call.
+ */
+const p256PrivateKeys = new WeakSet<KeyObject>()
+
 /** What an HC1 code carries and who signs it. */
 export interface Hc1Content {
   /**
@@ -81,11 +87,15 @@ export interface Hc1Signer {
  * ```
  */
 export function signHc1(content: Hc1Content, signer: Hc1Signer): string {
-  if (
-    signer.privateKey.asymmetricKeyType !== 'ec' ||
-    signer.privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
-  ) {
-    throw new TypeError('expected a P-256 private key for ES256')
+  if (!p256PrivateKeys.has(signer.privateKey)) {
+    if (
+      signer.privateKey.type !== 'private' ||
+      signer.privateKey.asymmetricKeyType !== 'ec' ||
+      signer.privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1'
+    ) {
+      throw new TypeError('expected a P-256 private key for ES256')
+    }
+    p256PrivateKeys.add(signer.privateKey)
   }
   if (signer.kid.length !== 8)
     throw new TypeError(`expected an 8-byte kid, but it has ${signer.kid.length} bytes`)
