@@ -66,6 +66,10 @@ let reader: Promise<FrameReader> | undefined
  * compiled module. A failure is not kept: the next camera tries again.
  */
 export function preloadFrameReader(): Promise<unknown> {
+  return frameReader()
+}
+
+function frameReader(): Promise<FrameReader> {
   if (!reader) {
     const start = performance.now()
     reader = loadFrameReader().then(
@@ -93,7 +97,7 @@ export function preloadFrameReader(): Promise<unknown> {
  * @throws {Error} when neither reader can be loaded, or the browser has no 2D canvas.
  */
 export async function createFrameDecoder(): Promise<FrameDecoder> {
-  const loaded = (await preloadFrameReader()) as FrameReader
+  const loaded = await frameReader()
   if (loaded.kind === 'detector') {
     const { detector } = loaded
     return async (video) => (await detector.detect(video))[0]?.rawValue || undefined
