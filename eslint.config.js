@@ -43,6 +43,8 @@ export const browserSharedFiles = [
   'src/codec/hc1/prefix.ts',
   'src/codec/hc1/schema.ts',
   'src/codec/hc1/signed-claims.ts',
+  'src/codec/hc1/zlib-header.ts',
+  'src/codec/revocation/revocation-hash-bytes.ts',
   'src/codec/revocation/revocation-identifiers.ts',
   'src/domain/people/masked-name.ts',
   'src/domain/validity-rules/describe-failures.ts',

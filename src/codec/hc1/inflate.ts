@@ -1,12 +1,9 @@
 import { deflateSync } from 'node:zlib'
 import { Hc1Error } from './errors.js'
 import { inflateRaw } from './inflate-raw.js'
+import { INFLATE_LIMIT, checkZlibHeader } from './zlib-header.js'
 
-/**
- * The largest payload the pipeline inflates. A DCC payload is a few hundred bytes; 64 KiB leaves
- * room for any real one, and a decompression bomb stops as soon as it passes this size.
- */
-export const INFLATE_LIMIT = 64 * 1024
+export { INFLATE_LIMIT } from './zlib-header.js'
 
 /**
  * The size of zlib's output buffers when signing. Node's default, 16 KiB, is allocated afresh for
@@ -25,24 +22,9 @@ const DEFLATE_CHUNK_BYTES = 1024
  *   check, `ERR_HC1_INFLATE_LIMIT` when it inflates to more than `limit` bytes.
  */
 export function inflateZlib(compressed: Uint8Array, limit = INFLATE_LIMIT): Uint8Array {
-  // RFC 1950 section 2.2: CMF (method 8 = deflate, window ≤ 32 KiB) and FLG, CMF*256+FLG ≡ 0 mod 31.
-  const cmf = compressed[0]
-  const flg = compressed[1]
-  if (
-    cmf === undefined ||
-    flg === undefined ||
-    (cmf & 0x0f) !== 8 ||
-    cmf >> 4 > 7 ||
-    ((cmf << 8) | flg) % 31 !== 0
-  ) {
-    const found = Buffer.from(compressed.subarray(0, 2)).toString('hex') || 'nothing'
-    throw new Hc1Error(
-      'ERR_HC1_NOT_COMPRESSED',
-      `expected a zlib header (RFC 1950; HCERT section 4.2 requires compression), but found 0x${found}`,
-    )
-  }
+  checkZlibHeader(compressed)
   // FLG bit 5 (FDICT): the stream needs a preset dictionary, which HCERT never defines.
-  if (flg & 0x20) {
+  if ((compressed[1] as number) & 0x20) {
     throw new Hc1Error(
       'ERR_HC1_INFLATE',
       'expected a zlib stream without a preset dictionary (RFC 1950 FDICT), but it needs one',

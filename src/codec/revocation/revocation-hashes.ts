@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { CoseAlgorithm } from '../hc1/cose.js'
+import {
+  countryCodeUciHashBytes,
+  revocationHashText,
+  signatureHashBytes,
+  uciHashBytes,
+} from './revocation-hash-bytes.js'
 
 /**
  * The hash types of the EU DCC revocation lists (eHealth Network, DCC revocation technical
@@ -53,21 +59,19 @@ export function revocationHashes(input: RevocationHashInput): RevocationHashes {
 
 /** The `UCI` hash of a UVCI. */
 export function uciHash(uvci: string): string {
-  return truncatedSha256(Buffer.from(uvci, 'utf8'))
+  return revocationHashText(sha256(uciHashBytes(uvci)))
 }
 
 /** The `COUNTRYCODEUCI` hash of an issuing country and a UVCI. */
 export function countryCodeUciHash(country: string, uvci: string): string {
-  return truncatedSha256(Buffer.from(country + uvci, 'utf8'))
+  return revocationHashText(sha256(countryCodeUciHashBytes(country, uvci)))
 }
 
 /** The `SIGNATURE` hash of a COSE signature. */
 export function signatureHash(signature: Uint8Array, algorithm: CoseAlgorithm): string {
-  return truncatedSha256(
-    algorithm === 'ES256' ? signature.subarray(0, signature.length >> 1) : signature,
-  )
+  return revocationHashText(sha256(signatureHashBytes(signature, algorithm)))
 }
 
-function truncatedSha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest().subarray(0, 16).toString('base64')
+function sha256(bytes: Uint8Array): Uint8Array {
+  return createHash('sha256').update(bytes).digest()
 }

@@ -1,7 +1,6 @@
 import type { JsonValue } from '../hc1/cbor.js'
 import type { CoseAlgorithm } from '../hc1/cose.js'
 import type { DecodedHc1, RevocationCheck } from '../hc1/verify-hc1.js'
-import { decodeBase64 } from '../trust-list/list-signature.js'
 import {
   countryCodeUciHash,
   revocationHashTypes,
@@ -9,8 +8,11 @@ import {
   uciHash,
   type RevocationHashType,
 } from './revocation-hashes.js'
+import { normalHash } from './revocation-hash-bytes.js'
 import { revocationIdentifiersOf } from './revocation-identifiers.js'
 import { RevocationListError } from './revocation-list-error.js'
+
+export { normalHash } from './revocation-hash-bytes.js'
 
 /** One revoked certificate, named by one of its hashes. */
 export interface RevocationEntry {
@@ -119,14 +121,6 @@ export class RevocationList implements RevocationCheck {
     }
     set.add(hash)
   }
-}
-
-/** A hash in the form the list keeps: padded standard base64 of 16 bytes, or undefined. */
-export function normalHash(hash: string): string | undefined {
-  // 16 bytes are 22 base64 characters and "==".
-  const padded = hash.length === 22 ? `${hash}==` : hash
-  const bytes = decodeBase64(padded)
-  return bytes?.length === 16 ? bytes.toString('base64') : undefined
 }
 
 /**

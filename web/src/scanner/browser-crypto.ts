@@ -1,41 +1,33 @@
 // The three steps of HC1 verification that the server does with Node (zlib, node:crypto), done with
-// what browsers have: DecompressionStream and WebCrypto. Node 20 has both, so the tests run these.
-import { type CoseAlgorithm, Hc1Error } from './shared-codec.js'
+// what browsers have: DecompressionStream and WebCrypto. What is not Node-specific in them (the
+// zlib header, the inflate limit, the bytes each revocation hash is taken of and how it is
+// written) is the server's own code, through shared-codec.ts. Node has both APIs, so the tests
+// run these.
+import {
+  type CoseAlgorithm,
+  Hc1Error,
+  INFLATE_LIMIT,
+  checkZlibHeader,
+  countryCodeUciHashBytes,
+  revocationHashText,
+  signatureHashBytes,
+  uciHashBytes,
+} from './shared-codec.js'
 import type { PublicJwk } from './offline-bundle.js'
 
 /**
- * The largest payload inflated, as on the server (`INFLATE_LIMIT` in src/codec/hc1/inflate.ts): a
- * DCC is a few hundred bytes, and a decompression bomb stops as soon as it passes this size.
- */
-export const BROWSER_INFLATE_LIMIT = 64 * 1024
-
-/**
  * Inflates a zlib stream (RFC 1950; HCERT section 4.2) with the browser's DecompressionStream,
- * reading the output chunk by chunk and stopping as soon as it passes `limit` bytes.
+ * reading the output chunk by chunk and stopping as soon as it passes `limit` bytes (the server's
+ * `INFLATE_LIMIT` unless told).
  *
  * @throws {Hc1Error} `ERR_HC1_NOT_COMPRESSED` without a zlib header, `ERR_HC1_INFLATE` for a broken
  *   or truncated stream or bytes after its end, `ERR_HC1_INFLATE_LIMIT` past `limit` bytes.
  */
 export async function inflateInBrowser(
   compressed: Uint8Array,
-  limit = BROWSER_INFLATE_LIMIT,
+  limit = INFLATE_LIMIT,
 ): Promise<Uint8Array> {
-  // RFC 1950 section 2.2: CMF (method 8 = deflate, window ≤ 32 KiB) and FLG, CMF*256+FLG ≡ 0 mod 31.
-  const cmf = compressed[0]
-  const flg = compressed[1]
-  if (
-    cmf === undefined ||
-    flg === undefined ||
-    (cmf & 0x0f) !== 8 ||
-    cmf >> 4 > 7 ||
-    ((cmf << 8) | flg) % 31 !== 0
-  ) {
-    const found = [...compressed.subarray(0, 2)].map((b) => b.toString(16).padStart(2, '0'))
-    throw new Hc1Error(
-      'ERR_HC1_NOT_COMPRESSED',
-      `expected a zlib header (RFC 1950; HCERT section 4.2 requires compression), but found 0x${found.join('') || 'nothing'}`,
-    )
-  }
+  checkZlibHeader(compressed)
   const inflated = await inflateAll(compressed, limit)
   // The server refuses bytes after the end of the zlib stream: nobody signed them. Browsers that
   // follow the Compression Streams standard refuse them too, but not every runtime does (Node 20
@@ -151,48 +143,24 @@ export async function verifyCoseSignature(
   }
 }
 
-/** The `UCI` hash of a UVCI: SHA-256 of its UTF-8, first 16 bytes, base64. */
-export function uciHash(uvci: string): Promise<string> {
-  return truncatedSha256(new TextEncoder().encode(uvci))
+/** The `UCI` hash of a UVCI, as the server's `uciHash`. */
+export async function uciHash(uvci: string): Promise<string> {
+  return revocationHashText(await sha256(uciHashBytes(uvci)))
 }
 
-/** The `COUNTRYCODEUCI` hash of an issuing country and a UVCI. */
-export function countryCodeUciHash(country: string, uvci: string): Promise<string> {
-  return truncatedSha256(new TextEncoder().encode(country + uvci))
+/** The `COUNTRYCODEUCI` hash of an issuing country and a UVCI, as the server's. */
+export async function countryCodeUciHash(country: string, uvci: string): Promise<string> {
+  return revocationHashText(await sha256(countryCodeUciHashBytes(country, uvci)))
 }
 
-/**
- * The `SIGNATURE` hash of a COSE signature: of r alone for ES256 (ECDSA signatures are malleable
- * in s), of the whole signature for PS256.
- */
-export function signatureHash(signature: Uint8Array, algorithm: CoseAlgorithm): Promise<string> {
-  return truncatedSha256(
-    algorithm === 'ES256' ? signature.subarray(0, signature.length >> 1) : signature,
-  )
+/** The `SIGNATURE` hash of a COSE signature, as the server's `signatureHash`. */
+export async function signatureHash(
+  signature: Uint8Array,
+  algorithm: CoseAlgorithm,
+): Promise<string> {
+  return revocationHashText(await sha256(signatureHashBytes(signature, algorithm)))
 }
 
-async function truncatedSha256(bytes: Uint8Array): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)))
-  return base64Of(digest.subarray(0, 16))
-}
-
-/** Standard base64 with padding, as revocation lists and kids are written. */
-export function base64Of(bytes: Uint8Array): string {
-  let binary = ''
-  for (const byte of bytes) binary += String.fromCharCode(byte)
-  return btoa(binary)
-}
-
-/**
- * A revocation hash in the form the list keeps: padded standard base64 of 16 bytes (as
- * `normalHash` on the server), or undefined for anything else.
- */
-export function normalHash(hash: string): string | undefined {
-  const padded = hash.length === 22 ? `${hash}==` : hash
-  if (!/^[A-Za-z0-9+/]{22}==$/.test(padded)) return undefined
-  try {
-    return base64Of(Uint8Array.from(atob(padded), (char) => char.charCodeAt(0)))
-  } catch {
-    return undefined
-  }
+async function sha256(bytes: Uint8Array): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-256', new Uint8Array(bytes)))
 }

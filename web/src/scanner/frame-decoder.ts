@@ -1,4 +1,6 @@
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url'
+import type * as ZxingReaderModule from 'zxing-wasm/reader'
+import type { ReaderOptions } from 'zxing-wasm/reader'
 
 /** Reads the text of a QR code in a video frame, or answers undefined when there is none. */
 export type FrameDecoder = (video: HTMLVideoElement) => Promise<string | undefined>
@@ -14,55 +16,257 @@ interface BarcodeDetectorClass {
   getSupportedFormats(): Promise<string[]>
 }
 
+type ZxingReader = typeof ZxingReaderModule
+
+/** The reader this browser has, loaded once per page. */
+type FrameReader =
+  | { readonly kind: 'detector'; readonly detector: BarcodeDetectorInstance }
+  | {
+      readonly kind: 'zxing'
+      readonly zxing: ZxingReader
+      /** Whether the warm-up read its code (see {@link warmUp}). */
+      readonly warmedUp: boolean
+    }
+
 /** The longest side a frame is scaled to before ZXing reads it: enough for a phone held at 30 cm. */
 const MAX_FRAME_SIDE = 800
 
+/** What every pass reads: one QR code, its text as it is. */
+const QR_ONLY: ReaderOptions = { formats: ['QRCode'], textMode: 'Plain', maxNumberOfSymbols: 1 }
+
 /**
- * The best decoder this browser has: the built-in BarcodeDetector where it reads QR codes (Android,
- * macOS), else ZXing compiled to WebAssembly, its .wasm served by our own server (never a CDN).
+ * The pass every frame gets, on the image as the camera gave it. ZXing finds a QR code's finder
+ * patterns at any angle by itself, so `tryRotate` (reading the image turned three more ways, which
+ * linear codes need) is left out, as are `tryInvert` (light modules on a dark ground, which no
+ * printed or on-screen HC1 code uses) and `tryHarder` (denser scanning); together they made a
+ * frame several times slower on a throttled phone (docs/benchmarks.md). What this pass misses, the
+ * thorough pass reads on the next missed frame.
+ */
+const QUICK_PASS: ReaderOptions = {
+  ...QR_ONLY,
+  tryHarder: false,
+  tryRotate: false,
+  tryInvert: false,
+  tryDownscale: false,
+}
+
+/** ZXing's most careful reading, which every frame had before: the fallback for hard frames. */
+const THOROUGH_PASS: ReaderOptions = { ...QR_ONLY, tryHarder: true }
+
+/** The User Timing name of each frame read (read-back and decode); the web bench collects them. */
+export const FRAME_MEASURE = 'healthcode:scanner-frame'
+/** The User Timing name of loading the reader, from the first call to a reader ready to read. */
+export const READER_MEASURE = 'healthcode:scanner-reader'
+
+let reader: Promise<FrameReader> | undefined
+
+/**
+ * Starts loading the frame reader (ZXing's WebAssembly, from our own server) before the camera is
+ * opened, so that the first visitor does not wait for it; every viewfinder then shares the one
+ * compiled module. A failure is not kept: the next camera tries again.
+ */
+export function preloadFrameReader(): Promise<unknown> {
+  return frameReader()
+}
+
+function frameReader(): Promise<FrameReader> {
+  if (!reader) {
+    const start = performance.now()
+    reader = loadFrameReader().then(
+      (loaded) => {
+        measure(READER_MEASURE, start, {
+          kind: loaded.kind,
+          warmedUp: loaded.kind === 'zxing' ? loaded.warmedUp : undefined,
+        })
+        return loaded
+      },
+      (error: unknown) => {
+        reader = undefined
+        throw error
+      },
+    )
+  }
+  return reader
+}
+
+/**
+ * A decoder for one viewfinder, with the best reader this browser has: the built-in
+ * BarcodeDetector where it reads QR codes (Android, macOS), else ZXing compiled to WebAssembly,
+ * its .wasm served by our own server (never a CDN).
+ *
+ * @throws {Error} when neither reader can be loaded, or the browser has no 2D canvas.
  */
 export async function createFrameDecoder(): Promise<FrameDecoder> {
+  const loaded = await frameReader()
+  if (loaded.kind === 'detector') {
+    const { detector } = loaded
+    return async (video) => (await detector.detect(video))[0]?.rawValue || undefined
+  }
+  return zxingDecoder(loaded.zxing)
+}
+
+async function loadFrameReader(): Promise<FrameReader> {
   const Detector = (globalThis as { BarcodeDetector?: BarcodeDetectorClass }).BarcodeDetector
   if (Detector) {
     try {
       if ((await Detector.getSupportedFormats()).includes('qr_code')) {
-        const detector = new Detector({ formats: ['qr_code'] })
-        return async (video) => (await detector.detect(video))[0]?.rawValue || undefined
+        return { kind: 'detector', detector: new Detector({ formats: ['qr_code'] }) }
       }
     } catch {
       // Some platforms expose the class but no detector behind it; ZXing takes over.
     }
   }
-  return createZxingDecoder()
+  const zxing = await import('zxing-wasm/reader')
+  // The overrides are compared by identity of their functions: a module-level `locateFile` (and
+  // this function running once) keeps ZXing from compiling its WebAssembly again per camera.
+  await zxing.prepareZXingModule({ overrides: { locateFile }, fireImmediately: true })
+  return { kind: 'zxing', zxing, warmedUp: await warmUp(zxing) }
 }
 
-async function createZxingDecoder(): Promise<FrameDecoder> {
-  const zxing = await import('zxing-wasm/reader')
-  await zxing.prepareZXingModule({
-    overrides: {
-      locateFile: (path: string, prefix: string) =>
-        path.endsWith('.wasm') ? wasmUrl : prefix + path,
-    },
-    fireImmediately: true,
+/**
+ * A version 7 QR code of {@link WARM_UP_TEXT} (alphanumeric, as HC1 texts are; version 7 is the
+ * first with version information, and has six alignment patterns, as HC1 codes' versions do): 45
+ * rows of 45 modules in hexadecimal, the leftmost module in the highest bit, dark = 1.
+ */
+const WARM_UP_CODE = [
+  'fe08b5c3cbf8',
+  '82bf5f495208',
+  'ba3ef5bdd2e8',
+  'ba13c5171ae8',
+  'bae46fbdbae8',
+  '820bb8954208',
+  'feaaaaaaabf8',
+  '007968d52800',
+  'aa3a4ff71890',
+  '906f545db7c0',
+  '5ad8def739e0',
+  '79c774325550',
+  'e2dede90ef68',
+  'c40fd33a4db0',
+  '2f442932e710',
+  '9c590bc32a38',
+  '8b3aa36908b0',
+  'b14e8a43b240',
+  'db7ad8eb2ae8',
+  'b0c6f2354540',
+  'afb6df977fe8',
+  '88f458bdd8d0',
+  '8acd2ab76ab0',
+  '88ca98a258f8',
+  '4fa4af88ffd0',
+  'b8cc9d2250a8',
+  '9a5a9aaaea00',
+  'b02688c538a0',
+  'c7dd7a6f1c38',
+  'ccc9d8c5abc0',
+  '938c1cef3668',
+  'b1db0eb451c0',
+  '7f451416e5e8',
+  '98ec74bc5730',
+  '0a39a3b6ed90',
+  '7841d1422d38',
+  '9b020fe88fb0',
+  '00e438c228c0',
+  'fe138aeabac8',
+  '824908d53880',
+  'bac91ff70f88',
+  'ba7c7c5db550',
+  'bafdd6f73768',
+  '8255e5325dd8',
+  'feb4ef10f768',
+]
+const WARM_UP_TEXT = 'HC1:WARM-UP'
+
+/**
+ * Reads a small QR code once with each pass as the reader loads. The browser compiles the
+ * WebAssembly's functions when they are first called: on a throttled phone the first frame read
+ * took one to two seconds more than the next, and that was the first visitor's wait.
+ */
+async function warmUp(zxing: ZxingReader): Promise<boolean> {
+  const modules = WARM_UP_CODE.length
+  const scale = 3
+  const quiet = 4
+  const side = (modules + 2 * quiet) * scale
+  const image = new ImageData(side, side)
+  image.data.fill(255)
+  WARM_UP_CODE.forEach((row, y) => {
+    for (let x = 0; x < modules; x++) {
+      if (((parseInt(row.charAt(x >> 2), 16) >> (3 - (x & 3))) & 1) === 0) continue
+      for (let dy = 0; dy < scale; dy++) {
+        const start = ((quiet + y) * scale + dy) * side + (quiet + x) * scale
+        for (let i = start * 4; i < (start + scale) * 4; i += 4) image.data.fill(0, i, i + 3)
+      }
+    }
   })
-  const canvas = document.createElement('canvas')
-  const context = canvas.getContext('2d', { willReadFrequently: true })
-  if (!context) throw new Error('no 2D canvas to read frames from')
+  try {
+    let read = true
+    for (const pass of [QUICK_PASS, THOROUGH_PASS]) {
+      const [found] = await zxing.readBarcodes(image, pass)
+      read &&= found?.text === WARM_UP_TEXT
+    }
+    return read
+  } catch {
+    // Only a head start: the first frame compiles what this did not.
+    return false
+  }
+}
+
+function locateFile(path: string, prefix: string): string {
+  return path.endsWith('.wasm') ? wasmUrl : prefix + path
+}
+
+let frameCanvas: { canvas: HTMLCanvasElement; context: CanvasRenderingContext2D } | undefined
+
+/** The one canvas frames are drawn on, shared by every viewfinder (one is open at a time). */
+function frameCanvasOf(): { canvas: HTMLCanvasElement; context: CanvasRenderingContext2D } {
+  if (!frameCanvas) {
+    const canvas = document.createElement('canvas')
+    // A canvas kept in memory, not on the GPU: its pixels are read back on every frame.
+    const context = canvas.getContext('2d', { willReadFrequently: true })
+    if (!context) throw new Error('no 2D canvas to read frames from')
+    frameCanvas = { canvas, context }
+  }
+  return frameCanvas
+}
+
+function zxingDecoder(zxing: ZxingReader): FrameDecoder {
+  const { canvas, context } = frameCanvasOf()
+  let misses = 0
   return async (video) => {
     const width = video.videoWidth
     const height = video.videoHeight
     if (width === 0 || height === 0) return undefined
+    const start = performance.now()
     const scale = Math.min(1, MAX_FRAME_SIDE / Math.max(width, height))
-    canvas.width = Math.round(width * scale)
-    canvas.height = Math.round(height * scale)
-    context.drawImage(video, 0, 0, canvas.width, canvas.height)
-    const frame = context.getImageData(0, 0, canvas.width, canvas.height)
-    const [found] = await zxing.readBarcodes(frame, {
-      formats: ['QRCode'],
-      tryHarder: true,
-      textMode: 'Plain',
-      maxNumberOfSymbols: 1,
+    const frameWidth = Math.round(width * scale)
+    const frameHeight = Math.round(height * scale)
+    // Resizing a canvas reallocates and clears it: only when the camera's size changes.
+    if (canvas.width !== frameWidth || canvas.height !== frameHeight) {
+      canvas.width = frameWidth
+      canvas.height = frameHeight
+    }
+    context.drawImage(video, 0, 0, frameWidth, frameHeight)
+    const frame = context.getImageData(0, 0, frameWidth, frameHeight)
+    // Every other missed frame is read thoroughly, so a code only that pass reads is found a
+    // frame later than before, and a frame without a code costs the quick pass alone in between.
+    const thorough = misses % 2 === 1
+    const [found] = await zxing.readBarcodes(frame, thorough ? THOROUGH_PASS : QUICK_PASS)
+    const text = found?.isValid && found.text ? found.text : undefined
+    misses = text ? 0 : misses + 1
+    measure(FRAME_MEASURE, start, {
+      width: frameWidth,
+      height: frameHeight,
+      thorough,
+      found: !!text,
     })
-    return found?.isValid && found.text ? found.text : undefined
+    return text
+  }
+}
+
+function measure(name: string, start: number, detail: Record<string, unknown>): void {
+  try {
+    performance.measure(name, { start, detail })
+  } catch {
+    // User Timing is a measurement aid only.
   }
 }

@@ -1,8 +1,9 @@
 /* eslint-disable no-restricted-imports -- the offline door scanner judges codes without the
    network with the very code the server runs: the pure HC1 codec steps, the door's reading of a
    code, the entry policy and the validity rules. None of them imports Node; the Node-only steps
-   (inflate, signature, revocation hashes) have browser versions in browser-crypto.ts. This file is
-   the one place the web app reaches into src/. */
+   (inflate, signature, SHA-256) have browser versions in browser-crypto.ts, built on the shared
+   zlib header check and revocation hash bytes below. This file is the one place the web app
+   reaches into src/. */
 export { decodeBase45 } from '../../../src/codec/hc1/base45.js'
 export {
   coseAlgorithmOf,
@@ -21,6 +22,7 @@ export {
 } from '../../../src/codec/hc1/key-usage.js'
 export type { DccType } from '../../../src/codec/hc1/key-usage.js'
 export { stripHc1Prefix } from '../../../src/codec/hc1/prefix.js'
+export { INFLATE_LIMIT, checkZlibHeader } from '../../../src/codec/hc1/zlib-header.js'
 export {
   checkSignedTimesAndUsage,
   isoTime,
@@ -28,6 +30,14 @@ export {
 } from '../../../src/codec/hc1/signed-claims.js'
 export type { SignerBounds } from '../../../src/codec/hc1/signed-claims.js'
 export { revocationIdentifiersOf } from '../../../src/codec/revocation/revocation-identifiers.js'
+export {
+  countryCodeUciHashBytes,
+  encodeBase64,
+  normalHash,
+  revocationHashText,
+  signatureHashBytes,
+  uciHashBytes,
+} from '../../../src/codec/revocation/revocation-hash-bytes.js'
 export {
   checkStatusTokenLifetime,
   validateAntibodyCertificate,

@@ -2,11 +2,9 @@
 // the trust of an offline bundle: the same pure steps, and browser-crypto.ts for the three steps
 // the server runs on Node.
 import {
-  base64Of,
   countryCodeUciHash,
   importVerifyingKey,
   inflateInBrowser,
-  normalHash,
   signatureHash,
   uciHash,
   verifyCoseSignature,
@@ -25,8 +23,10 @@ import {
   decodeBase45,
   decodeCoseSign1,
   decodeHc1Claims,
+  encodeBase64,
   Hc1Error,
   isoTime,
+  normalHash,
   revocationIdentifiersOf,
   validateSignedPayload,
   stripHc1Prefix,
@@ -135,7 +135,7 @@ export async function verifyHc1Offline(
       dcc: claims.dcc,
       antibody: claims.payloadType === 'healthcode-antibody' ? claims.antibody : undefined,
       status: claims.payloadType === 'healthcode-status' ? claims.status : undefined,
-      kid: cose.kid ? base64Of(cose.kid) : undefined,
+      kid: cose.kid ? encodeBase64(cose.kid) : undefined,
       algorithm: undefined,
       issuer: claims.issuer,
       issuedAt: isoTime(claims.issuedAt),
