@@ -15,6 +15,7 @@ import { domainEventsMigration } from './20261206230000-domain-events.js'
 import { caseClosingMigration } from './20261207090000-case-closing.js'
 import { districtsMigration } from './20261207091000-districts.js'
 import { districtCountsMigration } from './20261207100000-district-counts.js'
+import { riskAreaOwnersMigration } from './20261207120000-risk-area-owners.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -39,6 +40,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261207090000-case-closing': caseClosingMigration(),
       '20261207091000-districts': districtsMigration(),
       '20261207100000-district-counts': districtCountsMigration(),
+      '20261207120000-risk-area-owners': riskAreaOwnersMigration(),
     }),
   }
 }
