@@ -137,6 +137,8 @@ export interface StaffPerson extends Person {
 
 export interface RiskArea {
   readonly id: string
+  /** The region whose authority declared the area. */
+  readonly issuerId?: string
   readonly areaCode: string
   readonly name: string
   readonly level: 'high' | 'medium'
