@@ -492,6 +492,7 @@ async function loadShanghai(
   ]) {
     await tx.health.addRiskArea({
       ...area,
+      issuerId: 'cn-sh',
       until: day(11),
       createdBy: authority ?? 'demo',
       createdAt: at,

@@ -143,9 +143,15 @@ export interface HealthRepository {
   addRiskArea(
     area: Omit<StoredRiskArea, 'id' | 'supersededAt' | 'supersededBy'>,
   ): Promise<StoredRiskArea>
-  supersedeRiskArea(id: string, by: string, at: string): Promise<boolean>
+  /** Ends a version: replaced `by` a new one, or withdrawn (`by` undefined); false if ended already. */
+  supersedeRiskArea(id: string, by: string | undefined, at: string): Promise<boolean>
   findRiskArea(id: string): Promise<StoredRiskArea | undefined>
-  riskAreas(options: { includeSuperseded: boolean; areaCode?: string }): Promise<StoredRiskArea[]>
+  /** Risk areas by code; every region's, or those owned by `issuerIds` only. */
+  riskAreas(options: {
+    includeSuperseded: boolean
+    areaCode?: string
+    issuerIds?: readonly string[]
+  }): Promise<StoredRiskArea[]>
   latestRuleSet(): Promise<StoredRuleSet | undefined>
   findRuleSet(version: number): Promise<StoredRuleSet | undefined>
   ruleSetVersions(): Promise<Omit<StoredRuleSet, 'rules'>[]>

@@ -27,6 +27,7 @@ function declarationRowToDeclaration(row: DeclarationRow): StoredDeclaration {
 function riskAreaRowToArea(row: RiskAreaRow): StoredRiskArea {
   return {
     id: row.id,
+    issuerId: optional(row.issuer_id),
     areaCode: row.area_code,
     name: row.name,
     level: row.level,
@@ -115,15 +116,16 @@ export class KyselyHealthRepository implements HealthRepository {
       created_at: isoTimestamp(area.createdAt),
       superseded_at: null,
       superseded_by: null,
+      issuer_id: area.issuerId ?? null,
     }
     await this.context.db.insertInto('risk_areas').values(row).execute()
     return riskAreaRowToArea(row)
   }
 
-  async supersedeRiskArea(id: string, by: string, at: string): Promise<boolean> {
+  async supersedeRiskArea(id: string, by: string | undefined, at: string): Promise<boolean> {
     const result = await this.context.db
       .updateTable('risk_areas')
-      .set({ superseded_at: isoTimestamp(at), superseded_by: by })
+      .set({ superseded_at: isoTimestamp(at), superseded_by: by ?? null })
       .where('id', '=', id)
       .where('superseded_at', 'is', null)
       .executeTakeFirst()
@@ -142,10 +144,15 @@ export class KyselyHealthRepository implements HealthRepository {
   async riskAreas(options: {
     includeSuperseded: boolean
     areaCode?: string
+    issuerIds?: readonly string[]
   }): Promise<StoredRiskArea[]> {
+    if (options.issuerIds?.length === 0) return []
     let query = this.context.db.selectFrom('risk_areas').selectAll()
     if (!options.includeSuperseded) query = query.where('superseded_at', 'is', null)
     if (options.areaCode !== undefined) query = query.where('area_code', '=', options.areaCode)
+    if (options.issuerIds !== undefined) {
+      query = query.where('issuer_id', 'in', [...options.issuerIds])
+    }
     const rows = await query.orderBy('area_code').orderBy('created_at').execute()
     return rows.map(riskAreaRowToArea)
   }

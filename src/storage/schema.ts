@@ -230,6 +230,8 @@ export interface RiskAreaTable {
   created_at: string
   superseded_at: string | null
   superseded_by: string | null
+  /** The region whose authority declared the area (migration `20261207120000-risk-area-owners`). */
+  issuer_id: string | null
 }
 
 /** `risk_rulesets`: every version of the risk rules; the highest version is in force. */

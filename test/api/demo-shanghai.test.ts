@@ -76,9 +76,11 @@ describe('the demo’s Shanghai side', () => {
       districts.map((d) => d.code),
       ['CN-SH-HP', 'CN-SH-JA', 'CN-SH-JD', 'CN-SH-MH', 'CN-SH-PD', 'CN-SH-XH'],
     )
-    const { riskAreas } = (await (await fetch(`${url}/api/v1/risk-areas`)).json()) as {
-      riskAreas: { areaCode: string; level: string }[]
-    }
+    const authority = await demoCaller(url, 'authority@sh.demo')
+    const { riskAreas } = await authority<{
+      riskAreas: { areaCode: string; level: string; issuerId: string }[]
+    }>('GET', '/api/v1/risk-areas')
+    assert.ok(riskAreas.every((area) => area.issuerId === 'cn-sh'))
     assert.deepEqual(
       riskAreas.map((area) => [area.areaCode, area.level]),
       [
@@ -92,6 +94,13 @@ describe('the demo’s Shanghai side', () => {
         'risk areas are districts',
       )
     }
+    // Shanghai's risk areas are not on St. Petersburg's list.
+    const spb = await demoCaller(url, 'authority@spb.demo')
+    const listed = await spb<{ riskAreas: { areaCode: string }[] }>('GET', '/api/v1/risk-areas')
+    assert.deepEqual(
+      listed.riskAreas.filter((area) => area.areaCode.startsWith('CN-SH')),
+      [],
+    )
   })
 
   it('has residents, foreign ones among them, with certificates, seen by Shanghai only', async () => {

@@ -15,6 +15,7 @@ interface Fixtures {
   readonly venueId: string
   readonly caseId: string
   readonly tokenId: string
+  readonly riskAreaId: string
 }
 
 /**
@@ -174,6 +175,10 @@ const expectations: Record<string, Expectation> = {
   },
   'GET /api/v1/risk-areas': open,
   'POST /api/v1/risk-areas': open,
+  'DELETE /api/v1/risk-areas/:id': {
+    kind: 'regional',
+    url: (f) => `/api/v1/risk-areas/${f.riskAreaId}`,
+  },
   'GET /api/v1/risk-rules': open,
   'GET /api/v1/risk-rules/versions': open,
   'GET /api/v1/risk-rules/versions/:version': open,
@@ -535,6 +540,15 @@ async function fixtures(t: TestApp): Promise<Fixtures> {
     await t.request(t.users.clinician, 'POST', '/api/v1/api-tokens', { name: 'ward tablet' }),
     201,
   )
+  const area = ok(
+    await t.request(t.users.health_authority, 'POST', '/api/v1/risk-areas', {
+      areaCode: 'RU-SPB-ADM',
+      name: 'Admiralteysky',
+      level: 'high',
+      from: '2026-11-15',
+    }),
+    201,
+  )
   return {
     personId: person.id,
     recordId: dose.id,
@@ -544,5 +558,6 @@ async function fixtures(t: TestApp): Promise<Fixtures> {
     venueId: venue.id,
     caseId: confirmed.case.id,
     tokenId: token.token.id,
+    riskAreaId: area.riskArea.id,
   }
 }

@@ -249,6 +249,7 @@ forEachDialect((dialect) => {
       // Written past the API, as a store restored from an old version might hold them.
       const bad = await t.store.transaction(async (tx) => [
         await tx.health.addRiskArea({
+          issuerId: 'ru-spb',
           areaCode: 'CN-SH-PD',
           name: 'impossible day',
           level: 'high',
@@ -258,6 +259,7 @@ forEachDialect((dialect) => {
           createdAt: '2026-11-23T08:00:00.000Z',
         }),
         await tx.health.addRiskArea({
+          issuerId: 'ru-spb',
           areaCode: 'CN-BJ',
           name: 'far future',
           level: 'medium',

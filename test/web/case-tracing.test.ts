@@ -82,6 +82,10 @@ describe('tracing you can see, in Chromium', { skip: chromiumSkip }, () => {
       await line.getByRole('button', { name: /Open/ }).click()
       await page.getByRole('heading', { name: 'Case: Müller Jürgen' }).waitFor()
       await page.getByRole('list', { name: 'Visits' }).getByText('Alexandrinsky Theatre').waitFor()
+      // The district by its name, not its code.
+      const visits = page.getByRole('list', { name: 'Visits' })
+      await visits.locator('.district', { hasText: 'Central District' }).waitFor()
+      assert.doesNotMatch(await visits.innerText(), /RU-SPE-CEN/)
       const contacts = page.locator('.contact-list li')
       await contacts.first().waitFor()
       const text = await page.locator('.contact-list').innerText()
@@ -128,6 +132,8 @@ describe('tracing you can see, in Chromium', { skip: chromiumSkip }, () => {
       const site = page.locator('.exposure-sites li').filter({ hasText: 'Alexandrinsky Theatre' })
       await site.waitFor()
       assert.match(await site.innerText(), /Ostrovsky Square 6/)
+      await site.locator('.district', { hasText: 'Центральный район' }).waitFor()
+      assert.doesNotMatch(await site.innerText(), /RU-SPE-CEN/)
       assert.doesNotMatch(await page.locator('main').innerText(), /Müller|Мюллер/)
 
       await page.locator('#language').selectOption('zh')

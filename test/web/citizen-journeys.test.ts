@@ -252,6 +252,9 @@ describe('the citizen’s screens in Chromium', { skip: chromiumSkip }, () => {
       await page.getByRole('link', { name: 'Notifications' }).click()
       await page.getByText(`Your recovery request was refused: ${reason}`).waitFor()
       await page.getByRole('link', { name: 'See your requests' }).click()
+      // The notification opens the request's own view.
+      await page.getByRole('button', { name: 'All your requests' }).waitFor()
+      assert.match(new URL(page.url()).pathname, /^\/app\/requests\/requests\/[0-9a-f-]{36}$/)
       const request = page.locator('li.request')
       await request.locator('.notice', { hasText: 'Refused' }).waitFor()
       await request.getByText(reason).waitFor()

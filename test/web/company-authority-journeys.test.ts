@@ -8,7 +8,7 @@ import {
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
-import { demoClaimCode } from '../../src/demo/demo-data.js'
+import { demoClaimCode, demoPassword } from '../../src/demo/demo-data.js'
 
 describe('the company, authority and trust screens in Chromium', { skip: chromiumSkip }, () => {
   const suite = useDemoServerAndBrowser()
@@ -54,18 +54,33 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
       await page.getByRole('button', { name: 'Print the poster' }).waitFor()
       await page.getByRole('button', { name: 'Nevsky Works canteen' }).waitFor()
 
-      // An invitation: the token is handed to a citizen, who accepts it in their own account.
+      // An invitation: its link (and the same link as a QR code) is handed to a citizen, who
+      // opens it, signs in and accepts it in their own account; no token is typed.
       await page.getByRole('button', { name: 'Make an invitation' }).click()
       const token = (await page.getByTestId('invitation-token').innerText()).trim()
       assert.ok(token.length >= 16, 'a one-time token is shown')
+      const link = await page.locator('#invitation-link').inputValue()
+      assert.equal(
+        link,
+        `${suite.url}/app/notifications#invitation=${encodeURIComponent(token)}`,
+        'the token travels in the fragment, which no server sees',
+      )
+      const qr = page.getByRole('img', { name: 'QR code of the invitation link' })
+      assert.equal(await qr.getAttribute('data-qr-text'), link)
 
-      const citizen = await suite.browser.newContext({ viewport: { width: 1024, height: 800 } })
+      const citizen = await suite.browser.newContext({ viewport: { width: 390, height: 844 } })
       const citizenPage = await citizen.newPage()
       citizenPage.setDefaultTimeout(15_000)
       await withScreenshotOnFailure(citizenPage, 'company-invitation-accept', async () => {
-        await signInThroughPage(citizenPage, suite.url, 'citizen@spb.demo')
-        await citizenPage.getByRole('link', { name: 'Notifications' }).click()
-        await citizenPage.locator('#invitation-token').fill(token)
+        await citizenPage.goto(link)
+        await citizenPage.locator('#sign-in-login').fill('citizen@spb.demo')
+        await citizenPage.locator('#sign-in-password').fill(demoPassword('citizen@spb.demo'))
+        await citizenPage.locator('form:has(#sign-in-login) button[type="submit"]').click()
+        await citizenPage.getByTestId('invitation-from-link').waitFor()
+        assert.equal(await citizenPage.locator('#invitation-token').inputValue(), token)
+        // Taken out of the address: the history and the address bar no longer hold the token.
+        assert.equal(new URL(citizenPage.url()).hash, '')
+        assert.equal(new URL(citizenPage.url()).pathname, '/app/notifications')
         await citizenPage.getByLabel('Let my employer see my colour and name').check()
         await citizenPage.getByRole('button', { name: 'Accept', exact: true }).click()
         await citizenPage
@@ -160,7 +175,9 @@ describe('the company, authority and trust screens in Chromium', { skip: chromiu
       await page.getByRole('heading', { name: 'Whereabouts in the last 14 days' }).waitFor()
       const visit = page.getByRole('row').filter({ hasText: 'Mariinsky test hall' })
       await visit.waitFor()
-      assert.match(await visit.innerText(), /RU-SPE-ADM/)
+      // The district by its name, not its code.
+      assert.match(await visit.innerText(), /Admiralteysky District/)
+      assert.doesNotMatch(await visit.innerText(), /RU-SPE-ADM/)
       const facts = await page.locator('dl.facts').innerText()
       assert.match(facts, /Close contacts\s+\d+/)
       assert.match(facts, /Same-venue visitors\s+\d+/)

@@ -47,6 +47,21 @@ describe('every detail view has an address, in Chromium', { skip: chromiumSkip }
       birthDate: '1985-03-14',
       claimCode: demoClaimCode,
     })
+    // A request of the citizen's own to the commission, to open from their list.
+    const me = await citizen<{ person: { id: string } }>('GET', '/api/v1/me')
+    await citizen('POST', `/api/v1/people/${me.person.id}/commission-requests`, {
+      evidence: {
+        kind: 'test',
+        data: {
+          testType: 'LP6464-4',
+          name: 'RT-PCR SARS-CoV-2',
+          sampledAt: new Date(Date.now() - 3 * 86_400_000).toISOString(),
+          result: '260373001',
+          centre: 'City polyclinic No. 37',
+          country: 'RU',
+        },
+      },
+    })
   })
 
   const journey = (
@@ -191,6 +206,37 @@ describe('every detail view has an address, in Chromium', { skip: chromiumSkip }
       await all.click()
       await all.waitFor({ state: 'detached' })
       assert.equal(await cards.count(), count)
+    },
+  )
+
+  journey(
+    'a request the citizen filed to the commission',
+    'citizen@spb.demo',
+    'requests',
+    async (page) => {
+      const list = page.getByRole('heading', { name: 'Your requests' })
+      await list.waitFor()
+      const requests = page.locator('li.request')
+      await requests.first().waitFor()
+      await requests.first().locator('h3 a').click()
+      const all = page.getByRole('button', { name: 'All your requests' })
+      await all.waitFor()
+      assert.equal(await requests.count(), 1)
+      assert.equal(await page.locator('#new-request-title').count(), 0, 'the filing form is away')
+      await backAndReloadKeep(page, {
+        address: new RegExp(`^/app/requests/requests/${UUID}$`),
+        list: '/app/requests',
+        shown: () => all.waitFor(),
+        listShown: () => list.waitFor(),
+      })
+      await requests.getByText('Waiting for the commission').waitFor()
+      await all.click()
+      await list.waitFor()
+      assert.equal(new URL(page.url()).pathname, '/app/requests')
+      // An address of a request that is not the citizen's says so, and offers the list.
+      await page.goto(`${suite.url}/app/requests/requests/00000000-0000-4000-8000-000000000000`)
+      await page.getByText('This request is not among yours.', { exact: false }).waitFor()
+      await page.getByRole('button', { name: 'All your requests' }).waitFor()
     },
   )
 })

@@ -31,6 +31,7 @@ const roles: readonly {
       'check-in',
       'requests',
       'notifications',
+      'exposure-sites',
       'profile',
       'about',
     ],
@@ -53,7 +54,17 @@ const roles: readonly {
       await measure('commission: a request')
     },
   },
-  { login: 'authority@spb.demo', screens: ['authority', 'revocations'] },
+  { login: 'authority@spb.demo', screens: ['authority', 'cases', 'revocations'] },
+  // Shanghai's authority has risk areas of its own: their table, with its Withdraw buttons.
+  {
+    login: 'authority@sh.demo',
+    screens: ['authority'],
+    details: async (page, measure) => {
+      await page.locator('tr[data-area-id] button').first().click()
+      await page.locator('#withdraw-area-confirm').waitFor()
+      await measure('authority: withdrawing a risk area')
+    },
+  },
   {
     login: 'admin@spb.demo',
     screens: ['trust', 'revocations'],
@@ -79,7 +90,16 @@ const roles: readonly {
       await measure('trust: importing a list')
     },
   },
-  { login: 'company@spb.demo', screens: ['company'] },
+  {
+    login: 'company@spb.demo',
+    screens: ['company'],
+    details: async (page, measure) => {
+      // An invitation's link, its copy button and its QR code.
+      await page.locator('#invitation-make').click()
+      await page.locator('#invitation-link').waitFor()
+      await measure('company: an invitation')
+    },
+  },
   { login: 'venue@spb.demo', screens: ['scanner'] },
 ]
 
@@ -133,6 +153,9 @@ describe('every screen on a 360 px phone in Chromium', { skip: chromiumSkip }, (
       signingCertificate: signer,
       sourceUrl: 'https://trust.partner-region.example.org/api/v1/trust-list',
     })
+    // A company, so that its page shows the invitations and the dashboard.
+    const company = await demoCaller(suite.url, 'company@spb.demo')
+    await company('POST', '/api/v1/companies', { name: 'Nevsky Works' })
     // The demo citizen holds Ivan Petrov's record, so that the citizen's screens show it.
     const citizen = await demoCaller(suite.url, 'citizen@spb.demo')
     await citizen('POST', '/api/v1/me/claim', {

@@ -36,9 +36,11 @@ describe('the Shanghai authority’s screens in Chromium', { skip: chromiumSkip 
       await page.getByText('The risk area is in force; codes are recomputed.').waitFor()
       await page.getByRole('cell', { name: 'CN-SH-CM' }).waitFor()
     })
-    const { riskAreas } = (await (await fetch(`${suite.url}/api/v1/risk-areas`)).json()) as {
-      riskAreas: { areaCode: string; level: string }[]
-    }
+    const authority = await demoCaller(suite.url, 'authority@sh.demo')
+    const { riskAreas } = await authority<{ riskAreas: { areaCode: string; level: string }[] }>(
+      'GET',
+      '/api/v1/risk-areas',
+    )
     assert.ok(riskAreas.some((a) => a.areaCode === 'CN-SH-CM' && a.level === 'medium'))
     await context.close()
   })

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import {
   productName,
+  testResultName,
+  testTypeName,
   vaccineManufacturerName,
   vaccineProductName,
 } from '../../web/src/components/value-set-names.js'
@@ -18,5 +20,12 @@ describe('value-set names in the web app (web/src/components/value-set-names.ts)
   it('keeps a free-text test name, or a code no value set knows, as it is', () => {
     assert.equal(productName('RT-PCR SARS-CoV-2'), 'RT-PCR SARS-CoV-2')
     assert.equal(productName('Sputnik-V'), 'Sputnik-V')
+  })
+
+  it('names a test’s type and result as the value sets display them, and keeps an unknown code', () => {
+    assert.equal(testTypeName('LP217198-3'), 'Rapid immunoassay')
+    assert.equal(testResultName('260415000'), 'Not detected')
+    assert.equal(testResultName('260373001'), 'Detected')
+    assert.equal(testResultName('123'), '123')
   })
 })

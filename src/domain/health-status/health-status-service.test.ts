@@ -206,7 +206,9 @@ forEachDialect((dialect) => {
         [authority.accountId],
       )
       assert.deepEqual(
-        (await health.riskAreas(false, 'CN-SH-PD')).map((current) => current.id),
+        (await health.riskAreas(authority, { history: false, areaCode: 'CN-SH-PD' })).map(
+          (current) => current.id,
+        ),
         [area.id],
       )
     })
@@ -227,11 +229,15 @@ forEachDialect((dialect) => {
         replaces: area.id,
       })
       assert.deepEqual(
-        (await health.riskAreas(false, 'CN-BJ-HD')).map((current) => current.id),
+        (await health.riskAreas(authority, { history: false, areaCode: 'CN-BJ-HD' })).map(
+          (current) => current.id,
+        ),
         [replacement.id],
       )
       assert.deepEqual(
-        (await health.riskAreas(true, 'CN-BJ-HD')).map((version) => version.id).sort(),
+        (await health.riskAreas(authority, { history: true, areaCode: 'CN-BJ-HD' }))
+          .map((version) => version.id)
+          .sort(),
         [area.id, replacement.id].sort(),
       )
       await rejectsWith(
@@ -282,7 +288,10 @@ forEachDialect((dialect) => {
         'ERR_INVALID_FIELD',
         'replaces',
       )
-      assert.deepEqual(await health.riskAreas(true, 'CN-GD-SZ'), [])
+      assert.deepEqual(
+        await health.riskAreas(authority, { history: true, areaCode: 'CN-GD-SZ' }),
+        [],
+      )
     })
 
     it('stores a region’s own rules, applies them to its people only, and audits the change', async () => {

@@ -24,7 +24,7 @@ import { maskedName } from '../people/masked-name.js'
 import type { Person } from '../people/person.js'
 import type { District, Store, StoreTransaction } from '../ports.js'
 import type { IssuerTree } from '../policy/issuer-tree.js'
-import { authorize, issuerTree } from '../policy/policy.js'
+import { authorize, issuerTree, rootIssuer } from '../policy/policy.js'
 import { TOKEN_SUBJECT_KEY_PURPOSE, TokenSubjects } from './token-subject.js'
 import type {
   StoredDeclaration,
@@ -280,8 +280,8 @@ export class HealthStatusService {
   }
 
   /**
-   * Problems found in stored data that the engine cannot evaluate, oldest first: every risk area
-   * left out, and the people of the actor's issuer (and the issuers below it) whose colour fails.
+   * Problems found in stored data that the engine cannot evaluate, oldest first: the risk areas
+   * left out and the people whose colour fails, of the actor's issuer and the issuers below it.
    *
    * @throws {DomainError} `ERR_FORBIDDEN` unless the actor is the health authority.
    */
@@ -298,7 +298,7 @@ export class HealthStatusService {
       }
       const shown: InputProblem[] = []
       for (const problem of problems) {
-        if (problem.kind === 'risk-area' || (await within(problem.issuerId))) shown.push(problem)
+        if (await within(problem.issuerId)) shown.push(problem)
       }
       return shown
     })
@@ -363,19 +363,32 @@ export class HealthStatusService {
     })
   }
 
-  /** Current risk areas, or every version with `history`. */
-  async riskAreas(history: boolean, areaCode?: string): Promise<StoredRiskArea[]> {
-    return this.store.transaction((tx) =>
-      tx.health.riskAreas({
-        includeSuperseded: history,
-        ...(areaCode === undefined ? {} : { areaCode }),
-      }),
-    )
+  /**
+   * The risk areas of the actor's region and the regions under it (or of `issuerId`'s, one within
+   * the actor's reach): those in force, or every version with `history`.
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN` (not the authority over the region), `ERR_INVALID_FIELD`
+   *   (`issuerId`, no such issuer).
+   */
+  async riskAreas(
+    actor: Actor,
+    options: { history: boolean; areaCode?: string | undefined; issuerId?: string | undefined },
+  ): Promise<StoredRiskArea[]> {
+    return this.store.transaction(async (tx) => {
+      const issuerId = options.issuerId ?? actor.issuerId
+      const tree = await authorize(tx, actor, 'list', { kind: 'risk_areas', issuerId })
+      return tx.health.riskAreas({
+        includeSuperseded: options.history,
+        ...(options.areaCode === undefined ? {} : { areaCode: options.areaCode }),
+        issuerIds: issuerId === undefined ? [] : tree.subtree(issuerId),
+      })
+    })
   }
 
   /**
-   * The authority declares (or changes, superseding `replaces`) a risk area; the colours of people
-   * who declared visits there in the last 30 days are recomputed.
+   * The authority declares a risk area of its region (or of a region under it, `issuerId`), or
+   * changes one it is over, superseding `replaces` (the new version keeps its owner); the colours
+   * of people who declared visits there in the last 30 days are recomputed.
    *
    * @throws {DomainError} `ERR_FORBIDDEN`, `ERR_INVALID_FIELD`, `ERR_NOT_FOUND` (`replaces`),
    *   `ERR_RISK_AREA_SUPERSEDED` (`replaces` superseded already).
@@ -389,6 +402,7 @@ export class HealthStatusService {
       from: string
       until?: string | undefined
       replaces?: string | undefined
+      issuerId?: string | undefined
     },
   ): Promise<{ area: StoredRiskArea; reassessed: number }> {
     await this.#requireAuthority(actor)
@@ -399,10 +413,26 @@ export class HealthStatusService {
     }
     const at = this.clock().toISOString()
     const area = await this.store.transaction(async (tx) => {
-      if (input.replaces !== undefined) {
+      let owner = input.issuerId ?? actor.issuerId
+      if (input.replaces === undefined) {
+        await authorize(tx, actor, 'create', { kind: 'risk_areas', issuerId: owner })
+      } else {
         const old = await tx.health.findRiskArea(input.replaces)
         if (!old)
           throw new DomainError('ERR_NOT_FOUND', `no risk area ${input.replaces}`, 'replaces')
+        await authorize(tx, actor, 'update', {
+          kind: 'risk_areas',
+          id: old.id,
+          issuerId: old.issuerId,
+        })
+        if (input.issuerId !== undefined && input.issuerId !== old.issuerId) {
+          throw new DomainError(
+            'ERR_INVALID_FIELD',
+            `risk area ${input.replaces} belongs to ${old.issuerId ?? 'no issuer'}, not ${input.issuerId}`,
+            'issuerId',
+          )
+        }
+        owner = old.issuerId
         if (old.areaCode !== input.areaCode) {
           throw new DomainError(
             'ERR_INVALID_FIELD',
@@ -412,6 +442,7 @@ export class HealthStatusService {
         }
       }
       const created = await tx.health.addRiskArea({
+        issuerId: owner,
         areaCode: input.areaCode,
         name: input.name,
         level: input.level,
@@ -436,6 +467,7 @@ export class HealthStatusService {
           action: 'risk-area.set',
           entityType: 'risk_area',
           entityId: created.id,
+          issuerId: owner,
           reason: undefined,
           data: { ...input },
         },
@@ -443,14 +475,55 @@ export class HealthStatusService {
       )
       return created
     })
+    return { area, reassessed: await this.#areaChanged(input.areaCode) }
+  }
+
+  /**
+   * The authority withdraws a risk area declared by mistake (it is over the area's region): the
+   * version ends with no successor, stays in the history, and no longer counts for anyone; the
+   * colours of people who declared visits there in the last 30 days are recomputed. (To end an
+   * area that was real, change it with an `until` instead: past stays keep counting.)
+   *
+   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_RISK_AREA_SUPERSEDED` (ended
+   *   already).
+   */
+  async withdrawRiskArea(
+    actor: Actor,
+    id: string,
+  ): Promise<{ area: StoredRiskArea; reassessed: number }> {
+    const at = this.clock().toISOString()
+    const area = await this.store.transaction(async (tx) => {
+      const found = await tx.health.findRiskArea(id)
+      if (!found) throw new DomainError('ERR_NOT_FOUND', `no risk area ${id}`)
+      await authorize(tx, actor, 'update', { kind: 'risk_areas', id, issuerId: found.issuerId })
+      if (!(await tx.health.supersedeRiskArea(id, undefined, at))) {
+        throw new DomainError('ERR_RISK_AREA_SUPERSEDED', `risk area ${id} has ended already`)
+      }
+      await tx.audit.append(
+        {
+          actorAccountId: actor.accountId,
+          action: 'risk-area.withdraw',
+          entityType: 'risk_area',
+          entityId: id,
+          issuerId: found.issuerId,
+          reason: undefined,
+          data: { areaCode: found.areaCode },
+        },
+        at,
+      )
+      return { ...found, supersededAt: at }
+    })
+    return { area, reassessed: await this.#areaChanged(area.areaCode) }
+  }
+
+  /** After a risk area changed: drops the cached areas, tells other processes, recomputes. */
+  async #areaChanged(areaCode: string): Promise<number> {
     this.#areas = undefined
     this.onChange?.({ topic: 'risk-areas' })
     const since = new Date(this.clock().getTime() - LOOKBACK_DAYS * DAY).toISOString()
-    const people = await this.store.transaction((tx) =>
-      tx.health.peopleWhoVisited(input.areaCode, since),
-    )
+    const people = await this.store.transaction((tx) => tx.health.peopleWhoVisited(areaCode, since))
     for (let i = 0; i < people.length; i += BATCH) await this.reassess(people.slice(i, i + BATCH))
-    return { area, reassessed: people.length }
+    return people.length
   }
 
   // Risk rules ------------------------------------------------------------------------------
@@ -780,14 +853,19 @@ export class HealthStatusService {
   async #riskAreas(): Promise<StoredRiskArea[]> {
     const now = this.clock().getTime()
     if (this.#areas && this.#areas.until > now) return this.#areas.areas
-    const stored = await this.store.transaction((tx) =>
-      tx.health.riskAreas({ includeSuperseded: false }),
-    )
+    const { stored, root } = await this.store.transaction(async (tx) => ({
+      stored: await tx.health.riskAreas({ includeSuperseded: false }),
+      root: await rootIssuer(tx),
+    }))
     const areas: StoredRiskArea[] = []
     for (const area of stored) {
       const problem = riskAreaProblem(area, this.clock())
       if (problem === undefined) areas.push(area)
-      else await this.#report({ kind: 'risk-area', id: area.id, issuerId: undefined, ...problem })
+      else {
+        // A risk area of no issuer (a deployment without issuers) is the root's to see.
+        const issuerId = area.issuerId ?? root
+        await this.#report({ kind: 'risk-area', id: area.id, issuerId, ...problem })
+      }
     }
     this.#areas = { areas, until: now + CACHE_MS }
     return areas

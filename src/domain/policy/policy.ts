@@ -186,6 +186,14 @@ const trustPolicy: ResourcePolicy = (context, _action, resource) =>
 const rulesPolicy: ResourcePolicy = (context, action, resource) =>
   action === 'read' ? true : staffOver(context, authorityRoles, resource)
 
+/**
+ * A region's risk areas (and its districts) are its authority's to list, declare, change and
+ * withdraw, and the authorities above it; the engine reads every region's areas by itself, for a
+ * stay in any of them counts wherever the person lives.
+ */
+const riskAreaPolicy: ResourcePolicy = (context, _action, resource) =>
+  staffOver(context, authorityRoles, resource)
+
 const dashboardPolicy: ResourcePolicy = (context, _action, resource) =>
   staffOver(context, dashboardRoles, resource)
 
@@ -205,7 +213,7 @@ export const policies: Record<ResourceKind, ResourcePolicy> = {
   account: adminPolicy,
   keys: adminPolicy,
   trust_partners: trustPolicy,
-  risk_areas: rulesPolicy,
+  risk_areas: riskAreaPolicy,
   risk_rules: rulesPolicy,
   validity_rules: rulesPolicy,
   entry_policies: rulesPolicy,

@@ -17,6 +17,7 @@ import { districtsMigration } from './20261207091000-districts.js'
 import { districtCountsMigration } from './20261207100000-district-counts.js'
 import { tracingWorkMigration } from './20261207110000-tracing-work.js'
 import { districtCountersMigration } from './20261207110500-district-counters.js'
+import { riskAreaOwnersMigration } from './20261207120000-risk-area-owners.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -43,6 +44,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261207100000-district-counts': districtCountsMigration(),
       '20261207110000-tracing-work': tracingWorkMigration(),
       '20261207110500-district-counters': districtCountersMigration(),
+      '20261207120000-risk-area-owners': riskAreaOwnersMigration(),
     }),
   }
 }

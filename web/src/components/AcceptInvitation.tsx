@@ -1,12 +1,51 @@
-import { type FormEvent, useState } from 'react'
+import { type FormEvent, useEffect, useRef, useState } from 'react'
 import { apiRequest } from '../api/api-client'
 import { useI18n } from '../i18n/LanguageProvider'
 import { ErrorMessage } from './ErrorMessage'
 
-/** A citizen accepts an employer's invitation with its one-time token, and chooses to share. */
+const LINK_KEY = 'invitation'
+
+/**
+ * The link an employer hands over (or shows as a QR code) for an invitation: the app's
+ * Notifications page with the one-time token in the fragment (`#invitation=…`), which browsers
+ * never send to a server, so the token stays out of access logs and `Referer` headers.
+ */
+export function invitationLink(pageUrl: string, token: string): string {
+  return `${pageUrl}#${LINK_KEY}=${encodeURIComponent(token)}`
+}
+
+/**
+ * The token of an invitation link the page was opened with, taken out of the address (so that
+ * neither the history nor a shared screenshot keeps it); undefined without one.
+ */
+function takeLinkToken(): string | undefined {
+  const match = new RegExp(`^#${LINK_KEY}=([^&]+)$`).exec(window.location.hash)
+  if (match?.[1]) {
+    window.history.replaceState(window.history.state, '', window.location.pathname)
+    try {
+      linkToken = decodeURIComponent(match[1])
+    } catch {
+      linkToken = undefined
+    }
+  }
+  return linkToken
+}
+// Kept once taken from the address, until it is accepted: the form may mount more than once.
+let linkToken: string | undefined
+
+/**
+ * A citizen accepts an employer's invitation, opened by its link or QR code (the token filled
+ * in) or with the token typed, and chooses whether to share.
+ */
 export function AcceptInvitation() {
   const { t } = useI18n()
-  const [token, setToken] = useState('')
+  const [fromLink] = useState(takeLinkToken)
+  const [token, setToken] = useState(fromLink ?? '')
+  const form = useRef<HTMLFormElement>(null)
+  // Opened by a link, the form is what the person came for: brought into view, below the feed.
+  useEffect(() => {
+    if (fromLink) form.current?.scrollIntoView({ block: 'center' })
+  }, [fromLink])
   const [consent, setConsent] = useState(false)
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState<boolean | undefined>(undefined)
@@ -24,6 +63,7 @@ export function AcceptInvitation() {
       )
       setDone(answer.consent)
       setToken('')
+      linkToken = undefined
     } catch (failure) {
       setError(failure)
     } finally {
@@ -31,9 +71,15 @@ export function AcceptInvitation() {
     }
   }
   return (
-    <form className="form" onSubmit={submit} aria-labelledby="invitation-title">
+    <form ref={form} className="form" onSubmit={submit} aria-labelledby="invitation-title">
       <h2 id="invitation-title">{t('invitation.title')}</h2>
-      <p>{t('invitation.intro')}</p>
+      {fromLink ? (
+        <p role="status" className="notice queued" data-testid="invitation-from-link">
+          {t('invitation.fromLink')}
+        </p>
+      ) : (
+        <p>{t('invitation.intro')}</p>
+      )}
       <label htmlFor="invitation-token">{t('invitation.token')}</label>
       <input
         id="invitation-token"

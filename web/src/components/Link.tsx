@@ -1,14 +1,19 @@
 import type { MouseEvent, ReactNode } from 'react'
-import { type Route, hrefOf, navigate } from '../router'
+import { type Detail, type Route, hrefOf, navigate, openDetail } from '../router'
 
-/** A link to a page of the app: a real `<a href>`, followed without a reload. */
+/**
+ * A link to a page of the app, or to one of its detail views (`detail`): a real `<a href>`,
+ * followed without a reload.
+ */
 export function Link({
   to,
+  detail,
   children,
   current,
   className,
 }: {
   to: Route
+  detail?: Detail
   children: ReactNode
   current?: boolean
   className?: string
@@ -16,11 +21,12 @@ export function Link({
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return
     event.preventDefault()
-    navigate(to)
+    if (detail) openDetail(to, detail.kind, detail.id)
+    else navigate(to)
   }
   return (
     <a
-      href={hrefOf(to)}
+      href={hrefOf(to, detail)}
       onClick={onClick}
       aria-current={current ? 'page' : undefined}
       className={className}

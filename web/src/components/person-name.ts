@@ -15,3 +15,19 @@ export function personName(person: {
   }
   return [familyName, givenName].filter((part) => part !== '').join(' ')
 }
+
+/**
+ * A holder's name the way the holder writes it: a Chinese or Japanese name family name first and
+ * closed up (`王芳`), any other given name first (`Ivan Petrov`, `Anna Schmidt`). Names only in
+ * ICAO letters (`FANG`, `WANG`) cannot tell their order, and are given first as a DCC writes them.
+ */
+export function holderName(person: {
+  readonly familyName: string
+  readonly givenName: string
+}): string {
+  const { familyName, givenName } = person
+  if (CLOSED_UP.test(familyName) && (givenName === '' || CLOSED_UP.test(givenName))) {
+    return `${familyName}${givenName}`
+  }
+  return [givenName, familyName].filter((part) => part !== '').join(' ')
+}

@@ -5,6 +5,7 @@
 import manufacturers from '../../../src/domain/register/valuesets/vaccine-mah-manf.json' with { type: 'json' }
 import products from '../../../src/domain/register/valuesets/vaccine-medicinal-product.json' with { type: 'json' }
 import testDevices from '../../../src/domain/register/valuesets/test-manf-example.json' with { type: 'json' }
+import testResults from '../../../src/domain/register/valuesets/test-result.json' with { type: 'json' }
 import testTypes from '../../../src/domain/register/valuesets/test-type.json' with { type: 'json' }
 
 type ValueSet = { readonly valueSetValues: Readonly<Record<string, { readonly display: string }>> }
@@ -31,4 +32,14 @@ export function productName(code: string): string {
     if (display !== undefined) return display
   }
   return code
+}
+
+/** A test's type by its value-set name (`LP6464-4` → `Nucleic acid amplification with probe detection`). */
+export function testTypeName(code: string): string {
+  return (testTypes as ValueSet).valueSetValues[code]?.display ?? code
+}
+
+/** A test's result by its value-set name (`260415000` → `Not detected`); the code if unknown. */
+export function testResultName(code: string): string {
+  return (testResults as ValueSet).valueSetValues[code]?.display ?? code
 }

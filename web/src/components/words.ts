@@ -36,7 +36,24 @@ export function regionName(id: string): MessageKey | undefined {
   return regionNames[id]
 }
 
-/** The key for a district the counters could not place (`unknown`), else undefined. */
+const districtNames: Readonly<Record<string, MessageKey>> = {
+  unknown: 'district.unknown',
+  'CN-SH-PD': 'district.cnShPd',
+  'CN-SH-HP': 'district.cnShHp',
+  'CN-SH-JA': 'district.cnShJa',
+  'CN-SH-XH': 'district.cnShXh',
+  'CN-SH-MH': 'district.cnShMh',
+  'CN-SH-JD': 'district.cnShJd',
+  'RU-MOW-CEN': 'district.ruMowCen',
+  'RU-SPE-ADM': 'district.ruSpeAdm',
+  'RU-SPE-CEN': 'district.ruSpeCen',
+}
+
+/**
+ * The key of a district's translated name: the districts the app knows (the demo's) and one the
+ * counters could not place (`unknown`); else undefined, and the name its authority defined is
+ * shown (see `DistrictName`).
+ */
 export function districtName(code: string): MessageKey | undefined {
-  return code === 'unknown' ? 'district.unknown' : undefined
+  return districtNames[code]
 }

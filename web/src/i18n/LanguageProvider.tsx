@@ -19,6 +19,8 @@ export interface I18n {
   readonly formatDate: (value: string) => string
   /** An instant as a date and time in the current language. */
   readonly formatDateTime: (value: string) => string
+  /** An instant (ms) as a running clock: weekday, date with the year, time to the second. */
+  readonly formatClock: (value: number) => string
   readonly formatNumber: (value: number, options?: Intl.NumberFormatOptions) => string
 }
 
@@ -70,6 +72,15 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
     const locale = INTL_LOCALE[language]
     const day = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' })
     const instant = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })
+    const clock = new Intl.DateTimeFormat(locale, {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
     return {
       language,
       setLanguage,
@@ -83,6 +94,7 @@ export function LanguageProvider({ children }: { children: ReactNode }) {
         const date = new Date(value)
         return Number.isNaN(date.getTime()) ? value : instant.format(date)
       },
+      formatClock: (value) => clock.format(value),
       formatNumber: (value, options) => new Intl.NumberFormat(locale, options).format(value),
     }
   }, [language, setLanguage])

@@ -15,6 +15,7 @@ import type {
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
 import { BarChart } from '../components/BarChart'
+import { DistrictName } from '../components/DistrictName'
 import { DistrictPicker } from '../components/DistrictPicker'
 import { byWeekWhenLong } from '../components/by-week'
 import { ConfirmDialog } from '../components/ConfirmDialog'
@@ -27,7 +28,7 @@ import { Districts } from './Districts'
 import { EntryPolicies } from './EntryPolicies'
 import { openDetail, useDetail } from '../router'
 import { personName } from '../components/person-name'
-import { districtName, ruleName } from '../components/words'
+import { districtName, regionName, ruleName } from '../components/words'
 
 const dailySeries: readonly {
   key: MessageKey
@@ -160,6 +161,29 @@ function RiskAreas() {
   const [error, setError] = useState<unknown>(undefined)
   const [busy, setBusy] = useState(false)
   const [done, setDone] = useState(false)
+  // The area whose withdrawal waits for a Yes, and the last one withdrawn.
+  const [withdrawing, setWithdrawing] = useState<RiskArea | undefined>(undefined)
+  const [withdrawn, setWithdrawn] = useState<RiskArea | undefined>(undefined)
+  const [withdrawError, setWithdrawError] = useState<unknown>(undefined)
+  const withdraw = async (area: RiskArea) => {
+    setBusy(true)
+    setWithdrawError(undefined)
+    try {
+      await apiRequest('DELETE', `/api/v1/risk-areas/${encodeURIComponent(area.id)}`)
+      setWithdrawn(area)
+      setWithdrawing(undefined)
+      areas.reload()
+    } catch (failure) {
+      setWithdrawError(failure)
+    } finally {
+      setBusy(false)
+    }
+  }
+  const regionLabel = (issuerId: string | undefined) => {
+    if (issuerId === undefined) return '—'
+    const key = regionName(issuerId)
+    return key ? t(key) : issuerId
+  }
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     setBusy(true)
@@ -197,11 +221,15 @@ function RiskAreas() {
               <th scope="col">{t('authority.level')}</th>
               <th scope="col">{t('authority.from')}</th>
               <th scope="col">{t('authority.until')}</th>
+              <th scope="col">{t('authority.areaRegion')}</th>
+              <th scope="col">
+                <span className="visually-hidden">{t('authority.areaActions')}</span>
+              </th>
             </tr>
           </thead>
           <tbody>
             {areas.data.riskAreas.map((area) => (
-              <tr key={area.id}>
+              <tr key={area.id} data-area-id={area.id}>
                 <td data-label={t('authority.areaCode')} className="mono">
                   {area.areaCode}
                 </td>
@@ -213,10 +241,44 @@ function RiskAreas() {
                 <td data-label={t('authority.until')}>
                   {area.until ? formatDate(area.until) : '—'}
                 </td>
+                <td data-label={t('authority.areaRegion')}>{regionLabel(area.issuerId)}</td>
+                <td>
+                  <button
+                    type="button"
+                    disabled={busy || withdrawing !== undefined}
+                    aria-label={t('authority.withdrawAreaNamed', { name: area.name })}
+                    onClick={() => {
+                      setWithdrawn(undefined)
+                      setWithdrawError(undefined)
+                      setWithdrawing(area)
+                    }}
+                  >
+                    {t('authority.withdrawArea')}
+                  </button>
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
+      )}
+      {withdrawing && (
+        <ConfirmDialog
+          id="withdraw-area-confirm"
+          question={t('authority.withdrawAreaConfirm', {
+            name: withdrawing.name,
+            code: withdrawing.areaCode,
+          })}
+          yes={t('authority.withdrawAreaYes')}
+          busy={busy}
+          onYes={() => void withdraw(withdrawing)}
+          onNo={() => setWithdrawing(undefined)}
+        />
+      )}
+      <ErrorMessage error={withdrawError} />
+      {withdrawn && (
+        <p role="status" className="notice allowed">
+          {t('authority.areaWithdrawn', { name: withdrawn.name })}
+        </p>
       )}
       <Districts districts={districts.data?.districts} onChanged={districts.reload} />
       <form className="form" onSubmit={submit} aria-labelledby="risk-area-title">
@@ -793,8 +855,8 @@ function CaseWhereabouts({ caseId }: { caseId: string }) {
                 {data.visits.map((visit) => (
                   <tr key={`${visit.venueId} ${visit.from}`}>
                     <td data-label={t('tracing.venue')}>{visit.venueName}</td>
-                    <td data-label={t('tracing.district')} className="mono">
-                      {visit.district}
+                    <td data-label={t('tracing.district')}>
+                      <DistrictName code={visit.district} />
                     </td>
                     <td data-label={t('authority.from')}>{formatDateTime(visit.from)}</td>
                     <td data-label={t('authority.until')}>{formatDateTime(visit.until)}</td>

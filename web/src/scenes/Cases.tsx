@@ -3,6 +3,7 @@ import { apiRequest } from '../api/api-client'
 import type { CaseDetail, CaseSummary, Colour, TracedPerson } from '../api/types'
 import { useAction } from '../api/use-action'
 import { useApi } from '../api/use-api'
+import { DistrictName } from '../components/DistrictName'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { colourName } from '../components/colours'
 import { useI18n } from '../i18n/LanguageProvider'
@@ -185,8 +186,7 @@ export function CasePage({ caseId, onBack }: { caseId: string; onBack: () => voi
               {data.visits.map((visit) => (
                 <li key={`${visit.venueId} ${visit.from}`}>
                   <p>
-                    <strong>{visit.venueName}</strong>{' '}
-                    <span className="mono">{visit.district}</span>
+                    <strong>{visit.venueName}</strong> <DistrictName code={visit.district} />
                   </p>
                   <p>
                     {t('sites.when', {

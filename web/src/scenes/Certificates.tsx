@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react'
-import { productName } from '../components/value-set-names'
+import { productName, testResultName, testTypeName } from '../components/value-set-names'
 import type { Certificate, CertificateKind, Me } from '../api/types'
 import { useApi } from '../api/use-api'
 import { useMe } from '../api/use-me'
@@ -143,6 +143,12 @@ export function Certificates() {
 }
 
 /** The holder, product, dose and date a certificate's code carries, read on the device. */
+/** The test results of the value set (SNOMED CT), by their names in the page's language. */
+const testResultKeys: Readonly<Record<string, MessageKey>> = {
+  '260415000': 'certificates.result.notDetected',
+  '260373001': 'certificates.result.detected',
+}
+
 function CertificateFactsRows({ qr }: { qr: string }) {
   const { t, formatDate } = useI18n()
   const [facts, setFacts] = useState<CertificateFacts | undefined>(undefined)
@@ -166,6 +172,24 @@ function CertificateFactsRows({ qr }: { qr: string }) {
         <>
           <dt>{t('certificates.product')}</dt>
           <dd className="certificate-product">{productName(facts.product)}</dd>
+        </>
+      )}
+      {facts.test?.type && facts.test.type !== facts.product && (
+        <>
+          <dt>{t('certificates.testType')}</dt>
+          <dd className="certificate-test-type">{testTypeName(facts.test.type)}</dd>
+        </>
+      )}
+      {facts.test?.result && (
+        <>
+          <dt>{t('certificates.testResult')}</dt>
+          <dd className="certificate-test-result">
+            {(() => {
+              // The two SNOMED results in the page's language; any other by its value-set name.
+              const key = testResultKeys[facts.test.result]
+              return key ? t(key) : testResultName(facts.test.result)
+            })()}
+          </dd>
         </>
       )}
       {facts.dose && (

@@ -14,7 +14,9 @@ import { VenueForm } from '../components/VenueForm'
 import { colourName } from '../components/colours'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
-import { openDetail, useDetail } from '../router'
+import { hrefOf, openDetail, useDetail } from '../router'
+import { QrCanvas } from '../components/QrCanvas'
+import { invitationLink } from '../components/AcceptInvitation'
 import { personName } from '../components/person-name'
 
 /** The kinds of venue a company registers; each has its entry policy on the server. */
@@ -162,7 +164,22 @@ function Dashboard({ state }: { state: ReturnType<typeof useApi<CompanyDashboard
 function Invite({ companyId }: { companyId: string }) {
   const { t } = useI18n()
   const [token, setToken] = useState<string | undefined>(undefined)
+  const [copied, setCopied] = useState(false)
   const { busy, error, run } = useAction()
+  const link =
+    token === undefined
+      ? undefined
+      : invitationLink(window.location.origin + hrefOf('notifications'), token)
+  const copy = async () => {
+    if (link === undefined) return
+    try {
+      await navigator.clipboard.writeText(link)
+      setCopied(true)
+    } catch {
+      // No clipboard (an insecure origin, or refused): the link stays selectable on the screen.
+      document.getElementById('invitation-link')?.focus()
+    }
+  }
   const invite = async () => {
     await run(async () => {
       const answer = await apiRequest<{ invitationId: string; token: string }>(
@@ -170,21 +187,49 @@ function Invite({ companyId }: { companyId: string }) {
         `/api/v1/companies/${companyId}/invitations`,
       )
       setToken(answer.token)
+      setCopied(false)
     })
   }
   return (
     <div className="no-print">
       <h2>{t('company.invite')}</h2>
       <p>{t('company.inviteIntro')}</p>
-      <button type="button" className="primary" disabled={busy} onClick={() => void invite()}>
+      <button
+        id="invitation-make"
+        type="button"
+        className="primary"
+        disabled={busy}
+        onClick={() => void invite()}
+      >
         {t('company.inviteSubmit')}
       </button>
       <ErrorMessage error={error} />
-      {token && (
-        <div role="status" className="notice allowed">
-          <p>{t('company.inviteToken')}</p>
-          <p className="mono" data-testid="invitation-token">
-            {token}
+      {token && link && (
+        <div role="status" className="notice allowed invitation">
+          <p>{t('company.inviteLinkIntro')}</p>
+          <label htmlFor="invitation-link">{t('company.inviteLink')}</label>
+          <input
+            id="invitation-link"
+            readOnly
+            value={link}
+            onFocus={(event) => event.target.select()}
+          />
+          <div className="actions">
+            <button type="button" onClick={() => void copy()}>
+              {t('company.inviteCopy')}
+            </button>
+            {copied && <span>{t('company.inviteCopied')}</span>}
+          </div>
+          <QrCanvas
+            text={link}
+            size={Math.min(240, window.innerWidth - 96)}
+            label={t('company.inviteQrLabel')}
+          />
+          <p className="muted">
+            {t('company.inviteToken')}{' '}
+            <span className="mono" data-testid="invitation-token">
+              {token}
+            </span>
           </p>
         </div>
       )}

@@ -1,5 +1,6 @@
 import type { ExposureSite } from '../api/types'
 import { useApi } from '../api/use-api'
+import { DistrictName } from '../components/DistrictName'
 import { ErrorMessage } from '../components/ErrorMessage'
 import { useI18n } from '../i18n/LanguageProvider'
 
@@ -27,7 +28,7 @@ export function ExposureSites() {
                 <strong>{site.venueName}</strong>
               </p>
               <p>
-                {site.address} <span className="mono">{site.district}</span>
+                {site.address} · <DistrictName code={site.district} />
               </p>
               <p>
                 <time dateTime={site.from}>

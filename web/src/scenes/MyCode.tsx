@@ -30,7 +30,7 @@ export function MyCode() {
 }
 
 function HealthCode({ personId }: { personId: string }) {
-  const { t, language, formatDate, formatDateTime } = useI18n()
+  const { t, language, formatDate, formatDateTime, formatClock } = useI18n()
   const [token, setToken] = useState<HealthCodeToken | undefined>(undefined)
   const [error, setError] = useState<unknown>(undefined)
   // Set when the token shown is the device's copy: when it was fetched.
@@ -125,7 +125,7 @@ function HealthCode({ personId }: { personId: string }) {
             <span className="code-live-mark" />
           </div>
           <p className="code-clock" data-clock={now}>
-            <time dateTime={new Date(now).toISOString()}>{formatClock(now, language)}</time>
+            <time dateTime={new Date(now).toISOString()}>{formatClock(now)}</time>
           </p>
           <QrCanvas
             text={token.qr}
@@ -173,15 +173,4 @@ function useNow(): number {
     return () => window.clearInterval(timer)
   }, [])
   return now
-}
-
-/** The running clock's text: the date and the time to the second, in the page's language. */
-function formatClock(now: number, language: string): string {
-  return new Intl.DateTimeFormat(language, {
-    day: 'numeric',
-    month: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).format(now)
 }

@@ -147,7 +147,7 @@ export function Notifications() {
             ))}
             {item.kind === 'commission' && (
               <p>
-                <Link to="requests">{t('feed.commission.open')}</Link>
+                <RequestLink data={item.data} />
               </p>
             )}
           </li>
@@ -155,5 +155,19 @@ export function Notifications() {
       </ul>
       <AcceptInvitation />
     </section>
+  )
+}
+
+/** The link of a commission entry: to its request's own view when the entry names the request. */
+function RequestLink({ data }: { data: Readonly<Record<string, unknown>> }) {
+  const { t } = useI18n()
+  const requestId = commissionNotice(data)?.requestId
+  return (
+    <Link
+      to="requests"
+      {...(requestId ? { detail: { kind: 'requests' as const, id: requestId } } : {})}
+    >
+      {t('feed.commission.open')}
+    </Link>
   )
 }

@@ -8,6 +8,7 @@ import { RadioChoice } from '../components/RadioChoice'
 import { Link } from '../components/Link'
 import { useI18n } from '../i18n/LanguageProvider'
 import type { MessageKey } from '../i18n/messages'
+import { hrefOf, openDetail, useDetail } from '../router'
 
 type Status = OwnCommissionRequest['status']
 type Kind = 'recovery' | 'antibody'
@@ -84,6 +85,12 @@ export function Requests() {
     list.reload()
   }
   const requests = list.data?.requests ?? []
+  // One request open, in the address (`/app/requests/requests/{id}`): shown alone with all it
+  // says; Back and reload keep it, and a notification of a decision links to it.
+  const openId = useDetail('requests')
+  const opened = requests.find((request) => request.id === openId)
+  const shown = opened ? [opened] : requests
+  const missing = openId !== undefined && list.data !== undefined && opened === undefined
   return (
     <section aria-labelledby="page-title" className="card">
       <h1 id="page-title" tabIndex={-1}>
@@ -102,27 +109,50 @@ export function Requests() {
         </p>
       )}
       {(me.loading || list.loading) && <p role="status">{t('common.loading')}</p>}
-      <h2>{t('requests.mine')}</h2>
-      {list.data && requests.length === 0 && <p>{t('requests.none')}</p>}
+      {openId === undefined ? (
+        <h2>{t('requests.mine')}</h2>
+      ) : (
+        <p>
+          <button
+            type="button"
+            className="link"
+            onClick={() => openDetail('requests', 'requests', undefined)}
+          >
+            {t('requests.all')}
+          </button>
+        </p>
+      )}
+      {missing && (
+        <p role="alert" className="notice refused">
+          {t('requests.notFound')}
+        </p>
+      )}
+      {list.data && requests.length === 0 && !missing && <p>{t('requests.none')}</p>}
       <ul className="requests">
-        {requests.map((request) => (
+        {shown.map((request) => (
           <RequestItem
             key={request.id}
             request={request}
+            opened={opened !== undefined}
             onAppealed={() => changed('requests.appealed')}
           />
         ))}
       </ul>
-      {personId && <NewRequestForm personId={personId} onFiled={() => changed('requests.filed')} />}
+      {personId && openId === undefined && (
+        <NewRequestForm personId={personId} onFiled={() => changed('requests.filed')} />
+      )}
     </section>
   )
 }
 
 function RequestItem({
   request,
+  opened,
   onAppealed,
 }: {
   request: OwnCommissionRequest
+  /** Shown alone, at its own address (else one of the list, its title a link there). */
+  opened: boolean
   onAppealed: () => void
 }) {
   const { t, formatDateTime } = useI18n()
@@ -143,7 +173,22 @@ function RequestItem({
       data-request-id={request.id}
       data-request-status={request.status}
     >
-      <h3 id={titleId}>{t(kindName[kindOf(request)])}</h3>
+      <h3 id={titleId}>
+        {opened ? (
+          t(kindName[kindOf(request)])
+        ) : (
+          <a
+            href={hrefOf('requests', { kind: 'requests', id: request.id })}
+            onClick={(event) => {
+              if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return
+              event.preventDefault()
+              openDetail('requests', 'requests', request.id)
+            }}
+          >
+            {t(kindName[kindOf(request)])}
+          </a>
+        )}
+      </h3>
       <p className={`notice ${statusClass[request.status]}`}>
         <strong>{t(statusName[request.status])}</strong>
       </p>

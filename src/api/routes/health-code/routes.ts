@@ -88,6 +88,7 @@ const riskArea = {
   type: 'object',
   properties: {
     id: { type: 'string' },
+    issuerId: { type: 'string', description: 'the region whose authority declared the area' },
     areaCode: { type: 'string' },
     name: { type: 'string' },
     level: { type: 'string', enum: ['high', 'medium'] },
@@ -227,9 +228,10 @@ export async function healthCodeRoutes(
   app.get(
     '/api/v1/risk-areas',
     {
-      config: { access: 'public' },
+      config: { access: authorityRoles },
       schema: {
-        summary: 'Risk areas in force, or every version with history=true',
+        summary:
+          'The risk areas of the authority’s region and the regions under it (or of issuerId’s, within reach): those in force, or every version with history=true',
         tags: ['health code'],
         querystring: {
           type: 'object',
@@ -237,6 +239,7 @@ export async function healthCodeRoutes(
           properties: {
             history: { type: 'boolean', default: false },
             areaCode: { type: 'string', maxLength: 40 },
+            issuerId: { type: 'string', maxLength: 64 },
           },
         },
         response: {
@@ -246,10 +249,11 @@ export async function healthCodeRoutes(
       },
     },
     async (request) => ({
-      riskAreas: await context.health.riskAreas(
-        request.query.history === true,
-        request.query.areaCode,
-      ),
+      riskAreas: await context.health.riskAreas(requireActor(request), {
+        history: request.query.history === true,
+        areaCode: request.query.areaCode,
+        issuerId: request.query.issuerId,
+      }),
     }),
   )
 
@@ -259,7 +263,7 @@ export async function healthCodeRoutes(
       config: { access: authorityRoles },
       schema: {
         summary:
-          'Declare a risk area, or change one (replaces: the version it supersedes); affected colours are recomputed',
+          'Declare a risk area of the authority’s region (or of a region under it, issuerId), or change one (replaces: the version it supersedes, whose region it keeps); affected colours are recomputed',
         tags: ['health code'],
         body: {
           type: 'object',
@@ -273,6 +277,7 @@ export async function healthCodeRoutes(
             from: eventDay,
             until: plannedDay,
             replaces: { type: 'string', maxLength: 64 },
+            issuerId: { type: 'string', maxLength: 64 },
           },
         },
         response: {
@@ -290,6 +295,33 @@ export async function healthCodeRoutes(
         request.body,
       )
       return reply.status(201).send({ riskArea: area, reassessed })
+    },
+  )
+
+  app.delete(
+    '/api/v1/risk-areas/:id',
+    {
+      config: { access: authorityRoles },
+      schema: {
+        summary:
+          'Withdraw a risk area declared by mistake (the authority over its region): it no longer counts for anyone, the history keeps it; affected colours are recomputed',
+        tags: ['health code'],
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: { riskArea: riskArea, reassessed: { type: 'integer' } },
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { area, reassessed } = await context.health.withdrawRiskArea(
+        requireActor(request),
+        request.params.id,
+      )
+      return { riskArea: area, reassessed }
     },
   )
 
