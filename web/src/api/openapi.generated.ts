@@ -1912,6 +1912,8 @@ export interface paths {
                 readonly sameVenue?: number
                 readonly secondary?: number
               }
+              /** @description Same-venue visitors and contacts of contacts are being recorded in the background: the counts here are the close contacts, recorded before the answer; the case page counts them all */
+              readonly queued?: boolean
               readonly reopened?: boolean
             }
           }
@@ -10717,12 +10719,13 @@ export interface paths {
       readonly path?: never
       readonly cookie?: never
     }
-    /** Risk areas in force, or every version with history=true */
+    /** The risk areas of the authority’s region and the regions under it (or of issuerId’s, within reach): those in force, or every version with history=true */
     readonly get: {
       readonly parameters: {
         readonly query?: {
           readonly areaCode?: string
           readonly history?: boolean
+          readonly issuerId?: string
         }
         readonly header?: never
         readonly path?: never
@@ -10742,6 +10745,8 @@ export interface paths {
                 readonly createdAt?: string
                 readonly from?: string
                 readonly id?: string
+                /** @description the region whose authority declared the area */
+                readonly issuerId?: string
                 /** @enum {string} */
                 readonly level?: 'high' | 'medium'
                 readonly name?: string
@@ -10836,7 +10841,7 @@ export interface paths {
       }
     }
     readonly put?: never
-    /** Declare a risk area, or change one (replaces: the version it supersedes); affected colours are recomputed */
+    /** Declare a risk area of the authority’s region (or of a region under it, issuerId), or change one (replaces: the version it supersedes, whose region it keeps); affected colours are recomputed */
     readonly post: {
       readonly parameters: {
         readonly query?: never
@@ -10850,6 +10855,7 @@ export interface paths {
             readonly areaCode: string
             /** @description YYYY-MM-DD */
             readonly from: string
+            readonly issuerId?: string
             /** @enum {string} */
             readonly level: 'high' | 'medium'
             readonly name: string
@@ -10873,6 +10879,8 @@ export interface paths {
                 readonly createdAt?: string
                 readonly from?: string
                 readonly id?: string
+                /** @description the region whose authority declared the area */
+                readonly issuerId?: string
                 /** @enum {string} */
                 readonly level?: 'high' | 'medium'
                 readonly name?: string
@@ -10967,6 +10975,141 @@ export interface paths {
       }
     }
     readonly delete?: never
+    readonly options?: never
+    readonly head?: never
+    readonly patch?: never
+    readonly trace?: never
+  }
+  readonly '/api/v1/risk-areas/{id}': {
+    readonly parameters: {
+      readonly query?: never
+      readonly header?: never
+      readonly path?: never
+      readonly cookie?: never
+    }
+    readonly get?: never
+    readonly put?: never
+    readonly post?: never
+    /** Withdraw a risk area declared by mistake (the authority over its region): it no longer counts for anyone, the history keeps it; affected colours are recomputed */
+    readonly delete: {
+      readonly parameters: {
+        readonly query?: never
+        readonly header?: never
+        readonly path: {
+          readonly id: string
+        }
+        readonly cookie?: never
+      }
+      readonly requestBody?: never
+      readonly responses: {
+        /** @description Default Response */
+        readonly 200: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': {
+              readonly reassessed?: number
+              readonly riskArea?: {
+                readonly areaCode?: string
+                readonly createdAt?: string
+                readonly from?: string
+                readonly id?: string
+                /** @description the region whose authority declared the area */
+                readonly issuerId?: string
+                /** @enum {string} */
+                readonly level?: 'high' | 'medium'
+                readonly name?: string
+                readonly supersededAt?: string
+                readonly supersededBy?: string
+                readonly until?: string
+              }
+            }
+          }
+        }
+        /** @description Default Response */
+        readonly 400: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+        /** @description Default Response */
+        readonly 401: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+        /** @description Default Response */
+        readonly 403: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+        /** @description Default Response */
+        readonly 404: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+        /** @description Default Response */
+        readonly 409: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+        /** @description Default Response */
+        readonly 413: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+        /** @description Default Response */
+        readonly 422: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+        /** @description Default Response */
+        readonly 429: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+        /** @description Default Response */
+        readonly 503: {
+          headers: {
+            readonly [name: string]: unknown
+          }
+          content: {
+            readonly 'application/json': components['schemas']['Error']
+          }
+        }
+      }
+    }
     readonly options?: never
     readonly head?: never
     readonly patch?: never
