@@ -17,6 +17,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { formatWebSection, measureWeb } from './web-bench.js'
 import { runVerifierBench } from './verifier-bench.js'
+import { formatStartupSection, measureStartup } from './startup-bench.js'
 
 // `npm run bench`: the codec against raw ECDSA on one core, then the CLI's batch throughput.
 // About 30 s in all: 2 s of warm-up, 5 rounds of 2 + 2 s, then two runs of the CLI. Then the
@@ -54,9 +55,31 @@ async function measureCodecSections(
   )
 }
 
+async function runStartupBench(root: string): Promise<void> {
+  const figures = await measureStartup(
+    join(root, 'bin', 'healthcode.js'),
+    join(root, 'dist', 'bench', 'bare-fastify.js'),
+    join(root, 'dist', 'bench', 'module-count-hook.js'),
+    {
+      pairs: Number(process.env['BENCH_STARTUP_PAIRS'] ?? 7),
+      settleMs: 2000,
+      postgresUrl: process.env['BENCH_STARTUP_POSTGRES'],
+    },
+  )
+  console.log(formatStartupSection(figures) + '\n')
+}
+
 async function main(): Promise<void> {
   const root = findRepositoryRoot()
   const machine = describeMachine()
+
+  // BENCH_ONLY=startup runs the start-up figures alone: `healthcode serve` on a warm SQLite store
+  // (and on PostgreSQL when BENCH_STARTUP_POSTGRES names a database) against a bare Fastify process.
+  if (process.env['BENCH_ONLY'] === 'startup') {
+    await runStartupBench(root)
+    console.log(formatMachineSection(machine))
+    return
+  }
 
   // BENCH_ONLY=web runs the web app's budgets alone (first-load JavaScript, scanner in Chromium).
   if (process.env['BENCH_ONLY'] === 'web') {
@@ -111,7 +134,10 @@ async function main(): Promise<void> {
     console.log(formatCitySection(figures) + '\n')
   }
 
-  if (!cityOnly) console.log(formatWebSection(await measureWeb(root)) + '\n')
+  if (!cityOnly) {
+    console.log(formatWebSection(await measureWeb(root)) + '\n')
+    await runStartupBench(root)
+  }
 
   console.log(formatMachineSection(machine))
 }

@@ -17,6 +17,7 @@ import type { Store } from '../domain/ports.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
 import type { AppContext } from './context.js'
+import { lazySchemaCompilers } from './lazy-schema-compilers.js'
 import { ApiError, handleError } from './errors.js'
 import { accountRoutes } from './routes/accounts/routes.js'
 import { apiTokenRoutes } from './routes/api-tokens/routes.js'
@@ -69,6 +70,12 @@ export interface BuildOptions {
    * from the primary otherwise); dashboards and public lists read through it.
    */
   readonly readReplica?: ReadReplicaView
+  /**
+   * When route schemas are compiled: `lazy` (default) on each route part's first request, `eager`
+   * all of them before `build` returns (as Fastify alone would), so a schema that does not compile
+   * fails the build.
+   */
+  readonly schemaCompilation?: 'lazy' | 'eager'
 }
 
 /** What the app needs of a read replica (see `ReadReplica` in storage). */
@@ -108,8 +115,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const { config } = options
   const clock = options.clock ?? systemClock
+  const schemas = lazySchemaCompilers()
   const app = Fastify({
     logger: options.logger ?? { level: config.logLevel },
+    schemaController: { compilersFactory: schemas.compilersFactory },
     bodyLimit: config.bodyLimit,
     ajv: {
       customOptions: {
@@ -396,6 +405,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     await services.close()
   })
   await app.ready()
+  if (options.schemaCompilation === 'eager') schemas.compileAll()
   return app
 }
 

@@ -10,6 +10,7 @@ import { openStore } from '../storage/open-store.js'
 import { ReadReplica } from '../storage/read-replica.js'
 import { type SharedState, openSharedState } from './shared-state.js'
 import { build } from './app.js'
+import { START_UP_GARBAGE_DELAY_MS, collectStartUpGarbage } from './start-up-garbage.js'
 import { OidcLogin } from './auth/oidc/index.js'
 
 /** A running server: its address, and how to stop it. */
@@ -95,6 +96,7 @@ export async function startServer(
       : undefined,
   })
   await app.listen({ port: config.port, host: config.host })
+  setTimeout(collectStartUpGarbage, START_UP_GARBAGE_DELAY_MS).unref()
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   let closing: Promise<void> | undefined

@@ -8,10 +8,12 @@ import { FontBook } from './font-book.js'
 import type { StyledText } from './font-book.js'
 import { bilingualLabel, certificateLabels, sectionKeys, titleKeys } from './labels.js'
 import type { CertificateLanguage, LabelKey } from './labels.js'
+import { QR_PRINT_WIDTH } from './print-sizes.js'
 import { Typesetter } from './typesetter.js'
 import type { TextStyle } from './typesetter.js'
 
 export type { CertificateLanguage } from './labels.js'
+export { QR_PRINT_WIDTH } from './print-sizes.js'
 
 /** What a printed certificate shows. */
 export interface CertificatePdfInput {
@@ -57,11 +59,6 @@ const MARGIN = 15 * MM
 const CONTENT_WIDTH = PAGE.width - 2 * MARGIN
 const COLUMN_GAP = 8 * MM
 
-/**
- * The printed width of the QR image, quiet zone included. Door scanners read a code of 35 mm or
- * more from paper reliably; 60 mm leaves room for a worn or creased printout.
- */
-export const QR_PRINT_WIDTH = 60 * MM
 /** The quiet zone around the symbol, in modules: the 4 that ISO/IEC 18004 requires. */
 const QR_MARGIN = 4
 /** The least image width in pixels: 300 dpi over the printed width, so printers need not scale. */

@@ -1,31 +1,11 @@
 import { X509Certificate, createHash, sign, verify, type KeyObject } from 'node:crypto'
-import {
-  Attribute,
-  CertificateChoices,
-  CertificateSet,
-  ContentInfo,
-  DigestAlgorithmIdentifiers,
-  EncapsulatedContent,
-  EncapsulatedContentInfo,
-  IssuerAndSerialNumber,
-  SignedData,
-  SignerIdentifier,
-  SignerInfo,
-  SignerInfos,
-  id_contentType,
-  id_data,
-  id_messageDigest,
-  id_signedData,
-} from '@peculiar/asn1-cms'
-import {
-  AsnArray,
-  AsnConvert,
-  AsnType,
-  AsnTypeTypes,
-  AsnObjectIdentifierConverter,
-  OctetString,
-} from '@peculiar/asn1-schema'
-import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509'
+import type * as Asn1Cms from '@peculiar/asn1-cms'
+import type * as Asn1Schema from '@peculiar/asn1-schema'
+import type * as Asn1X509 from '@peculiar/asn1-x509'
+import type { Attribute, SignedData, SignerInfo } from '@peculiar/asn1-cms'
+import type { AsnArray } from '@peculiar/asn1-schema'
+import type { Certificate } from '@peculiar/asn1-x509'
+import { requireOnFirstUse } from '../load-on-first-use.js'
 import { GatewayError } from './gateway-error.js'
 
 /** SHA-256 (NIST), the digest every message we sign uses. */
@@ -55,14 +35,52 @@ const signatureAlgorithms = new Set([
   '1.2.840.113549.1.1.13',
 ])
 
-/** The signed attributes in the form they are signed: a DER `SET OF Attribute` (RFC 5652 §5.4). */
-class SignedAttributesSet extends AsnArray<Attribute> {
-  constructor(items?: Attribute[]) {
-    super(items)
-    Object.setPrototypeOf(this, SignedAttributesSet.prototype)
-  }
+// The ASN.1 stack (@peculiar/asn1-cms, -x509, -schema) is loaded with the first Gateway message
+// signed or read, not at start-up. The callers are synchronous, so the packages are required:
+// CommonJS without an `exports` map, the one instance an `import` of them would load too.
+const asn1 = requireOnFirstUse<typeof Asn1Cms>(
+  'the DCC Gateway CMS signatures (@peculiar/asn1-cms)',
+  '@peculiar/asn1-cms',
+  import.meta.url,
+)
+const asn1Schema = requireOnFirstUse<typeof Asn1Schema>(
+  'the DCC Gateway CMS signatures (@peculiar/asn1-schema)',
+  '@peculiar/asn1-schema',
+  import.meta.url,
+)
+const asn1X509 = requireOnFirstUse<typeof Asn1X509>(
+  'the DCC Gateway CMS signatures (@peculiar/asn1-x509)',
+  '@peculiar/asn1-x509',
+  import.meta.url,
+)
+
+/** The packages, and the signed attributes in the form they are signed (RFC 5652 §5.4). */
+interface Loaded {
+  readonly packages: typeof Asn1Cms
+  readonly schema: typeof Asn1Schema
+  readonly x509: typeof Asn1X509
+  /** A DER `SET OF Attribute`, as the signature covers the signed attributes. */
+  readonly SignedAttributesSet: new (items?: Attribute[]) => AsnArray<Attribute>
 }
-AsnType({ type: AsnTypeTypes.Set, itemType: Attribute })(SignedAttributesSet)
+let loaded: Loaded | undefined
+
+function cms(): Loaded {
+  if (loaded === undefined) {
+    const schema = asn1Schema()
+    const packages = asn1()
+    class SignedAttributesSet extends schema.AsnArray<Attribute> {
+      constructor(items?: Attribute[]) {
+        super(items)
+        Object.setPrototypeOf(this, SignedAttributesSet.prototype)
+      }
+    }
+    schema.AsnType({ type: schema.AsnTypeTypes.Set, itemType: packages.Attribute })(
+      SignedAttributesSet,
+    )
+    loaded = { packages, schema, x509: asn1X509(), SignedAttributesSet }
+  }
+  return loaded
+}
 
 /** Who signs a CMS message: a certificate (DER) and its private key (P-256). */
 export interface CmsSigner {
@@ -97,6 +115,29 @@ export function signCms(
   signer: CmsSigner,
   options: { detached?: boolean } = {},
 ): Uint8Array {
+  const {
+    packages: {
+      Attribute,
+      CertificateChoices,
+      CertificateSet,
+      ContentInfo,
+      DigestAlgorithmIdentifiers,
+      EncapsulatedContent,
+      EncapsulatedContentInfo,
+      IssuerAndSerialNumber,
+      SignedData,
+      SignerIdentifier,
+      SignerInfo,
+      SignerInfos,
+      id_contentType,
+      id_data,
+      id_messageDigest,
+      id_signedData,
+    },
+    schema: { AsnConvert, AsnObjectIdentifierConverter, OctetString },
+    x509: { AlgorithmIdentifier, Certificate },
+    SignedAttributesSet,
+  } = cms()
   const certificate = AsnConvert.parse(signer.certificate, Certificate)
   const digest = createHash('sha256').update(content).digest()
   // Written in DER order (RFC 5652 §5.4: a SET OF sorted by encoding); contentType's encoding is
@@ -161,6 +202,11 @@ function cmsError(message: string, cause?: unknown): GatewayError {
  *   when the signature or digest does not match the content.
  */
 export function verifyCms(der: Uint8Array, detachedContent?: Uint8Array): VerifiedCms {
+  const {
+    packages: { ContentInfo, SignedData, id_messageDigest, id_signedData },
+    schema: { AsnConvert, OctetString },
+    SignedAttributesSet,
+  } = cms()
   let signedData: SignedData
   try {
     const info = AsnConvert.parse(der, ContentInfo)
@@ -238,6 +284,9 @@ export function verifyCms(der: Uint8Array, detachedContent?: Uint8Array): Verifi
 
 /** Tells whether a signer info's `sid` names a certificate. */
 function identifies(signerInfo: SignerInfo, certificate: Certificate): boolean {
+  const {
+    schema: { AsnConvert, OctetString },
+  } = cms()
   const byIssuer = signerInfo.sid.issuerAndSerialNumber
   if (byIssuer) {
     return (

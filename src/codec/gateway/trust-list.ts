@@ -1,5 +1,5 @@
 import { X509Certificate, createHash } from 'node:crypto'
-import { isSignedBy } from '../trust/issue-certificates.js'
+import { isSignedBy } from '../trust/is-signed-by.js'
 import {
   kidOfCertificate,
   signerFromCertificate,

@@ -1,5 +1,5 @@
 import { X509Certificate, createHash, type KeyObject } from 'node:crypto'
-import { isSignedBy } from '../trust/issue-certificates.js'
+import { isSignedBy } from '../trust/is-signed-by.js'
 import {
   TrustError,
   kidOfCertificate,

@@ -1,9 +1,18 @@
-import { KeyObject, X509Certificate as NodeX509Certificate, webcrypto } from 'node:crypto'
-import * as x509 from '@peculiar/x509'
+import { KeyObject, webcrypto } from 'node:crypto'
+import type * as X509 from '@peculiar/x509'
 import type { DccType } from '../hc1/key-usage.js'
+import { importOnFirstUse } from '../load-on-first-use.js'
 import { kidOfCertificate } from './trusted-signer.js'
 
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+export { isSignedBy } from './is-signed-by.js'
+
+// @peculiar/x509 and its ASN.1 stack are loaded with the first certificate issued: a server that
+// issues none (or issued its keys before this start) never pays for them.
+const peculiarX509 = importOnFirstUse('certificate issuing (@peculiar/x509)', async () => {
+  const x509 = await import('@peculiar/x509')
+  x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+  return x509
+})
 
 const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const
 
@@ -50,7 +59,7 @@ function serialNumber(): string {
 }
 
 async function issued(
-  certificate: x509.X509Certificate,
+  certificate: X509.X509Certificate,
   privateKey: webcrypto.CryptoKey,
 ): Promise<IssuedCertificate> {
   const der = new Uint8Array(certificate.rawData)
@@ -67,6 +76,7 @@ async function issued(
  * deployment's document signers (HCERT section 5, the EU DCC certificate governance).
  */
 export async function createCsca(subject: CertificateSubject): Promise<IssuedCertificate> {
+  const x509 = await peculiarX509()
   const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
@@ -96,6 +106,7 @@ export async function createDocumentSigner(
   subject: CertificateSubject,
   types: readonly DccType[] | 'all',
 ): Promise<IssuedCertificate> {
+  const x509 = await peculiarX509()
   const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])
   const issuerCertificate = new x509.X509Certificate(csca.der)
   const cscaKey = await webcrypto.subtle.importKey(
@@ -105,7 +116,7 @@ export async function createDocumentSigner(
     false,
     ['sign'],
   )
-  const extensions: x509.Extension[] = [
+  const extensions: X509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
     await x509.AuthorityKeyIdentifierExtension.create(issuerCertificate, false),
@@ -133,11 +144,6 @@ export async function createDocumentSigner(
   return issued(certificate, keys.privateKey)
 }
 
-/** Tells whether `certificate` was signed by `issuer` (for example a DSC by its CSCA). */
-export function isSignedBy(certificate: Uint8Array, issuer: Uint8Array): boolean {
-  return new NodeX509Certificate(certificate).verify(new NodeX509Certificate(issuer).publicKey)
-}
-
 /**
  * Creates a DCC Gateway trust anchor for a deployment: a self-signed P-256 CA certificate whose key
  * signs (CMS) the CSCA and UPLOAD entries of the Gateway-format trust list, and which issues the
@@ -145,6 +151,7 @@ export function isSignedBy(certificate: Uint8Array, issuer: Uint8Array): boolean
  * Gateway's formats (`openssl cms -verify -CAfile anchor.pem`).
  */
 export async function createTrustAnchor(subject: CertificateSubject): Promise<IssuedCertificate> {
+  const x509 = await peculiarX509()
   const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])
   const certificate = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: serialNumber(),
@@ -176,6 +183,7 @@ export async function createUploadCertificate(
   anchor: IssuedCertificate,
   subject: CertificateSubject,
 ): Promise<IssuedCertificate> {
+  const x509 = await peculiarX509()
   const keys = await webcrypto.subtle.generateKey(ECDSA_P256, true, ['sign', 'verify'])
   const anchorCertificate = new x509.X509Certificate(anchor.der)
   const anchorKey = await webcrypto.subtle.importKey(

@@ -4,8 +4,16 @@
 // the readable form and dropped by ICAO (西安 → Xi'an, XIAN). Readings come from pinyin-pro, a
 // maintained dictionary with the family-name readings of polyphonic characters (单 → Shan as a
 // family name, 曾 → Zeng). A proposal: the clerk or the person confirms or corrects it.
-import { pinyin } from 'pinyin-pro'
+import type * as PinyinPro from 'pinyin-pro'
+import { requireOnFirstUse } from '../../codec/load-on-first-use.js'
 import { icaoTransliteration } from './icao-transliteration.js'
+
+// pinyin-pro's dictionary is large (some 15 MiB resident): loaded with the first Chinese name read.
+const pinyinPro = requireOnFirstUse<typeof PinyinPro>(
+  'Hanyu Pinyin (pinyin-pro)',
+  'pinyin-pro',
+  import.meta.url,
+)
 
 /** Han ideographs, and the middle dots that separate the parts of transcribed foreign names. */
 const HAN = /\p{Script=Han}/u
@@ -49,6 +57,7 @@ export function proposeLatinName(
 function chineseName(name: string, part: 'family' | 'given'): LatinNameProposal {
   // Parts of a transcribed foreign name (阿不都·热合曼) stay apart; a Chinese name is one word.
   const parts = name.split(/[\u00B7\u30FB\u2027\s]+/u).filter((piece) => piece !== '')
+  const { pinyin } = pinyinPro()
   const syllables = parts.map((piece, index) =>
     pinyin(piece, {
       // Only a family name's first part reads as a family name (单 Shan, not Dan).

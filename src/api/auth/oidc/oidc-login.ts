@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
-import * as client from 'openid-client'
+import type * as OpenIdClient from 'openid-client'
+import { importOnFirstUse } from '../../../codec/load-on-first-use.js'
 import { OidcError } from './oidc-error.js'
 
 /** How to reach the OpenID provider and who Healthcode is to it. */
@@ -56,16 +57,24 @@ const MAX_ERROR_TEXT = 200
 /** Discovery, token and UserInfo requests give up after this long (openid-client's default is 30). */
 const REQUEST_TIMEOUT_SECONDS = 10
 
+// openid-client is loaded by the first discovery, so a server without an identity provider never
+// loads it. Every use of `client` below runs in a discovery or on a login it returned.
+const openIdClient = importOnFirstUse(
+  'the OpenID Connect client (openid-client)',
+  () => import('openid-client'),
+)
+let client: typeof OpenIdClient
+
 /**
  * The relying-party side of an OpenID Connect login: the authorization code flow with PKCE
  * (S256), `state` and `nonce`, against one provider discovered once.
  */
 export class OidcLogin {
-  readonly #config: client.Configuration
+  readonly #config: OpenIdClient.Configuration
   readonly #redirectUri: string
   readonly #scope: string
 
-  private constructor(config: client.Configuration, redirectUri: string, scope: string) {
+  private constructor(config: OpenIdClient.Configuration, redirectUri: string, scope: string) {
     this.#config = config
     this.#redirectUri = redirectUri
     this.#scope = scope
@@ -91,6 +100,7 @@ export class OidcLogin {
    * ```
    */
   static async discover(settings: OidcSettings): Promise<OidcLogin> {
+    client = await openIdClient()
     const issuer = parseUrl('issuerUrl', settings.issuerUrl)
     const redirectUri = parseUrl('redirectUri', settings.redirectUri)
     if (issuer.protocol !== 'https:' && !(issuer.protocol === 'http:' && settings.allowHttp)) {
@@ -100,7 +110,7 @@ export class OidcLogin {
           (issuer.protocol === 'http:' ? ' (allowHttp is for a local provider in tests only)' : ''),
       )
     }
-    let config: client.Configuration
+    let config: OpenIdClient.Configuration
     try {
       config = await client.discovery(
         issuer,
@@ -243,7 +253,7 @@ export class OidcLogin {
       )
     }
 
-    let userInfo: client.UserInfoResponse | undefined
+    let userInfo: OpenIdClient.UserInfoResponse | undefined
     if (this.#needsUserInfo(idToken)) {
       try {
         userInfo = await client.fetchUserInfo(this.#config, tokens.access_token, idToken.sub)
@@ -259,7 +269,7 @@ export class OidcLogin {
     return identityFromClaims(idToken, userInfo)
   }
 
-  #needsUserInfo(idToken: client.IDToken): boolean {
+  #needsUserInfo(idToken: OpenIdClient.IDToken): boolean {
     if (this.#config.serverMetadata().userinfo_endpoint === undefined) return false
     const scopes = this.#scope.split(' ')
     return (
@@ -290,7 +300,7 @@ function normaliseScopes(scopes: string | undefined): string {
  * `client_secret_basic`, the default of OpenID Connect Dynamic Client Registration 1.0 section 2
  * and RFC 8414 section 2, unless the provider lists only `client_secret_post`.
  */
-function clientSecretAuthentication(clientSecret: string): client.ClientAuth {
+function clientSecretAuthentication(clientSecret: string): OpenIdClient.ClientAuth {
   const basic = client.ClientSecretBasic(clientSecret)
   const post = client.ClientSecretPost(clientSecret)
   return (server, clientMetadata, body, headers) => {
@@ -356,8 +366,8 @@ function booleanClaim(claims: Claims | undefined, name: string): boolean | undef
 }
 
 function identityFromClaims(
-  idToken: client.IDToken,
-  userInfo: client.UserInfoResponse | undefined,
+  idToken: OpenIdClient.IDToken,
+  userInfo: OpenIdClient.UserInfoResponse | undefined,
 ): OidcIdentity {
   const claim = (name: string) => stringClaim(idToken, name) ?? stringClaim(userInfo, name)
   // `email_verified` speaks of the `email` next to it, so both come from the same source.

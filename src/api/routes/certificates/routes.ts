@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import QRCode from 'qrcode'
+import { QRCode } from '../../qr-code-image.js'
 import { renderCertificatePdf } from '../../../certificate-pdf/index.js'
 import { issuerRoles, revokerRoles } from '../../../domain/certificates/certificate-service.js'
 import { type AppContext, requireActor } from '../../context.js'

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import QRCode from 'qrcode'
+import { QRCode } from '../../qr-code-image.js'
 import type { Venue } from '../../../domain/venues/venue.js'
 import { venueCategories } from '../../../domain/venues/venue.js'
 import { policyRoles, venueManagerRoles } from '../../../domain/venues/venue-service.js'
