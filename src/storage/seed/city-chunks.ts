@@ -84,9 +84,14 @@ export function* cityChunks(job: CityJob): Generator<CityChunk> {
     }
   }
   for (let done = 0; done < plan.checkins;) {
-    const rows = city.checkins(Math.min(CHECKINS_PER_CHUNK, plan.checkins - done))
-    done += rows.length
-    yield { kind: 'checkins', done, checkins: encode(cityTables.checkins.columns.length, rows) }
+    const count = Math.min(CHECKINS_PER_CHUNK, plan.checkins - done)
+    done += count
+    // The most numerous rows: for SQLite, their JSON is written directly (one statement's worth).
+    const checkins =
+      job.encoding === 'sqlite'
+        ? { rows: count, batches: [city.checkinsJson(count)] }
+        : encode(cityTables.checkins.columns.length, city.checkins(count))
+    yield { kind: 'checkins', done, checkins }
   }
   yield {
     kind: 'counters',
