@@ -24,7 +24,7 @@ import { maskedName } from '../people/masked-name.js'
 import type { Person } from '../people/person.js'
 import type { District, Store, StoreTransaction } from '../ports.js'
 import type { IssuerTree } from '../policy/issuer-tree.js'
-import { authorize, issuerTree, rootIssuer } from '../policy/policy.js'
+import { authorize, decide, issuerTree, rootIssuer } from '../policy/policy.js'
 import { TOKEN_SUBJECT_KEY_PURPOSE, TokenSubjects } from './token-subject.js'
 import type {
   StoredDeclaration,
@@ -536,8 +536,22 @@ export class HealthStatusService {
     return rulesIn(await this.#storedRules(), issuerId)
   }
 
-  async ruleSetVersions() {
-    return this.store.transaction((tx) => tx.health.ruleSetVersions())
+  /**
+   * The stored versions of the risk rules the authority may see: its region's, those above it and
+   * below it, and the nationwide ones; never a sibling region's (see the rules policy).
+   *
+   * @throws {DomainError} `ERR_FORBIDDEN` for anyone but an authority.
+   */
+  async ruleSetVersions(actor: Actor) {
+    await this.#requireAuthority(actor)
+    return this.store.transaction(async (tx) => {
+      const tree = await issuerTree(tx)
+      const versions = await tx.health.ruleSetVersions()
+      return versions.filter(
+        (version) =>
+          decide(actor, 'list', { kind: 'risk_rules', issuerId: version.issuerId }, tree) === true,
+      )
+    })
   }
 
   /**
@@ -547,7 +561,12 @@ export class HealthStatusService {
    */
   async ruleSetVersion(actor: Actor, version: number): Promise<RuleSet | StoredRuleSet> {
     await this.#requireAuthority(actor)
-    const stored = await this.store.transaction((tx) => tx.health.findRuleSet(version))
+    const stored = await this.store.transaction(async (tx) => {
+      const found = await tx.health.findRuleSet(version)
+      if (found)
+        await authorize(tx, actor, 'list', { kind: 'risk_rules', issuerId: found.issuerId })
+      return found
+    })
     if (stored) return stored
     if (version === defaultRuleSet.version) return defaultRuleSet
     throw new DomainError('ERR_NOT_FOUND', `no version ${version} of the risk rules`)

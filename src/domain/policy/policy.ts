@@ -183,8 +183,30 @@ const adminPolicy: ResourcePolicy = (context, _action, resource) =>
 const trustPolicy: ResourcePolicy = (context, _action, resource) =>
   staffOver(context, trustAdminRoles, resource)
 
-const rulesPolicy: ResourcePolicy = (context, action, resource) =>
-  action === 'read' ? true : staffOver(context, authorityRoles, resource)
+/**
+ * The rules in force are public; their stored history (every version, who stored it and why) is
+ * the authorities' of the owning region, of the regions above it, and of the regions below it
+ * whose rules it is, never a sibling's; a nationwide version (no owner) any authority's.
+ */
+const rulesPolicy: ResourcePolicy = (context, action, resource) => {
+  if (action === 'read') return true
+  if (action === 'list') return staffOverOrUnder(context, authorityRoles, resource)
+  return staffOver(context, authorityRoles, resource)
+}
+
+/** {@link staffOver}, or staff of an issuer under the owner, for what the owner hands down. */
+function staffOverOrUnder(
+  context: PolicyContext,
+  roles: readonly Role[],
+  resource: Resource,
+): Verdict {
+  const { actor, tree } = context
+  if (!hasAnyRole(actor, roles)) return `expected one of the roles ${roles.join(', ')}`
+  if (actor.issuerId === undefined) return 'only staff of an issuer do this'
+  if (resource.issuerId === undefined) return true
+  if (tree.covers(resource.issuerId, actor.issuerId)) return true
+  return staffOver(context, roles, resource)
+}
 
 /**
  * A region's risk areas (and its districts) are its authority's to list, declare, change and

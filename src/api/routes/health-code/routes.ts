@@ -452,8 +452,8 @@ export async function healthCodeRoutes(
         },
       },
     },
-    async () => ({
-      versions: await context.health.ruleSetVersions(),
+    async (request) => ({
+      versions: await context.health.ruleSetVersions(requireActor(request)),
       recompute: context.health.recomputeProgress(),
     }),
   )
