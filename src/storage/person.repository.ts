@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { Updateable } from 'kysely'
 import type { IdentityDocument, NewPerson, Person } from '../domain/people/person.js'
 import type { PersonRepository } from '../domain/ports.js'
-import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import {
+  type RepositoryContext,
+  findRowBy,
+  optional,
+  withConstraintErrors,
+} from './repository-context.js'
 import type { PersonRow, PersonTable } from './schema.js'
 
 /** Maps a row of `people` to a {@link Person}. */
@@ -95,11 +100,7 @@ export class KyselyPersonRepository implements PersonRepository {
   }
 
   async find(id: string): Promise<Person | undefined> {
-    const row = await this.context.db
-      .selectFrom('people')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const row = await findRowBy(this.context, 'people', 'id', id)
     return row && personRowToPerson(row)
   }
 
