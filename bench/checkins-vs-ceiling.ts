@@ -201,11 +201,12 @@ export async function measureCheckinsVersusCeiling(options: {
     })
     const runCeiling = () =>
       load(ceiling.url, '/checkin', ceilingRequest, plan.seconds, plan.connections, 200)
+    const oursUrl = ours.url
     const runOurs = () =>
-      load(ours!.url, '/api/v1/checkins', oursRequest, plan.seconds, plan.connections, 201)
+      load(oursUrl, '/api/v1/checkins', oursRequest, plan.seconds, plan.connections, 201)
     // Warm-up: caches filled (every visitor's token and colour), code optimised, connections made.
     await load(ceiling.url, '/checkin', ceilingRequest, 2, plan.connections, 200)
-    await load(ours.url, '/api/v1/checkins', oursRequest, 5, plan.connections, 201)
+    await load(oursUrl, '/api/v1/checkins', oursRequest, 5, plan.connections, 201)
     const loadBefore = loadavg()[0] as number
     const ceilingRounds: CheckinRound[] = []
     const ourRounds: CheckinRound[] = []
@@ -240,7 +241,7 @@ export function formatCheckinSection(figures: CheckinFigures, plan: CheckinPlan)
       spreadOf(rounds.map((round) => round.requestsPerSecond)),
       rounds.length,
       0,
-    ).replace(/(\d+)(?=[ –)])/g, (digits) => n.format(Number(digits)))
+    ).replace(/(\d+)(?=[ –),])/g, (digits) => n.format(Number(digits)))
   const errors = figures.ours.reduce((sum, round) => sum + round.errors, 0)
   const requests = figures.ours.reduce((sum, round) => sum + round.requests, 0)
   const statuses: Record<string, number> = {}
