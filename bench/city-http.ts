@@ -14,10 +14,22 @@ export async function startServerProcess(
   databaseUrl: string,
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
+  serveArgs: readonly string[] = [],
 ): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    [...nodeFlags, cli, 'serve', '--port', '0', '--host', '127.0.0.1', '--database', databaseUrl],
+    [
+      ...nodeFlags,
+      cli,
+      'serve',
+      '--port',
+      '0',
+      '--host',
+      '127.0.0.1',
+      '--database',
+      databaseUrl,
+      ...serveArgs,
+    ],
     {
       env: { ...process.env, LOG_LEVEL: 'warn', DEMO: 'false', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os'
 import { formatWebSection, measureWeb } from './web-bench.js'
 import { runVerifierBench } from './verifier-bench.js'
 import { formatStartupSection, measureStartup } from './startup-bench.js'
+import { runCheckinBench } from './checkins-vs-ceiling.js'
 
 // `npm run bench`: the codec against raw ECDSA on one core, then the CLI's batch throughput.
 // About 30 s in all: 2 s of warm-up, 5 rounds of 2 + 2 s, then two runs of the CLI. Then the
@@ -88,6 +89,13 @@ async function main(): Promise<void> {
     return
   }
 
+  // BENCH_ONLY=checkins runs check-ins over HTTP against the ceiling alone.
+  if (process.env['BENCH_ONLY'] === 'checkins') {
+    await runCheckinBench(root, join(root, 'bin', 'healthcode.js'))
+    console.log(formatMachineSection(machine))
+    return
+  }
+
   const selection = selectValidEs256Vectors(join(root, 'test', 'vectors', 'dgc-testdata'))
   const vectors = selection.valid
   if (vectors.length === 0) {
@@ -111,6 +119,7 @@ async function main(): Promise<void> {
   if (!cityOnly) {
     await measureCodecSections(vectors, cli, machine)
     await runVerifierBench(root, vectors)
+    await runCheckinBench(root, cli)
   }
 
   // The city: BENCH_CITY_SQLITE / BENCH_CITY_POSTGRES name seeded stores (`healthcode seed

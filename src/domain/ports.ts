@@ -46,6 +46,13 @@ import type {
 export interface Store {
   /** Runs `work` in one transaction: everything it does through `tx` commits, or nothing does. */
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>
+  /**
+   * Runs `work`, reads only, each read seeing what committed before it (not one snapshot for all):
+   * on PostgreSQL without BEGIN and COMMIT, saving two round trips of every request's token and
+   * colour reads. `work` must not write; for reads that must agree with each other, use
+   * {@link transaction}.
+   */
+  read<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>
   /** Cheap round trip to the database, for readiness checks. */
   ping(): Promise<void>
   /** Closes the connections. */
@@ -72,6 +79,12 @@ export interface Store {
       counters: readonly { day: string; district: string; metric: string; by: number }[]
     }[],
   ): Promise<Set<string>>
+  /**
+   * Writes API tokens' last use (`at`, ISO 8601), a write whose loss is harmless, in one commit
+   * that never waits for another writer's lock on the thread that serves requests (SQLite: on the
+   * check-in writer's connection).
+   */
+  touchApiTokens(touches: readonly { id: string; at: string }[]): Promise<void>
   /**
    * Creates the time partitions of the coming days and months where the store partitions its
    * time-ordered tables (PostgreSQL); returns how many it created (0 elsewhere). Run at start and

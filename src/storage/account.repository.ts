@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto'
 import { isRole } from '../domain/access/roles.js'
 import type { Account, NewAccount } from '../domain/people/person.js'
 import type { AccountRepository } from '../domain/ports.js'
-import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import {
+  type RepositoryContext,
+  findRowBy,
+  optional,
+  withConstraintErrors,
+} from './repository-context.js'
 import type { AccountRow } from './schema.js'
 
 /**
@@ -58,11 +63,7 @@ export class KyselyAccountRepository implements AccountRepository {
   }
 
   async find(id: string): Promise<Account | undefined> {
-    const row = await this.context.db
-      .selectFrom('accounts')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const row = await findRowBy(this.context, 'accounts', 'id', id)
     return row && accountRowToAccount(row)
   }
 

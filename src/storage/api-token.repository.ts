@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto'
 import type { ApiToken } from '../domain/people/person.js'
 import type { ApiTokenRepository } from '../domain/ports.js'
 import { isoTimestamp } from './errors.js'
-import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import {
+  type RepositoryContext,
+  findRowBy,
+  optional,
+  withConstraintErrors,
+} from './repository-context.js'
 import type { ApiTokenRow } from './schema.js'
 
 /** Maps a row of `api_tokens` to an {@link ApiToken}. */
@@ -47,11 +52,7 @@ export class KyselyApiTokenRepository implements ApiTokenRepository {
 
   /** The token with this secret hash, revoked or not: the caller checks `revokedAt`. */
   async findByTokenHash(tokenHash: string): Promise<ApiToken | undefined> {
-    const row = await this.context.db
-      .selectFrom('api_tokens')
-      .selectAll()
-      .where('token_hash', '=', tokenHash)
-      .executeTakeFirst()
+    const row = await findRowBy(this.context, 'api_tokens', 'token_hash', tokenHash)
     return row && apiTokenRowToApiToken(row)
   }
 

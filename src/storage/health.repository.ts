@@ -9,7 +9,12 @@ import type {
 import type { District, HealthRepository } from '../domain/ports.js'
 import { isoTimestamp } from './errors.js'
 import { addDistrictCounters, colourMetric } from './district-counters.js'
-import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import {
+  type RepositoryContext,
+  findRowBy,
+  optional,
+  withConstraintErrors,
+} from './repository-context.js'
 import type { DeclarationRow, HealthCodeRow, RiskAreaRow } from './schema.js'
 
 function declarationRowToDeclaration(row: DeclarationRow): StoredDeclaration {
@@ -247,11 +252,7 @@ export class KyselyHealthRepository implements HealthRepository {
   }
 
   async healthCode(personId: string): Promise<StoredHealthCode | undefined> {
-    const row = await this.context.db
-      .selectFrom('health_codes')
-      .selectAll()
-      .where('person_id', '=', personId)
-      .executeTakeFirst()
+    const row = await findRowBy(this.context, 'health_codes', 'person_id', personId)
     return row && healthCodeRowToCode(row)
   }
 

@@ -26,6 +26,7 @@ import { KyselyTrustPartnerRepository } from './trust-partner.repository.js'
 import { KyselyVenueRepository } from './venue.repository.js'
 import type { RepositoryContext } from './repository-context.js'
 import type { Database } from './schema.js'
+import { isoTimestamp } from './errors.js'
 
 /** The repositories, bound to one transaction. */
 export function storeTransaction(context: RepositoryContext): StoreTransaction {
@@ -65,7 +66,7 @@ export class KyselyStore implements Store {
     private readonly clock: Clock,
   ) {
     this.dialect = storageDialect.name
-    this.limitCounters = new KyselyLimitCounterStore(db)
+    this.limitCounters = new KyselyLimitCounterStore(db, storageDialect)
   }
 
   /**
@@ -75,6 +76,12 @@ export class KyselyStore implements Store {
   transaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
     return this.storageDialect.transaction(this.db, (trx) =>
       work(storeTransaction({ db: trx, dialect: this.storageDialect, clock: this.clock })),
+    )
+  }
+
+  read<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
+    return this.storageDialect.read(this.db, (db) =>
+      work(storeTransaction({ db, dialect: this.storageDialect, clock: this.clock })),
     )
   }
 
@@ -100,6 +107,15 @@ export class KyselyStore implements Store {
     return this.storageDialect.appendCheckins(
       this.db,
       items.map((item) => ({ row: checkinRow(item.checkin), counters: item.counters })),
+    )
+  }
+
+  /** @throws {StorageError} `ERR_STORAGE_TIMESTAMP` when an `at` is not a date and time. */
+  async touchApiTokens(touches: readonly { id: string; at: string }[]): Promise<void> {
+    if (touches.length === 0) return
+    await this.storageDialect.touchApiTokens(
+      this.db,
+      touches.map((touch) => ({ id: touch.id, at: isoTimestamp(touch.at) })),
     )
   }
 

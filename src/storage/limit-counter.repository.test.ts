@@ -24,6 +24,35 @@ forEachDialect((dialect) => {
       assert.equal((await store.limitCounters.find(id, clock()))?.count, 20)
     })
 
+    it('adds to several counters in one write, a counter named twice added to twice', async () => {
+      const expires = new Date(now + 60_000)
+      const a = { bucket: 'test.many', key: 'a', window: 'w' }
+      const b = { bucket: 'test.many', key: 'b', window: 'w' }
+      await store.limitCounters.add(a, 2, expires, clock())
+      const counts = await store.limitCounters.addMany(
+        [
+          { counter: a, by: 1, expiresAt: expires },
+          { counter: b, by: 4, expiresAt: expires },
+          { counter: a, by: 3, expiresAt: expires },
+        ],
+        clock(),
+      )
+      assert.deepEqual(counts, [6, 4, 6])
+      assert.equal((await store.limitCounters.find(b, clock()))?.count, 4)
+      assert.deepEqual(await store.limitCounters.addMany([], clock()), [])
+    })
+
+    it('starts an expired counter again in a write of several', async () => {
+      const id = { bucket: 'test.many-expiry', key: 'k', window: 'w' }
+      await store.limitCounters.add(id, 5, new Date(now + 1000), clock())
+      now += 2000
+      const [count] = await store.limitCounters.addMany(
+        [{ counter: id, by: 1, expiresAt: new Date(now + 1000) }],
+        clock(),
+      )
+      assert.equal(count, 1)
+    })
+
     it('starts an expired counter again and deletes expired ones', async () => {
       const id = { bucket: 'test.expiry', key: 'k', window: 'w' }
       await store.limitCounters.add(id, 5, new Date(now + 1000), clock())
@@ -79,6 +108,31 @@ forEachDialect((dialect) => {
       now += 60_000
       assert.equal(first.take('p').allowed, true)
       await first.flush()
+    })
+
+    it('keeps the counts of a write-out that failed for the next one', async () => {
+      let down = true
+      const counters = Object.create(store.limitCounters) as typeof store.limitCounters
+      counters.addMany = (additions, at) =>
+        down
+          ? Promise.reject(new Error('the database is down'))
+          : store.limitCounters.addMany(additions, at)
+      const failures: unknown[] = []
+      const options = { bucket: 'test.shared-retry', max: 10, windowMs: 60_000 }
+      const counter = new SharedRateCounter(counters, clock, options, (e) => failures.push(e))
+      counter.take('q')
+      counter.take('q')
+      await counter.flush()
+      assert.equal(failures.length, 1)
+      down = false
+      counter.take('q')
+      await counter.flush()
+      const window = new Date(Math.floor(now / 60_000) * 60_000).toISOString()
+      const stored = await store.limitCounters.find(
+        { bucket: options.bucket, key: 'q', window },
+        clock(),
+      )
+      assert.equal(stored?.count, 3)
     })
   })
 })

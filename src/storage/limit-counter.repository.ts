@@ -1,5 +1,10 @@
 import { type Kysely, sql } from 'kysely'
-import type { LimitCounterId, LimitCounterStore } from '../domain/limits/limit-counter-store.js'
+import type {
+  LimitCounterAddition,
+  LimitCounterId,
+  LimitCounterStore,
+} from '../domain/limits/limit-counter-store.js'
+import type { LimitCountAddition, StorageDialect } from './dialects/storage-dialect.js'
 import type { Database } from './schema.js'
 
 /**
@@ -9,7 +14,44 @@ import type { Database } from './schema.js'
  * so concurrent processes never lose an increment.
  */
 export class KyselyLimitCounterStore implements LimitCounterStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: StorageDialect,
+  ) {}
+
+  /**
+   * Several counters in one commit (the check-in quota writes every person's count at once). A
+   * counter named twice is written once with the sum, and both get its new value.
+   */
+  async addMany(additions: readonly LimitCounterAddition[], now: Date): Promise<number[]> {
+    const merged = new Map<string, LimitCountAddition & { by: number; expires_at: string }>()
+    const keys = additions.map(({ counter, by, expiresAt }) => {
+      const name = `${counter.bucket}\u0000${counter.key}\u0000${counter.window}`
+      const known = merged.get(name)
+      if (known) {
+        known.by += by
+        if (expiresAt.toISOString() > known.expires_at) known.expires_at = expiresAt.toISOString()
+      } else {
+        merged.set(name, {
+          bucket: counter.bucket,
+          key: counter.key,
+          window_start: counter.window,
+          by,
+          expires_at: expiresAt.toISOString(),
+        })
+      }
+      return name
+    })
+    if (merged.size === 0) return []
+    const names = [...merged.keys()]
+    const counts = await this.dialect.addLimitCounts(
+      this.db,
+      [...merged.values()],
+      now.toISOString(),
+    )
+    const byName = new Map(names.map((name, i) => [name, counts[i] as number]))
+    return keys.map((name) => byName.get(name) as number)
+  }
 
   async add(counter: LimitCounterId, by: number, expiresAt: Date, now: Date): Promise<number> {
     const nowText = now.toISOString()

@@ -3,7 +3,12 @@ import type { Updateable } from 'kysely'
 import type { IdentityDocument, NewPerson, Person } from '../domain/people/person.js'
 import type { PersonRepository } from '../domain/ports.js'
 import { addDistrictCounters, colourMetric } from './district-counters.js'
-import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
+import {
+  type RepositoryContext,
+  findRowBy,
+  optional,
+  withConstraintErrors,
+} from './repository-context.js'
 import type { PersonRow, PersonTable } from './schema.js'
 
 /** Maps a row of `people` to a {@link Person}. */
@@ -99,11 +104,7 @@ export class KyselyPersonRepository implements PersonRepository {
   }
 
   async find(id: string): Promise<Person | undefined> {
-    const row = await this.context.db
-      .selectFrom('people')
-      .selectAll()
-      .where('id', '=', id)
-      .executeTakeFirst()
+    const row = await findRowBy(this.context, 'people', 'id', id)
     return row && personRowToPerson(row)
   }
 

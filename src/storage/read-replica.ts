@@ -159,9 +159,12 @@ export class ReadReplica {
         return primary.dialect
       },
       transaction,
+      // Tokens and colours: what a user just wrote, read at once, so from the primary.
+      read: (work) => primary.read(work),
       ping: () => primary.ping(),
       close: () => this.close(),
       appendCheckins: (items) => primary.appendCheckins(items),
+      touchApiTokens: (touches) => primary.touchApiTokens(touches),
       preparePartitions: (now) => primary.preparePartitions(now),
       runAlone: (name, work) => primary.runAlone(name, work),
       limitCounters: primary.limitCounters,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, type Selectable, sql } from 'kysely'
 import type { Clock } from '../domain/clock.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
 import { storageErrorFrom } from './errors.js'
@@ -11,6 +11,30 @@ export interface RepositoryContext {
   readonly dialect: StorageDialect
   /** Where `createdAt` and `updatedAt` come from when the caller does not give them. */
   readonly clock: Clock
+}
+
+/**
+ * The row of `table` whose `column` (a primary or unique key) equals `value`: the hot reads of
+ * every request (a token, its account, a person, their colour). On SQLite, inside the caller's
+ * transaction (which holds the one connection), through a statement prepared once; elsewhere
+ * through the query builder.
+ */
+export async function findRowBy<T extends keyof Database & string>(
+  context: RepositoryContext,
+  table: T,
+  column: keyof Database[T] & string,
+  value: string,
+): Promise<Selectable<Database[T]> | undefined> {
+  if (context.dialect.findRowBy && context.db.isTransaction) {
+    return context.dialect.findRowBy(table, column, value) as Selectable<Database[T]> | undefined
+  }
+  // The table and column are the caller's constants, typed against the schema above.
+  const db = context.db as unknown as Kysely<Record<string, Record<string, string>>>
+  return (await db
+    .selectFrom(table)
+    .selectAll()
+    .where(sql.ref(column), '=', value)
+    .executeTakeFirst()) as Selectable<Database[T]> | undefined
 }
 
 /**

@@ -27,11 +27,12 @@ forEachDialect((dialect) => {
     /** The store, with another connection committing a write right after each token lookup. */
     function storeWithWriterCommittingDuringLookups(): Store {
       let commits = 0
-      return {
+      const racing: Store = {
         dialect: store.dialect,
         ping: () => store.ping(),
         close: () => store.close(),
         appendCheckins: (items) => store.appendCheckins(items),
+        touchApiTokens: (touches) => store.touchApiTokens(touches),
         preparePartitions: (now) => store.preparePartitions(now),
         runAlone: (name, work) => store.runAlone(name, work),
         limitCounters: store.limitCounters,
@@ -54,7 +55,10 @@ forEachDialect((dialect) => {
             }
             return work({ ...tx, apiTokens })
           }),
+        // The token lookup reads through `read`: the same racing writer there.
+        read: (work) => racing.transaction(work),
       }
+      return racing
     }
 
     it('answers, and records the last use, while another connection commits during the lookup', async () => {

@@ -298,7 +298,7 @@ export class AccountService {
     // Only reads in this transaction. Writing the last use here would upgrade a deferred read to
     // a write, which SQLite refuses at once (SQLITE_BUSY_SNAPSHOT, no busy wait) whenever another
     // connection, such as the check-in writer, committed since the read began.
-    const found = await this.store.transaction(async (tx) => {
+    const found = await this.store.read(async (tx) => {
       const token = await tx.apiTokens.findByTokenHash(hash)
       if (!token || token.revokedAt) return undefined
       const account = await tx.accounts.find(token.accountId)
@@ -318,9 +318,9 @@ export class AccountService {
 
   /**
    * Writes down a token's last use, at most once a minute per token (a scanner calls many times a
-   * minute), in a transaction of its own. The last use is a convenience for administrators: the
-   * write never waits for another writer (see `ApiTokenRepository.touch`), and when it fails it
-   * is skipped, to be tried again at a later lookup, and the request goes on.
+   * minute), in a commit of its own. The last use is a convenience for administrators: the write
+   * never holds up the thread that serves requests (see `Store.touchApiTokens`), and when it fails
+   * it is skipped, to be tried again at a later lookup, and the request goes on.
    */
   async #recordTokenUse(tokenId: string, lastUsedAt: string | undefined): Promise<void> {
     const now = this.clock()
@@ -333,7 +333,7 @@ export class AccountService {
     // Claimed before the write, so that requests arriving meanwhile do not write it again.
     this.#tokenTouchedAt.set(tokenId, now.getTime())
     try {
-      await this.store.transaction((tx) => tx.apiTokens.touch(tokenId, now.toISOString()))
+      await this.store.touchApiTokens([{ id: tokenId, at: now.toISOString() }])
     } catch {
       this.#tokenTouchedAt.delete(tokenId)
     }

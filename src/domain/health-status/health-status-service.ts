@@ -697,7 +697,7 @@ export class HealthStatusService {
 
   /** The stored code, recomputed first when time or newer rules may have changed it. */
   async #fresh(personId: string): Promise<StoredHealthCode> {
-    const { stored, issuerId } = await this.store.transaction(async (tx) => ({
+    const { stored, issuerId } = await this.store.read(async (tx) => ({
       stored: await tx.health.healthCode(personId),
       issuerId: (await tx.people.find(personId))?.issuerId,
     }))

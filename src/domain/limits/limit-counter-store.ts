@@ -8,6 +8,13 @@ export interface LimitCounterId {
   readonly window: string
 }
 
+/** One addition of {@link LimitCounterStore.addMany}. */
+export interface LimitCounterAddition {
+  readonly counter: LimitCounterId
+  readonly by: number
+  readonly expiresAt: Date
+}
+
 /**
  * Where the limits keep their counters: shared by every server process on one database, so that a
  * limit holds however many processes answer. A counter past its `expiresAt` counts as absent (and
@@ -20,6 +27,11 @@ export interface LimitCounterStore {
    * counter then expires at `expiresAt`.
    */
   add(counter: LimitCounterId, by: number, expiresAt: Date, now: Date): Promise<number>
+  /**
+   * Adds to several counters at once, as {@link add} does to each, in one write (one commit): the
+   * new values, in the order given. The same counter named twice is added to twice.
+   */
+  addMany(additions: readonly LimitCounterAddition[], now: Date): Promise<number[]>
   /** A live counter's value and expiry, or undefined when there is none. */
   find(counter: LimitCounterId, now: Date): Promise<{ count: number; expiresAt: Date } | undefined>
   /** Deletes the counters of a key in a bucket, in every window. */

@@ -57,22 +57,36 @@ export class SharedRateCounter {
         const due = [...this.#known].filter(([, known]) => known.pending > 0)
         if (due.length === 0) break
         const now = this.clock()
-        for (const [key, known] of due) {
+        const taken = due.map(([, known]) => {
           const by = known.pending
           known.pending = 0
-          try {
-            const shared = await this.counters.add(
-              { bucket: this.options.bucket, key, window: new Date(known.window).toISOString() },
-              by,
-              new Date(known.window + this.options.windowMs),
-              now,
-            )
-            // What was added here while this write was on its way is in `pending`, not in `shared`.
-            known.count = Math.max(known.count, shared + known.pending)
-          } catch (error) {
-            this.onError(error)
-          }
+          return by
+        })
+        // Every key's count in one write: one commit per write-out, however many people.
+        let shared: number[]
+        try {
+          shared = await this.counters.addMany(
+            due.map(([key, known], i) => ({
+              counter: {
+                bucket: this.options.bucket,
+                key,
+                window: new Date(known.window).toISOString(),
+              },
+              by: taken[i] as number,
+              expiresAt: new Date(known.window + this.options.windowMs),
+            })),
+            now,
+          )
+        } catch (error) {
+          // Not written: the counts wait for the next write-out (the local counts still apply).
+          due.forEach(([, known], i) => (known.pending += taken[i] as number))
+          this.onError(error)
+          break
         }
+        due.forEach(([, known], i) => {
+          // What was added here while this write was on its way is in `pending`, not in `shared`.
+          known.count = Math.max(known.count, (shared[i] as number) + known.pending)
+        })
         this.#forgetPast(now.getTime())
       }
     } finally {

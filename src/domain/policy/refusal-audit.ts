@@ -48,9 +48,11 @@ export function auditRefusals(store: Store, clock: Clock, auditStore: Store = st
       return store.dialect
     },
     transaction,
+    read: (work) => store.read(work),
     ping: () => store.ping(),
     close: () => store.close(),
     appendCheckins: (items) => store.appendCheckins(items),
+    touchApiTokens: (touches) => store.touchApiTokens(touches),
     preparePartitions: (now) => store.preparePartitions(now),
     runAlone: (name, work) => store.runAlone(name, work),
     limitCounters: store.limitCounters,

@@ -6,6 +6,7 @@ import { dropPartitionsBefore, preparePartitions } from './postgres-partitions.j
 import { type PostgresTimeouts, defaultPostgresTimeouts } from './postgres-timeouts.js'
 import {
   type CounterDelta,
+  type LimitCountAddition,
   type StorageDialect,
   countersOfInserted,
   plainIdentifier,
@@ -78,12 +79,21 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
     rowLocks: true,
     kyselyDialect: new PostgresDialect({ pool }),
     transaction: (db, work) => db.transaction().execute(work),
+    read: (db, work) => work(db),
     serialiseAuditAppend: async (trx) => {
       // Under READ COMMITTED each statement sees what committed before it began, so the next
       // writer, let in when this transaction ends, reads the entry this one appended.
       await sql`select pg_advisory_xact_lock(${sql.lit(AUDIT_APPEND_LOCK_KEY)})`.execute(trx)
     },
     appendCheckins,
+    addLimitCounts,
+    touchApiTokens: async (db, touches) => {
+      await sql`
+        update api_tokens set last_used_at = given.at
+        from unnest(${touches.map((t) => t.id)}::text[], ${touches.map((t) => t.at)}::text[])
+          as given(id, at)
+        where api_tokens.id = given.id`.execute(db)
+    },
     insertNewCheckins,
     preparePartitions: (db, now, from) => preparePartitions(db as Kysely<unknown>, now, from),
     dropPartitionsBefore: (db, table, before) =>
@@ -209,6 +219,34 @@ async function appendCheckins(
     }
     return ids
   })
+}
+
+/** Limit counters in one statement and one commit: arrays bound as parameters and unnested. */
+async function addLimitCounts(
+  db: Kysely<Database>,
+  additions: readonly LimitCountAddition[],
+  now: string,
+): Promise<number[]> {
+  if (additions.length === 0) return []
+  const column = <K extends keyof LimitCountAddition>(name: K) => additions.map((a) => a[name])
+  const { rows } = await sql<{ position: string; count: string }>`
+    with given as (
+      select * from unnest(${column('bucket')}::text[], ${column('key')}::text[],
+        ${column('window_start')}::text[], ${column('by')}::bigint[], ${column('expires_at')}::text[])
+        with ordinality as given(bucket, key, window_start, count, expires_at, position)),
+    written as (
+      insert into limit_counters (bucket, key, window_start, count, expires_at)
+      select bucket, key, window_start, count, expires_at from given
+      on conflict (bucket, key, window_start) do update set
+        count = case when limit_counters.expires_at <= ${now} then excluded.count
+          else limit_counters.count + excluded.count end,
+        expires_at = excluded.expires_at
+      returning bucket, key, window_start, count)
+    select given.position, written.count from given
+    join written using (bucket, key, window_start)`.execute(db)
+  const counts = new Array<number>(additions.length).fill(0)
+  for (const row of rows) counts[Number(row.position) - 1] = Number(row.count)
+  return counts
 }
 
 /**

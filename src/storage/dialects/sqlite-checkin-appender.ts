@@ -3,7 +3,12 @@ import { fileURLToPath } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type BetterSqlite3 from 'better-sqlite3'
 import type { CheckinRow } from '../schema.js'
-import { type CounterDelta, countersOfInserted } from './storage-dialect.js'
+import {
+  type CounterDelta,
+  LIMIT_COUNT_UPSERT_SQLITE,
+  type LimitCountAddition,
+  countersOfInserted,
+} from './storage-dialect.js'
 
 const CHECKIN_COLUMNS = [
   'id',
@@ -68,25 +73,72 @@ export function checkinAppender(database: BetterSqlite3.Database) {
   return write
 }
 
+/**
+ * Adds to limit counters through better-sqlite3 directly, in one transaction, with one prepared
+ * statement kept across calls; answers the new values in the order given.
+ */
+export function limitCountAdder(database: BetterSqlite3.Database) {
+  let upsert: BetterSqlite3.Statement | undefined
+  return database.transaction((additions: readonly LimitCountAddition[], now: string) => {
+    upsert ??= database.prepare(LIMIT_COUNT_UPSERT_SQLITE)
+    const statement = upsert
+    return additions.map((addition) => {
+      const row = statement.get(
+        addition.bucket,
+        addition.key,
+        addition.window_start,
+        addition.by,
+        addition.expires_at,
+        now,
+      ) as { count: number }
+      return Number(row.count)
+    })
+  })
+}
+
+/** Writes API tokens' last use in one transaction, with one prepared statement kept. */
+export function apiTokenToucher(database: BetterSqlite3.Database) {
+  let update: BetterSqlite3.Statement | undefined
+  return database.transaction((touches: readonly { id: string; at: string }[]) => {
+    update ??= database.prepare('update api_tokens set last_used_at = ? where id = ?')
+    for (const touch of touches) update.run(touch.at, touch.id)
+  })
+}
+
 /** A batch for the worker, and its answer. */
 type Item = { row: CheckinRow; counters: readonly CounterDelta[] }
-type Answer = { id: number; ids?: string[]; error?: { message: string; code?: string } }
+type Answer = {
+  id: number
+  ids?: string[]
+  counts?: number[]
+  error?: { message: string; code?: string }
+}
+/** What the worker is sent: check-ins to append, or limit counters to add to. */
+export type WriterMessage =
+  | { id: number; items: readonly Item[] }
+  | { id: number; limits: readonly LimitCountAddition[]; now: string }
+  | { id: number; touches: readonly { id: string; at: string }[] }
 
 /**
  * A worker thread that writes check-ins to the SQLite file at `path` with its own connection
  * (WAL lets it write while the main connection reads). Undefined when the worker's compiled file
  * is not there (running from TypeScript sources).
  */
-export function appendCheckinsInWorker(
-  path: string,
-): { append(items: readonly Item[]): Promise<Set<string>>; close(): Promise<void> } | undefined {
+export function appendCheckinsInWorker(path: string):
+  | {
+      append(items: readonly Item[]): Promise<Set<string>>
+      addLimitCounts(limits: readonly LimitCountAddition[], now: string): Promise<number[]>
+      touchApiTokens(touches: readonly { id: string; at: string }[]): Promise<void>
+      close(): Promise<void>
+    }
+  | undefined {
   const file = fileURLToPath(new URL('./sqlite-checkin-worker.js', import.meta.url))
   if (!existsSync(file)) return undefined
   let worker: Worker | undefined
   let next = 0
   const pending = new Map<
     number,
-    { resolve: (ids: Set<string>) => void; reject: (e: Error) => void }
+    { resolve: (answer: Answer) => void; reject: (e: Error) => void }
   >()
   const failAll = (error: Error) => {
     for (const waiting of pending.values()) waiting.reject(error)
@@ -103,7 +155,7 @@ export function appendCheckinsInWorker(
       if (answer.error) {
         waiting.reject(Object.assign(new Error(answer.error.message), { code: answer.error.code }))
       } else {
-        waiting.resolve(new Set(answer.ids))
+        waiting.resolve(answer)
       }
       if (pending.size === 0) started.unref()
     })
@@ -111,17 +163,25 @@ export function appendCheckinsInWorker(
     started.on('exit', (code) => failAll(new Error(`the check-in writer stopped (exit ${code})`)))
     return started
   }
+  const send = (message: WriterMessage) => {
+    worker ??= start()
+    const current = worker
+    return new Promise<Answer>((resolve, reject) => {
+      pending.set(message.id, { resolve, reject })
+      // Keep the process alive while a batch is in flight, not afterwards.
+      current.ref()
+      current.postMessage(message)
+    })
+  }
   return {
-    append(items) {
-      worker ??= start()
-      const id = next++
-      const current = worker
-      return new Promise<Set<string>>((resolve, reject) => {
-        pending.set(id, { resolve, reject })
-        // Keep the process alive while a batch is in flight, not afterwards.
-        current.ref()
-        current.postMessage({ id, items })
-      })
+    async append(items) {
+      return new Set((await send({ id: next++, items })).ids)
+    },
+    async addLimitCounts(limits, now) {
+      return (await send({ id: next++, limits, now })).counts ?? []
+    },
+    async touchApiTokens(touches) {
+      await send({ id: next++, touches })
     },
     async close() {
       const current = worker

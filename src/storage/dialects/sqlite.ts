@@ -3,7 +3,12 @@ import { dirname } from 'node:path'
 import BetterSqlite3 from 'better-sqlite3'
 import { type Kysely, SqliteDialect, sql } from 'kysely'
 import type { ConstraintFailure } from '../errors.js'
-import { appendCheckinsInWorker, checkinAppender } from './sqlite-checkin-appender.js'
+import {
+  appendCheckinsInWorker,
+  checkinAppender,
+  apiTokenToucher,
+  limitCountAdder,
+} from './sqlite-checkin-appender.js'
 import { type StorageDialect, plainIdentifier } from './storage-dialect.js'
 
 /** The most check-ins in one INSERT: 9 columns each, well under SQLite's 32,766 parameters. */
@@ -34,6 +39,7 @@ export function createSqliteDialect(path: string): StorageDialect {
     // Kysely begins DEFERRED: a long read (say `healthcode audit verify` on the server's file) holds
     // no write lock, and in WAL mode never blocks the writers.
     transaction: (db, work) => db.transaction().execute(work),
+    read: (db, work) => db.transaction().execute(work),
     // One process serves a SQLite file (`serve --workers` refuses more), so nothing runs beside.
     runAlone: async (_db, _name, work) => ({ ran: true, value: await work() }),
     // Within this process, Kysely's SQLite driver owns a single connection behind a mutex
@@ -51,6 +57,30 @@ export function createSqliteDialect(path: string): StorageDialect {
       if (worker) return (_db, items) => worker.append(items)
       const write = checkinAppender(database)
       return (db, items) => db.connection().execute(async () => write(items))
+    })(),
+    // The check-in quota's counts go the same way: on the writer's connection, they neither wait
+    // for its write lock nor fsync on the thread that serves requests.
+    addLimitCounts: (() => {
+      if (worker) return (_db, additions, now) => worker.addLimitCounts(additions, now)
+      const add = limitCountAdder(database)
+      return (db, additions, now) => db.connection().execute(async () => add(additions, now))
+    })(),
+    findRowBy: (() => {
+      const statements = new Map<string, BetterSqlite3.Statement>()
+      return (table: string, column: string, value: string) => {
+        const text = `select * from "${plainIdentifier(table)}" where "${plainIdentifier(column)}" = ?`
+        let statement = statements.get(text)
+        if (!statement) {
+          statement = database.prepare(text)
+          statements.set(text, statement)
+        }
+        return statement.get(value)
+      }
+    })(),
+    touchApiTokens: (() => {
+      if (worker) return (_db, touches) => worker.touchApiTokens(touches)
+      const touch = apiTokenToucher(database)
+      return (db, touches) => db.connection().execute(async () => touch(touches))
     })(),
     // The primary key is the id alone: a re-sent id conflicts and is skipped.
     insertNewCheckins: async (trx, rows) => {

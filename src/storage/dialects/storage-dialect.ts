@@ -40,6 +40,26 @@ export function countersOfInserted(
   )
 }
 
+/** One counter addition of {@link StorageDialect.addLimitCounts}; each counter named once. */
+export interface LimitCountAddition {
+  readonly bucket: string
+  readonly key: string
+  readonly window_start: string
+  readonly by: number
+  readonly expires_at: string
+}
+
+/**
+ * The upsert of one limit counter: an expired counter starts again from the addition, so that no
+ * clean-up needs to have run first. `?` placeholders in the order bucket, key, window_start, by,
+ * expires_at, now.
+ */
+export const LIMIT_COUNT_UPSERT_SQLITE =
+  'insert into limit_counters (bucket, key, window_start, count, expires_at) values (?, ?, ?, ?, ?) ' +
+  'on conflict (bucket, key, window_start) do update set ' +
+  'count = case when limit_counters.expires_at <= ? then excluded.count else limit_counters.count + excluded.count end, ' +
+  'expires_at = excluded.expires_at returning count'
+
 /**
  * Everything that differs between SQLite and PostgreSQL, in one interface. `sqlite.ts` and
  * `postgres.ts` implement it; nothing else in storage knows which database it talks to.
@@ -55,6 +75,12 @@ export interface StorageDialect {
   readonly kyselyDialect: Dialect
   /** Runs `work` in one transaction on `db`, committing when it resolves and rolling back if not. */
   transaction<T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T>
+  /**
+   * Runs reads that need no common snapshot: PostgreSQL sends each statement on its own (no BEGIN
+   * and COMMIT round trips); SQLite holds its one connection in a transaction, which costs nothing
+   * there and lets `findRowBy` read through its prepared statements.
+   */
+  read<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T>
   /**
    * Makes the calling transaction the only one appending to the audit log until it ends, so that
    * reading the last entry and inserting the next cannot interleave with another writer.
@@ -77,6 +103,31 @@ export interface StorageDialect {
     db: Kysely<Database>,
     items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
   ): Promise<Set<string>>
+  /**
+   * Adds to limit counters (each named once) in one commit, outside any other transaction, and
+   * returns their new values in the order given. SQLite writes them on the check-in writer's
+   * connection, so that the thread serving requests neither waits for its write lock nor fsyncs.
+   */
+  addLimitCounts(
+    db: Kysely<Database>,
+    additions: readonly LimitCountAddition[],
+    now: string,
+  ): Promise<number[]>
+  /**
+   * The row of `table` whose `column` equals `value`, read at once through a statement prepared
+   * once and kept (SQLite: better-sqlite3 reads synchronously, and building and preparing the
+   * query each time costs more than the read). Absent where reads go through Kysely (PostgreSQL).
+   * Only for a caller holding the connection in a transaction (see `findRowBy`).
+   */
+  findRowBy?(table: string, column: string, value: string): unknown
+  /**
+   * Writes API tokens' last use in one commit, outside any other transaction; SQLite on the
+   * check-in writer's connection, as {@link addLimitCounts}.
+   */
+  touchApiTokens(
+    db: Kysely<Database>,
+    touches: readonly { readonly id: string; readonly at: string }[],
+  ): Promise<void>
   /**
    * In the calling transaction, inserts the check-ins whose id is new (the first of several with
    * one id) and skips the others; returns the ids inserted.

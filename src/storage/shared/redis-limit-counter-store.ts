@@ -1,5 +1,9 @@
 import type { Redis } from 'ioredis'
-import type { LimitCounterId, LimitCounterStore } from '../../domain/limits/limit-counter-store.js'
+import type {
+  LimitCounterAddition,
+  LimitCounterId,
+  LimitCounterStore,
+} from '../../domain/limits/limit-counter-store.js'
 
 /**
  * Adds to a counter and sets its expiry in one step (a Lua script runs atomically), and notes the
@@ -49,6 +53,13 @@ export class RedisLimitCounterStore implements LimitCounterStore {
       counter.window,
     )
     return Number(value)
+  }
+
+  async addMany(additions: readonly LimitCounterAddition[]): Promise<number[]> {
+    // One script call each, sent together on the one connection (Redis answers them in order).
+    return Promise.all(
+      additions.map((addition) => this.add(addition.counter, addition.by, addition.expiresAt)),
+    )
   }
 
   async find(counter: LimitCounterId): Promise<{ count: number; expiresAt: Date } | undefined> {
