@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { build } from '../../src/api/app.js'
 import { loadConfig } from '../../src/config/config.js'
@@ -12,8 +11,10 @@ import { forEachDialect } from '../support/dialects.js'
 import {
   TEST_KEK,
   makeActor,
+  makeVenue,
   makeIssuers,
   makePerson,
+  recordVisit,
   testClock,
 } from '../support/domain-factories.js'
 
@@ -37,39 +38,13 @@ forEachDialect((dialect) => {
 
     async function venue(): Promise<Venue> {
       const operator = await makeActor(store, ['venue_operator'])
-      return store.transaction((tx) =>
-        tx.venues.create({
-          id: randomUUID(),
-          name: 'Station',
-          category: 'office',
-          address: 'Station, 2 Ligovsky Prospect',
-          district: 'RU-SPE-ADM',
-          companyId: undefined,
-          issuerId: 'ru-spb',
-          operatorAccountId: operator.accountId,
-          posterSecret: 'secret',
-          createdAt: time().toISOString(),
-        }),
-      )
+      return makeVenue(store, operator, time().toISOString(), {
+        name: 'Station',
+        address: 'Station, 2 Ligovsky Prospect',
+      })
     }
-
-    async function visit(personId: string, at: Venue, when: string): Promise<void> {
-      await store.transaction((tx) =>
-        tx.checkins.insertNew([
-          {
-            id: randomUUID(),
-            venueId: at.id,
-            personId,
-            subject: undefined,
-            method: 'poster',
-            at: when,
-            colour: 'green',
-            entryAllowed: true,
-            recordedAt: when,
-          },
-        ]),
-      )
-    }
+    const visit = (personId: string, at: Venue, when: string) =>
+      recordVisit(store, personId, at, when)
 
     it('records on start the same-venue visitors of a case whose process stopped after the answer', async () => {
       const station = await venue()

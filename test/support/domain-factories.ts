@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
 import { HealthcodeError } from '../../src/codec/healthcode-error.js'
 import { actorOf } from '../../src/domain/access/account-service.js'
 import type { Actor } from '../../src/domain/access/actor.js'
@@ -8,6 +9,7 @@ import type { AuditEntry } from '../../src/domain/audit/audit-entry.js'
 import { type PersonInput, newPersonFrom } from '../../src/domain/people/people-service.js'
 import type { Person } from '../../src/domain/people/person.js'
 import type { Store } from '../../src/domain/ports.js'
+import type { Venue } from '../../src/domain/venues/venue.js'
 import type {
   RecoveryData,
   TestData,
@@ -195,4 +197,51 @@ export function recoveryData(firstPositive: string): RecoveryData {
     validUntil: new Date(day + 180 * DAY).toISOString().slice(0, 10),
     country: 'RU',
   }
+}
+
+/** A venue of `ru-spb` run by `operator`, stored as registering it would (an office by default). */
+export async function makeVenue(
+  store: Store,
+  operator: Actor,
+  createdAt: string,
+  input: { name: string; district?: string; address?: string },
+): Promise<Venue> {
+  return store.transaction((tx) =>
+    tx.venues.create({
+      id: randomUUID(),
+      name: input.name,
+      category: 'office',
+      address: input.address ?? `${input.name}, 1 Nevsky Prospect`,
+      district: input.district ?? 'RU-SPE-ADM',
+      companyId: undefined,
+      issuerId: 'ru-spb',
+      operatorAccountId: operator.accountId,
+      posterSecret: 'secret',
+      createdAt,
+    }),
+  )
+}
+
+/** A green visitor's poster check-in at `venue`, recorded at the time of the visit. */
+export async function recordVisit(
+  store: Store,
+  personId: string,
+  venue: Venue,
+  when: string,
+): Promise<void> {
+  await store.transaction((tx) =>
+    tx.checkins.insertNew([
+      {
+        id: randomUUID(),
+        venueId: venue.id,
+        personId,
+        subject: undefined,
+        method: 'poster',
+        at: when,
+        colour: 'green',
+        entryAllowed: true,
+        recordedAt: when,
+      },
+    ]),
+  )
 }

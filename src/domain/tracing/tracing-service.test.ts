@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../../../test/support/dialects.js'
 import {
@@ -7,10 +6,12 @@ import {
   MINUTE,
   auditEntries,
   makeActor,
+  makeVenue,
   makeCitizen,
   makeIssuers,
   makePerson,
   rejectsWith,
+  recordVisit,
   testClock,
 } from '../../../test/support/domain-factories.js'
 import { openStore } from '../../storage/open-store.js'
@@ -48,40 +49,13 @@ forEachDialect((dialect) => {
     })
     after(() => store.close())
 
-    async function venue(name: string, district = 'RU-SPE-ADM'): Promise<Venue> {
-      return store.transaction((tx) =>
-        tx.venues.create({
-          id: randomUUID(),
-          name,
-          category: 'office',
-          address: `${name}, 1 Nevsky Prospect`,
-          district,
-          companyId: undefined,
-          issuerId: 'ru-spb',
-          operatorAccountId: operator.accountId,
-          posterSecret: 'secret',
-          createdAt: time().toISOString(),
-        }),
-      )
-    }
-
-    async function visit(personId: string, at: Venue, when: string): Promise<void> {
-      await store.transaction((tx) =>
-        tx.checkins.insertNew([
-          {
-            id: randomUUID(),
-            venueId: at.id,
-            personId,
-            subject: undefined,
-            method: 'poster',
-            at: when,
-            colour: 'green',
-            entryAllowed: true,
-            recordedAt: when,
-          },
-        ]),
-      )
-    }
+    const venue = (name: string, district?: string): Promise<Venue> =>
+      makeVenue(store, operator, time().toISOString(), {
+        name,
+        ...(district === undefined ? {} : { district }),
+      })
+    const visit = (personId: string, at: Venue, when: string) =>
+      recordVisit(store, personId, at, when)
 
     const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time)).id
 
