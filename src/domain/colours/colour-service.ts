@@ -3,14 +3,7 @@ import type { Actor } from '../access/actor.js'
 import type { ChangeNotice } from '../changes/change-notices.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
-import {
-  type Declaration,
-  type HealthAssessment,
-  type HealthInputs,
-  HealthCodeError,
-  assessHealthCode,
-} from '../health-code/index.js'
-import type { Person } from '../people/person.js'
+import { type HealthAssessment, HealthCodeError, assessHealthCode } from '../health-code/index.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import type { RiskAreasInForce } from '../risk-areas/risk-areas-in-force.js'
 import type { StoredRiskArea } from '../risk-areas/stored-risk-area.js'
@@ -21,20 +14,13 @@ import {
 } from '../risk-rules/risk-rules-in-force.js'
 import { requireHealthAuthority } from './health-access.js'
 import type { InputProblem, InputProblems } from './input-problems.js'
+import { readHealthInputs } from './read-health-inputs.js'
 import type { StoredHealthCode } from './stored-health-code.js'
 
-const DAY = 86_400_000
-/** Declarations and exposures older than this do not affect the colour. */
-const LOOKBACK_DAYS = 30
 const COLOUR_CACHE_MS = 5_000
 /** Colour notices: ids per notice, and past how many changed ids one notice drops every colour. */
 const COLOUR_NOTICE_IDS = 150
 const COLOUR_NOTICE_ALL = 3_000
-
-/** The earliest moment that still counts for a colour at `now` (declarations, exposures). */
-export function lookbackStart(now: Date): string {
-  return new Date(now.getTime() - LOOKBACK_DAYS * DAY).toISOString()
-}
 
 /**
  * People's colours: the risk engine run over a person's declarations, records and exposures with
@@ -252,7 +238,7 @@ export class ColourService {
     // The person's region's rules, else the nearest ancestor's.
     const ruleset = rulesIn(rules, person.issuerId)
     const now = this.clock()
-    const inputs = await this.#inputs(tx, person, areas, now)
+    const inputs = await readHealthInputs(tx, person, areas, now)
     const assessment = assessHealthCode(inputs, ruleset, now)
     this.#colours.delete(personId)
     const previous = await tx.health.healthCode(personId)
@@ -285,57 +271,5 @@ export class ColourService {
       }
     }
     return assessment
-  }
-
-  async #inputs(
-    tx: StoreTransaction,
-    person: Person,
-    areas: readonly StoredRiskArea[],
-    now: Date,
-  ): Promise<HealthInputs> {
-    const since = lookbackStart(now)
-    const [declarations, records, exposures, confirmed] = await Promise.all([
-      tx.health.declarations(person.id, since),
-      tx.records.listForPerson(person.id),
-      tx.tracing.exposuresOf(person.id, since),
-      tx.tracing.caseOf(person.id),
-    ])
-    return {
-      declarations: declarations.map((d): Declaration => ({
-        declaredAt: d.declaredAt,
-        symptoms: d.symptoms,
-        visits: d.visits,
-        confirmedCaseContact: d.confirmedCaseContact,
-      })),
-      riskAreas: areas.map((area) => ({
-        areaCode: area.areaCode,
-        level: area.level,
-        from: area.from,
-        until: area.until,
-      })),
-      tests: records.flatMap((record) =>
-        record.kind === 'test'
-          ? [
-              {
-                // Read by the engine, which names a date it cannot read (ERR_HEALTH_INPUT).
-                sampledAt: record.data.sampledAt,
-                result:
-                  record.data.result === '260373001'
-                    ? ('positive' as const)
-                    : ('negative' as const),
-                method:
-                  record.data.testType === 'LP6464-4' ? ('pcr' as const) : ('antigen' as const),
-              },
-            ]
-          : [],
-      ),
-      recoveries: records.flatMap((record) =>
-        record.kind === 'recovery'
-          ? [{ firstPositive: record.data.firstPositive, validUntil: record.data.validUntil }]
-          : [],
-      ),
-      exposures: exposures.map((exposure) => ({ kind: exposure.kind, at: exposure.at })),
-      confirmedCaseAt: confirmed?.source === 'authority' ? confirmed.confirmedAt : undefined,
-    }
   }
 }

@@ -1,6 +1,7 @@
 import type { Actor } from '../access/actor.js'
 import type { Clock } from '../clock.js'
-import { type ColourService, lookbackStart } from '../colours/colour-service.js'
+import type { ColourService } from '../colours/colour-service.js'
+import { lookbackStart } from '../colours/read-health-inputs.js'
 import { requireSelfOrStaff } from '../colours/health-access.js'
 import { DomainError } from '../errors.js'
 import type { HealthAssessment, Symptoms, Visit } from '../health-code/index.js'
