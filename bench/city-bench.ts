@@ -5,10 +5,14 @@ import type { Actor } from '../src/domain/access/actor.js'
 import { systemClock } from '../src/domain/clock.js'
 import { CompanyService } from '../src/domain/companies/company-service.js'
 import { AuthorityDashboardService } from '../src/domain/dashboards/authority-dashboard.js'
-import { HealthStatusService } from '../src/domain/health-status/health-status-service.js'
+import { ColourService } from '../src/domain/colours/colour-service.js'
+import { HealthCodeService } from '../src/domain/colours/health-code-service.js'
+import { InputProblems } from '../src/domain/colours/input-problems.js'
 import { KeyVault } from '../src/domain/keys/key-vault.js'
 import { SigningKeyService } from '../src/domain/keys/signing-key-service.js'
 import type { Store } from '../src/domain/ports.js'
+import { RiskAreasInForce } from '../src/domain/risk-areas/risk-areas-in-force.js'
+import { RiskRulesInForce } from '../src/domain/risk-rules/risk-rules-in-force.js'
 import { TracingService, defaultTracingPolicy } from '../src/domain/tracing/tracing-service.js'
 import { openDatabase, openStore } from '../src/storage/open-store.js'
 import { type LoadResult, checkinRequests, loadPost, startServerProcess } from './city-http.js'
@@ -135,10 +139,18 @@ export async function measureCity(cli: string, url: string, plan: CityPlan): Pro
         })
       }
     })
-    const health = new HealthStatusService(store, systemClock, keys, 60)
+    const problems = new InputProblems(store, systemClock)
+    const colours = new ColourService(
+      store,
+      systemClock,
+      new RiskRulesInForce(store, systemClock),
+      new RiskAreasInForce(store, systemClock, problems),
+      problems,
+    )
+    const healthCodes = new HealthCodeService(store, systemClock, keys, 60, colours)
     statusCodes = []
     for (const visitor of visitors.slice(0, 200)) {
-      statusCodes.push((await health.token(authority, visitor.personId)).qr)
+      statusCodes.push((await healthCodes.token(authority, visitor.personId)).qr)
     }
     people = await countRows(url, 'people')
     checkins = await countRows(url, 'checkins')

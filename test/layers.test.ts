@@ -58,7 +58,7 @@ describe('the layer rules in eslint.config.js', () => {
   })
 
   it('keep the wall clock out of the domain and the codec', async () => {
-    for (const path of ['src/domain/health-status/probe.ts', 'src/codec/hc1/probe.ts']) {
+    for (const path of ['src/domain/colours/probe.ts', 'src/codec/hc1/probe.ts']) {
       assertCaught(
         await violations(path, `export const y = () => Date.now()\n`),
         'no-restricted-syntax',

@@ -14,7 +14,15 @@ import { CompanyService } from '../domain/companies/company-service.js'
 import { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
 import { EventOutbox } from '../domain/events/event-outbox.js'
 import { recordReactions } from '../domain/events/record-reactions.js'
-import { HealthStatusService } from '../domain/health-status/health-status-service.js'
+import { ColourService } from '../domain/colours/colour-service.js'
+import { HealthCodeService } from '../domain/colours/health-code-service.js'
+import { InputProblems } from '../domain/colours/input-problems.js'
+import { DeclarationService } from '../domain/declarations/declaration-service.js'
+import { DistrictService } from '../domain/districts/district-service.js'
+import { RiskAreaService } from '../domain/risk-areas/risk-area-service.js'
+import { RiskAreasInForce } from '../domain/risk-areas/risk-areas-in-force.js'
+import { RiskRulesInForce } from '../domain/risk-rules/risk-rules-in-force.js'
+import { RuleSetService } from '../domain/risk-rules/rule-set-service.js'
 import { IssuerService } from '../domain/issuers/issuer-service.js'
 import { GatewayService } from '../domain/trust/gateway-service.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
@@ -64,7 +72,14 @@ export interface Services {
   /** Trust lists and revocation batches in the DCC Gateway's formats, both ways. */
   readonly gateway: GatewayService
   readonly validity: ValidityService
-  readonly health: HealthStatusService
+  /** People's colours: computed, stored, recomputed on a change, cached for the doors. */
+  readonly colours: ColourService
+  /** A person's current colour with its reasons, and the signed dynamic code that shows it. */
+  readonly healthCodes: HealthCodeService
+  readonly declarations: DeclarationService
+  readonly riskAreas: RiskAreaService
+  readonly riskRules: RuleSetService
+  readonly districts: DistrictService
   readonly venues: VenueService
   readonly checkinWriter: CheckinWriter
   readonly tracing: TracingService
@@ -168,11 +183,26 @@ export function compose(
     trust.changed()
     gateway.invalidate()
   })
-  const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes, tell)
+  // Colours read the risk rules and areas in force through caches shared with the services that
+  // change them (which drop them); what the engine cannot read is kept for the authority.
+  const inputProblems = new InputProblems(store, clock)
+  const rulesInForce = new RiskRulesInForce(store, clock)
+  const areasInForce = new RiskAreasInForce(store, clock, inputProblems)
+  const colours = new ColourService(store, clock, rulesInForce, areasInForce, inputProblems, tell)
+  const healthCodes = new HealthCodeService(
+    store,
+    clock,
+    keys,
+    config.healthCodeTokenMinutes,
+    colours,
+  )
+  const declarations = new DeclarationService(store, clock, colours)
+  const riskAreas = new RiskAreaService(store, clock, areasInForce, colours, tell)
+  const riskRules = new RuleSetService(store, clock, rulesInForce, colours, tell)
   const tracing = new TracingService(
     store,
     clock,
-    (ids) => health.reassess(ids),
+    (ids) => colours.reassess(ids),
     {
       ...defaultTracingPolicy,
       dwellMinutes: config.tracing.dwellMinutes,
@@ -191,7 +221,7 @@ export function compose(
     },
   )
   // A new record changes the holder's colour; a positive test opens a case and traces it.
-  const events = new EventOutbox(store, clock, recordReactions({ tracing, health }), (failure) =>
+  const events = new EventOutbox(store, clock, recordReactions({ tracing, colours }), (failure) =>
     log.error(
       { err: failure.error, eventId: failure.eventId, attempts: failure.attempts },
       `reacting to ${failure.kind} failed; it is tried again later`,
@@ -213,7 +243,7 @@ export function compose(
     store,
     clock,
     (qr, at) => trust.verifyAny(qr, at),
-    health,
+    healthCodes,
     checkinWriter,
     config.checkinRetentionDays,
     {
@@ -281,7 +311,7 @@ export function compose(
       case 'risk-rules':
       case 'risk-areas':
       case 'colours':
-        health.forget(notice)
+        colours.forget(notice)
         break
       case 'venue':
       case 'entry-policies':
@@ -337,7 +367,7 @@ export function compose(
     {
       name: 'colour reassessment',
       everyMs: config.jobs.reassessSeconds * 1000,
-      run: () => health.reassessDue(),
+      run: () => colours.reassessDue(),
     },
     { name: 'domain events due', everyMs: 30_000, run: () => events.deliverDue() },
     {
@@ -363,7 +393,12 @@ export function compose(
     trust,
     gateway,
     validity,
-    health,
+    colours,
+    healthCodes,
+    declarations,
+    riskAreas,
+    riskRules,
+    districts: new DistrictService(store, clock),
     venues,
     checkinWriter,
     tracing,
@@ -387,7 +422,7 @@ export function compose(
     await checkinQuota.flush()
     await limits.verifyAddress.flush()
     await tracing.backgroundFinished()
-    await health.recomputeFinished()
+    await riskRules.recomputeFinished()
   }
 }
 
@@ -406,7 +441,7 @@ export function composeReplicaReads(
   return {
     dashboards: new AuthorityDashboardService(store, clock),
     companies: new CompanyService(store, clock),
-    tracing: new TracingService(store, clock, (ids) => services.health.reassess(ids), {
+    tracing: new TracingService(store, clock, (ids) => services.colours.reassess(ids), {
       ...defaultTracingPolicy,
       dwellMinutes: config.tracing.dwellMinutes,
       marginMinutes: config.tracing.marginMinutes,

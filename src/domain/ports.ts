@@ -20,12 +20,10 @@ import type { PartnerRevocationBatch, TrustPartner } from './trust/trust-partner
 import type { Company, CompanyMember } from './companies/company.js'
 import type { Case, Exposure, Notification, TracingWork } from './tracing/tracing.js'
 import type { Checkin, EntryPolicy, Venue } from './venues/venue.js'
-import type {
-  StoredDeclaration,
-  StoredHealthCode,
-  StoredRiskArea,
-  StoredRuleSet,
-} from './health-status/health-records.js'
+import type { StoredHealthCode } from './colours/stored-health-code.js'
+import type { StoredDeclaration } from './declarations/stored-declaration.js'
+import type { StoredRiskArea } from './risk-areas/stored-risk-area.js'
+import type { StoredRuleSet } from './risk-rules/stored-rule-set.js'
 import type { NewRegisterRecord, RegisterRecord } from './register/register-record.js'
 import type {
   Account,

@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import type { HealthAssessment } from '../domain/health-code/index.js'
-import type {
-  StoredDeclaration,
-  StoredHealthCode,
-  StoredRiskArea,
-  StoredRuleSet,
-} from '../domain/health-status/health-records.js'
+import type { StoredHealthCode } from '../domain/colours/stored-health-code.js'
+import type { StoredDeclaration } from '../domain/declarations/stored-declaration.js'
+import type { StoredRiskArea } from '../domain/risk-areas/stored-risk-area.js'
+import type { StoredRuleSet } from '../domain/risk-rules/stored-rule-set.js'
 import type { District, HealthRepository } from '../domain/ports.js'
 import { isoTimestamp } from './errors.js'
 import { addDistrictCounters, colourMetric } from './district-counters.js'

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { checkAuditChainStream } from '../../src/domain/audit/audit-chain.js'
-import { HealthStatusService } from '../../src/domain/health-status/health-status-service.js'
 import { KeyVault } from '../../src/domain/keys/key-vault.js'
 import { SigningKeyService } from '../../src/domain/keys/signing-key-service.js'
+import { buildColourServices } from '../support/colour-services.js'
 import { forEachDialect } from '../support/dialects.js'
 import { TEST_KEK, type TestApp, personBody, testApp } from './test-app.js'
 
@@ -304,13 +304,13 @@ forEachDialect((dialect) => {
       const yellow = await t.store.transaction((tx) => tx.health.healthCode(mine.json().id))
       assert.notEqual(yellow?.assessment.reassessAt, undefined)
       t.clock.advance(20 * 86_400_000)
-      const health = new HealthStatusService(
+      const { colours } = buildColourServices(
         t.store,
         t.clock,
         new SigningKeyService(t.store, t.clock, KeyVault.fromText(TEST_KEK)),
         5,
       )
-      assert.equal(await health.reassessDue(), 1)
+      assert.equal(await colours.reassessDue(), 1)
       const recomputed = await t.store.transaction((tx) => tx.health.healthCode(mine.json().id))
       assert.equal(recomputed?.assessment.evaluatedAt, t.clock().toISOString())
       const due = await t.request(t.users.clinician, 'GET', `/api/v1/people/${id}/health-code`)

@@ -25,7 +25,7 @@ describe('the notifications badge, in Chromium', { skip: chromiumSkip }, () => {
     personId = me.person.id
   })
 
-  /** A colour change in Petrov's feed, as the health-status service writes one. */
+  /** A colour change in Petrov's feed, as the colour service writes one. */
   const notify = (to: string) =>
     suite.server.store.transaction((tx) =>
       tx.tracing.notify({

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
+import { buildColourServices } from '../../../test/support/colour-services.js'
 import { forEachDialect } from '../../../test/support/dialects.js'
 import {
   DAY,
@@ -12,7 +13,7 @@ import {
 } from '../../../test/support/domain-factories.js'
 import { openStore } from '../../storage/open-store.js'
 import type { Actor } from '../access/actor.js'
-import { HealthStatusService } from '../health-status/health-status-service.js'
+import type { DeclarationService } from '../declarations/declaration-service.js'
 import { SigningKeyService } from '../keys/signing-key-service.js'
 import type { Store } from '../ports.js'
 import { CompanyService } from './company-service.js'
@@ -31,19 +32,19 @@ forEachDialect((dialect) => {
     let store: Store
     const time = testClock('2026-11-23T09:00:00.000Z')
     let companies: CompanyService
-    let health: HealthStatusService
+    let declarations: DeclarationService
     let admin: Actor
 
     before(async () => {
       store = await openStore(dialect.url())
       await makeIssuers(store)
       companies = new CompanyService(store, time)
-      health = new HealthStatusService(
+      declarations = buildColourServices(
         store,
         time,
         new SigningKeyService(store, time, undefined),
         15,
-      )
+      ).declarations
       admin = await makeActor(store, ['company_admin'])
     })
     after(() => store.close())
@@ -123,12 +124,12 @@ forEachDialect((dialect) => {
       const company = await companies.create(admin, 'Dashboard Ltd')
       const sharing = await employee(company.id, true)
       const private_ = await employee(company.id, false)
-      await health.declare(sharing.actor, sharing.person.id, {
+      await declarations.declare(sharing.actor, sharing.person.id, {
         symptoms: { ...well, fever: true },
         visits: [],
         confirmedCaseContact: false,
       })
-      await health.declare(private_.actor, private_.person.id, {
+      await declarations.declare(private_.actor, private_.person.id, {
         symptoms: { ...well, cough: true },
         visits: [],
         confirmedCaseContact: false,

@@ -131,7 +131,7 @@ describe('what a new register record sets off', () => {
           calls.push(`case ${personId} ${source} ${recordId} by ${actor.accountId}`)
         },
       },
-      health: {
+      colours: {
         reassess: async (personIds: readonly string[]) => {
           calls.push(`colour ${personIds.join(',')}`)
         },
@@ -153,7 +153,7 @@ describe('what a new register record sets off', () => {
 
   it('fails when the reaction fails, so that the outbox tries again', async () => {
     const t = targets()
-    t.health.reassess = async () => {
+    t.colours.reassess = async () => {
       throw new Error('down')
     }
     await assert.rejects(recordReactions(t)(recordAddedEvent('p7')), /down/)

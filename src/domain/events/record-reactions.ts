@@ -11,7 +11,7 @@ export interface RecordReactionTargets {
       recordId: string,
     ): Promise<unknown>
   }
-  readonly health: { reassess(personIds: readonly string[]): Promise<unknown> }
+  readonly colours: { reassess(personIds: readonly string[]): Promise<unknown> }
 }
 
 /**
@@ -26,9 +26,9 @@ export function recordReactions(targets: RecordReactionTargets): EventReaction {
       case 'record.added':
         if (event.positiveTest) {
           await targets.tracing.confirmCase(event.actor, event.personId, 'test', event.recordId)
-          await targets.health.reassess([event.personId])
+          await targets.colours.reassess([event.personId])
         } else {
-          await targets.health.reassess([event.personId])
+          await targets.colours.reassess([event.personId])
         }
         return
     }

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { type Kysely, sql } from 'kysely'
+import { buildColourServices } from '../../../test/support/colour-services.js'
 import { forEachDialect } from '../../../test/support/dialects.js'
 import { TEST_KEK } from '../../../test/support/domain-factories.js'
-import { HealthStatusService } from '../../domain/health-status/health-status-service.js'
 import { KeyVault } from '../../domain/keys/key-vault.js'
 import { SigningKeyService } from '../../domain/keys/signing-key-service.js'
 import type { StorageDialect } from '../dialects/storage-dialect.js'
@@ -342,7 +342,7 @@ forEachDialect((dialect) => {
       try {
         const clock = () => new Date(now)
         const keys = new SigningKeyService(services, clock, KeyVault.fromText(TEST_KEK))
-        await new HealthStatusService(services, clock, keys, 15).reassess(ids)
+        await buildColourServices(services, clock, keys, 15).colours.reassess(ids)
       } finally {
         await services.close()
       }

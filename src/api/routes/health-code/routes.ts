@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { authorityRoles } from '../../../domain/health-status/health-status-service.js'
+import { authorityRoles } from '../../../domain/risk-areas/risk-area-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
 import { typedRoutes } from '../../type-provider.js'
@@ -145,7 +145,7 @@ export async function healthCodeRoutes(
       },
     },
     async (request, reply) => {
-      const { declaration, assessment } = await context.health.declare(
+      const { declaration, assessment } = await context.declarations.declare(
         requireActor(request),
         request.params.id,
         request.body,
@@ -177,7 +177,10 @@ export async function healthCodeRoutes(
       },
     },
     async (request) => ({
-      declarations: await context.health.declarations(requireActor(request), request.params.id),
+      declarations: await context.declarations.declarations(
+        requireActor(request),
+        request.params.id,
+      ),
     }),
   )
 
@@ -193,7 +196,7 @@ export async function healthCodeRoutes(
         response: { 200: assessment, ...errorResponses },
       },
     },
-    async (request) => context.health.current(requireActor(request), request.params.id),
+    async (request) => context.healthCodes.current(requireActor(request), request.params.id),
   )
 
   app.get(
@@ -218,7 +221,7 @@ export async function healthCodeRoutes(
       },
     },
     async (request, reply) => {
-      const token = await context.health.token(requireActor(request), request.params.id)
+      const token = await context.healthCodes.token(requireActor(request), request.params.id)
       return reply
         .header('cache-control', 'no-store')
         .send({ qr: token.qr, expiresAt: token.expiresAt, healthCode: token.assessment })
@@ -249,7 +252,7 @@ export async function healthCodeRoutes(
       },
     },
     async (request) => ({
-      riskAreas: await context.health.riskAreas(requireActor(request), {
+      riskAreas: await context.riskAreas.riskAreas(requireActor(request), {
         history: request.query.history === true,
         areaCode: request.query.areaCode,
         issuerId: request.query.issuerId,
@@ -290,7 +293,7 @@ export async function healthCodeRoutes(
       },
     },
     async (request, reply) => {
-      const { area, reassessed } = await context.health.setRiskArea(
+      const { area, reassessed } = await context.riskAreas.setRiskArea(
         requireActor(request),
         request.body,
       )
@@ -317,7 +320,7 @@ export async function healthCodeRoutes(
       },
     },
     async (request) => {
-      const { area, reassessed } = await context.health.withdrawRiskArea(
+      const { area, reassessed } = await context.riskAreas.withdrawRiskArea(
         requireActor(request),
         request.params.id,
       )
@@ -344,7 +347,7 @@ export async function healthCodeRoutes(
         },
       },
     },
-    async (request) => ({ districts: await context.health.districts(request.query.issuerId) }),
+    async (request) => ({ districts: await context.districts.districts(request.query.issuerId) }),
   )
 
   app.post(
@@ -371,7 +374,7 @@ export async function healthCodeRoutes(
     async (request, reply) =>
       reply
         .status(201)
-        .send(await context.health.defineDistrict(requireActor(request), request.body)),
+        .send(await context.districts.defineDistrict(requireActor(request), request.body)),
   )
 
   app.get(
@@ -406,7 +409,7 @@ export async function healthCodeRoutes(
         },
       },
     },
-    async (request) => ({ problems: await context.health.inputProblems(requireActor(request)) }),
+    async (request) => ({ problems: await context.colours.inputProblems(requireActor(request)) }),
   )
 
   app.get(
@@ -430,7 +433,7 @@ export async function healthCodeRoutes(
         },
       },
     },
-    async (request) => context.health.ruleSet(request.query.issuerId),
+    async (request) => context.riskRules.ruleSet(request.query.issuerId),
   )
 
   app.get(
@@ -453,8 +456,8 @@ export async function healthCodeRoutes(
       },
     },
     async (request) => ({
-      versions: await context.health.ruleSetVersions(requireActor(request)),
-      recompute: context.health.recomputeProgress(),
+      versions: await context.riskRules.ruleSetVersions(requireActor(request)),
+      recompute: context.riskRules.recomputeProgress(),
     }),
   )
 
@@ -486,7 +489,8 @@ export async function healthCodeRoutes(
         },
       },
     },
-    async (request) => context.health.ruleSetVersion(requireActor(request), request.params.version),
+    async (request) =>
+      context.riskRules.ruleSetVersion(requireActor(request), request.params.version),
   )
 
   app.put(
@@ -520,7 +524,7 @@ export async function healthCodeRoutes(
       },
     },
     async (request, reply) => {
-      const ruleset = await context.health.setRuleSet(
+      const ruleset = await context.riskRules.setRuleSet(
         requireActor(request),
         request.body.rules,
         request.body.note,
