@@ -176,7 +176,7 @@ export class TrustService {
         issuers: await tx.issuers.list(),
         partners: await tx.trustPartners.list(),
         hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
-        shcIssuers: await tx.interop.shcIssuers(),
+        shcIssuers: await tx.shcIssuers.list(),
         batches: await tx.trustPartners.revocationBatches(),
       }),
     )
@@ -365,7 +365,7 @@ export class TrustService {
         keys: await tx.signingKeys.list(),
         partners: await tx.trustPartners.list(),
         hashes: await tx.certificates.hashesInStatus(['revoked', 'suspended']),
-        shcIssuers: await tx.interop.shcIssuers(),
+        shcIssuers: await tx.shcIssuers.list(),
         batches: await tx.trustPartners.revocationBatches(),
       }),
     )
@@ -437,7 +437,7 @@ export class TrustService {
 
   /** The SMART Health Card issuers we trust. */
   async shcIssuers(): Promise<{ iss: string; keys: number; importedAt: string }[]> {
-    const rows = await this.store.transaction((tx) => tx.interop.shcIssuers())
+    const rows = await this.store.transaction((tx) => tx.shcIssuers.list())
     return rows.map((row) => ({
       iss: row.iss,
       keys: Array.isArray((row.jwks as { keys?: unknown[] })?.keys)
@@ -496,7 +496,7 @@ export class TrustService {
           issuerId: await rootIssuer(tx),
         })
       }
-      await tx.interop.saveShcIssuer({ ...issuer, at })
+      await tx.shcIssuers.save({ ...issuer, at })
       await tx.audit.append(
         {
           actorAccountId: actor?.accountId,

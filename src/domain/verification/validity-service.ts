@@ -159,7 +159,7 @@ export class ValidityService {
     const at = this.clock().toISOString()
     await this.store.transaction(async (tx) => {
       await authorize(tx, actor, 'update', { kind: 'validity_rules', id, issuerId: owner })
-      await tx.interop.addValidityRuleSet({
+      await tx.validityRuleSets.add({
         issuerId: owner,
         id,
         version,
@@ -329,7 +329,7 @@ export class ValidityService {
     if (this.#stored && this.#stored.until > now) return this.#stored
     const { tree, rows } = await this.store.transaction(async (tx) => ({
       tree: await issuerTree(tx),
-      rows: await tx.interop.latestValidityRuleSets(),
+      rows: await tx.validityRuleSets.latest(),
     }))
     const sets = new Map<string | undefined, Map<string, RuleSet>>()
     for (const row of rows) {
