@@ -16,7 +16,7 @@ import { EventOutbox } from '../domain/events/event-outbox.js'
 import { recordReactions } from '../domain/events/record-reactions.js'
 import { HealthStatusService } from '../domain/health-status/health-status-service.js'
 import { IssuerService } from '../domain/issuers/issuer-service.js'
-import { GatewayService } from '../domain/trust/gateway-service.js'
+import { GatewayKeyService } from '../domain/keys/gateway-key-service.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
 import { SigningKeyService } from '../domain/keys/signing-key-service.js'
 import { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
@@ -30,7 +30,15 @@ import { RegisterService } from '../domain/register/register-service.js'
 import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
 import { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import { VenueService } from '../domain/venues/venue-service.js'
-import { type TrustListFetcher, TrustService } from '../domain/verification/trust-service.js'
+import { GatewayExportService } from '../domain/trust/gateway-export-service.js'
+import { GatewayImportService } from '../domain/trust/gateway-import-service.js'
+import { ShcIssuerService } from '../domain/trust/shc-issuer-service.js'
+import { TrustListService } from '../domain/trust/trust-list-service.js'
+import {
+  type TrustListFetcher,
+  TrustPartnerService,
+} from '../domain/trust/trust-partner-service.js'
+import { VerificationService } from '../domain/verification/verification-service.js'
 import { ValidityService } from '../domain/verification/validity-service.js'
 import { fetchDocument } from '../outbound/fetch-document.js'
 
@@ -58,11 +66,20 @@ export interface Services {
   readonly people: PeopleService
   readonly register: RegisterService
   readonly keys: SigningKeyService
+  /** The DCC Gateway's trust anchor and UPLOAD keys. */
+  readonly gatewayKeys: GatewayKeyService
   readonly certificates: CertificateService
   readonly commission: CommissionService
-  readonly trust: TrustService
-  /** Trust lists and revocation batches in the DCC Gateway's formats, both ways. */
-  readonly gateway: GatewayService
+  /** Our trust lists (published, and the snapshot every verifier works from). */
+  readonly trustLists: TrustListService
+  readonly trustPartners: TrustPartnerService
+  readonly shcIssuers: ShcIssuerService
+  /** Codes verified against the trust lists: HC1 codes and SMART Health Cards. */
+  readonly verification: VerificationService
+  /** Our trust list and revocation batches in the DCC Gateway's formats. */
+  readonly gatewayExport: GatewayExportService
+  /** Partners' trust lists and revocation batches in the DCC Gateway's formats. */
+  readonly gatewayImport: GatewayImportService
   readonly validity: ValidityService
   readonly health: HealthStatusService
   readonly venues: VenueService
@@ -97,7 +114,7 @@ export interface ReplicaReads {
   readonly dashboards: AuthorityDashboardService
   readonly companies: CompanyService
   readonly tracing: TracingService
-  readonly trust: TrustService
+  readonly trustLists: TrustListService
 }
 
 /** What `compose` may be given besides the configuration, the store and the clock. */
@@ -143,30 +160,32 @@ export function compose(
   const vault =
     config.keyEncryptionKey === undefined ? undefined : KeyVault.fromText(config.keyEncryptionKey)
   const keys = new SigningKeyService(store, clock, vault)
+  const gatewayKeys = new GatewayKeyService(store, clock, vault)
   // Caches: a change made here drops this process's copy (in the services) and is told to the
   // other processes, which drop theirs (the reaction passed last to each service below).
-  const trust = new TrustService(
+  const trustLists = new TrustListService(store, clock, keys, config.trustCacheSeconds, () => {
+    options.onTrustChange?.()
+    tell({ topic: 'trust' })
+  })
+  const trustPartners = new TrustPartnerService(
     store,
     clock,
-    keys,
-    config.trustCacheSeconds,
+    trustLists,
     options.fetchTrustList ?? fetchDocument,
-    () => {
-      options.onTrustChange?.()
-      tell({ topic: 'trust' })
-    },
   )
-  const gateway = new GatewayService(
+  const shcIssuers = new ShcIssuerService(store, clock, trustLists)
+  const verification = new VerificationService(clock, trustLists)
+  const gatewayExport = new GatewayExportService(
     store,
     clock,
-    keys,
-    () => trust.invalidate(),
+    gatewayKeys,
     config.trustCacheSeconds,
   )
+  const gatewayImport = new GatewayImportService(store, clock, () => trustLists.invalidate())
   // A certificate's status change drops the verifiers' cached revocation lists (in every process).
   const certificates = new CertificateService(store, clock, keys, config.certificates, () => {
-    trust.changed()
-    gateway.invalidate()
+    trustLists.changed()
+    gatewayExport.invalidate()
   })
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes, tell)
   const tracing = new TracingService(
@@ -212,7 +231,7 @@ export function compose(
   const venues = new VenueService(
     store,
     clock,
-    (qr, at) => trust.verifyAny(qr, at),
+    (qr, at) => verification.verifyAny(qr, at),
     health,
     checkinWriter,
     config.checkinRetentionDays,
@@ -272,7 +291,7 @@ export function compose(
   const stopHearing = notices.subscribe((notice) => {
     switch (notice.topic) {
       case 'trust':
-        trust.invalidate()
+        trustLists.invalidate()
         options.onTrustChange?.()
         break
       case 'validity-rules':
@@ -358,10 +377,15 @@ export function compose(
     people,
     register,
     keys,
+    gatewayKeys,
     certificates,
     commission,
-    trust,
-    gateway,
+    trustLists,
+    trustPartners,
+    shcIssuers,
+    verification,
+    gatewayExport,
+    gatewayImport,
     validity,
     health,
     venues,
@@ -400,7 +424,6 @@ export function composeReplicaReads(
   replicaStore: Store,
   clock: Clock,
   services: Services,
-  options: Pick<ComposeOptions, 'fetchTrustList'> = {},
 ): ReplicaReads {
   const store = auditRefusals(replicaStore, clock, services.store)
   return {
@@ -411,12 +434,6 @@ export function composeReplicaReads(
       dwellMinutes: config.tracing.dwellMinutes,
       marginMinutes: config.tracing.marginMinutes,
     }),
-    trust: new TrustService(
-      store,
-      clock,
-      services.keys,
-      config.trustCacheSeconds,
-      options.fetchTrustList ?? fetchDocument,
-    ),
+    trustLists: new TrustListService(store, clock, services.keys, config.trustCacheSeconds),
   }
 }

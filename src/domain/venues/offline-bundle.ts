@@ -62,7 +62,7 @@ export interface OfflineBundle {
   readonly rules: OfflineRules | null
 }
 
-/** What the bundle is made of: the trust the server verifies with (`TrustService.deviceTrust`). */
+/** What the bundle is made of: the trust the server verifies with (`VerificationService.deviceTrust`). */
 export interface OfflineBundleSources {
   readonly signers: readonly TrustedSigner[]
   readonly revocations: readonly { readonly hashType: string; readonly hash: string }[]
@@ -75,7 +75,7 @@ export interface OfflineBundleSources {
  *
  * @example
  * ```ts
- * const bundle = buildOfflineBundle({ venue, policy, rules, sources: await trust.deviceTrust(), at: new Date() })
+ * const bundle = buildOfflineBundle({ venue, policy, rules, sources: await verification.deviceTrust(), at: new Date() })
  * ```
  */
 export function buildOfflineBundle(input: {
