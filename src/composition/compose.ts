@@ -38,8 +38,10 @@ import {
   type TrustListFetcher,
   TrustPartnerService,
 } from '../domain/trust/trust-partner-service.js'
+import { RuleTestService } from '../domain/validity-rules/rule-test-service.js'
+import { ValidityRuleSetService } from '../domain/validity-rules/validity-rule-set-service.js'
+import { ValidityJudge } from '../domain/verification/validity-judge.js'
 import { VerificationService } from '../domain/verification/verification-service.js'
-import { ValidityService } from '../domain/verification/validity-service.js'
 import { fetchDocument } from '../outbound/fetch-document.js'
 
 /** Where the composed services report what they cannot throw (a pino logger fits). */
@@ -80,7 +82,11 @@ export interface Services {
   readonly gatewayExport: GatewayExportService
   /** Partners' trust lists and revocation batches in the DCC Gateway's formats. */
   readonly gatewayImport: GatewayImportService
-  readonly validity: ValidityService
+  /** Validity rule sets (EU CertLogic), each region's version. */
+  readonly validityRuleSets: ValidityRuleSetService
+  readonly ruleTests: RuleTestService
+  /** Certificates judged under a validity rule set. */
+  readonly validityJudge: ValidityJudge
   readonly health: HealthStatusService
   readonly venues: VenueService
   readonly checkinWriter: CheckinWriter
@@ -219,9 +225,11 @@ export function compose(
   // Abuse limits: counted in the store (or Redis), so that they hold across every process.
   const limitCounters = options.limitCounters ?? store.limitCounters
   const checkinWriter = new CheckinWriter(store)
-  const validity = new ValidityService(store, clock, config.issuerCountry, () =>
+  const validityRuleSets = new ValidityRuleSetService(store, clock, () =>
     tell({ topic: 'validity-rules' }),
   )
+  const ruleTests = new RuleTestService(store, validityRuleSets)
+  const validityJudge = new ValidityJudge(validityRuleSets, config.issuerCountry)
   const checkinQuota = new SharedRateCounter(
     limitCounters,
     clock,
@@ -236,7 +244,7 @@ export function compose(
     checkinWriter,
     config.checkinRetentionDays,
     {
-      judge: (certificate, judging) => validity.judgeCertificate(certificate, judging),
+      judge: (certificate, judging) => validityJudge.judgeCertificate(certificate, judging),
       defaultRuleSet: config.validityRuleSet,
     },
     { offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes },
@@ -295,7 +303,7 @@ export function compose(
         options.onTrustChange?.()
         break
       case 'validity-rules':
-        validity.forgetRuleSets()
+        validityRuleSets.forget()
         break
       case 'risk-rules':
       case 'risk-areas':
@@ -386,7 +394,9 @@ export function compose(
     verification,
     gatewayExport,
     gatewayImport,
-    validity,
+    validityRuleSets,
+    ruleTests,
+    validityJudge,
     health,
     venues,
     checkinWriter,

@@ -37,7 +37,7 @@ export interface OfflineRules {
   readonly ruleSetId: string
   /** The set itself; null when the server has no set of that id (certificates cannot be judged). */
   readonly ruleSet: RuleSet | null
-  /** The country whose Acceptance rules apply: the set's own (`ValidityService.judgeCertificate`). */
+  /** The country whose Acceptance rules apply: the set's own (`ValidityJudge.judgeCertificate`). */
   readonly countryCode: string
   readonly region: string | null
   /** Value set id → codes, as rules read them (`external.valueSets`). */

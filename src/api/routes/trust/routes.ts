@@ -348,12 +348,12 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       }
       let entry
       if (result.kind === 'dcc') {
-        entry = await context.validity.judge(result, options)
+        entry = await context.validityJudge.judge(result, options)
       } else if (result.valid && result.certificate?.summary) {
         // A SMART Health Card counts under the same rules, through its immunizations.
         const dcc = shcAsDcc(result.certificate.summary, result.certificate.issuer ?? '')
         if (dcc) {
-          entry = await context.validity.judgeCertificate(
+          entry = await context.validityJudge.judgeCertificate(
             { payloadType: 'eu-dcc', payload: dcc, expiresAt: result.certificate.expiresAt },
             options,
           )
@@ -462,7 +462,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
         },
       },
     },
-    async (request) => ({ ruleSets: await context.validity.ruleSets(request.query.issuerId) }),
+    async (request) => ({ ruleSets: await context.validityRuleSets.list(request.query.issuerId) }),
   )
 
   app.post(
@@ -506,7 +506,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       reply
         .status(201)
         .send(
-          await context.validity.import(
+          await context.validityRuleSets.import(
             requireActor(request),
             request.params.id,
             request.body.rules,
@@ -538,7 +538,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request) =>
-      context.validity.testRules(requireActor(request), request.params.id, {
+      context.ruleTests.testRules(requireActor(request), request.params.id, {
         ...(request.body.rules === undefined ? {} : { rules: request.body.rules }),
         tests: request.body.tests,
       }),

@@ -461,7 +461,7 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
     async (request, reply) => {
       const bundle = await context.venues.offlineBundle(requireActor(request), request.params.id, {
         trust: () => context.verification.deviceTrust(),
-        ruleSet: (id, issuerId) => context.validity.ruleSet(id, issuerId),
+        ruleSet: (id, issuerId) => context.validityRuleSets.find(id, issuerId),
       })
       return reply.header('cache-control', 'private, no-store').send(bundle)
     },
