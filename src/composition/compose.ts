@@ -7,7 +7,9 @@ import {
   SingleProcessChangeNotices,
 } from '../domain/changes/change-notices.js'
 import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
-import { CertificateService } from '../domain/certificates/certificate-service.js'
+import { CertificateIssuingService } from '../domain/certificates/certificate-issuing-service.js'
+import { CertificateLookupService } from '../domain/certificates/certificate-lookup-service.js'
+import { CertificateRevocationService } from '../domain/certificates/certificate-revocation-service.js'
 import type { Clock } from '../domain/clock.js'
 import { CommissionService } from '../domain/commission/commission-service.js'
 import { CompanyService } from '../domain/companies/company-service.js'
@@ -70,7 +72,10 @@ export interface Services {
   readonly keys: SigningKeyService
   /** The DCC Gateway's trust anchor and UPLOAD keys. */
   readonly gatewayKeys: GatewayKeyService
-  readonly certificates: CertificateService
+  /** Certificates issued, suspended and reinstated as records come in. */
+  readonly certificateIssuing: CertificateIssuingService
+  readonly certificateLookup: CertificateLookupService
+  readonly certificateRevocation: CertificateRevocationService
   readonly commission: CommissionService
   /** Our trust lists (published, and the snapshot every verifier works from). */
   readonly trustLists: TrustListService
@@ -189,10 +194,19 @@ export function compose(
   )
   const gatewayImport = new GatewayImportService(store, clock, () => trustLists.invalidate())
   // A certificate's status change drops the verifiers' cached revocation lists (in every process).
-  const certificates = new CertificateService(store, clock, keys, config.certificates, () => {
+  const statusChanged = () => {
     trustLists.changed()
     gatewayExport.invalidate()
-  })
+  }
+  const certificates = new CertificateIssuingService(
+    store,
+    clock,
+    keys,
+    config.certificates,
+    statusChanged,
+  )
+  const certificateLookup = new CertificateLookupService(store)
+  const certificateRevocation = new CertificateRevocationService(store, clock, statusChanged)
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes, tell)
   const tracing = new TracingService(
     store,
@@ -386,7 +400,9 @@ export function compose(
     register,
     keys,
     gatewayKeys,
-    certificates,
+    certificateIssuing: certificates,
+    certificateLookup,
+    certificateRevocation,
     commission,
     trustLists,
     trustPartners,

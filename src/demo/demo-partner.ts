@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { actorOf } from '../domain/access/account-service.js'
 import type { CertificatePolicy } from '../domain/certificates/certificate-policy.js'
-import { CertificateService } from '../domain/certificates/certificate-service.js'
+import { CertificateIssuingService } from '../domain/certificates/certificate-issuing-service.js'
 import type { Clock } from '../domain/clock.js'
 import type { KeyVault } from '../domain/keys/key-vault.js'
 import { SigningKeyService } from '../domain/keys/signing-key-service.js'
@@ -84,7 +84,7 @@ export async function loadDemoPartner(
       const register = new RegisterService(
         partner,
         clock,
-        new CertificateService(partner, clock, keys, certificates),
+        new CertificateIssuingService(partner, clock, keys, certificates),
       )
       const { effects } = await register.record(actorOf(clinician, 'session'), personId, 'test', {
         disease: '840539006',

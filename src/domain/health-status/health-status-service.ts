@@ -19,7 +19,7 @@ import {
   readRuleSet,
 } from '../health-code/index.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
-import { requireHolderOrStaff } from '../certificates/certificate-service.js'
+import { requireHolderOrStaff } from '../certificates/holder-or-staff.js'
 import { maskedName } from '../people/masked-name.js'
 import type { Person } from '../people/person.js'
 import type { District, Store, StoreTransaction } from '../ports.js'

@@ -12,7 +12,8 @@ import {
 import { openStore } from '../../storage/open-store.js'
 import type { Actor } from '../access/actor.js'
 import { defaultCertificatePolicy } from '../certificates/certificate-policy.js'
-import { CertificateService } from '../certificates/certificate-service.js'
+import { CertificateIssuingService } from '../certificates/certificate-issuing-service.js'
+import { CertificateRevocationService } from '../certificates/certificate-revocation-service.js'
 import type { HealthCertificate } from '../certificates/certificate.js'
 import { KeyVault } from '../keys/key-vault.js'
 import { SigningKeyService } from '../keys/signing-key-service.js'
@@ -27,7 +28,7 @@ forEachDialect((dialect) => {
   describe(`VerificationService (${dialect.name})`, () => {
     let store: Store
     const time = testClock('2026-11-23T09:00:00.000Z')
-    let certificates: CertificateService
+    let revocation: CertificateRevocationService
     let register: RegisterService
     let trustLists: TrustListService
     let verification: VerificationService
@@ -39,8 +40,12 @@ forEachDialect((dialect) => {
       await makeIssuers(store)
       const keys = new SigningKeyService(store, time, KeyVault.fromText(TEST_KEK))
       await keys.ensureKeys(undefined, ['ru-spb'])
-      certificates = new CertificateService(store, time, keys, defaultCertificatePolicy)
-      register = new RegisterService(store, time, certificates)
+      register = new RegisterService(
+        store,
+        time,
+        new CertificateIssuingService(store, time, keys, defaultCertificatePolicy),
+      )
+      revocation = new CertificateRevocationService(store, time)
       trustLists = new TrustListService(store, time, keys, CACHE_SECONDS)
       verification = new VerificationService(time, trustLists)
       rootAdmin = await makeActor(store, ['administrator'], 'ru')
@@ -66,7 +71,7 @@ forEachDialect((dialect) => {
       const first = await verification.verify(certificate.qrText)
       assert.equal(first.valid, true)
       assert.equal((await verification.verifyAny(certificate.qrText)).kind, 'dcc')
-      await certificates.revoke(rootAdmin, certificate.id, 'forged')
+      await revocation.revoke(rootAdmin, certificate.id, 'forged')
       // Within the cache period the list is the one loaded before the revocation.
       time.advance((CACHE_SECONDS - 1) * 1000)
       assert.equal((await verification.verify(certificate.qrText)).valid, true)
@@ -87,7 +92,7 @@ forEachDialect((dialect) => {
       time.set('2026-11-24T09:00:00.000Z')
       const certificate = await issue()
       assert.equal((await verification.verify(certificate.qrText)).valid, true)
-      await certificates.revoke(rootAdmin, certificate.id, 'wrong person')
+      await revocation.revoke(rootAdmin, certificate.id, 'wrong person')
       trustLists.invalidate()
       assert.equal((await verification.verify(certificate.qrText)).valid, false)
     })
