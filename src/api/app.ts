@@ -12,7 +12,7 @@ import { sameSecret } from '../domain/access/account-service.js'
 import { hasAnyRole } from '../domain/access/actor.js'
 import { type Clock, systemClock } from '../domain/clock.js'
 import { DomainError } from '../domain/errors.js'
-import type { TrustListFetcher } from '../domain/verification/trust-service.js'
+import type { TrustListFetcher } from '../domain/trust/trust-partner-service.js'
 import type { Store } from '../domain/ports.js'
 import type { Access } from './access.js'
 import type { OidcLogin } from './auth/oidc/index.js'
@@ -151,21 +151,19 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
     ...(options.changeNotices ? { changeNotices: options.changeNotices } : {}),
     ...(options.limitCounters ? { limitCounters: options.limitCounters } : {}),
     // Read when the lists change, which is never during compose(): replicaReads is set by then.
-    onTrustChange: () => replicaReads?.trust.invalidate(),
+    onTrustChange: () => replicaReads?.trustLists.invalidate(),
     log: app.log,
   })
   const replica = options.readReplica
   // Reads a replica may serve: the same services over the replica's store, chosen per request.
   const replicaReads: ReplicaReads | undefined = replica
-    ? composeReplicaReads(config, replica.store, clock, services, {
-        ...(options.fetchTrustList ? { fetchTrustList: options.fetchTrustList } : {}),
-      })
+    ? composeReplicaReads(config, replica.store, clock, services)
     : undefined
   const primaryReads: ReplicaReads = {
     dashboards: services.dashboards,
     companies: services.companies,
     tracing: services.tracing,
-    trust: services.trust,
+    trustLists: services.trustLists,
   }
   // Whoever just wrote reads from the primary for a while: their own writes, whatever the lag.
   const wroteUntil = new Map<string, number>()

@@ -170,7 +170,7 @@ export async function prepareStore(store: Store, config: Config, clock: Clock): 
           undefined,
           issuers.map((issuer) => issuer.id),
         )
-      ).length + (await services.keys.ensureGatewayKeys(undefined)).length
+      ).length + (await services.gatewayKeys.ensureKeys(undefined)).length
     if (demoSignIns) {
       await loadDemoRecords(store, clock, {
         register: services.register,

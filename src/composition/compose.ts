@@ -7,7 +7,9 @@ import {
   SingleProcessChangeNotices,
 } from '../domain/changes/change-notices.js'
 import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
-import { CertificateService } from '../domain/certificates/certificate-service.js'
+import { CertificateIssuingService } from '../domain/certificates/certificate-issuing-service.js'
+import { CertificateLookupService } from '../domain/certificates/certificate-lookup-service.js'
+import { CertificateRevocationService } from '../domain/certificates/certificate-revocation-service.js'
 import type { Clock } from '../domain/clock.js'
 import { CommissionService } from '../domain/commission/commission-service.js'
 import { CompanyService } from '../domain/companies/company-service.js'
@@ -24,7 +26,7 @@ import { RiskAreasInForce } from '../domain/risk-areas/risk-areas-in-force.js'
 import { RiskRulesInForce } from '../domain/risk-rules/risk-rules-in-force.js'
 import { RuleSetService } from '../domain/risk-rules/rule-set-service.js'
 import { IssuerService } from '../domain/issuers/issuer-service.js'
-import { GatewayService } from '../domain/trust/gateway-service.js'
+import { GatewayKeyService } from '../domain/keys/gateway-key-service.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
 import { SigningKeyService } from '../domain/keys/signing-key-service.js'
 import { FixedWindowLimit } from '../domain/limits/fixed-window-limit.js'
@@ -38,8 +40,18 @@ import { RegisterService } from '../domain/register/register-service.js'
 import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
 import { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import { VenueService } from '../domain/venues/venue-service.js'
-import { type TrustListFetcher, TrustService } from '../domain/verification/trust-service.js'
-import { ValidityService } from '../domain/verification/validity-service.js'
+import { GatewayExportService } from '../domain/trust/gateway-export-service.js'
+import { GatewayImportService } from '../domain/trust/gateway-import-service.js'
+import { ShcIssuerService } from '../domain/trust/shc-issuer-service.js'
+import { TrustListService } from '../domain/trust/trust-list-service.js'
+import {
+  type TrustListFetcher,
+  TrustPartnerService,
+} from '../domain/trust/trust-partner-service.js'
+import { RuleTestService } from '../domain/validity-rules/rule-test-service.js'
+import { ValidityRuleSetService } from '../domain/validity-rules/validity-rule-set-service.js'
+import { ValidityJudge } from '../domain/verification/validity-judge.js'
+import { VerificationService } from '../domain/verification/verification-service.js'
 import { fetchDocument } from '../outbound/fetch-document.js'
 
 /** Where the composed services report what they cannot throw (a pino logger fits). */
@@ -66,12 +78,28 @@ export interface Services {
   readonly people: PeopleService
   readonly register: RegisterService
   readonly keys: SigningKeyService
-  readonly certificates: CertificateService
+  /** The DCC Gateway's trust anchor and UPLOAD keys. */
+  readonly gatewayKeys: GatewayKeyService
+  /** Certificates issued, suspended and reinstated as records come in. */
+  readonly certificateIssuing: CertificateIssuingService
+  readonly certificateLookup: CertificateLookupService
+  readonly certificateRevocation: CertificateRevocationService
   readonly commission: CommissionService
-  readonly trust: TrustService
-  /** Trust lists and revocation batches in the DCC Gateway's formats, both ways. */
-  readonly gateway: GatewayService
-  readonly validity: ValidityService
+  /** Our trust lists (published, and the snapshot every verifier works from). */
+  readonly trustLists: TrustListService
+  readonly trustPartners: TrustPartnerService
+  readonly shcIssuers: ShcIssuerService
+  /** Codes verified against the trust lists: HC1 codes and SMART Health Cards. */
+  readonly verification: VerificationService
+  /** Our trust list and revocation batches in the DCC Gateway's formats. */
+  readonly gatewayExport: GatewayExportService
+  /** Partners' trust lists and revocation batches in the DCC Gateway's formats. */
+  readonly gatewayImport: GatewayImportService
+  /** Validity rule sets (EU CertLogic), each region's version. */
+  readonly validityRuleSets: ValidityRuleSetService
+  readonly ruleTests: RuleTestService
+  /** Certificates judged under a validity rule set. */
+  readonly validityJudge: ValidityJudge
   /** People's colours: computed, stored, recomputed on a change, cached for the doors. */
   readonly colours: ColourService
   /** A person's current colour with its reasons, and the signed dynamic code that shows it. */
@@ -112,7 +140,7 @@ export interface ReplicaReads {
   readonly dashboards: AuthorityDashboardService
   readonly companies: CompanyService
   readonly tracing: TracingService
-  readonly trust: TrustService
+  readonly trustLists: TrustListService
 }
 
 /** What `compose` may be given besides the configuration, the store and the clock. */
@@ -158,31 +186,42 @@ export function compose(
   const vault =
     config.keyEncryptionKey === undefined ? undefined : KeyVault.fromText(config.keyEncryptionKey)
   const keys = new SigningKeyService(store, clock, vault)
+  const gatewayKeys = new GatewayKeyService(store, clock, vault)
   // Caches: a change made here drops this process's copy (in the services) and is told to the
   // other processes, which drop theirs (the reaction passed last to each service below).
-  const trust = new TrustService(
-    store,
-    clock,
-    keys,
-    config.trustCacheSeconds,
-    options.fetchTrustList ?? fetchDocument,
-    () => {
-      options.onTrustChange?.()
-      tell({ topic: 'trust' })
-    },
-  )
-  const gateway = new GatewayService(
-    store,
-    clock,
-    keys,
-    () => trust.invalidate(),
-    config.trustCacheSeconds,
-  )
-  // A certificate's status change drops the verifiers' cached revocation lists (in every process).
-  const certificates = new CertificateService(store, clock, keys, config.certificates, () => {
-    trust.changed()
-    gateway.invalidate()
+  const trustLists = new TrustListService(store, clock, keys, config.trustCacheSeconds, () => {
+    options.onTrustChange?.()
+    tell({ topic: 'trust' })
   })
+  const trustPartners = new TrustPartnerService(
+    store,
+    clock,
+    trustLists,
+    options.fetchTrustList ?? fetchDocument,
+  )
+  const shcIssuers = new ShcIssuerService(store, clock, trustLists)
+  const verification = new VerificationService(clock, trustLists)
+  const gatewayExport = new GatewayExportService(
+    store,
+    clock,
+    gatewayKeys,
+    config.trustCacheSeconds,
+  )
+  const gatewayImport = new GatewayImportService(store, clock, () => trustLists.invalidate())
+  // A certificate's status change drops the verifiers' cached revocation lists (in every process).
+  const statusChanged = () => {
+    trustLists.changed()
+    gatewayExport.invalidate()
+  }
+  const certificates = new CertificateIssuingService(
+    store,
+    clock,
+    keys,
+    config.certificates,
+    statusChanged,
+  )
+  const certificateLookup = new CertificateLookupService(store)
+  const certificateRevocation = new CertificateRevocationService(store, clock, statusChanged)
   // Colours read the risk rules and areas in force through caches shared with the services that
   // change them (which drop them); what the engine cannot read is kept for the authority.
   const inputProblems = new InputProblems(store, clock)
@@ -230,9 +269,11 @@ export function compose(
   // Abuse limits: counted in the store (or Redis), so that they hold across every process.
   const limitCounters = options.limitCounters ?? store.limitCounters
   const checkinWriter = new CheckinWriter(store)
-  const validity = new ValidityService(store, clock, config.issuerCountry, () =>
+  const validityRuleSets = new ValidityRuleSetService(store, clock, () =>
     tell({ topic: 'validity-rules' }),
   )
+  const ruleTests = new RuleTestService(store, validityRuleSets)
+  const validityJudge = new ValidityJudge(validityRuleSets, config.issuerCountry)
   const checkinQuota = new SharedRateCounter(
     limitCounters,
     clock,
@@ -242,12 +283,12 @@ export function compose(
   const venues = new VenueService(
     store,
     clock,
-    (qr, at) => trust.verifyAny(qr, at),
+    (qr, at) => verification.verifyAny(qr, at),
     healthCodes,
     checkinWriter,
     config.checkinRetentionDays,
     {
-      judge: (certificate, judging) => validity.judgeCertificate(certificate, judging),
+      judge: (certificate, judging) => validityJudge.judgeCertificate(certificate, judging),
       defaultRuleSet: config.validityRuleSet,
     },
     { offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes },
@@ -302,11 +343,11 @@ export function compose(
   const stopHearing = notices.subscribe((notice) => {
     switch (notice.topic) {
       case 'trust':
-        trust.invalidate()
+        trustLists.invalidate()
         options.onTrustChange?.()
         break
       case 'validity-rules':
-        validity.forgetRuleSets()
+        validityRuleSets.forget()
         break
       case 'risk-rules':
       case 'risk-areas':
@@ -388,11 +429,20 @@ export function compose(
     people,
     register,
     keys,
-    certificates,
+    gatewayKeys,
+    certificateIssuing: certificates,
+    certificateLookup,
+    certificateRevocation,
     commission,
-    trust,
-    gateway,
-    validity,
+    trustLists,
+    trustPartners,
+    shcIssuers,
+    verification,
+    gatewayExport,
+    gatewayImport,
+    validityRuleSets,
+    ruleTests,
+    validityJudge,
     colours,
     healthCodes,
     declarations,
@@ -435,7 +485,6 @@ export function composeReplicaReads(
   replicaStore: Store,
   clock: Clock,
   services: Services,
-  options: Pick<ComposeOptions, 'fetchTrustList'> = {},
 ): ReplicaReads {
   const store = auditRefusals(replicaStore, clock, services.store)
   return {
@@ -446,12 +495,6 @@ export function composeReplicaReads(
       dwellMinutes: config.tracing.dwellMinutes,
       marginMinutes: config.tracing.marginMinutes,
     }),
-    trust: new TrustService(
-      store,
-      clock,
-      services.keys,
-      config.trustCacheSeconds,
-      options.fetchTrustList ?? fetchDocument,
-    ),
+    trustLists: new TrustListService(store, clock, services.keys, config.trustCacheSeconds),
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { actorOf } from '../domain/access/account-service.js'
 import type { CertificatePolicy } from '../domain/certificates/certificate-policy.js'
-import { CertificateService } from '../domain/certificates/certificate-service.js'
+import { CertificateIssuingService } from '../domain/certificates/certificate-issuing-service.js'
 import type { Clock } from '../domain/clock.js'
 import type { KeyVault } from '../domain/keys/key-vault.js'
 import { SigningKeyService } from '../domain/keys/signing-key-service.js'
@@ -11,7 +11,8 @@ import { newPersonFrom } from '../domain/people/people-service.js'
 import type { Store } from '../domain/ports.js'
 import { RegisterService } from '../domain/register/register-service.js'
 import { fetchDocument } from '../outbound/fetch-document.js'
-import { TrustService } from '../domain/verification/trust-service.js'
+import { TrustListService } from '../domain/trust/trust-list-service.js'
+import { TrustPartnerService } from '../domain/trust/trust-partner-service.js'
 import { openStore } from '../storage/open-store.js'
 
 /** The name the demo's Yangtze River Delta partner is listed under. */
@@ -83,7 +84,7 @@ export async function loadDemoPartner(
       const register = new RegisterService(
         partner,
         clock,
-        new CertificateService(partner, clock, keys, certificates),
+        new CertificateIssuingService(partner, clock, keys, certificates),
       )
       const { effects } = await register.record(actorOf(clinician, 'session'), personId, 'test', {
         disease: '840539006',
@@ -95,9 +96,9 @@ export async function loadDemoPartner(
         country: 'CN',
       })
       qr = effects.issued?.qrText
-      const trust = new TrustService(partner, clock, keys, 0, fetchDocument)
-      partnerList = JSON.stringify(await trust.publishedTrustList())
-      partnerSigner = await trust.listSigningCertificate()
+      const trustLists = new TrustListService(partner, clock, keys, 0)
+      partnerList = JSON.stringify(await trustLists.publishedTrustList())
+      partnerSigner = await trustLists.listSigningCertificate()
     } finally {
       await partner.close()
     }
@@ -105,18 +106,17 @@ export async function loadDemoPartner(
     rmSync(dir, { recursive: true, force: true })
   }
   if (partnerSigner === undefined) return undefined
-  const trust = new TrustService(
+  const trustPartners = new TrustPartnerService(
     store,
     clock,
-    new SigningKeyService(store, clock, vault),
-    0,
+    new TrustListService(store, clock, new SigningKeyService(store, clock, vault), 0),
     fetchDocument,
   )
   const actor = actorOf(admin, 'session')
-  const added = await trust.addPartner(actor, {
+  const added = await trustPartners.addPartner(actor, {
     name: demoPartnerName,
     signingCertificatePem: partnerSigner,
   })
-  await trust.importPartnerList(actor, added.id, partnerList)
+  await trustPartners.importPartnerList(actor, added.id, partnerList)
   return qr
 }

@@ -110,18 +110,24 @@ export interface StoreTransaction {
   readonly companies: CompanyRepository
   readonly counters: CounterRepository
   readonly health: HealthRepository
-  readonly interop: InteropRepository
+  readonly shcIssuers: ShcIssuerRepository
+  readonly validityRuleSets: ValidityRuleSetRepository
   readonly claimCodes: ClaimCodeRepository
   /** The outbox of domain events (see events/event-outbox.ts). */
   readonly events: DomainEventRepository
 }
 
-/** Trusted SMART Health Card issuers, and validity rule sets (EU CertLogic format). */
-export interface InteropRepository {
-  saveShcIssuer(issuer: { iss: string; jwks: unknown; crls: unknown[]; at: string }): Promise<void>
-  shcIssuers(): Promise<{ iss: string; jwks: unknown; crls: unknown[]; importedAt: string }[]>
-  removeShcIssuer(iss: string): Promise<boolean>
-  addValidityRuleSet(ruleSet: {
+/** The SMART Health Card issuers we trust: each `iss` with its JWKS and revocation lists. */
+export interface ShcIssuerRepository {
+  /** Stores an issuer; a later save of the same `iss` replaces it. */
+  save(issuer: { iss: string; jwks: unknown; crls: unknown[]; at: string }): Promise<void>
+  list(): Promise<{ iss: string; jwks: unknown; crls: unknown[]; importedAt: string }[]>
+  remove(iss: string): Promise<boolean>
+}
+
+/** Validity rule sets (EU CertLogic format), every version, per issuer. */
+export interface ValidityRuleSetRepository {
+  add(ruleSet: {
     /** The issuer whose version this is. */
     issuerId?: string | undefined
     id: string
@@ -132,7 +138,7 @@ export interface InteropRepository {
     createdAt: string
   }): Promise<void>
   /** The highest version of each stored rule set, per issuer. */
-  latestValidityRuleSets(): Promise<
+  latest(): Promise<
     {
       id: string
       version: number

@@ -12,7 +12,6 @@ import { KyselyCompanyRepository } from './company.repository.js'
 import { KyselyCounterRepository } from './counter.repository.js'
 import type { StorageDialect } from './dialects/storage-dialect.js'
 import { KyselyHealthRepository } from './health.repository.js'
-import { KyselyInteropRepository } from './interop.repository.js'
 import { KyselyIssuerRepository } from './issuer.repository.js'
 import { KyselyLimitCounterStore } from './limit-counter.repository.js'
 import { KyselyDomainEventRepository } from './domain-event.repository.js'
@@ -20,9 +19,11 @@ import { KyselyClaimCodeRepository } from './claim-code.repository.js'
 import { KyselyPersonRepository } from './person.repository.js'
 import { KyselyRegisterRecordRepository } from './register-record.repository.js'
 import { KyselySessionRepository } from './session.repository.js'
+import { KyselyShcIssuerRepository } from './shc-issuer.repository.js'
 import { KyselySigningKeyRepository } from './signing-key.repository.js'
 import { KyselyTracingRepository } from './tracing.repository.js'
 import { KyselyTrustPartnerRepository } from './trust-partner.repository.js'
+import { KyselyValidityRuleSetRepository } from './validity-rule-set.repository.js'
 import { KyselyVenueRepository } from './venue.repository.js'
 import type { RepositoryContext } from './repository-context.js'
 import type { Database } from './schema.js'
@@ -48,7 +49,8 @@ export function storeTransaction(context: RepositoryContext): StoreTransaction {
     companies: new KyselyCompanyRepository(context),
     counters: new KyselyCounterRepository(context),
     health: new KyselyHealthRepository(context),
-    interop: new KyselyInteropRepository(context),
+    shcIssuers: new KyselyShcIssuerRepository(context),
+    validityRuleSets: new KyselyValidityRuleSetRepository(context),
     claimCodes: new KyselyClaimCodeRepository(context),
     events: new KyselyDomainEventRepository(context),
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { KeyVault } from '../../src/domain/keys/key-vault.js'
-import { SigningKeyService } from '../../src/domain/keys/signing-key-service.js'
+import { GatewayKeyService } from '../../src/domain/keys/gateway-key-service.js'
 import { forEachDialect } from '../support/dialects.js'
 import { type TestApp, personBody, testApp } from './test-app.js'
 
@@ -24,7 +24,7 @@ const sputnikDose = {
 async function gatewayKeys(t: TestApp): Promise<void> {
   const kek = t.config.keyEncryptionKey
   assert.ok(kek, 'the test app has a key-encryption key')
-  await new SigningKeyService(t.store, t.clock, KeyVault.fromText(kek)).ensureGatewayKeys(undefined)
+  await new GatewayKeyService(t.store, t.clock, KeyVault.fromText(kek)).ensureKeys(undefined)
 }
 
 /** `openssl cms -verify` on DER files in `dir`, against `anchor.pem`: another implementation. */

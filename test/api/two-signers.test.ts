@@ -19,10 +19,9 @@ import {
 } from '../../src/codec/hc1/index.js'
 import { TrustList, createCsca, createDocumentSigner } from '../../src/codec/trust/index.js'
 import { readTrustList } from '../../src/codec/trust-list/index.js'
-import { fetchDocument } from '../../src/outbound/fetch-document.js'
 import { KeyVault } from '../../src/domain/keys/key-vault.js'
 import { SigningKeyService } from '../../src/domain/keys/signing-key-service.js'
-import { TrustService } from '../../src/domain/verification/trust-service.js'
+import { TrustListService } from '../../src/domain/trust/trust-list-service.js'
 import { migrationProvider } from '../../src/storage/migrations/migration-provider.js'
 import { migrateToLatest, openDatabase } from '../../src/storage/open-store.js'
 import { forEachDialect } from '../support/dialects.js'
@@ -160,14 +159,13 @@ forEachDialect((dialect) => {
       assert.deepEqual([...eu].sort(), kids('document-signer'))
       assert.deepEqual([...domestic].sort(), kids('domestic-signer'))
       // What a Gateway export takes: the EU-facing signers' certificates, and no domestic one.
-      const trust = new TrustService(
+      const trustLists = new TrustListService(
         t.store,
         t.clock,
         new SigningKeyService(t.store, t.clock, KeyVault.fromText(TEST_KEK)),
         0,
-        fetchDocument,
       )
-      const euFacing = await trust.euFacingSignerCertificates()
+      const euFacing = await trustLists.euFacingSignerCertificates()
       assert.deepEqual(euFacing.map((c) => c.kid).sort(), kids('document-signer'))
       assert.ok(euFacing.every((c) => !c.legacy && c.country === 'RU'))
     })

@@ -73,7 +73,7 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
   }
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
-    const { keys } = compose(config, store, systemClock)
+    const { keys, gatewayKeys } = compose(config, store, systemClock)
     if (action === 'list') {
       const all = await keys.list()
       if (values.json) io.stdout.write(JSON.stringify(all) + '\n')
@@ -88,7 +88,7 @@ export async function keysCommand(args: string[], io: CommandIo): Promise<number
               (await store.transaction((tx) => tx.issuers.list())).map((issuer) => issuer.id),
             )),
             // The trust anchor and UPLOAD certificate of the DCC Gateway formats.
-            ...(await keys.ensureGatewayKeys(undefined)),
+            ...(await gatewayKeys.ensureKeys(undefined)),
           ]
         : [
             values.csca

@@ -88,9 +88,9 @@ export async function trustCommand(args: string[], io: CommandIo): Promise<numbe
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
     // Read and changed at once: no cached lists.
-    const { trust } = compose({ ...config, trustCacheSeconds: 0 }, store, systemClock)
+    const { shcIssuers } = compose({ ...config, trustCacheSeconds: 0 }, store, systemClock)
     if (action === 'list') {
-      const issuers = await trust.shcIssuers()
+      const issuers = await shcIssuers.list()
       if (values.json) io.stdout.write(JSON.stringify(issuers) + '\n')
       else if (issuers.length === 0) io.stdout.write('no SMART Health Card issuers trusted yet\n')
       else {
@@ -100,7 +100,7 @@ export async function trustCommand(args: string[], io: CommandIo): Promise<numbe
       }
       return 0
     }
-    const imported = await trust.importShcIssuer(undefined, {
+    const imported = await shcIssuers.importIssuer(undefined, {
       iss: values.iss as string,
       jwks,
       crls,
@@ -148,9 +148,13 @@ async function gatewayCommand(
   const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
   try {
     // Read and changed at once: no cached lists.
-    const { gateway } = compose({ ...config, trustCacheSeconds: 0 }, store, systemClock)
+    const { gatewayExport, gatewayImport } = compose(
+      { ...config, trustCacheSeconds: 0 },
+      store,
+      systemClock,
+    )
     if (action === 'export') {
-      const trustList = await gateway.trustList()
+      const trustList = await gatewayExport.trustList()
       if (!values.out) {
         io.stdout.write(JSON.stringify(trustList, null, 2) + '\n')
         return 0
@@ -158,8 +162,8 @@ async function gatewayCommand(
       const out = values.out
       mkdirSync(join(out, 'revocation'), { recursive: true })
       writeFileSync(join(out, 'trust-list.json'), JSON.stringify(trustList, null, 2) + '\n')
-      writeFileSync(join(out, 'trust-anchor.pem'), await gateway.trustAnchorCertificate())
-      const page = (await gateway.batchList(new Date('2021-06-01T00:00:00Z'))) ?? {
+      writeFileSync(join(out, 'trust-anchor.pem'), await gatewayExport.trustAnchorCertificate())
+      const page = (await gatewayExport.batchList(new Date('2021-06-01T00:00:00Z'))) ?? {
         more: false,
         batches: [],
       }
@@ -169,7 +173,7 @@ async function gatewayCommand(
         if (batch.deleted) continue
         writeFileSync(
           join(out, 'revocation', `${batch.batchId}.cms`),
-          (await gateway.signedBatch(batch.batchId)) + '\n',
+          (await gatewayExport.signedBatch(batch.batchId)) + '\n',
         )
         written++
       }
@@ -179,12 +183,12 @@ async function gatewayCommand(
       return 0
     }
     const partnerId = values.partner as string
-    const imported = await gateway.importTrustList(undefined, partnerId, list)
+    const imported = await gatewayImport.importTrustList(undefined, partnerId, list)
     io.stdout.write(
       `imported the Gateway trust list of ${imported.partner.name}: ${imported.signers} document signers, ${imported.uploadCertificates} upload certificates\n`,
     )
     if (batches.length > 0) {
-      const result = await gateway.importRevocationBatches(undefined, partnerId, batches)
+      const result = await gatewayImport.importRevocationBatches(undefined, partnerId, batches)
       io.stdout.write(`imported ${result.imported} revocation batches (${result.hashes} hashes)\n`)
     }
     return 0

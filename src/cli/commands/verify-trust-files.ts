@@ -233,8 +233,8 @@ async function trustOfStore(url: string) {
   const config = storeCommandConfig(url)
   const store = await openStore(config.databaseUrl)
   try {
-    const { trust } = compose({ ...config, trustCacheSeconds: 0 }, store, systemClock)
-    return await trust.exportForVerifiers()
+    const { trustLists } = compose({ ...config, trustCacheSeconds: 0 }, store, systemClock)
+    return await trustLists.exportForVerifiers()
   } finally {
     await store.close()
   }

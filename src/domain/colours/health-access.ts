@@ -1,5 +1,5 @@
 import type { Actor } from '../access/actor.js'
-import { requireHolderOrStaff } from '../certificates/certificate-service.js'
+import { requireHolderOrStaff } from '../certificates/holder-or-staff.js'
 import { DomainError } from '../errors.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import { authorize } from '../policy/policy.js'

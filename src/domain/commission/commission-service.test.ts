@@ -6,7 +6,7 @@ import { actorOf } from '../access/account-service.js'
 import type { Actor } from '../access/actor.js'
 import type { Role } from '../access/roles.js'
 import { TEST_DETECTED, defaultCertificatePolicy } from '../certificates/certificate-policy.js'
-import { CertificateService } from '../certificates/certificate-service.js'
+import { CertificateIssuingService } from '../certificates/certificate-issuing-service.js'
 import { DomainError } from '../errors.js'
 import { SigningKeyService } from '../keys/signing-key-service.js'
 import { newPersonFrom } from '../people/people-service.js'
@@ -109,7 +109,7 @@ forEachDialect((dialect) => {
       citizen = { ...holder, personId }
       // No key-encryption key: approvals enter records but issue no certificate, which is all
       // these tests need.
-      const certificates = new CertificateService(
+      const certificates = new CertificateIssuingService(
         store,
         clock,
         new SigningKeyService(store, clock, undefined),
@@ -190,7 +190,7 @@ forEachDialect((dialect) => {
       return new CommissionService(
         failing,
         clock,
-        new CertificateService(
+        new CertificateIssuingService(
           failing,
           clock,
           new SigningKeyService(failing, clock, undefined),

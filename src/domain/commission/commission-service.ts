@@ -1,11 +1,11 @@
 import type { Actor } from '../access/actor.js'
 import { TEST_DETECTED, recoveryFromTest } from '../certificates/certificate-policy.js'
 import type { CertificatePolicy } from '../certificates/certificate-policy.js'
-import {
-  type CertificateEffects,
-  type CertificateService,
-  requireHolderOrStaff,
-} from '../certificates/certificate-service.js'
+import type {
+  CertificateEffects,
+  CertificateIssuingService,
+} from '../certificates/certificate-issuing-service.js'
+import { requireHolderOrStaff } from '../certificates/holder-or-staff.js'
 import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import { type RecordEvents, recordAdded } from '../events/record-events.js'
@@ -68,7 +68,7 @@ export class CommissionService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly certificates: CertificateService,
+    private readonly certificates: CertificateIssuingService,
     private readonly certificatePolicy: CertificatePolicy,
     private readonly attachmentLimits: AttachmentLimits,
     private readonly policy: CommissionPolicy,

@@ -1,10 +1,8 @@
-import { X509Certificate, randomUUID, type KeyObject } from 'node:crypto'
+import { X509Certificate, type KeyObject } from 'node:crypto'
 import {
   type IssuedCertificate,
   createCsca,
   createDocumentSigner,
-  createTrustAnchor,
-  createUploadCertificate,
   kidOfCertificate,
 } from '../../codec/trust/index.js'
 import type { Actor } from '../access/actor.js'
@@ -12,7 +10,8 @@ import type { Clock } from '../clock.js'
 import { authorize } from '../policy/policy.js'
 import { DomainError } from '../errors.js'
 import type { StoreTransaction, Store } from '../ports.js'
-import { type KeyVault, KeyVaultError } from './key-vault.js'
+import type { KeyVault } from './key-vault.js'
+import { SealedKeys } from './sealed-keys.js'
 import { type SignerList, type SigningKey, signerPurposeOf } from './signing-key.js'
 
 /** How long new certificates are valid. */
@@ -53,51 +52,25 @@ const DAY = 86_400_000
 
 /**
  * The deployment's signing keys: one CSCA, and per issuer an EU-facing document signer and a
- * domestic signer, each generated here,
+ * domestic signer, each generated here (the DCC Gateway's keys: `GatewayKeyService`),
  * sealed by the KeyVault before it is stored, and rotated by retiring the old key (it keeps
  * verifying, and stays on the trust list, until its certificate expires).
  */
 export class SigningKeyService {
-  /** Opened private keys by key id: opening costs an AES-GCM decrypt and a PKCS #8 parse. */
-  readonly #opened = new Map<string, KeyObject>()
+  readonly #sealed: SealedKeys
 
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly vault: KeyVault | undefined,
+    vault: KeyVault | undefined,
     private readonly policy: KeyPolicy = defaultKeyPolicy,
-  ) {}
+  ) {
+    this.#sealed = new SealedKeys(store, clock, vault)
+  }
 
   /** Tells whether private keys can be opened (a key-encryption key is configured). */
   get canSign(): boolean {
-    return this.vault !== undefined
-  }
-
-  #requireVault(): KeyVault {
-    if (!this.vault) {
-      throw new DomainError(
-        'ERR_SIGNING_UNAVAILABLE',
-        'no key-encryption key is configured (KEY_ENCRYPTION_KEY): keys can be neither made nor used',
-      )
-    }
-    return this.vault
-  }
-
-  #open(key: SigningKey): KeyObject {
-    let opened = this.#opened.get(key.id)
-    if (!opened) {
-      try {
-        opened = this.#requireVault().open(key.sealedPrivateKey, key.id)
-      } catch (error) {
-        if (!(error instanceof KeyVaultError)) throw error
-        throw new DomainError(
-          'ERR_SIGNING_UNAVAILABLE',
-          `signing key ${key.kid} does not open with the configured KEY_ENCRYPTION_KEY (${error.code})`,
-        )
-      }
-      this.#opened.set(key.id, opened)
-    }
-    return opened
+    return this.#sealed.canSign
   }
 
   /**
@@ -123,7 +96,7 @@ export class SigningKeyService {
 
   /** Makes a new CSCA and retires the previous one (its document signers stay valid). */
   async rotateCsca(actor: Actor | undefined): Promise<SigningKey> {
-    const vault = this.#requireVault()
+    const vault = this.#sealed.requireVault()
     const now = this.clock()
     const country = await this.store.transaction(async (tx) => {
       const issuers = await tx.issuers.list()
@@ -136,7 +109,7 @@ export class SigningKeyService {
       notBefore: new Date(now.getTime() - 60_000),
       notAfter: new Date(now.getTime() + this.policy.cscaValidityDays * DAY),
     })
-    return this.#store(actor, vault, 'csca', undefined, csca)
+    return this.#sealed.save(actor, vault, 'csca', undefined, csca)
   }
 
   /**
@@ -156,7 +129,7 @@ export class SigningKeyService {
     issuerId: string,
     list: SignerList = 'eu',
   ): Promise<SigningKey> {
-    const vault = this.#requireVault()
+    const vault = this.#sealed.requireVault()
     const now = this.clock()
     const { issuer, cscaKey } = await this.store.transaction(async (tx) => {
       const found = await tx.issuers.find(issuerId)
@@ -176,7 +149,7 @@ export class SigningKeyService {
       der: new Uint8Array(cscaCertificate.raw),
       pem: cscaKey.certificatePem,
       kid: kidOfCertificate(cscaCertificate.raw),
-      privateKey: this.#open(cscaKey),
+      privateKey: this.#sealed.open(cscaKey),
     }
     const notAfter = Math.min(
       now.getTime() + this.policy.documentSignerValidityDays * DAY,
@@ -193,60 +166,7 @@ export class SigningKeyService {
       },
       list === 'eu' ? ['test', 'vaccination', 'recovery'] : 'all',
     )
-    return this.#store(actor, vault, signerPurposeOf(list), issuerId, signer)
-  }
-
-  async #store(
-    actor: Actor | undefined,
-    vault: KeyVault,
-    purpose: SigningKey['purpose'],
-    issuerId: string | undefined,
-    issued: IssuedCertificate,
-  ): Promise<SigningKey> {
-    const now = this.clock().toISOString()
-    const certificate = new X509Certificate(issued.der)
-    return this.store.transaction(async (tx) => {
-      // The id is fixed before sealing, because the sealed form is bound to it.
-      const id = randomUUID()
-      const key = await tx.signingKeys.create({
-        id,
-        purpose,
-        issuerId,
-        kid: Buffer.from(issued.kid).toString('base64'),
-        certificatePem: issued.pem,
-        sealedPrivateKey: vault.seal(issued.privateKey, id),
-        status: 'active',
-        notBefore: new Date(certificate.validFrom).toISOString(),
-        notAfter: new Date(certificate.validTo).toISOString(),
-        createdAt: now,
-        retiredAt: undefined,
-      })
-      const retired = await tx.signingKeys.retireOthers(purpose, issuerId, key.id, now)
-      // The signer made before the split signs until the issuer has both of its successors.
-      const other = purpose === 'document-signer' ? 'domestic-signer' : 'document-signer'
-      const retiredLegacy =
-        purpose !== 'csca' && (await tx.signingKeys.findActive(other, issuerId))
-          ? await tx.signingKeys.retireOthers('legacy-signer', issuerId, key.id, now)
-          : 0
-      await tx.audit.append(
-        {
-          actorAccountId: actor?.accountId,
-          action: `key.${purpose}.create`,
-          entityType: 'signing_key',
-          entityId: key.id,
-          reason: undefined,
-          data: {
-            kid: key.kid,
-            issuerId: issuerId ?? null,
-            retiredPrevious: retired,
-            ...(retiredLegacy > 0 ? { retiredLegacy } : {}),
-          },
-        },
-        now,
-      )
-      this.#opened.set(key.id, issued.privateKey)
-      return key
-    })
+    return this.#sealed.save(actor, vault, signerPurposeOf(list), issuerId, signer)
   }
 
   /**
@@ -264,95 +184,10 @@ export class SigningKeyService {
         `issuer ${issuerId} has no ${list === 'eu' ? 'EU-facing document' : 'domestic'} signer: run healthcode keys init`,
       )
     }
-    return { key, privateKey: this.#open(key), kid: new Uint8Array(Buffer.from(key.kid, 'base64')) }
-  }
-
-  /**
-   * Makes the deployment's DCC Gateway keys if missing: a trust anchor (self-signed CA) and an
-   * UPLOAD certificate issued by it, sealed at rest like every key. Returns the keys it made.
-   *
-   * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` without a KEK.
-   */
-  async ensureGatewayKeys(actor: Actor | undefined): Promise<SigningKey[]> {
-    const vault = this.#requireVault()
-    const { anchorKey, uploadKey, country } = await this.store.transaction(async (tx) => {
-      const issuers = await tx.issuers.list()
-      return {
-        anchorKey: await tx.signingKeys.findActive('gateway-trust-anchor'),
-        uploadKey: await tx.signingKeys.findActive('gateway-upload'),
-        country:
-          (issuers.find((issuer) => issuer.level === 'federal') ?? issuers[0])?.country ?? 'XX',
-      }
-    })
-    const made: SigningKey[] = []
-    const now = this.clock()
-    const day = now.toISOString().slice(0, 10)
-    let anchor: IssuedCertificate
-    if (anchorKey) {
-      anchor = this.#issued(anchorKey)
-    } else {
-      anchor = await createTrustAnchor({
-        country,
-        commonName: `Healthcode Gateway trust anchor ${day}`,
-        organisation: 'Healthcode',
-        notBefore: new Date(now.getTime() - 60_000),
-        notAfter: new Date(
-          now.getTime() +
-            (this.policy.gatewayTrustAnchorValidityDays ?? this.policy.cscaValidityDays) * DAY,
-        ),
-      })
-      made.push(await this.#store(actor, vault, 'gateway-trust-anchor', undefined, anchor))
-    }
-    if (!uploadKey || made.length > 0) {
-      const upload = await createUploadCertificate(anchor, {
-        country,
-        commonName: `Healthcode Gateway upload ${day}`,
-        organisation: 'Healthcode',
-        notBefore: new Date(now.getTime() - 60_000),
-        notAfter: new Date(
-          Math.min(
-            now.getTime() +
-              (this.policy.gatewayUploadValidityDays ?? this.policy.documentSignerValidityDays) *
-                DAY,
-            Date.parse(new X509Certificate(anchor.pem).validTo),
-          ),
-        ),
-      })
-      made.push(await this.#store(actor, vault, 'gateway-upload', undefined, upload))
-    }
-    return made
-  }
-
-  /**
-   * The active Gateway trust anchor and UPLOAD certificate, opened; undefined before
-   * {@link ensureGatewayKeys} made them or without a KEK.
-   */
-  async gatewaySigners(): Promise<
-    | {
-        trustAnchor: { key: SigningKey; privateKey: KeyObject }
-        upload: { key: SigningKey; privateKey: KeyObject }
-      }
-    | undefined
-  > {
-    if (!this.vault) return undefined
-    const { anchor, upload } = await this.store.transaction(async (tx) => ({
-      anchor: await tx.signingKeys.findActive('gateway-trust-anchor'),
-      upload: await tx.signingKeys.findActive('gateway-upload'),
-    }))
-    if (!anchor || !upload) return undefined
     return {
-      trustAnchor: { key: anchor, privateKey: this.#open(anchor) },
-      upload: { key: upload, privateKey: this.#open(upload) },
-    }
-  }
-
-  #issued(key: SigningKey): IssuedCertificate {
-    const certificate = new X509Certificate(key.certificatePem)
-    return {
-      der: new Uint8Array(certificate.raw),
-      pem: key.certificatePem,
-      kid: kidOfCertificate(certificate.raw),
-      privateKey: this.#open(key),
+      key,
+      privateKey: this.#sealed.open(key),
+      kid: new Uint8Array(Buffer.from(key.kid, 'base64')),
     }
   }
 
@@ -375,13 +210,13 @@ export class SigningKeyService {
    * @throws {DomainError} `ERR_SIGNING_UNAVAILABLE` without a KEK.
    */
   derivedKey(purpose: string): Buffer {
-    return this.#requireVault().deriveKey(purpose)
+    return this.#sealed.requireVault().deriveKey(purpose)
   }
 
   /** The opened private key of the active CSCA (it signs the published trust list). */
   async cscaSigner(): Promise<{ key: SigningKey; privateKey: KeyObject } | undefined> {
     const key = await this.store.transaction((tx) => tx.signingKeys.findActive('csca'))
-    return key && this.vault ? { key, privateKey: this.#open(key) } : undefined
+    return key && this.#sealed.canSign ? { key, privateKey: this.#sealed.open(key) } : undefined
   }
 
   /** Every key, without private parts. */

@@ -1,6 +1,9 @@
 import type { Actor } from '../access/actor.js'
 import type { Clock } from '../clock.js'
-import type { CertificateEffects, CertificateService } from '../certificates/certificate-service.js'
+import type {
+  CertificateEffects,
+  CertificateIssuingService,
+} from '../certificates/certificate-issuing-service.js'
 import { DomainError } from '../errors.js'
 import { type RecordEvents, recordAdded } from '../events/record-events.js'
 import { authorize } from '../policy/policy.js'
@@ -16,7 +19,7 @@ export class RegisterService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-    private readonly certificates?: CertificateService,
+    private readonly certificates?: CertificateIssuingService,
     /**
      * Where a new record is announced (the health code recomputes; a positive test opens a
      * case): in the record's transaction, delivered after the commit and retried until it works.

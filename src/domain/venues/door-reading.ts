@@ -18,7 +18,7 @@ export interface DoorCode {
   readonly kid: string | undefined
 }
 
-/** What validity rules read of a certificate (the shape `ValidityService.judgeCertificate` takes). */
+/** What validity rules read of a certificate (the shape `ValidityJudge.judgeCertificate` takes). */
 export interface DoorCertificateFacts {
   readonly payloadType: 'eu-dcc' | 'healthcode-antibody'
   readonly payload: JsonValue

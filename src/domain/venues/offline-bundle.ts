@@ -37,7 +37,7 @@ export interface OfflineRules {
   readonly ruleSetId: string
   /** The set itself; null when the server has no set of that id (certificates cannot be judged). */
   readonly ruleSet: RuleSet | null
-  /** The country whose Acceptance rules apply: the set's own (`ValidityService.judgeCertificate`). */
+  /** The country whose Acceptance rules apply: the set's own (`ValidityJudge.judgeCertificate`). */
   readonly countryCode: string
   readonly region: string | null
   /** Value set id → codes, as rules read them (`external.valueSets`). */
@@ -62,7 +62,7 @@ export interface OfflineBundle {
   readonly rules: OfflineRules | null
 }
 
-/** What the bundle is made of: the trust the server verifies with (`TrustService.deviceTrust`). */
+/** What the bundle is made of: the trust the server verifies with (`VerificationService.deviceTrust`). */
 export interface OfflineBundleSources {
   readonly signers: readonly TrustedSigner[]
   readonly revocations: readonly { readonly hashType: string; readonly hash: string }[]
@@ -75,7 +75,7 @@ export interface OfflineBundleSources {
  *
  * @example
  * ```ts
- * const bundle = buildOfflineBundle({ venue, policy, rules, sources: await trust.deviceTrust(), at: new Date() })
+ * const bundle = buildOfflineBundle({ venue, policy, rules, sources: await verification.deviceTrust(), at: new Date() })
  * ```
  */
 export function buildOfflineBundle(input: {

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify'
 import { QRCode } from '../../qr-code-image.js'
 import { renderCertificatePdf } from '../../../certificate-pdf/index.js'
-import { issuerRoles, revokerRoles } from '../../../domain/certificates/certificate-service.js'
+import { issuerRoles } from '../../../domain/certificates/certificate-issuing-service.js'
+import { revokerRoles } from '../../../domain/certificates/certificate-revocation-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { presentCertificate } from '../../presenters.js'
 import { certificateSchema, errorResponses, pageQuery } from '../../schemas.js'
@@ -77,7 +78,7 @@ export async function certificateRoutes(
     },
     async (request) => {
       const { uvci, status, issuerId, limit, offset } = request.query
-      const found = await context.certificates.search(
+      const found = await context.certificateRevocation.search(
         requireActor(request),
         { uvci, status, issuerId },
         { limit, offset },
@@ -110,7 +111,7 @@ export async function certificateRoutes(
     },
     async (request) => ({
       certificates: (
-        await context.certificates.listForPerson(requireActor(request), request.params.id)
+        await context.certificateLookup.listForPerson(requireActor(request), request.params.id)
       ).map(presentCertificate),
     }),
   )
@@ -128,7 +129,8 @@ export async function certificateRoutes(
     },
     async (request) =>
       presentCertificate(
-        (await context.certificates.find(requireActor(request), request.params.id)).certificate,
+        (await context.certificateLookup.find(requireActor(request), request.params.id))
+          .certificate,
       ),
   )
 
@@ -144,7 +146,7 @@ export async function certificateRoutes(
       },
     },
     async (request, reply) => {
-      const { certificate } = await context.certificates.find(
+      const { certificate } = await context.certificateLookup.find(
         requireActor(request),
         request.params.id,
       )
@@ -171,7 +173,7 @@ export async function certificateRoutes(
       },
     },
     async (request, reply) => {
-      const { certificate, person, record, issuer } = await context.certificates.find(
+      const { certificate, person, record, issuer } = await context.certificateLookup.find(
         requireActor(request),
         request.params.id,
       )
@@ -221,7 +223,7 @@ export async function certificateRoutes(
       },
     },
     async (request, reply) => {
-      const certificate = await context.certificates.issueForRecord(
+      const certificate = await context.certificateIssuing.issueForRecord(
         requireActor(request),
         request.params.id,
       )
@@ -249,7 +251,7 @@ export async function certificateRoutes(
     },
     async (request) =>
       presentCertificate(
-        await context.certificates.revoke(
+        await context.certificateRevocation.revoke(
           requireActor(request),
           request.params.id,
           request.body.reason,

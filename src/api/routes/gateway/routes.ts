@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { trustAdminRoles } from '../../../domain/verification/trust-service.js'
+import { trustAdminRoles } from '../../../domain/trust/trust-admin.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { ApiError } from '../../errors.js'
 import { errorResponses } from '../../schemas.js'
@@ -55,7 +55,9 @@ export async function gatewayRoutes(fastify: FastifyInstance, context: AppContex
       },
     },
     async (_request, reply) =>
-      reply.header('cache-control', 'public, max-age=60').send(await context.gateway.trustList()),
+      reply
+        .header('cache-control', 'public, max-age=60')
+        .send(await context.gatewayExport.trustList()),
   )
 
   app.get(
@@ -70,7 +72,9 @@ export async function gatewayRoutes(fastify: FastifyInstance, context: AppContex
       },
     },
     async (_request, reply) =>
-      reply.type('application/x-pem-file').send(await context.gateway.trustAnchorCertificate()),
+      reply
+        .type('application/x-pem-file')
+        .send(await context.gatewayExport.trustAnchorCertificate()),
   )
 
   app.get(
@@ -114,7 +118,7 @@ export async function gatewayRoutes(fastify: FastifyInstance, context: AppContex
           `expected If-Modified-Since as an ISO 8601 or HTTP date, but found ${JSON.stringify(header.slice(0, 64))}`,
         )
       }
-      const page = await context.gateway.batchList(new Date(since))
+      const page = await context.gatewayExport.batchList(new Date(since))
       if (!page) return reply.status(204).send()
       return reply.header('cache-control', 'public, max-age=30').send(page)
     },
@@ -136,7 +140,7 @@ export async function gatewayRoutes(fastify: FastifyInstance, context: AppContex
       reply
         .type('application/cms-text')
         .header('etag', request.params.batchId)
-        .send(await context.gateway.signedBatch(request.params.batchId)),
+        .send(await context.gatewayExport.signedBatch(request.params.batchId)),
   )
 
   app.post(
@@ -177,7 +181,7 @@ export async function gatewayRoutes(fastify: FastifyInstance, context: AppContex
       },
     },
     async (request) => {
-      const { partner, signers, uploadCertificates } = await context.gateway.importTrustList(
+      const { partner, signers, uploadCertificates } = await context.gatewayImport.importTrustList(
         requireActor(request),
         request.params.id,
         request.body.trustList,
@@ -237,7 +241,7 @@ export async function gatewayRoutes(fastify: FastifyInstance, context: AppContex
       },
     },
     async (request) =>
-      context.gateway.importRevocationBatches(
+      context.gatewayImport.importRevocationBatches(
         requireActor(request),
         request.params.id,
         request.body.batches,

@@ -80,8 +80,8 @@ export async function keyRoutes(fastify: FastifyInstance, context: AppContext): 
         request.body.issuerId,
         request.body.list ?? 'eu',
       )
-      context.trust.changed()
-      context.gateway.invalidate()
+      context.trustLists.changed()
+      context.gatewayExport.invalidate()
       const { sealedPrivateKey: _sealed, ...shown } = key
       return reply.status(201).send(shown)
     },

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { trustAdminRoles } from '../../../domain/verification/trust-service.js'
+import { trustAdminRoles } from '../../../domain/trust/trust-admin.js'
 import type { TrustPartner } from '../../../domain/trust/trust-partner.js'
 import { DomainError } from '../../../domain/errors.js'
 import { shcAsDcc } from '../../../domain/verification/shc-as-dcc.js'
@@ -200,7 +200,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request, reply) => {
-      const list = await context.reading(request).trust.publishedTrustList()
+      const list = await context.reading(request).trustLists.publishedTrustList()
       return reply.header('cache-control', 'public, max-age=60').send(list)
     },
   )
@@ -217,7 +217,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (_request, reply) => {
-      const list = await context.trust.publishedDomesticTrustList()
+      const list = await context.trustLists.publishedDomesticTrustList()
       return reply.header('cache-control', 'public, max-age=60').send(list)
     },
   )
@@ -234,7 +234,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request, reply) => {
-      const pem = await context.reading(request).trust.listSigningCertificate()
+      const pem = await context.reading(request).trustLists.listSigningCertificate()
       if (pem === undefined) {
         throw new DomainError(
           'ERR_SIGNING_UNAVAILABLE',
@@ -274,7 +274,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request, reply) => {
-      const list = await context.reading(request).trust.publishedRevocationList()
+      const list = await context.reading(request).trustLists.publishedRevocationList()
       return reply.header('cache-control', 'public, max-age=30').send(list)
     },
   )
@@ -338,7 +338,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
     },
     async (request) => {
       const at = verificationTime(request.actor, request.body.at, context.clock())
-      const result = await context.trust.verifyAny(request.body.qr, at)
+      const result = await context.verification.verifyAny(request.body.qr, at)
       // "The signature is valid" (valid, stage) apart from "entry allowed under rule set X" (entry).
       const options = {
         ruleSetId: request.body.ruleSet ?? context.config.validityRuleSet,
@@ -348,12 +348,12 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       }
       let entry
       if (result.kind === 'dcc') {
-        entry = await context.validity.judge(result, options)
+        entry = await context.validityJudge.judge(result, options)
       } else if (result.valid && result.certificate?.summary) {
         // A SMART Health Card counts under the same rules, through its immunizations.
         const dcc = shcAsDcc(result.certificate.summary, result.certificate.issuer ?? '')
         if (dcc) {
-          entry = await context.validity.judgeCertificate(
+          entry = await context.validityJudge.judgeCertificate(
             { payloadType: 'eu-dcc', payload: dcc, expiresAt: result.certificate.expiresAt },
             options,
           )
@@ -391,7 +391,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
         },
       },
     },
-    async () => ({ issuers: await context.trust.shcIssuers() }),
+    async () => ({ issuers: await context.shcIssuers.list() }),
   )
 
   app.post(
@@ -424,7 +424,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
     },
     async (request, reply) =>
       reply.status(201).send(
-        await context.trust.importShcIssuer(requireActor(request), {
+        await context.shcIssuers.importIssuer(requireActor(request), {
           iss: request.body.iss,
           jwks: request.body.jwks,
           crls: request.body.crls ?? [],
@@ -462,7 +462,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
         },
       },
     },
-    async (request) => ({ ruleSets: await context.validity.ruleSets(request.query.issuerId) }),
+    async (request) => ({ ruleSets: await context.validityRuleSets.list(request.query.issuerId) }),
   )
 
   app.post(
@@ -506,7 +506,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       reply
         .status(201)
         .send(
-          await context.validity.import(
+          await context.validityRuleSets.import(
             requireActor(request),
             request.params.id,
             request.body.rules,
@@ -538,7 +538,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request) =>
-      context.validity.testRules(requireActor(request), request.params.id, {
+      context.ruleTests.testRules(requireActor(request), request.params.id, {
         ...(request.body.rules === undefined ? {} : { rules: request.body.rules }),
         tests: request.body.tests,
       }),
@@ -562,7 +562,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request) => ({
-      partners: (await context.trust.partners(requireActor(request))).map((partner) =>
+      partners: (await context.trustPartners.partners(requireActor(request))).map((partner) =>
         presentPartner(partner, {
           ...(partner.problem === undefined ? {} : { problem: partner.problem }),
           ...(partner.signers === undefined ? {} : { signers: partner.signers }),
@@ -604,7 +604,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request, reply) => {
-      const partner = await context.trust.addPartner(requireActor(request), {
+      const partner = await context.trustPartners.addPartner(requireActor(request), {
         name: request.body.name,
         signingCertificatePem: request.body.signingCertificate,
         sourceUrl: request.body.sourceUrl,
@@ -642,7 +642,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
     },
     async (request) => {
       const uploaded = request.body?.trustList
-      const { partner, signers } = await context.trust.importPartnerList(
+      const { partner, signers } = await context.trustPartners.importPartnerList(
         requireActor(request),
         request.params.id,
         uploaded === undefined ? undefined : JSON.stringify(uploaded),

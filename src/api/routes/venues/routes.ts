@@ -460,8 +460,8 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
     },
     async (request, reply) => {
       const bundle = await context.venues.offlineBundle(requireActor(request), request.params.id, {
-        trust: () => context.trust.deviceTrust(),
-        ruleSet: (id, issuerId) => context.validity.ruleSet(id, issuerId),
+        trust: () => context.verification.deviceTrust(),
+        ruleSet: (id, issuerId) => context.validityRuleSets.find(id, issuerId),
       })
       return reply.header('cache-control', 'private, no-store').send(bundle)
     },

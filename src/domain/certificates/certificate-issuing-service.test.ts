@@ -2,7 +2,6 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../../../test/support/dialects.js'
 import {
-  DAY,
   TEST_KEK,
   auditEntries,
   makeActor,
@@ -23,15 +22,19 @@ import { SigningKeyService } from '../keys/signing-key-service.js'
 import type { Store } from '../ports.js'
 import { RegisterService } from '../register/register-service.js'
 import { defaultCertificatePolicy } from './certificate-policy.js'
-import { CertificateService } from './certificate-service.js'
+import { CertificateIssuingService } from './certificate-issuing-service.js'
+import { CertificateLookupService } from './certificate-lookup-service.js'
+import { CertificateRevocationService } from './certificate-revocation-service.js'
 import { uvciCheck } from './uvci.js'
 
 forEachDialect((dialect) => {
-  describe(`CertificateService (${dialect.name})`, () => {
+  describe(`CertificateIssuingService (${dialect.name})`, () => {
     let store: Store
     const time = testClock('2026-11-23T09:00:00.250Z')
     let keys: SigningKeyService
-    let certificates: CertificateService
+    let issuing: CertificateIssuingService
+    let lookup: CertificateLookupService
+    let revocation: CertificateRevocationService
     let register: RegisterService
     let clinician: Actor
     let mskClinician: Actor
@@ -44,8 +47,10 @@ forEachDialect((dialect) => {
       keys = new SigningKeyService(store, time, KeyVault.fromText(TEST_KEK))
       // Only St. Petersburg can sign at first; Moscow gets its key in a test.
       await keys.ensureKeys(undefined, ['ru-spb'])
-      certificates = new CertificateService(store, time, keys, defaultCertificatePolicy)
-      register = new RegisterService(store, time, certificates)
+      issuing = new CertificateIssuingService(store, time, keys, defaultCertificatePolicy)
+      lookup = new CertificateLookupService(store)
+      revocation = new CertificateRevocationService(store, time)
+      register = new RegisterService(store, time, issuing)
       clinician = await makeActor(store, ['clinician'], 'ru-spb')
       mskClinician = await makeActor(store, ['clinician'], 'ru-msk')
       administrator = await makeActor(store, ['administrator'], 'ru-spb')
@@ -75,10 +80,10 @@ forEachDialect((dialect) => {
       assert.equal(issued.issuedAt, '2026-11-23T09:00:00.000Z')
       assert.equal(issued.expiresAt, '2027-11-23T09:00:00.000Z')
       assert.deepEqual(
-        (await certificates.listForPerson(actor, person.id)).map((each) => each.id),
+        (await lookup.listForPerson(actor, person.id)).map((each) => each.id),
         [issued.id],
       )
-      const found = await certificates.find(actor, issued.id)
+      const found = await lookup.find(actor, issued.id)
       assert.deepEqual(
         [found.person.id, found.record.id, found.issuer?.id],
         [person.id, record.id, 'ru-spb'],
@@ -120,9 +125,9 @@ forEachDialect((dialect) => {
         [positive.effects.issued, positive.effects.suspended],
         [undefined, [dose.id]],
       )
-      assert.equal((await certificates.find(actor, dose.id)).certificate.status, 'suspended')
+      assert.equal((await lookup.find(actor, dose.id)).certificate.status, 'suspended')
       await rejectsWith(
-        certificates.issueForRecord(clinician, positive.record.id),
+        issuing.issueForRecord(clinician, positive.record.id),
         'ERR_RECORD_YIELDS_NO_CERTIFICATE',
       )
       const recovery = await register.record(
@@ -132,7 +137,7 @@ forEachDialect((dialect) => {
         recoveryData('2026-11-22'),
       )
       assert.deepEqual(recovery.effects.reinstated, [dose.id])
-      assert.equal((await certificates.find(actor, dose.id)).certificate.status, 'valid')
+      assert.equal((await lookup.find(actor, dose.id)).certificate.status, 'valid')
       const changes = async (action: string) =>
         (await auditEntries(store, action))
           .filter((entry) => entry.entityId === dose.id)
@@ -153,25 +158,22 @@ forEachDialect((dialect) => {
         vaccinationData,
       )
       assert.equal(effects.issued, undefined)
-      await rejectsWith(
-        certificates.issueForRecord(mskClinician, record.id),
-        'ERR_SIGNING_UNAVAILABLE',
-      )
+      await rejectsWith(issuing.issueForRecord(mskClinician, record.id), 'ERR_SIGNING_UNAVAILABLE')
       await keys.ensureKeys(undefined, ['ru-msk'])
-      await rejectsWith(certificates.issueForRecord(clinician, record.id), 'ERR_FORBIDDEN')
-      const issued = await certificates.issueForRecord(mskClinician, record.id)
+      await rejectsWith(issuing.issueForRecord(clinician, record.id), 'ERR_FORBIDDEN')
+      const issued = await issuing.issueForRecord(mskClinician, record.id)
       assert.equal(issued.issuerId, 'ru-msk')
       await rejectsWith(
-        certificates.issueForRecord(mskClinician, record.id),
+        issuing.issueForRecord(mskClinician, record.id),
         'ERR_RECORD_HAS_CERTIFICATE',
       )
       await rejectsWith(
-        certificates.issueForRecord(mskClinician, '00000000-0000-4000-8000-000000000000'),
+        issuing.issueForRecord(mskClinician, '00000000-0000-4000-8000-000000000000'),
         'ERR_NOT_FOUND',
       )
       // After a revocation the record can have a new certificate.
-      await certificates.revoke(mskAdministrator, issued.id, 'wrong batch number')
-      const again = await certificates.issueForRecord(mskClinician, record.id)
+      await revocation.revoke(mskAdministrator, issued.id, 'wrong batch number')
+      const again = await issuing.issueForRecord(mskClinician, record.id)
       assert.notEqual(again.id, issued.id)
     })
 
@@ -185,107 +187,19 @@ forEachDialect((dialect) => {
         negativeTestData('2026-11-23T07:00:00Z'),
       )
       assert.ok(effects.issued)
-      await certificates.revoke(administrator, effects.issued.id, 'sample mislabelled')
+      await revocation.revoke(administrator, effects.issued.id, 'sample mislabelled')
       time.set('2026-11-26T06:59:59.000Z')
       assert.equal(
-        (await certificates.issueForRecord(clinician, record.id)).expiresAt,
+        (await issuing.issueForRecord(clinician, record.id)).expiresAt,
         '2026-11-26T07:00:00.000Z',
       )
-      const [latest] = (await certificates.listForPerson(clinician, person.id)).filter(
+      const [latest] = (await lookup.listForPerson(clinician, person.id)).filter(
         (each) => each.status === 'valid',
       )
       assert.ok(latest)
-      await certificates.revoke(administrator, latest.id, 'sample mislabelled again')
+      await revocation.revoke(administrator, latest.id, 'sample mislabelled again')
       time.set('2026-11-26T07:00:00.000Z')
-      await rejectsWith(certificates.issueForRecord(clinician, record.id), 'ERR_RECORD_EXPIRED')
-    })
-
-    it('revokes for good with a reason, audits it, and refuses a second revocation, other regions and other roles', async () => {
-      time.set('2026-11-23T09:00:00.000Z')
-      const person = await makePerson(store, 'ru-spb', time)
-      const issued = (await register.record(clinician, person.id, 'vaccination', vaccinationData))
-        .effects.issued
-      assert.ok(issued)
-      await rejectsWith(certificates.revoke(clinician, issued.id, 'fraud'), 'ERR_FORBIDDEN')
-      await rejectsWith(certificates.revoke(mskAdministrator, issued.id, 'fraud'), 'ERR_FORBIDDEN')
-      await rejectsWith(
-        certificates.revoke(administrator, '00000000-0000-4000-8000-000000000000', 'fraud'),
-        'ERR_NOT_FOUND',
-      )
-      time.advance(DAY)
-      const revoked = await certificates.revoke(administrator, issued.id, 'forged vaccination')
-      assert.equal(revoked.status, 'revoked')
-      await rejectsWith(
-        certificates.revoke(administrator, issued.id, 'again'),
-        'ERR_CERTIFICATE_ALREADY_REVOKED',
-      )
-      const audited = (await auditEntries(store, 'certificate.revoke')).filter(
-        (entry) => entry.entityId === issued.id,
-      )
-      assert.deepEqual(
-        audited.map((entry) => [entry.actorAccountId, entry.reason, entry.at]),
-        [[administrator.accountId, 'forged vaccination', '2026-11-24T09:00:00.000Z']],
-      )
-    })
-
-    it('finds a certificate by its UVCI as typed, tells a mistyped one apart, and keeps the search to the actor’s issuers', async () => {
-      time.set('2026-11-23T09:00:00.000Z')
-      const person = await makePerson(store, 'ru-spb', time)
-      const issued = (await register.record(clinician, person.id, 'vaccination', vaccinationData))
-        .effects.issued
-      assert.ok(issued)
-      const typed = issued.uvci.replace(/^URN:UVCI:/, '').toLowerCase()
-      const found = await certificates.search(
-        administrator,
-        { uvci: typed },
-        { limit: 10, offset: 0 },
-      )
-      assert.deepEqual(
-        found.map((each) => each.certificate.id),
-        [issued.id],
-      )
-      const body = issued.uvci.slice(0, -1)
-      const mistyped = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ']
-        .map((character) => body + character)
-        .find((candidate) => uvciCheck(candidate) === 'wrong')
-      assert.ok(mistyped)
-      await rejectsWith(
-        certificates.search(administrator, { uvci: mistyped }, { limit: 10, offset: 0 }),
-        'ERR_UVCI_CHECK',
-        'uvci',
-      )
-      await rejectsWith(
-        certificates.search(mskAdministrator, { issuerId: 'ru-spb' }, { limit: 10, offset: 0 }),
-        'ERR_FORBIDDEN',
-      )
-      const { actor: citizen } = await makeCitizen(store, 'ru-spb', time)
-      await rejectsWith(certificates.search(citizen, {}, { limit: 10, offset: 0 }), 'ERR_FORBIDDEN')
-      await rejectsWith(
-        certificates.search(administrator, { issuerId: 'ru-nowhere' }, { limit: 10, offset: 0 }),
-        'ERR_INVALID_FIELD',
-        'issuerId',
-      )
-    })
-
-    it('shows a person’s certificates to the person and their region’s staff, and to nobody else', async () => {
-      time.set('2026-11-23T09:00:00.000Z')
-      const { person } = await makeCitizen(store, 'ru-spb', time)
-      const { actor: stranger } = await makeCitizen(store, 'ru-spb', time)
-      const issued = (await register.record(clinician, person.id, 'vaccination', vaccinationData))
-        .effects.issued
-      assert.ok(issued)
-      assert.equal((await certificates.listForPerson(clinician, person.id)).length, 1)
-      await rejectsWith(certificates.listForPerson(stranger, person.id), 'ERR_FORBIDDEN')
-      await rejectsWith(certificates.listForPerson(mskClinician, person.id), 'ERR_FORBIDDEN')
-      await rejectsWith(certificates.find(stranger, issued.id), 'ERR_FORBIDDEN')
-      await rejectsWith(
-        certificates.find(clinician, '00000000-0000-4000-8000-000000000000'),
-        'ERR_NOT_FOUND',
-      )
-      await rejectsWith(
-        certificates.listForPerson(clinician, '00000000-0000-4000-8000-000000000000'),
-        'ERR_NOT_FOUND',
-      )
+      await rejectsWith(issuing.issueForRecord(clinician, record.id), 'ERR_RECORD_EXPIRED')
     })
   })
 })

@@ -12,11 +12,11 @@ import type { Clock } from '../clock.js'
 import { DomainError } from '../errors.js'
 import type { SignerList } from '../keys/signing-key.js'
 import type { SigningKeyService } from '../keys/signing-key-service.js'
-import type { Issuer, Person } from '../people/person.js'
+import type { Person } from '../people/person.js'
 import { authorize } from '../policy/policy.js'
 import type { StoreTransaction, Store } from '../ports.js'
 import type { RegisterRecord } from '../register/register-record.js'
-import type { CertificateSearch, CertificateWithHolder, HealthCertificate } from './certificate.js'
+import type { HealthCertificate } from './certificate.js'
 import {
   type CertificatePolicy,
   certificateExpiry,
@@ -24,10 +24,10 @@ import {
   isPositiveTest,
   yieldsCertificate,
 } from './certificate-policy.js'
-import { newUvci, normaliseUvci, uvciCheck } from './uvci.js'
+import { newUvci } from './uvci.js'
 
-/** Staff who withdraw certificates (wrong data, fraud), and who issue them by hand. */
-export { issuerRoles, revokerRoles } from '../policy/role-sets.js'
+/** Staff who issue certificates by hand. */
+export { issuerRoles } from '../policy/role-sets.js'
 
 /** What happened to certificates when a record was entered. */
 export interface CertificateEffects {
@@ -39,11 +39,12 @@ export interface CertificateEffects {
 }
 
 /**
- * Certificates: each vaccination, negative test, recovery and sufficient antibody test yields a
- * signed code; a positive test suspends the holder's certificates until a recovery (by policy);
- * authorised staff revoke. Every change is audited in the transaction that makes it.
+ * Issuing certificates: each vaccination, negative test, recovery and sufficient antibody test
+ * yields a signed code; a positive test suspends the holder's certificates until a recovery (by
+ * policy). Every change is audited in the transaction that makes it. Reading certificates is
+ * `CertificateLookupService`, revoking them `CertificateRevocationService`.
  */
-export class CertificateService {
+export class CertificateIssuingService {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -227,141 +228,6 @@ export class CertificateService {
       return this.#issue(tx, actor, record, person)
     })
   }
-
-  /** A person's certificates: the person themselves, or staff of their issuer. */
-  async listForPerson(actor: Actor, personId: string): Promise<HealthCertificate[]> {
-    return this.store.transaction(async (tx) => {
-      const person = await tx.people.find(personId)
-      if (!person) throw new DomainError('ERR_NOT_FOUND', `no person ${personId}`)
-      await requireHolderOrStaff(tx, actor, person)
-      return tx.certificates.listForPerson(personId)
-    })
-  }
-
-  /** One certificate with its holder: the holder, or staff of the issuer. */
-  async find(
-    actor: Actor,
-    certificateId: string,
-  ): Promise<{
-    certificate: HealthCertificate
-    person: Person
-    record: RegisterRecord
-    issuer: Issuer | undefined
-  }> {
-    return this.store.transaction(async (tx) => {
-      const certificate = await tx.certificates.find(certificateId)
-      if (!certificate) throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
-      const person = await tx.people.find(certificate.personId)
-      const record = await tx.records.find(certificate.recordId)
-      if (!person || !record)
-        throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
-      await authorize(tx, actor, 'read', {
-        kind: 'certificate',
-        id: certificateId,
-        issuerId: person.issuerId,
-        holders: [person.accountId],
-      })
-      return { certificate, person, record, issuer: await tx.issuers.find(certificate.issuerId) }
-    })
-  }
-
-  /**
-   * Finds an issuer's certificates with their holders, for staff who revoke: one by its UVCI (as
-   * typed: case and the `URN:UVCI:` prefix do not matter), or those in a status (the revoked ones,
-   * latest first). The issuer is the actor's own unless another is named (a region under it).
-   *
-   * @throws {DomainError} `ERR_FORBIDDEN` for other staff or another issuer, `ERR_INVALID_FIELD`
-   *   for an unknown issuer, `ERR_UVCI_CHECK` for a UVCI whose check character does not check.
-   */
-  async search(
-    actor: Actor,
-    search: CertificateSearch & { issuerId?: string | undefined },
-    page: { limit: number; offset: number },
-  ): Promise<CertificateWithHolder[]> {
-    const issuerId = search.issuerId ?? actor.issuerId
-    if (issuerId === undefined) {
-      throw new DomainError('ERR_FORBIDDEN', 'only staff of an issuer search its certificates')
-    }
-    const uvci = search.uvci === undefined ? undefined : normaliseUvci(search.uvci)
-    // A mistyped UVCI is told apart from one we never issued. Both check characters count: the
-    // guidelines' Luhn mod 38, and the Luhn mod 36 of the certificates issued before it.
-    if (uvci !== undefined && uvciCheck(uvci) === 'wrong') {
-      throw new DomainError(
-        'ERR_UVCI_CHECK',
-        `expected the character after "#" to be the UVCI's check character (Luhn mod N over the whole UVCI, UVCI guidelines Annex 2), but ${JSON.stringify(uvci)} does not check: a character was mistyped`,
-        'uvci',
-      )
-    }
-    return this.store.transaction(async (tx) => {
-      await authorize(tx, actor, 'list', { kind: 'certificate', issuerId })
-      return tx.certificates.search(
-        issuerId,
-        {
-          uvci,
-          status: search.status,
-        },
-        page,
-      )
-    })
-  }
-
-  /**
-   * Revokes a certificate, for good, with a reason.
-   *
-   * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN`, `ERR_CERTIFICATE_ALREADY_REVOKED`.
-   */
-  async revoke(actor: Actor, certificateId: string, reason: string): Promise<HealthCertificate> {
-    const revoked = await this.store.transaction(async (tx) => {
-      const certificate = await tx.certificates.find(certificateId)
-      if (!certificate) throw new DomainError('ERR_NOT_FOUND', `no certificate ${certificateId}`)
-      await authorize(tx, actor, 'revoke', {
-        kind: 'certificate',
-        id: certificateId,
-        issuerId: certificate.issuerId,
-      })
-      const at = this.clock().toISOString()
-      const changed = await tx.certificates.setStatus(certificateId, ['valid', 'suspended'], {
-        status: 'revoked',
-        reason,
-        at,
-        by: actor.accountId,
-      })
-      if (!changed) {
-        throw new DomainError(
-          'ERR_CERTIFICATE_ALREADY_REVOKED',
-          `certificate ${certificateId} is revoked already`,
-        )
-      }
-      await tx.audit.append(
-        {
-          actorAccountId: actor.accountId,
-          action: 'certificate.revoke',
-          entityType: 'certificate',
-          entityId: certificateId,
-          reason,
-          data: { uvci: certificate.uvci, personId: certificate.personId },
-        },
-        at,
-      )
-      return (await tx.certificates.find(certificateId)) as HealthCertificate
-    })
-    this.statusChanged()
-    return revoked
-  }
-}
-
-/** Lets the person who holds the record through, and staff of the person's issuer. */
-export async function requireHolderOrStaff(
-  tx: StoreTransaction,
-  actor: Actor,
-  person: Person,
-): Promise<void> {
-  await authorize(tx, actor, 'read', {
-    kind: 'person',
-    id: person.id,
-    issuerId: person.issuerId,
-    holders: [person.accountId],
-  })
 }
 
 /**

@@ -1,55 +1,13 @@
-import type { InteropRepository } from '../domain/ports.js'
+import type { ValidityRuleSetRepository } from '../domain/ports.js'
 import { isoTimestamp } from './errors.js'
 import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
 
-/** Trusted SMART Health Card issuers and validity rule sets. */
-export class KyselyInteropRepository implements InteropRepository {
+/** Validity rule sets, every version of each, per issuer (`validity_rulesets`). */
+export class KyselyValidityRuleSetRepository implements ValidityRuleSetRepository {
   constructor(private readonly context: RepositoryContext) {}
 
-  async saveShcIssuer(issuer: {
-    iss: string
-    jwks: unknown
-    crls: unknown[]
-    at: string
-  }): Promise<void> {
-    const values = {
-      jwks: JSON.stringify(issuer.jwks),
-      crls: JSON.stringify(issuer.crls),
-      imported_at: isoTimestamp(issuer.at),
-    }
-    await this.context.db
-      .insertInto('shc_issuers')
-      .values({ iss: issuer.iss, ...values })
-      .onConflict((conflict) => conflict.column('iss').doUpdateSet(values))
-      .execute()
-  }
-
-  async shcIssuers(): Promise<
-    { iss: string; jwks: unknown; crls: unknown[]; importedAt: string }[]
-  > {
-    const rows = await this.context.db
-      .selectFrom('shc_issuers')
-      .selectAll()
-      .orderBy('iss')
-      .execute()
-    return rows.map((row) => ({
-      iss: row.iss,
-      jwks: JSON.parse(row.jwks),
-      crls: JSON.parse(row.crls),
-      importedAt: row.imported_at,
-    }))
-  }
-
-  async removeShcIssuer(iss: string): Promise<boolean> {
-    const result = await this.context.db
-      .deleteFrom('shc_issuers')
-      .where('iss', '=', iss)
-      .executeTakeFirst()
-    return Number(result.numDeletedRows) > 0
-  }
-
   /** @throws {StorageError} `ERR_STORAGE_UNIQUE` when the version exists (a concurrent import). */
-  async addValidityRuleSet(ruleSet: {
+  async add(ruleSet: {
     issuerId?: string | undefined
     id: string
     version: number
@@ -75,7 +33,7 @@ export class KyselyInteropRepository implements InteropRepository {
     )
   }
 
-  async latestValidityRuleSets(): Promise<
+  async latest(): Promise<
     {
       id: string
       version: number
