@@ -28,8 +28,11 @@ import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import type { Store } from '../domain/ports.js'
 import { RegisterService } from '../domain/register/register-service.js'
 import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
+import { CheckInService } from '../domain/venues/check-in-service.js'
 import { CheckinWriter } from '../domain/venues/checkin-writer.js'
-import { VenueService } from '../domain/venues/venue-service.js'
+import { DoorScanService } from '../domain/venues/door-scan-service.js'
+import { EntryPolicyService } from '../domain/venues/entry-policy-service.js'
+import { VenueRegistryService } from '../domain/venues/venue-registry-service.js'
 import { type TrustListFetcher, TrustService } from '../domain/verification/trust-service.js'
 import { ValidityService } from '../domain/verification/validity-service.js'
 import { fetchDocument } from '../outbound/fetch-document.js'
@@ -65,7 +68,12 @@ export interface Services {
   readonly gateway: GatewayService
   readonly validity: ValidityService
   readonly health: HealthStatusService
-  readonly venues: VenueService
+  readonly venues: VenueRegistryService
+  readonly entryPolicies: EntryPolicyService
+  /** Check-ins by poster, and their retention. */
+  readonly checkIns: CheckInService
+  /** Operators' scans at the door, and the offline scanners' bundle. */
+  readonly doorScans: DoorScanService
   readonly checkinWriter: CheckinWriter
   readonly tracing: TracingService
   readonly companies: CompanyService
@@ -209,20 +217,34 @@ export function compose(
     { bucket: 'quota.checkins', max: config.limits.checkinsPerMinute, windowMs: 60_000 },
     (error) => log.warn({ err: error }, 'writing the shared check-in counts failed'),
   )
-  const venues = new VenueService(
+  const venues = new VenueRegistryService(store, clock, tell)
+  const entryPolicies = new EntryPolicyService(store, clock, tell)
+  const checkIns = new CheckInService(
     store,
     clock,
-    (qr, at) => trust.verifyAny(qr, at),
+    venues,
+    entryPolicies,
     health,
     checkinWriter,
     config.checkinRetentionDays,
+    checkinQuota,
+  )
+  const doorScans = new DoorScanService(
+    store,
+    clock,
+    venues,
+    entryPolicies,
+    (qr, at) => trust.verifyAny(qr, at),
+    health,
+    checkinWriter,
+    {
+      retentionDays: config.checkinRetentionDays,
+      offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes,
+    },
     {
       judge: (certificate, judging) => validity.judgeCertificate(certificate, judging),
       defaultRuleSet: config.validityRuleSet,
     },
-    { offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes },
-    checkinQuota,
-    tell,
   )
   const register = new RegisterService(store, clock, certificates, events)
   const commission = new CommissionService(
@@ -284,8 +306,10 @@ export function compose(
         health.forget(notice)
         break
       case 'venue':
-      case 'entry-policies':
         venues.forget(notice)
+        break
+      case 'entry-policies':
+        entryPolicies.forget()
         break
       case 'api-token':
         if (notice.subject !== undefined) accounts.forgetToken(notice.subject)
@@ -332,7 +356,7 @@ export function compose(
     {
       name: 'check-in retention',
       everyMs: config.jobs.retentionSeconds * 1000,
-      run: () => venues.prune(),
+      run: () => checkIns.prune(),
     },
     {
       name: 'colour reassessment',
@@ -365,6 +389,9 @@ export function compose(
     validity,
     health,
     venues,
+    entryPolicies,
+    checkIns,
+    doorScans,
     checkinWriter,
     tracing,
     companies: new CompanyService(store, clock),
