@@ -24,6 +24,7 @@ import { Lockout, lockoutPolicy } from '../domain/limits/lockout.js'
 import { SharedRateCounter } from '../domain/limits/shared-rate-counter.js'
 import { SignInGuard } from '../domain/limits/sign-in-guard.js'
 import { PeopleService } from '../domain/people/people-service.js'
+import { PersonClaimService } from '../domain/people/person-claim-service.js'
 import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import type { Store } from '../domain/ports.js'
 import { RegisterService } from '../domain/register/register-service.js'
@@ -58,7 +59,10 @@ export interface Services {
   /** The store as the services see it: refusals of the policy layer are audited. */
   readonly store: Store
   readonly accounts: AccountService
+  /** Person records as staff reach them. */
   readonly people: PeopleService
+  /** How an account comes to hold its person record (claims, self-registration). */
+  readonly personClaims: PersonClaimService
   readonly register: RegisterService
   readonly keys: SigningKeyService
   readonly certificates: CertificateService
@@ -269,8 +273,9 @@ export function compose(
   const accounts = new AccountService(store, clock, config.sessionTtlHours, (tokenId) =>
     tell({ topic: 'api-token', subject: tokenId }),
   )
+  const people = new PeopleService(store, clock, vault)
   // Abuse limits: counted in the store, so that they hold across every process on one database.
-  const people = new PeopleService(
+  const personClaims = new PersonClaimService(
     store,
     clock,
     {
@@ -380,6 +385,7 @@ export function compose(
     store,
     accounts,
     people,
+    personClaims,
     register,
     keys,
     certificates,

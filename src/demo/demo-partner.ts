@@ -7,7 +7,7 @@ import { CertificateService } from '../domain/certificates/certificate-service.j
 import type { Clock } from '../domain/clock.js'
 import type { KeyVault } from '../domain/keys/key-vault.js'
 import { SigningKeyService } from '../domain/keys/signing-key-service.js'
-import { newPersonFrom } from '../domain/people/people-service.js'
+import { newPersonFrom } from '../domain/people/person-input.js'
 import type { Store } from '../domain/ports.js'
 import { RegisterService } from '../domain/register/register-service.js'
 import { fetchDocument } from '../outbound/fetch-document.js'

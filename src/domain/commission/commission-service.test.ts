@@ -9,7 +9,7 @@ import { TEST_DETECTED, defaultCertificatePolicy } from '../certificates/certifi
 import { CertificateService } from '../certificates/certificate-service.js'
 import { DomainError } from '../errors.js'
 import { SigningKeyService } from '../keys/signing-key-service.js'
-import { newPersonFrom } from '../people/people-service.js'
+import { newPersonFrom } from '../people/person-input.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import { defaultAttachmentLimits } from './attachment-check.js'
 import type { Evidence } from './commission-request.js'
