@@ -1,5 +1,7 @@
 import type { Config } from '../config/config.js'
 import { AccountService } from '../domain/access/account-service.js'
+import { ApiTokenService } from '../domain/access/api-token-service.js'
+import { SignInService } from '../domain/access/sign-in-service.js'
 import { AuditService } from '../domain/audit/audit-service.js'
 import {
   type ChangeNotice,
@@ -59,6 +61,9 @@ export interface Services {
   /** The store as the services see it: refusals of the policy layer are audited. */
   readonly store: Store
   readonly accounts: AccountService
+  /** Passwords, the identity provider's sign-ins, and web sessions. */
+  readonly signIn: SignInService
+  readonly apiTokens: ApiTokenService
   /** Person records as staff reach them. */
   readonly people: PeopleService
   /** How an account comes to hold its person record (claims, self-registration). */
@@ -270,7 +275,9 @@ export function compose(
       },
     },
   )
-  const accounts = new AccountService(store, clock, config.sessionTtlHours, (tokenId) =>
+  const accounts = new AccountService(store, clock)
+  const signIn = new SignInService(store, clock, config.sessionTtlHours)
+  const apiTokens = new ApiTokenService(store, clock, (tokenId) =>
     tell({ topic: 'api-token', subject: tokenId }),
   )
   const people = new PeopleService(store, clock, vault)
@@ -292,7 +299,7 @@ export function compose(
       vault,
     },
     (accountId) => {
-      accounts.forgetAccount(accountId)
+      apiTokens.forgetAccount(accountId)
       tell({ topic: 'account', subject: accountId })
     },
   )
@@ -317,10 +324,10 @@ export function compose(
         entryPolicies.forget()
         break
       case 'api-token':
-        if (notice.subject !== undefined) accounts.forgetToken(notice.subject)
+        if (notice.subject !== undefined) apiTokens.forgetToken(notice.subject)
         break
       case 'account':
-        if (notice.subject !== undefined) accounts.forgetAccount(notice.subject)
+        if (notice.subject !== undefined) apiTokens.forgetAccount(notice.subject)
         break
     }
   })
@@ -384,6 +391,8 @@ export function compose(
   return {
     store,
     accounts,
+    signIn,
+    apiTokens,
     people,
     personClaims,
     register,

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import { actorOf } from '../domain/access/account-service.js'
+import { actorOf } from '../domain/access/actor.js'
 import { hashPassword } from '../domain/access/passwords.js'
 import type { Role } from '../domain/access/roles.js'
 import type { Clock } from '../domain/clock.js'

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { actorOf } from '../domain/access/account-service.js'
+import { actorOf } from '../domain/access/actor.js'
 import type { CertificatePolicy } from '../domain/certificates/certificate-policy.js'
 import { CertificateService } from '../domain/certificates/certificate-service.js'
 import type { Clock } from '../domain/clock.js'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { HealthcodeError } from '../../src/codec/healthcode-error.js'
-import { actorOf } from '../../src/domain/access/account-service.js'
+import { actorOf } from '../../src/domain/access/actor.js'
 import type { Actor } from '../../src/domain/access/actor.js'
 import type { Role } from '../../src/domain/access/roles.js'
 import type { Clock } from '../../src/domain/clock.js'
