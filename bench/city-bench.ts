@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs'
 import { sql } from 'kysely'
-import { actorOf } from '../src/domain/access/account-service.js'
+import { actorOf } from '../src/domain/access/actor.js'
 import type { Actor } from '../src/domain/access/actor.js'
 import { systemClock } from '../src/domain/clock.js'
 import { CompanyService } from '../src/domain/companies/company-service.js'

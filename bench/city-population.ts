@@ -1,4 +1,5 @@
-import { AccountService, actorOf } from '../src/domain/access/account-service.js'
+import { actorOf } from '../src/domain/access/actor.js'
+import { ApiTokenService } from '../src/domain/access/api-token-service.js'
 import type { Clock } from '../src/domain/clock.js'
 import type { Store } from '../src/domain/ports.js'
 
@@ -18,7 +19,7 @@ export async function prepareVisitors(
   clock: Clock,
   count: number,
 ): Promise<Visitor[]> {
-  const accounts = new AccountService(store, clock)
+  const apiTokens = new ApiTokenService(store, clock)
   const people = await store.transaction((tx) => tx.health.personIdsAfter('', count))
   const visitors: Visitor[] = []
   for (const personId of people) {
@@ -43,7 +44,7 @@ export async function prepareVisitors(
       return (await tx.accounts.find(created.id)) ?? created
     })
     if (!account) continue
-    const { secret } = await accounts.createApiToken(actorOf(account, 'token'), 'bench')
+    const { secret } = await apiTokens.create(actorOf(account, 'token'), 'bench')
     visitors.push({ personId, token: secret })
   }
   return visitors

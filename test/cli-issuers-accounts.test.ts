@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { AccountService } from '../src/domain/access/account-service.js'
+import { SignInService } from '../src/domain/access/sign-in-service.js'
 import { COMMAND_LINE_OPERATOR_ID } from '../src/domain/access/command-line-operator.js'
 import { openStore } from '../src/storage/open-store.js'
 
@@ -165,14 +165,14 @@ describe('healthcode accounts', () => {
     assert.ok(password && password.length >= 20, added.stdout)
     const store = await openStore(database)
     try {
-      const account = await new AccountService(store, () => new Date()).checkPassword(
+      const account = await new SignInService(store, () => new Date()).checkPassword(
         'doc@mow.example',
         password,
       )
       assert.deepEqual(account.roles, ['clinician'])
       assert.equal(account.issuerId, 'ru-mow')
       await assert.rejects(
-        new AccountService(store, () => new Date()).checkPassword('doc@mow.example', 'wrong one!'),
+        new SignInService(store, () => new Date()).checkPassword('doc@mow.example', 'wrong one!'),
         { code: 'ERR_SIGN_IN_FAILED' },
       )
     } finally {
@@ -203,7 +203,7 @@ describe('healthcode accounts', () => {
     assert.doesNotMatch(added.stdout, /password/)
     const store = await openStore(database)
     try {
-      const account = await new AccountService(store, () => new Date()).checkPassword(
+      const account = await new SignInService(store, () => new Date()).checkPassword(
         'door@mow.example',
         'a door password 42',
       )

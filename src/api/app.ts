@@ -8,7 +8,7 @@ import { type ReplicaReads, compose, composeReplicaReads } from '../composition/
 import type { ChangeNotices } from '../domain/changes/change-notices.js'
 import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
 import type { Config } from '../config/config.js'
-import { sameSecret } from '../domain/access/account-service.js'
+import { sameSecret } from '../domain/access/bearer-secrets.js'
 import { hasAnyRole } from '../domain/access/actor.js'
 import { type Clock, systemClock } from '../domain/clock.js'
 import { DomainError } from '../domain/errors.js'
@@ -412,14 +412,14 @@ async function identify(request: FastifyRequest, context: AppContext): Promise<v
   const authorization = request.headers.authorization
   if (authorization !== undefined) {
     const match = /^Bearer (\S+)$/i.exec(authorization)
-    const actor = match?.[1] ? await context.accounts.actorForApiToken(match[1]) : undefined
+    const actor = match?.[1] ? await context.apiTokens.actorForSecret(match[1]) : undefined
     if (!actor) throw new ApiError('ERR_AUTH_REQUIRED', 'the API token is unknown or revoked')
     request.actor = actor
     return
   }
   const token = request.cookies[SESSION_COOKIE]
   if (!token) return
-  const found = await context.accounts.actorForSession(token)
+  const found = await context.signIn.actorForSession(token)
   if (!found) return
   request.actor = found.actor
   request.session = found.session

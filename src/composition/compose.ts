@@ -1,5 +1,7 @@
 import type { Config } from '../config/config.js'
 import { AccountService } from '../domain/access/account-service.js'
+import { ApiTokenService } from '../domain/access/api-token-service.js'
+import { SignInService } from '../domain/access/sign-in-service.js'
 import { AuditService } from '../domain/audit/audit-service.js'
 import {
   type ChangeNotice,
@@ -34,12 +36,13 @@ import { Lockout, lockoutPolicy } from '../domain/limits/lockout.js'
 import { SharedRateCounter } from '../domain/limits/shared-rate-counter.js'
 import { SignInGuard } from '../domain/limits/sign-in-guard.js'
 import { PeopleService } from '../domain/people/people-service.js'
+import { PersonClaimService } from '../domain/people/person-claim-service.js'
 import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import type { Store } from '../domain/ports.js'
 import { RegisterService } from '../domain/register/register-service.js'
 import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
+import { CheckInService } from '../domain/venues/check-in-service.js'
 import { CheckinWriter } from '../domain/venues/checkin-writer.js'
-import { VenueService } from '../domain/venues/venue-service.js'
 import { GatewayExportService } from '../domain/trust/gateway-export-service.js'
 import { GatewayImportService } from '../domain/trust/gateway-import-service.js'
 import { ShcIssuerService } from '../domain/trust/shc-issuer-service.js'
@@ -52,6 +55,9 @@ import { RuleTestService } from '../domain/validity-rules/rule-test-service.js'
 import { ValidityRuleSetService } from '../domain/validity-rules/validity-rule-set-service.js'
 import { ValidityJudge } from '../domain/verification/validity-judge.js'
 import { VerificationService } from '../domain/verification/verification-service.js'
+import { DoorScanService } from '../domain/venues/door-scan-service.js'
+import { EntryPolicyService } from '../domain/venues/entry-policy-service.js'
+import { VenueRegistryService } from '../domain/venues/venue-registry-service.js'
 import { fetchDocument } from '../outbound/fetch-document.js'
 
 /** Where the composed services report what they cannot throw (a pino logger fits). */
@@ -75,7 +81,13 @@ export interface Services {
   /** The store as the services see it: refusals of the policy layer are audited. */
   readonly store: Store
   readonly accounts: AccountService
+  /** Passwords, the identity provider's sign-ins, and web sessions. */
+  readonly signIn: SignInService
+  readonly apiTokens: ApiTokenService
+  /** Person records as staff reach them. */
   readonly people: PeopleService
+  /** How an account comes to hold its person record (claims, self-registration). */
+  readonly personClaims: PersonClaimService
   readonly register: RegisterService
   readonly keys: SigningKeyService
   /** The DCC Gateway's trust anchor and UPLOAD keys. */
@@ -108,7 +120,12 @@ export interface Services {
   readonly riskAreas: RiskAreaService
   readonly riskRules: RuleSetService
   readonly districts: DistrictService
-  readonly venues: VenueService
+  readonly venues: VenueRegistryService
+  readonly entryPolicies: EntryPolicyService
+  /** Check-ins by poster, and their retention. */
+  readonly checkIns: CheckInService
+  /** Operators' scans at the door, and the offline scanners' bundle. */
+  readonly doorScans: DoorScanService
   readonly checkinWriter: CheckinWriter
   readonly tracing: TracingService
   readonly companies: CompanyService
@@ -280,20 +297,34 @@ export function compose(
     { bucket: 'quota.checkins', max: config.limits.checkinsPerMinute, windowMs: 60_000 },
     (error) => log.warn({ err: error }, 'writing the shared check-in counts failed'),
   )
-  const venues = new VenueService(
+  const venues = new VenueRegistryService(store, clock, tell)
+  const entryPolicies = new EntryPolicyService(store, clock, tell)
+  const checkIns = new CheckInService(
     store,
     clock,
-    (qr, at) => verification.verifyAny(qr, at),
+    venues,
+    entryPolicies,
     healthCodes,
     checkinWriter,
     config.checkinRetentionDays,
+    checkinQuota,
+  )
+  const doorScans = new DoorScanService(
+    store,
+    clock,
+    venues,
+    entryPolicies,
+    (qr, at) => verification.verifyAny(qr, at),
+    healthCodes,
+    checkinWriter,
+    {
+      retentionDays: config.checkinRetentionDays,
+      offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes,
+    },
     {
       judge: (certificate, judging) => validityJudge.judgeCertificate(certificate, judging),
       defaultRuleSet: config.validityRuleSet,
     },
-    { offlineScanMaxAgeMinutes: config.offlineScanMaxAgeMinutes },
-    checkinQuota,
-    tell,
   )
   const register = new RegisterService(store, clock, certificates, events)
   const commission = new CommissionService(
@@ -315,11 +346,14 @@ export function compose(
       },
     },
   )
-  const accounts = new AccountService(store, clock, config.sessionTtlHours, (tokenId) =>
+  const accounts = new AccountService(store, clock)
+  const signIn = new SignInService(store, clock, config.sessionTtlHours)
+  const apiTokens = new ApiTokenService(store, clock, (tokenId) =>
     tell({ topic: 'api-token', subject: tokenId }),
   )
+  const people = new PeopleService(store, clock, vault)
   // Abuse limits: counted in the store, so that they hold across every process on one database.
-  const people = new PeopleService(
+  const personClaims = new PersonClaimService(
     store,
     clock,
     {
@@ -336,7 +370,7 @@ export function compose(
       vault,
     },
     (accountId) => {
-      accounts.forgetAccount(accountId)
+      apiTokens.forgetAccount(accountId)
       tell({ topic: 'account', subject: accountId })
     },
   )
@@ -355,14 +389,16 @@ export function compose(
         colours.forget(notice)
         break
       case 'venue':
-      case 'entry-policies':
         venues.forget(notice)
         break
+      case 'entry-policies':
+        entryPolicies.forget()
+        break
       case 'api-token':
-        if (notice.subject !== undefined) accounts.forgetToken(notice.subject)
+        if (notice.subject !== undefined) apiTokens.forgetToken(notice.subject)
         break
       case 'account':
-        if (notice.subject !== undefined) accounts.forgetAccount(notice.subject)
+        if (notice.subject !== undefined) apiTokens.forgetAccount(notice.subject)
         break
     }
   })
@@ -403,7 +439,7 @@ export function compose(
     {
       name: 'check-in retention',
       everyMs: config.jobs.retentionSeconds * 1000,
-      run: () => venues.prune(),
+      run: () => checkIns.prune(),
     },
     {
       name: 'colour reassessment',
@@ -426,7 +462,10 @@ export function compose(
   return {
     store,
     accounts,
+    signIn,
+    apiTokens,
     people,
+    personClaims,
     register,
     keys,
     gatewayKeys,
@@ -450,6 +489,9 @@ export function compose(
     riskRules,
     districts: new DistrictService(store, clock),
     venues,
+    entryPolicies,
+    checkIns,
+    doorScans,
     checkinWriter,
     tracing,
     companies: new CompanyService(store, clock),

@@ -2,7 +2,8 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify'
 import { build } from '../../src/api/app.js'
 import type { OidcLogin } from '../../src/api/auth/oidc/index.js'
 import { loadConfig, type Config } from '../../src/config/config.js'
-import { AccountService, actorOf } from '../../src/domain/access/account-service.js'
+import { actorOf } from '../../src/domain/access/actor.js'
+import { ApiTokenService } from '../../src/domain/access/api-token-service.js'
 import type { Actor } from '../../src/domain/access/actor.js'
 import { hashPassword } from '../../src/domain/access/passwords.js'
 import { type Role, roles } from '../../src/domain/access/roles.js'
@@ -105,7 +106,7 @@ export async function testApp(
     ...options.env,
   })
   const store = await openStore(url)
-  const accounts = new AccountService(store, clock)
+  const apiTokens = new ApiTokenService(store, clock)
   const passwordHash = await hashPassword(TEST_PASSWORD)
   await store.transaction(async (tx) => {
     await tx.issuers.upsert({
@@ -148,7 +149,7 @@ export async function testApp(
       }),
     )
     const actor = actorOf(account, 'token')
-    const { secret } = await accounts.createApiToken(actor, `${role} test token`)
+    const { secret } = await apiTokens.create(actor, `${role} test token`)
     return { account, actor, token: secret }
   }
   const users = {} as Record<Role, TestUser>

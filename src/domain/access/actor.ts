@@ -1,3 +1,4 @@
+import type { Account } from '../people/person.js'
 import type { Role } from './roles.js'
 
 /**
@@ -18,4 +19,16 @@ export interface Actor {
 /** Tells whether the actor holds any of the roles. */
 export function hasAnyRole(actor: Actor, roles: readonly Role[]): boolean {
   return actor.roles.some((role) => roles.includes(role))
+}
+
+/** The actor an account acts as. */
+export function actorOf(account: Account, via: Actor['via']): Actor {
+  return {
+    accountId: account.id,
+    login: account.login,
+    roles: account.roles,
+    issuerId: account.issuerId,
+    personId: account.personId,
+    via,
+  }
 }

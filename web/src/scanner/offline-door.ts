@@ -1,5 +1,5 @@
-// The door's answer without the network: what `VenueService.scan` decides on the server, from the
-// offline bundle instead of the server's live state.
+// The door's answer without the network: what `DoorScanService.scan` decides on the server, from
+// the offline bundle instead of the server's live state.
 import type { ScanAnswer } from '../api/types.js'
 import { type OfflineBundle, bundleUsable } from './offline-bundle.js'
 import { decideEntry, describeFailures, evaluateRules, readAtDoor } from './shared-codec.js'

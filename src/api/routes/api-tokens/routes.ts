@@ -33,7 +33,7 @@ export async function apiTokenRoutes(fastify: FastifyInstance, context: AppConte
       },
     },
     async (request, reply) => {
-      const { token, secret } = await context.accounts.createApiToken(
+      const { token, secret } = await context.apiTokens.create(
         requireActor(request),
         request.body.name,
       )
@@ -58,7 +58,7 @@ export async function apiTokenRoutes(fastify: FastifyInstance, context: AppConte
       },
     },
     async (request) => ({
-      tokens: (await context.accounts.listApiTokens(requireActor(request))).map(presentApiToken),
+      tokens: (await context.apiTokens.list(requireActor(request))).map(presentApiToken),
     }),
   )
 
@@ -83,11 +83,7 @@ export async function apiTokenRoutes(fastify: FastifyInstance, context: AppConte
       },
     },
     async (request, reply) => {
-      await context.accounts.revokeApiToken(
-        requireActor(request),
-        request.params.id,
-        request.query.reason,
-      )
+      await context.apiTokens.revoke(requireActor(request), request.params.id, request.query.reason)
       return reply.status(204).send()
     },
   )

@@ -108,7 +108,7 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
   const secureCookies = context.config.publicUrl.startsWith('https:')
 
   async function startSession(reply: FastifyReply, account: Account) {
-    const { session, token } = await context.accounts.startSession(account)
+    const { session, token } = await context.signIn.startSession(account)
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
@@ -145,7 +145,7 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
     async (request, reply) => {
       await perAddress(context.limits.signInAddress, request.ip, reply, context.clock)
       const account = await context.limits.signIn.attempt(request.body.login, () =>
-        context.accounts.checkPassword(request.body.login, request.body.password),
+        context.signIn.checkPassword(request.body.login, request.body.password),
       )
       return startSession(reply, account)
     },
@@ -162,7 +162,7 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
       },
     },
     async (request, reply) => {
-      if (request.session) await context.accounts.endSession(request.session.id)
+      if (request.session) await context.signIn.endSession(request.session.id)
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
       return reply.status(204).send()
     },
@@ -288,7 +288,7 @@ export async function authRoutes(fastify: FastifyInstance, context: AppContext):
       // A failed login answers with its own code (ERR_OIDC_STATE, ERR_OIDC_DENIED, …).
       const identity = await login.finish(callbackUrl, pending, context.clock())
       reply.clearCookie(OIDC_COOKIE, { path: '/api/v1/auth/oidc' })
-      const account = await context.accounts.accountForOidc(identity)
+      const account = await context.signIn.accountForOidc(identity)
       await startSession(reply, account)
       return reply.redirect('/', 302)
     },

@@ -178,7 +178,10 @@ export async function certificateRoutes(
         request.params.id,
       )
       // The clinic prints the claim code for a holder who has no account yet; nobody else sees it.
-      const claimCode = await context.people.claimCodeForPrint(requireActor(request), person.id)
+      const claimCode = await context.personClaims.claimCodeForPrint(
+        requireActor(request),
+        person.id,
+      )
       const pdf = await renderCertificatePdf({
         claimCode,
         qrText: certificate.qrText,

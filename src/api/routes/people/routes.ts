@@ -113,7 +113,7 @@ export async function peopleRoutes(fastify: FastifyInstance, context: AppContext
     async (request, reply) =>
       reply
         .status(201)
-        .send(await context.people.issueClaimCode(requireActor(request), request.params.id)),
+        .send(await context.personClaims.issueClaimCode(requireActor(request), request.params.id)),
   )
 
   app.get(
@@ -204,7 +204,7 @@ export async function peopleRoutes(fastify: FastifyInstance, context: AppContext
     },
     async (request) => {
       const actor = requireActor(request)
-      const { account, person } = await context.people.me(actor)
+      const { account, person } = await context.personClaims.me(actor)
       return {
         account: account && presentAccount(account),
         person: person && presentPerson(person),
@@ -237,7 +237,7 @@ export async function peopleRoutes(fastify: FastifyInstance, context: AppContext
     },
     async (request) =>
       presentPerson(
-        await context.people.claim(
+        await context.personClaims.claim(
           requireActor(request),
           request.body.document,
           request.body.birthDate,
@@ -265,7 +265,9 @@ export async function peopleRoutes(fastify: FastifyInstance, context: AppContext
       reply
         .status(201)
         .send(
-          presentPerson(await context.people.registerSelf(requireActor(request), request.body)),
+          presentPerson(
+            await context.personClaims.registerSelf(requireActor(request), request.body),
+          ),
         ),
   )
 }

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify'
 import { QRCode } from '../../qr-code-image.js'
 import type { Venue } from '../../../domain/venues/venue.js'
 import { venueCategories } from '../../../domain/venues/venue.js'
-import { policyRoles, venueManagerRoles } from '../../../domain/venues/venue-service.js'
+import { policyRoles } from '../../../domain/venues/entry-policy-service.js'
+import { venueManagerRoles } from '../../../domain/venues/venue-registry-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses } from '../../schemas.js'
 import { typedRoutes } from '../../type-provider.js'
@@ -353,7 +354,7 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
         },
       },
     },
-    async (request) => context.venues.policies(request.query.issuerId),
+    async (request) => context.entryPolicies.list(request.query.issuerId),
   )
 
   app.put(
@@ -375,7 +376,7 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request) => {
-      await context.venues.setPolicy(
+      await context.entryPolicies.set(
         requireActor(request),
         request.params.category,
         request.body,
@@ -403,7 +404,7 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request, reply) => {
-      const result = await context.venues.checkInByPoster(requireActor(request), request.body)
+      const result = await context.checkIns.checkInByPoster(requireActor(request), request.body)
       return reply.status(result.duplicate ? 200 : 201).send({
         checkinId: result.checkin.id,
         venue: { id: result.venue.id, name: result.venue.name },
@@ -438,7 +439,7 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request) =>
-      context.venues.scan(requireActor(request), request.params.id, {
+      context.doorScans.scan(requireActor(request), request.params.id, {
         qr: request.body.qr,
         clientId: request.body.clientId,
         at: request.body.at,
@@ -459,10 +460,14 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request, reply) => {
-      const bundle = await context.venues.offlineBundle(requireActor(request), request.params.id, {
-        trust: () => context.verification.deviceTrust(),
-        ruleSet: (id, issuerId) => context.validityRuleSets.find(id, issuerId),
-      })
+      const bundle = await context.doorScans.offlineBundle(
+        requireActor(request),
+        request.params.id,
+        {
+          trust: () => context.verification.deviceTrust(),
+          ruleSet: (id, issuerId) => context.validityRuleSets.find(id, issuerId),
+        },
+      )
       return reply.header('cache-control', 'private, no-store').send(bundle)
     },
   )
@@ -527,7 +532,7 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
       },
     },
     async (request) => ({
-      results: await context.venues.scanBatch(
+      results: await context.doorScans.scanBatch(
         requireActor(request),
         request.params.id,
         request.body.items,

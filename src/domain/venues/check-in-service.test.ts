@@ -6,13 +6,15 @@ import { openStore } from '../../storage/open-store.js'
 import type { Actor } from '../access/actor.js'
 import { DomainError } from '../errors.js'
 import type { Store } from '../ports.js'
+import { CheckInService } from './check-in-service.js'
 import { CheckinWriter } from './checkin-writer.js'
-import { VenueService } from './venue-service.js'
+import { EntryPolicyService } from './entry-policy-service.js'
+import { VenueRegistryService } from './venue-registry-service.js'
 
 const DAY = 86_400_000
 
 forEachDialect((dialect) => {
-  describe(`venues and retention (${dialect.name})`, () => {
+  describe(`CheckInService: check-ins by poster and their retention (${dialect.name})`, () => {
     let store: Store
     let now = Date.parse('2026-11-23T09:00:00.000Z')
     const clock = () => new Date(now)
@@ -30,15 +32,16 @@ forEachDialect((dialect) => {
       roles: ['citizen'],
       personId: 'p-1',
     }
-    let venues: VenueService
+    let venues: VenueRegistryService
+    let checkIns: CheckInService
     before(async () => {
       store = await openStore(dialect.url())
-      venues = new VenueService(
+      venues = new VenueRegistryService(store, clock)
+      checkIns = new CheckInService(
         store,
         clock,
-        async () => {
-          throw new Error('no codes are scanned here')
-        },
+        venues,
+        new EntryPolicyService(store, clock),
         {
           colourOf: async () => ({ colour: 'yellow', greenOn: '2026-11-29' }),
           personOfSubject: async () => undefined,
@@ -56,7 +59,7 @@ forEachDialect((dialect) => {
         address: '1 Main Street',
         district: 'SH-PD',
       })
-      const checked = await venues.checkInByPoster(visitor, {
+      const checked = await checkIns.checkInByPoster(visitor, {
         venueCode: venues.posterCode(venue),
         clientId: randomUUID(),
       })
@@ -66,18 +69,18 @@ forEachDialect((dialect) => {
       )
       const rotated = await venues.rotatePoster(operator, venue.id)
       await assert.rejects(
-        venues.checkInByPoster(visitor, {
+        checkIns.checkInByPoster(visitor, {
           venueCode: venues.posterCode(venue),
           clientId: randomUUID(),
         }),
         (error: unknown) => error instanceof DomainError && error.field === 'venueCode',
       )
-      await venues.checkInByPoster(visitor, {
+      await checkIns.checkInByPoster(visitor, {
         venueCode: venues.posterCode(rotated),
         clientId: randomUUID(),
       })
       await assert.rejects(
-        venues.checkInByPoster(visitor, {
+        checkIns.checkInByPoster(visitor, {
           venueCode: venues.posterCode(rotated),
           clientId: randomUUID(),
           at: new Date(now - 29 * DAY).toISOString(),
@@ -96,18 +99,18 @@ forEachDialect((dialect) => {
       const code = venues.posterCode(venue)
       const old = randomUUID()
       const recent = randomUUID()
-      await venues.checkInByPoster(visitor, {
+      await checkIns.checkInByPoster(visitor, {
         venueCode: code,
         clientId: old,
         at: new Date(now - 27 * DAY).toISOString(),
       })
-      await venues.checkInByPoster(visitor, {
+      await checkIns.checkInByPoster(visitor, {
         venueCode: code,
         clientId: recent,
         at: new Date(now - DAY).toISOString(),
       })
       now += 2 * DAY
-      const deleted = await venues.prune(1)
+      const deleted = await checkIns.prune(1)
       assert.ok(deleted >= 1)
       assert.equal(await store.transaction((tx) => tx.checkins.find(old)), undefined)
       assert.equal((await store.transaction((tx) => tx.checkins.find(recent)))?.id, recent)

@@ -4,10 +4,11 @@ import { forEachDialect } from '../../../test/support/dialects.js'
 import { sql } from 'kysely'
 import { openDatabase, openStore } from '../../storage/open-store.js'
 import type { Store } from '../ports.js'
-import { AccountService, actorOf } from './account-service.js'
+import { actorOf } from './actor.js'
+import { ApiTokenService } from './api-token-service.js'
 
 forEachDialect((dialect) => {
-  describe(`AccountService.actorForApiToken (${dialect.name})`, () => {
+  describe(`ApiTokenService.actorForSecret (${dialect.name})`, () => {
     let store: Store
     let otherConnection: Store
     let url: string
@@ -62,7 +63,7 @@ forEachDialect((dialect) => {
     }
 
     it('answers, and records the last use, while another connection commits during the lookup', async () => {
-      const accounts = new AccountService(store, clock)
+      const apiTokens = new ApiTokenService(store, clock)
       const account = await store.transaction((tx) =>
         tx.accounts.create({
           login: 'scanner@test',
@@ -75,20 +76,17 @@ forEachDialect((dialect) => {
           oidcSubject: undefined,
         }),
       )
-      const { token, secret } = await accounts.createApiToken(
-        actorOf(account, 'token'),
-        'door scanner',
-      )
+      const { token, secret } = await apiTokens.create(actorOf(account, 'token'), 'door scanner')
       // A fresh service: nothing cached, so the lookup reads the token and writes its last use.
-      const racing = new AccountService(storeWithWriterCommittingDuringLookups(), clock)
-      const actor = await racing.actorForApiToken(secret)
+      const racing = new ApiTokenService(storeWithWriterCommittingDuringLookups(), clock)
+      const actor = await racing.actorForSecret(secret)
       assert.equal(actor?.accountId, account.id)
       const stored = await store.transaction((tx) => tx.apiTokens.find(token.id))
       assert.equal(stored?.lastUsedAt, '2026-11-23T09:00:00.000Z')
     })
 
     it('writes the last use at most once a minute per token', async () => {
-      const accounts = new AccountService(store, clock)
+      const apiTokens = new ApiTokenService(store, clock)
       const account = await store.transaction((tx) =>
         tx.accounts.create({
           login: 'partner@test',
@@ -101,24 +99,24 @@ forEachDialect((dialect) => {
           oidcSubject: undefined,
         }),
       )
-      const { token, secret } = await accounts.createApiToken(actorOf(account, 'token'), 'app')
+      const { token, secret } = await apiTokens.create(actorOf(account, 'token'), 'app')
       const lastUse = async () =>
         (await store.transaction((tx) => tx.apiTokens.find(token.id)))?.lastUsedAt
       // Each call through a fresh service reads the token again (no cached actor).
       now = Date.parse('2026-11-23T10:00:00.000Z')
-      await new AccountService(store, clock).actorForApiToken(secret)
+      await new ApiTokenService(store, clock).actorForSecret(secret)
       assert.equal(await lastUse(), '2026-11-23T10:00:00.000Z')
       now += 30_000
-      await new AccountService(store, clock).actorForApiToken(secret)
+      await new ApiTokenService(store, clock).actorForSecret(secret)
       assert.equal(await lastUse(), '2026-11-23T10:00:00.000Z')
       now += 30_000
-      await new AccountService(store, clock).actorForApiToken(secret)
+      await new ApiTokenService(store, clock).actorForSecret(secret)
       assert.equal(await lastUse(), '2026-11-23T10:01:00.000Z')
     })
 
     if (dialect.name === 'sqlite') {
       it('answers without writing the last use while another connection holds the write lock', async () => {
-        const accounts = new AccountService(store, clock)
+        const apiTokens = new ApiTokenService(store, clock)
         const account = await store.transaction((tx) =>
           tx.accounts.create({
             login: 'busy@test',
@@ -131,12 +129,12 @@ forEachDialect((dialect) => {
             oidcSubject: undefined,
           }),
         )
-        const { token, secret } = await accounts.createApiToken(actorOf(account, 'token'), 'b')
+        const { token, secret } = await apiTokens.create(actorOf(account, 'token'), 'b')
         now = Date.parse('2026-11-23T12:00:00.000Z')
         const { db: writer } = await openDatabase(url)
         try {
           await sql`begin immediate`.execute(writer)
-          const actor = await new AccountService(store, clock).actorForApiToken(secret)
+          const actor = await new ApiTokenService(store, clock).actorForSecret(secret)
           assert.equal(actor?.accountId, account.id)
           await sql`rollback`.execute(writer)
         } finally {
@@ -147,7 +145,7 @@ forEachDialect((dialect) => {
           undefined,
         )
         // Tried again at a later lookup, once the database is free.
-        await new AccountService(store, clock).actorForApiToken(secret)
+        await new ApiTokenService(store, clock).actorForSecret(secret)
         assert.equal(
           (await store.transaction((tx) => tx.apiTokens.find(token.id)))?.lastUsedAt,
           '2026-11-23T12:00:00.000Z',
