@@ -9,7 +9,9 @@ import {
 import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
 import { CertificateService } from '../domain/certificates/certificate-service.js'
 import type { Clock } from '../domain/clock.js'
-import { CommissionService } from '../domain/commission/commission-service.js'
+import { CommissionDecisionService } from '../domain/commission/commission-decision-service.js'
+import { CommissionRequestService } from '../domain/commission/commission-request-service.js'
+import { CommissionRequestViews } from '../domain/commission/commission-request-views.js'
 import { CompanyService } from '../domain/companies/company-service.js'
 import { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
 import { EventOutbox } from '../domain/events/event-outbox.js'
@@ -27,7 +29,13 @@ import { PeopleService } from '../domain/people/people-service.js'
 import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import type { Store } from '../domain/ports.js'
 import { RegisterService } from '../domain/register/register-service.js'
-import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
+import { BackgroundTracingService } from '../domain/tracing/background-tracing-service.js'
+import { CaseConfirmationService } from '../domain/tracing/case-confirmation-service.js'
+import { CaseService } from '../domain/tracing/case-service.js'
+import { ContactSearch } from '../domain/tracing/contact-search.js'
+import { ExposureSiteService } from '../domain/tracing/exposure-site-service.js'
+import { NotificationFeedService } from '../domain/tracing/notification-feed-service.js'
+import { type TracingPolicy, defaultTracingPolicy } from '../domain/tracing/tracing-policy.js'
 import { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import { VenueService } from '../domain/venues/venue-service.js'
 import { type TrustListFetcher, TrustService } from '../domain/verification/trust-service.js'
@@ -59,7 +67,10 @@ export interface Services {
   readonly register: RegisterService
   readonly keys: SigningKeyService
   readonly certificates: CertificateService
-  readonly commission: CommissionService
+  /** Requests to the medical commission: submission, evidence files, reading them. */
+  readonly commissionRequests: CommissionRequestService
+  /** The commission's queue, decisions and appeals. */
+  readonly commissionDecisions: CommissionDecisionService
   readonly trust: TrustService
   /** Trust lists and revocation batches in the DCC Gateway's formats, both ways. */
   readonly gateway: GatewayService
@@ -67,7 +78,15 @@ export interface Services {
   readonly health: HealthStatusService
   readonly venues: VenueService
   readonly checkinWriter: CheckinWriter
-  readonly tracing: TracingService
+  /** A case's confirmation and its answer (the close contacts). */
+  readonly caseConfirmation: CaseConfirmationService
+  /** Tracing's queued work: same-venue visitors and contacts of contacts. */
+  readonly backgroundTracing: BackgroundTracingService
+  /** The authority's cases: list, page, whereabouts, closing, publishing. */
+  readonly cases: CaseService
+  /** A person's notifications (exposures, colour changes, the commission's decisions). */
+  readonly feed: NotificationFeedService
+  readonly exposureSites: ExposureSiteService
   readonly companies: CompanyService
   readonly dashboards: AuthorityDashboardService
   readonly issuers: IssuerService
@@ -96,7 +115,7 @@ export interface Services {
 export interface ReplicaReads {
   readonly dashboards: AuthorityDashboardService
   readonly companies: CompanyService
-  readonly tracing: TracingService
+  readonly exposureSites: ExposureSiteService
   readonly trust: TrustService
 }
 
@@ -169,15 +188,14 @@ export function compose(
     gateway.invalidate()
   })
   const health = new HealthStatusService(store, clock, keys, config.healthCodeTokenMinutes, tell)
-  const tracing = new TracingService(
+  const tracingPolicy = tracingPolicyOf(config)
+  const contactSearch = new ContactSearch(store, tracingPolicy)
+  const reassess = (ids: readonly string[]) => health.reassess(ids)
+  const backgroundTracing = new BackgroundTracingService(
     store,
-    clock,
-    (ids) => health.reassess(ids),
-    {
-      ...defaultTracingPolicy,
-      dwellMinutes: config.tracing.dwellMinutes,
-      marginMinutes: config.tracing.marginMinutes,
-    },
+    contactSearch,
+    reassess,
+    tracingPolicy,
     {
       // Same-venue visitors and contacts of contacts: right after the answer, in one process of
       // the store at a time; what is left (a failure, a stop) the job takes up, and a start.
@@ -190,12 +208,24 @@ export function compose(
         log.error({ err: error }, 'tracing in the background failed; the job tries again'),
     },
   )
+  const caseConfirmation = new CaseConfirmationService(
+    store,
+    clock,
+    contactSearch,
+    reassess,
+    backgroundTracing,
+  )
+  const cases = new CaseService(store, clock, tracingPolicy, caseConfirmation)
   // A new record changes the holder's colour; a positive test opens a case and traces it.
-  const events = new EventOutbox(store, clock, recordReactions({ tracing, health }), (failure) =>
-    log.error(
-      { err: failure.error, eventId: failure.eventId, attempts: failure.attempts },
-      `reacting to ${failure.kind} failed; it is tried again later`,
-    ),
+  const events = new EventOutbox(
+    store,
+    clock,
+    recordReactions({ tracing: caseConfirmation, health }),
+    (failure) =>
+      log.error(
+        { err: failure.error, eventId: failure.eventId, attempts: failure.attempts },
+        `reacting to ${failure.kind} failed; it is tried again later`,
+      ),
   )
   // Abuse limits: counted in the store (or Redis), so that they hold across every process.
   const limitCounters = options.limitCounters ?? store.limitCounters
@@ -225,24 +255,30 @@ export function compose(
     tell,
   )
   const register = new RegisterService(store, clock, certificates, events)
-  const commission = new CommissionService(
+  const commissionViews = new CommissionRequestViews(clock, {
+    decisionDays: config.commissionDecisionDays,
+  })
+  const commissionRequests = new CommissionRequestService(
     store,
     clock,
+    commissionViews,
+    config.attachments,
+    {
+      openRequests: config.limits.openRequests,
+      evidenceBytes: new FixedWindowLimit(limitCounters, clock, {
+        bucket: 'quota.evidence-bytes',
+        max: config.limits.evidenceBytesPerDay,
+        windowMs: 86_400_000,
+      }),
+    },
+  )
+  const commissionDecisions = new CommissionDecisionService(
+    store,
+    clock,
+    commissionViews,
     certificates,
     config.certificates,
-    config.attachments,
-    { decisionDays: config.commissionDecisionDays },
-    {
-      events,
-      quotas: {
-        openRequests: config.limits.openRequests,
-        evidenceBytes: new FixedWindowLimit(limitCounters, clock, {
-          bucket: 'quota.evidence-bytes',
-          max: config.limits.evidenceBytesPerDay,
-          windowMs: 86_400_000,
-        }),
-      },
-    },
+    events,
   )
   const accounts = new AccountService(store, clock, config.sessionTtlHours, (tokenId) =>
     tell({ topic: 'api-token', subject: tokenId }),
@@ -344,7 +380,7 @@ export function compose(
       name: 'tracing work',
       everyMs: 10_000,
       atStart: true,
-      run: () => tracing.traceInBackground(),
+      run: () => backgroundTracing.traceQueued(),
     },
     {
       name: 'expired limit counters',
@@ -359,14 +395,19 @@ export function compose(
     register,
     keys,
     certificates,
-    commission,
+    commissionRequests,
+    commissionDecisions,
     trust,
     gateway,
     validity,
     health,
     venues,
     checkinWriter,
-    tracing,
+    caseConfirmation,
+    backgroundTracing,
+    cases,
+    feed: new NotificationFeedService(store, clock),
+    exposureSites: new ExposureSiteService(store, clock, tracingPolicy),
     companies: new CompanyService(store, clock),
     dashboards: new AuthorityDashboardService(store, clock),
     issuers: new IssuerService(store, clock),
@@ -386,7 +427,7 @@ export function compose(
     await checkinWriter.flush()
     await checkinQuota.flush()
     await limits.verifyAddress.flush()
-    await tracing.backgroundFinished()
+    await backgroundTracing.finished()
     await health.recomputeFinished()
   }
 }
@@ -406,11 +447,7 @@ export function composeReplicaReads(
   return {
     dashboards: new AuthorityDashboardService(store, clock),
     companies: new CompanyService(store, clock),
-    tracing: new TracingService(store, clock, (ids) => services.health.reassess(ids), {
-      ...defaultTracingPolicy,
-      dwellMinutes: config.tracing.dwellMinutes,
-      marginMinutes: config.tracing.marginMinutes,
-    }),
+    exposureSites: new ExposureSiteService(store, clock, tracingPolicyOf(config)),
     trust: new TrustService(
       store,
       clock,
@@ -418,5 +455,14 @@ export function composeReplicaReads(
       config.trustCacheSeconds,
       options.fetchTrustList ?? fetchDocument,
     ),
+  }
+}
+
+/** Tracing's policy: the defaults, with the stay and margin the configuration sets. */
+function tracingPolicyOf(config: Config): TracingPolicy {
+  return {
+    ...defaultTracingPolicy,
+    dwellMinutes: config.tracing.dwellMinutes,
+    marginMinutes: config.tracing.marginMinutes,
   }
 }

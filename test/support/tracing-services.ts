@@ -1,0 +1,49 @@
+import type { Clock } from '../../src/domain/clock.js'
+import type { Store } from '../../src/domain/ports.js'
+import {
+  BackgroundTracingService,
+  type Reassess,
+  type TracingBackground,
+  inlineTracingBackground,
+} from '../../src/domain/tracing/background-tracing-service.js'
+import { CaseConfirmationService } from '../../src/domain/tracing/case-confirmation-service.js'
+import { CaseService } from '../../src/domain/tracing/case-service.js'
+import { ContactSearch } from '../../src/domain/tracing/contact-search.js'
+import { ExposureSiteService } from '../../src/domain/tracing/exposure-site-service.js'
+import { NotificationFeedService } from '../../src/domain/tracing/notification-feed-service.js'
+import {
+  type TracingPolicy,
+  defaultTracingPolicy,
+} from '../../src/domain/tracing/tracing-policy.js'
+
+/** Tracing's services over one store, wired as `compose` wires them. */
+export interface TracingServices {
+  readonly confirmation: CaseConfirmationService
+  readonly background: BackgroundTracingService
+  readonly cases: CaseService
+  readonly feed: NotificationFeedService
+  readonly exposureSites: ExposureSiteService
+}
+
+/**
+ * Tracing's services for a test (one process's worth: build a second set for "the next
+ * process"), with `reassess` standing in for the colour engine.
+ */
+export function makeTracing(
+  store: Store,
+  clock: Clock,
+  reassess: Reassess = async () => {},
+  policy: TracingPolicy = defaultTracingPolicy,
+  backgroundRuns: TracingBackground = inlineTracingBackground,
+): TracingServices {
+  const contacts = new ContactSearch(store, policy)
+  const background = new BackgroundTracingService(store, contacts, reassess, policy, backgroundRuns)
+  const confirmation = new CaseConfirmationService(store, clock, contacts, reassess, background)
+  return {
+    confirmation,
+    background,
+    cases: new CaseService(store, clock, policy, confirmation),
+    feed: new NotificationFeedService(store, clock),
+    exposureSites: new ExposureSiteService(store, clock, policy),
+  }
+}
