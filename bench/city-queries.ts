@@ -74,9 +74,9 @@ async function main(): Promise<void> {
     console.log(
       `company dashboard: median ${median(companyTimes).toFixed(1)} ms, p95 ${p95(companyTimes).toFixed(1)} ms; authority dashboard (every district): median ${median(authorityTimes).toFixed(1)} ms, p95 ${p95(authorityTimes).toFixed(1)} ms; its current figures counted in the tables instead, interleaved: median ${median(countedTimes).toFixed(1)} ms, p95 ${p95(countedTimes).toFixed(1)} ms (21 each)`,
     )
-    // Each trace: the answer (close contacts recorded, told and reassessed), then the background
-    // work it queued (same-venue visitors, contacts of contacts), timed apart and never overlapping
-    // the next answer.
+    // Each trace: the answer (close contacts recorded and told), then the background work it
+    // queued (the close contacts' colours, same-venue visitors, contacts of contacts), timed apart
+    // and never overlapping the next answer.
     const tracing = benchTracing(store)
     const cases = Number(process.argv[3] ?? 21)
     const candidates = await store.transaction((tx) => tx.health.personIdsAfter('', 5_000))

@@ -47,3 +47,18 @@ export function makeTracing(
     exposureSites: new ExposureSiteService(store, clock, policy),
   }
 }
+
+/**
+ * Waits until no tracing work is queued on the store: what a serving process started right after
+ * a trace's answer (the close contacts' colours, same-venue visitors, contacts of contacts) is
+ * done. A bounded wait on that condition, never on time alone.
+ *
+ * @throws {Error} when work is still queued after `limitMs`.
+ */
+export async function tracingSettled(store: Store, limitMs = 20_000): Promise<void> {
+  const until = Date.now() + limitMs
+  while ((await store.transaction((tx) => tx.tracing.queuedWork(1))).length > 0) {
+    if (Date.now() > until) throw new Error(`tracing work was still queued after ${limitMs} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}

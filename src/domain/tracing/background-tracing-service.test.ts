@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../../../test/support/dialects.js'
 import {
+  TEST_KEK,
   makeActor,
   makeVenue,
   makeIssuers,
@@ -12,6 +13,9 @@ import {
 import { makeTracing } from '../../../test/support/tracing-services.js'
 import { openStore } from '../../storage/open-store.js'
 import type { Actor } from '../access/actor.js'
+import { HealthStatusService } from '../health-status/health-status-service.js'
+import { KeyVault } from '../keys/key-vault.js'
+import { SigningKeyService } from '../keys/signing-key-service.js'
 import type { Store } from '../ports.js'
 import type { Venue } from '../venues/venue.js'
 import { defaultTracingPolicy } from './tracing-policy.js'
@@ -21,13 +25,23 @@ forEachDialect((dialect) => {
     let store: Store
     const time = testClock('2026-11-23T18:00:00.000Z')
     let clinician: Actor
+    let authority: Actor
     let operator: Actor
+    /** The colour engine, as compose wires it to tracing. */
+    let health: HealthStatusService
 
     before(async () => {
       store = await openStore(dialect.url())
       await makeIssuers(store)
       clinician = await makeActor(store, ['clinician'], 'ru-spb')
+      authority = await makeActor(store, ['health_authority'], 'ru-spb')
       operator = await makeActor(store, ['venue_operator'])
+      health = new HealthStatusService(
+        store,
+        time,
+        new SigningKeyService(store, time, KeyVault.fromText(TEST_KEK)),
+        15,
+      )
     })
     after(() => store.close())
 
@@ -40,6 +54,19 @@ forEachDialect((dialect) => {
       recordVisit(store, personId, at, when)
 
     const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time)).id
+    const colourOf = async (personId: string) =>
+      (await store.transaction((tx) => tx.health.healthCode(personId)))?.assessment.colour
+    /** A case and a close contact whose colour is green before the case is confirmed. */
+    async function caseWithCloseContact(): Promise<{ theCase: string; contact: string }> {
+      const room = await venue('Reading room')
+      const theCase = await person()
+      const contact = await person()
+      await visit(theCase, room, '2026-11-22T11:00:00.000Z')
+      await visit(contact, room, '2026-11-22T11:40:00.000Z')
+      await health.reassess([theCase, contact])
+      assert.equal(await colourOf(contact), 'green')
+      return { theCase, contact }
+    }
 
     it('answers before the background work starts, which then runs by itself and completes', async () => {
       time.set('2026-11-23T18:00:00.000Z')
@@ -179,6 +206,66 @@ forEachDialect((dialect) => {
         new Set([interrupted.theCase, interrupted.close, ...interrupted.visitors]),
       )
       assert.deepEqual(everyone(steady), new Set([whole.theCase, whole.close, ...whole.visitors]))
+    })
+
+    it('changes a close contact’s colour in the background work, not before the answer', async () => {
+      time.set('2026-11-23T18:00:00.000Z')
+      const { theCase, contact } = await caseWithCloseContact()
+      const tracing = makeTracing(store, time, (ids) => health.reassess(ids))
+      const answer = await tracing.confirmation.confirmCase(authority, theCase, 'authority')
+      assert.deepEqual(
+        answer.exposures.map((exposure) => [exposure.personId, exposure.kind]),
+        [[contact, 'close-contact']],
+      )
+      assert.equal(await colourOf(theCase), 'red', 'the answer includes the case’s own colour')
+      assert.equal(await colourOf(contact), 'green', 'the contact’s colour is left to the work')
+      const queued = await store.transaction((tx) => tx.tracing.findWork(answer.case.id))
+      assert.ok(queued?.reassess.includes(contact), 'the contact is queued for reassessment')
+      await tracing.background.traceQueued()
+      assert.equal(await colourOf(contact), 'red')
+      assert.equal(await store.transaction((tx) => tx.tracing.findWork(answer.case.id)), undefined)
+    })
+
+    it('reassesses the close contacts after a crash between the answer and the background work', async () => {
+      time.set('2026-11-23T18:00:00.000Z')
+      // The process that answered stops before its background work runs at all.
+      const first = await caseWithCloseContact()
+      const stopped = makeTracing(store, time, (ids) => health.reassess(ids))
+      const firstAnswer = await stopped.confirmation.confirmCase(
+        authority,
+        first.theCase,
+        'authority',
+      )
+      assert.equal(await colourOf(first.contact), 'green')
+      // The process that answered stops while its background work reassesses the close contacts.
+      const second = await caseWithCloseContact()
+      const stopping = makeTracing(store, time, async (ids) => {
+        if (ids.includes(second.contact)) throw new Error('the process stops')
+        await health.reassess(ids)
+      })
+      const secondAnswer = await stopping.confirmation.confirmCase(
+        authority,
+        second.theCase,
+        'authority',
+      )
+      await assert.rejects(stopping.background.traceQueued(), /the process stops/)
+      assert.equal(await colourOf(second.contact), 'green')
+      assert.ok(
+        (
+          await store.transaction((tx) => tx.tracing.findWork(secondAnswer.case.id))
+        )?.reassess.includes(second.contact),
+        'the reassessment stays queued',
+      )
+      // The next process (its job, or a start) takes both up.
+      await makeTracing(store, time, (ids) => health.reassess(ids)).background.traceQueued()
+      assert.equal(await colourOf(first.contact), 'red')
+      assert.equal(await colourOf(second.contact), 'red')
+      for (const answered of [firstAnswer, secondAnswer]) {
+        assert.equal(
+          await store.transaction((tx) => tx.tracing.findWork(answered.case.id)),
+          undefined,
+        )
+      }
     })
   })
 })

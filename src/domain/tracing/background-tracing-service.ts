@@ -25,13 +25,15 @@ export const inlineTracingBackground: TracingBackground = {
 }
 
 /**
- * Tracing's background work: the same-venue visitors and contacts of contacts of traced cases —
- * most of a busy case's exposures. A case's confirmation queues the work in its transaction
- * (`tracing_work`); this service records it in batches of `backgroundBatch` exposures, each batch
- * in its own transaction with its notifications and counters, and reassesses each batch's people
- * after it. A crash in between loses nothing: the queued work is taken up again (on start, and by
- * the job), found again the same way, and what was recorded already is skipped (an exposure is
- * unique per person, case and kind), so nobody is told twice.
+ * Tracing's background work: the close contacts' colours, then the same-venue visitors and
+ * contacts of contacts of traced cases — most of a busy case's exposures. A case's confirmation
+ * queues the work in its transaction (`tracing_work`, with the people the answer recorded but did
+ * not reassess); this service reassesses those first, then records the rest in batches of
+ * `backgroundBatch` exposures, each batch in its own transaction with its notifications and
+ * counters, and reassesses each batch's people after it. A crash in between loses nothing: the
+ * queued work is taken up again (on start, and by the job), reassesses whom it had not yet, finds
+ * the exposures again the same way and skips what was recorded already (an exposure is unique per
+ * person, case and kind), so nobody is told twice.
  */
 export class BackgroundTracingService {
   #draining: Promise<number> | undefined
@@ -104,7 +106,8 @@ export class BackgroundTracingService {
 
   /** One case's background work, from the start: what was recorded before is skipped. */
   async #work(work: TracingWork): Promise<number> {
-    // A run that stopped after a batch but before reassessing its people: reassess them now.
+    // The close contacts the answer recorded, or the people of a batch a stopped run recorded but
+    // had not reassessed yet: their colours first.
     if (work.reassess.length > 0) await this.reassess(work.reassess)
     const found = await this.store.transaction(async (tx) => {
       const current = await tx.tracing.findWork(work.caseId)
