@@ -85,7 +85,7 @@ export interface Services {
   /** The authority's cases: list, page, whereabouts, closing, publishing. */
   readonly cases: CaseService
   /** A person's notifications (exposures, colour changes, the commission's decisions). */
-  readonly feed: NotificationFeedService
+  readonly notifications: NotificationFeedService
   readonly exposureSites: ExposureSiteService
   readonly companies: CompanyService
   readonly dashboards: AuthorityDashboardService
@@ -406,7 +406,7 @@ export function compose(
     caseConfirmation,
     backgroundTracing,
     cases,
-    feed: new NotificationFeedService(store, clock),
+    notifications: new NotificationFeedService(store, clock),
     exposureSites: new ExposureSiteService(store, clock, tracingPolicy),
     companies: new CompanyService(store, clock),
     dashboards: new AuthorityDashboardService(store, clock),

@@ -21,7 +21,7 @@ export interface TracingServices {
   readonly confirmation: CaseConfirmationService
   readonly background: BackgroundTracingService
   readonly cases: CaseService
-  readonly feed: NotificationFeedService
+  readonly notifications: NotificationFeedService
   readonly exposureSites: ExposureSiteService
 }
 
@@ -43,7 +43,7 @@ export function makeTracing(
     confirmation,
     background,
     cases: new CaseService(store, clock, policy, confirmation),
-    feed: new NotificationFeedService(store, clock),
+    notifications: new NotificationFeedService(store, clock),
     exposureSites: new ExposureSiteService(store, clock, policy),
   }
 }

@@ -52,14 +52,14 @@ forEachDialect((dialect) => {
       await visit(holder.id, cinema, '2026-11-22T20:15:00.000Z')
       await tracing.confirmation.confirmCase(clinician, theCase, 'test')
       assert.deepEqual(
-        (await tracing.feed.feed(actor)).map((item) => [
+        (await tracing.notifications.feed(actor)).map((item) => [
           item.personId,
           item.kind,
           item.data['kind'],
         ]),
         [[holder.id, 'exposure', 'close-contact']],
       )
-      assert.deepEqual(await tracing.feed.feed(operator), [])
+      assert.deepEqual(await tracing.notifications.feed(operator), [])
     })
   })
 })

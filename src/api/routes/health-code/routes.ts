@@ -551,7 +551,7 @@ export async function healthCodeRoutes(
         },
       },
     },
-    async (request) => ({ notifications: await context.feed.feed(requireActor(request)) }),
+    async (request) => ({ notifications: await context.notifications.feed(requireActor(request)) }),
   )
 
   const unreadAnswer = {
@@ -569,7 +569,7 @@ export async function healthCodeRoutes(
         response: { 200: unreadAnswer, ...errorResponses },
       },
     },
-    async (request) => ({ unread: await context.feed.unreadCount(requireActor(request)) }),
+    async (request) => ({ unread: await context.notifications.unreadCount(requireActor(request)) }),
   )
 
   app.post(
@@ -598,7 +598,7 @@ export async function healthCodeRoutes(
       },
     },
     async (request) => ({
-      unread: await context.feed.markRead(requireActor(request), request.body.ids),
+      unread: await context.notifications.markRead(requireActor(request), request.body.ids),
     }),
   )
 }
