@@ -13,11 +13,35 @@ import { SigningKeyService } from '../src/domain/keys/signing-key-service.js'
 import type { Store } from '../src/domain/ports.js'
 import { RiskAreasInForce } from '../src/domain/risk-areas/risk-areas-in-force.js'
 import { RiskRulesInForce } from '../src/domain/risk-rules/risk-rules-in-force.js'
-import { TracingService, defaultTracingPolicy } from '../src/domain/tracing/tracing-service.js'
+import { BackgroundTracingService } from '../src/domain/tracing/background-tracing-service.js'
+import { CaseConfirmationService } from '../src/domain/tracing/case-confirmation-service.js'
+import { ContactSearch } from '../src/domain/tracing/contact-search.js'
+import { type TracingPolicy, defaultTracingPolicy } from '../src/domain/tracing/tracing-policy.js'
 import { openDatabase, openStore } from '../src/storage/open-store.js'
 import { type LoadResult, checkinRequests, loadPost, startServerProcess } from './city-http.js'
 import { prepareVisitors } from './city-population.js'
 import { median } from './rate.js'
+
+/**
+ * Tracing's answer and its background work over a bench store, with nobody's colour reassessed
+ * (the colour engine is measured apart).
+ */
+export function benchTracing(
+  store: Store,
+  policy: TracingPolicy = defaultTracingPolicy,
+): { confirmation: CaseConfirmationService; background: BackgroundTracingService } {
+  const contacts = new ContactSearch(store, policy)
+  const reassess = async () => {}
+  const background = new BackgroundTracingService(store, contacts, reassess, policy)
+  const confirmation = new CaseConfirmationService(
+    store,
+    systemClock,
+    contacts,
+    reassess,
+    background,
+  )
+  return { confirmation, background }
+}
 
 /** The key-encryption key of benchmark stores (never used for real keys). */
 export const BENCH_KEK = 'be'.repeat(32)
@@ -198,11 +222,11 @@ export async function measureCity(cli: string, url: string, plan: CityPlan): Pro
   try {
     // Close contacts and same-venue visitors alone, then with contacts of contacts (a second hop
     // through every close contact's visits), timed apart.
-    const primaryOnly = new TracingService(measured, systemClock, async () => {}, {
+    const primaryOnly = benchTracing(measured, {
       ...defaultTracingPolicy,
       maxSecondary: 0,
-    })
-    const tracing = new TracingService(measured, systemClock, async () => {})
+    }).confirmation
+    const tracing = benchTracing(measured).confirmation
     const withSecondary: number[] = []
     const traces: number[] = []
     let exposures = 0

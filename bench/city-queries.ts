@@ -1,9 +1,8 @@
 import { systemClock } from '../src/domain/clock.js'
 import { CompanyService } from '../src/domain/companies/company-service.js'
 import { AuthorityDashboardService } from '../src/domain/dashboards/authority-dashboard.js'
-import { TracingService, defaultTracingPolicy } from '../src/domain/tracing/tracing-service.js'
 import { openDatabase, openStore } from '../src/storage/open-store.js'
-import { staffActor } from './city-bench.js'
+import { benchTracing, staffActor } from './city-bench.js'
 import { median } from './rate.js'
 
 // The dashboards and a trace on a seeded store, without the HTTP load of `measureCity`: for a
@@ -75,10 +74,10 @@ async function main(): Promise<void> {
     console.log(
       `company dashboard: median ${median(companyTimes).toFixed(1)} ms, p95 ${p95(companyTimes).toFixed(1)} ms; authority dashboard (every district): median ${median(authorityTimes).toFixed(1)} ms, p95 ${p95(authorityTimes).toFixed(1)} ms; its current figures counted in the tables instead, interleaved: median ${median(countedTimes).toFixed(1)} ms, p95 ${p95(countedTimes).toFixed(1)} ms (21 each)`,
     )
-    // Each trace: the answer (close contacts recorded, told and reassessed), then the background
-    // work it queued (same-venue visitors, contacts of contacts), timed apart and never overlapping
-    // the next answer.
-    const tracing = new TracingService(store, systemClock, async () => {}, defaultTracingPolicy)
+    // Each trace: the answer (close contacts recorded and told), then the background work it
+    // queued (the close contacts' colours, same-venue visitors, contacts of contacts), timed apart
+    // and never overlapping the next answer.
+    const tracing = benchTracing(store)
     const cases = Number(process.argv[3] ?? 21)
     const candidates = await store.transaction((tx) => tx.health.personIdsAfter('', 5_000))
     const answers: number[] = []
@@ -89,19 +88,19 @@ async function main(): Promise<void> {
     let close = 0
     let later = 0
     // Work a crash (or an earlier run) left is done first, outside the figures.
-    await tracing.traceInBackground()
+    await tracing.background.traceQueued()
     for (const personId of candidates.slice(1_000)) {
       if (answers.length === cases) break
       if (await store.transaction((tx) => tx.tracing.caseOf(personId))) continue
       const cpu = process.cpuUsage()
       let started = performance.now()
-      const result = await tracing.confirmCase(authority, personId, 'authority')
+      const result = await tracing.confirmation.confirmCase(authority, personId, 'authority')
       answers.push(performance.now() - started)
       const used = process.cpuUsage(cpu)
       answerCpu.push((used.user + used.system) / 1000)
       close += result.exposures.length
       started = performance.now()
-      later += await tracing.traceInBackground()
+      later += await tracing.background.traceQueued()
       background.push(performance.now() - started)
     }
     console.log(

@@ -162,7 +162,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
   const primaryReads: ReplicaReads = {
     dashboards: services.dashboards,
     companies: services.companies,
-    tracing: services.tracing,
+    exposureSites: services.exposureSites,
     trustLists: services.trustLists,
   }
   // Whoever just wrote reads from the primary for a while: their own writes, whatever the lag.

@@ -174,7 +174,7 @@ export async function prepareStore(store: Store, config: Config, clock: Clock): 
     if (demoSignIns) {
       await loadDemoRecords(store, clock, {
         register: services.register,
-        commission: services.commission,
+        commissionRequests: services.commissionRequests,
       })
       // The Yangtze River Delta partner (Jiangsu): its own deployment, whose list we import.
       demoPartnerCertificate = await loadDemoPartner(

@@ -13,7 +13,9 @@ import { CertificateIssuingService } from '../domain/certificates/certificate-is
 import { CertificateLookupService } from '../domain/certificates/certificate-lookup-service.js'
 import { CertificateRevocationService } from '../domain/certificates/certificate-revocation-service.js'
 import type { Clock } from '../domain/clock.js'
-import { CommissionService } from '../domain/commission/commission-service.js'
+import { CommissionDecisionService } from '../domain/commission/commission-decision-service.js'
+import { CommissionRequestService } from '../domain/commission/commission-request-service.js'
+import { CommissionRequestViews } from '../domain/commission/commission-request-views.js'
 import { CompanyService } from '../domain/companies/company-service.js'
 import { AuthorityDashboardService } from '../domain/dashboards/authority-dashboard.js'
 import { EventOutbox } from '../domain/events/event-outbox.js'
@@ -40,7 +42,13 @@ import { PersonClaimService } from '../domain/people/person-claim-service.js'
 import { auditRefusals } from '../domain/policy/refusal-audit.js'
 import type { Store } from '../domain/ports.js'
 import { RegisterService } from '../domain/register/register-service.js'
-import { TracingService, defaultTracingPolicy } from '../domain/tracing/tracing-service.js'
+import { BackgroundTracingService } from '../domain/tracing/background-tracing-service.js'
+import { CaseConfirmationService } from '../domain/tracing/case-confirmation-service.js'
+import { CaseService } from '../domain/tracing/case-service.js'
+import { ContactSearch } from '../domain/tracing/contact-search.js'
+import { ExposureSiteService } from '../domain/tracing/exposure-site-service.js'
+import { NotificationFeedService } from '../domain/tracing/notification-feed-service.js'
+import { type TracingPolicy, defaultTracingPolicy } from '../domain/tracing/tracing-policy.js'
 import { CheckInService } from '../domain/venues/check-in-service.js'
 import { CheckinWriter } from '../domain/venues/checkin-writer.js'
 import { GatewayExportService } from '../domain/trust/gateway-export-service.js'
@@ -96,7 +104,10 @@ export interface Services {
   readonly certificateIssuing: CertificateIssuingService
   readonly certificateLookup: CertificateLookupService
   readonly certificateRevocation: CertificateRevocationService
-  readonly commission: CommissionService
+  /** Requests to the medical commission: submission, evidence files, reading them. */
+  readonly commissionRequests: CommissionRequestService
+  /** The commission's queue, decisions and appeals. */
+  readonly commissionDecisions: CommissionDecisionService
   /** Our trust lists (published, and the snapshot every verifier works from). */
   readonly trustLists: TrustListService
   readonly trustPartners: TrustPartnerService
@@ -127,7 +138,15 @@ export interface Services {
   /** Operators' scans at the door, and the offline scanners' bundle. */
   readonly doorScans: DoorScanService
   readonly checkinWriter: CheckinWriter
-  readonly tracing: TracingService
+  /** A case's confirmation and its answer (the close contacts). */
+  readonly caseConfirmation: CaseConfirmationService
+  /** Tracing's queued work: same-venue visitors and contacts of contacts. */
+  readonly backgroundTracing: BackgroundTracingService
+  /** The authority's cases: list, page, whereabouts, closing, publishing. */
+  readonly cases: CaseService
+  /** A person's notifications (exposures, colour changes, the commission's decisions). */
+  readonly notifications: NotificationFeedService
+  readonly exposureSites: ExposureSiteService
   readonly companies: CompanyService
   readonly dashboards: AuthorityDashboardService
   readonly issuers: IssuerService
@@ -156,7 +175,7 @@ export interface Services {
 export interface ReplicaReads {
   readonly dashboards: AuthorityDashboardService
   readonly companies: CompanyService
-  readonly tracing: TracingService
+  readonly exposureSites: ExposureSiteService
   readonly trustLists: TrustListService
 }
 
@@ -255,15 +274,14 @@ export function compose(
   const declarations = new DeclarationService(store, clock, colours)
   const riskAreas = new RiskAreaService(store, clock, areasInForce, colours, tell)
   const riskRules = new RuleSetService(store, clock, rulesInForce, colours, tell)
-  const tracing = new TracingService(
+  const tracingPolicy = tracingPolicyOf(config)
+  const contactSearch = new ContactSearch(store, tracingPolicy)
+  const reassess = (ids: readonly string[]) => colours.reassess(ids)
+  const backgroundTracing = new BackgroundTracingService(
     store,
-    clock,
-    (ids) => colours.reassess(ids),
-    {
-      ...defaultTracingPolicy,
-      dwellMinutes: config.tracing.dwellMinutes,
-      marginMinutes: config.tracing.marginMinutes,
-    },
+    contactSearch,
+    reassess,
+    tracingPolicy,
     {
       // Same-venue visitors and contacts of contacts: right after the answer, in one process of
       // the store at a time; what is left (a failure, a stop) the job takes up, and a start.
@@ -276,12 +294,24 @@ export function compose(
         log.error({ err: error }, 'tracing in the background failed; the job tries again'),
     },
   )
+  const caseConfirmation = new CaseConfirmationService(
+    store,
+    clock,
+    contactSearch,
+    reassess,
+    backgroundTracing,
+  )
+  const cases = new CaseService(store, clock, tracingPolicy, caseConfirmation)
   // A new record changes the holder's colour; a positive test opens a case and traces it.
-  const events = new EventOutbox(store, clock, recordReactions({ tracing, colours }), (failure) =>
-    log.error(
-      { err: failure.error, eventId: failure.eventId, attempts: failure.attempts },
-      `reacting to ${failure.kind} failed; it is tried again later`,
-    ),
+  const events = new EventOutbox(
+    store,
+    clock,
+    recordReactions({ tracing: caseConfirmation, colours }),
+    (failure) =>
+      log.error(
+        { err: failure.error, eventId: failure.eventId, attempts: failure.attempts },
+        `reacting to ${failure.kind} failed; it is tried again later`,
+      ),
   )
   // Abuse limits: counted in the store (or Redis), so that they hold across every process.
   const limitCounters = options.limitCounters ?? store.limitCounters
@@ -327,24 +357,30 @@ export function compose(
     },
   )
   const register = new RegisterService(store, clock, certificates, events)
-  const commission = new CommissionService(
+  const commissionViews = new CommissionRequestViews(clock, {
+    decisionDays: config.commissionDecisionDays,
+  })
+  const commissionRequests = new CommissionRequestService(
     store,
     clock,
+    commissionViews,
+    config.attachments,
+    {
+      openRequests: config.limits.openRequests,
+      evidenceBytes: new FixedWindowLimit(limitCounters, clock, {
+        bucket: 'quota.evidence-bytes',
+        max: config.limits.evidenceBytesPerDay,
+        windowMs: 86_400_000,
+      }),
+    },
+  )
+  const commissionDecisions = new CommissionDecisionService(
+    store,
+    clock,
+    commissionViews,
     certificates,
     config.certificates,
-    config.attachments,
-    { decisionDays: config.commissionDecisionDays },
-    {
-      events,
-      quotas: {
-        openRequests: config.limits.openRequests,
-        evidenceBytes: new FixedWindowLimit(limitCounters, clock, {
-          bucket: 'quota.evidence-bytes',
-          max: config.limits.evidenceBytesPerDay,
-          windowMs: 86_400_000,
-        }),
-      },
-    },
+    events,
   )
   const accounts = new AccountService(store, clock)
   const signIn = new SignInService(store, clock, config.sessionTtlHours)
@@ -451,7 +487,7 @@ export function compose(
       name: 'tracing work',
       everyMs: 10_000,
       atStart: true,
-      run: () => tracing.traceInBackground(),
+      run: () => backgroundTracing.traceQueued(),
     },
     {
       name: 'expired limit counters',
@@ -472,7 +508,8 @@ export function compose(
     certificateIssuing: certificates,
     certificateLookup,
     certificateRevocation,
-    commission,
+    commissionRequests,
+    commissionDecisions,
     trustLists,
     trustPartners,
     shcIssuers,
@@ -493,7 +530,11 @@ export function compose(
     checkIns,
     doorScans,
     checkinWriter,
-    tracing,
+    caseConfirmation,
+    backgroundTracing,
+    cases,
+    notifications: new NotificationFeedService(store, clock),
+    exposureSites: new ExposureSiteService(store, clock, tracingPolicy),
     companies: new CompanyService(store, clock),
     dashboards: new AuthorityDashboardService(store, clock),
     issuers: new IssuerService(store, clock),
@@ -513,7 +554,7 @@ export function compose(
     await checkinWriter.flush()
     await checkinQuota.flush()
     await limits.verifyAddress.flush()
-    await tracing.backgroundFinished()
+    await backgroundTracing.finished()
     await riskRules.recomputeFinished()
   }
 }
@@ -532,11 +573,16 @@ export function composeReplicaReads(
   return {
     dashboards: new AuthorityDashboardService(store, clock),
     companies: new CompanyService(store, clock),
-    tracing: new TracingService(store, clock, (ids) => services.colours.reassess(ids), {
-      ...defaultTracingPolicy,
-      dwellMinutes: config.tracing.dwellMinutes,
-      marginMinutes: config.tracing.marginMinutes,
-    }),
+    exposureSites: new ExposureSiteService(store, clock, tracingPolicyOf(config)),
     trustLists: new TrustListService(store, clock, services.keys, config.trustCacheSeconds),
+  }
+}
+
+/** Tracing's policy: the defaults, with the stay and margin the configuration sets. */
+function tracingPolicyOf(config: Config): TracingPolicy {
+  return {
+    ...defaultTracingPolicy,
+    dwellMinutes: config.tracing.dwellMinutes,
+    marginMinutes: config.tracing.marginMinutes,
   }
 }

@@ -8,7 +8,7 @@ import { generateClaimCode, hashClaimCode } from '../domain/people/claim-code.js
 import { newPersonFrom } from '../domain/people/person-input.js'
 import { storeClaimCode } from '../domain/people/stored-claim-code.js'
 import type { Store, StoreTransaction } from '../domain/ports.js'
-import type { CommissionService } from '../domain/commission/commission-service.js'
+import type { CommissionRequestService } from '../domain/commission/commission-request-service.js'
 import type { RegisterService } from '../domain/register/register-service.js'
 import type { VenueCategory } from '../domain/venues/venue.js'
 
@@ -722,7 +722,7 @@ async function createDemoVenue(
 export async function loadDemoRecords(
   store: Store,
   clock: Clock,
-  services: { register: RegisterService; commission: CommissionService },
+  services: { register: RegisterService; commissionRequests: CommissionRequestService },
 ): Promise<void> {
   const { clinician, people } = await store.transaction(async (tx) => ({
     clinician: await tx.accounts.findByLogin('clinician@spb.demo'),
@@ -778,7 +778,7 @@ export async function loadDemoRecords(
   }
   const smirnova = byName('Смирнова')
   if (smirnova) {
-    await services.commission.submit(
+    await services.commissionRequests.submit(
       actor,
       smirnova.id,
       {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../support/dialects.js'
+import { tracingSettled } from '../support/tracing-services.js'
 import { type TestApp, type TestUser, personBody, testApp } from './test-app.js'
 
 const DAY = 86_400_000
@@ -76,6 +77,8 @@ forEachDialect((dialect) => {
       caseId2 = ok(
         await t.request(t.users.health_authority, 'POST', '/api/v1/cases', { personId: other }),
       ).case.id
+      // The close contacts' colours are the background work's, started right after each answer.
+      await tracingSettled(t.store)
     })
     after(() => t.close())
 

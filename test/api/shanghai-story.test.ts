@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../support/dialects.js'
+import { tracingSettled } from '../support/tracing-services.js'
 import { type TestApp, personBody, testApp } from './test-app.js'
 
 const DAY = 86_400_000
@@ -250,6 +251,8 @@ forEachDialect((dialect) => {
         },
       )
       assert.equal(positive.statusCode, 201, positive.body)
+      // A close contact's colour is the background work's, started right after the answer.
+      await tracingSettled(t.store)
 
       // The first person's code is red, because of the close contact, and their feed says so.
       const red = await t.request(t.users.citizen, 'GET', `/api/v1/people/${personId}/health-code`)

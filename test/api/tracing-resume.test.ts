@@ -4,7 +4,6 @@ import { build } from '../../src/api/app.js'
 import { loadConfig } from '../../src/config/config.js'
 import type { Actor } from '../../src/domain/access/actor.js'
 import type { Store } from '../../src/domain/ports.js'
-import { TracingService, defaultTracingPolicy } from '../../src/domain/tracing/tracing-service.js'
 import type { Venue } from '../../src/domain/venues/venue.js'
 import { openStore } from '../../src/storage/open-store.js'
 import { forEachDialect } from '../support/dialects.js'
@@ -17,6 +16,7 @@ import {
   recordVisit,
   testClock,
 } from '../support/domain-factories.js'
+import { makeTracing } from '../support/tracing-services.js'
 
 /**
  * Tracing's background work survives the process: a case answered by one process that stops
@@ -59,8 +59,8 @@ forEachDialect((dialect) => {
         await visit(visitor, station, `2026-11-22T${14 + i}:00:00.000Z`)
       }
       // The first process answers, then stops before its background work starts.
-      const stopped = new TracingService(store, time, async () => {}, defaultTracingPolicy)
-      const answer = await stopped.confirmCase(clinician, theCase, 'test')
+      const stopped = makeTracing(store, time)
+      const answer = await stopped.confirmation.confirmCase(clinician, theCase, 'test')
       assert.deepEqual(
         answer.exposures.map((exposure) => [exposure.personId, exposure.kind]),
         [[close, 'close-contact']],

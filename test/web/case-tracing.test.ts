@@ -10,6 +10,7 @@ import {
   useDemoServerAndBrowser,
   withScreenshotOnFailure,
 } from './web-harness.js'
+import { tracingSettled } from '../support/tracing-services.js'
 
 describe('tracing you can see, in Chromium', { skip: chromiumSkip }, () => {
   const suite = useDemoServerAndBrowser()
@@ -66,6 +67,8 @@ describe('tracing you can see, in Chromium', { skip: chromiumSkip }, () => {
     caseId = (
       await authority<{ case: { id: string } }>('POST', '/api/v1/cases', { personId: muller.id })
     ).case.id
+    // The close contacts' colours are the background work's, started right after the answer.
+    await tracingSettled(suite.server.store)
   })
 
   it('lists the cases and opens a case page with whereabouts and contacts, masked where it must', async () => {

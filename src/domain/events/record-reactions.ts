@@ -16,8 +16,8 @@ export interface RecordReactionTargets {
 
 /**
  * What a new register record sets off: a positive test makes the person a confirmed case (the
- * tracer finds and notifies the contacts and recomputes their colours and the person's); any other
- * record recomputes the holder's colour. Both are idempotent: a case is confirmed once (a repeat
+ * tracer finds and notifies the close contacts and recomputes the person's colour; the contacts'
+ * colours follow in its background work); any other record recomputes the holder's colour. Both are idempotent: a case is confirmed once (a repeat
  * finds it and only recomputes the colour), and recomputing twice gives the same colour.
  */
 export function recordReactions(targets: RecordReactionTargets): EventReaction {

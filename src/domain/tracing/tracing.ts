@@ -46,7 +46,10 @@ export interface TracingWork {
   readonly tracedAt: string
   /** How many of the planned exposures were handled so far (progress, for operators). */
   readonly done: number
-  /** People whose colours are yet to be re-evaluated after the last batch that was recorded. */
+  /**
+   * People whose colours are yet to be re-evaluated: the case and its close contacts, as the
+   * answer queued them, then the people of the last batch recorded.
+   */
   readonly reassess: readonly string[]
   /** How many runs took it up: more than 1 after a crash or a failure. */
   readonly attempts: number

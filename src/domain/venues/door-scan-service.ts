@@ -25,7 +25,7 @@ import type { VenueRegistryService } from './venue-registry-service.js'
 /** Verifies any code a door may see: EU DCCs, our certificates and dynamic codes, SHCs. */
 export type CodeVerifier = (qr: string, at: Date) => Promise<AnyVerification>
 
-/** Judges a certificate under a validity rule set (see ValidityService.judgeCertificate). */
+/** Judges a certificate under a validity rule set (see ValidityJudge.judgeCertificate). */
 export type RuleJudge = (
   certificate: CertificateForRules,
   options: {
@@ -168,7 +168,7 @@ export class DoorScanService {
 
   /**
    * The offline bundle of a venue, for its operators' scanners: the trusted signers and the
-   * revocation list (`providers.trust`, what `TrustService.deviceTrust` gives), the
+   * revocation list (`providers.trust`, what `VerificationService.deviceTrust` gives), the
    * venue's entry policy, and the validity rule set its certificates are judged by.
    *
    * @throws {DomainError} `ERR_NOT_FOUND`, `ERR_FORBIDDEN` (not an operator of the venue).

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { memberRoles } from '../../../domain/commission/commission-service.js'
-import type { CommissionRequestView } from '../../../domain/commission/commission-service.js'
+import { memberRoles } from '../../../domain/commission/commission-decision-service.js'
+import type { CommissionRequestView } from '../../../domain/commission/commission-request-views.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { presentCertificate } from '../../presenters.js'
 import { errorResponses } from '../../schemas.js'
@@ -153,7 +153,7 @@ export async function commissionRoutes(
         mediaType: file.mediaType,
         content: new Uint8Array(Buffer.from(file.content, 'base64')),
       }))
-      const created = await context.commission.submit(
+      const created = await context.commissionRequests.submit(
         requireActor(request),
         request.params.id,
         request.body.evidence,
@@ -181,7 +181,10 @@ export async function commissionRoutes(
       },
     },
     async (request) => ({
-      requests: await context.commission.listForPerson(requireActor(request), request.params.id),
+      requests: await context.commissionRequests.listForPerson(
+        requireActor(request),
+        request.params.id,
+      ),
     }),
   )
 
@@ -217,7 +220,7 @@ export async function commissionRoutes(
       },
     },
     async (request) => ({
-      requests: await context.commission.queue(requireActor(request), {
+      requests: await context.commissionDecisions.queue(requireActor(request), {
         issuerId: request.query.issuerId,
         statuses: request.query.status,
         limit: request.query.limit,
@@ -237,7 +240,7 @@ export async function commissionRoutes(
         response: { 200: requestAnswer, ...errorResponses },
       },
     },
-    async (request) => context.commission.find(requireActor(request), request.params.id),
+    async (request) => context.commissionRequests.find(requireActor(request), request.params.id),
   )
 
   app.get(
@@ -267,7 +270,7 @@ export async function commissionRoutes(
       },
     },
     async (request, reply) => {
-      const attachment = await context.commission.attachment(
+      const attachment = await context.commissionRequests.attachment(
         requireActor(request),
         request.params.id,
         request.params.attachmentId,
@@ -320,7 +323,7 @@ export async function commissionRoutes(
       },
     },
     async (request) => {
-      const result = await context.commission.decide(
+      const result = await context.commissionDecisions.decide(
         requireActor(request),
         request.params.id,
         request.body.outcome,
@@ -352,6 +355,10 @@ export async function commissionRoutes(
       },
     },
     async (request) =>
-      context.commission.appeal(requireActor(request), request.params.id, request.body.reason),
+      context.commissionDecisions.appeal(
+        requireActor(request),
+        request.params.id,
+        request.body.reason,
+      ),
   )
 }

@@ -555,7 +555,7 @@ export async function healthCodeRoutes(
         },
       },
     },
-    async (request) => ({ notifications: await context.tracing.feed(requireActor(request)) }),
+    async (request) => ({ notifications: await context.notifications.feed(requireActor(request)) }),
   )
 
   const unreadAnswer = {
@@ -573,7 +573,7 @@ export async function healthCodeRoutes(
         response: { 200: unreadAnswer, ...errorResponses },
       },
     },
-    async (request) => ({ unread: await context.tracing.unreadCount(requireActor(request)) }),
+    async (request) => ({ unread: await context.notifications.unreadCount(requireActor(request)) }),
   )
 
   app.post(
@@ -602,7 +602,7 @@ export async function healthCodeRoutes(
       },
     },
     async (request) => ({
-      unread: await context.tracing.markRead(requireActor(request), request.body.ids),
+      unread: await context.notifications.markRead(requireActor(request), request.body.ids),
     }),
   )
 }

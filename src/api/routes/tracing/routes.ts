@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { tracerRoles } from '../../../domain/tracing/tracing-service.js'
+import { tracerRoles } from '../../../domain/tracing/case-service.js'
 import { type AppContext, requireActor } from '../../context.js'
 import { errorResponses, pageQuery } from '../../schemas.js'
 import { typedRoutes } from '../../type-provider.js'
@@ -102,7 +102,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
       },
     },
     async (request, reply) => {
-      const result = await context.tracing.confirmCase(
+      const result = await context.caseConfirmation.confirmCase(
         requireActor(request),
         request.body.personId,
         'authority',
@@ -158,7 +158,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
       },
     },
     async (request) => ({
-      cases: await context.tracing.listCases(requireActor(request), request.query),
+      cases: await context.cases.listCases(requireActor(request), request.query),
     }),
   )
 
@@ -200,7 +200,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         },
       },
     },
-    async (request) => context.tracing.caseDetail(requireActor(request), request.params.id),
+    async (request) => context.cases.caseDetail(requireActor(request), request.params.id),
   )
 
   for (const [verb, closed] of [
@@ -224,7 +224,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         },
       },
       async (request) => ({
-        case: await context.tracing.setClosed(requireActor(request), request.params.id, closed),
+        case: await context.cases.setClosed(requireActor(request), request.params.id, closed),
       }),
     )
   }
@@ -273,7 +273,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         },
       },
     },
-    async (request) => context.tracing.whereabouts(requireActor(request), request.params.id),
+    async (request) => context.cases.whereabouts(requireActor(request), request.params.id),
   )
 
   app.post(
@@ -292,7 +292,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
       },
     },
     async (request, reply) => {
-      await context.tracing.publish(requireActor(request), request.params.id)
+      await context.cases.publish(requireActor(request), request.params.id)
       return reply.status(204).send()
     },
   )
@@ -327,6 +327,6 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         },
       },
     },
-    async (request) => ({ sites: await context.reading(request).tracing.exposureSites() }),
+    async (request) => ({ sites: await context.reading(request).exposureSites.list() }),
   )
 }

@@ -13,7 +13,10 @@ import { newPersonFrom } from '../people/person-input.js'
 import type { Store, StoreTransaction } from '../ports.js'
 import { defaultAttachmentLimits } from './attachment-check.js'
 import type { Evidence } from './commission-request.js'
-import { type CommissionNotificationData, CommissionService } from './commission-service.js'
+import { CommissionDecisionService } from './commission-decision-service.js'
+import { CommissionRequestService } from './commission-request-service.js'
+import { CommissionRequestViews } from './commission-request-views.js'
+import type { CommissionNotificationData } from './decision-notification.js'
 
 const NOW = '2026-11-23T09:00:00.000Z'
 
@@ -46,7 +49,8 @@ const lowAntibodies: Evidence = {
 forEachDialect((dialect) => {
   describe(`the commission's decisions in the person's feed (${dialect.name})`, () => {
     let store: Store
-    let commission: CommissionService
+    let requests: CommissionRequestService
+    let commission: CommissionDecisionService
     let citizen: Actor
     let personId: string
     let member: Actor
@@ -115,19 +119,20 @@ forEachDialect((dialect) => {
         new SigningKeyService(store, clock, undefined),
         defaultCertificatePolicy,
       )
-      commission = new CommissionService(
+      const views = new CommissionRequestViews(clock, { decisionDays: 5 })
+      requests = new CommissionRequestService(store, clock, views, defaultAttachmentLimits)
+      commission = new CommissionDecisionService(
         store,
         clock,
+        views,
         certificates,
         defaultCertificatePolicy,
-        defaultAttachmentLimits,
-        { decisionDays: 5 },
       )
     })
     after(() => store.close())
 
     it('tells the person of a refusal with its reason, and of the appeal decided by another member', async () => {
-      const filed = await commission.submit(citizen, personId, positiveTest, [])
+      const filed = await requests.submit(citizen, personId, positiveTest, [])
       assert.deepEqual(await commissionFeed(), [], 'nothing to tell before a decision')
 
       await commission.decide(member, filed.id, 'refused', '  The PCR report is not legible.  ')
@@ -162,7 +167,7 @@ forEachDialect((dialect) => {
     })
 
     it('tells of an approval of an antibody request at once', async () => {
-      const filed = await commission.submit(
+      const filed = await requests.submit(
         citizen,
         personId,
         { ...lowAntibodies, data: { ...lowAntibodies.data, value: 420 } } as Evidence,
@@ -187,9 +192,10 @@ forEachDialect((dialect) => {
     /** The commission over a store whose `tx[repository][method]` fails inside a decision. */
     const commissionFailingAt = (repository: 'audit' | 'tracing', method: string) => {
       const failing = storeFailingAt(store, repository, method)
-      return new CommissionService(
+      return new CommissionDecisionService(
         failing,
         clock,
+        new CommissionRequestViews(clock, { decisionDays: 5 }),
         new CertificateIssuingService(
           failing,
           clock,
@@ -197,13 +203,11 @@ forEachDialect((dialect) => {
           defaultCertificatePolicy,
         ),
         defaultCertificatePolicy,
-        defaultAttachmentLimits,
-        { decisionDays: 5 },
       )
     }
 
     it('rolls the notification back with the decision when a later step of it fails', async () => {
-      const filed = await commission.submit(citizen, personId, positiveTest, [])
+      const filed = await requests.submit(citizen, personId, positiveTest, [])
       const before = (await commissionFeed()).length
       await assert.rejects(
         commissionFailingAt('audit', 'append').decide(
@@ -215,22 +219,22 @@ forEachDialect((dialect) => {
         /audit\.append is unavailable/,
       )
       assert.equal((await commissionFeed()).length, before)
-      assert.equal((await commission.find(citizen, filed.id)).status, 'submitted')
+      assert.equal((await requests.find(citizen, filed.id)).status, 'submitted')
     })
 
     it('rolls the decision back when its notification cannot be written', async () => {
-      const filed = await commission.submit(citizen, personId, positiveTest, [])
+      const filed = await requests.submit(citizen, personId, positiveTest, [])
       await assert.rejects(
         commissionFailingAt('tracing', 'notify').decide(member, filed.id, 'approved', undefined),
         /tracing\.notify is unavailable/,
       )
-      const unchanged = await commission.find(citizen, filed.id)
+      const unchanged = await requests.find(citizen, filed.id)
       assert.equal(unchanged.status, 'submitted')
       assert.equal(unchanged.recordId, undefined, 'no recovery record was entered')
     })
 
     it('writes no notification for an approval the evidence does not allow', async () => {
-      const filed = await commission.submit(citizen, personId, lowAntibodies, [])
+      const filed = await requests.submit(citizen, personId, lowAntibodies, [])
       const before = (await commissionFeed()).length
       await assert.rejects(
         commission.decide(member, filed.id, 'approved', undefined),
@@ -238,11 +242,11 @@ forEachDialect((dialect) => {
           error instanceof DomainError && error.code === 'ERR_ANTIBODY_BELOW_THRESHOLD',
       )
       assert.equal((await commissionFeed()).length, before)
-      assert.equal((await commission.find(citizen, filed.id)).status, 'submitted')
+      assert.equal((await requests.find(citizen, filed.id)).status, 'submitted')
     })
 
     it('writes no notification when the first member tries to decide the appeal', async () => {
-      const filed = await commission.submit(citizen, personId, positiveTest, [])
+      const filed = await requests.submit(citizen, personId, positiveTest, [])
       await commission.decide(member, filed.id, 'refused', 'The test result is not attached.')
       await commission.appeal(citizen, filed.id, 'The result was sent by the laboratory.')
       const before = (await commissionFeed()).length
