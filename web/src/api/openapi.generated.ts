@@ -1763,26 +1763,26 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly cases?: readonly {
-                readonly case?: {
+              readonly cases: readonly {
+                readonly case: {
                   readonly closedAt?: string
-                  readonly confirmedAt?: string
+                  readonly confirmedAt: string
                   readonly district?: string
-                  readonly id?: string
-                  readonly personId?: string
+                  readonly id: string
+                  readonly personId: string
                   readonly publishedAt?: string
                   readonly recordId?: string
                   /** @enum {string} */
-                  readonly source?: 'test' | 'authority'
+                  readonly source: 'test' | 'authority'
                 }
-                readonly person?: {
+                readonly person: {
                   readonly birthDate?: string
                   /** @enum {string} */
                   readonly colour?: 'green' | 'yellow' | 'red'
                   readonly district?: string
-                  readonly masked?: boolean
-                  readonly name?: string
-                  readonly personId?: string
+                  readonly masked: boolean
+                  readonly name: string
+                  readonly personId: string
                 }
               }[]
             }
@@ -1895,26 +1895,26 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
-              readonly created?: boolean
-              readonly exposures?: {
-                readonly closeContacts?: number
-                readonly sameVenue?: number
-                readonly secondary?: number
+              readonly created: boolean
+              readonly exposures: {
+                readonly closeContacts: number
+                readonly sameVenue: number
+                readonly secondary: number
               }
               /** @description Same-venue visitors and contacts of contacts are being recorded in the background: the counts here are the close contacts, recorded before the answer; the case page counts them all */
-              readonly queued?: boolean
-              readonly reopened?: boolean
+              readonly queued: boolean
+              readonly reopened: boolean
             }
           }
         }
@@ -2033,50 +2033,50 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
-              readonly contacts?: readonly {
-                readonly at?: string
+              readonly contacts: readonly {
+                readonly at: string
                 readonly birthDate?: string
                 /** @enum {string} */
                 readonly colour?: 'green' | 'yellow' | 'red'
                 readonly district?: string
                 /** @enum {string} */
-                readonly kind?: 'close-contact' | 'same-venue' | 'secondary-contact'
-                readonly masked?: boolean
-                readonly name?: string
-                readonly personId?: string
-                readonly venueName?: string
+                readonly kind: 'close-contact' | 'same-venue' | 'secondary-contact'
+                readonly masked: boolean
+                readonly name: string
+                readonly personId: string
+                readonly venueName: string
               }[]
-              readonly exposures?: {
-                readonly closeContacts?: number
-                readonly sameVenue?: number
-                readonly secondary?: number
+              readonly exposures: {
+                readonly closeContacts: number
+                readonly sameVenue: number
+                readonly secondary: number
               }
-              readonly person?: {
+              readonly person: {
                 readonly birthDate?: string
                 /** @enum {string} */
                 readonly colour?: 'green' | 'yellow' | 'red'
                 readonly district?: string
-                readonly masked?: boolean
-                readonly name?: string
-                readonly personId?: string
+                readonly masked: boolean
+                readonly name: string
+                readonly personId: string
               }
-              readonly visits?: readonly {
-                readonly district?: string
-                readonly from?: string
-                readonly until?: string
-                readonly venueId?: string
-                readonly venueName?: string
+              readonly visits: readonly {
+                readonly district: string
+                readonly from: string
+                readonly until: string
+                readonly venueId: string
+                readonly venueName: string
               }[]
             }
           }
@@ -2200,16 +2200,16 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
             }
           }
@@ -2448,16 +2448,16 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
             }
           }
@@ -2577,28 +2577,28 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
-              readonly exposures?: {
-                readonly closeContacts?: number
-                readonly sameVenue?: number
-                readonly secondary?: number
+              readonly exposures: {
+                readonly closeContacts: number
+                readonly sameVenue: number
+                readonly secondary: number
               }
-              readonly visits?: readonly {
-                readonly district?: string
-                readonly from?: string
-                readonly until?: string
-                readonly venueId?: string
-                readonly venueName?: string
+              readonly visits: readonly {
+                readonly district: string
+                readonly from: string
+                readonly until: string
+                readonly venueId: string
+                readonly venueName: string
               }[]
             }
           }
@@ -4419,14 +4419,14 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly companies?: readonly {
-                readonly company?: {
-                  readonly createdAt?: string
-                  readonly id?: string
-                  readonly name?: string
+              readonly companies: readonly {
+                readonly company: {
+                  readonly createdAt: string
+                  readonly id: string
+                  readonly name: string
                 }
-                readonly consent?: boolean
-                readonly role?: string
+                readonly consent: boolean
+                readonly role: string
               }[]
             }
           }
@@ -4538,9 +4538,9 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly createdAt?: string
-              readonly id?: string
-              readonly name?: string
+              readonly createdAt: string
+              readonly id: string
+              readonly name: string
             }
           }
         }
@@ -4666,7 +4666,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly consent?: boolean
+              readonly consent: boolean
             }
           }
         }
@@ -4788,31 +4788,31 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly company?: {
-                readonly createdAt?: string
-                readonly id?: string
-                readonly name?: string
+              readonly company: {
+                readonly createdAt: string
+                readonly id: string
+                readonly name: string
               }
-              readonly declarationsToday?: number
-              readonly employees?: {
-                readonly byColour?: {
-                  readonly green?: number
-                  readonly red?: number
-                  readonly unknown?: number
-                  readonly yellow?: number
+              readonly declarationsToday: number
+              readonly employees: {
+                readonly byColour: {
+                  readonly green: number
+                  readonly red: number
+                  readonly unknown: number
+                  readonly yellow: number
                 }
-                readonly consenting?: number
-                readonly total?: number
+                readonly consenting: number
+                readonly total: number
               }
-              readonly notGreen?: readonly {
-                readonly colour?: string
-                readonly familyName?: string
-                readonly givenName?: string
-                readonly personId?: string
+              readonly notGreen: readonly {
+                readonly colour: string
+                readonly familyName: string
+                readonly givenName: string
+                readonly personId: string
               }[]
-              readonly visitorsByDay?: readonly {
-                readonly checkins?: number
-                readonly day?: string
+              readonly visitorsByDay: readonly {
+                readonly checkins: number
+                readonly day: string
               }[]
             }
           }
@@ -4936,8 +4936,8 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly invitationId?: string
-              readonly token?: string
+              readonly invitationId: string
+              readonly token: string
             }
           }
         }
@@ -5063,8 +5063,8 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly companyId?: string
-              readonly consent?: boolean
+              readonly companyId: string
+              readonly consent: boolean
             }
           }
         }
@@ -5187,53 +5187,53 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly current?: {
-                readonly codes?: {
-                  readonly green?: number
-                  readonly notComputed?: number
-                  readonly red?: number
-                  readonly yellow?: number
+              readonly current: {
+                readonly codes: {
+                  readonly green: number
+                  readonly notComputed: number
+                  readonly red: number
+                  readonly yellow: number
                 }
-                readonly registered?: number
+                readonly registered: number
               }
-              readonly days?: readonly {
-                readonly cases?: number
-                readonly checkins?: number
-                readonly codes?: {
-                  readonly green?: number
-                  readonly red?: number
-                  readonly yellow?: number
+              readonly days: readonly {
+                readonly cases: number
+                readonly checkins: number
+                readonly codes: {
+                  readonly green: number
+                  readonly red: number
+                  readonly yellow: number
                 }
-                readonly day?: string
-                readonly declarations?: number
-                readonly exposures?: {
-                  readonly closeContact?: number
-                  readonly sameVenue?: number
-                  readonly secondaryContact?: number
+                readonly day: string
+                readonly declarations: number
+                readonly exposures: {
+                  readonly closeContact: number
+                  readonly sameVenue: number
+                  readonly secondaryContact: number
                 }
-                readonly scans?: number
+                readonly scans: number
               }[]
-              readonly districts?: readonly {
-                readonly cases?: number
-                readonly checkins?: number
-                readonly codes?: {
-                  readonly green?: number
-                  readonly notComputed?: number
-                  readonly red?: number
-                  readonly yellow?: number
+              readonly districts: readonly {
+                readonly cases: number
+                readonly checkins: number
+                readonly codes: {
+                  readonly green: number
+                  readonly notComputed: number
+                  readonly red: number
+                  readonly yellow: number
                 }
-                readonly declarations?: number
-                readonly district?: string
-                readonly exposures?: {
-                  readonly closeContact?: number
-                  readonly sameVenue?: number
-                  readonly secondaryContact?: number
+                readonly declarations: number
+                readonly district: string
+                readonly exposures: {
+                  readonly closeContact: number
+                  readonly sameVenue: number
+                  readonly secondaryContact: number
                 }
-                readonly registered?: number
-                readonly scans?: number
+                readonly registered: number
+                readonly scans: number
               }[]
-              readonly from?: string
-              readonly until?: string
+              readonly from: string
+              readonly until: string
             }
           }
         }
@@ -5887,12 +5887,12 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly sites?: readonly {
-                readonly address?: string
-                readonly district?: string
-                readonly from?: string
-                readonly until?: string
-                readonly venueName?: string
+              readonly sites: readonly {
+                readonly address: string
+                readonly district: string
+                readonly from: string
+                readonly until: string
+                readonly venueName: string
               }[]
             }
           }

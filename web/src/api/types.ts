@@ -182,140 +182,40 @@ export interface EntryPolicy {
 
 export type CertificateKindAdmitted = 'vaccination' | 'recovery' | 'test' | 'antibody'
 
-export interface Figures {
-  readonly codes: { readonly green: number; readonly yellow: number; readonly red: number }
-  readonly declarations: number
-  readonly scans: number
-  readonly checkins: number
-  readonly cases: number
-  readonly exposures: {
-    readonly closeContact: number
-    readonly sameVenue: number
-    readonly secondaryContact: number
-  }
-}
+/** The health authority's dashboard (`GET /api/v1/dashboards/authority`). */
+export type AuthorityDashboard = Answer<'/api/v1/dashboards/authority', 'get', 200>
 
-/** The people registered now and their codes, counted in the store (`notComputed`: no code yet). */
-export interface CurrentCodes {
-  readonly registered: number
-  readonly codes: {
-    readonly green: number
-    readonly yellow: number
-    readonly red: number
-    readonly notComputed: number
-  }
-}
+/** A company and the signed-in person's part in it (`GET /api/v1/companies`). */
+export type CompanyMembership = Item<Answer<'/api/v1/companies', 'get', 200>['companies']>
 
-export interface AuthorityDashboard {
-  readonly from: string
-  readonly until: string
-  readonly current: CurrentCodes
-  readonly days: readonly (Figures & { readonly day: string })[]
-  readonly districts: readonly (Omit<Figures, 'codes'> &
-    CurrentCodes & { readonly district: string })[]
-}
-
-export interface Company {
-  readonly id: string
-  readonly name: string
-  readonly createdAt: string
-}
-
-export interface CompanyMembership {
-  readonly company: Company
-  readonly role: string
-  readonly consent: boolean
-}
+export type Company = CompanyMembership['company']
 
 export interface CompanyVenue extends Venue {
   readonly companyId?: string
   readonly posterCode?: string
 }
 
-export interface CompanyDashboard {
-  readonly company: Company
-  readonly employees: {
-    readonly total: number
-    readonly consenting: number
-    readonly byColour: {
-      readonly green: number
-      readonly yellow: number
-      readonly red: number
-      readonly unknown: number
-    }
-  }
-  readonly declarationsToday: number
-  readonly visitorsByDay: readonly { readonly day: string; readonly checkins: number }[]
-  readonly notGreen: readonly {
-    readonly personId: string
-    readonly familyName: string
-    readonly givenName: string
-    readonly colour: string
-  }[]
-}
-
-export interface TracingCase {
-  readonly id: string
-  readonly personId: string
-  readonly confirmedAt: string
-  readonly source: 'test' | 'authority'
-  readonly publishedAt?: string
-  readonly district?: string
-  readonly closedAt?: string
-}
-
-/** A person on a case page: in full, or masked where the authority may not read them. */
-export interface TracedPerson {
-  readonly personId: string
-  readonly name: string
-  readonly masked: boolean
-  readonly birthDate?: string
-  readonly district?: string
-  readonly colour?: Colour
-}
-
-/** One line of the authority's list of cases (`GET /api/v1/cases`). */
-export interface CaseSummary {
-  readonly case: TracingCase
-  readonly person: TracedPerson
-}
+/** A company's dashboard (`GET /api/v1/companies/{id}/dashboard`). */
+export type CompanyDashboard = Answer<'/api/v1/companies/{id}/dashboard', 'get', 200>
 
 /** A case page (`GET /api/v1/cases/{id}`). */
-export interface CaseDetail extends Whereabouts {
-  readonly person: TracedPerson
-  readonly contacts: readonly (TracedPerson & {
-    readonly kind: 'close-contact' | 'same-venue' | 'secondary-contact'
-    readonly venueName: string
-    readonly at: string
-  })[]
-}
+export type CaseDetail = Answer<'/api/v1/cases/{id}', 'get', 200>
+
+export type TracingCase = CaseDetail['case']
+
+/** A person on a case page: in full, or masked where the authority may not read them. */
+export type TracedPerson = CaseDetail['person']
+
+/** One line of the authority's list of cases (`GET /api/v1/cases`). */
+export type CaseSummary = Item<Answer<'/api/v1/cases', 'get', 200>['cases']>
+
+/** Where a case was in the 14 days before (`GET /api/v1/cases/{id}/whereabouts`). */
+export type Whereabouts = Answer<'/api/v1/cases/{id}/whereabouts', 'get', 200>
+
+export type ExposureCounts = Whereabouts['exposures']
 
 /** A published exposure site (`GET /api/v1/exposure-sites`). */
-export interface ExposureSite {
-  readonly venueName: string
-  readonly address: string
-  readonly district: string
-  readonly from: string
-  readonly until: string
-}
-
-export interface ExposureCounts {
-  readonly closeContacts: number
-  readonly sameVenue: number
-  readonly secondary: number
-}
-
-export interface Whereabouts {
-  readonly case: TracingCase
-  readonly visits: readonly {
-    readonly venueId: string
-    readonly venueName: string
-    readonly district: string
-    readonly from: string
-    readonly until: string
-  }[]
-  readonly exposures: ExposureCounts
-}
+export type ExposureSite = Item<Answer<'/api/v1/exposure-sites', 'get', 200>['sites']>
 
 export type TrustPartner = Sent<
   Item<Answer<'/api/v1/trust-partners', 'get', 200>['partners']>,
