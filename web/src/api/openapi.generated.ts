@@ -3372,16 +3372,17 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly at?: string
-              readonly checkinId?: string
-              readonly colour?: string
-              readonly duplicate?: boolean
-              readonly entryAllowed?: boolean
-              readonly message?: string
-              readonly reason?: string
-              readonly venue?: {
-                readonly id?: string
-                readonly name?: string
+              readonly at: string
+              readonly checkinId: string
+              /** @enum {string} */
+              readonly colour?: 'green' | 'yellow' | 'red'
+              readonly duplicate: boolean
+              readonly entryAllowed: boolean
+              readonly message: string
+              readonly reason: string
+              readonly venue: {
+                readonly id: string
+                readonly name: string
               }
             }
           }
@@ -3393,16 +3394,17 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly at?: string
-              readonly checkinId?: string
-              readonly colour?: string
-              readonly duplicate?: boolean
-              readonly entryAllowed?: boolean
-              readonly message?: string
-              readonly reason?: string
-              readonly venue?: {
-                readonly id?: string
-                readonly name?: string
+              readonly at: string
+              readonly checkinId: string
+              /** @enum {string} */
+              readonly colour?: 'green' | 'yellow' | 'red'
+              readonly duplicate: boolean
+              readonly entryAllowed: boolean
+              readonly message: string
+              readonly reason: string
+              readonly venue: {
+                readonly id: string
+                readonly name: string
               }
             }
           }
@@ -13345,16 +13347,16 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly venues?: readonly {
-                readonly address?: string
-                readonly category?: string
+              readonly venues: readonly {
+                readonly address: string
+                readonly category: string
                 readonly companyId?: string
-                readonly createdAt?: string
-                readonly district?: string
-                readonly id?: string
-                readonly name?: string
+                readonly createdAt: string
+                readonly district: string
+                readonly id: string
+                readonly name: string
                 /** @description the text of the poster QR code */
-                readonly posterCode?: string
+                readonly posterCode: string
               }[]
             }
           }
@@ -13488,15 +13490,15 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly address?: string
-              readonly category?: string
+              readonly address: string
+              readonly category: string
               readonly companyId?: string
-              readonly createdAt?: string
-              readonly district?: string
-              readonly id?: string
-              readonly name?: string
+              readonly createdAt: string
+              readonly district: string
+              readonly id: string
+              readonly name: string
               /** @description the text of the poster QR code */
-              readonly posterCode?: string
+              readonly posterCode: string
             }
           }
         }
@@ -13615,15 +13617,15 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly address?: string
-              readonly category?: string
+              readonly address: string
+              readonly category: string
               readonly companyId?: string
-              readonly createdAt?: string
-              readonly district?: string
-              readonly id?: string
-              readonly name?: string
+              readonly createdAt: string
+              readonly district: string
+              readonly id: string
+              readonly name: string
               /** @description the text of the poster QR code */
-              readonly posterCode?: string
+              readonly posterCode: string
             }
           }
         }
@@ -14048,15 +14050,15 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly address?: string
-              readonly category?: string
+              readonly address: string
+              readonly category: string
               readonly companyId?: string
-              readonly createdAt?: string
-              readonly district?: string
-              readonly id?: string
-              readonly name?: string
+              readonly createdAt: string
+              readonly district: string
+              readonly id: string
+              readonly name: string
               /** @description the text of the poster QR code */
-              readonly posterCode?: string
+              readonly posterCode: string
             }
           }
         }
@@ -14192,33 +14194,35 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificateKind?: string
-              readonly checkinId?: string
-              readonly colour?: string
-              readonly duplicate?: boolean
-              readonly entryAllowed?: boolean
+              /** @enum {string} */
+              readonly certificateKind?: 'vaccination' | 'recovery' | 'test' | 'antibody'
+              readonly checkinId: string
+              /** @enum {string} */
+              readonly colour?: 'green' | 'yellow' | 'red'
+              readonly duplicate: boolean
+              readonly entryAllowed: boolean
               /** @description who to match against the visitor’s ID, the same for every kind of code: the masked name (first given name and the family name’s initial, “IVAN P.”) and the birth date; never the full name */
               readonly holder?: {
-                readonly birthDate?: string
-                readonly name?: string
+                readonly birthDate: string
+                readonly name: string
               }
-              readonly message?: string
-              readonly reason?: string
-              readonly recorded?: boolean
+              readonly message: string
+              readonly reason: string
+              readonly recorded: boolean
               readonly rules?: {
-                readonly allowed?: boolean
-                readonly failed?: readonly {
-                  readonly identifier?: string
-                  readonly text?: string
+                readonly allowed: boolean
+                readonly failed: readonly {
+                  readonly identifier: string
+                  readonly text: string
                 }[]
-                readonly ruleSet?: {
-                  readonly id?: string
-                  readonly version?: number
+                readonly ruleSet: {
+                  readonly id: string
+                  readonly version: number
                 }
               }
-              readonly verification?: {
+              readonly verification: {
                 readonly code?: string
-                readonly stage?: string
+                readonly stage: string
               }
             }
           }
@@ -14353,10 +14357,12 @@ export interface paths {
           content: {
             readonly 'application/json': {
               readonly results?: readonly {
-                readonly certificateKind?: string
+                /** @enum {string} */
+                readonly certificateKind?: 'vaccination' | 'recovery' | 'test' | 'antibody'
                 readonly checkinId?: string
                 readonly clientId?: string
-                readonly colour?: string
+                /** @enum {string} */
+                readonly colour?: 'green' | 'yellow' | 'red'
                 readonly duplicate?: boolean
                 readonly entryAllowed?: boolean
                 readonly error?: {
@@ -14366,27 +14372,27 @@ export interface paths {
                 }
                 /** @description who to match against the visitor’s ID, the same for every kind of code: the masked name (first given name and the family name’s initial, “IVAN P.”) and the birth date; never the full name */
                 readonly holder?: {
-                  readonly birthDate?: string
-                  readonly name?: string
+                  readonly birthDate: string
+                  readonly name: string
                 }
                 readonly message?: string
                 readonly ok?: boolean
                 readonly reason?: string
                 readonly recorded?: boolean
                 readonly rules?: {
-                  readonly allowed?: boolean
-                  readonly failed?: readonly {
-                    readonly identifier?: string
-                    readonly text?: string
+                  readonly allowed: boolean
+                  readonly failed: readonly {
+                    readonly identifier: string
+                    readonly text: string
                   }[]
-                  readonly ruleSet?: {
-                    readonly id?: string
-                    readonly version?: number
+                  readonly ruleSet: {
+                    readonly id: string
+                    readonly version: number
                   }
                 }
                 readonly verification?: {
                   readonly code?: string
-                  readonly stage?: string
+                  readonly stage: string
                 }
               }[]
             }

@@ -73,45 +73,26 @@ export type Certificate = Sent<
   'id' | 'uvci' | 'kind' | 'qr' | 'status' | 'issuedAt'
 >
 
-export interface Venue {
-  readonly id: string
-  readonly name: string
-  readonly category: string
-  readonly address: string
-  readonly district: string
-}
+/** A venue as its operators see it (`GET /api/v1/venues`), with its poster's code. */
+export type Venue = Item<Answer<'/api/v1/venues', 'get', 200>['venues']>
 
-export interface ScanAnswer {
-  readonly checkinId?: string
-  readonly entryAllowed: boolean
-  readonly reason?: string
-  readonly message?: string
-  readonly duplicate?: boolean
-  readonly holder?: { readonly name?: string; readonly birthDate?: string }
-  readonly verification?: { readonly stage?: string; readonly code?: string }
-  readonly colour?: Colour
-  readonly certificateKind?: string
-  /** For a certificate: the validity rule set it was judged by, and the rules it failed. */
-  readonly rules?: {
-    readonly ruleSet?: { readonly id: string; readonly version: number }
-    readonly allowed?: boolean
-    readonly failed?: readonly { readonly identifier: string; readonly text: string }[]
+/** A venue of a company: the same answer (`companyId` names the company). */
+export type CompanyVenue = Venue
+
+type ServerScanAnswer = Answer<'/api/v1/venues/{id}/scan', 'post', 200>
+
+/**
+ * What a door shows after a scan: the server's answer (`POST /api/v1/venues/{id}/scan`, or an item
+ * of an offline batch), or one the door scanner judged itself without the network
+ * (web/src/scanner/offline-door.ts), which has no check-in and says `offline`.
+ */
+export type ScanAnswer = Partial<Omit<ServerScanAnswer, 'entryAllowed'>> &
+  Pick<ServerScanAnswer, 'entryAllowed'> & {
+    readonly offline?: boolean
   }
-  /** Judged by the door scanner itself, without the network (web/src/scanner/offline-door.ts). */
-  readonly offline?: boolean
-}
-
-type CheckinAnswerBody = Answer<'/api/v1/checkins', 'post', 201>
 
 /** A check-in's answer (a repeated one answers 200 with the same shape). */
-export type CheckinAnswer = Omit<
-  Sent<CheckinAnswerBody, 'checkinId' | 'at' | 'duplicate' | 'entryAllowed'>,
-  'venue' | 'colour'
-> & {
-  readonly venue: Sent<NonNullable<CheckinAnswerBody['venue']>, 'id' | 'name'>
-  /** The schema says a string; the server sends a colour. */
-  readonly colour?: Colour
-}
+export type CheckinAnswer = Answer<'/api/v1/checkins', 'post', 201>
 
 export interface Notification {
   readonly id: string
@@ -171,16 +152,9 @@ export type District = Sent<
 >
 
 /** What a kind of venue admits (`GET /api/v1/entry-policies`). */
-export interface EntryPolicy {
-  readonly acceptGreenCode: boolean
-  readonly admitYellowCode?: boolean
-  readonly acceptCertificates: readonly CertificateKindAdmitted[]
-  readonly testMaxAgeHours: number
-  readonly ruleSet?: string
-  readonly region?: string
-}
+export type EntryPolicy = Answer<'/api/v1/entry-policies/{category}', 'put', 200>
 
-export type CertificateKindAdmitted = 'vaccination' | 'recovery' | 'test' | 'antibody'
+export type CertificateKindAdmitted = Item<EntryPolicy['acceptCertificates']>
 
 /** The health authority's dashboard (`GET /api/v1/dashboards/authority`). */
 export type AuthorityDashboard = Answer<'/api/v1/dashboards/authority', 'get', 200>
@@ -189,11 +163,6 @@ export type AuthorityDashboard = Answer<'/api/v1/dashboards/authority', 'get', 2
 export type CompanyMembership = Item<Answer<'/api/v1/companies', 'get', 200>['companies']>
 
 export type Company = CompanyMembership['company']
-
-export interface CompanyVenue extends Venue {
-  readonly companyId?: string
-  readonly posterCode?: string
-}
 
 /** A company's dashboard (`GET /api/v1/companies/{id}/dashboard`). */
 export type CompanyDashboard = Answer<'/api/v1/companies/{id}/dashboard', 'get', 200>
