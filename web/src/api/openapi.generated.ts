@@ -2726,39 +2726,39 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificates?: readonly {
+              readonly certificates: readonly {
                 /** Format: date-time */
-                readonly expiresAt?: string
-                readonly holder?: {
-                  readonly birthDate?: string
-                  readonly familyName?: string
-                  readonly familyNameIcao?: string
-                  readonly givenName?: string
-                  readonly givenNameIcao?: string
-                  readonly personId?: string
+                readonly expiresAt: string
+                readonly holder: {
+                  readonly birthDate: string
+                  readonly familyName: string
+                  readonly familyNameIcao: string
+                  readonly givenName: string
+                  readonly givenNameIcao: string
+                  readonly personId: string
                 }
-                readonly id?: string
+                readonly id: string
                 /** Format: date-time */
-                readonly issuedAt?: string
-                readonly issuerId?: string
+                readonly issuedAt: string
+                readonly issuerId: string
                 /** @enum {string} */
-                readonly kind?: 'vaccination' | 'test' | 'recovery' | 'antibody'
+                readonly kind: 'vaccination' | 'test' | 'recovery' | 'antibody'
                 /**
                  * @description an EU DCC, or our antibody payload (docs/antibody-certificate.md)
                  * @enum {string}
                  */
-                readonly payloadType?: 'eu-dcc' | 'healthcode-antibody'
-                readonly personId?: string
+                readonly payloadType: 'eu-dcc' | 'healthcode-antibody'
+                readonly personId: string
                 /** @description the `HC1:` text of the QR code */
-                readonly qr?: string
-                readonly recordId?: string
+                readonly qr: string
+                readonly recordId: string
                 /** @enum {string} */
-                readonly status?: 'valid' | 'suspended' | 'revoked'
+                readonly status: 'valid' | 'suspended' | 'revoked'
                 /** Format: date-time */
                 readonly statusChangedAt?: string
                 readonly statusReason?: string
                 /** @description unique certificate identifier (DCC `ci`) */
-                readonly uvci?: string
+                readonly uvci: string
               }[]
             }
           }
@@ -6641,7 +6641,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly issuers?: readonly components['schemas']['Issuer'][]
+              readonly issuers: readonly components['schemas']['Issuer'][]
             }
           }
         }
@@ -8057,7 +8057,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly people?: readonly components['schemas']['Person'][]
+              readonly people: readonly components['schemas']['Person'][]
             }
           }
         }
@@ -8703,7 +8703,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificates?: readonly components['schemas']['Certificate'][]
+              readonly certificates: readonly components['schemas']['Certificate'][]
             }
           }
         }
@@ -14783,13 +14783,13 @@ export interface components {
   schemas: {
     readonly Account: {
       /** Format: date-time */
-      readonly createdAt?: string
-      readonly displayName?: string
-      readonly id?: string
+      readonly createdAt: string
+      readonly displayName: string
+      readonly id: string
       readonly issuerId?: string
-      readonly login?: string
+      readonly login: string
       readonly personId?: string
-      readonly roles?: readonly (
+      readonly roles: readonly (
         | 'citizen'
         | 'clinician'
         | 'commission_member'
@@ -14798,7 +14798,7 @@ export interface components {
         | 'health_authority'
         | 'administrator'
       )[]
-      readonly signsInWith?: readonly ('password' | 'oidc')[]
+      readonly signsInWith: readonly ('password' | 'oidc')[]
     }
     readonly ApiToken: {
       /** Format: date-time */
@@ -14827,29 +14827,29 @@ export interface components {
     }
     readonly Certificate: {
       /** Format: date-time */
-      readonly expiresAt?: string
-      readonly id?: string
+      readonly expiresAt: string
+      readonly id: string
       /** Format: date-time */
-      readonly issuedAt?: string
-      readonly issuerId?: string
+      readonly issuedAt: string
+      readonly issuerId: string
       /** @enum {string} */
-      readonly kind?: 'vaccination' | 'test' | 'recovery' | 'antibody'
+      readonly kind: 'vaccination' | 'test' | 'recovery' | 'antibody'
       /**
        * @description an EU DCC, or our antibody payload (docs/antibody-certificate.md)
        * @enum {string}
        */
-      readonly payloadType?: 'eu-dcc' | 'healthcode-antibody'
-      readonly personId?: string
+      readonly payloadType: 'eu-dcc' | 'healthcode-antibody'
+      readonly personId: string
       /** @description the `HC1:` text of the QR code */
-      readonly qr?: string
-      readonly recordId?: string
+      readonly qr: string
+      readonly recordId: string
       /** @enum {string} */
-      readonly status?: 'valid' | 'suspended' | 'revoked'
+      readonly status: 'valid' | 'suspended' | 'revoked'
       /** Format: date-time */
       readonly statusChangedAt?: string
       readonly statusReason?: string
       /** @description unique certificate identifier (DCC `ci`) */
-      readonly uvci?: string
+      readonly uvci: string
     }
     readonly Error: {
       readonly error: {
@@ -14868,35 +14868,35 @@ export interface components {
       readonly type: 'passport' | 'national-id' | 'residence-permit' | 'other'
     }
     readonly Issuer: {
-      readonly country?: string
-      readonly id?: string
+      readonly country: string
+      readonly id: string
       /** @enum {string} */
-      readonly level?: 'federal' | 'region'
-      readonly name?: string
+      readonly level: 'federal' | 'region'
+      readonly name: string
       readonly parentId?: string
     }
     readonly Person: {
-      readonly birthDate?: string
+      readonly birthDate: string
       /** Format: date-time */
-      readonly createdAt?: string
+      readonly createdAt: string
       readonly district?: string
-      readonly document?: components['schemas']['IdentityDocument']
+      readonly document: components['schemas']['IdentityDocument']
       readonly email?: string
-      readonly familyName?: string
+      readonly familyName: string
       /** @description ICAO 9303 transliteration (A-Z, <) */
-      readonly familyNameIcao?: string
-      readonly givenName?: string
-      readonly givenNameIcao?: string
-      readonly hasAccount?: boolean
-      readonly id?: string
-      readonly issuerId?: string
+      readonly familyNameIcao: string
+      readonly givenName: string
+      readonly givenNameIcao: string
+      readonly hasAccount: boolean
+      readonly id: string
+      readonly issuerId: string
       /** @enum {string} */
-      readonly language?: 'en' | 'ru' | 'zh'
+      readonly language: 'en' | 'ru' | 'zh'
       readonly phone?: string
       /** @enum {string} */
-      readonly residency?: 'resident' | 'foreigner'
+      readonly residency: 'resident' | 'foreigner'
       /** Format: date-time */
-      readonly updatedAt?: string
+      readonly updatedAt: string
     }
   }
   responses: never

@@ -33,17 +33,16 @@ type Sent<T, Always extends keyof T> = Omit<T, Always> & {
 export type Colour = 'green' | 'yellow' | 'red'
 export type Language = 'en' | 'ru' | 'zh'
 
-export interface Person {
-  readonly id: string
-  readonly familyName: string
-  readonly givenName: string
-  readonly birthDate: string
-}
+/** A person in the register as staff see them (`GET /api/v1/people`). */
+export type StaffPerson = Schemas['Person']
 
-export interface Me {
-  readonly account?: { readonly id: string; readonly displayName: string; readonly roles: string[] }
-  readonly person?: Person
-}
+/** A person's own record as the register holds it (`GET /api/v1/me`). */
+export type OwnRecord = Schemas['Person']
+
+export type Person = Schemas['Person']
+
+/** The signed-in account and the person record it holds (`GET /api/v1/me`). */
+export type Me = Answer<'/api/v1/me', 'get', 200>
 
 export interface Reason {
   readonly ruleId: string
@@ -66,12 +65,9 @@ export interface HealthCodeToken {
   readonly healthCode: Assessment
 }
 
-export type CertificateKind = NonNullable<Schemas['Certificate']['kind']>
+export type Certificate = Schemas['Certificate']
 
-export type Certificate = Sent<
-  Schemas['Certificate'],
-  'id' | 'uvci' | 'kind' | 'qr' | 'status' | 'issuedAt'
->
+export type CertificateKind = Certificate['kind']
 
 /** A venue as its operators see it (`GET /api/v1/venues`), with its poster's code. */
 export type Venue = Item<Answer<'/api/v1/venues', 'get', 200>['venues']>
@@ -133,13 +129,6 @@ export interface CommissionRequest {
   readonly overdue?: boolean
 }
 
-export interface StaffPerson extends Person {
-  readonly familyNameIcao?: string
-  readonly givenNameIcao?: string
-  readonly document?: { readonly type: string; readonly number: string; readonly country: string }
-  readonly hasAccount?: boolean
-}
-
 export type RiskArea = Sent<
   Item<Answer<'/api/v1/risk-areas', 'get', 200>['riskAreas']>,
   'id' | 'areaCode' | 'name' | 'level' | 'from'
@@ -197,17 +186,7 @@ export type SigningKey = Sent<
 >
 
 /** A certificate as staff who revoke find it (`GET /api/v1/certificates`), with its holder. */
-export interface StaffCertificate extends Certificate {
-  readonly personId: string
-  readonly statusReason?: string
-  readonly statusChangedAt?: string
-  readonly holder?: {
-    readonly personId: string
-    readonly familyName: string
-    readonly givenName: string
-    readonly birthDate: string
-  }
-}
+export type StaffCertificate = Item<Answer<'/api/v1/certificates', 'get', 200>['certificates']>
 
 /** The published revocation list (`GET /api/v1/revocation-list`). */
 export type RevocationListDocument = Omit<
@@ -243,14 +222,7 @@ export type SignInProvider = Sent<
   'kind'
 >
 
-export type Issuer = Sent<Schemas['Issuer'], 'id' | 'name' | 'level' | 'country'>
-
-/** A person's own record as the register holds it (`GET /api/v1/me`). */
-export interface OwnRecord extends StaffPerson {
-  readonly issuerId: string
-  readonly residency: 'resident' | 'foreigner'
-  readonly district?: string
-}
+export type Issuer = Schemas['Issuer']
 
 export interface CommissionDecisionInfo {
   readonly outcome: 'approved' | 'refused'

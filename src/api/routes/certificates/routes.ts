@@ -35,10 +35,19 @@ const CertificateSearchQuery = {
 
 const certificateWithHolder = {
   type: 'object',
+  required: [...certificateSchema.required, 'holder'],
   properties: {
     ...certificateSchema.properties,
     holder: {
       type: 'object',
+      required: [
+        'personId',
+        'familyName',
+        'givenName',
+        'familyNameIcao',
+        'givenNameIcao',
+        'birthDate',
+      ],
       properties: {
         personId: { type: 'string' },
         familyName: { type: 'string' },
@@ -69,6 +78,7 @@ export async function certificateRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['certificates'],
             properties: { certificates: { type: 'array', items: certificateWithHolder } },
           },
           ...errorResponses,
@@ -102,6 +112,7 @@ export async function certificateRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['certificates'],
             properties: { certificates: { type: 'array', items: { $ref: 'Certificate#' } } },
           },
           ...errorResponses,
