@@ -5356,10 +5356,10 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly districts?: readonly {
-                readonly code?: string
-                readonly issuerId?: string
-                readonly name?: string
+              readonly districts: readonly {
+                readonly code: string
+                readonly issuerId: string
+                readonly name: string
               }[]
             }
           }
@@ -5473,9 +5473,9 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly code?: string
-              readonly issuerId?: string
-              readonly name?: string
+              readonly code: string
+              readonly issuerId: string
+              readonly name: string
             }
           }
         }
@@ -7416,9 +7416,19 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly notifications?: readonly {
+              readonly notifications: readonly ({
+                readonly createdAt: string
+                readonly data: {
+                  readonly [key: string]: unknown
+                }
+                readonly id: string
+                /** @enum {string} */
+                readonly kind: 'exposure' | 'colour-change' | 'commission'
+                /** @description when the person read it; absent while unread */
+                readonly readAt?: string
+              } & {
                 readonly [key: string]: unknown
-              }[]
+              })[]
             }
           }
         }
@@ -7545,7 +7555,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly unread?: number
+              readonly unread: number
             }
           }
         }
@@ -7662,7 +7672,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly unread?: number
+              readonly unread: number
             }
           }
         }
@@ -9471,27 +9481,28 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly declaration?: {
+              readonly declaration: {
                 readonly [key: string]: unknown
               }
-              readonly healthCode?: {
+              readonly healthCode: {
                 /** @enum {string} */
-                readonly colour?: 'green' | 'yellow' | 'red'
-                readonly evaluatedAt?: string
+                readonly colour: 'green' | 'yellow' | 'red'
+                readonly evaluatedAt: string
                 /** @description YYYY-MM-DD: the day the code can turn green */
                 readonly greenOn?: string
-                readonly reasons?: readonly {
-                  readonly colour?: string
-                  readonly greenOn?: string
-                  readonly ruleId?: string
-                  readonly since?: string
-                  readonly text?: {
-                    readonly en?: string
-                    readonly ru?: string
-                    readonly zh?: string
+                readonly reasons: readonly {
+                  /** @enum {string} */
+                  readonly colour: 'red' | 'yellow'
+                  readonly greenOn: string
+                  readonly ruleId: string
+                  readonly since: string
+                  readonly text: {
+                    readonly en: string
+                    readonly ru: string
+                    readonly zh: string
                   }
                 }[]
-                readonly rulesetVersion?: number
+                readonly rulesetVersion: number
               }
             }
           }
@@ -9612,22 +9623,23 @@ export interface paths {
           content: {
             readonly 'application/json': {
               /** @enum {string} */
-              readonly colour?: 'green' | 'yellow' | 'red'
-              readonly evaluatedAt?: string
+              readonly colour: 'green' | 'yellow' | 'red'
+              readonly evaluatedAt: string
               /** @description YYYY-MM-DD: the day the code can turn green */
               readonly greenOn?: string
-              readonly reasons?: readonly {
-                readonly colour?: string
-                readonly greenOn?: string
-                readonly ruleId?: string
-                readonly since?: string
-                readonly text?: {
-                  readonly en?: string
-                  readonly ru?: string
-                  readonly zh?: string
+              readonly reasons: readonly {
+                /** @enum {string} */
+                readonly colour: 'red' | 'yellow'
+                readonly greenOn: string
+                readonly ruleId: string
+                readonly since: string
+                readonly text: {
+                  readonly en: string
+                  readonly ru: string
+                  readonly zh: string
                 }
               }[]
-              readonly rulesetVersion?: number
+              readonly rulesetVersion: number
             }
           }
         }
@@ -9748,28 +9760,29 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly expiresAt?: string
-              readonly healthCode?: {
+              readonly expiresAt: string
+              readonly healthCode: {
                 /** @enum {string} */
-                readonly colour?: 'green' | 'yellow' | 'red'
-                readonly evaluatedAt?: string
+                readonly colour: 'green' | 'yellow' | 'red'
+                readonly evaluatedAt: string
                 /** @description YYYY-MM-DD: the day the code can turn green */
                 readonly greenOn?: string
-                readonly reasons?: readonly {
-                  readonly colour?: string
-                  readonly greenOn?: string
-                  readonly ruleId?: string
-                  readonly since?: string
-                  readonly text?: {
-                    readonly en?: string
-                    readonly ru?: string
-                    readonly zh?: string
+                readonly reasons: readonly {
+                  /** @enum {string} */
+                  readonly colour: 'red' | 'yellow'
+                  readonly greenOn: string
+                  readonly ruleId: string
+                  readonly since: string
+                  readonly text: {
+                    readonly en: string
+                    readonly ru: string
+                    readonly zh: string
                   }
                 }[]
-                readonly rulesetVersion?: number
+                readonly rulesetVersion: number
               }
               /** @description the HC1: text of the QR code */
-              readonly qr?: string
+              readonly qr: string
             }
           }
         }
@@ -10742,16 +10755,16 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly riskAreas?: readonly {
-                readonly areaCode?: string
-                readonly createdAt?: string
-                readonly from?: string
-                readonly id?: string
+              readonly riskAreas: readonly {
+                readonly areaCode: string
+                readonly createdAt: string
+                readonly from: string
+                readonly id: string
                 /** @description the region whose authority declared the area */
                 readonly issuerId?: string
                 /** @enum {string} */
-                readonly level?: 'high' | 'medium'
-                readonly name?: string
+                readonly level: 'high' | 'medium'
+                readonly name: string
                 readonly supersededAt?: string
                 readonly supersededBy?: string
                 readonly until?: string
@@ -10877,15 +10890,15 @@ export interface paths {
             readonly 'application/json': {
               readonly reassessed?: number
               readonly riskArea?: {
-                readonly areaCode?: string
-                readonly createdAt?: string
-                readonly from?: string
-                readonly id?: string
+                readonly areaCode: string
+                readonly createdAt: string
+                readonly from: string
+                readonly id: string
                 /** @description the region whose authority declared the area */
                 readonly issuerId?: string
                 /** @enum {string} */
-                readonly level?: 'high' | 'medium'
-                readonly name?: string
+                readonly level: 'high' | 'medium'
+                readonly name: string
                 readonly supersededAt?: string
                 readonly supersededBy?: string
                 readonly until?: string
@@ -11013,15 +11026,15 @@ export interface paths {
             readonly 'application/json': {
               readonly reassessed?: number
               readonly riskArea?: {
-                readonly areaCode?: string
-                readonly createdAt?: string
-                readonly from?: string
-                readonly id?: string
+                readonly areaCode: string
+                readonly createdAt: string
+                readonly from: string
+                readonly id: string
                 /** @description the region whose authority declared the area */
                 readonly issuerId?: string
                 /** @enum {string} */
-                readonly level?: 'high' | 'medium'
-                readonly name?: string
+                readonly level: 'high' | 'medium'
+                readonly name: string
                 readonly supersededAt?: string
                 readonly supersededBy?: string
                 readonly until?: string
@@ -11380,12 +11393,28 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
+              /** @description how far everyone’s recomputation after the last rule change has got */
               readonly recompute?: {
+                readonly done: number
+                readonly failed: number
+                /** Format: date-time */
+                readonly finishedAt?: string
+                readonly rulesetVersion: number
+                /** Format: date-time */
+                readonly startedAt: string
+              } & {
                 readonly [key: string]: unknown
               }
-              readonly versions?: readonly {
+              readonly versions: readonly ({
+                /** Format: date-time */
+                readonly createdAt: string
+                readonly createdBy?: string
+                readonly issuerId?: string
+                readonly note?: string
+                readonly version: number
+              } & {
                 readonly [key: string]: unknown
-              }[]
+              })[]
             }
           }
         }

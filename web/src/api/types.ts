@@ -30,8 +30,11 @@ type Sent<T, Always extends keyof T> = Omit<T, Always> & {
   readonly [Key in Always]-?: Exclude<T[Key], undefined>
 }
 
-export type Colour = 'green' | 'yellow' | 'red'
-export type Language = 'en' | 'ru' | 'zh'
+/** A health code's colour. */
+export type Colour = Answer<'/api/v1/people/{id}/health-code', 'get', 200>['colour']
+
+/** A language the app and the server speak. */
+export type Language = Schemas['Person']['language']
 
 /** A person in the register as staff see them (`GET /api/v1/people`). */
 export type StaffPerson = Schemas['Person']
@@ -44,26 +47,14 @@ export type Person = Schemas['Person']
 /** The signed-in account and the person record it holds (`GET /api/v1/me`). */
 export type Me = Answer<'/api/v1/me', 'get', 200>
 
-export interface Reason {
-  readonly ruleId: string
-  readonly colour: Colour
-  readonly text: Readonly<Record<Language, string>>
-  readonly since?: string
-  readonly greenOn?: string
-}
+/** A person's health code (`GET /api/v1/people/{id}/health-code`): the colour and every reason. */
+export type Assessment = Answer<'/api/v1/people/{id}/health-code', 'get', 200>
 
-export interface Assessment {
-  readonly colour: Colour
-  readonly reasons: readonly Reason[]
-  readonly greenOn?: string
-  readonly evaluatedAt?: string
-}
+/** A rule that makes a code red or yellow, with its text in every language. */
+export type Reason = Item<Assessment['reasons']>
 
-export interface HealthCodeToken {
-  readonly qr: string
-  readonly expiresAt: string
-  readonly healthCode: Assessment
-}
+/** The dynamic QR code and the health code it carries (`GET /api/v1/people/{id}/health-code/token`). */
+export type HealthCodeToken = Answer<'/api/v1/people/{id}/health-code/token', 'get', 200>
 
 export type Certificate = Schemas['Certificate']
 
@@ -90,14 +81,8 @@ export type ScanAnswer = Partial<Omit<ServerScanAnswer, 'entryAllowed'>> &
 /** A check-in's answer (a repeated one answers 200 with the same shape). */
 export type CheckinAnswer = Answer<'/api/v1/checkins', 'post', 201>
 
-export interface Notification {
-  readonly id: string
-  readonly kind: 'exposure' | 'colour-change' | 'commission'
-  readonly data: Readonly<Record<string, unknown>>
-  readonly createdAt: string
-  /** When the person read it; absent while unread. */
-  readonly readAt?: string
-}
+/** An item of the person's feed (`GET /api/v1/me/feed`); `readAt` is absent while unread. */
+export type Notification = Item<Answer<'/api/v1/me/feed', 'get', 200>['notifications']>
 
 export interface Evidence {
   readonly kind: 'test' | 'antibody'
@@ -129,16 +114,10 @@ export interface CommissionRequest {
   readonly overdue?: boolean
 }
 
-export type RiskArea = Sent<
-  Item<Answer<'/api/v1/risk-areas', 'get', 200>['riskAreas']>,
-  'id' | 'areaCode' | 'name' | 'level' | 'from'
->
+export type RiskArea = Item<Answer<'/api/v1/risk-areas', 'get', 200>['riskAreas']>
 
 /** A district a region's authority defined (`GET /api/v1/districts`). */
-export type District = Sent<
-  Item<Answer<'/api/v1/districts', 'get', 200>['districts']>,
-  'issuerId' | 'code' | 'name'
->
+export type District = Item<Answer<'/api/v1/districts', 'get', 200>['districts']>
 
 /** What a kind of venue admits (`GET /api/v1/entry-policies`). */
 export type EntryPolicy = Answer<'/api/v1/entry-policies/{category}', 'put', 200>
@@ -199,22 +178,13 @@ export type RevocationListDocument = Omit<
   >[]
 }
 
+type RuleSetVersions = Answer<'/api/v1/risk-rules/versions', 'get', 200>
+
 /** One stored version of the risk rules (`GET /api/v1/risk-rules/versions`). */
-export interface RiskRuleVersion {
-  readonly version: number
-  readonly note?: string
-  readonly createdBy?: string
-  readonly createdAt?: string
-}
+export type RiskRuleVersion = Item<RuleSetVersions['versions']>
 
 /** How far everyone's recomputation after the last rule change has got. */
-export interface RecomputeProgress {
-  readonly rulesetVersion: number
-  readonly done: number
-  readonly failed: number
-  readonly startedAt: string
-  readonly finishedAt?: string
-}
+export type RecomputeProgress = NonNullable<RuleSetVersions['recompute']>
 
 /** How a visitor may sign in (`GET /api/v1/auth/providers`). */
 export type SignInProvider = Sent<
