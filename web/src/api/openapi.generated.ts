@@ -3530,36 +3530,36 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly requests?: readonly {
+              readonly requests: readonly {
                 readonly appeal?: {
                   /** Format: date-time */
-                  readonly appealedAt?: string
-                  readonly appealedBy?: string
-                  readonly reason?: string
+                  readonly appealedAt: string
+                  readonly appealedBy: string
+                  readonly reason: string
                 }
                 readonly appealDecision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
-                readonly attachments?: readonly {
+                readonly attachments: readonly {
                   /** Format: date-time */
-                  readonly createdAt?: string
-                  readonly fileName?: string
-                  readonly id?: string
-                  readonly mediaType?: string
-                  readonly sha256?: string
-                  readonly size?: number
+                  readonly createdAt: string
+                  readonly fileName: string
+                  readonly id: string
+                  readonly mediaType: string
+                  readonly sha256: string
+                  readonly size: number
                 }[]
                 readonly decision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
                 /**
@@ -3567,20 +3567,20 @@ export interface paths {
                  * @description the decision deadline
                  */
                 readonly dueBy?: string
-                readonly evidence?: {
-                  readonly data?: {
+                readonly evidence: {
+                  readonly data: {
                     readonly [key: string]: unknown
                   }
                   /** @enum {string} */
-                  readonly kind?: 'test' | 'antibody'
+                  readonly kind: 'test' | 'antibody'
                 }
-                readonly id?: string
-                readonly issuerId?: string
-                readonly overdue?: boolean
-                readonly personId?: string
+                readonly id: string
+                readonly issuerId: string
+                readonly overdue: boolean
+                readonly personId: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly status?:
+                readonly status:
                   | 'submitted'
                   | 'approved'
                   | 'refused'
@@ -3588,10 +3588,10 @@ export interface paths {
                   | 'appeal_approved'
                   | 'appeal_refused'
                 /** Format: date-time */
-                readonly submittedAt?: string
-                readonly submittedBy?: string
+                readonly submittedAt: string
+                readonly submittedBy: string
                 /** Format: date-time */
-                readonly updatedAt?: string
+                readonly updatedAt: string
                 /** @description hours waited so far */
                 readonly waitingHours?: number
                 /**
@@ -3722,33 +3722,33 @@ export interface paths {
             readonly 'application/json': {
               readonly appeal?: {
                 /** Format: date-time */
-                readonly appealedAt?: string
-                readonly appealedBy?: string
-                readonly reason?: string
+                readonly appealedAt: string
+                readonly appealedBy: string
+                readonly reason: string
               }
               readonly appealDecision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
-              readonly attachments?: readonly {
+              readonly attachments: readonly {
                 /** Format: date-time */
-                readonly createdAt?: string
-                readonly fileName?: string
-                readonly id?: string
-                readonly mediaType?: string
-                readonly sha256?: string
-                readonly size?: number
+                readonly createdAt: string
+                readonly fileName: string
+                readonly id: string
+                readonly mediaType: string
+                readonly sha256: string
+                readonly size: number
               }[]
               readonly decision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
               /**
@@ -3756,20 +3756,20 @@ export interface paths {
                * @description the decision deadline
                */
               readonly dueBy?: string
-              readonly evidence?: {
-                readonly data?: {
+              readonly evidence: {
+                readonly data: {
                   readonly [key: string]: unknown
                 }
                 /** @enum {string} */
-                readonly kind?: 'test' | 'antibody'
+                readonly kind: 'test' | 'antibody'
               }
-              readonly id?: string
-              readonly issuerId?: string
-              readonly overdue?: boolean
-              readonly personId?: string
+              readonly id: string
+              readonly issuerId: string
+              readonly overdue: boolean
+              readonly personId: string
               readonly recordId?: string
               /** @enum {string} */
-              readonly status?:
+              readonly status:
                 | 'submitted'
                 | 'approved'
                 | 'refused'
@@ -3777,10 +3777,10 @@ export interface paths {
                 | 'appeal_approved'
                 | 'appeal_refused'
               /** Format: date-time */
-              readonly submittedAt?: string
-              readonly submittedBy?: string
+              readonly submittedAt: string
+              readonly submittedBy: string
               /** Format: date-time */
-              readonly updatedAt?: string
+              readonly updatedAt: string
               /** @description hours waited so far */
               readonly waitingHours?: number
               /**
@@ -3918,33 +3918,33 @@ export interface paths {
             readonly 'application/json': {
               readonly appeal?: {
                 /** Format: date-time */
-                readonly appealedAt?: string
-                readonly appealedBy?: string
-                readonly reason?: string
+                readonly appealedAt: string
+                readonly appealedBy: string
+                readonly reason: string
               }
               readonly appealDecision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
-              readonly attachments?: readonly {
+              readonly attachments: readonly {
                 /** Format: date-time */
-                readonly createdAt?: string
-                readonly fileName?: string
-                readonly id?: string
-                readonly mediaType?: string
-                readonly sha256?: string
-                readonly size?: number
+                readonly createdAt: string
+                readonly fileName: string
+                readonly id: string
+                readonly mediaType: string
+                readonly sha256: string
+                readonly size: number
               }[]
               readonly decision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
               /**
@@ -3952,20 +3952,20 @@ export interface paths {
                * @description the decision deadline
                */
               readonly dueBy?: string
-              readonly evidence?: {
-                readonly data?: {
+              readonly evidence: {
+                readonly data: {
                   readonly [key: string]: unknown
                 }
                 /** @enum {string} */
-                readonly kind?: 'test' | 'antibody'
+                readonly kind: 'test' | 'antibody'
               }
-              readonly id?: string
-              readonly issuerId?: string
-              readonly overdue?: boolean
-              readonly personId?: string
+              readonly id: string
+              readonly issuerId: string
+              readonly overdue: boolean
+              readonly personId: string
               readonly recordId?: string
               /** @enum {string} */
-              readonly status?:
+              readonly status:
                 | 'submitted'
                 | 'approved'
                 | 'refused'
@@ -3973,10 +3973,10 @@ export interface paths {
                 | 'appeal_approved'
                 | 'appeal_refused'
               /** Format: date-time */
-              readonly submittedAt?: string
-              readonly submittedBy?: string
+              readonly submittedAt: string
+              readonly submittedBy: string
               /** Format: date-time */
-              readonly updatedAt?: string
+              readonly updatedAt: string
               /** @description hours waited so far */
               readonly waitingHours?: number
               /**
@@ -4234,37 +4234,37 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificate?: components['schemas']['Certificate'] | (never | null)
-              readonly request?: {
+              readonly certificate: components['schemas']['Certificate'] | (never | null)
+              readonly request: {
                 readonly appeal?: {
                   /** Format: date-time */
-                  readonly appealedAt?: string
-                  readonly appealedBy?: string
-                  readonly reason?: string
+                  readonly appealedAt: string
+                  readonly appealedBy: string
+                  readonly reason: string
                 }
                 readonly appealDecision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
-                readonly attachments?: readonly {
+                readonly attachments: readonly {
                   /** Format: date-time */
-                  readonly createdAt?: string
-                  readonly fileName?: string
-                  readonly id?: string
-                  readonly mediaType?: string
-                  readonly sha256?: string
-                  readonly size?: number
+                  readonly createdAt: string
+                  readonly fileName: string
+                  readonly id: string
+                  readonly mediaType: string
+                  readonly sha256: string
+                  readonly size: number
                 }[]
                 readonly decision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
                 /**
@@ -4272,20 +4272,20 @@ export interface paths {
                  * @description the decision deadline
                  */
                 readonly dueBy?: string
-                readonly evidence?: {
-                  readonly data?: {
+                readonly evidence: {
+                  readonly data: {
                     readonly [key: string]: unknown
                   }
                   /** @enum {string} */
-                  readonly kind?: 'test' | 'antibody'
+                  readonly kind: 'test' | 'antibody'
                 }
-                readonly id?: string
-                readonly issuerId?: string
-                readonly overdue?: boolean
-                readonly personId?: string
+                readonly id: string
+                readonly issuerId: string
+                readonly overdue: boolean
+                readonly personId: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly status?:
+                readonly status:
                   | 'submitted'
                   | 'approved'
                   | 'refused'
@@ -4293,10 +4293,10 @@ export interface paths {
                   | 'appeal_approved'
                   | 'appeal_refused'
                 /** Format: date-time */
-                readonly submittedAt?: string
-                readonly submittedBy?: string
+                readonly submittedAt: string
+                readonly submittedBy: string
                 /** Format: date-time */
-                readonly updatedAt?: string
+                readonly updatedAt: string
                 /** @description hours waited so far */
                 readonly waitingHours?: number
                 /**
@@ -8957,36 +8957,36 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly requests?: readonly {
+              readonly requests: readonly {
                 readonly appeal?: {
                   /** Format: date-time */
-                  readonly appealedAt?: string
-                  readonly appealedBy?: string
-                  readonly reason?: string
+                  readonly appealedAt: string
+                  readonly appealedBy: string
+                  readonly reason: string
                 }
                 readonly appealDecision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
-                readonly attachments?: readonly {
+                readonly attachments: readonly {
                   /** Format: date-time */
-                  readonly createdAt?: string
-                  readonly fileName?: string
-                  readonly id?: string
-                  readonly mediaType?: string
-                  readonly sha256?: string
-                  readonly size?: number
+                  readonly createdAt: string
+                  readonly fileName: string
+                  readonly id: string
+                  readonly mediaType: string
+                  readonly sha256: string
+                  readonly size: number
                 }[]
                 readonly decision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
                 /**
@@ -8994,20 +8994,20 @@ export interface paths {
                  * @description the decision deadline
                  */
                 readonly dueBy?: string
-                readonly evidence?: {
-                  readonly data?: {
+                readonly evidence: {
+                  readonly data: {
                     readonly [key: string]: unknown
                   }
                   /** @enum {string} */
-                  readonly kind?: 'test' | 'antibody'
+                  readonly kind: 'test' | 'antibody'
                 }
-                readonly id?: string
-                readonly issuerId?: string
-                readonly overdue?: boolean
-                readonly personId?: string
+                readonly id: string
+                readonly issuerId: string
+                readonly overdue: boolean
+                readonly personId: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly status?:
+                readonly status:
                   | 'submitted'
                   | 'approved'
                   | 'refused'
@@ -9015,10 +9015,10 @@ export interface paths {
                   | 'appeal_approved'
                   | 'appeal_refused'
                 /** Format: date-time */
-                readonly submittedAt?: string
-                readonly submittedBy?: string
+                readonly submittedAt: string
+                readonly submittedBy: string
                 /** Format: date-time */
-                readonly updatedAt?: string
+                readonly updatedAt: string
                 /** @description hours waited so far */
                 readonly waitingHours?: number
                 /**
@@ -9154,33 +9154,33 @@ export interface paths {
             readonly 'application/json': {
               readonly appeal?: {
                 /** Format: date-time */
-                readonly appealedAt?: string
-                readonly appealedBy?: string
-                readonly reason?: string
+                readonly appealedAt: string
+                readonly appealedBy: string
+                readonly reason: string
               }
               readonly appealDecision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
-              readonly attachments?: readonly {
+              readonly attachments: readonly {
                 /** Format: date-time */
-                readonly createdAt?: string
-                readonly fileName?: string
-                readonly id?: string
-                readonly mediaType?: string
-                readonly sha256?: string
-                readonly size?: number
+                readonly createdAt: string
+                readonly fileName: string
+                readonly id: string
+                readonly mediaType: string
+                readonly sha256: string
+                readonly size: number
               }[]
               readonly decision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
               /**
@@ -9188,20 +9188,20 @@ export interface paths {
                * @description the decision deadline
                */
               readonly dueBy?: string
-              readonly evidence?: {
-                readonly data?: {
+              readonly evidence: {
+                readonly data: {
                   readonly [key: string]: unknown
                 }
                 /** @enum {string} */
-                readonly kind?: 'test' | 'antibody'
+                readonly kind: 'test' | 'antibody'
               }
-              readonly id?: string
-              readonly issuerId?: string
-              readonly overdue?: boolean
-              readonly personId?: string
+              readonly id: string
+              readonly issuerId: string
+              readonly overdue: boolean
+              readonly personId: string
               readonly recordId?: string
               /** @enum {string} */
-              readonly status?:
+              readonly status:
                 | 'submitted'
                 | 'approved'
                 | 'refused'
@@ -9209,10 +9209,10 @@ export interface paths {
                 | 'appeal_approved'
                 | 'appeal_refused'
               /** Format: date-time */
-              readonly submittedAt?: string
-              readonly submittedBy?: string
+              readonly submittedAt: string
+              readonly submittedBy: string
               /** Format: date-time */
-              readonly updatedAt?: string
+              readonly updatedAt: string
               /** @description hours waited so far */
               readonly waitingHours?: number
               /**

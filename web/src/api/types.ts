@@ -84,35 +84,11 @@ export type CheckinAnswer = Answer<'/api/v1/checkins', 'post', 201>
 /** An item of the person's feed (`GET /api/v1/me/feed`); `readAt` is absent while unread. */
 export type Notification = Item<Answer<'/api/v1/me/feed', 'get', 200>['notifications']>
 
-export interface Evidence {
-  readonly kind: 'test' | 'antibody'
-  readonly data: Readonly<Record<string, unknown>>
-}
+/** A request to the medical commission (`GET /api/v1/commission/requests`), with its wait. */
+export type CommissionRequest = Item<Answer<'/api/v1/commission/requests', 'get', 200>['requests']>
 
-export interface CommissionRequest {
-  readonly id: string
-  readonly personId: string
-  readonly evidence: Evidence
-  readonly status:
-    'submitted' | 'approved' | 'refused' | 'appealed' | 'appeal_approved' | 'appeal_refused'
-  readonly submittedAt: string
-  readonly decision?: {
-    readonly outcome: string
-    readonly reason?: string
-    /** The account of the member who decided: an appeal goes to another member. */
-    readonly decidedBy?: string
-  }
-  readonly appeal?: { readonly reason?: string; readonly appealedAt?: string }
-  readonly attachments: readonly {
-    readonly id: string
-    readonly fileName: string
-    readonly mediaType: string
-    readonly size: number
-  }[]
-  readonly waitingHours?: number
-  readonly dueBy?: string
-  readonly overdue?: boolean
-}
+/** What a request says the person had: a test result or an antibody test. */
+export type Evidence = CommissionRequest['evidence']
 
 export type RiskArea = Item<Answer<'/api/v1/risk-areas', 'get', 200>['riskAreas']>
 
@@ -194,18 +170,10 @@ export type SignInProvider = Sent<
 
 export type Issuer = Schemas['Issuer']
 
-export interface CommissionDecisionInfo {
-  readonly outcome: 'approved' | 'refused'
-  readonly reason?: string
-  readonly decidedAt: string
-}
-
-/** A citizen's own commission request, with both decisions and their days. */
-export interface OwnCommissionRequest extends CommissionRequest {
-  readonly decision?: CommissionDecisionInfo
-  readonly appealDecision?: CommissionDecisionInfo
-  readonly updatedAt: string
-}
+/** A person's own commission request (`GET /api/v1/people/{id}/commission-requests`), with both decisions. */
+export type OwnCommissionRequest = Item<
+  Answer<'/api/v1/people/{id}/commission-requests', 'get', 200>['requests']
+>
 
 /** What the feed says of a commission decision (`kind: 'commission'`). */
 export interface CommissionNotice {
