@@ -6872,22 +6872,22 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly keys?: readonly {
-                readonly certificatePem?: string
+              readonly keys: readonly {
+                readonly certificatePem: string
                 /** Format: date-time */
-                readonly createdAt?: string
-                readonly id?: string
+                readonly createdAt: string
+                readonly id: string
                 readonly issuerId?: string
-                readonly kid?: string
+                readonly kid: string
                 /** Format: date-time */
-                readonly notAfter?: string
+                readonly notAfter: string
                 /** Format: date-time */
-                readonly notBefore?: string
+                readonly notBefore: string
                 /**
                  * @description document-signer: EU-facing (EU DCCs, on /api/v1/trust-list); domestic-signer: dynamic codes and antibody certificates (on /api/v1/trust-list/domestic); legacy-signer: made before the two were split, on both lists until it expires; gateway-trust-anchor and gateway-upload: sign the DCC Gateway-format trust list and revocation batches
                  * @enum {string}
                  */
-                readonly purpose?:
+                readonly purpose:
                   | 'csca'
                   | 'document-signer'
                   | 'domestic-signer'
@@ -6897,7 +6897,7 @@ export interface paths {
                 /** Format: date-time */
                 readonly retiredAt?: string
                 /** @enum {string} */
-                readonly status?: 'active' | 'retired'
+                readonly status: 'active' | 'retired'
               }[]
             }
           }
@@ -7030,21 +7030,21 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificatePem?: string
+              readonly certificatePem: string
               /** Format: date-time */
-              readonly createdAt?: string
-              readonly id?: string
+              readonly createdAt: string
+              readonly id: string
               readonly issuerId?: string
-              readonly kid?: string
+              readonly kid: string
               /** Format: date-time */
-              readonly notAfter?: string
+              readonly notAfter: string
               /** Format: date-time */
-              readonly notBefore?: string
+              readonly notBefore: string
               /**
                * @description document-signer: EU-facing (EU DCCs, on /api/v1/trust-list); domestic-signer: dynamic codes and antibody certificates (on /api/v1/trust-list/domestic); legacy-signer: made before the two were split, on both lists until it expires; gateway-trust-anchor and gateway-upload: sign the DCC Gateway-format trust list and revocation batches
                * @enum {string}
                */
-              readonly purpose?:
+              readonly purpose:
                 | 'csca'
                 | 'document-signer'
                 | 'domestic-signer'
@@ -7054,7 +7054,7 @@ export interface paths {
               /** Format: date-time */
               readonly retiredAt?: string
               /** @enum {string} */
-              readonly status?: 'active' | 'retired'
+              readonly status: 'active' | 'retired'
             }
           }
         }
@@ -10626,8 +10626,8 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly entries?: readonly {
-                readonly hash?: string
+              readonly entries: readonly {
+                readonly hash: string
                 readonly hashType?: string
               }[]
               readonly issuer?: string
@@ -12273,23 +12273,23 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly partners?: readonly {
+              readonly partners: readonly {
                 /** Format: date-time */
-                readonly createdAt?: string
+                readonly createdAt: string
                 /**
                  * Format: date-time
                  * @description when its trust list in the DCC Gateway form was last imported
                  */
                 readonly gatewayImportedAt?: string
-                readonly id?: string
+                readonly id: string
                 /** Format: date-time */
                 readonly importedAt?: string
                 /** @enum {string} */
                 readonly list?: 'eu' | 'domestic'
-                readonly name?: string
+                readonly name: string
                 readonly problem?: string
                 readonly signers?: number
-                readonly signingCertificate?: string
+                readonly signingCertificate: string
                 readonly sourceUrl?: string
               }[]
             }
@@ -12411,21 +12411,21 @@ export interface paths {
           content: {
             readonly 'application/json': {
               /** Format: date-time */
-              readonly createdAt?: string
+              readonly createdAt: string
               /**
                * Format: date-time
                * @description when its trust list in the DCC Gateway form was last imported
                */
               readonly gatewayImportedAt?: string
-              readonly id?: string
+              readonly id: string
               /** Format: date-time */
               readonly importedAt?: string
               /** @enum {string} */
               readonly list?: 'eu' | 'domestic'
-              readonly name?: string
+              readonly name: string
               readonly problem?: string
               readonly signers?: number
-              readonly signingCertificate?: string
+              readonly signingCertificate: string
               readonly sourceUrl?: string
             }
           }
@@ -12822,21 +12822,21 @@ export interface paths {
           content: {
             readonly 'application/json': {
               /** Format: date-time */
-              readonly createdAt?: string
+              readonly createdAt: string
               /**
                * Format: date-time
                * @description when its trust list in the DCC Gateway form was last imported
                */
               readonly gatewayImportedAt?: string
-              readonly id?: string
+              readonly id: string
               /** Format: date-time */
               readonly importedAt?: string
               /** @enum {string} */
               readonly list?: 'eu' | 'domestic'
-              readonly name?: string
+              readonly name: string
               readonly problem?: string
               readonly signers?: number
-              readonly signingCertificate?: string
+              readonly signingCertificate: string
               readonly sourceUrl?: string
             }
           }

@@ -1,8 +1,10 @@
 /**
- * The shapes of the API answers the web app reads. Those named from `openapi.generated.ts` are
- * typed from the server's own JSON schemas (`scripts/generate-web-api-types.ts`, checked current by
- * `npm test`), so a renamed or removed field fails the web typecheck; `Sent` lists the fields the
- * server always sends (its response schemas do not say `required` yet).
+ * The names the web app gives the API answers it reads, every one derived from the server's own
+ * response schemas through `openapi.generated.ts` (`scripts/generate-web-api-types.ts`, checked
+ * current by `npm test`): a schema says `required` for each field its route always sends, so a
+ * renamed, removed or no-longer-certain field fails the web typecheck, and no answer's shape is
+ * written here a second time. The one exception is `CommissionNotice`, the web app's reading of a
+ * feed item's free-form `data`.
  */
 // With its extension: the server's typecheck (NodeNext) reads this file too, through the tests.
 import type { components, paths } from './openapi.generated.js'
@@ -25,7 +27,10 @@ type Answer<
 /** An element of a list. */
 type Item<List> = List extends readonly (infer Element)[] ? Element : never
 
-/** An answer with the fields the server always sends made required. */
+/**
+ * An answer with fields the server sends made required where its schema cannot say so: the
+ * revocation list is typed by the codec that also reads partners' lists, where they are optional.
+ */
 type Sent<T, Always extends keyof T> = Omit<T, Always> & {
   readonly [Key in Always]-?: Exclude<T[Key], undefined>
 }
@@ -42,6 +47,7 @@ export type StaffPerson = Schemas['Person']
 /** A person's own record as the register holds it (`GET /api/v1/me`). */
 export type OwnRecord = Schemas['Person']
 
+/** A person in the register. */
 export type Person = Schemas['Person']
 
 /** The signed-in account and the person record it holds (`GET /api/v1/me`). */
@@ -56,8 +62,10 @@ export type Reason = Item<Assessment['reasons']>
 /** The dynamic QR code and the health code it carries (`GET /api/v1/people/{id}/health-code/token`). */
 export type HealthCodeToken = Answer<'/api/v1/people/{id}/health-code/token', 'get', 200>
 
+/** A certificate as its holder and staff see it, with its QR text. */
 export type Certificate = Schemas['Certificate']
 
+/** What a certificate certifies: a vaccination, a test, a recovery or antibodies. */
 export type CertificateKind = Certificate['kind']
 
 /** A venue as its operators see it (`GET /api/v1/venues`), with its poster's code. */
@@ -90,6 +98,7 @@ export type CommissionRequest = Item<Answer<'/api/v1/commission/requests', 'get'
 /** What a request says the person had: a test result or an antibody test. */
 export type Evidence = CommissionRequest['evidence']
 
+/** An area a region's authority declared a risk (`GET /api/v1/risk-areas`), with its level and days. */
 export type RiskArea = Item<Answer<'/api/v1/risk-areas', 'get', 200>['riskAreas']>
 
 /** A district a region's authority defined (`GET /api/v1/districts`). */
@@ -98,6 +107,7 @@ export type District = Item<Answer<'/api/v1/districts', 'get', 200>['districts']
 /** What a kind of venue admits (`GET /api/v1/entry-policies`). */
 export type EntryPolicy = Answer<'/api/v1/entry-policies/{category}', 'put', 200>
 
+/** A kind of certificate an entry policy may admit. */
 export type CertificateKindAdmitted = Item<EntryPolicy['acceptCertificates']>
 
 /** The health authority's dashboard (`GET /api/v1/dashboards/authority`). */
@@ -106,6 +116,7 @@ export type AuthorityDashboard = Answer<'/api/v1/dashboards/authority', 'get', 2
 /** A company and the signed-in person's part in it (`GET /api/v1/companies`). */
 export type CompanyMembership = Item<Answer<'/api/v1/companies', 'get', 200>['companies']>
 
+/** A company, as its members see it. */
 export type Company = CompanyMembership['company']
 
 /** A company's dashboard (`GET /api/v1/companies/{id}/dashboard`). */
@@ -114,6 +125,7 @@ export type CompanyDashboard = Answer<'/api/v1/companies/{id}/dashboard', 'get',
 /** A case page (`GET /api/v1/cases/{id}`). */
 export type CaseDetail = Answer<'/api/v1/cases/{id}', 'get', 200>
 
+/** A confirmed case: open, or closed with `closedAt`. */
 export type TracingCase = CaseDetail['case']
 
 /** A person on a case page: in full, or masked where the authority may not read them. */
@@ -125,20 +137,17 @@ export type CaseSummary = Item<Answer<'/api/v1/cases', 'get', 200>['cases']>
 /** Where a case was in the 14 days before (`GET /api/v1/cases/{id}/whereabouts`). */
 export type Whereabouts = Answer<'/api/v1/cases/{id}/whereabouts', 'get', 200>
 
+/** How many people a case exposed, by kind. */
 export type ExposureCounts = Whereabouts['exposures']
 
 /** A published exposure site (`GET /api/v1/exposure-sites`). */
 export type ExposureSite = Item<Answer<'/api/v1/exposure-sites', 'get', 200>['sites']>
 
-export type TrustPartner = Sent<
-  Item<Answer<'/api/v1/trust-partners', 'get', 200>['partners']>,
-  'id' | 'name' | 'signingCertificate' | 'createdAt'
->
+/** A partner whose trust list we import (`GET /api/v1/trust-partners`). */
+export type TrustPartner = Item<Answer<'/api/v1/trust-partners', 'get', 200>['partners']>
 
-export type SigningKey = Sent<
-  Item<Answer<'/api/v1/keys', 'get', 200>['keys']>,
-  'id' | 'purpose' | 'status' | 'notBefore' | 'notAfter'
->
+/** One of our signing keys, its public parts only (`GET /api/v1/keys`). */
+export type SigningKey = Item<Answer<'/api/v1/keys', 'get', 200>['keys']>
 
 /** A certificate as staff who revoke find it (`GET /api/v1/certificates`), with its holder. */
 export type StaffCertificate = Item<Answer<'/api/v1/certificates', 'get', 200>['certificates']>
@@ -150,7 +159,7 @@ export type RevocationListDocument = Omit<
 > & {
   readonly entries: readonly Sent<
     Item<Answer<'/api/v1/revocation-list', 'get', 200>['entries']>,
-    'hashType' | 'hash'
+    'hashType'
   >[]
 }
 
@@ -163,11 +172,9 @@ export type RiskRuleVersion = Item<RuleSetVersions['versions']>
 export type RecomputeProgress = NonNullable<RuleSetVersions['recompute']>
 
 /** How a visitor may sign in (`GET /api/v1/auth/providers`). */
-export type SignInProvider = Sent<
-  Item<Answer<'/api/v1/auth/providers', 'get', 200>['providers']>,
-  'kind'
->
+export type SignInProvider = Item<Answer<'/api/v1/auth/providers', 'get', 200>['providers']>
 
+/** An issuer: the federal one or a region (`GET /api/v1/issuers`). */
 export type Issuer = Schemas['Issuer']
 
 /** A person's own commission request (`GET /api/v1/people/{id}/commission-requests`), with both decisions. */
