@@ -5,6 +5,19 @@ import { roles } from '../domain/access/roles.js'
 export const certificateSchema = {
   $id: 'Certificate',
   type: 'object',
+  required: [
+    'id',
+    'uvci',
+    'personId',
+    'recordId',
+    'issuerId',
+    'kind',
+    'payloadType',
+    'qr',
+    'status',
+    'issuedAt',
+    'expiresAt',
+  ],
   properties: {
     id: { type: 'string' },
     uvci: { type: 'string', description: 'unique certificate identifier (DCC `ci`)' },
@@ -59,6 +72,21 @@ export const sharedSchemas = [
   {
     $id: 'Person',
     type: 'object',
+    required: [
+      'id',
+      'issuerId',
+      'familyName',
+      'givenName',
+      'familyNameIcao',
+      'givenNameIcao',
+      'birthDate',
+      'residency',
+      'document',
+      'language',
+      'hasAccount',
+      'createdAt',
+      'updatedAt',
+    ],
     properties: {
       id: { type: 'string' },
       issuerId: { type: 'string' },
@@ -81,6 +109,7 @@ export const sharedSchemas = [
   {
     $id: 'Account',
     type: 'object',
+    required: ['id', 'login', 'displayName', 'roles', 'signsInWith', 'createdAt'],
     properties: {
       id: { type: 'string' },
       login: { type: 'string' },
@@ -106,6 +135,7 @@ export const sharedSchemas = [
   {
     $id: 'Issuer',
     type: 'object',
+    required: ['id', 'name', 'level', 'country'],
     properties: {
       id: { type: 'string' },
       name: { type: 'string' },

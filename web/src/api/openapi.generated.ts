@@ -1763,26 +1763,26 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly cases?: readonly {
-                readonly case?: {
+              readonly cases: readonly {
+                readonly case: {
                   readonly closedAt?: string
-                  readonly confirmedAt?: string
+                  readonly confirmedAt: string
                   readonly district?: string
-                  readonly id?: string
-                  readonly personId?: string
+                  readonly id: string
+                  readonly personId: string
                   readonly publishedAt?: string
                   readonly recordId?: string
                   /** @enum {string} */
-                  readonly source?: 'test' | 'authority'
+                  readonly source: 'test' | 'authority'
                 }
-                readonly person?: {
+                readonly person: {
                   readonly birthDate?: string
                   /** @enum {string} */
                   readonly colour?: 'green' | 'yellow' | 'red'
                   readonly district?: string
-                  readonly masked?: boolean
-                  readonly name?: string
-                  readonly personId?: string
+                  readonly masked: boolean
+                  readonly name: string
+                  readonly personId: string
                 }
               }[]
             }
@@ -1895,26 +1895,26 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
-              readonly created?: boolean
-              readonly exposures?: {
-                readonly closeContacts?: number
-                readonly sameVenue?: number
-                readonly secondary?: number
+              readonly created: boolean
+              readonly exposures: {
+                readonly closeContacts: number
+                readonly sameVenue: number
+                readonly secondary: number
               }
               /** @description Same-venue visitors and contacts of contacts are being recorded in the background: the counts here are the close contacts, recorded before the answer; the case page counts them all */
-              readonly queued?: boolean
-              readonly reopened?: boolean
+              readonly queued: boolean
+              readonly reopened: boolean
             }
           }
         }
@@ -2033,50 +2033,50 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
-              readonly contacts?: readonly {
-                readonly at?: string
+              readonly contacts: readonly {
+                readonly at: string
                 readonly birthDate?: string
                 /** @enum {string} */
                 readonly colour?: 'green' | 'yellow' | 'red'
                 readonly district?: string
                 /** @enum {string} */
-                readonly kind?: 'close-contact' | 'same-venue' | 'secondary-contact'
-                readonly masked?: boolean
-                readonly name?: string
-                readonly personId?: string
-                readonly venueName?: string
+                readonly kind: 'close-contact' | 'same-venue' | 'secondary-contact'
+                readonly masked: boolean
+                readonly name: string
+                readonly personId: string
+                readonly venueName: string
               }[]
-              readonly exposures?: {
-                readonly closeContacts?: number
-                readonly sameVenue?: number
-                readonly secondary?: number
+              readonly exposures: {
+                readonly closeContacts: number
+                readonly sameVenue: number
+                readonly secondary: number
               }
-              readonly person?: {
+              readonly person: {
                 readonly birthDate?: string
                 /** @enum {string} */
                 readonly colour?: 'green' | 'yellow' | 'red'
                 readonly district?: string
-                readonly masked?: boolean
-                readonly name?: string
-                readonly personId?: string
+                readonly masked: boolean
+                readonly name: string
+                readonly personId: string
               }
-              readonly visits?: readonly {
-                readonly district?: string
-                readonly from?: string
-                readonly until?: string
-                readonly venueId?: string
-                readonly venueName?: string
+              readonly visits: readonly {
+                readonly district: string
+                readonly from: string
+                readonly until: string
+                readonly venueId: string
+                readonly venueName: string
               }[]
             }
           }
@@ -2200,16 +2200,16 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
             }
           }
@@ -2448,16 +2448,16 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
             }
           }
@@ -2577,28 +2577,28 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly case?: {
+              readonly case: {
                 readonly closedAt?: string
-                readonly confirmedAt?: string
+                readonly confirmedAt: string
                 readonly district?: string
-                readonly id?: string
-                readonly personId?: string
+                readonly id: string
+                readonly personId: string
                 readonly publishedAt?: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly source?: 'test' | 'authority'
+                readonly source: 'test' | 'authority'
               }
-              readonly exposures?: {
-                readonly closeContacts?: number
-                readonly sameVenue?: number
-                readonly secondary?: number
+              readonly exposures: {
+                readonly closeContacts: number
+                readonly sameVenue: number
+                readonly secondary: number
               }
-              readonly visits?: readonly {
-                readonly district?: string
-                readonly from?: string
-                readonly until?: string
-                readonly venueId?: string
-                readonly venueName?: string
+              readonly visits: readonly {
+                readonly district: string
+                readonly from: string
+                readonly until: string
+                readonly venueId: string
+                readonly venueName: string
               }[]
             }
           }
@@ -2726,39 +2726,39 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificates?: readonly {
+              readonly certificates: readonly {
                 /** Format: date-time */
-                readonly expiresAt?: string
-                readonly holder?: {
-                  readonly birthDate?: string
-                  readonly familyName?: string
-                  readonly familyNameIcao?: string
-                  readonly givenName?: string
-                  readonly givenNameIcao?: string
-                  readonly personId?: string
+                readonly expiresAt: string
+                readonly holder: {
+                  readonly birthDate: string
+                  readonly familyName: string
+                  readonly familyNameIcao: string
+                  readonly givenName: string
+                  readonly givenNameIcao: string
+                  readonly personId: string
                 }
-                readonly id?: string
+                readonly id: string
                 /** Format: date-time */
-                readonly issuedAt?: string
-                readonly issuerId?: string
+                readonly issuedAt: string
+                readonly issuerId: string
                 /** @enum {string} */
-                readonly kind?: 'vaccination' | 'test' | 'recovery' | 'antibody'
+                readonly kind: 'vaccination' | 'test' | 'recovery' | 'antibody'
                 /**
                  * @description an EU DCC, or our antibody payload (docs/antibody-certificate.md)
                  * @enum {string}
                  */
-                readonly payloadType?: 'eu-dcc' | 'healthcode-antibody'
-                readonly personId?: string
+                readonly payloadType: 'eu-dcc' | 'healthcode-antibody'
+                readonly personId: string
                 /** @description the `HC1:` text of the QR code */
-                readonly qr?: string
-                readonly recordId?: string
+                readonly qr: string
+                readonly recordId: string
                 /** @enum {string} */
-                readonly status?: 'valid' | 'suspended' | 'revoked'
+                readonly status: 'valid' | 'suspended' | 'revoked'
                 /** Format: date-time */
                 readonly statusChangedAt?: string
                 readonly statusReason?: string
                 /** @description unique certificate identifier (DCC `ci`) */
-                readonly uvci?: string
+                readonly uvci: string
               }[]
             }
           }
@@ -3372,16 +3372,17 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly at?: string
-              readonly checkinId?: string
-              readonly colour?: string
-              readonly duplicate?: boolean
-              readonly entryAllowed?: boolean
-              readonly message?: string
-              readonly reason?: string
-              readonly venue?: {
-                readonly id?: string
-                readonly name?: string
+              readonly at: string
+              readonly checkinId: string
+              /** @enum {string} */
+              readonly colour?: 'green' | 'yellow' | 'red'
+              readonly duplicate: boolean
+              readonly entryAllowed: boolean
+              readonly message: string
+              readonly reason: string
+              readonly venue: {
+                readonly id: string
+                readonly name: string
               }
             }
           }
@@ -3393,16 +3394,17 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly at?: string
-              readonly checkinId?: string
-              readonly colour?: string
-              readonly duplicate?: boolean
-              readonly entryAllowed?: boolean
-              readonly message?: string
-              readonly reason?: string
-              readonly venue?: {
-                readonly id?: string
-                readonly name?: string
+              readonly at: string
+              readonly checkinId: string
+              /** @enum {string} */
+              readonly colour?: 'green' | 'yellow' | 'red'
+              readonly duplicate: boolean
+              readonly entryAllowed: boolean
+              readonly message: string
+              readonly reason: string
+              readonly venue: {
+                readonly id: string
+                readonly name: string
               }
             }
           }
@@ -3528,36 +3530,36 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly requests?: readonly {
+              readonly requests: readonly {
                 readonly appeal?: {
                   /** Format: date-time */
-                  readonly appealedAt?: string
-                  readonly appealedBy?: string
-                  readonly reason?: string
+                  readonly appealedAt: string
+                  readonly appealedBy: string
+                  readonly reason: string
                 }
                 readonly appealDecision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
-                readonly attachments?: readonly {
+                readonly attachments: readonly {
                   /** Format: date-time */
-                  readonly createdAt?: string
-                  readonly fileName?: string
-                  readonly id?: string
-                  readonly mediaType?: string
-                  readonly sha256?: string
-                  readonly size?: number
+                  readonly createdAt: string
+                  readonly fileName: string
+                  readonly id: string
+                  readonly mediaType: string
+                  readonly sha256: string
+                  readonly size: number
                 }[]
                 readonly decision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
                 /**
@@ -3565,20 +3567,20 @@ export interface paths {
                  * @description the decision deadline
                  */
                 readonly dueBy?: string
-                readonly evidence?: {
-                  readonly data?: {
+                readonly evidence: {
+                  readonly data: {
                     readonly [key: string]: unknown
                   }
                   /** @enum {string} */
-                  readonly kind?: 'test' | 'antibody'
+                  readonly kind: 'test' | 'antibody'
                 }
-                readonly id?: string
-                readonly issuerId?: string
-                readonly overdue?: boolean
-                readonly personId?: string
+                readonly id: string
+                readonly issuerId: string
+                readonly overdue: boolean
+                readonly personId: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly status?:
+                readonly status:
                   | 'submitted'
                   | 'approved'
                   | 'refused'
@@ -3586,10 +3588,10 @@ export interface paths {
                   | 'appeal_approved'
                   | 'appeal_refused'
                 /** Format: date-time */
-                readonly submittedAt?: string
-                readonly submittedBy?: string
+                readonly submittedAt: string
+                readonly submittedBy: string
                 /** Format: date-time */
-                readonly updatedAt?: string
+                readonly updatedAt: string
                 /** @description hours waited so far */
                 readonly waitingHours?: number
                 /**
@@ -3720,33 +3722,33 @@ export interface paths {
             readonly 'application/json': {
               readonly appeal?: {
                 /** Format: date-time */
-                readonly appealedAt?: string
-                readonly appealedBy?: string
-                readonly reason?: string
+                readonly appealedAt: string
+                readonly appealedBy: string
+                readonly reason: string
               }
               readonly appealDecision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
-              readonly attachments?: readonly {
+              readonly attachments: readonly {
                 /** Format: date-time */
-                readonly createdAt?: string
-                readonly fileName?: string
-                readonly id?: string
-                readonly mediaType?: string
-                readonly sha256?: string
-                readonly size?: number
+                readonly createdAt: string
+                readonly fileName: string
+                readonly id: string
+                readonly mediaType: string
+                readonly sha256: string
+                readonly size: number
               }[]
               readonly decision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
               /**
@@ -3754,20 +3756,20 @@ export interface paths {
                * @description the decision deadline
                */
               readonly dueBy?: string
-              readonly evidence?: {
-                readonly data?: {
+              readonly evidence: {
+                readonly data: {
                   readonly [key: string]: unknown
                 }
                 /** @enum {string} */
-                readonly kind?: 'test' | 'antibody'
+                readonly kind: 'test' | 'antibody'
               }
-              readonly id?: string
-              readonly issuerId?: string
-              readonly overdue?: boolean
-              readonly personId?: string
+              readonly id: string
+              readonly issuerId: string
+              readonly overdue: boolean
+              readonly personId: string
               readonly recordId?: string
               /** @enum {string} */
-              readonly status?:
+              readonly status:
                 | 'submitted'
                 | 'approved'
                 | 'refused'
@@ -3775,10 +3777,10 @@ export interface paths {
                 | 'appeal_approved'
                 | 'appeal_refused'
               /** Format: date-time */
-              readonly submittedAt?: string
-              readonly submittedBy?: string
+              readonly submittedAt: string
+              readonly submittedBy: string
               /** Format: date-time */
-              readonly updatedAt?: string
+              readonly updatedAt: string
               /** @description hours waited so far */
               readonly waitingHours?: number
               /**
@@ -3916,33 +3918,33 @@ export interface paths {
             readonly 'application/json': {
               readonly appeal?: {
                 /** Format: date-time */
-                readonly appealedAt?: string
-                readonly appealedBy?: string
-                readonly reason?: string
+                readonly appealedAt: string
+                readonly appealedBy: string
+                readonly reason: string
               }
               readonly appealDecision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
-              readonly attachments?: readonly {
+              readonly attachments: readonly {
                 /** Format: date-time */
-                readonly createdAt?: string
-                readonly fileName?: string
-                readonly id?: string
-                readonly mediaType?: string
-                readonly sha256?: string
-                readonly size?: number
+                readonly createdAt: string
+                readonly fileName: string
+                readonly id: string
+                readonly mediaType: string
+                readonly sha256: string
+                readonly size: number
               }[]
               readonly decision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
               /**
@@ -3950,20 +3952,20 @@ export interface paths {
                * @description the decision deadline
                */
               readonly dueBy?: string
-              readonly evidence?: {
-                readonly data?: {
+              readonly evidence: {
+                readonly data: {
                   readonly [key: string]: unknown
                 }
                 /** @enum {string} */
-                readonly kind?: 'test' | 'antibody'
+                readonly kind: 'test' | 'antibody'
               }
-              readonly id?: string
-              readonly issuerId?: string
-              readonly overdue?: boolean
-              readonly personId?: string
+              readonly id: string
+              readonly issuerId: string
+              readonly overdue: boolean
+              readonly personId: string
               readonly recordId?: string
               /** @enum {string} */
-              readonly status?:
+              readonly status:
                 | 'submitted'
                 | 'approved'
                 | 'refused'
@@ -3971,10 +3973,10 @@ export interface paths {
                 | 'appeal_approved'
                 | 'appeal_refused'
               /** Format: date-time */
-              readonly submittedAt?: string
-              readonly submittedBy?: string
+              readonly submittedAt: string
+              readonly submittedBy: string
               /** Format: date-time */
-              readonly updatedAt?: string
+              readonly updatedAt: string
               /** @description hours waited so far */
               readonly waitingHours?: number
               /**
@@ -4232,37 +4234,37 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificate?: components['schemas']['Certificate'] | (never | null)
-              readonly request?: {
+              readonly certificate: components['schemas']['Certificate'] | (never | null)
+              readonly request: {
                 readonly appeal?: {
                   /** Format: date-time */
-                  readonly appealedAt?: string
-                  readonly appealedBy?: string
-                  readonly reason?: string
+                  readonly appealedAt: string
+                  readonly appealedBy: string
+                  readonly reason: string
                 }
                 readonly appealDecision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
-                readonly attachments?: readonly {
+                readonly attachments: readonly {
                   /** Format: date-time */
-                  readonly createdAt?: string
-                  readonly fileName?: string
-                  readonly id?: string
-                  readonly mediaType?: string
-                  readonly sha256?: string
-                  readonly size?: number
+                  readonly createdAt: string
+                  readonly fileName: string
+                  readonly id: string
+                  readonly mediaType: string
+                  readonly sha256: string
+                  readonly size: number
                 }[]
                 readonly decision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
                 /**
@@ -4270,20 +4272,20 @@ export interface paths {
                  * @description the decision deadline
                  */
                 readonly dueBy?: string
-                readonly evidence?: {
-                  readonly data?: {
+                readonly evidence: {
+                  readonly data: {
                     readonly [key: string]: unknown
                   }
                   /** @enum {string} */
-                  readonly kind?: 'test' | 'antibody'
+                  readonly kind: 'test' | 'antibody'
                 }
-                readonly id?: string
-                readonly issuerId?: string
-                readonly overdue?: boolean
-                readonly personId?: string
+                readonly id: string
+                readonly issuerId: string
+                readonly overdue: boolean
+                readonly personId: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly status?:
+                readonly status:
                   | 'submitted'
                   | 'approved'
                   | 'refused'
@@ -4291,10 +4293,10 @@ export interface paths {
                   | 'appeal_approved'
                   | 'appeal_refused'
                 /** Format: date-time */
-                readonly submittedAt?: string
-                readonly submittedBy?: string
+                readonly submittedAt: string
+                readonly submittedBy: string
                 /** Format: date-time */
-                readonly updatedAt?: string
+                readonly updatedAt: string
                 /** @description hours waited so far */
                 readonly waitingHours?: number
                 /**
@@ -4419,14 +4421,14 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly companies?: readonly {
-                readonly company?: {
-                  readonly createdAt?: string
-                  readonly id?: string
-                  readonly name?: string
+              readonly companies: readonly {
+                readonly company: {
+                  readonly createdAt: string
+                  readonly id: string
+                  readonly name: string
                 }
-                readonly consent?: boolean
-                readonly role?: string
+                readonly consent: boolean
+                readonly role: string
               }[]
             }
           }
@@ -4538,9 +4540,9 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly createdAt?: string
-              readonly id?: string
-              readonly name?: string
+              readonly createdAt: string
+              readonly id: string
+              readonly name: string
             }
           }
         }
@@ -4666,7 +4668,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly consent?: boolean
+              readonly consent: boolean
             }
           }
         }
@@ -4788,31 +4790,31 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly company?: {
-                readonly createdAt?: string
-                readonly id?: string
-                readonly name?: string
+              readonly company: {
+                readonly createdAt: string
+                readonly id: string
+                readonly name: string
               }
-              readonly declarationsToday?: number
-              readonly employees?: {
-                readonly byColour?: {
-                  readonly green?: number
-                  readonly red?: number
-                  readonly unknown?: number
-                  readonly yellow?: number
+              readonly declarationsToday: number
+              readonly employees: {
+                readonly byColour: {
+                  readonly green: number
+                  readonly red: number
+                  readonly unknown: number
+                  readonly yellow: number
                 }
-                readonly consenting?: number
-                readonly total?: number
+                readonly consenting: number
+                readonly total: number
               }
-              readonly notGreen?: readonly {
-                readonly colour?: string
-                readonly familyName?: string
-                readonly givenName?: string
-                readonly personId?: string
+              readonly notGreen: readonly {
+                readonly colour: string
+                readonly familyName: string
+                readonly givenName: string
+                readonly personId: string
               }[]
-              readonly visitorsByDay?: readonly {
-                readonly checkins?: number
-                readonly day?: string
+              readonly visitorsByDay: readonly {
+                readonly checkins: number
+                readonly day: string
               }[]
             }
           }
@@ -4936,8 +4938,8 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly invitationId?: string
-              readonly token?: string
+              readonly invitationId: string
+              readonly token: string
             }
           }
         }
@@ -5063,8 +5065,8 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly companyId?: string
-              readonly consent?: boolean
+              readonly companyId: string
+              readonly consent: boolean
             }
           }
         }
@@ -5187,53 +5189,53 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly current?: {
-                readonly codes?: {
-                  readonly green?: number
-                  readonly notComputed?: number
-                  readonly red?: number
-                  readonly yellow?: number
+              readonly current: {
+                readonly codes: {
+                  readonly green: number
+                  readonly notComputed: number
+                  readonly red: number
+                  readonly yellow: number
                 }
-                readonly registered?: number
+                readonly registered: number
               }
-              readonly days?: readonly {
-                readonly cases?: number
-                readonly checkins?: number
-                readonly codes?: {
-                  readonly green?: number
-                  readonly red?: number
-                  readonly yellow?: number
+              readonly days: readonly {
+                readonly cases: number
+                readonly checkins: number
+                readonly codes: {
+                  readonly green: number
+                  readonly red: number
+                  readonly yellow: number
                 }
-                readonly day?: string
-                readonly declarations?: number
-                readonly exposures?: {
-                  readonly closeContact?: number
-                  readonly sameVenue?: number
-                  readonly secondaryContact?: number
+                readonly day: string
+                readonly declarations: number
+                readonly exposures: {
+                  readonly closeContact: number
+                  readonly sameVenue: number
+                  readonly secondaryContact: number
                 }
-                readonly scans?: number
+                readonly scans: number
               }[]
-              readonly districts?: readonly {
-                readonly cases?: number
-                readonly checkins?: number
-                readonly codes?: {
-                  readonly green?: number
-                  readonly notComputed?: number
-                  readonly red?: number
-                  readonly yellow?: number
+              readonly districts: readonly {
+                readonly cases: number
+                readonly checkins: number
+                readonly codes: {
+                  readonly green: number
+                  readonly notComputed: number
+                  readonly red: number
+                  readonly yellow: number
                 }
-                readonly declarations?: number
-                readonly district?: string
-                readonly exposures?: {
-                  readonly closeContact?: number
-                  readonly sameVenue?: number
-                  readonly secondaryContact?: number
+                readonly declarations: number
+                readonly district: string
+                readonly exposures: {
+                  readonly closeContact: number
+                  readonly sameVenue: number
+                  readonly secondaryContact: number
                 }
-                readonly registered?: number
-                readonly scans?: number
+                readonly registered: number
+                readonly scans: number
               }[]
-              readonly from?: string
-              readonly until?: string
+              readonly from: string
+              readonly until: string
             }
           }
         }
@@ -5354,10 +5356,10 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly districts?: readonly {
-                readonly code?: string
-                readonly issuerId?: string
-                readonly name?: string
+              readonly districts: readonly {
+                readonly code: string
+                readonly issuerId: string
+                readonly name: string
               }[]
             }
           }
@@ -5471,9 +5473,9 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly code?: string
-              readonly issuerId?: string
-              readonly name?: string
+              readonly code: string
+              readonly issuerId: string
+              readonly name: string
             }
           }
         }
@@ -5887,12 +5889,12 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly sites?: readonly {
-                readonly address?: string
-                readonly district?: string
-                readonly from?: string
-                readonly until?: string
-                readonly venueName?: string
+              readonly sites: readonly {
+                readonly address: string
+                readonly district: string
+                readonly from: string
+                readonly until: string
+                readonly venueName: string
               }[]
             }
           }
@@ -6639,7 +6641,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly issuers?: readonly components['schemas']['Issuer'][]
+              readonly issuers: readonly components['schemas']['Issuer'][]
             }
           }
         }
@@ -6870,22 +6872,22 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly keys?: readonly {
-                readonly certificatePem?: string
+              readonly keys: readonly {
+                readonly certificatePem: string
                 /** Format: date-time */
-                readonly createdAt?: string
-                readonly id?: string
+                readonly createdAt: string
+                readonly id: string
                 readonly issuerId?: string
-                readonly kid?: string
+                readonly kid: string
                 /** Format: date-time */
-                readonly notAfter?: string
+                readonly notAfter: string
                 /** Format: date-time */
-                readonly notBefore?: string
+                readonly notBefore: string
                 /**
                  * @description document-signer: EU-facing (EU DCCs, on /api/v1/trust-list); domestic-signer: dynamic codes and antibody certificates (on /api/v1/trust-list/domestic); legacy-signer: made before the two were split, on both lists until it expires; gateway-trust-anchor and gateway-upload: sign the DCC Gateway-format trust list and revocation batches
                  * @enum {string}
                  */
-                readonly purpose?:
+                readonly purpose:
                   | 'csca'
                   | 'document-signer'
                   | 'domestic-signer'
@@ -6895,7 +6897,7 @@ export interface paths {
                 /** Format: date-time */
                 readonly retiredAt?: string
                 /** @enum {string} */
-                readonly status?: 'active' | 'retired'
+                readonly status: 'active' | 'retired'
               }[]
             }
           }
@@ -7028,21 +7030,21 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificatePem?: string
+              readonly certificatePem: string
               /** Format: date-time */
-              readonly createdAt?: string
-              readonly id?: string
+              readonly createdAt: string
+              readonly id: string
               readonly issuerId?: string
-              readonly kid?: string
+              readonly kid: string
               /** Format: date-time */
-              readonly notAfter?: string
+              readonly notAfter: string
               /** Format: date-time */
-              readonly notBefore?: string
+              readonly notBefore: string
               /**
                * @description document-signer: EU-facing (EU DCCs, on /api/v1/trust-list); domestic-signer: dynamic codes and antibody certificates (on /api/v1/trust-list/domestic); legacy-signer: made before the two were split, on both lists until it expires; gateway-trust-anchor and gateway-upload: sign the DCC Gateway-format trust list and revocation batches
                * @enum {string}
                */
-              readonly purpose?:
+              readonly purpose:
                 | 'csca'
                 | 'document-signer'
                 | 'domestic-signer'
@@ -7052,7 +7054,7 @@ export interface paths {
               /** Format: date-time */
               readonly retiredAt?: string
               /** @enum {string} */
-              readonly status?: 'active' | 'retired'
+              readonly status: 'active' | 'retired'
             }
           }
         }
@@ -7414,9 +7416,19 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly notifications?: readonly {
+              readonly notifications: readonly ({
+                readonly createdAt: string
+                readonly data: {
+                  readonly [key: string]: unknown
+                }
+                readonly id: string
+                /** @enum {string} */
+                readonly kind: 'exposure' | 'colour-change' | 'commission'
+                /** @description when the person read it; absent while unread */
+                readonly readAt?: string
+              } & {
                 readonly [key: string]: unknown
-              }[]
+              })[]
             }
           }
         }
@@ -7543,7 +7555,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly unread?: number
+              readonly unread: number
             }
           }
         }
@@ -7660,7 +7672,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly unread?: number
+              readonly unread: number
             }
           }
         }
@@ -8055,7 +8067,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly people?: readonly components['schemas']['Person'][]
+              readonly people: readonly components['schemas']['Person'][]
             }
           }
         }
@@ -8701,7 +8713,7 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificates?: readonly components['schemas']['Certificate'][]
+              readonly certificates: readonly components['schemas']['Certificate'][]
             }
           }
         }
@@ -8945,36 +8957,36 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly requests?: readonly {
+              readonly requests: readonly {
                 readonly appeal?: {
                   /** Format: date-time */
-                  readonly appealedAt?: string
-                  readonly appealedBy?: string
-                  readonly reason?: string
+                  readonly appealedAt: string
+                  readonly appealedBy: string
+                  readonly reason: string
                 }
                 readonly appealDecision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
-                readonly attachments?: readonly {
+                readonly attachments: readonly {
                   /** Format: date-time */
-                  readonly createdAt?: string
-                  readonly fileName?: string
-                  readonly id?: string
-                  readonly mediaType?: string
-                  readonly sha256?: string
-                  readonly size?: number
+                  readonly createdAt: string
+                  readonly fileName: string
+                  readonly id: string
+                  readonly mediaType: string
+                  readonly sha256: string
+                  readonly size: number
                 }[]
                 readonly decision?: {
                   /** Format: date-time */
-                  readonly decidedAt?: string
-                  readonly decidedBy?: string
+                  readonly decidedAt: string
+                  readonly decidedBy: string
                   /** @enum {string} */
-                  readonly outcome?: 'approved' | 'refused'
+                  readonly outcome: 'approved' | 'refused'
                   readonly reason?: string
                 }
                 /**
@@ -8982,20 +8994,20 @@ export interface paths {
                  * @description the decision deadline
                  */
                 readonly dueBy?: string
-                readonly evidence?: {
-                  readonly data?: {
+                readonly evidence: {
+                  readonly data: {
                     readonly [key: string]: unknown
                   }
                   /** @enum {string} */
-                  readonly kind?: 'test' | 'antibody'
+                  readonly kind: 'test' | 'antibody'
                 }
-                readonly id?: string
-                readonly issuerId?: string
-                readonly overdue?: boolean
-                readonly personId?: string
+                readonly id: string
+                readonly issuerId: string
+                readonly overdue: boolean
+                readonly personId: string
                 readonly recordId?: string
                 /** @enum {string} */
-                readonly status?:
+                readonly status:
                   | 'submitted'
                   | 'approved'
                   | 'refused'
@@ -9003,10 +9015,10 @@ export interface paths {
                   | 'appeal_approved'
                   | 'appeal_refused'
                 /** Format: date-time */
-                readonly submittedAt?: string
-                readonly submittedBy?: string
+                readonly submittedAt: string
+                readonly submittedBy: string
                 /** Format: date-time */
-                readonly updatedAt?: string
+                readonly updatedAt: string
                 /** @description hours waited so far */
                 readonly waitingHours?: number
                 /**
@@ -9142,33 +9154,33 @@ export interface paths {
             readonly 'application/json': {
               readonly appeal?: {
                 /** Format: date-time */
-                readonly appealedAt?: string
-                readonly appealedBy?: string
-                readonly reason?: string
+                readonly appealedAt: string
+                readonly appealedBy: string
+                readonly reason: string
               }
               readonly appealDecision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
-              readonly attachments?: readonly {
+              readonly attachments: readonly {
                 /** Format: date-time */
-                readonly createdAt?: string
-                readonly fileName?: string
-                readonly id?: string
-                readonly mediaType?: string
-                readonly sha256?: string
-                readonly size?: number
+                readonly createdAt: string
+                readonly fileName: string
+                readonly id: string
+                readonly mediaType: string
+                readonly sha256: string
+                readonly size: number
               }[]
               readonly decision?: {
                 /** Format: date-time */
-                readonly decidedAt?: string
-                readonly decidedBy?: string
+                readonly decidedAt: string
+                readonly decidedBy: string
                 /** @enum {string} */
-                readonly outcome?: 'approved' | 'refused'
+                readonly outcome: 'approved' | 'refused'
                 readonly reason?: string
               }
               /**
@@ -9176,20 +9188,20 @@ export interface paths {
                * @description the decision deadline
                */
               readonly dueBy?: string
-              readonly evidence?: {
-                readonly data?: {
+              readonly evidence: {
+                readonly data: {
                   readonly [key: string]: unknown
                 }
                 /** @enum {string} */
-                readonly kind?: 'test' | 'antibody'
+                readonly kind: 'test' | 'antibody'
               }
-              readonly id?: string
-              readonly issuerId?: string
-              readonly overdue?: boolean
-              readonly personId?: string
+              readonly id: string
+              readonly issuerId: string
+              readonly overdue: boolean
+              readonly personId: string
               readonly recordId?: string
               /** @enum {string} */
-              readonly status?:
+              readonly status:
                 | 'submitted'
                 | 'approved'
                 | 'refused'
@@ -9197,10 +9209,10 @@ export interface paths {
                 | 'appeal_approved'
                 | 'appeal_refused'
               /** Format: date-time */
-              readonly submittedAt?: string
-              readonly submittedBy?: string
+              readonly submittedAt: string
+              readonly submittedBy: string
               /** Format: date-time */
-              readonly updatedAt?: string
+              readonly updatedAt: string
               /** @description hours waited so far */
               readonly waitingHours?: number
               /**
@@ -9469,27 +9481,28 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly declaration?: {
+              readonly declaration: {
                 readonly [key: string]: unknown
               }
-              readonly healthCode?: {
+              readonly healthCode: {
                 /** @enum {string} */
-                readonly colour?: 'green' | 'yellow' | 'red'
-                readonly evaluatedAt?: string
+                readonly colour: 'green' | 'yellow' | 'red'
+                readonly evaluatedAt: string
                 /** @description YYYY-MM-DD: the day the code can turn green */
                 readonly greenOn?: string
-                readonly reasons?: readonly {
-                  readonly colour?: string
-                  readonly greenOn?: string
-                  readonly ruleId?: string
-                  readonly since?: string
-                  readonly text?: {
-                    readonly en?: string
-                    readonly ru?: string
-                    readonly zh?: string
+                readonly reasons: readonly {
+                  /** @enum {string} */
+                  readonly colour: 'red' | 'yellow'
+                  readonly greenOn: string
+                  readonly ruleId: string
+                  readonly since: string
+                  readonly text: {
+                    readonly en: string
+                    readonly ru: string
+                    readonly zh: string
                   }
                 }[]
-                readonly rulesetVersion?: number
+                readonly rulesetVersion: number
               }
             }
           }
@@ -9610,22 +9623,23 @@ export interface paths {
           content: {
             readonly 'application/json': {
               /** @enum {string} */
-              readonly colour?: 'green' | 'yellow' | 'red'
-              readonly evaluatedAt?: string
+              readonly colour: 'green' | 'yellow' | 'red'
+              readonly evaluatedAt: string
               /** @description YYYY-MM-DD: the day the code can turn green */
               readonly greenOn?: string
-              readonly reasons?: readonly {
-                readonly colour?: string
-                readonly greenOn?: string
-                readonly ruleId?: string
-                readonly since?: string
-                readonly text?: {
-                  readonly en?: string
-                  readonly ru?: string
-                  readonly zh?: string
+              readonly reasons: readonly {
+                /** @enum {string} */
+                readonly colour: 'red' | 'yellow'
+                readonly greenOn: string
+                readonly ruleId: string
+                readonly since: string
+                readonly text: {
+                  readonly en: string
+                  readonly ru: string
+                  readonly zh: string
                 }
               }[]
-              readonly rulesetVersion?: number
+              readonly rulesetVersion: number
             }
           }
         }
@@ -9746,28 +9760,29 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly expiresAt?: string
-              readonly healthCode?: {
+              readonly expiresAt: string
+              readonly healthCode: {
                 /** @enum {string} */
-                readonly colour?: 'green' | 'yellow' | 'red'
-                readonly evaluatedAt?: string
+                readonly colour: 'green' | 'yellow' | 'red'
+                readonly evaluatedAt: string
                 /** @description YYYY-MM-DD: the day the code can turn green */
                 readonly greenOn?: string
-                readonly reasons?: readonly {
-                  readonly colour?: string
-                  readonly greenOn?: string
-                  readonly ruleId?: string
-                  readonly since?: string
-                  readonly text?: {
-                    readonly en?: string
-                    readonly ru?: string
-                    readonly zh?: string
+                readonly reasons: readonly {
+                  /** @enum {string} */
+                  readonly colour: 'red' | 'yellow'
+                  readonly greenOn: string
+                  readonly ruleId: string
+                  readonly since: string
+                  readonly text: {
+                    readonly en: string
+                    readonly ru: string
+                    readonly zh: string
                   }
                 }[]
-                readonly rulesetVersion?: number
+                readonly rulesetVersion: number
               }
               /** @description the HC1: text of the QR code */
-              readonly qr?: string
+              readonly qr: string
             }
           }
         }
@@ -10611,8 +10626,8 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly entries?: readonly {
-                readonly hash?: string
+              readonly entries: readonly {
+                readonly hash: string
                 readonly hashType?: string
               }[]
               readonly issuer?: string
@@ -10740,16 +10755,16 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly riskAreas?: readonly {
-                readonly areaCode?: string
-                readonly createdAt?: string
-                readonly from?: string
-                readonly id?: string
+              readonly riskAreas: readonly {
+                readonly areaCode: string
+                readonly createdAt: string
+                readonly from: string
+                readonly id: string
                 /** @description the region whose authority declared the area */
                 readonly issuerId?: string
                 /** @enum {string} */
-                readonly level?: 'high' | 'medium'
-                readonly name?: string
+                readonly level: 'high' | 'medium'
+                readonly name: string
                 readonly supersededAt?: string
                 readonly supersededBy?: string
                 readonly until?: string
@@ -10875,15 +10890,15 @@ export interface paths {
             readonly 'application/json': {
               readonly reassessed?: number
               readonly riskArea?: {
-                readonly areaCode?: string
-                readonly createdAt?: string
-                readonly from?: string
-                readonly id?: string
+                readonly areaCode: string
+                readonly createdAt: string
+                readonly from: string
+                readonly id: string
                 /** @description the region whose authority declared the area */
                 readonly issuerId?: string
                 /** @enum {string} */
-                readonly level?: 'high' | 'medium'
-                readonly name?: string
+                readonly level: 'high' | 'medium'
+                readonly name: string
                 readonly supersededAt?: string
                 readonly supersededBy?: string
                 readonly until?: string
@@ -11011,15 +11026,15 @@ export interface paths {
             readonly 'application/json': {
               readonly reassessed?: number
               readonly riskArea?: {
-                readonly areaCode?: string
-                readonly createdAt?: string
-                readonly from?: string
-                readonly id?: string
+                readonly areaCode: string
+                readonly createdAt: string
+                readonly from: string
+                readonly id: string
                 /** @description the region whose authority declared the area */
                 readonly issuerId?: string
                 /** @enum {string} */
-                readonly level?: 'high' | 'medium'
-                readonly name?: string
+                readonly level: 'high' | 'medium'
+                readonly name: string
                 readonly supersededAt?: string
                 readonly supersededBy?: string
                 readonly until?: string
@@ -11378,12 +11393,28 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
+              /** @description how far everyone’s recomputation after the last rule change has got */
               readonly recompute?: {
+                readonly done: number
+                readonly failed: number
+                /** Format: date-time */
+                readonly finishedAt?: string
+                readonly rulesetVersion: number
+                /** Format: date-time */
+                readonly startedAt: string
+              } & {
                 readonly [key: string]: unknown
               }
-              readonly versions?: readonly {
+              readonly versions: readonly ({
+                /** Format: date-time */
+                readonly createdAt: string
+                readonly createdBy?: string
+                readonly issuerId?: string
+                readonly note?: string
+                readonly version: number
+              } & {
                 readonly [key: string]: unknown
-              }[]
+              })[]
             }
           }
         }
@@ -12242,23 +12273,23 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly partners?: readonly {
+              readonly partners: readonly {
                 /** Format: date-time */
-                readonly createdAt?: string
+                readonly createdAt: string
                 /**
                  * Format: date-time
                  * @description when its trust list in the DCC Gateway form was last imported
                  */
                 readonly gatewayImportedAt?: string
-                readonly id?: string
+                readonly id: string
                 /** Format: date-time */
                 readonly importedAt?: string
                 /** @enum {string} */
                 readonly list?: 'eu' | 'domestic'
-                readonly name?: string
+                readonly name: string
                 readonly problem?: string
                 readonly signers?: number
-                readonly signingCertificate?: string
+                readonly signingCertificate: string
                 readonly sourceUrl?: string
               }[]
             }
@@ -12380,21 +12411,21 @@ export interface paths {
           content: {
             readonly 'application/json': {
               /** Format: date-time */
-              readonly createdAt?: string
+              readonly createdAt: string
               /**
                * Format: date-time
                * @description when its trust list in the DCC Gateway form was last imported
                */
               readonly gatewayImportedAt?: string
-              readonly id?: string
+              readonly id: string
               /** Format: date-time */
               readonly importedAt?: string
               /** @enum {string} */
               readonly list?: 'eu' | 'domestic'
-              readonly name?: string
+              readonly name: string
               readonly problem?: string
               readonly signers?: number
-              readonly signingCertificate?: string
+              readonly signingCertificate: string
               readonly sourceUrl?: string
             }
           }
@@ -12791,21 +12822,21 @@ export interface paths {
           content: {
             readonly 'application/json': {
               /** Format: date-time */
-              readonly createdAt?: string
+              readonly createdAt: string
               /**
                * Format: date-time
                * @description when its trust list in the DCC Gateway form was last imported
                */
               readonly gatewayImportedAt?: string
-              readonly id?: string
+              readonly id: string
               /** Format: date-time */
               readonly importedAt?: string
               /** @enum {string} */
               readonly list?: 'eu' | 'domestic'
-              readonly name?: string
+              readonly name: string
               readonly problem?: string
               readonly signers?: number
-              readonly signingCertificate?: string
+              readonly signingCertificate: string
               readonly sourceUrl?: string
             }
           }
@@ -13345,16 +13376,16 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly venues?: readonly {
-                readonly address?: string
-                readonly category?: string
+              readonly venues: readonly {
+                readonly address: string
+                readonly category: string
                 readonly companyId?: string
-                readonly createdAt?: string
-                readonly district?: string
-                readonly id?: string
-                readonly name?: string
+                readonly createdAt: string
+                readonly district: string
+                readonly id: string
+                readonly name: string
                 /** @description the text of the poster QR code */
-                readonly posterCode?: string
+                readonly posterCode: string
               }[]
             }
           }
@@ -13488,15 +13519,15 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly address?: string
-              readonly category?: string
+              readonly address: string
+              readonly category: string
               readonly companyId?: string
-              readonly createdAt?: string
-              readonly district?: string
-              readonly id?: string
-              readonly name?: string
+              readonly createdAt: string
+              readonly district: string
+              readonly id: string
+              readonly name: string
               /** @description the text of the poster QR code */
-              readonly posterCode?: string
+              readonly posterCode: string
             }
           }
         }
@@ -13615,15 +13646,15 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly address?: string
-              readonly category?: string
+              readonly address: string
+              readonly category: string
               readonly companyId?: string
-              readonly createdAt?: string
-              readonly district?: string
-              readonly id?: string
-              readonly name?: string
+              readonly createdAt: string
+              readonly district: string
+              readonly id: string
+              readonly name: string
               /** @description the text of the poster QR code */
-              readonly posterCode?: string
+              readonly posterCode: string
             }
           }
         }
@@ -14048,15 +14079,15 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly address?: string
-              readonly category?: string
+              readonly address: string
+              readonly category: string
               readonly companyId?: string
-              readonly createdAt?: string
-              readonly district?: string
-              readonly id?: string
-              readonly name?: string
+              readonly createdAt: string
+              readonly district: string
+              readonly id: string
+              readonly name: string
               /** @description the text of the poster QR code */
-              readonly posterCode?: string
+              readonly posterCode: string
             }
           }
         }
@@ -14192,33 +14223,35 @@ export interface paths {
           }
           content: {
             readonly 'application/json': {
-              readonly certificateKind?: string
-              readonly checkinId?: string
-              readonly colour?: string
-              readonly duplicate?: boolean
-              readonly entryAllowed?: boolean
+              /** @enum {string} */
+              readonly certificateKind?: 'vaccination' | 'recovery' | 'test' | 'antibody'
+              readonly checkinId: string
+              /** @enum {string} */
+              readonly colour?: 'green' | 'yellow' | 'red'
+              readonly duplicate: boolean
+              readonly entryAllowed: boolean
               /** @description who to match against the visitor’s ID, the same for every kind of code: the masked name (first given name and the family name’s initial, “IVAN P.”) and the birth date; never the full name */
               readonly holder?: {
-                readonly birthDate?: string
-                readonly name?: string
+                readonly birthDate: string
+                readonly name: string
               }
-              readonly message?: string
-              readonly reason?: string
-              readonly recorded?: boolean
+              readonly message: string
+              readonly reason: string
+              readonly recorded: boolean
               readonly rules?: {
-                readonly allowed?: boolean
-                readonly failed?: readonly {
-                  readonly identifier?: string
-                  readonly text?: string
+                readonly allowed: boolean
+                readonly failed: readonly {
+                  readonly identifier: string
+                  readonly text: string
                 }[]
-                readonly ruleSet?: {
-                  readonly id?: string
-                  readonly version?: number
+                readonly ruleSet: {
+                  readonly id: string
+                  readonly version: number
                 }
               }
-              readonly verification?: {
+              readonly verification: {
                 readonly code?: string
-                readonly stage?: string
+                readonly stage: string
               }
             }
           }
@@ -14353,10 +14386,12 @@ export interface paths {
           content: {
             readonly 'application/json': {
               readonly results?: readonly {
-                readonly certificateKind?: string
+                /** @enum {string} */
+                readonly certificateKind?: 'vaccination' | 'recovery' | 'test' | 'antibody'
                 readonly checkinId?: string
                 readonly clientId?: string
-                readonly colour?: string
+                /** @enum {string} */
+                readonly colour?: 'green' | 'yellow' | 'red'
                 readonly duplicate?: boolean
                 readonly entryAllowed?: boolean
                 readonly error?: {
@@ -14366,27 +14401,27 @@ export interface paths {
                 }
                 /** @description who to match against the visitor’s ID, the same for every kind of code: the masked name (first given name and the family name’s initial, “IVAN P.”) and the birth date; never the full name */
                 readonly holder?: {
-                  readonly birthDate?: string
-                  readonly name?: string
+                  readonly birthDate: string
+                  readonly name: string
                 }
                 readonly message?: string
                 readonly ok?: boolean
                 readonly reason?: string
                 readonly recorded?: boolean
                 readonly rules?: {
-                  readonly allowed?: boolean
-                  readonly failed?: readonly {
-                    readonly identifier?: string
-                    readonly text?: string
+                  readonly allowed: boolean
+                  readonly failed: readonly {
+                    readonly identifier: string
+                    readonly text: string
                   }[]
-                  readonly ruleSet?: {
-                    readonly id?: string
-                    readonly version?: number
+                  readonly ruleSet: {
+                    readonly id: string
+                    readonly version: number
                   }
                 }
                 readonly verification?: {
                   readonly code?: string
-                  readonly stage?: string
+                  readonly stage: string
                 }
               }[]
             }
@@ -14777,13 +14812,13 @@ export interface components {
   schemas: {
     readonly Account: {
       /** Format: date-time */
-      readonly createdAt?: string
-      readonly displayName?: string
-      readonly id?: string
+      readonly createdAt: string
+      readonly displayName: string
+      readonly id: string
       readonly issuerId?: string
-      readonly login?: string
+      readonly login: string
       readonly personId?: string
-      readonly roles?: readonly (
+      readonly roles: readonly (
         | 'citizen'
         | 'clinician'
         | 'commission_member'
@@ -14792,7 +14827,7 @@ export interface components {
         | 'health_authority'
         | 'administrator'
       )[]
-      readonly signsInWith?: readonly ('password' | 'oidc')[]
+      readonly signsInWith: readonly ('password' | 'oidc')[]
     }
     readonly ApiToken: {
       /** Format: date-time */
@@ -14821,29 +14856,29 @@ export interface components {
     }
     readonly Certificate: {
       /** Format: date-time */
-      readonly expiresAt?: string
-      readonly id?: string
+      readonly expiresAt: string
+      readonly id: string
       /** Format: date-time */
-      readonly issuedAt?: string
-      readonly issuerId?: string
+      readonly issuedAt: string
+      readonly issuerId: string
       /** @enum {string} */
-      readonly kind?: 'vaccination' | 'test' | 'recovery' | 'antibody'
+      readonly kind: 'vaccination' | 'test' | 'recovery' | 'antibody'
       /**
        * @description an EU DCC, or our antibody payload (docs/antibody-certificate.md)
        * @enum {string}
        */
-      readonly payloadType?: 'eu-dcc' | 'healthcode-antibody'
-      readonly personId?: string
+      readonly payloadType: 'eu-dcc' | 'healthcode-antibody'
+      readonly personId: string
       /** @description the `HC1:` text of the QR code */
-      readonly qr?: string
-      readonly recordId?: string
+      readonly qr: string
+      readonly recordId: string
       /** @enum {string} */
-      readonly status?: 'valid' | 'suspended' | 'revoked'
+      readonly status: 'valid' | 'suspended' | 'revoked'
       /** Format: date-time */
       readonly statusChangedAt?: string
       readonly statusReason?: string
       /** @description unique certificate identifier (DCC `ci`) */
-      readonly uvci?: string
+      readonly uvci: string
     }
     readonly Error: {
       readonly error: {
@@ -14862,35 +14897,35 @@ export interface components {
       readonly type: 'passport' | 'national-id' | 'residence-permit' | 'other'
     }
     readonly Issuer: {
-      readonly country?: string
-      readonly id?: string
+      readonly country: string
+      readonly id: string
       /** @enum {string} */
-      readonly level?: 'federal' | 'region'
-      readonly name?: string
+      readonly level: 'federal' | 'region'
+      readonly name: string
       readonly parentId?: string
     }
     readonly Person: {
-      readonly birthDate?: string
+      readonly birthDate: string
       /** Format: date-time */
-      readonly createdAt?: string
+      readonly createdAt: string
       readonly district?: string
-      readonly document?: components['schemas']['IdentityDocument']
+      readonly document: components['schemas']['IdentityDocument']
       readonly email?: string
-      readonly familyName?: string
+      readonly familyName: string
       /** @description ICAO 9303 transliteration (A-Z, <) */
-      readonly familyNameIcao?: string
-      readonly givenName?: string
-      readonly givenNameIcao?: string
-      readonly hasAccount?: boolean
-      readonly id?: string
-      readonly issuerId?: string
+      readonly familyNameIcao: string
+      readonly givenName: string
+      readonly givenNameIcao: string
+      readonly hasAccount: boolean
+      readonly id: string
+      readonly issuerId: string
       /** @enum {string} */
-      readonly language?: 'en' | 'ru' | 'zh'
+      readonly language: 'en' | 'ru' | 'zh'
       readonly phone?: string
       /** @enum {string} */
-      readonly residency?: 'resident' | 'foreigner'
+      readonly residency: 'resident' | 'foreigner'
       /** Format: date-time */
-      readonly updatedAt?: string
+      readonly updatedAt: string
     }
   }
   responses: never

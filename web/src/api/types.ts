@@ -1,8 +1,10 @@
 /**
- * The shapes of the API answers the web app reads. Those named from `openapi.generated.ts` are
- * typed from the server's own JSON schemas (`scripts/generate-web-api-types.ts`, checked current by
- * `npm test`), so a renamed or removed field fails the web typecheck; `Sent` lists the fields the
- * server always sends (its response schemas do not say `required` yet).
+ * The names the web app gives the API answers it reads, every one derived from the server's own
+ * response schemas through `openapi.generated.ts` (`scripts/generate-web-api-types.ts`, checked
+ * current by `npm test`): a schema says `required` for each field its route always sends, so a
+ * renamed, removed or no-longer-certain field fails the web typecheck, and no answer's shape is
+ * written here a second time. The one exception is `CommissionNotice`, the web app's reading of a
+ * feed item's free-form `data`.
  */
 // With its extension: the server's typecheck (NodeNext) reads this file too, through the tests.
 import type { components, paths } from './openapi.generated.js'
@@ -25,320 +27,130 @@ type Answer<
 /** An element of a list. */
 type Item<List> = List extends readonly (infer Element)[] ? Element : never
 
-/** An answer with the fields the server always sends made required. */
+/**
+ * An answer with fields the server sends made required where its schema cannot say so: the
+ * revocation list is typed by the codec that also reads partners' lists, where they are optional.
+ */
 type Sent<T, Always extends keyof T> = Omit<T, Always> & {
   readonly [Key in Always]-?: Exclude<T[Key], undefined>
 }
 
-export type Colour = 'green' | 'yellow' | 'red'
-export type Language = 'en' | 'ru' | 'zh'
+/** A health code's colour. */
+export type Colour = Answer<'/api/v1/people/{id}/health-code', 'get', 200>['colour']
 
-export interface Person {
-  readonly id: string
-  readonly familyName: string
-  readonly givenName: string
-  readonly birthDate: string
-}
+/** A language the app and the server speak. */
+export type Language = Schemas['Person']['language']
 
-export interface Me {
-  readonly account?: { readonly id: string; readonly displayName: string; readonly roles: string[] }
-  readonly person?: Person
-}
+/** A person in the register as staff see them (`GET /api/v1/people`). */
+export type StaffPerson = Schemas['Person']
 
-export interface Reason {
-  readonly ruleId: string
-  readonly colour: Colour
-  readonly text: Readonly<Record<Language, string>>
-  readonly since?: string
-  readonly greenOn?: string
-}
+/** A person's own record as the register holds it (`GET /api/v1/me`). */
+export type OwnRecord = Schemas['Person']
 
-export interface Assessment {
-  readonly colour: Colour
-  readonly reasons: readonly Reason[]
-  readonly greenOn?: string
-  readonly evaluatedAt?: string
-}
+/** A person in the register. */
+export type Person = Schemas['Person']
 
-export interface HealthCodeToken {
-  readonly qr: string
-  readonly expiresAt: string
-  readonly healthCode: Assessment
-}
+/** The signed-in account and the person record it holds (`GET /api/v1/me`). */
+export type Me = Answer<'/api/v1/me', 'get', 200>
 
-export type CertificateKind = NonNullable<Schemas['Certificate']['kind']>
+/** A person's health code (`GET /api/v1/people/{id}/health-code`): the colour and every reason. */
+export type Assessment = Answer<'/api/v1/people/{id}/health-code', 'get', 200>
 
-export type Certificate = Sent<
-  Schemas['Certificate'],
-  'id' | 'uvci' | 'kind' | 'qr' | 'status' | 'issuedAt'
->
+/** A rule that makes a code red or yellow, with its text in every language. */
+export type Reason = Item<Assessment['reasons']>
 
-export interface Venue {
-  readonly id: string
-  readonly name: string
-  readonly category: string
-  readonly address: string
-  readonly district: string
-}
+/** The dynamic QR code and the health code it carries (`GET /api/v1/people/{id}/health-code/token`). */
+export type HealthCodeToken = Answer<'/api/v1/people/{id}/health-code/token', 'get', 200>
 
-export interface ScanAnswer {
-  readonly checkinId?: string
-  readonly entryAllowed: boolean
-  readonly reason?: string
-  readonly message?: string
-  readonly duplicate?: boolean
-  readonly holder?: { readonly name?: string; readonly birthDate?: string }
-  readonly verification?: { readonly stage?: string; readonly code?: string }
-  readonly colour?: Colour
-  readonly certificateKind?: string
-  /** For a certificate: the validity rule set it was judged by, and the rules it failed. */
-  readonly rules?: {
-    readonly ruleSet?: { readonly id: string; readonly version: number }
-    readonly allowed?: boolean
-    readonly failed?: readonly { readonly identifier: string; readonly text: string }[]
+/** A certificate as its holder and staff see it, with its QR text. */
+export type Certificate = Schemas['Certificate']
+
+/** What a certificate certifies: a vaccination, a test, a recovery or antibodies. */
+export type CertificateKind = Certificate['kind']
+
+/** A venue as its operators see it (`GET /api/v1/venues`), with its poster's code. */
+export type Venue = Item<Answer<'/api/v1/venues', 'get', 200>['venues']>
+
+/** A venue of a company: the same answer (`companyId` names the company). */
+export type CompanyVenue = Venue
+
+type ServerScanAnswer = Answer<'/api/v1/venues/{id}/scan', 'post', 200>
+
+/**
+ * What a door shows after a scan: the server's answer (`POST /api/v1/venues/{id}/scan`, or an item
+ * of an offline batch), or one the door scanner judged itself without the network
+ * (web/src/scanner/offline-door.ts), which has no check-in and says `offline`.
+ */
+export type ScanAnswer = Partial<Omit<ServerScanAnswer, 'entryAllowed'>> &
+  Pick<ServerScanAnswer, 'entryAllowed'> & {
+    readonly offline?: boolean
   }
-  /** Judged by the door scanner itself, without the network (web/src/scanner/offline-door.ts). */
-  readonly offline?: boolean
-}
-
-type CheckinAnswerBody = Answer<'/api/v1/checkins', 'post', 201>
 
 /** A check-in's answer (a repeated one answers 200 with the same shape). */
-export type CheckinAnswer = Omit<
-  Sent<CheckinAnswerBody, 'checkinId' | 'at' | 'duplicate' | 'entryAllowed'>,
-  'venue' | 'colour'
-> & {
-  readonly venue: Sent<NonNullable<CheckinAnswerBody['venue']>, 'id' | 'name'>
-  /** The schema says a string; the server sends a colour. */
-  readonly colour?: Colour
-}
+export type CheckinAnswer = Answer<'/api/v1/checkins', 'post', 201>
 
-export interface Notification {
-  readonly id: string
-  readonly kind: 'exposure' | 'colour-change' | 'commission'
-  readonly data: Readonly<Record<string, unknown>>
-  readonly createdAt: string
-  /** When the person read it; absent while unread. */
-  readonly readAt?: string
-}
+/** An item of the person's feed (`GET /api/v1/me/feed`); `readAt` is absent while unread. */
+export type Notification = Item<Answer<'/api/v1/me/feed', 'get', 200>['notifications']>
 
-export interface Evidence {
-  readonly kind: 'test' | 'antibody'
-  readonly data: Readonly<Record<string, unknown>>
-}
+/** A request to the medical commission (`GET /api/v1/commission/requests`), with its wait. */
+export type CommissionRequest = Item<Answer<'/api/v1/commission/requests', 'get', 200>['requests']>
 
-export interface CommissionRequest {
-  readonly id: string
-  readonly personId: string
-  readonly evidence: Evidence
-  readonly status:
-    'submitted' | 'approved' | 'refused' | 'appealed' | 'appeal_approved' | 'appeal_refused'
-  readonly submittedAt: string
-  readonly decision?: {
-    readonly outcome: string
-    readonly reason?: string
-    /** The account of the member who decided: an appeal goes to another member. */
-    readonly decidedBy?: string
-  }
-  readonly appeal?: { readonly reason?: string; readonly appealedAt?: string }
-  readonly attachments: readonly {
-    readonly id: string
-    readonly fileName: string
-    readonly mediaType: string
-    readonly size: number
-  }[]
-  readonly waitingHours?: number
-  readonly dueBy?: string
-  readonly overdue?: boolean
-}
+/** What a request says the person had: a test result or an antibody test. */
+export type Evidence = CommissionRequest['evidence']
 
-export interface StaffPerson extends Person {
-  readonly familyNameIcao?: string
-  readonly givenNameIcao?: string
-  readonly document?: { readonly type: string; readonly number: string; readonly country: string }
-  readonly hasAccount?: boolean
-}
-
-export type RiskArea = Sent<
-  Item<Answer<'/api/v1/risk-areas', 'get', 200>['riskAreas']>,
-  'id' | 'areaCode' | 'name' | 'level' | 'from'
->
+/** An area a region's authority declared a risk (`GET /api/v1/risk-areas`), with its level and days. */
+export type RiskArea = Item<Answer<'/api/v1/risk-areas', 'get', 200>['riskAreas']>
 
 /** A district a region's authority defined (`GET /api/v1/districts`). */
-export type District = Sent<
-  Item<Answer<'/api/v1/districts', 'get', 200>['districts']>,
-  'issuerId' | 'code' | 'name'
->
+export type District = Item<Answer<'/api/v1/districts', 'get', 200>['districts']>
 
 /** What a kind of venue admits (`GET /api/v1/entry-policies`). */
-export interface EntryPolicy {
-  readonly acceptGreenCode: boolean
-  readonly admitYellowCode?: boolean
-  readonly acceptCertificates: readonly CertificateKindAdmitted[]
-  readonly testMaxAgeHours: number
-  readonly ruleSet?: string
-  readonly region?: string
-}
+export type EntryPolicy = Answer<'/api/v1/entry-policies/{category}', 'put', 200>
 
-export type CertificateKindAdmitted = 'vaccination' | 'recovery' | 'test' | 'antibody'
+/** A kind of certificate an entry policy may admit. */
+export type CertificateKindAdmitted = Item<EntryPolicy['acceptCertificates']>
 
-export interface Figures {
-  readonly codes: { readonly green: number; readonly yellow: number; readonly red: number }
-  readonly declarations: number
-  readonly scans: number
-  readonly checkins: number
-  readonly cases: number
-  readonly exposures: {
-    readonly closeContact: number
-    readonly sameVenue: number
-    readonly secondaryContact: number
-  }
-}
+/** The health authority's dashboard (`GET /api/v1/dashboards/authority`). */
+export type AuthorityDashboard = Answer<'/api/v1/dashboards/authority', 'get', 200>
 
-/** The people registered now and their codes, counted in the store (`notComputed`: no code yet). */
-export interface CurrentCodes {
-  readonly registered: number
-  readonly codes: {
-    readonly green: number
-    readonly yellow: number
-    readonly red: number
-    readonly notComputed: number
-  }
-}
+/** A company and the signed-in person's part in it (`GET /api/v1/companies`). */
+export type CompanyMembership = Item<Answer<'/api/v1/companies', 'get', 200>['companies']>
 
-export interface AuthorityDashboard {
-  readonly from: string
-  readonly until: string
-  readonly current: CurrentCodes
-  readonly days: readonly (Figures & { readonly day: string })[]
-  readonly districts: readonly (Omit<Figures, 'codes'> &
-    CurrentCodes & { readonly district: string })[]
-}
+/** A company, as its members see it. */
+export type Company = CompanyMembership['company']
 
-export interface Company {
-  readonly id: string
-  readonly name: string
-  readonly createdAt: string
-}
-
-export interface CompanyMembership {
-  readonly company: Company
-  readonly role: string
-  readonly consent: boolean
-}
-
-export interface CompanyVenue extends Venue {
-  readonly companyId?: string
-  readonly posterCode?: string
-}
-
-export interface CompanyDashboard {
-  readonly company: Company
-  readonly employees: {
-    readonly total: number
-    readonly consenting: number
-    readonly byColour: {
-      readonly green: number
-      readonly yellow: number
-      readonly red: number
-      readonly unknown: number
-    }
-  }
-  readonly declarationsToday: number
-  readonly visitorsByDay: readonly { readonly day: string; readonly checkins: number }[]
-  readonly notGreen: readonly {
-    readonly personId: string
-    readonly familyName: string
-    readonly givenName: string
-    readonly colour: string
-  }[]
-}
-
-export interface TracingCase {
-  readonly id: string
-  readonly personId: string
-  readonly confirmedAt: string
-  readonly source: 'test' | 'authority'
-  readonly publishedAt?: string
-  readonly district?: string
-  readonly closedAt?: string
-}
-
-/** A person on a case page: in full, or masked where the authority may not read them. */
-export interface TracedPerson {
-  readonly personId: string
-  readonly name: string
-  readonly masked: boolean
-  readonly birthDate?: string
-  readonly district?: string
-  readonly colour?: Colour
-}
-
-/** One line of the authority's list of cases (`GET /api/v1/cases`). */
-export interface CaseSummary {
-  readonly case: TracingCase
-  readonly person: TracedPerson
-}
+/** A company's dashboard (`GET /api/v1/companies/{id}/dashboard`). */
+export type CompanyDashboard = Answer<'/api/v1/companies/{id}/dashboard', 'get', 200>
 
 /** A case page (`GET /api/v1/cases/{id}`). */
-export interface CaseDetail extends Whereabouts {
-  readonly person: TracedPerson
-  readonly contacts: readonly (TracedPerson & {
-    readonly kind: 'close-contact' | 'same-venue' | 'secondary-contact'
-    readonly venueName: string
-    readonly at: string
-  })[]
-}
+export type CaseDetail = Answer<'/api/v1/cases/{id}', 'get', 200>
+
+/** A confirmed case: open, or closed with `closedAt`. */
+export type TracingCase = CaseDetail['case']
+
+/** A person on a case page: in full, or masked where the authority may not read them. */
+export type TracedPerson = CaseDetail['person']
+
+/** One line of the authority's list of cases (`GET /api/v1/cases`). */
+export type CaseSummary = Item<Answer<'/api/v1/cases', 'get', 200>['cases']>
+
+/** Where a case was in the 14 days before (`GET /api/v1/cases/{id}/whereabouts`). */
+export type Whereabouts = Answer<'/api/v1/cases/{id}/whereabouts', 'get', 200>
+
+/** How many people a case exposed, by kind. */
+export type ExposureCounts = Whereabouts['exposures']
 
 /** A published exposure site (`GET /api/v1/exposure-sites`). */
-export interface ExposureSite {
-  readonly venueName: string
-  readonly address: string
-  readonly district: string
-  readonly from: string
-  readonly until: string
-}
+export type ExposureSite = Item<Answer<'/api/v1/exposure-sites', 'get', 200>['sites']>
 
-export interface ExposureCounts {
-  readonly closeContacts: number
-  readonly sameVenue: number
-  readonly secondary: number
-}
+/** A partner whose trust list we import (`GET /api/v1/trust-partners`). */
+export type TrustPartner = Item<Answer<'/api/v1/trust-partners', 'get', 200>['partners']>
 
-export interface Whereabouts {
-  readonly case: TracingCase
-  readonly visits: readonly {
-    readonly venueId: string
-    readonly venueName: string
-    readonly district: string
-    readonly from: string
-    readonly until: string
-  }[]
-  readonly exposures: ExposureCounts
-}
-
-export type TrustPartner = Sent<
-  Item<Answer<'/api/v1/trust-partners', 'get', 200>['partners']>,
-  'id' | 'name' | 'signingCertificate' | 'createdAt'
->
-
-export type SigningKey = Sent<
-  Item<Answer<'/api/v1/keys', 'get', 200>['keys']>,
-  'id' | 'purpose' | 'status' | 'notBefore' | 'notAfter'
->
+/** One of our signing keys, its public parts only (`GET /api/v1/keys`). */
+export type SigningKey = Item<Answer<'/api/v1/keys', 'get', 200>['keys']>
 
 /** A certificate as staff who revoke find it (`GET /api/v1/certificates`), with its holder. */
-export interface StaffCertificate extends Certificate {
-  readonly personId: string
-  readonly statusReason?: string
-  readonly statusChangedAt?: string
-  readonly holder?: {
-    readonly personId: string
-    readonly familyName: string
-    readonly givenName: string
-    readonly birthDate: string
-  }
-}
+export type StaffCertificate = Item<Answer<'/api/v1/certificates', 'get', 200>['certificates']>
 
 /** The published revocation list (`GET /api/v1/revocation-list`). */
 export type RevocationListDocument = Omit<
@@ -347,54 +159,28 @@ export type RevocationListDocument = Omit<
 > & {
   readonly entries: readonly Sent<
     Item<Answer<'/api/v1/revocation-list', 'get', 200>['entries']>,
-    'hashType' | 'hash'
+    'hashType'
   >[]
 }
 
+type RuleSetVersions = Answer<'/api/v1/risk-rules/versions', 'get', 200>
+
 /** One stored version of the risk rules (`GET /api/v1/risk-rules/versions`). */
-export interface RiskRuleVersion {
-  readonly version: number
-  readonly note?: string
-  readonly createdBy?: string
-  readonly createdAt?: string
-}
+export type RiskRuleVersion = Item<RuleSetVersions['versions']>
 
 /** How far everyone's recomputation after the last rule change has got. */
-export interface RecomputeProgress {
-  readonly rulesetVersion: number
-  readonly done: number
-  readonly failed: number
-  readonly startedAt: string
-  readonly finishedAt?: string
-}
+export type RecomputeProgress = NonNullable<RuleSetVersions['recompute']>
 
 /** How a visitor may sign in (`GET /api/v1/auth/providers`). */
-export type SignInProvider = Sent<
-  Item<Answer<'/api/v1/auth/providers', 'get', 200>['providers']>,
-  'kind'
+export type SignInProvider = Item<Answer<'/api/v1/auth/providers', 'get', 200>['providers']>
+
+/** An issuer: the federal one or a region (`GET /api/v1/issuers`). */
+export type Issuer = Schemas['Issuer']
+
+/** A person's own commission request (`GET /api/v1/people/{id}/commission-requests`), with both decisions. */
+export type OwnCommissionRequest = Item<
+  Answer<'/api/v1/people/{id}/commission-requests', 'get', 200>['requests']
 >
-
-export type Issuer = Sent<Schemas['Issuer'], 'id' | 'name' | 'level' | 'country'>
-
-/** A person's own record as the register holds it (`GET /api/v1/me`). */
-export interface OwnRecord extends StaffPerson {
-  readonly issuerId: string
-  readonly residency: 'resident' | 'foreigner'
-  readonly district?: string
-}
-
-export interface CommissionDecisionInfo {
-  readonly outcome: 'approved' | 'refused'
-  readonly reason?: string
-  readonly decidedAt: string
-}
-
-/** A citizen's own commission request, with both decisions and their days. */
-export interface OwnCommissionRequest extends CommissionRequest {
-  readonly decision?: CommissionDecisionInfo
-  readonly appealDecision?: CommissionDecisionInfo
-  readonly updatedAt: string
-}
 
 /** What the feed says of a commission decision (`kind: 'commission'`). */
 export interface CommissionNotice {

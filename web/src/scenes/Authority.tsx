@@ -495,8 +495,10 @@ function RuleVersions({
   const me = useMe()
   if (error !== undefined) return <ErrorMessage error={error} />
   if (!versions) return null
-  // Version 1 is the built-in rule set: in force until the authority stores one, never stored.
-  const rows = versions.some((v) => v.version === 1) ? versions : [...versions, { version: 1 }]
+  // Version 1 is the built-in rule set: in force until the authority stores one, never stored
+  // (so it has no time, author or note).
+  const rows: readonly (Pick<RiskRuleVersion, 'version'> & Partial<RiskRuleVersion>)[] =
+    versions.some((v) => v.version === 1) ? versions : [...versions, { version: 1 }]
   return (
     <table className="table">
       <caption>{t('authority.rulesVersions')}</caption>

@@ -36,10 +36,19 @@ const CertificateSearchQuery = {
 
 const certificateWithHolder = {
   type: 'object',
+  required: [...certificateSchema.required, 'holder'],
   properties: {
     ...certificateSchema.properties,
     holder: {
       type: 'object',
+      required: [
+        'personId',
+        'familyName',
+        'givenName',
+        'familyNameIcao',
+        'givenNameIcao',
+        'birthDate',
+      ],
       properties: {
         personId: { type: 'string' },
         familyName: { type: 'string' },
@@ -70,6 +79,7 @@ export async function certificateRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['certificates'],
             properties: { certificates: { type: 'array', items: certificateWithHolder } },
           },
           ...errorResponses,
@@ -103,6 +113,7 @@ export async function certificateRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['certificates'],
             properties: { certificates: { type: 'array', items: { $ref: 'Certificate#' } } },
           },
           ...errorResponses,

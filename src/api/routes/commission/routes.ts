@@ -25,6 +25,7 @@ const idParams = {
 
 const decisionSchema = {
   type: 'object',
+  required: ['outcome', 'decidedBy', 'decidedAt'],
   properties: {
     outcome: { type: 'string', enum: ['approved', 'refused'] },
     reason: { type: 'string' },
@@ -35,12 +36,25 @@ const decisionSchema = {
 
 const requestAnswer = {
   type: 'object',
+  required: [
+    'id',
+    'personId',
+    'issuerId',
+    'evidence',
+    'status',
+    'submittedBy',
+    'submittedAt',
+    'attachments',
+    'overdue',
+    'updatedAt',
+  ],
   properties: {
     id: { type: 'string' },
     personId: { type: 'string' },
     issuerId: { type: 'string' },
     evidence: {
       type: 'object',
+      required: ['kind', 'data'],
       properties: {
         kind: { type: 'string', enum: ['test', 'antibody'] },
         data: { type: 'object', additionalProperties: true },
@@ -52,6 +66,7 @@ const requestAnswer = {
     decision: decisionSchema,
     appeal: {
       type: 'object',
+      required: ['reason', 'appealedBy', 'appealedAt'],
       properties: {
         reason: { type: 'string' },
         appealedBy: { type: 'string' },
@@ -64,6 +79,7 @@ const requestAnswer = {
       type: 'array',
       items: {
         type: 'object',
+        required: ['id', 'fileName', 'mediaType', 'size', 'sha256', 'createdAt'],
         properties: {
           id: { type: 'string' },
           fileName: { type: 'string' },
@@ -174,6 +190,7 @@ export async function commissionRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['requests'],
             properties: { requests: { type: 'array', items: requestAnswer } },
           },
           ...errorResponses,
@@ -213,6 +230,7 @@ export async function commissionRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['requests'],
             properties: { requests: { type: 'array', items: requestAnswer } },
           },
           ...errorResponses,
@@ -313,6 +331,7 @@ export async function commissionRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['request', 'certificate'],
             properties: {
               request: requestAnswer,
               certificate: { anyOf: [{ $ref: 'Certificate#' }, { type: 'null' }] },

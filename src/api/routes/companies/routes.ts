@@ -11,10 +11,12 @@ const idParams = {
 } as const
 const company = {
   type: 'object',
+  required: ['id', 'name', 'createdAt'],
   properties: { id: { type: 'string' }, name: { type: 'string' }, createdAt: { type: 'string' } },
 } as const
 const colourCounts = {
   type: 'object',
+  required: ['green', 'yellow', 'red', 'unknown'],
   properties: {
     green: { type: 'integer' },
     yellow: { type: 'integer' },
@@ -58,11 +60,13 @@ export async function companyRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           200: {
             type: 'object',
+            required: ['companies'],
             properties: {
               companies: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['company', 'role', 'consent'],
                   properties: {
                     company,
                     role: { type: 'string' },
@@ -96,6 +100,7 @@ export async function companyRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           201: {
             type: 'object',
+            required: ['invitationId', 'token'],
             properties: { invitationId: { type: 'string' }, token: { type: 'string' } },
           },
           ...errorResponses,
@@ -124,6 +129,7 @@ export async function companyRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           200: {
             type: 'object',
+            required: ['companyId', 'consent'],
             properties: { companyId: { type: 'string' }, consent: { type: 'boolean' } },
           },
           ...errorResponses,
@@ -155,7 +161,11 @@ export async function companyRoutes(fastify: FastifyInstance, context: AppContex
           properties: { consent: { type: 'boolean' } },
         },
         response: {
-          200: { type: 'object', properties: { consent: { type: 'boolean' } } },
+          200: {
+            type: 'object',
+            required: ['consent'],
+            properties: { consent: { type: 'boolean' } },
+          },
           ...errorResponses,
         },
       },
@@ -187,10 +197,12 @@ export async function companyRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           200: {
             type: 'object',
+            required: ['company', 'employees', 'declarationsToday', 'visitorsByDay', 'notGreen'],
             properties: {
               company,
               employees: {
                 type: 'object',
+                required: ['total', 'consenting', 'byColour'],
                 properties: {
                   total: { type: 'integer' },
                   consenting: { type: 'integer' },
@@ -202,6 +214,7 @@ export async function companyRoutes(fastify: FastifyInstance, context: AppContex
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['day', 'checkins'],
                   properties: { day: { type: 'string' }, checkins: { type: 'integer' } },
                 },
               },
@@ -209,6 +222,7 @@ export async function companyRoutes(fastify: FastifyInstance, context: AppContex
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['personId', 'familyName', 'givenName', 'colour'],
                   properties: {
                     personId: { type: 'string' },
                     familyName: { type: 'string' },

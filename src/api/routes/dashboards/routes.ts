@@ -8,6 +8,7 @@ const day = { type: 'string', 'x-date': 'event', description: 'YYYY-MM-DD' } as 
 const figures = {
   codes: {
     type: 'object',
+    required: ['green', 'yellow', 'red'],
     properties: {
       green: { type: 'integer' },
       yellow: { type: 'integer' },
@@ -20,6 +21,7 @@ const figures = {
   cases: { type: 'integer' },
   exposures: {
     type: 'object',
+    required: ['closeContact', 'sameVenue', 'secondaryContact'],
     properties: {
       closeContact: { type: 'integer' },
       sameVenue: { type: 'integer' },
@@ -27,12 +29,15 @@ const figures = {
     },
   },
 } as const
+/** The figures every day and every district has. */
+const figuresRequired = ['declarations', 'scans', 'checkins', 'cases', 'exposures'] as const
 
 /** The people registered and their codes now, counted in the store (`notComputed`: no code yet). */
 const current = {
   registered: { type: 'integer' },
   codes: {
     type: 'object',
+    required: ['green', 'yellow', 'red', 'notComputed'],
     properties: {
       green: { type: 'integer' },
       yellow: { type: 'integer' },
@@ -69,18 +74,24 @@ export async function dashboardRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['from', 'until', 'current', 'days', 'districts'],
             properties: {
               from: { type: 'string' },
               until: { type: 'string' },
-              current: { type: 'object', properties: current },
+              current: { type: 'object', required: ['registered', 'codes'], properties: current },
               days: {
                 type: 'array',
-                items: { type: 'object', properties: { day: { type: 'string' }, ...figures } },
+                items: {
+                  type: 'object',
+                  required: ['day', 'codes', ...figuresRequired],
+                  properties: { day: { type: 'string' }, ...figures },
+                },
               },
               districts: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['district', 'registered', 'codes', ...figuresRequired],
                   properties: { district: { type: 'string' }, ...figures, ...current },
                 },
               },

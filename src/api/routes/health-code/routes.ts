@@ -19,20 +19,23 @@ const plannedDay = {
 } as const
 const text3 = {
   type: 'object',
+  required: ['en', 'ru', 'zh'],
   properties: { en: { type: 'string' }, ru: { type: 'string' }, zh: { type: 'string' } },
 } as const
 
 const assessment = {
   type: 'object',
+  required: ['colour', 'reasons', 'rulesetVersion', 'evaluatedAt'],
   properties: {
     colour: { type: 'string', enum: ['green', 'yellow', 'red'] },
     reasons: {
       type: 'array',
       items: {
         type: 'object',
+        required: ['ruleId', 'colour', 'text', 'since', 'greenOn'],
         properties: {
           ruleId: { type: 'string' },
-          colour: { type: 'string' },
+          colour: { type: 'string', enum: ['red', 'yellow'] },
           text: text3,
           since: { type: 'string' },
           greenOn: { type: 'string' },
@@ -86,6 +89,7 @@ const declarationBody = {
 
 const riskArea = {
   type: 'object',
+  required: ['id', 'areaCode', 'name', 'level', 'from', 'createdAt'],
   properties: {
     id: { type: 'string' },
     issuerId: { type: 'string', description: 'the region whose authority declared the area' },
@@ -103,6 +107,7 @@ const riskArea = {
 /** A district as the API gives it. */
 const district = {
   type: 'object',
+  required: ['issuerId', 'code', 'name'],
   properties: {
     issuerId: { type: 'string' },
     code: { type: 'string' },
@@ -135,6 +140,7 @@ export async function healthCodeRoutes(
         response: {
           201: {
             type: 'object',
+            required: ['declaration', 'healthCode'],
             properties: {
               declaration: { type: 'object', additionalProperties: true },
               healthCode: assessment,
@@ -210,6 +216,7 @@ export async function healthCodeRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['qr', 'expiresAt', 'healthCode'],
             properties: {
               qr: { type: 'string', description: 'the HC1: text of the QR code' },
               expiresAt: { type: 'string' },
@@ -246,7 +253,11 @@ export async function healthCodeRoutes(
           },
         },
         response: {
-          200: { type: 'object', properties: { riskAreas: { type: 'array', items: riskArea } } },
+          200: {
+            type: 'object',
+            required: ['riskAreas'],
+            properties: { riskAreas: { type: 'array', items: riskArea } },
+          },
           ...errorResponses,
         },
       },
@@ -342,7 +353,11 @@ export async function healthCodeRoutes(
           properties: { issuerId: { type: 'string', maxLength: 64 } },
         },
         response: {
-          200: { type: 'object', properties: { districts: { type: 'array', items: district } } },
+          200: {
+            type: 'object',
+            required: ['districts'],
+            properties: { districts: { type: 'array', items: district } },
+          },
           ...errorResponses,
         },
       },
@@ -446,9 +461,36 @@ export async function healthCodeRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['versions'],
             properties: {
-              versions: { type: 'array', items: { type: 'object', additionalProperties: true } },
-              recompute: { type: 'object', additionalProperties: true },
+              versions: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  additionalProperties: true,
+                  required: ['version', 'createdAt'],
+                  properties: {
+                    version: { type: 'integer' },
+                    note: { type: 'string' },
+                    createdBy: { type: 'string' },
+                    createdAt: { type: 'string', format: 'date-time' },
+                    issuerId: { type: 'string' },
+                  },
+                },
+              },
+              recompute: {
+                type: 'object',
+                additionalProperties: true,
+                description: 'how far everyone’s recomputation after the last rule change has got',
+                required: ['rulesetVersion', 'done', 'failed', 'startedAt'],
+                properties: {
+                  rulesetVersion: { type: 'integer' },
+                  done: { type: 'integer' },
+                  failed: { type: 'integer' },
+                  startedAt: { type: 'string', format: 'date-time' },
+                  finishedAt: { type: 'string', format: 'date-time' },
+                },
+              },
             },
           },
           ...errorResponses,
@@ -544,10 +586,25 @@ export async function healthCodeRoutes(
         response: {
           200: {
             type: 'object',
+            required: ['notifications'],
             properties: {
               notifications: {
                 type: 'array',
-                items: { type: 'object', additionalProperties: true },
+                items: {
+                  type: 'object',
+                  additionalProperties: true,
+                  required: ['id', 'kind', 'data', 'createdAt'],
+                  properties: {
+                    id: { type: 'string' },
+                    kind: { type: 'string', enum: ['exposure', 'colour-change', 'commission'] },
+                    data: { type: 'object', additionalProperties: true },
+                    createdAt: { type: 'string' },
+                    readAt: {
+                      type: 'string',
+                      description: 'when the person read it; absent while unread',
+                    },
+                  },
+                },
               },
             },
           },
@@ -560,6 +617,7 @@ export async function healthCodeRoutes(
 
   const unreadAnswer = {
     type: 'object',
+    required: ['unread'],
     properties: { unread: { type: 'integer', minimum: 0 } },
   } as const
 

@@ -17,6 +17,7 @@ export async function issuerRoutes(fastify: FastifyInstance, context: AppContext
         response: {
           200: {
             type: 'object',
+            required: ['issuers'],
             properties: { issuers: { type: 'array', items: { $ref: 'Issuer#' } } },
           },
           ...errorResponses,

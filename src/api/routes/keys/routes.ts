@@ -8,6 +8,16 @@ const keyAdminRoles: readonly Role[] = ['administrator']
 
 const keyAnswer = {
   type: 'object',
+  required: [
+    'id',
+    'purpose',
+    'kid',
+    'certificatePem',
+    'status',
+    'notBefore',
+    'notAfter',
+    'createdAt',
+  ],
   properties: {
     id: { type: 'string' },
     purpose: {
@@ -45,7 +55,11 @@ export async function keyRoutes(fastify: FastifyInstance, context: AppContext): 
         summary: 'The CSCA and document signers: certificates and status, never private keys',
         tags: ['keys'],
         response: {
-          200: { type: 'object', properties: { keys: { type: 'array', items: keyAnswer } } },
+          200: {
+            type: 'object',
+            required: ['keys'],
+            properties: { keys: { type: 'array', items: keyAnswer } },
+          },
           ...errorResponses,
         },
       },

@@ -130,6 +130,7 @@ export async function peopleRoutes(fastify: FastifyInstance, context: AppContext
         response: {
           200: {
             type: 'object',
+            required: ['people'],
             properties: { people: { type: 'array', items: { $ref: 'Person#' } } },
           },
           ...errorResponses,

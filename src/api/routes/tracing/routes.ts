@@ -6,6 +6,7 @@ import { typedRoutes } from '../../type-provider.js'
 
 const caseAnswer = {
   type: 'object',
+  required: ['id', 'personId', 'confirmedAt', 'source'],
   properties: {
     id: { type: 'string' },
     personId: { type: 'string' },
@@ -28,8 +29,12 @@ const tracedPerson = {
   colour: { type: 'string', enum: ['green', 'yellow', 'red'] },
 } as const
 
+/** What a traced person always has: masked, a person has no birth date. */
+const tracedPersonRequired = ['personId', 'name', 'masked'] as const
+
 const exposureCounts = {
   type: 'object',
+  required: ['closeContacts', 'sameVenue', 'secondary'],
   properties: {
     closeContacts: { type: 'integer' },
     sameVenue: { type: 'integer' },
@@ -41,6 +46,7 @@ const visitsAnswer = {
   type: 'array',
   items: {
     type: 'object',
+    required: ['venueId', 'venueName', 'district', 'from', 'until'],
     properties: {
       venueId: { type: 'string' },
       venueName: { type: 'string' },
@@ -78,6 +84,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           201: {
             type: 'object',
+            required: ['case', 'created', 'reopened', 'queued', 'exposures'],
             properties: {
               case: caseAnswer,
               created: { type: 'boolean' },
@@ -89,6 +96,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
               },
               exposures: {
                 type: 'object',
+                required: ['closeContacts', 'sameVenue', 'secondary'],
                 properties: {
                   closeContacts: { type: 'integer' },
                   sameVenue: { type: 'integer' },
@@ -140,14 +148,20 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           200: {
             type: 'object',
+            required: ['cases'],
             properties: {
               cases: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['case', 'person'],
                   properties: {
                     case: caseAnswer,
-                    person: { type: 'object', properties: tracedPerson },
+                    person: {
+                      type: 'object',
+                      required: tracedPersonRequired,
+                      properties: tracedPerson,
+                    },
                   },
                 },
               },
@@ -174,14 +188,16 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           200: {
             type: 'object',
+            required: ['case', 'person', 'visits', 'contacts', 'exposures'],
             properties: {
               case: caseAnswer,
-              person: { type: 'object', properties: tracedPerson },
+              person: { type: 'object', required: tracedPersonRequired, properties: tracedPerson },
               visits: visitsAnswer,
               contacts: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: [...tracedPersonRequired, 'kind', 'venueName', 'at'],
                   properties: {
                     ...tracedPerson,
                     kind: {
@@ -218,7 +234,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
           tags: ['tracing'],
           params: caseParams,
           response: {
-            200: { type: 'object', properties: { case: caseAnswer } },
+            200: { type: 'object', required: ['case'], properties: { case: caseAnswer } },
             ...errorResponses,
           },
         },
@@ -244,12 +260,14 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           200: {
             type: 'object',
+            required: ['case', 'visits', 'exposures'],
             properties: {
               case: caseAnswer,
               visits: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['venueId', 'venueName', 'district', 'from', 'until'],
                   properties: {
                     venueId: { type: 'string' },
                     venueName: { type: 'string' },
@@ -261,6 +279,7 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
               },
               exposures: {
                 type: 'object',
+                required: ['closeContacts', 'sameVenue', 'secondary'],
                 properties: {
                   closeContacts: { type: 'integer' },
                   sameVenue: { type: 'integer' },
@@ -307,11 +326,13 @@ export async function tracingRoutes(fastify: FastifyInstance, context: AppContex
         response: {
           200: {
             type: 'object',
+            required: ['sites'],
             properties: {
               sites: {
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['venueName', 'address', 'district', 'from', 'until'],
                   properties: {
                     venueName: { type: 'string' },
                     address: { type: 'string' },

@@ -146,6 +146,7 @@ const verification = {
 
 const partnerAnswer = {
   type: 'object',
+  required: ['id', 'name', 'signingCertificate', 'createdAt'],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
@@ -256,6 +257,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
         response: {
           200: {
             type: 'object',
+            required: ['entries'],
             properties: {
               issuer: { type: 'string' },
               timestamp: { type: 'string' },
@@ -263,6 +265,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
                 type: 'array',
                 items: {
                   type: 'object',
+                  required: ['hash'],
                   properties: { hashType: { type: 'string' }, hash: { type: 'string' } },
                 },
               },
@@ -555,6 +558,7 @@ export async function trustRoutes(fastify: FastifyInstance, context: AppContext)
         response: {
           200: {
             type: 'object',
+            required: ['partners'],
             properties: { partners: { type: 'array', items: partnerAnswer } },
           },
           ...errorResponses,

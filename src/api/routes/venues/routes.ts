@@ -39,6 +39,7 @@ const offline = {
 
 const venueAnswer = {
   type: 'object',
+  required: ['id', 'name', 'category', 'address', 'district', 'posterCode', 'createdAt'],
   properties: {
     id: { type: 'string' },
     name: { type: 'string' },
@@ -82,6 +83,15 @@ const policySchema = {
 
 const scanAnswer = {
   type: 'object',
+  required: [
+    'checkinId',
+    'entryAllowed',
+    'reason',
+    'message',
+    'recorded',
+    'duplicate',
+    'verification',
+  ],
   properties: {
     checkinId: { type: 'string' },
     entryAllowed: { type: 'boolean' },
@@ -93,19 +103,23 @@ const scanAnswer = {
       type: 'object',
       description:
         'who to match against the visitor’s ID, the same for every kind of code: the masked name (first given name and the family name’s initial, “IVAN P.”) and the birth date; never the full name',
+      required: ['name', 'birthDate'],
       properties: { name: { type: 'string' }, birthDate: { type: 'string' } },
     },
-    colour: { type: 'string' },
-    certificateKind: { type: 'string' },
+    colour: { type: 'string', enum: ['green', 'yellow', 'red'] },
+    certificateKind: { type: 'string', enum: ['vaccination', 'recovery', 'test', 'antibody'] },
     verification: {
       type: 'object',
+      required: ['stage'],
       properties: { stage: { type: 'string' }, code: { type: 'string' } },
     },
     rules: {
       type: 'object',
+      required: ['ruleSet', 'allowed', 'failed'],
       properties: {
         ruleSet: {
           type: 'object',
+          required: ['id', 'version'],
           properties: { id: { type: 'string' }, version: { type: 'integer' } },
         },
         allowed: { type: 'boolean' },
@@ -113,6 +127,7 @@ const scanAnswer = {
           type: 'array',
           items: {
             type: 'object',
+            required: ['identifier', 'text'],
             properties: { identifier: { type: 'string' }, text: { type: 'string' } },
           },
         },
@@ -206,15 +221,17 @@ const issuerQuery = {
 /** A check-in's answer: 201 for a new one, 200 for a repeat of one already recorded. */
 const checkinAnswer = {
   type: 'object',
+  required: ['checkinId', 'venue', 'at', 'duplicate', 'entryAllowed', 'reason', 'message'],
   properties: {
     checkinId: { type: 'string' },
     venue: {
       type: 'object',
+      required: ['id', 'name'],
       properties: { id: { type: 'string' }, name: { type: 'string' } },
     },
     at: { type: 'string' },
     duplicate: { type: 'boolean' },
-    colour: { type: 'string' },
+    colour: { type: 'string', enum: ['green', 'yellow', 'red'] },
     entryAllowed: { type: 'boolean' },
     reason: { type: 'string' },
     message: { type: 'string' },
@@ -277,7 +294,11 @@ export async function venueRoutes(fastify: FastifyInstance, context: AppContext)
         summary: 'The venues the caller runs (every venue for the health authority)',
         tags: ['venues'],
         response: {
-          200: { type: 'object', properties: { venues: { type: 'array', items: venueAnswer } } },
+          200: {
+            type: 'object',
+            required: ['venues'],
+            properties: { venues: { type: 'array', items: venueAnswer } },
+          },
           ...errorResponses,
         },
       },
