@@ -23,15 +23,16 @@ import { prepareVisitors } from './city-population.js'
 import { median } from './rate.js'
 
 /**
- * Tracing's answer and its background work over a bench store, with nobody's colour reassessed
- * (the colour engine is measured apart).
+ * Tracing's answer and its background work over a bench store, wired as compose.ts wires them:
+ * `reassess` is the colour engine's (the answer reassesses the case, the background work its close
+ * contacts); without it nobody's colour is reassessed (the colour engine measured apart).
  */
 export function benchTracing(
   store: Store,
   policy: TracingPolicy = defaultTracingPolicy,
+  reassess: (personIds: readonly string[]) => Promise<void> = async () => {},
 ): { confirmation: CaseConfirmationService; background: BackgroundTracingService } {
   const contacts = new ContactSearch(store, policy)
-  const reassess = async () => {}
   const background = new BackgroundTracingService(store, contacts, reassess, policy)
   const confirmation = new CaseConfirmationService(
     store,
@@ -41,6 +42,18 @@ export function benchTracing(
     background,
   )
   return { confirmation, background }
+}
+
+/** The colour engine over a bench store, with its caches of the rules and areas in force. */
+export function benchColours(store: Store): ColourService {
+  const problems = new InputProblems(store, systemClock)
+  return new ColourService(
+    store,
+    systemClock,
+    new RiskRulesInForce(store, systemClock),
+    new RiskAreasInForce(store, systemClock, problems),
+    problems,
+  )
 }
 
 /** The key-encryption key of benchmark stores (never used for real keys). */
@@ -163,14 +176,7 @@ export async function measureCity(cli: string, url: string, plan: CityPlan): Pro
         })
       }
     })
-    const problems = new InputProblems(store, systemClock)
-    const colours = new ColourService(
-      store,
-      systemClock,
-      new RiskRulesInForce(store, systemClock),
-      new RiskAreasInForce(store, systemClock, problems),
-      problems,
-    )
+    const colours = benchColours(store)
     const healthCodes = new HealthCodeService(store, systemClock, keys, 60, colours)
     statusCodes = []
     for (const visitor of visitors.slice(0, 200)) {

@@ -2,7 +2,7 @@ import { systemClock } from '../src/domain/clock.js'
 import { CompanyService } from '../src/domain/companies/company-service.js'
 import { AuthorityDashboardService } from '../src/domain/dashboards/authority-dashboard.js'
 import { openDatabase, openStore } from '../src/storage/open-store.js'
-import { benchTracing, staffActor } from './city-bench.js'
+import { benchColours, benchTracing, staffActor } from './city-bench.js'
 import { median } from './rate.js'
 
 // The dashboards and a trace on a seeded store, without the HTTP load of `measureCity`: for a
@@ -74,10 +74,12 @@ async function main(): Promise<void> {
     console.log(
       `company dashboard: median ${median(companyTimes).toFixed(1)} ms, p95 ${p95(companyTimes).toFixed(1)} ms; authority dashboard (every district): median ${median(authorityTimes).toFixed(1)} ms, p95 ${p95(authorityTimes).toFixed(1)} ms; its current figures counted in the tables instead, interleaved: median ${median(countedTimes).toFixed(1)} ms, p95 ${p95(countedTimes).toFixed(1)} ms (21 each)`,
     )
-    // Each trace: the answer (close contacts recorded and told), then the background work it
-    // queued (the close contacts' colours, same-venue visitors, contacts of contacts), timed apart
-    // and never overlapping the next answer.
-    const tracing = benchTracing(store)
+    // Each trace as the server runs it: the answer (the case's own colour reassessed, its close
+    // contacts recorded and told), then the background work it queued (the close contacts'
+    // colours, same-venue visitors, contacts of contacts), timed apart and never overlapping the
+    // next answer.
+    const colours = benchColours(store)
+    const tracing = benchTracing(store, undefined, (ids) => colours.reassess(ids))
     const cases = Number(process.argv[3] ?? 21)
     const candidates = await store.transaction((tx) => tx.health.personIdsAfter('', 5_000))
     const answers: number[] = []
