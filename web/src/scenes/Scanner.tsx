@@ -21,10 +21,15 @@ const VENUE_KEY = 'hc.scanner.venue'
 /** The operator's venues as last fetched, so that the door opens without a network. */
 const VENUES_KEY = 'hc.scanner.venues'
 
+/**
+ * The venues kept on this device, or undefined when there are none: an empty list kept (the
+ * operator had no venue yet) opens no door, and the page then says that the network is missing
+ * rather than showing nothing at all.
+ */
 function keptVenues(): Venue[] | undefined {
   try {
     const stored = JSON.parse(localStorage.getItem(VENUES_KEY) ?? 'null') as unknown
-    return Array.isArray(stored) ? (stored as Venue[]) : undefined
+    return Array.isArray(stored) && stored.length > 0 ? (stored as Venue[]) : undefined
   } catch {
     return undefined
   }
