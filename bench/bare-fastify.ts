@@ -4,4 +4,6 @@ import Fastify from 'fastify'
 
 const app = Fastify({ logger: { level: 'warn' } })
 app.get('/readyz', async () => ({ ready: true }))
-await app.listen({ port: Number(process.env['PORT'] ?? 0), host: '127.0.0.1' })
+// The start-up bench binds port 0 and reads the port from this line, as from `healthcode serve`'s.
+const address = await app.listen({ port: Number(process.env['PORT'] ?? 0), host: '127.0.0.1' })
+process.stdout.write(`listening on ${address}\n`)

@@ -103,36 +103,59 @@ export async function measureStartup(
   }
 }
 
-let nextPort = 21_000 + Math.floor(Math.random() * 20_000)
-
+/**
+ * Spawns a target on port 0, so that the system picks a free port as it binds: a port picked
+ * beforehand could be taken in between (an outgoing connection's ephemeral port, another test
+ * server), and the start then failed with EADDRINUSE. The port is read from the first address the
+ * process prints on stdout: `healthcode serve`'s "serving on http://localhost:…", the bare peer's
+ * "listening on http://127.0.0.1:…".
+ */
 function spawnTarget(
   target: Target,
   nodeFlags: readonly string[] = [],
 ): {
   child: ChildProcess
-  port: number
+  port: Promise<number>
   output: () => string
 } {
-  const port = nextPort++
   const child = spawn(process.execPath, [...nodeFlags, ...target.args], {
-    env: { ...process.env, ...target.env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...target.env, PORT: '0', HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const port = new Promise<number>((resolve, reject) => {
+    let printed = ''
+    const read = (chunk: Buffer) => {
+      printed += chunk.toString()
+      const match = /(?:serving|listening) on https?:\/\/[^\s/:]+:(\d+)/.exec(printed)
+      if (!match) return
+      child.stdout?.off('data', read)
+      // The rest of stdout is not needed, but is read so that the process never blocks on it.
+      child.stdout?.resume()
+      resolve(Number(match[1]))
+    }
+    child.stdout?.on('data', read)
+    child.once('exit', (code) =>
+      reject(new Error(`${target.name} exited (${code}) before printing its address: ${output}`)),
+    )
+  })
+  // Rejected only when the process exited first; waitReady says so.
+  port.catch(() => undefined)
   return { child, port, output: () => output }
 }
 
 async function waitReady(
   child: ChildProcess,
-  port: number,
+  port: Promise<number>,
   output: () => string,
   name: string,
 ): Promise<void> {
+  const bound = await port
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited (${child.exitCode}): ${output()}`)
     try {
-      const response = await fetch(`http://127.0.0.1:${port}/readyz`)
+      const response = await fetch(`http://127.0.0.1:${bound}/readyz`)
       await response.arrayBuffer()
       if (response.status === 200) return
     } catch {

@@ -18,7 +18,7 @@ const screenshots = join(repository, 'test-results')
  * The built web app the tests serve: `WEB_ROOT` when set (a build of its own, so that builds for
  * different checks do not overwrite each other), else dist/web.
  */
-const webRoot = process.env['WEB_ROOT'] || join(repository, 'dist', 'web')
+export const webRoot = process.env['WEB_ROOT'] || join(repository, 'dist', 'web')
 
 /** Builds the web app into the served folder unless a build is there (`npm run build` makes one). */
 export function ensureWebBuild(): void {

@@ -21,10 +21,15 @@ const VENUE_KEY = 'hc.scanner.venue'
 /** The operator's venues as last fetched, so that the door opens without a network. */
 const VENUES_KEY = 'hc.scanner.venues'
 
+/**
+ * The venues kept on this device, or undefined when there are none: an empty list kept (the
+ * operator had no venue yet) opens no door, and the page then says that the network is missing
+ * rather than showing nothing at all.
+ */
 function keptVenues(): Venue[] | undefined {
   try {
     const stored = JSON.parse(localStorage.getItem(VENUES_KEY) ?? 'null') as unknown
-    return Array.isArray(stored) ? (stored as Venue[]) : undefined
+    return Array.isArray(stored) && stored.length > 0 ? (stored as Venue[]) : undefined
   } catch {
     return undefined
   }
@@ -39,6 +44,11 @@ function keepVenues(venues: readonly Venue[]): void {
 }
 /** How often a queue left by a failed send is tried again while online, in milliseconds. */
 const RESEND_MS = 30_000
+/**
+ * How long the venue list may take before the door says the server does not answer and offers to
+ * try again, in milliseconds: a request can hang without ever failing (a proxy holding it).
+ */
+const VENUES_PATIENCE_MS = 20_000
 
 /** The door scanner of a venue operator. */
 export function Scanner() {
@@ -58,6 +68,20 @@ export function Scanner() {
   useEffect(() => {
     preloadFrameReader().catch(() => undefined)
   }, [])
+  // A load that outlasts VENUES_PATIENCE_MS is shown as a failure, with a way to try again.
+  const [attempt, setAttempt] = useState(0)
+  const [waitedOut, setWaitedOut] = useState(false)
+  useEffect(() => {
+    setWaitedOut(false)
+    if (!venues.loading) return
+    const timer = window.setTimeout(() => setWaitedOut(true), VENUES_PATIENCE_MS)
+    return () => window.clearTimeout(timer)
+  }, [venues.loading, attempt])
+  const stuck = venues.loading && waitedOut
+  const retry = () => {
+    setAttempt((count) => count + 1)
+    venues.reload()
+  }
   const list = venues.data?.venues ?? kept ?? []
   const venue =
     list.find((item) => item.id === venueId) ?? (list.length === 1 ? list[0] : undefined)
@@ -71,7 +95,13 @@ export function Scanner() {
         {t('scanner.title')}
       </h1>
       {!kept && <ErrorMessage error={venues.error} />}
-      {venues.loading && <p role="status">{t('common.loading')}</p>}
+      {stuck && <ErrorMessage error={new NetworkError('the venue list did not come')} />}
+      {venues.loading && !stuck && <p role="status">{t('common.loading')}</p>}
+      {(stuck || (!kept && venues.error !== undefined)) && (
+        <button type="button" className="retry" onClick={retry}>
+          {t('common.retry')}
+        </button>
+      )}
       {venues.data && list.length === 0 && (
         <VenueForm
           idPrefix="venue"
