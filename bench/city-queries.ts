@@ -8,7 +8,7 @@ import { median } from './rate.js'
 // The dashboards and a trace on a seeded store, without the HTTP load of `measureCity`: for a
 // store too big to seed twice, or a machine too busy for a load generator.
 //
-//   node --import tsx bench/city-queries.ts <store url> [cases, default 21]
+//   node --import tsx bench/city-queries.ts <store url> [cases, default 21] [traces-only]
 //
 // Traces make cases of seeded people (one each, skipping people who are cases already).
 
@@ -49,7 +49,9 @@ async function main(): Promise<void> {
       timeouts: { statementMs: 0, idleInTransactionMs: 0, connectMs: 10_000 },
     })
     const countedTimes: number[] = []
-    for (let i = 0; i < 21; i++) {
+    // `traces-only`: the dashboards are left out (they were measured already on this store).
+    const dashboardRuns = process.argv[4] === 'traces-only' ? 0 : 21
+    for (let i = 0; i < dashboardRuns; i++) {
       let started = performance.now()
       await companies.dashboard(companyAdmin, company.id)
       companyTimes.push(performance.now() - started)
@@ -71,9 +73,11 @@ async function main(): Promise<void> {
     }
     await tables.db.destroy()
     await tables.dialect.close?.()
-    console.log(
-      `company dashboard: median ${median(companyTimes).toFixed(1)} ms, p95 ${p95(companyTimes).toFixed(1)} ms; authority dashboard (every district): median ${median(authorityTimes).toFixed(1)} ms, p95 ${p95(authorityTimes).toFixed(1)} ms; its current figures counted in the tables instead, interleaved: median ${median(countedTimes).toFixed(1)} ms, p95 ${p95(countedTimes).toFixed(1)} ms (21 each)`,
-    )
+    if (dashboardRuns > 0) {
+      console.log(
+        `company dashboard: median ${median(companyTimes).toFixed(1)} ms, p95 ${p95(companyTimes).toFixed(1)} ms; authority dashboard (every district): median ${median(authorityTimes).toFixed(1)} ms, p95 ${p95(authorityTimes).toFixed(1)} ms; its current figures counted in the tables instead, interleaved: median ${median(countedTimes).toFixed(1)} ms, p95 ${p95(countedTimes).toFixed(1)} ms (21 each)`,
+      )
+    }
     // Each trace as the server runs it: the answer (the case's own colour reassessed, its close
     // contacts recorded and told), then the background work it queued (the close contacts'
     // colours, same-venue visitors, contacts of contacts), timed apart and never overlapping the
@@ -102,8 +106,12 @@ async function main(): Promise<void> {
       answerCpu.push((used.user + used.system) / 1000)
       close += result.exposures.length
       started = performance.now()
-      later += await tracing.background.traceQueued()
+      const recorded = await tracing.background.traceQueued()
+      later += recorded
       background.push(performance.now() - started)
+      console.error(
+        `case ${answers.length}/${cases}: answer ${(answers.at(-1) as number).toFixed(1)} ms (${result.exposures.length} close contacts, ${(answerCpu.at(-1) as number).toFixed(1)} ms CPU), background ${(background.at(-1) as number).toFixed(0)} ms (${recorded} exposures)`,
+      )
     }
     console.log(
       `trace, the answer (close contacts): median ${median(answers).toFixed(1)} ms, p95 ${p95(answers).toFixed(1)} ms, max ${Math.max(...answers).toFixed(1)} ms over ${answers.length} cases, ${close} close contacts; CPU time of this process per answer: median ${median(answerCpu).toFixed(1)} ms, p95 ${p95(answerCpu).toFixed(1)} ms`,
