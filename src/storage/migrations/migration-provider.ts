@@ -18,6 +18,7 @@ import { districtCountsMigration } from './20261207100000-district-counts.js'
 import { tracingWorkMigration } from './20261207110000-tracing-work.js'
 import { districtCountersMigration } from './20261207110500-district-counters.js'
 import { riskAreaOwnersMigration } from './20261207120000-risk-area-owners.js'
+import { countersByDistrictMigration } from './20261207130000-counters-by-district.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -45,6 +46,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261207110000-tracing-work': tracingWorkMigration(),
       '20261207110500-district-counters': districtCountersMigration(),
       '20261207120000-risk-area-owners': riskAreaOwnersMigration(),
+      '20261207130000-counters-by-district': countersByDistrictMigration(),
     }),
   }
 }
