@@ -117,6 +117,15 @@ forEachDialect((dialect) => {
         'ERR_INVALID_FIELD',
         'visits[0].from',
       )
+      // A day the calendar does not have (Date.parse would read it as 1 October).
+      await rejectsWith(
+        declarations.declare(actor, person.id, {
+          ...nothing,
+          visits: [{ areaCode: 'CN-SH-PD', from: '2026-09-31', until: '2026-10-02' }],
+        }),
+        'ERR_INVALID_FIELD',
+        'visits[0].from',
+      )
       await rejectsWith(
         declarations.declare(actor, person.id, {
           ...nothing,

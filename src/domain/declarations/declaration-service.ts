@@ -8,6 +8,7 @@ import type { HealthAssessment, Symptoms, Visit } from '../health-code/index.js'
 import type { Person } from '../people/person.js'
 import type { Store } from '../ports.js'
 import type { StoredDeclaration } from './stored-declaration.js'
+import { isCalendarDate } from '../input/strict-input.js'
 
 const DAY = 86_400_000
 
@@ -80,10 +81,6 @@ export class DeclarationService {
   }
 }
 
-function isDay(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))
-}
-
 /**
  * Checks a declaration: a body temperature a living person can have, stays that are over (not in
  * the future) and at most 60 days back, and area codes in their form.
@@ -111,7 +108,7 @@ export function validateDeclaration(input: DeclarationInput, now: Date): void {
       )
     }
     for (const name of ['from', 'until'] as const) {
-      if (!isDay(visit[name]))
+      if (!isCalendarDate(visit[name]))
         throw new DomainError('ERR_INVALID_FIELD', 'expected YYYY-MM-DD', field(name))
       if (visit[name] > today) {
         throw new DomainError(

@@ -129,6 +129,11 @@ forEachDialect((dialect) => {
         'from',
       )
       await rejectsWith(
+        riskAreas.setRiskArea(authority, { ...area, from: '2026-11-20', until: '2026-11-31' }),
+        'ERR_INVALID_FIELD',
+        'until',
+      )
+      await rejectsWith(
         riskAreas.setRiskArea(authority, { ...area, from: '2026-11-20', until: '2026-11-19' }),
         'ERR_INVALID_FIELD',
         'until',

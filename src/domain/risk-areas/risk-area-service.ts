@@ -9,6 +9,7 @@ import type { Store } from '../ports.js'
 import { authorize } from '../policy/policy.js'
 import type { RiskAreasInForce } from './risk-areas-in-force.js'
 import type { StoredRiskArea } from './stored-risk-area.js'
+import { isCalendarDate } from '../input/strict-input.js'
 
 /** Who maintains risk areas and risk rules: the health authority. */
 export { authorityRoles } from '../policy/role-sets.js'
@@ -74,9 +75,9 @@ export class RiskAreaService {
     },
   ): Promise<{ area: StoredRiskArea; reassessed: number }> {
     await requireHealthAuthority(this.store, actor)
-    if (!isDay(input.from))
+    if (!isCalendarDate(input.from))
       throw new DomainError('ERR_INVALID_FIELD', 'expected YYYY-MM-DD', 'from')
-    if (input.until !== undefined && (!isDay(input.until) || input.until < input.from)) {
+    if (input.until !== undefined && (!isCalendarDate(input.until) || input.until < input.from)) {
       throw new DomainError('ERR_INVALID_FIELD', 'expected YYYY-MM-DD, not before `from`', 'until')
     }
     const at = this.clock().toISOString()
@@ -195,8 +196,4 @@ export class RiskAreaService {
     }
     return people.length
   }
-}
-
-function isDay(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(`${text}T00:00:00Z`))
 }
