@@ -1,3 +1,4 @@
+import type { Actor } from '../../src/domain/access/actor.js'
 import type { Clock } from '../../src/domain/clock.js'
 import type { Store } from '../../src/domain/ports.js'
 import {
@@ -15,6 +16,8 @@ import {
   type TracingPolicy,
   defaultTracingPolicy,
 } from '../../src/domain/tracing/tracing-policy.js'
+import type { Venue } from '../../src/domain/venues/venue.js'
+import { makePerson, makeVenue, recordVisit } from './domain-factories.js'
 
 /** Tracing's services over one store, wired as `compose` wires them. */
 export interface TracingServices {
@@ -60,5 +63,28 @@ export async function tracingSettled(store: Store, limitMs = 20_000): Promise<vo
   while ((await store.transaction((tx) => tx.tracing.queuedWork(1))).length > 0) {
     if (Date.now() > until) throw new Error(`tracing work was still queued after ${limitMs} ms`)
     await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/** The places, visits and people a tracing test makes over one store. */
+export interface TracingScene {
+  /** A venue of `ru-spb` run by the scene's operator (in `district` when given). */
+  venue(name: string, district?: string): Promise<Venue>
+  /** A green visitor's check-in at `at`, recorded at `when`. */
+  visit(personId: string, at: Venue, when: string): Promise<void>
+  /** A person registered by `issuerId` (`ru-spb` unless told); answers their id. */
+  person(issuerId?: string): Promise<string>
+}
+
+/** The scene of a tracing test: venues run by `operator`, made at the clock's time. */
+export function tracingScene(store: Store, clock: Clock, operator: Actor): TracingScene {
+  return {
+    venue: (name, district) =>
+      makeVenue(store, operator, clock().toISOString(), {
+        name,
+        ...(district === undefined ? {} : { district }),
+      }),
+    visit: (personId, at, when) => recordVisit(store, personId, at, when),
+    person: async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, clock)).id,
   }
 }

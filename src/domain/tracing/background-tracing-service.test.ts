@@ -4,21 +4,21 @@ import { forEachDialect } from '../../../test/support/dialects.js'
 import {
   TEST_KEK,
   makeActor,
-  makeVenue,
   makeIssuers,
-  makePerson,
-  recordVisit,
   testClock,
 } from '../../../test/support/domain-factories.js'
 import { buildColourServices } from '../../../test/support/colour-services.js'
-import { makeTracing } from '../../../test/support/tracing-services.js'
+import {
+  type TracingScene,
+  makeTracing,
+  tracingScene,
+} from '../../../test/support/tracing-services.js'
 import { openStore } from '../../storage/open-store.js'
 import type { Actor } from '../access/actor.js'
 import type { ColourService } from '../colours/colour-service.js'
 import { KeyVault } from '../keys/key-vault.js'
 import { SigningKeyService } from '../keys/signing-key-service.js'
 import type { Store } from '../ports.js'
-import type { Venue } from '../venues/venue.js'
 import { defaultTracingPolicy } from './tracing-policy.js'
 
 forEachDialect((dialect) => {
@@ -37,6 +37,7 @@ forEachDialect((dialect) => {
       clinician = await makeActor(store, ['clinician'], 'ru-spb')
       authority = await makeActor(store, ['health_authority'], 'ru-spb')
       operator = await makeActor(store, ['venue_operator'])
+      scene = tracingScene(store, time, operator)
       health = buildColourServices(
         store,
         time,
@@ -45,24 +46,17 @@ forEachDialect((dialect) => {
     })
     after(() => store.close())
 
-    const venue = (name: string, district?: string): Promise<Venue> =>
-      makeVenue(store, operator, time().toISOString(), {
-        name,
-        ...(district === undefined ? {} : { district }),
-      })
-    const visit = (personId: string, at: Venue, when: string) =>
-      recordVisit(store, personId, at, when)
-
-    const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time)).id
+    /** The venues, visits and people of these tests. */
+    let scene: TracingScene
     const colourOf = async (personId: string) =>
       (await store.transaction((tx) => tx.health.healthCode(personId)))?.assessment.colour
     /** A case and a close contact whose colour is green before the case is confirmed. */
     async function caseWithCloseContact(): Promise<{ theCase: string; contact: string }> {
-      const room = await venue('Reading room')
-      const theCase = await person()
-      const contact = await person()
-      await visit(theCase, room, '2026-11-22T11:00:00.000Z')
-      await visit(contact, room, '2026-11-22T11:40:00.000Z')
+      const room = await scene.venue('Reading room')
+      const theCase = await scene.person()
+      const contact = await scene.person()
+      await scene.visit(theCase, room, '2026-11-22T11:00:00.000Z')
+      await scene.visit(contact, room, '2026-11-22T11:40:00.000Z')
       await health.reassess([theCase, contact])
       assert.equal(await colourOf(contact), 'green')
       return { theCase, contact }
@@ -70,13 +64,13 @@ forEachDialect((dialect) => {
 
     it('answers before the background work starts, which then runs by itself and completes', async () => {
       time.set('2026-11-23T18:00:00.000Z')
-      const bar = await venue('Bar')
-      const theCase = await person()
-      const contact = await person()
-      const evening = await person()
-      await visit(theCase, bar, '2026-11-22T10:00:00.000Z')
-      await visit(contact, bar, '2026-11-22T10:45:00.000Z')
-      await visit(evening, bar, '2026-11-22T21:00:00.000Z')
+      const bar = await scene.venue('Bar')
+      const theCase = await scene.person()
+      const contact = await scene.person()
+      const evening = await scene.person()
+      await scene.visit(theCase, bar, '2026-11-22T10:00:00.000Z')
+      await scene.visit(contact, bar, '2026-11-22T10:45:00.000Z')
+      await scene.visit(evening, bar, '2026-11-22T21:00:00.000Z')
       const order: string[] = []
       const serving = makeTracing(store, time, async () => {}, defaultTracingPolicy, {
         afterAnswer: true,
@@ -116,19 +110,23 @@ forEachDialect((dialect) => {
       time.set('2026-11-23T18:00:00.000Z')
       // Two identical scenes, each in a hall of its own: one traced without a stop, one stopped
       // after its first batch.
-      async function scene() {
-        const hall = await venue('Hall')
-        const theCase = await person()
+      async function hallScene() {
+        const hall = await scene.venue('Hall')
+        const theCase = await scene.person()
         const visitors: string[] = []
-        await visit(theCase, hall, '2026-11-21T09:00:00.000Z')
+        await scene.visit(theCase, hall, '2026-11-21T09:00:00.000Z')
         for (let i = 0; i < 7; i++) {
-          const visitor = await person()
+          const visitor = await scene.person()
           visitors.push(visitor)
           // 09:00 + 3 h and later: the same day, not overlapping.
-          await visit(visitor, hall, `2026-11-21T${String(13 + i).padStart(2, '0')}:00:00.000Z`)
+          await scene.visit(
+            visitor,
+            hall,
+            `2026-11-21T${String(13 + i).padStart(2, '0')}:00:00.000Z`,
+          )
         }
-        const close = await person()
-        await visit(close, hall, '2026-11-21T09:10:00.000Z')
+        const close = await scene.person()
+        await scene.visit(close, hall, '2026-11-21T09:10:00.000Z')
         return { theCase, visitors, close }
       }
       const small = { ...defaultTracingPolicy, backgroundBatch: 3 }
@@ -136,7 +134,7 @@ forEachDialect((dialect) => {
         into.push([...ids])
       }
       const steady: string[][] = []
-      const whole = await scene()
+      const whole = await hallScene()
       const wholeCase = await makeTracing(
         store,
         time,
@@ -145,7 +143,7 @@ forEachDialect((dialect) => {
       ).confirmation.confirmCase(clinician, whole.theCase, 'test')
       await makeTracing(store, time, recorder(steady), small).background.traceQueued()
 
-      const interrupted = await scene()
+      const interrupted = await hallScene()
       // The first process: answers, then stops after one batch was committed, before it
       // reassessed that batch's people (its reassessment throws, as a killed process would stop).
       const seen: string[][] = []

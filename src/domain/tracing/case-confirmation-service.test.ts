@@ -5,18 +5,19 @@ import {
   DAY,
   auditEntries,
   makeActor,
-  makeVenue,
   makeIssuers,
-  makePerson,
   rejectsWith,
-  recordVisit,
   testClock,
 } from '../../../test/support/domain-factories.js'
-import { type TracingServices, makeTracing } from '../../../test/support/tracing-services.js'
+import {
+  type TracingScene,
+  type TracingServices,
+  makeTracing,
+  tracingScene,
+} from '../../../test/support/tracing-services.js'
 import { openStore } from '../../storage/open-store.js'
 import type { Actor } from '../access/actor.js'
 import type { Store } from '../ports.js'
-import type { Venue } from '../venues/venue.js'
 
 forEachDialect((dialect) => {
   describe(`CaseConfirmationService (${dialect.name})`, () => {
@@ -39,39 +40,33 @@ forEachDialect((dialect) => {
       otherAuthority = await makeActor(store, ['health_authority'], 'ru-msk')
       clinician = await makeActor(store, ['clinician'], 'ru-spb')
       operator = await makeActor(store, ['venue_operator'])
+      scene = tracingScene(store, time, operator)
     })
     after(() => store.close())
 
-    const venue = (name: string, district?: string): Promise<Venue> =>
-      makeVenue(store, operator, time().toISOString(), {
-        name,
-        ...(district === undefined ? {} : { district }),
-      })
-    const visit = (personId: string, at: Venue, when: string) =>
-      recordVisit(store, personId, at, when)
-
-    const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time)).id
+    /** The venues, visits and people of these tests. */
+    let scene: TracingScene
 
     it('finds close contacts, same-venue visitors and contacts of contacts, tells them, audits the case and reassesses everyone', async () => {
       time.set('2026-11-23T18:00:00.000Z')
-      const cafe = await venue('Cafe')
-      const gym = await venue('Gym', 'RU-SPE-VAS')
-      const theCase = await person()
-      const close = await person()
-      const sameDay = await person()
-      const ofContact = await person()
-      const tooOld = await person()
-      await visit(theCase, cafe, '2026-11-20T12:00:00.000Z')
+      const cafe = await scene.venue('Cafe')
+      const gym = await scene.venue('Gym', 'RU-SPE-VAS')
+      const theCase = await scene.person()
+      const close = await scene.person()
+      const sameDay = await scene.person()
+      const ofContact = await scene.person()
+      const tooOld = await scene.person()
+      await scene.visit(theCase, cafe, '2026-11-20T12:00:00.000Z')
       // Within the dwell (120 min) and margin (30 min): a close contact.
-      await visit(close, cafe, '2026-11-20T14:20:00.000Z')
+      await scene.visit(close, cafe, '2026-11-20T14:20:00.000Z')
       // Same day, hours apart: a same-venue visitor.
-      await visit(sameDay, cafe, '2026-11-20T19:00:00.000Z')
+      await scene.visit(sameDay, cafe, '2026-11-20T19:00:00.000Z')
       // The close contact later meets someone elsewhere: a contact of a contact.
-      await visit(close, gym, '2026-11-21T10:00:00.000Z')
-      await visit(ofContact, gym, '2026-11-21T10:30:00.000Z')
+      await scene.visit(close, gym, '2026-11-21T10:00:00.000Z')
+      await scene.visit(ofContact, gym, '2026-11-21T10:30:00.000Z')
       // Beyond the 14-day look-back: not traced.
-      await visit(theCase, gym, '2026-11-05T10:00:00.000Z')
-      await visit(tooOld, gym, '2026-11-05T10:10:00.000Z')
+      await scene.visit(theCase, gym, '2026-11-05T10:00:00.000Z')
+      await scene.visit(tooOld, gym, '2026-11-05T10:10:00.000Z')
 
       reassessed.length = 0
       const result = await tracing.confirmation.confirmCase(clinician, theCase, 'test', undefined)
@@ -137,7 +132,7 @@ forEachDialect((dialect) => {
     })
 
     it('confirms a person once: a second confirmation returns the case and traces nothing new', async () => {
-      const theCase = await person()
+      const theCase = await scene.person()
       const first = await tracing.confirmation.confirmCase(clinician, theCase, 'test')
       time.advance(DAY)
       const second = await tracing.confirmation.confirmCase(authority, theCase, 'authority')
@@ -154,7 +149,7 @@ forEachDialect((dialect) => {
     })
 
     it('refuses a decision by anyone but the authority of the person’s region, and a person who does not exist', async () => {
-      const theCase = await person()
+      const theCase = await scene.person()
       await rejectsWith(
         tracing.confirmation.confirmCase(clinician, theCase, 'authority'),
         'ERR_FORBIDDEN',

@@ -6,18 +6,19 @@ import {
   MINUTE,
   auditEntries,
   makeActor,
-  makeVenue,
   makeIssuers,
-  makePerson,
   rejectsWith,
-  recordVisit,
   testClock,
 } from '../../../test/support/domain-factories.js'
-import { type TracingServices, makeTracing } from '../../../test/support/tracing-services.js'
+import {
+  type TracingScene,
+  type TracingServices,
+  makeTracing,
+  tracingScene,
+} from '../../../test/support/tracing-services.js'
 import { openStore } from '../../storage/open-store.js'
 import type { Actor } from '../access/actor.js'
 import type { Store } from '../ports.js'
-import type { Venue } from '../venues/venue.js'
 
 forEachDialect((dialect) => {
   describe(`CaseService (${dialect.name})`, () => {
@@ -37,26 +38,20 @@ forEachDialect((dialect) => {
       otherAuthority = await makeActor(store, ['health_authority'], 'ru-msk')
       clinician = await makeActor(store, ['clinician'], 'ru-spb')
       operator = await makeActor(store, ['venue_operator'])
+      scene = tracingScene(store, time, operator)
     })
     after(() => store.close())
 
-    const venue = (name: string, district?: string): Promise<Venue> =>
-      makeVenue(store, operator, time().toISOString(), {
-        name,
-        ...(district === undefined ? {} : { district }),
-      })
-    const visit = (personId: string, at: Venue, when: string) =>
-      recordVisit(store, personId, at, when)
-
-    const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time)).id
+    /** The venues, visits and people of these tests. */
+    let scene: TracingScene
 
     it('shows a case’s whereabouts and exposure counts to its region’s authority only', async () => {
       time.set('2026-11-23T18:00:00.000Z')
-      const shop = await venue('Shop')
-      const theCase = await person()
-      const contact = await person()
-      await visit(theCase, shop, '2026-11-22T09:00:00.000Z')
-      await visit(contact, shop, '2026-11-22T09:30:00.000Z')
+      const shop = await scene.venue('Shop')
+      const theCase = await scene.person()
+      const contact = await scene.person()
+      await scene.visit(theCase, shop, '2026-11-22T09:00:00.000Z')
+      await scene.visit(contact, shop, '2026-11-22T09:30:00.000Z')
       const { case: confirmed } = await tracing.confirmation.confirmCase(
         authority,
         theCase,
@@ -83,9 +78,9 @@ forEachDialect((dialect) => {
 
     it('publishes a case’s venues without the person, audits it, and drops them after 14 days', async () => {
       time.set('2026-12-10T12:00:00.000Z')
-      const museum = await venue('Museum')
-      const theCase = await person()
-      await visit(theCase, museum, '2026-12-09T11:00:00.000Z')
+      const museum = await scene.venue('Museum')
+      const theCase = await scene.person()
+      await scene.visit(theCase, museum, '2026-12-09T11:00:00.000Z')
       const { case: confirmed } = await tracing.confirmation.confirmCase(
         authority,
         theCase,

@@ -3,18 +3,19 @@ import { after, before, describe, it } from 'node:test'
 import { forEachDialect } from '../../../test/support/dialects.js'
 import {
   makeActor,
-  makeVenue,
   makeCitizen,
   makeIssuers,
-  makePerson,
-  recordVisit,
   testClock,
 } from '../../../test/support/domain-factories.js'
-import { type TracingServices, makeTracing } from '../../../test/support/tracing-services.js'
+import {
+  type TracingScene,
+  type TracingServices,
+  makeTracing,
+  tracingScene,
+} from '../../../test/support/tracing-services.js'
 import { openStore } from '../../storage/open-store.js'
 import type { Actor } from '../access/actor.js'
 import type { Store } from '../ports.js'
-import type { Venue } from '../venues/venue.js'
 
 forEachDialect((dialect) => {
   describe(`NotificationFeedService (${dialect.name})`, () => {
@@ -30,26 +31,20 @@ forEachDialect((dialect) => {
       tracing = makeTracing(store, time)
       clinician = await makeActor(store, ['clinician'], 'ru-spb')
       operator = await makeActor(store, ['venue_operator'])
+      scene = tracingScene(store, time, operator)
     })
     after(() => store.close())
 
-    const venue = (name: string, district?: string): Promise<Venue> =>
-      makeVenue(store, operator, time().toISOString(), {
-        name,
-        ...(district === undefined ? {} : { district }),
-      })
-    const visit = (personId: string, at: Venue, when: string) =>
-      recordVisit(store, personId, at, when)
-
-    const person = async (issuerId = 'ru-spb') => (await makePerson(store, issuerId, time)).id
+    /** The venues, visits and people of these tests. */
+    let scene: TracingScene
 
     it('gives a citizen their own feed and an account without a person an empty one', async () => {
       time.set('2026-11-23T18:00:00.000Z')
-      const cinema = await venue('Cinema')
-      const theCase = await person()
+      const cinema = await scene.venue('Cinema')
+      const theCase = await scene.person()
       const { person: holder, actor } = await makeCitizen(store, 'ru-spb', time)
-      await visit(theCase, cinema, '2026-11-22T20:00:00.000Z')
-      await visit(holder.id, cinema, '2026-11-22T20:15:00.000Z')
+      await scene.visit(theCase, cinema, '2026-11-22T20:00:00.000Z')
+      await scene.visit(holder.id, cinema, '2026-11-22T20:15:00.000Z')
       await tracing.confirmation.confirmCase(clinician, theCase, 'test')
       assert.deepEqual(
         (await tracing.notifications.feed(actor)).map((item) => [
