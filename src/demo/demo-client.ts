@@ -17,8 +17,16 @@ export async function demoCaller(url: string, login: string): Promise<DemoCaller
     body: JSON.stringify({ login, password: demoPassword(login) }),
   })
   if (!answer.ok) throw new Error(`sign-in of ${login}: expected 200, got ${answer.status}`)
-  const { csrfToken } = (await answer.json()) as { csrfToken: string }
-  const cookie = answer.headers
+  return sessionCaller(url, answer)
+}
+
+/**
+ * A caller in the session that `started` opened (the answer of a sign-in or a registration at
+ * `url`): its cookies and its CSRF token go with every call.
+ */
+export async function sessionCaller(url: string, started: Response): Promise<DemoCaller> {
+  const { csrfToken } = (await started.json()) as { csrfToken: string }
+  const cookie = started.headers
     .getSetCookie()
     .map((c) => c.split(';')[0])
     .join('; ')

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { before, describe, it } from 'node:test'
 import type { Page } from 'playwright-core'
 import { demoClaimCode } from '../../src/demo/demo-data.js'
-import type { DemoCaller } from '../../src/demo/demo-client.js'
+import { type DemoCaller, sessionCaller } from '../../src/demo/demo-client.js'
 import {
   chromiumSkip,
   demoCaller,
@@ -16,34 +16,14 @@ const DESKTOP = { width: 1366, height: 900 }
 const PASSWORD = 'a long password for Chen'
 
 /** A citizen account of its own (not a demo one): registered, signed in, and a caller in it. */
-async function registerCitizen(
-  url: string,
-  login: string,
-): Promise<<T>(method: string, path: string, body?: unknown) => Promise<T>> {
+async function registerCitizen(url: string, login: string): Promise<DemoCaller> {
   const answer = await fetch(`${url}/api/v1/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ login, password: PASSWORD, displayName: '陈静' }),
   })
   assert.ok(answer.ok, `register: ${answer.status} ${await answer.clone().text()}`)
-  const { csrfToken } = (await answer.json()) as { csrfToken: string }
-  const cookie = answer.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ')
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const reply = await fetch(`${url}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-csrf-token': csrfToken,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    if (!reply.ok) throw new Error(`${method} ${path}: ${reply.status} ${await reply.text()}`)
-    return (await reply.json()) as T
-  }
+  return sessionCaller(url, answer)
 }
 
 async function choose(page: Page, language: 'en' | 'ru' | 'zh'): Promise<void> {
