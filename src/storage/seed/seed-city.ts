@@ -168,10 +168,9 @@ export async function seedCity(
       const loaded = await loadCity(trx, load, options, firstIndex, report, endPhase)
 
       report({ phase: 'indexes', done: 0, total: deferred.length })
-      for (const [i, index] of deferred.entries()) {
-        await sql.raw(index.definition).execute(trx)
-        report({ phase: 'indexes', done: i + 1, total: deferred.length })
-      }
+      await load.rebuildIndexes(trx, deferred, (done) =>
+        report({ phase: 'indexes', done, total: deferred.length }),
+      )
       endPhase('indexes', 0)
 
       report({ phase: 'counters', done: 0, total: loaded.counters.rows })
