@@ -27,6 +27,14 @@ certificates, check-in) and the venue door scanner, in English, Russian and Chin
 `
 
 /** Liveness, readiness, metrics, the OpenAPI document and the home page. */
+/**
+ * The probes' answers are a few fixed words made here, written with `JSON.stringify`: an
+ * orchestrator's first probe then waits neither for the schema compilers to load nor for a
+ * serializer to be compiled (both happen on a route's first request, src/api/lazy-schema-compilers.ts);
+ * their schemas still describe them in /openapi.json.
+ */
+const probeSerializer = () => (data: unknown) => JSON.stringify(data)
+
 export async function systemRoutes(
   fastify: FastifyInstance,
   context: AppContext & { metrics: Registry },
@@ -44,6 +52,7 @@ export async function systemRoutes(
     '/healthz',
     {
       config: { access: 'public' },
+      serializerCompiler: probeSerializer,
       schema: {
         summary: 'Liveness: the process answers',
         tags: ['system'],
@@ -57,6 +66,7 @@ export async function systemRoutes(
     '/readyz',
     {
       config: { access: 'public' },
+      serializerCompiler: probeSerializer,
       schema: {
         summary: 'Readiness: the store answers',
         tags: ['system'],
