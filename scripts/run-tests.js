@@ -49,6 +49,11 @@ if (needsBuild) {
     console.error('dist/ is missing or older than src/ or web/src/: run `npm run build` first')
     process.exit(2)
   }
+  // bin/healthcode.js runs the bundle of dist/src (scripts/bundle-server.js) when there is one.
+  if (existsSync('dist/server') && newestChange('dist/src') > newestChange('dist/server')) {
+    console.error('dist/server is older than dist/src: run `npm run build` first')
+    process.exit(2)
+  }
 }
 
 const postgres = process.env['TEST_DATABASE_URL']

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, before, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+const cli = fileURLToPath(new URL('../../bin/healthcode.js', import.meta.url))
+const bundle = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url))
+
+// `npm run build` bundles the server (scripts/bundle-server.js) and bin/healthcode.js runs the
+// bundle: these are the parts a bundle can break while the TypeScript build works — packages
+// loaded on first use, files found beside our modules (the web app, fonts, the worker threads)
+// and CommonJS packages seen through the bundle's interop.
+describe('the bundled server (dist/server)', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'hc-bundle-'))
+  let url = ''
+  let stop: () => Promise<unknown> = async () => {}
+
+  before(async () => {
+    assert.ok(existsSync(bundle), 'expected dist/server/main.js: run `npm run build`')
+    const child = spawn(
+      process.execPath,
+      [cli, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1'],
+      {
+        env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: join(folder, 'demo.sqlite') },
+        cwd: folder,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    const exited = new Promise((resolve) => child.once('exit', resolve))
+    stop = async () => {
+      child.kill('SIGTERM')
+      await exited
+    }
+    url = await new Promise<string>((resolve, reject) => {
+      let output = ''
+      const read = (chunk: string) => {
+        output += chunk
+        const match = /serving on (http:\/\/\S+)/.exec(output)
+        if (match?.[1]) resolve(match[1].replace('localhost', '127.0.0.1'))
+      }
+      child.stdout.setEncoding('utf8').on('data', read)
+      child.stderr.setEncoding('utf8').on('data', read)
+      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
+    })
+  })
+
+  after(async () => {
+    await stop()
+    rmSync(folder, { recursive: true, force: true })
+  })
+
+  it('runs from the bundle, not from dist/src', async () => {
+    // Every module file the CLI loads, printed by a load hook.
+    const hook = `import { registerHooks } from 'node:module'
+registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url + '\\n'); return next(url, context) } })`
+    const { stdout, stderr } = await run(process.execPath, [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(hook)}`,
+      cli,
+      '--version',
+    ])
+    assert.match(stdout, /^\d+\.\d+\.\d+/)
+    assert.match(stderr, /loaded file:\S+\/dist\/server\/main\.js/)
+    assert.doesNotMatch(stderr, /\/dist\/src\//)
+  })
+
+  it('answers its probes, its API description, its metrics and the web app', async () => {
+    const ready = await fetch(`${url}/readyz`)
+    assert.equal(ready.status, 200)
+    assert.deepEqual(await ready.json(), { status: 'ready', storage: 'sqlite' })
+    const openapi = (await (await fetch(`${url}/openapi.json`)).json()) as { paths: object }
+    assert.ok('/api/v1/checkins' in openapi.paths)
+    const metrics = await (await fetch(`${url}/metrics`)).text()
+    assert.match(metrics, /process_cpu_user_seconds_total/)
+    const page = await fetch(`${url}/app/`)
+    assert.equal(page.status, 200)
+    assert.match(await page.text(), /<script type="module"/)
+  })
+
+  it('prints a certificate with its QR code and fonts, parts loaded on first use', async () => {
+    const token = await signIn(url, 'admin@spb.demo', 'demo-admin-2026')
+    const auth = { authorization: `Bearer ${token}` }
+    const found = (await (
+      await fetch(`${url}/api/v1/certificates?status=valid`, { headers: auth })
+    ).json()) as { certificates: { id: string }[] }
+    const id = found.certificates[0]?.id
+    assert.ok(id, 'expected a valid certificate in the demo data')
+    const png = await fetch(`${url}/api/v1/certificates/${id}/qr.png`, { headers: auth })
+    assert.equal(png.status, 200)
+    assert.deepEqual(
+      [...new Uint8Array(await png.arrayBuffer()).subarray(1, 4)],
+      [0x50, 0x4e, 0x47],
+    )
+    const pdf = await fetch(`${url}/api/v1/certificates/${id}/pdf`, { headers: auth })
+    assert.equal(pdf.status, 200)
+    assert.equal(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+      '%PDF-',
+    )
+  })
+})
+
+async function signIn(url: string, login: string, password: string): Promise<string> {
+  const signedIn = await fetch(`${url}/api/v1/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login, password }),
+  })
+  assert.equal(signedIn.status, 200)
+  const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] as string
+  const { csrfToken } = (await signedIn.json()) as { csrfToken: string }
+  const created = await fetch(`${url}/api/v1/api-tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: 'bundle test' }),
+  })
+  assert.equal(created.status, 201)
+  return ((await created.json()) as { secret: string }).secret
+}
+
+function run(
+  command: string,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: { ...process.env, ...env } })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.on('error', reject)
+    child.on('exit', () => resolve({ stdout, stderr }))
+  })
+}
