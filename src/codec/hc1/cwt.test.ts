@@ -431,6 +431,18 @@ describe('decodeHc1Claims', () => {
       assertRefused(maps(16), 'ERR_CWT_STRUCTURE', /but \$\.a(\.b){15} is not a JSON value$/)
     })
 
+    it('refuses a tagged value at the 17th level, as it refuses a container there', () => {
+      const tagged = (arrays: number): Uint8Array => valueHex(`${'81'.repeat(arrays)} c0 61 78`)
+      let expected: unknown = 'x'
+      for (let i = 0; i < 14; i++) expected = [expected]
+      assert.deepEqual(dccOf(tagged(14)), { a: expected })
+      assertRefused(
+        tagged(15),
+        'ERR_CWT_STRUCTURE',
+        /but \$\.a(\[0\]){15} is tag 0 around a string, not a date-time string$/,
+      )
+    })
+
     it('refuses bytes after the claims map with ERR_CWT_STRUCTURE', () => {
       assertRefused(
         hex('a2 01 62 4154 3901 03 a1 01 a0 00'),
@@ -537,6 +549,13 @@ describe('decodeHc1Claims', () => {
         1,
       )
       assert.equal(decodeHc1Claims(hex('a2 06 c1 f6 3901 03 a1 01 a0')).issuedAt, 0)
+    })
+
+    it('keeps a NumericDate of -0 as -0, but reads tag 1 around -0 as 0', () => {
+      assert.ok(Object.is(decodeHc1Claims(hex('a2 04 f9 8000 3901 03 a1 01 a0')).expiresAt, -0))
+      assert.ok(Object.is(decodeHc1Claims(hex('a2 04 c1 f9 8000 3901 03 a1 01 a0')).expiresAt, 0))
+      const almostZero = 'a2 06 c1 fb bf3a36e2eb1c432d 3901 03 a1 01 a0' // -0.0004
+      assert.ok(Object.is(decodeHc1Claims(hex(almostZero)).issuedAt, 0))
     })
 
     it('refuses an 8-byte integer as a NumericDate with ERR_CWT_CLAIM, however small', () => {
