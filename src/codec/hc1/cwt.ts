@@ -1,5 +1,5 @@
 import { cborDecoder, cborToJson, type JsonValue } from './cbor.js'
-import { CborJsonReader, INDEFINITE_LENGTH } from './cbor-json-reader.js'
+import { CborReader, INDEFINITE_LENGTH } from './cbor-reader.js'
 import { describe } from './cose.js'
 import { Hc1Error } from './errors.js'
 
@@ -100,7 +100,7 @@ export function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
 
 /**
  * Reads the claims of an HC1 payload in one pass, straight into the JSON its schema sees (see
- * {@link CborJsonReader}), when the payload is a well-formed code of one payload type written in
+ * {@link CborReader}), when the payload is a well-formed code of one payload type written in
  * the CBOR every issuer writes. Everything else, broken or merely unusual, it leaves to
  * {@link decodeHc1ClaimsThroughMaps}: a code is accepted or refused, and with which message,
  * exactly as that reading decides.
@@ -109,7 +109,7 @@ export function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
  *   bytes; `undefined` when it declines.
  */
 export function readHc1ClaimsDirectly(payload: Uint8Array): Hc1Claims | undefined {
-  const reader = new CborJsonReader(payload)
+  const reader = new CborReader(payload)
   const entries = reader.readMapHead()
   if (entries === undefined) return undefined
   let issuer: string | undefined
@@ -166,7 +166,7 @@ export function readHc1ClaimsDirectly(payload: Uint8Array): Hc1Claims | undefine
 }
 
 /** The EU DCC under `hcert` → 1 (HCERT section 3.3.1) as JSON; `undefined` when declined. */
-function readHcertDirectly(reader: CborJsonReader): JsonValue | undefined {
+function readHcertDirectly(reader: CborReader): JsonValue | undefined {
   const entries = reader.readMapHead()
   if (entries === undefined) return undefined
   let dcc: JsonValue | undefined

@@ -1,28 +1,30 @@
 import { MAX_JSON_DEPTH, type JsonValue } from './cbor.js'
 
-/** What {@link CborJsonReader.readMapHead} returns for a map of indefinite length. */
+/** What {@link CborReader.readMapHead} returns for a map of indefinite length. */
 export const INDEFINITE_LENGTH = -1
 
 /**
- * Reads CBOR (RFC 8949) straight into JSON, the data model of the payloads' schemas (HCERT
- * section 3.3.3), in one pass over the bytes: no `Map`s, no tagged objects, nothing to convert
- * afterwards.
+ * Reads the CBOR (RFC 8949) of an HC1 code in one pass over the bytes: a COSE_Sign1 message and its
+ * headers (`readCoseSign1Directly`), and the CWT claims straight into JSON, the data model of the
+ * payloads' schemas (HCERT section 3.3.3; `readHc1ClaimsDirectly`): no `Map`s, no tagged objects,
+ * nothing to convert afterwards.
  *
- * It reads a part of what cbor-x reads (through `cborDecoder` and `cborToJson`, the codec's
- * reading before this one), and makes of that part exactly what they made of it: maps with text
- * keys (the last of a repeated key wins, in the place of the first, and `__proto__` stays data),
- * arrays, text, integers whose argument fits in 4 bytes, half, single and double floats, `false`,
- * `true`, `null`, tag 0 around text (kept as the text) and tag 1 around a number (an ISO 8601
- * string), definite or indefinite lengths, containers nested at most `MAX_JSON_DEPTH` deep. For
- * anything else, whether cbor-x accepted it or not, a read *declines*: it returns `undefined`
- * (JSON has no `undefined`) or `false`, the reader is left in no defined state, and the caller
- * reads the bytes through cbor-x instead, which accepts or refuses them with its own message, as
- * it always has. Declined, among others: 8-byte integers (cbor-x made them `bigint`s), byte
- * strings, CBOR `undefined`, simple values in two bytes, other tags, malformed UTF-8 (cbor-x
- * replaced it with U+FFFD) and a text starting with a byte order mark (which cbor-x kept on Node
- * but dropped, for texts longer than 64 bytes, in the browser).
+ * It reads a part of what cbor-x reads (through `cborDecoder` and `cborToJson`, the codec's reading
+ * before this one), and makes of that part exactly what they made of it: byte strings as views of
+ * the bytes read (`subarray`); COSE headers with integer, text and byte string labels and values;
+ * and for JSON, maps with text keys (the last of a repeated key wins, in the place of the first,
+ * and `__proto__` stays data), arrays, text, integers whose argument fits in 4 bytes, half, single
+ * and double floats, `false`, `true`, `null`, tag 0 around text (kept as the text) and tag 1 around
+ * a number (an ISO 8601 string), definite or indefinite lengths, containers nested at most
+ * `MAX_JSON_DEPTH` deep. For anything else, whether cbor-x accepted it or not, a read *declines*:
+ * it returns `undefined` (JSON has no `undefined`) or `false`, the reader is left in no defined
+ * state, and the caller reads the bytes through cbor-x instead, which accepts or refuses them with
+ * its own message, as it always has. Declined, among others: 8-byte integers (cbor-x made them
+ * `bigint`s), byte strings in JSON, CBOR `undefined`, simple values in two bytes, other tags,
+ * malformed UTF-8 (cbor-x replaced it with U+FFFD) and a text starting with a byte order mark
+ * (which cbor-x kept on Node but dropped, for texts longer than 64 bytes, in the browser).
  */
-export class CborJsonReader {
+export class CborReader {
   readonly #bytes: Uint8Array
   readonly #end: number
   #pos = 0
@@ -80,6 +82,66 @@ export class CborJsonReader {
     const argument = this.#readArgument(initial & 31)
     if (argument === undefined) return undefined
     return major === 0 ? argument : -1 - argument
+  }
+
+  /**
+   * Reads the head of tag `tag`, when that tag comes next; nothing otherwise.
+   *
+   * @returns whether it did.
+   */
+  readTagHead(tag: number): boolean {
+    const pos = this.#pos
+    if (pos >= this.#end) return false
+    const initial = this.#bytes[pos] as number
+    if (initial >> 5 !== 6) return false
+    this.#pos = pos + 1
+    if (this.#readArgument(initial & 31) === tag) return true
+    this.#pos = pos
+    return false
+  }
+
+  /** Reads the head of an array of definite length: its length; `undefined` for anything else. */
+  readArrayHead(): number | undefined {
+    const pos = this.#pos
+    if (pos >= this.#end) return undefined
+    const initial = this.#bytes[pos] as number
+    if (initial >> 5 !== 4) return undefined
+    this.#pos = pos + 1
+    return this.#readArgument(initial & 31)
+  }
+
+  /**
+   * Reads a byte string of definite length as cbor-x did: a view into the bytes read, of their own
+   * type (`subarray`), never a copy.
+   *
+   * @returns the bytes; `undefined` for any other item (declined).
+   */
+  readBytes(): Uint8Array | undefined {
+    const pos = this.#pos
+    if (pos >= this.#end) return undefined
+    const initial = this.#bytes[pos] as number
+    if (initial >> 5 !== 2 || initial === 0x5f) return undefined
+    this.#pos = pos + 1
+    const length = this.#readArgument(initial & 31)
+    if (length === undefined || length > this.#end - this.#pos) return undefined
+    const start = this.#pos
+    this.#pos = start + length
+    return this.#bytes.subarray(start, start + length)
+  }
+
+  /**
+   * Reads an integer (argument of at most 4 bytes), a text or a byte string: the labels and most
+   * values of COSE headers.
+   *
+   * @returns the value; `undefined` for any other item (declined).
+   */
+  readScalar(): number | string | Uint8Array | undefined {
+    const pos = this.#pos
+    if (pos >= this.#end) return undefined
+    const major = (this.#bytes[pos] as number) >> 5
+    if (major === 2) return this.readBytes()
+    if (major === 3) return this.readText()
+    return major > 1 ? undefined : this.#readNumber()
   }
 
   /** Reads text; `undefined` for any other item (declined). */

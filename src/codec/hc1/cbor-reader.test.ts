@@ -3,7 +3,12 @@ import { describe, it } from 'node:test'
 import { loadDgcVectors } from '../../../test/dgc-test-vectors.js'
 import { seededRandom, type SeededRandom } from '../../../test/seeded-random.js'
 import { decodeBase45 } from './base45.js'
-import { decodeCoseSign1 } from './cose.js'
+import {
+  decodeCoseSign1,
+  decodeCoseSign1ThroughCborX,
+  readCoseSign1Directly,
+  type CoseSign1,
+} from './cose.js'
 import {
   HEALTHCODE_ANTIBODY_CLAIM,
   HEALTHCODE_STATUS_CLAIM,
@@ -15,10 +20,11 @@ import { inflateZlib } from './inflate.js'
 import { stripHc1Prefix } from './prefix.js'
 
 /*
- * The direct reading of the claims (CborJsonReader, readHc1ClaimsDirectly) against the reading
- * through cbor-x and Maps that it stands in for: whenever the direct reading returns claims, the
- * other returns the very same, down to the order of keys, -0 and prototypes. Whatever it declines
- * goes the other way, so that the two can differ only where this test looks.
+ * The direct readings of the claims (readHc1ClaimsDirectly) and of the COSE message
+ * (readCoseSign1Directly), both with CborReader, against the readings through cbor-x that they
+ * stand in for: whenever a direct reading answers, the other answers the very same, down to the
+ * order of keys, -0, prototypes and which bytes a view shows. Whatever it declines goes the other
+ * way, so that the two can differ only where this test looks.
  */
 
 const SEED = Number(process.env['CWT_READER_SEED'] ?? 0xcb0_25a1)
@@ -382,6 +388,186 @@ describe('readHc1ClaimsDirectly', () => {
       for (let cut = 0; cut < payload.length; cut += 7) {
         cases++
         if (assertSameReading(payload.subarray(0, cut))) read++
+      }
+    }
+    assert.ok(read > cases / 20, `only ${read} of ${cases} read directly`)
+  })
+})
+
+/** The outcome of the reading through cbor-x: the message, or its error's code and message. */
+function coseThroughCborX(bytes: Uint8Array): CoseSign1 | string {
+  try {
+    return decodeCoseSign1ThroughCborX(bytes)
+  } catch (error) {
+    const { code, message } = error as { code: string; message: string }
+    return `${code}: ${message}`
+  }
+}
+
+/** The same bytes, of the same class, seen in the same place of the same buffer. */
+function assertSameView(actual: unknown, expected: unknown, what: string): void {
+  assert.ok(actual instanceof Uint8Array && expected instanceof Uint8Array, what)
+  assert.equal(Object.getPrototypeOf(actual), Object.getPrototypeOf(expected), what)
+  assert.equal(actual.buffer, expected.buffer, what)
+  assert.equal(actual.byteOffset, expected.byteOffset, what)
+  assert.equal(actual.byteLength, expected.byteLength, what)
+}
+
+function assertSameHeader(
+  actual: ReadonlyMap<unknown, unknown>,
+  expected: ReadonlyMap<unknown, unknown>,
+  what: string,
+): void {
+  const actualEntries = [...actual].flat()
+  const expectedEntries = [...expected].flat()
+  assert.equal(actualEntries.length, expectedEntries.length, what)
+  expectedEntries.forEach((item, i) => {
+    if (item instanceof Uint8Array) assertSameView(actualEntries[i], item, `${what}, item ${i}`)
+    else assert.equal(actualEntries[i], item, `${what}, item ${i}`)
+  })
+}
+
+/** Checks the invariant for a COSE message; returns whether the direct reading answered. */
+function assertSameCose(bytes: Uint8Array): boolean {
+  let direct: CoseSign1 | string | undefined
+  try {
+    direct = readCoseSign1Directly(bytes)
+  } catch (error) {
+    const { code, message } = error as { code: string; message: string }
+    direct = `${code}: ${message}`
+  }
+  if (direct === undefined) return false
+  const reference = coseThroughCborX(bytes)
+  const what = hexOf(bytes)
+  if (typeof direct === 'string' || typeof reference === 'string') {
+    assert.equal(direct, reference, what)
+    return true
+  }
+  for (const field of ['protectedBytes', 'payload', 'signature'] as const) {
+    assertSameView(direct[field], reference[field], `${field} of ${what}`)
+  }
+  assertSameHeader(direct.protectedHeader, reference.protectedHeader, `protected ${what}`)
+  assertSameHeader(direct.unprotectedHeader, reference.unprotectedHeader, `unprotected ${what}`)
+  if (reference.algorithm instanceof Uint8Array) {
+    assertSameView(direct.algorithm, reference.algorithm, `algorithm of ${what}`)
+  } else {
+    assert.equal(direct.algorithm, reference.algorithm, what)
+  }
+  if (reference.kid === undefined) assert.equal(direct.kid, undefined, what)
+  else assertSameView(direct.kid, reference.kid, `kid of ${what}`)
+  return true
+}
+
+/** The COSE message of each vector whose text or COSE field decodes that far. */
+const vectorMessages = loadDgcVectors().flatMap((vector) => {
+  try {
+    const cose = vector.cose ?? inflateZlib(decodeBase45(stripHc1Prefix(vector.text ?? '')))
+    // As inflateZlib returns it: a Buffer, whose views are Buffers.
+    return [{ id: vector.id, bytes: Buffer.from(cose) }]
+  } catch {
+    return []
+  }
+})
+
+/** A random COSE header map: labels and values of every kind, mostly those issuers use. */
+function writeHeader(w: CborWriter, random: SeededRandom): void {
+  const length = random.int(4)
+  const indefinite = random.next() < 0.1
+  if (indefinite) w.raw(0xbf)
+  else w.head(5, length, random)
+  for (let i = 0; i < length; i++) {
+    const label = random.int(10)
+    if (label < 4) w.integer(1, random)
+    else if (label < 8) w.integer(4, random)
+    else if (label < 9) w.text(utf8(random.pick(['kid', 'alg'])), random)
+    else writeItem(w, random, 0)
+    const value = random.int(10)
+    if (value < 3) w.integer(random.pick([-7, -37, -8, 0, 70_000]), random)
+    else if (value < 7) w.head(2, 8, random).raw(...random.bytes(8))
+    else if (value < 8) w.text(utf8(random.pick(['kid-AAAA', '€'])), random)
+    else writeItem(w, random, 1)
+  }
+  if (indefinite) w.raw(0xff)
+}
+
+/** A random COSE_Sign1: tags, array and headers in every form, sometimes broken. */
+function randomCose(random: SeededRandom): Uint8Array {
+  const w = new CborWriter()
+  const tags = random.int(10)
+  if (tags === 0) w.head(6, 61, random)
+  if (tags < 8) w.head(6, 18, random)
+  if (tags === 9) w.head(6, random.pick([18, 61, 55799]), random).head(6, 18, random)
+  const length = random.next() < 0.9 ? 4 : random.int(6)
+  const indefinite = random.next() < 0.05
+  if (indefinite) w.raw(0x9f)
+  else w.head(4, length, random)
+  for (let i = 0; i < length; i++) {
+    const form = random.next()
+    if (i === 1) {
+      if (form < 0.9) writeHeader(w, random)
+      else writeItem(w, random, 1)
+    } else if (i === 0 && form < 0.85) {
+      const header = new CborWriter()
+      if (random.next() < 0.9) writeHeader(header, random)
+      else writeItem(header, random, 1)
+      if (random.next() < 0.05) header.raw(0x00)
+      const encoded = random.next() < 0.1 ? [] : header.bytes
+      w.head(2, encoded.length, random).raw(...encoded)
+    } else if (form < 0.9) {
+      const size = random.int(80)
+      w.head(2, size, random).raw(...random.bytes(size))
+    } else {
+      writeItem(w, random, 1)
+    }
+  }
+  if (indefinite) w.raw(0xff)
+  if (random.next() < 0.03) w.raw(0x00)
+  // As inflateZlib returns it: a Buffer.
+  return Buffer.from(w.bytes)
+}
+
+describe('readCoseSign1Directly', () => {
+  it('reads the message of every vector, as the reading through cbor-x does', () => {
+    let read = 0
+    for (const { id, bytes } of vectorMessages) {
+      if (typeof coseThroughCborX(bytes) === 'string') continue
+      assert.ok(assertSameCose(bytes), `${id} was declined`)
+      read++
+    }
+    assert.ok(read > 300, `only ${read} vectors decode`)
+  })
+
+  it('reads a message in a plain Uint8Array as cbor-x does, its views plain Uint8Arrays too', () => {
+    for (const { bytes } of vectorMessages.slice(0, 20)) assertSameCose(new Uint8Array(bytes))
+  })
+
+  it(`reads random messages as the reading through cbor-x does, or declines them (seed ${SEED})`, () => {
+    const random = seededRandom(SEED + 2)
+    let read = 0
+    const cases = 20_000
+    for (let i = 0; i < cases; i++) if (assertSameCose(randomCose(random))) read++
+    assert.ok(read > cases / 10, `only ${read} of ${cases} read directly`)
+  })
+
+  it(`reads the vectors' messages with bytes changed as cbor-x does, or declines them (seed ${SEED})`, () => {
+    const random = seededRandom(SEED + 3)
+    let read = 0
+    let cases = 0
+    for (const { bytes } of vectorMessages) {
+      for (let k = 0; k < 20; k++) {
+        const mutated = Array.from(bytes)
+        const at = random.int(Math.min(mutated.length, 40))
+        const how = random.int(4)
+        if (how === 0) mutated[at] = random.int(256)
+        else if (how === 1) mutated[at] = (mutated[at] as number) ^ (1 << random.int(8))
+        else if (how === 2) mutated.splice(at, 1)
+        else mutated.splice(at, 0, random.int(256))
+        cases++
+        if (assertSameCose(Buffer.from(mutated))) read++
+      }
+      for (let cut = 0; cut < Math.min(bytes.length, 60); cut += 3) {
+        cases++
+        if (assertSameCose(bytes.subarray(0, cut))) read++
       }
     }
     assert.ok(read > cases / 20, `only ${read} of ${cases} read directly`)
