@@ -34,6 +34,7 @@ export const nodeIoModules = [
 export const browserSharedFiles = [
   'src/codec/healthcode-error.ts',
   'src/codec/hc1/base45.ts',
+  'src/codec/hc1/cbor-reader.ts',
   'src/codec/hc1/cbor.ts',
   'src/codec/hc1/cose.ts',
   'src/codec/hc1/cwt.ts',

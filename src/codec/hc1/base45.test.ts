@@ -155,6 +155,24 @@ describe('decodeBase45', () => {
     rejectsWithBase45Error('%69 vd92ex0')
   })
 
+  it('decodes from a start position as it decodes the text from there', () => {
+    for (const [bytes, base45] of rfcExamples) {
+      assert.deepEqual(decodeBase45(`HC1:${base45}`, 4), ascii(bytes))
+    }
+    assert.deepEqual(decodeBase45('HC1:', 4), new Uint8Array(0))
+  })
+
+  it('counts lengths and positions in its messages from the start position', () => {
+    for (const [text, message] of [
+      ['BB8A', /but the text has 4$/],
+      ['BB8=00', /but found "=" at position 3$/],
+      ['BB8GGW', /but "GGW" at position 3 is worth 65536$/],
+    ] as const) {
+      assert.throws(() => decodeBase45(text), { code: 'ERR_HC1_BASE45', message })
+      assert.throws(() => decodeBase45(`HC1:${text}`, 4), { code: 'ERR_HC1_BASE45', message })
+    }
+  })
+
   it('treats the space as a Base45 character (value 36)', () => {
     assert.deepEqual(decodeBase45(' 00'), new Uint8Array([0, 36]))
   })

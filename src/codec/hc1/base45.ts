@@ -9,7 +9,9 @@ const VALUES = new Uint8Array(65536).fill(255)
 for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i
 
 /**
- * Decodes Base45 text (RFC 9285) into bytes.
+ * Decodes Base45 text (RFC 9285) into bytes: all of `text`, or its characters from `start` on
+ * (the Base45 after an `HC1:` prefix, without a copy of it); positions in messages count from
+ * `start`.
  *
  * Every 3 characters `c d e` carry 2 bytes as `c + d*45 + e*45²` (at most 65535); a trailing pair
  * `c d` carries one byte (at most 255).
@@ -17,8 +19,8 @@ for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i
  * @throws {Hc1Error} `ERR_HC1_BASE45` on a character outside the alphabet, a dangling single
  *   character, or a group whose value is out of range.
  */
-export function decodeBase45(text: string): Uint8Array {
-  const length = text.length
+export function decodeBase45(text: string, start = 0): Uint8Array {
+  const length = text.length - start
   const remainder = length % 3
   if (remainder === 1) {
     throw new Hc1Error(
@@ -26,17 +28,17 @@ export function decodeBase45(text: string): Uint8Array {
       `expected a length of 3n or 3n+2 characters (RFC 9285, section 4.2), but the text has ${length}`,
     )
   }
-  const fullEnd = length - remainder
-  const out = pooledBytes((fullEnd / 3) * 2 + (remainder === 2 ? 1 : 0))
+  const fullEnd = text.length - remainder
+  const out = pooledBytes(((length - remainder) / 3) * 2 + (remainder === 2 ? 1 : 0))
   let o = 0
-  let i = 0
+  let i = start
   for (; i < fullEnd; i += 3) {
     const c = VALUES[text.charCodeAt(i)] as number
     const d = VALUES[text.charCodeAt(i + 1)] as number
     const e = VALUES[text.charCodeAt(i + 2)] as number
     const value = c + d * 45 + e * 2025
     // Valid values are below 64, so only a character outside the alphabet makes the OR 255.
-    if ((c | d | e) === 255 || value > 0xffff) throw groupError(text, i, 3, value)
+    if ((c | d | e) === 255 || value > 0xffff) throw groupError(text, start, i, 3, value)
     out[o++] = value >> 8
     out[o++] = value & 0xff
   }
@@ -44,25 +46,34 @@ export function decodeBase45(text: string): Uint8Array {
     const c = VALUES[text.charCodeAt(i)] as number
     const d = VALUES[text.charCodeAt(i + 1)] as number
     const value = c + d * 45
-    if ((c | d) === 255 || value > 0xff) throw groupError(text, i, 2, value)
+    if ((c | d) === 255 || value > 0xff) throw groupError(text, start, i, 2, value)
     out[o] = value
   }
   return out
 }
 
-/** Explains why a group did not decode: a character outside the alphabet, or too large a value. */
-function groupError(text: string, start: number, size: number, value: number): Hc1Error {
-  for (let i = start; i < start + size; i++) {
+/**
+ * Explains why the group at `at` did not decode: a character outside the alphabet, or too large a
+ * value; positions count from `start`.
+ */
+function groupError(
+  text: string,
+  start: number,
+  at: number,
+  size: number,
+  value: number,
+): Hc1Error {
+  for (let i = at; i < at + size; i++) {
     if (VALUES[text.charCodeAt(i)] === 255) {
       return new Hc1Error(
         'ERR_HC1_BASE45',
-        `expected a Base45 character (RFC 9285), but found ${JSON.stringify(text[i])} at position ${i}`,
+        `expected a Base45 character (RFC 9285), but found ${JSON.stringify(text[i])} at position ${i - start}`,
       )
     }
   }
   return new Hc1Error(
     'ERR_HC1_BASE45',
-    `expected a ${size}-character group worth at most ${size === 3 ? 65535 : 255}, but ${JSON.stringify(text.slice(start, start + size))} at position ${start} is worth ${value}`,
+    `expected a ${size}-character group worth at most ${size === 3 ? 65535 : 255}, but ${JSON.stringify(text.slice(at, at + size))} at position ${at - start} is worth ${value}`,
   )
 }
 

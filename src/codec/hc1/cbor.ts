@@ -31,7 +31,7 @@ export type JsonValue =
   string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue }
 
 /** How deep a DCC payload may nest; the real ones nest 4 levels. */
-const MAX_JSON_DEPTH = 16
+export const MAX_JSON_DEPTH = 16
 
 /** Marks a value that has no JSON form; the slow path then finds out what and where. */
 const NOT_JSON = Symbol('not JSON')

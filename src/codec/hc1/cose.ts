@@ -1,5 +1,6 @@
 import { Tag } from 'cbor-x'
 import { cborDecoder } from './cbor.js'
+import { CborReader, INDEFINITE_LENGTH } from './cbor-reader.js'
 import { Hc1Error } from './errors.js'
 import { pooledBytes } from './pooled-bytes.js'
 
@@ -34,12 +35,73 @@ export interface CoseSign1 {
 
 /**
  * Decodes a COSE_Sign1 message (RFC 9052, section 4.2): tagged 18, untagged, or additionally
- * wrapped in the CWT tag 61 (dgc-testdata CO28).
+ * wrapped in the CWT tag 61 (dgc-testdata CO28). A message whose headers hold integers, texts and
+ * byte strings, as every issuer's do, is read in one pass ({@link readCoseSign1Directly});
+ * anything else goes through cbor-x ({@link decodeCoseSign1ThroughCborX}), which decides and
+ * explains every refusal.
  *
  * @throws {Hc1Error} `ERR_COSE_CBOR` when the bytes are not one CBOR item, `ERR_COSE_STRUCTURE`
  *   when that item is not a COSE_Sign1.
  */
 export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
+  return readCoseSign1Directly(bytes) ?? decodeCoseSign1ThroughCborX(bytes)
+}
+
+/**
+ * Reads a COSE_Sign1 message with {@link CborReader}: an array of 4 of definite length, under
+ * tag 18, tag 61 then 18, or none, whose headers are maps of integers, texts and byte strings.
+ *
+ * @returns what {@link decodeCoseSign1ThroughCborX} returns for the same bytes, its byte strings
+ *   views of `bytes` as there; `undefined` for anything else (declined).
+ * @throws {Hc1Error} `ERR_COSE_STRUCTURE` as {@link decodeCoseSign1ThroughCborX} for a kid that is
+ *   not a byte string.
+ */
+export function readCoseSign1Directly(bytes: Uint8Array): CoseSign1 | undefined {
+  const reader = new CborReader(bytes)
+  // Tag 61 is taken off before tag 18, as below.
+  reader.readTagHead(TAG_CWT)
+  reader.readTagHead(TAG_COSE_SIGN1)
+  if (reader.readArrayHead() !== 4) return undefined
+  const protectedBytes = reader.readBytes()
+  if (protectedBytes === undefined) return undefined
+  const unprotectedHeader = readHeaderDirectly(reader)
+  if (unprotectedHeader === undefined) return undefined
+  const payload = reader.readBytes()
+  if (payload === undefined) return undefined
+  const signature = reader.readBytes()
+  if (signature === undefined || !reader.atEnd()) return undefined
+  let protectedHeader: Map<unknown, unknown> | undefined = new Map()
+  if (protectedBytes.length > 0) {
+    const protectedReader = new CborReader(protectedBytes)
+    protectedHeader = readHeaderDirectly(protectedReader)
+    if (protectedHeader === undefined || !protectedReader.atEnd()) return undefined
+  }
+  return coseSign1Of(protectedBytes, protectedHeader, unprotectedHeader, payload, signature)
+}
+
+/** A header map of integers, texts and byte strings, as a `Map`; `undefined` when declined. */
+function readHeaderDirectly(reader: CborReader): Map<unknown, unknown> | undefined {
+  const entries = reader.readMapHead()
+  if (entries === undefined) return undefined
+  const header = new Map<unknown, unknown>()
+  for (let i = 0; entries === INDEFINITE_LENGTH ? !reader.readBreak() : i < entries; i++) {
+    const label = reader.readScalar()
+    if (label === undefined) return undefined
+    const value = reader.readScalar()
+    if (value === undefined) return undefined
+    header.set(label, value)
+  }
+  return header
+}
+
+/**
+ * Decodes a COSE_Sign1 message through cbor-x: the codec's reading from the start, and the one
+ * that explains every refusal. {@link decodeCoseSign1} takes it for whatever
+ * {@link readCoseSign1Directly} declines.
+ *
+ * @throws {Hc1Error} as {@link decodeCoseSign1}.
+ */
+export function decodeCoseSign1ThroughCborX(bytes: Uint8Array): CoseSign1 {
   let item: unknown
   try {
     item = cborDecoder.decode(bytes)
@@ -91,7 +153,22 @@ export function decodeCoseSign1(bytes: Uint8Array): CoseSign1 {
   if (!(protectedHeader instanceof Map)) {
     throw structure('the protected header', 'an encoded map', protectedHeader)
   }
+  return coseSign1Of(protectedBytes, protectedHeader, unprotectedHeader, payload, signature)
+}
 
+/**
+ * The message from its parts: the kid and the algorithm from the protected header, or the
+ * unprotected one when absent there.
+ *
+ * @throws {Hc1Error} `ERR_COSE_STRUCTURE` for a kid that is not a byte string.
+ */
+function coseSign1Of(
+  protectedBytes: Uint8Array,
+  protectedHeader: Map<unknown, unknown>,
+  unprotectedHeader: Map<unknown, unknown>,
+  payload: Uint8Array,
+  signature: Uint8Array,
+): CoseSign1 {
   const kid = protectedHeader.has(HEADER_KID)
     ? protectedHeader.get(HEADER_KID)
     : unprotectedHeader.get(HEADER_KID)

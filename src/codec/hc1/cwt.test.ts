@@ -372,6 +372,210 @@ describe('decodeHc1Claims', () => {
     })
   })
 
+  // How the claims' CBOR has been read since the codec began (cbor-x, then a conversion to JSON),
+  // pinned byte by byte so that any other reader of it must read it alike.
+  describe('CBOR as the claims have always been read', () => {
+    /** Bytes from hex, spaces allowed. */
+    const hex = (text: string): Uint8Array =>
+      new Uint8Array(Buffer.from(text.replace(/ /g, ''), 'hex'))
+    /** `{1: "AT", -260: {1: <dcc>}}` around the DCC's CBOR, given in hex. */
+    const dccHex = (dccCbor: string): Uint8Array => hex(`a2 01 62 4154 3901 03 a1 01 ${dccCbor}`)
+    /** `{"a": <value>}` as the DCC, the value given in hex. */
+    const valueHex = (valueCbor: string): Uint8Array => dccHex(`a1 61 61 ${valueCbor}`)
+    const dccOf = (payload: Uint8Array): unknown => decodeHc1Claims(payload).dcc
+    const assertRefused = (payload: Uint8Array, code: string, message: RegExp): void => {
+      assert.throws(() => decodeHc1Claims(payload), {
+        name: 'Hc1Error',
+        code,
+        stage: 'decode',
+        message,
+      })
+    }
+
+    it('keeps the last value of a key a DCC map repeats, in the place of its first', () => {
+      const dcc = dccOf(dccHex('a3 61 61 01 61 62 02 61 61 03'))
+      assert.deepEqual(dcc, { a: 3, b: 2 })
+      assert.deepEqual(Object.keys(dcc as object), ['a', 'b'])
+    })
+
+    it('takes the last of a claim the claims map repeats, even when the first was unreadable', () => {
+      assert.equal(decodeHc1Claims(hex('a3 01 62 4154 01 62 4445 3901 03 a1 01 a0')).issuer, 'DE')
+      const twoHcerts = 'a3 3901 03 a1 01 a1 61 61 40 01 62 4154 3901 03 a1 01 a1 61 62 02'
+      assert.deepEqual(dccOf(hex(twoHcerts)), { b: 2 })
+      const twoDccs = 'a2 01 62 4154 3901 03 a2 01 a1 61 61 40 01 a1 61 62 02'
+      assert.deepEqual(dccOf(hex(twoDccs)), { b: 2 })
+    })
+
+    it('refuses a key that is not text anywhere in the DCC with ERR_CWT_STRUCTURE, naming where', () => {
+      assertRefused(
+        dccHex('a1 01 02'),
+        'ERR_CWT_STRUCTURE',
+        /but \$ has a number key; JSON keys are text$/,
+      )
+      assertRefused(
+        dccHex('a1 63 6e616d a1 01 02'),
+        'ERR_CWT_STRUCTURE',
+        /but \$\.nam has a number key; JSON keys are text$/,
+      )
+      assertRefused(dccHex('a1 f5 02'), 'ERR_CWT_STRUCTURE', /but \$ has a boolean key/)
+    })
+
+    it('keeps a DCC whose containers nest 16 levels deep and refuses one of 17', () => {
+      const arrays = (count: number): Uint8Array => valueHex(`${'81'.repeat(count)} 01`)
+      let expected: unknown = 1
+      for (let i = 0; i < 15; i++) expected = [expected]
+      assert.deepEqual(dccOf(arrays(15)), { a: expected })
+      assertRefused(arrays(16), 'ERR_CWT_STRUCTURE', /but \$\.a(\[0\]){15} is not a JSON value$/)
+      const maps = (count: number): Uint8Array => valueHex(`${'a1 61 62 '.repeat(count)} 01`)
+      assert.ok(dccOf(maps(15)))
+      assertRefused(maps(16), 'ERR_CWT_STRUCTURE', /but \$\.a(\.b){15} is not a JSON value$/)
+    })
+
+    it('refuses a tagged value at the 17th level, as it refuses a container there', () => {
+      const tagged = (arrays: number): Uint8Array => valueHex(`${'81'.repeat(arrays)} c0 61 78`)
+      let expected: unknown = 'x'
+      for (let i = 0; i < 14; i++) expected = [expected]
+      assert.deepEqual(dccOf(tagged(14)), { a: expected })
+      assertRefused(
+        tagged(15),
+        'ERR_CWT_STRUCTURE',
+        /but \$\.a(\[0\]){15} is tag 0 around a string, not a date-time string$/,
+      )
+    })
+
+    it('refuses bytes after the claims map with ERR_CWT_STRUCTURE', () => {
+      assertRefused(
+        hex('a2 01 62 4154 3901 03 a1 01 a0 00'),
+        'ERR_CWT_STRUCTURE',
+        /^expected the payload to be a CBOR map of CWT claims \(RFC 8392\), but decoding failed: Data read, but end of buffer not reached$/,
+      )
+    })
+
+    it('reads indefinite-length maps and arrays, in the claims, hcert and the DCC', () => {
+      assert.deepEqual(dccOf(hex('bf 01 62 4154 3901 03 bf 01 bf ff ff ff')), {})
+      assert.deepEqual(dccOf(dccHex('bf 61 61 9f 01 9f ff ff 61 62 bf ff ff')), {
+        a: [1, []],
+        b: {},
+      })
+    })
+
+    it('refuses indefinite-length text and byte strings with ERR_CWT_STRUCTURE', () => {
+      const message = /decoding failed: Indefinite length not supported for byte or text strings$/
+      assertRefused(valueHex('7f 61 61 ff'), 'ERR_CWT_STRUCTURE', message)
+      assertRefused(valueHex('5f 41 00 ff'), 'ERR_CWT_STRUCTURE', message)
+    })
+
+    for (const [what, cbor, value] of [
+      ['an integer in 1, 2 and 4 bytes', '83 18 05 19 0005 1a 00000005', [5, 5, 5]],
+      ['the most negative 4-byte integer', '3a ffffffff', -4294967296],
+      ['a half-precision float', 'f9 3e00', 1.5],
+      ['a half-precision -0 as -0', 'f9 8000', -0],
+      ['the smallest half-precision subnormal', 'f9 0001', 2 ** -24],
+      ['a single-precision float as its exact value', 'fa 3dcccccd', 0.10000000149011612],
+      ['a double-precision float', 'fb 3fb999999999999a', 0.1],
+      ['false, true and null', '83 f4 f5 f6', [false, true, null]],
+      ['false as the two-byte simple value 20', 'f8 14', false],
+      ['a text with a 2-byte length', '79 0001 41', 'A'],
+      ['malformed UTF-8 as U+FFFD', '62 41ff', 'A\uFFFD'],
+      ['malformed UTF-8 in a long text as U+FFFD', `78 50 ${'ff'.repeat(80)}`, '\uFFFD'.repeat(80)],
+      ['a byte order mark at the start of a text', '64 efbbbf41', '\uFEFFA'],
+      [
+        'a byte order mark at the start of a long text',
+        `78 50 efbbbf${'41'.repeat(77)}`,
+        `\uFEFF${'A'.repeat(77)}`,
+      ],
+      [
+        'tag 1 around a fraction, to the millisecond',
+        'c1 fb 3ff4000000000000',
+        '1970-01-01T00:00:01.250Z',
+      ],
+      ['tag 1 around null as the epoch', 'c1 f6', '1970-01-01T00:00:00.000Z'],
+      ['a decimal fraction (tag 4) as its number', 'c4 82 21 19 6ab3', 273.15],
+    ] as const) {
+      it(`reads ${what} in the DCC`, () => {
+        const dcc = dccOf(valueHex(cbor)) as { a: unknown }
+        assert.deepEqual(dcc, { a: value })
+        if (Object.is(value, -0)) assert.ok(Object.is(dcc.a, -0))
+      })
+    }
+
+    for (const [what, cbor, message] of [
+      [
+        'an 8-byte integer, however small',
+        '1b 0000000000000001',
+        /\$\.a is an integer beyond 2\^53$/,
+      ],
+      [
+        'an 8-byte negative integer, however small',
+        '3b 0000000000000001',
+        /\$\.a is an integer beyond 2\^53$/,
+      ],
+      ['a half-precision NaN', 'f9 7e00', /\$\.a is NaN, not a finite number$/],
+      ['a half-precision infinity', 'f9 7c00', /\$\.a is Infinity, not a finite number$/],
+      ['CBOR undefined', 'f7', /\$\.a is CBOR undefined$/],
+      ['the simple value 16', 'f0', /decoding failed: /],
+      ['a byte string', '41 00', /\$\.a is a byte string$/],
+      ['tag 6', 'c6 61 78', /\$\.a carries CBOR tag 6$/],
+      ['a bignum (tag 2)', 'c2 41 05', /\$\.a is an integer beyond 2\^53$/],
+      ['tag 0 around a number', 'c0 01', /\$\.a is tag 0 around a number, not a date-time string$/],
+      ['a lone break', 'ff', /decoding failed: /],
+      ['a reserved additional information (28)', '1c', /decoding failed: /],
+    ] as const) {
+      it(`refuses ${what} in the DCC with ERR_CWT_STRUCTURE`, () => {
+        assertRefused(valueHex(cbor), 'ERR_CWT_STRUCTURE', message)
+      })
+    }
+
+    it('reads a claim key written as a float or in a longer integer form as that number', () => {
+      assert.equal(decodeHc1Claims(hex('a2 f9 3c00 62 4154 3901 03 a1 01 a0')).issuer, 'AT')
+      assert.equal(decodeHc1Claims(hex('a2 01 62 4154 3a 00000103 a1 01 a0')).payloadType, 'eu-dcc')
+      assert.equal(
+        decodeHc1Claims(hex('a2 01 62 4154 3901 03 a1 fb 3ff0000000000000 a0')).payloadType,
+        'eu-dcc',
+      )
+    })
+
+    it('takes iss, iat and exp of CBOR undefined as absent', () => {
+      const decoded = decodeHc1Claims(hex('a4 01 f7 04 f7 06 f7 3901 03 a1 01 a0'))
+      assert.equal(decoded.issuer, undefined)
+      assert.equal(decoded.issuedAt, undefined)
+      assert.equal(decoded.expiresAt, undefined)
+    })
+
+    it('reads NumericDates as half-precision floats, and under tag 1 to the millisecond', () => {
+      assert.equal(decodeHc1Claims(hex('a2 04 f9 3e00 3901 03 a1 01 a0')).expiresAt, 1.5)
+      assert.equal(
+        decodeHc1Claims(hex('a2 04 c1 fb 3ff001a36e2eb1c4 3901 03 a1 01 a0')).expiresAt,
+        1,
+      )
+      assert.equal(decodeHc1Claims(hex('a2 06 c1 f6 3901 03 a1 01 a0')).issuedAt, 0)
+    })
+
+    it('keeps a NumericDate of -0 as -0, but reads tag 1 around -0 as 0', () => {
+      assert.ok(Object.is(decodeHc1Claims(hex('a2 04 f9 8000 3901 03 a1 01 a0')).expiresAt, -0))
+      assert.ok(Object.is(decodeHc1Claims(hex('a2 04 c1 f9 8000 3901 03 a1 01 a0')).expiresAt, 0))
+      const almostZero = 'a2 06 c1 fb bf3a36e2eb1c432d 3901 03 a1 01 a0' // -0.0004
+      assert.ok(Object.is(decodeHc1Claims(hex(almostZero)).issuedAt, 0))
+    })
+
+    it('refuses an 8-byte integer as a NumericDate with ERR_CWT_CLAIM, however small', () => {
+      assertRefused(
+        hex('a2 04 1b 0000000062a5f7e0 3901 03 a1 01 a0'),
+        'ERR_CWT_CLAIM',
+        /^expected the exp \(4\) claim to be a NumericDate \(seconds since the epoch\), but found the bigint 1655044064$/,
+      )
+    })
+
+    it('reads claims under the self-describe tag 55799', () => {
+      assert.equal(decodeHc1Claims(hex('d9d9f7 a2 01 62 4154 3901 03 a1 01 a0')).issuer, 'AT')
+    })
+
+    it('skips unknown claims of any form it can decode, tags and byte strings included', () => {
+      const unknown = 'a4 01 62 4154 02 c6 01 03 43 010203 3901 03 a2 02 f7 01 a0'
+      assert.equal(decodeHc1Claims(hex(unknown)).issuer, 'AT')
+    })
+  })
+
   describe('the Healthcode antibody certificate (claim -70001)', () => {
     /** The claims map of an antibody certificate: no hcert, the payload under -70001. */
     const antibodyClaims = (...payload: [unknown?]): Map<number, unknown> => {

@@ -1,4 +1,5 @@
 import { cborDecoder, cborToJson, type JsonValue } from './cbor.js'
+import { CborReader, INDEFINITE_LENGTH } from './cbor-reader.js'
 import { describe } from './cose.js'
 import { Hc1Error } from './errors.js'
 
@@ -84,7 +85,9 @@ const payloadClaims: readonly { readonly key: number; readonly name: string }[] 
  * Decodes the CWT claims of an HC1 payload: `iss` (1), `exp` (4), `iat` (6) and exactly one of the
  * EU DCC under `hcert` (-260) → 1 (HCERT section 3.3.1), a Healthcode antibody certificate under
  * the private claim -70001 (`docs/antibody-certificate.md`), or a Healthcode health-code token
- * under the private claim -70002 (`docs/health-code-token.md`).
+ * under the private claim -70002 (`docs/health-code-token.md`). A well-formed code is read in one
+ * pass straight into JSON ({@link readHc1ClaimsDirectly}); whatever that reading declines goes
+ * through cbor-x ({@link decodeHc1ClaimsThroughMaps}), which decides and explains every refusal.
  *
  * @throws {Hc1Error} `ERR_CWT_STRUCTURE` when the payload is not a claims map or its payload claim
  *   is not a map of JSON data, `ERR_CWT_CLAIM` when a claim has the wrong type,
@@ -92,6 +95,102 @@ const payloadClaims: readonly { readonly key: number; readonly name: string }[] 
  *   than one.
  */
 export function decodeHc1Claims(payload: Uint8Array): Hc1Claims {
+  return readHc1ClaimsDirectly(payload) ?? decodeHc1ClaimsThroughMaps(payload)
+}
+
+/**
+ * Reads the claims of an HC1 payload in one pass, straight into the JSON its schema sees (see
+ * {@link CborReader}), when the payload is a well-formed code of one payload type written in
+ * the CBOR every issuer writes. Everything else, broken or merely unusual, it leaves to
+ * {@link decodeHc1ClaimsThroughMaps}: a code is accepted or refused, and with which message,
+ * exactly as that reading decides.
+ *
+ * @returns the claims, equal to what {@link decodeHc1ClaimsThroughMaps} returns for the same
+ *   bytes; `undefined` when it declines.
+ */
+export function readHc1ClaimsDirectly(payload: Uint8Array): Hc1Claims | undefined {
+  const reader = new CborReader(payload)
+  const entries = reader.readMapHead()
+  if (entries === undefined) return undefined
+  let issuer: string | undefined
+  let issuedAt: number | undefined
+  let expiresAt: number | undefined
+  let dcc: JsonValue | undefined
+  let antibody: JsonValue | undefined
+  let status: JsonValue | undefined
+  // A repeated claim overwrites the one before, as it did in the claims `Map`.
+  for (let i = 0; entries === INDEFINITE_LENGTH ? !reader.readBreak() : i < entries; i++) {
+    const key = reader.readKey()
+    if (key === undefined) return undefined
+    if (key === CLAIM_ISS) {
+      issuer = reader.readText()
+      if (issuer === undefined) return undefined
+    } else if (key === CLAIM_EXP) {
+      expiresAt = reader.readNumericDate()
+      if (expiresAt === undefined) return undefined
+    } else if (key === CLAIM_IAT) {
+      issuedAt = reader.readNumericDate()
+      if (issuedAt === undefined) return undefined
+    } else if (key === CLAIM_HCERT) {
+      dcc = readHcertDirectly(reader)
+      if (dcc === undefined) return undefined
+    } else if (key === HEALTHCODE_ANTIBODY_CLAIM) {
+      antibody = reader.readJsonMap()
+      if (antibody === undefined) return undefined
+    } else if (key === HEALTHCODE_STATUS_CLAIM) {
+      status = reader.readJsonMap()
+      if (status === undefined) return undefined
+    } else if (!reader.skip()) {
+      return undefined
+    }
+  }
+  if (!reader.atEnd()) return undefined
+  // Written in the order of the fields of decodeHc1ClaimsThroughMaps' results.
+  if (dcc !== undefined) {
+    if (antibody !== undefined || status !== undefined) return undefined
+    return { issuer, issuedAt, expiresAt, payloadType: 'eu-dcc', dcc }
+  }
+  if (antibody !== undefined) {
+    if (status !== undefined) return undefined
+    return {
+      issuer,
+      issuedAt,
+      expiresAt,
+      payloadType: 'healthcode-antibody',
+      dcc: undefined,
+      antibody,
+    }
+  }
+  if (status === undefined) return undefined
+  return { issuer, issuedAt, expiresAt, payloadType: 'healthcode-status', dcc: undefined, status }
+}
+
+/** The EU DCC under `hcert` → 1 (HCERT section 3.3.1) as JSON; `undefined` when declined. */
+function readHcertDirectly(reader: CborReader): JsonValue | undefined {
+  const entries = reader.readMapHead()
+  if (entries === undefined) return undefined
+  let dcc: JsonValue | undefined
+  for (let i = 0; entries === INDEFINITE_LENGTH ? !reader.readBreak() : i < entries; i++) {
+    const key = reader.readKey()
+    if (key === undefined) return undefined
+    if (key === HCERT_EU_DCC) {
+      dcc = reader.readJsonMap()
+      if (dcc === undefined) return undefined
+    } else if (!reader.skip()) {
+      return undefined
+    }
+  }
+  return dcc
+}
+
+/**
+ * Decodes the claims through cbor-x into `Map`s, then converts the payload to JSON: the codec's
+ * reading of the claims from the start, and the one that explains every refusal.
+ * {@link decodeHc1Claims} takes it for whatever {@link readHc1ClaimsDirectly} declines.
+ *
+ * @throws {Hc1Error} as {@link decodeHc1Claims}.
+ */
+export function decodeHc1ClaimsThroughMaps(payload: Uint8Array): Hc1Claims {
   let claims: unknown
   try {
     claims = cborDecoder.decode(payload)

@@ -64,6 +64,7 @@ function dynamicBlock(
   distanceLengths: readonly number[],
   text: readonly number[],
   header: { hlit?: number; hdist?: number } = {},
+  beforeEnd?: (writer: BitWriter, literalCodes: readonly number[]) => void,
 ): Uint8Array {
   const writer = new BitWriter().bits(1, 1).bits(2, 2)
   writer.bits((header.hlit ?? literalLengths.length) - 257, 5)
@@ -73,9 +74,9 @@ function dynamicBlock(
   for (const symbol of order) writer.bits(symbol < 16 ? 4 : 0, 3)
   for (const length of [...literalLengths, ...distanceLengths]) writer.code(length, 4)
   const codes = canonicalCodes(literalLengths)
-  for (const symbol of [...text, 256]) {
-    writer.code(codes[symbol] as number, literalLengths[symbol] as number)
-  }
+  for (const symbol of text) writer.code(codes[symbol] as number, literalLengths[symbol] as number)
+  beforeEnd?.(writer, codes)
+  writer.code(codes[256] as number, literalLengths[256] as number)
   return writer.done()
 }
 
@@ -135,6 +136,28 @@ describe('inflateRaw', () => {
     const incomplete = threeSymbolLengths()
     incomplete[98] = 3
     assert.equal(agreesWithZlib(dynamicBlock(incomplete, [1, 1], [97]), 'incomplete'), 'refused')
+  })
+
+  it('refuses, as zlib does, the unused pattern of a one-code distance code, whatever came before', () => {
+    // A code before it whose two 1-bit distance codes filled both entries of the distance table.
+    assert.equal(
+      agreesWithZlib(dynamicBlock(threeSymbolLengths(), [1, 1], [97]), 'two'),
+      'accepted',
+    )
+    // 'a' in 1 bit, end-of-block and length 3 (257) in 2; one distance code, 0, in 1 bit.
+    const lengths = new Array<number>(258).fill(0)
+    lengths[97] = 1
+    lengths[256] = 2
+    lengths[257] = 2
+    const raw = dynamicBlock(lengths, [1], [97, 97], {}, (writer, codes) => {
+      // Length 3 at the distance of the pattern 1, which no code has.
+      writer.code(codes[257] as number, 2).code(1, 1)
+    })
+    assert.equal(agreesWithZlib(raw, 'the unused pattern'), 'refused')
+    const used = dynamicBlock(lengths, [1], [97, 97], {}, (writer, codes) => {
+      writer.code(codes[257] as number, 2).code(0, 1)
+    })
+    assert.equal(agreesWithZlib(used, 'the one code'), 'accepted')
   })
 
   it('refuses, as zlib does, an incomplete distance code longer than one bit', () => {

@@ -108,7 +108,9 @@ class HuffmanCode {
     const rootBits = max < ROOT_BITS ? max : ROOT_BITS
     const size = 1 << rootBits
     const root = this.root
-    root.fill(0, 0, size)
+    // A complete code with no code longer than the table writes every entry below; otherwise the
+    // entries it leaves must read 0 (a long code, or no code).
+    if (left > 0 || max > rootBits) root.fill(0, 0, size)
     // Canonical codes in order of length, then symbol; each written bit-reversed, repeated over
     // every value of the bits that follow it inside the root table.
     let code = 0
@@ -297,8 +299,8 @@ export function inflateRaw(input: Uint8Array, start: number, limit: number): Raw
             bitCount -= 7
           }
           if (i + repeat > total) throw malformed('code lengths repeated past their count')
-          codeLengths.fill(value, i, i + repeat)
-          i += repeat
+          // A loop: `fill` is a call into the runtime, dearer than the 3 to 138 writes.
+          for (const stop = i + repeat; i < stop; i++) codeLengths[i] = value
         }
         if (pos > inputLength && bitCount < (pos - inputLength) * 8) throw truncated()
       }

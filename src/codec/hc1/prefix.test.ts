@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Hc1Error } from './errors.js'
-import { HC1_MAX_TEXT_LENGTH, HC1_PREFIX, stripHc1Prefix } from './prefix.js'
+import { HC1_MAX_TEXT_LENGTH, HC1_PREFIX, checkHc1Prefix, stripHc1Prefix } from './prefix.js'
 
 describe('stripHc1Prefix', () => {
   it('returns the Base45 text behind the HC1: context identifier', () => {
@@ -77,5 +77,29 @@ describe('stripHc1Prefix', () => {
     // ISO/IEC 18004 version 40-L, alphanumeric mode; HCERT section 4.3.
     assert.equal(HC1_MAX_TEXT_LENGTH, 4296)
     assert.equal(HC1_PREFIX, 'HC1:')
+  })
+})
+
+describe('checkHc1Prefix', () => {
+  it('returns where the Base45 text starts, behind HC1:', () => {
+    assert.equal(checkHc1Prefix('HC1:NCFOXN'), HC1_PREFIX.length)
+    assert.equal(checkHc1Prefix(HC1_PREFIX), 4)
+  })
+
+  it('refuses what stripHc1Prefix refuses, with the same code and message', () => {
+    for (const text of ['HC2:NCFOXN', '', `HC1:${'0'.repeat(HC1_MAX_TEXT_LENGTH)}`]) {
+      let expected: unknown
+      try {
+        stripHc1Prefix(text)
+      } catch (error) {
+        expected = error
+      }
+      assert.ok(expected instanceof Hc1Error)
+      assert.throws(() => checkHc1Prefix(text), {
+        name: 'Hc1Error',
+        code: expected.code,
+        message: expected.message,
+      })
+    }
   })
 })

@@ -16,6 +16,16 @@ export const HC1_MAX_TEXT_LENGTH = 4296
  *   `ERR_HC1_PREFIX` when it does not start with `HC1:`.
  */
 export function stripHc1Prefix(text: string): string {
+  return text.slice(checkHc1Prefix(text))
+}
+
+/**
+ * Checks the `HC1:` context identifier as {@link stripHc1Prefix} does, without a copy of the rest.
+ *
+ * @returns where the Base45 text behind it starts.
+ * @throws {Hc1Error} as {@link stripHc1Prefix}.
+ */
+export function checkHc1Prefix(text: string): number {
   if (text.length > HC1_MAX_TEXT_LENGTH) {
     throw new Hc1Error(
       'ERR_HC1_TOO_LONG',
@@ -29,5 +39,5 @@ export function stripHc1Prefix(text: string): string {
       `expected the context identifier "HC1:" (HCERT section 4.3), but found ${found}`,
     )
   }
-  return text.slice(HC1_PREFIX.length)
+  return HC1_PREFIX.length
 }

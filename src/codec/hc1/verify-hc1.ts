@@ -12,7 +12,7 @@ import { decodeHc1Claims, type Hc1PayloadType } from './cwt.js'
 import { Hc1Error, type Hc1ErrorCode, type Hc1FailureStage } from './errors.js'
 import { inflateZlib } from './inflate.js'
 import type { DccType } from './key-usage.js'
-import { stripHc1Prefix } from './prefix.js'
+import { checkHc1Prefix } from './prefix.js'
 import { checkSignedTimesAndUsage, isoTime, validateSignedPayload } from './signed-claims.js'
 
 /** What a verifier knows of any decoded HC1 code. Times are ISO 8601 strings. */
@@ -133,7 +133,7 @@ export function verifyHc1(text: string, options: VerifyHc1Options): Hc1Verificat
   // What is known so far, filled in step by step, so that a failure still reports it.
   let decoded: MutableDecodedHc1 | undefined
   try {
-    const cose = decodeCoseSign1(inflateZlib(decodeBase45(stripHc1Prefix(text))))
+    const cose = decodeCoseSign1(inflateZlib(decodeBase45(text, checkHc1Prefix(text))))
     const claims = decodeHc1Claims(cose.payload)
     const kid = cose.kid ? viewOf(cose.kid).toString('base64') : undefined
     const issuedAt = isoTime(claims.issuedAt)

@@ -167,6 +167,22 @@ describe('TrustList', () => {
     assert.deepEqual(new TrustList().signersFor(co3.kid), [])
   })
 
+  it('compares the bytes of a kid that is a view into a larger array, or of any length', () => {
+    const framed = new Uint8Array([0xff, ...co3.kid, 0xff])
+    assert.deepEqual(new TrustList([co3]).signersFor(framed.subarray(1, 9)), [co3])
+    const long = { ...co1, kid: new Uint8Array(40).fill(0xab) }
+    const empty = { ...co1, kid: new Uint8Array(0) }
+    const list = new TrustList([long, empty])
+    assert.deepEqual(list.signersFor(new Uint8Array(40).fill(0xab)), [long])
+    assert.deepEqual(list.signersFor(new Uint8Array(0)), [empty])
+    assert.deepEqual(list.signersFor(new Uint8Array(39).fill(0xab)), [])
+    for (let i = 0; i < 8; i++) {
+      const other = new Uint8Array(co3.kid)
+      other[i] = (other[i] as number) ^ 0x80
+      assert.deepEqual(new TrustList([co3]).signersFor(other), [], `byte ${i} changed`)
+    }
+  })
+
   it('keeps every signer that shares a kid', () => {
     const twin = { ...co1, kid: co3.kid }
     const list = new TrustList([co3, twin])
