@@ -25,15 +25,16 @@ import {
 //    few per cent of it, and the second pass changed 3 bytes in the 398 EU test vectors.
 // 3. The shortest of a stored, a fixed-Huffman and a dynamic-Huffman block, as one final block.
 //    For a few hundred bytes the dynamic block's header (its code lengths) is a fifth of it, so
-//    the parse is sent with two codes: the optimal Huffman code, and one built from counts
-//    smoothed into runs (zopfli's `OptimizeHuffmanForRle`), a few bits longer on the data and
-//    often many bits shorter in the header; and where a few matches bring length and distance
-//    codes whose header costs more than they save, the bytes as literals alone. Each header is
-//    sent with the repeat codes 16, 17 and 18 that make it shortest.
+//    two dynamic blocks are sized: the parse with its optimal Huffman code; and the parse again,
+//    or the bytes as literals alone where a few matches save little (each new length or distance
+//    code costing header bits no parse prices), with a code built from counts smoothed into runs
+//    (zopfli's `OptimizeHuffmanForRle`): a few bits longer on the data, often many bits shorter in
+//    the header. Each header is sent with the repeat codes 16, 17 and 18 that make it shortest.
 //
 // zlib's level 9 sends one optimal code with all three repeat codes, after a lazy parse. On the
-// EU test vectors' 398 COSE messages this output is 1.7 % shorter, and never longer; nor on 2,000
-// generated certificates (see the tests).
+// EU test vectors' 398 COSE messages this output is 1.6 % shorter, and never longer; nor on 2,000
+// generated certificates (see the tests). Both the second code and the literals-alone choice are
+// needed for that: without either, some messages come out a byte longer than zlib's.
 
 /** The longest input {@link deflateSmall} takes; longer ones are zlib's (see `deflateZlib`). */
 export const DEFLATE_SMALL_LIMIT = 16 * 1024
@@ -63,6 +64,13 @@ const UNUSED_SYMBOL_BITS = 11
  * parse has too few choices to change.
  */
 const SECOND_PASS_MATCHED_SHIFT = 3
+/**
+ * The most bits (at the fixed codes' prices) that the matches of a parse may save for the bytes as
+ * literals alone to be sized instead of the parse with the smoothed code (see `deflateSmall`). On
+ * the EU test vectors and 2,000 generated certificates, any limit from 32 bits up kept the output
+ * from ever being longer than zlib's; 16 did not.
+ */
+const FEW_MATCHES_SAVING = 64
 /** A cost no path reaches: the sum of 16 KiB symbols of at most 28 bits stays far below it. */
 const UNREACHED = 0x3fffffff
 
@@ -763,7 +771,6 @@ const smoothedByteCounts = new Int32Array(LITERAL_SYMBOLS)
 const noDistances = new Int32Array(DISTANCE_SYMBOLS)
 const optimalCode = new DynamicCode()
 const smoothedCode = new DynamicCode()
-const literalsOnlyCode = new DynamicCode()
 
 // The match finder: the newest position of each 3-byte hash, and each position's previous one
 // with the same hash. `head` is never cleared: it holds `hashBase + position`, and a call starts
@@ -839,25 +846,20 @@ export function deflateSmall(input: Uint8Array): Uint8Array {
     distanceCounts,
     extraBits,
   )
-  smoothForRuns(literalCounts, smoothedLiteralCounts)
-  smoothForRuns(distanceCounts, smoothedDistanceCounts)
-  const smoothedBits = smoothedCode.build(
-    smoothedLiteralCounts,
-    smoothedDistanceCounts,
-    few ? SMOOTHED_TRIES : ALL_TRIES,
-    literalCounts,
-    distanceCounts,
-    extraBits,
-  )
-  let dynamicCode = smoothedBits < optimalBits ? smoothedCode : optimalCode
-  let dynamicBits = Math.min(optimalBits, smoothedBits)
-  if (matchedBytes > 0 && matchedBytes << SECOND_PASS_MATCHED_SHIFT < n) {
-    // A few matches: each new length or distance code they bring costs its length in the header
-    // too, which no parse prices. The bytes as literals alone, with the smoothed code, are the
-    // other choice (and zlib's, whose hash of 4 bytes seldom finds matches of 3).
+  let dynamicCode = optimalCode
+  let dynamicBits = optimalBits
+  if (
+    matchedBytes > 0 &&
+    matchedBytes << SECOND_PASS_MATCHED_SHIFT < n &&
+    literalsOnlyFixedBits - (cost[n] as number) <= FEW_MATCHES_SAVING
+  ) {
+    // A few matches saving little: each new length or distance code they bring costs its length
+    // in the header too, which no parse prices. The bytes as literals alone, with the smoothed
+    // code, are then the other choice (zlib's own, for the messages where it was shorter than the
+    // parse: it had found none of those matches of 3 bytes); otherwise the parse with it.
     literalsOnlyCounts(input, n)
     smoothForRuns(byteCounts, smoothedByteCounts)
-    const literalsOnlyBits = literalsOnlyCode.build(
+    const literalsOnlyBits = smoothedCode.build(
       smoothedByteCounts,
       noDistances,
       few ? SMOOTHED_TRIES : ALL_TRIES,
@@ -866,12 +868,27 @@ export function deflateSmall(input: Uint8Array): Uint8Array {
       0,
     )
     if (literalsOnlyBits < dynamicBits) {
-      dynamicCode = literalsOnlyCode
+      dynamicCode = smoothedCode
       dynamicBits = literalsOnlyBits
       secondLengths.fill(1, 0, n)
       start = 0
       lengths = secondLengths
       distances = secondDistances
+    }
+  } else {
+    smoothForRuns(literalCounts, smoothedLiteralCounts)
+    smoothForRuns(distanceCounts, smoothedDistanceCounts)
+    const smoothedBits = smoothedCode.build(
+      smoothedLiteralCounts,
+      smoothedDistanceCounts,
+      few ? SMOOTHED_TRIES : ALL_TRIES,
+      literalCounts,
+      distanceCounts,
+      extraBits,
+    )
+    if (smoothedBits < dynamicBits) {
+      dynamicCode = smoothedCode
+      dynamicBits = smoothedBits
     }
   }
 
@@ -992,10 +1009,13 @@ function findMatchesAndParse(data: Uint8Array, n: number): number {
   const lastStart = n - MIN_MATCH
   costs[0] = 0
   costs.fill(UNREACHED, 1, n + 1)
+  let literalsOnly = 0
   for (let i = 0; i < n; i++) {
     starts[i] = count
     const here = costs[i] as number
-    const literal = here + (literalPrice[data[i] as number] as number)
+    const literalBits = literalPrice[data[i] as number] as number
+    literalsOnly += literalBits
+    const literal = here + literalBits
     if (literal < (costs[i + 1] as number)) {
       costs[i + 1] = literal
       steps[i + 1] = 1
@@ -1068,8 +1088,12 @@ function findMatchesAndParse(data: Uint8Array, n: number): number {
     }
   }
   starts[n] = count
+  literalsOnlyFixedBits = literalsOnly
   return count
 }
+
+/** What the last input costs as literals alone at the fixed codes' prices. */
+let literalsOnlyFixedBits = 0
 
 function growMatches(): void {
   const lengths = new Uint16Array(matchLengths.length * 2)
