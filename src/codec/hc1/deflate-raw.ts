@@ -33,8 +33,9 @@ import {
 //
 // zlib's level 9 sends one optimal code with all three repeat codes, after a lazy parse. On the
 // EU test vectors' 398 COSE messages this output is 1.6 % shorter, and never longer; nor on 2,000
-// generated certificates (see the tests). Both the second code and the literals-alone choice are
-// needed for that: without either, some messages come out a byte longer than zlib's.
+// generated certificates (the tests check the vectors and 400 of those). Both the second code and
+// the literals-alone choice are needed for that: without either, some messages come out a byte
+// longer than zlib's.
 
 /** The longest input {@link deflateSmall} takes; longer ones are zlib's (see `deflateZlib`). */
 export const DEFLATE_SMALL_LIMIT = 16 * 1024
@@ -155,14 +156,16 @@ class PrefixCode {
     const coded = this.coded
     const symbols = lengths.length
     let used = 0
+    // At least the largest count, less than twice it: enough for the counting sort's slots.
     let most = 0
     // Without a branch on the count: which symbols are used follows no pattern a processor could
     // predict, and a mispredicted branch per symbol cost more than the rest of the loop.
+    // (count | -count) >>> 31 is 1 for a count above zero, 0 for zero.
     for (let s = 0; s < symbols; s++) {
       const count = counts[s] as number
       coded[used] = s
-      used += count === 0 ? 0 : 1
-      most = count > most ? count : most
+      used += (count | -count) >>> 31
+      most |= count
     }
     lengths.fill(0)
     if (used < 2) {
@@ -459,6 +462,7 @@ class DynamicCode {
   readonly #savedBySixteens = new Int32Array(16)
   readonly #zeroRunCounts = new Int32Array(LITERAL_SYMBOLS + DISTANCE_SYMBOLS + 1)
   readonly #zeroRunLengths = new Int32Array(LITERAL_SYMBOLS + DISTANCE_SYMBOLS)
+  readonly #runStarts = new Int32Array(LITERAL_SYMBOLS + DISTANCE_SYMBOLS + 1)
   #zeroRunKinds = 0
   #sixteens = 0
   #runs = 0
@@ -520,22 +524,29 @@ class DynamicCode {
     plain.fill(0)
     saved.fill(0)
     for (let k = 0; k < this.#zeroRunKinds; k++) zeroRuns[zeroRunLengths[k] as number] = 0
+    // Where each run starts, found without a branch per length (a run ends where the processor
+    // cannot guess), then each run taken in turn.
+    const runStarts = this.#runStarts
+    let runCount = 0
+    for (let i = 1; i <= total; i++) {
+      const change = (sequence[i] as number) ^ (sequence[i - 1] as number)
+      runStarts[runCount] = i
+      runCount += (change | -change) >>> 31
+    }
     let zeroRunKinds = 0
     let sixteens = 0
-    let runCount = 0
     let longestRun = 0
     let longestZeros = 0
     let start = 0
-    let previous = sequence[0] as number
-    for (let i = 1; i <= total; i++) {
-      const length = sequence[i] as number
-      if (length === previous) continue
-      const run = i - start
-      values[runCount] = previous
-      runs[runCount++] = run
-      plain[previous] = (plain[previous] as number) + run
+    for (let r = 0; r < runCount; r++) {
+      const end = runStarts[r] as number
+      const run = end - start
+      const length = sequence[start] as number
+      values[r] = length
+      runs[r] = run
+      plain[length] = (plain[length] as number) + run
       if (run > longestRun) longestRun = run
-      if (previous === 0) {
+      if (length === 0) {
         if (run >= 3) {
           if (run > longestZeros) longestZeros = run
           if (zeroRuns[run] === 0) zeroRunLengths[zeroRunKinds++] = run
@@ -543,11 +554,10 @@ class DynamicCode {
         }
       } else if (run >= 4) {
         const left = sixteensLeft(run - 1)
-        saved[previous] = (saved[previous] as number) + (run - 1 - left)
+        saved[length] = (saved[length] as number) + (run - 1 - left)
         sixteens += sixteensFor(run - 1)
       }
-      previous = length
-      start = i
+      start = end
     }
     this.#runs = runCount
     this.#zeroRunKinds = zeroRunKinds
