@@ -348,8 +348,9 @@ export function huffmanCodeLengths(counts: Int32Array, maxBits: number): Uint8Ar
   return code.lengths
 }
 
-/** Marks the counts that already form runs {@link smoothForRuns} keeps. */
+/** Marks the counts that already form runs {@link smoothForRuns} keeps, and where runs end. */
 const keepsRun = new Uint8Array(LITERAL_SYMBOLS)
+const runEnds = new Int32Array(LITERAL_SYMBOLS + 1)
 
 /**
  * Copies `counts` to `smoothed` with neighbouring counts made equal where that gives the code
@@ -363,23 +364,28 @@ function smoothForRuns(counts: Int32Array, smoothed: Int32Array): void {
   let length = counts.length
   while (length > 0 && counts[length - 1] === 0) length--
   if (length === 0) return
-  // Runs the repeat codes already send well: 5 or more zeros, 7 or more of one count.
+  // Runs the repeat codes already send well: 5 or more zeros, 7 or more of one count. Where each
+  // run ends is found without a branch per count, as in `DynamicCode`.
   const keeps = keepsRun
-  let symbol = counts[0] as number
-  let stride = 0
-  for (let i = 0; i <= length; i++) {
-    const count = i === length ? -1 : (counts[i] as number)
-    if (count === symbol) {
-      stride++
-      continue
+  const ends = runEnds
+  let runCount = 0
+  for (let i = 1; i < length; i++) {
+    const change = (counts[i] as number) ^ (counts[i - 1] as number)
+    ends[runCount] = i
+    runCount += (change | -change) >>> 31
+  }
+  ends[runCount++] = length
+  keeps.fill(0, 0, length)
+  let runStart = 0
+  for (let r = 0; r < runCount; r++) {
+    const end = ends[r] as number
+    if (end - runStart >= ((counts[runStart] as number) === 0 ? 5 : 7)) {
+      for (let k = runStart; k < end; k++) keeps[k] = 1
     }
-    const keep = (symbol === 0 && stride >= 5) || (symbol !== 0 && stride >= 7) ? 1 : 0
-    for (let k = i - stride; k < i; k++) keeps[k] = keep
-    stride = 1
-    symbol = count
+    runStart = end
   }
   // Strides of 4 or more counts near one another (3 or more zeros) become their mean.
-  stride = 0
+  let stride = 0
   let limit = counts[0] as number
   let sum = 0
   for (let i = 0; i <= length; i++) {

@@ -12,7 +12,7 @@ export { INFLATE_LIMIT } from './zlib-header.js'
  * The size of zlib's output buffers for a payload above {@link DEFLATE_SMALL_LIMIT}. Node's
  * default, 16 KiB, is allocated afresh for every call.
  */
-const DEFLATE_CHUNK_BYTES = 1024
+export const DEFLATE_CHUNK_BYTES = 1024
 
 /**
  * Inflates a zlib stream (RFC 1950), the HCERT compression (section 4.2), refusing output above
