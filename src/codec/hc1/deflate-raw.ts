@@ -830,11 +830,10 @@ export function deflateSmall(input: Uint8Array): Uint8Array {
   // Pass 1, priced with the fixed codes: the best fixed-Huffman block.
   findMatchesAndParse(input, n)
   const fixedBits = 3 + (cost[n] as number) + (fixedLiterals.lengths[END_OF_BLOCK] as number)
-  let start = backtrack(n, firstLengths, firstDistances)
+  let start = backtrack(input, n, firstLengths, firstDistances)
   let lengths = firstLengths
   let distances = firstDistances
   const firstStart = start
-  let extraBits = countSymbols(input, n, start, lengths, distances)
   if (matchedBytes << SECOND_PASS_MATCHED_SHIFT >= n) {
     // Pass 2, priced with the dynamic code of pass 1's symbols.
     optimalCode.literals.build(literalCounts, MAX_BITS)
@@ -851,8 +850,8 @@ export function deflateSmall(input: Uint8Array): Uint8Array {
     )
     lengths = secondLengths
     distances = secondDistances
-    extraBits = countSymbols(input, n, start, lengths, distances)
   }
+  const extraBits = matchExtraBits
   const few = n <= FEW_TRIES_LIMIT
   const optimalBits = optimalCode.build(
     literalCounts,
@@ -1177,69 +1176,59 @@ function parse(
       shorter = length
     }
   }
-  return backtrack(n, lengths, distances)
+  return backtrack(data, n, lengths, distances)
 }
 /**
  * Follows the cheapest path back from the end, writing its steps (lengths, 1 for a literal, and
- * distances) to the ends of `lengths` and `distances`.
+ * distances) to the ends of `lengths` and `distances`, and counts its symbols (and the
+ * end-of-block code) into `literalCounts` and `distanceCounts`, the bytes its matches cover into
+ * `matchedBytes` and their extra bits into `matchExtraBits`.
  *
  * @returns the index of the first step; the last is at n - 1.
  */
-function backtrack(n: number, lengths: Uint16Array, distances: Uint16Array): number {
-  const steps = stepLength
-  const stepDistances = stepDistance
-  let k = n
-  for (let p = n; p > 0;) {
-    const length = steps[p] as number
-    k--
-    lengths[k] = length
-    distances[k] = stepDistances[p] as number
-    p -= length
-  }
-  return k
-}
-/** The bytes the matches of the last parse counted cover. */
-let matchedBytes = 0
-
-/**
- * Counts the symbols of a parse (and the end-of-block code) into `literalCounts` and
- * `distanceCounts`, and the bytes its matches cover into `matchedBytes`.
- *
- * @returns the extra bits its lengths and distances carry.
- */
-function countSymbols(
+function backtrack(
   data: Uint8Array,
   n: number,
-  start: number,
   lengths: Uint16Array,
   distances: Uint16Array,
 ): number {
+  const steps = stepLength
+  const stepDistances = stepDistance
   const literals = literalCounts
   const distanceSymbols = distanceCounts
   literals.fill(0)
   distanceSymbols.fill(0)
   let extra = 0
   let matched = 0
-  let position = 0
-  for (let k = start; k < n; k++) {
-    const length = lengths[k] as number
+  let k = n
+  for (let p = n; p > 0;) {
+    const length = steps[p] as number
+    k--
+    lengths[k] = length
+    p -= length
     if (length === 1) {
-      const byte = data[position] as number
+      const byte = data[p] as number
       literals[byte] = (literals[byte] as number) + 1
     } else {
+      const distance = stepDistances[p + length] as number
+      distances[k] = distance
       const lengthCode = LENGTH_CODE[length] as number
       literals[257 + lengthCode] = (literals[257 + lengthCode] as number) + 1
-      const distanceCode = DISTANCE_CODE[distances[k] as number] as number
+      const distanceCode = DISTANCE_CODE[distance] as number
       distanceSymbols[distanceCode] = (distanceSymbols[distanceCode] as number) + 1
       extra += (LENGTH_EXTRA[lengthCode] as number) + (DISTANCE_EXTRA[distanceCode] as number)
       matched += length
     }
-    position += length
   }
   literals[END_OF_BLOCK] = 1
   matchedBytes = matched
-  return extra
+  matchExtraBits = extra
+  return k
 }
+
+/** The bytes the matches of the last parse cover, and the extra bits of their lengths and distances. */
+let matchedBytes = 0
+let matchExtraBits = 0
 
 /** Counts the bytes as literals alone, and the end-of-block code, into `byteCounts`. */
 function literalsOnlyCounts(data: Uint8Array, n: number): void {
