@@ -19,6 +19,11 @@ import { formatWebSection, measureWeb } from './web-bench.js'
 import { runVerifierBench } from './verifier-bench.js'
 import { formatStartupSection, measureStartup } from './startup-bench.js'
 import { runCheckinBench } from './checkins-vs-ceiling.js'
+import {
+  formatDeflateSection,
+  measureDeflateVersusZlib,
+  readVectorCoseMessages,
+} from './deflate-vs-zlib.js'
 
 // `npm run bench`: the codec against raw ECDSA on one core, then the CLI's batch throughput.
 // About 30 s in all: 2 s of warm-up, 5 rounds of 2 + 2 s, then two runs of the CLI. Then the
@@ -85,6 +90,15 @@ async function main(): Promise<void> {
   // BENCH_ONLY=web runs the web app's budgets alone (first-load JavaScript, scanner in Chromium).
   if (process.env['BENCH_ONLY'] === 'web') {
     console.log(formatWebSection(await measureWeb(root)) + '\n')
+    console.log(formatMachineSection(machine))
+    return
+  }
+
+  // BENCH_ONLY=deflate runs the compressor against zlib alone, on the EU vectors' COSE messages.
+  if (process.env['BENCH_ONLY'] === 'deflate') {
+    const messages = readVectorCoseMessages(join(root, 'test', 'vectors', 'dgc-testdata'))
+    const plan = { warmUpMs: 1000, roundMs: 1000, rounds: 9 }
+    console.log(formatDeflateSection(measureDeflateVersusZlib(messages, plan)) + '\n')
     console.log(formatMachineSection(machine))
     return
   }

@@ -41,6 +41,14 @@ describe('encodeBase45', () => {
     }
   })
 
+  it('round-trips texts longer than one call to String.fromCharCode writes, and shorter after', () => {
+    const random = seededRandom(4545)
+    for (const length of [0, 1, 5461, 5462, 5463, 20_000, 300, 2]) {
+      const bytes = random.bytes(length)
+      assert.deepEqual(decodeBase45(encodeBase45(bytes)), bytes, `${length} bytes`)
+    }
+  })
+
   it('uses only the Base45 alphabet', () => {
     const text = encodeBase45(seededRandom(45).bytes(4000))
     for (const char of text)

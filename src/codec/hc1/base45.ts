@@ -77,21 +77,48 @@ function groupError(
   )
 }
 
-/** Encodes bytes as Base45 text (RFC 9285). */
+/** The alphabet's character codes, by value. */
+const CHARACTER_CODES = new Uint16Array(ALPHABET.length)
+for (let i = 0; i < ALPHABET.length; i++) CHARACTER_CODES[i] = ALPHABET.charCodeAt(i)
+
+/** Character codes of the text being encoded, kept between calls and grown when needed. */
+let encoded = new Uint16Array(1024)
+
+/** How many characters go to `String.fromCharCode` at once: far below any engine's argument limit. */
+const CHARACTERS_PER_CALL = 8192
+
+/**
+ * Encodes bytes as Base45 text (RFC 9285): 2 bytes as 3 characters `c d e` with the value
+ * `c + d*45 + e*45²`, a last odd byte as 2. The characters are written as codes and turned into a
+ * string once: a string grown three characters at a time cost more than the arithmetic.
+ */
 export function encodeBase45(bytes: Uint8Array): string {
-  let text = ''
+  const length = bytes.length
+  const characters = Math.floor(length / 2) * 3 + (length % 2) * 2
+  if (encoded.length < characters) encoded = new Uint16Array(characters * 2)
+  const out = encoded
+  const codes = CHARACTER_CODES
+  let o = 0
   let i = 0
-  for (; i + 1 < bytes.length; i += 2) {
+  for (; i + 1 < length; i += 2) {
     let value = ((bytes[i] as number) << 8) | (bytes[i + 1] as number)
     const c = value % 45
     value = (value - c) / 45
     const d = value % 45
-    const e = (value - d) / 45
-    text += ALPHABET.charAt(c) + ALPHABET.charAt(d) + ALPHABET.charAt(e)
+    out[o++] = codes[c] as number
+    out[o++] = codes[d] as number
+    out[o++] = codes[(value - d) / 45] as number
   }
-  if (i < bytes.length) {
+  if (i < length) {
     const value = bytes[i] as number
-    text += ALPHABET.charAt(value % 45) + ALPHABET.charAt(Math.floor(value / 45))
+    out[o++] = codes[value % 45] as number
+    out[o++] = codes[Math.floor(value / 45)] as number
+  }
+  let text = ''
+  for (let start = 0; start < o; start += CHARACTERS_PER_CALL) {
+    const end = Math.min(start + CHARACTERS_PER_CALL, o)
+    // `apply` takes any array-like (ECMA-262 CreateListFromArrayLike); the typings want an array.
+    text += String.fromCharCode.apply(null, out.subarray(start, end) as unknown as number[])
   }
   return text
 }

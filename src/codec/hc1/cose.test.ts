@@ -4,7 +4,7 @@ import { Encoder, Tag } from 'cbor-x'
 import { assertSameBytes } from '../../../test/assert-bytes.js'
 import { getDgcVector } from '../../../test/dgc-test-vectors.js'
 import { kidOfCertificate } from '../trust/trusted-signer.js'
-import { coseAlgorithms, coseSign1SignedBytes, decodeCoseSign1 } from './cose.js'
+import { coseAlgorithms, coseSign1SignedBytes, decodeCoseSign1, encodeCoseSign1 } from './cose.js'
 
 /**
  * An encoder that writes plain CBOR as COSE expects it: Maps as maps (integer keys), byte arrays
@@ -401,4 +401,23 @@ describe('coseSign1SignedBytes', () => {
     ])
     assertSameBytes(coseSign1SignedBytes(message.protectedBytes, message.payload), expected)
   })
+})
+
+describe('encodeCoseSign1', () => {
+  for (const length of [0, 1, 23, 24, 255, 256, 65535, 65536]) {
+    it(`matches cbor-x's encoding of tag 18 [protected, {}, payload, signature] for a ${length}-byte payload`, () => {
+      const body = new Uint8Array(length).map((_, i) => i * 31)
+      const protectedBytes = protectedHeader([
+        [HEADER_ALG, ES256],
+        [HEADER_KID, kidA],
+      ])
+      const expected = cbor(new Tag([protectedBytes, new Map(), body, signature], 18))
+      const encoded = encodeCoseSign1(protectedBytes, body, signature)
+      assertSameBytes(encoded, expected)
+      const decoded = decodeCoseSign1(encoded)
+      assertSameBytes(decoded.protectedBytes, protectedBytes)
+      assertSameBytes(decoded.payload, body)
+      assertSameBytes(decoded.signature, signature)
+    })
+  }
 })

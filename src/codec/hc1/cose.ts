@@ -228,6 +228,49 @@ export function coseSign1SignedBytes(protectedBytes: Uint8Array, payload: Uint8A
   return out
 }
 
+/**
+ * Encodes a COSE_Sign1 message (RFC 9052 section 4.2), tagged 18, with an empty unprotected
+ * header: the protected header and the payload go in as the very byte strings that were signed.
+ * Every head in its shortest form (RFC 8949 section 4.2.1), as cbor-x writes them.
+ *
+ * ```
+ * D2                          tag 18
+ *   84                        array of 4
+ *   4x|58 xx|59 xxxx ...      bstr protected
+ *   A0                        map(0) unprotected
+ *   4x|58 xx|59 xxxx ...      bstr payload
+ *   4x|58 xx|59 xxxx ...      bstr signature
+ * ```
+ */
+export function encodeCoseSign1(
+  protectedBytes: Uint8Array,
+  payload: Uint8Array,
+  signature: Uint8Array,
+): Uint8Array {
+  const out = pooledBytes(
+    2 +
+      byteStringHeadLength(protectedBytes.length) +
+      protectedBytes.length +
+      1 +
+      byteStringHeadLength(payload.length) +
+      payload.length +
+      byteStringHeadLength(signature.length) +
+      signature.length,
+  )
+  out[0] = 0xc0 | TAG_COSE_SIGN1
+  out[1] = 0x84
+  let o = writeByteStringHead(out, 2, protectedBytes.length)
+  out.set(protectedBytes, o)
+  o += protectedBytes.length
+  out[o++] = 0xa0
+  o = writeByteStringHead(out, o, payload.length)
+  out.set(payload, o)
+  o += payload.length
+  o = writeByteStringHead(out, o, signature.length)
+  out.set(signature, o)
+  return out
+}
+
 const SIG_STRUCTURE_START = new Uint8Array([
   0x84, 0x6a, 0x53, 0x69, 0x67, 0x6e, 0x61, 0x74, 0x75, 0x72, 0x65, 0x31,
 ])

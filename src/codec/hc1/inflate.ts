@@ -1,16 +1,18 @@
 import { deflateSync } from 'node:zlib'
+import { adler32 } from './adler32.js'
+import { DEFLATE_SMALL_LIMIT, deflateSmall } from './deflate-raw.js'
 import { Hc1Error } from './errors.js'
 import { inflateRaw } from './inflate-raw.js'
 import { INFLATE_LIMIT, checkZlibHeader } from './zlib-header.js'
 
+export { adler32 } from './adler32.js'
 export { INFLATE_LIMIT } from './zlib-header.js'
 
 /**
- * The size of zlib's output buffers when signing. Node's default, 16 KiB, is allocated afresh for
- * every code and is some 30 times what a DCC payload compresses to: at thousands of codes a
- * second, that memory (outside the JavaScript heap) kept the garbage collector busy.
+ * The size of zlib's output buffers for a payload above {@link DEFLATE_SMALL_LIMIT}. Node's
+ * default, 16 KiB, is allocated afresh for every call.
  */
-const DEFLATE_CHUNK_BYTES = 1024
+export const DEFLATE_CHUNK_BYTES = 1024
 
 /**
  * Inflates a zlib stream (RFC 1950), the HCERT compression (section 4.2), refusing output above
@@ -62,35 +64,17 @@ export function inflateZlib(compressed: Uint8Array, limit = INFLATE_LIMIT): Uint
   return bytes
 }
 
-/** The Adler-32 checksum of RFC 1950 section 8. */
-export function adler32(bytes: Uint8Array): number {
-  let a = 1
-  let b = 0
-  const length = bytes.length
-  let i = 0
-  while (i < length) {
-    // 5552 bytes is the most that cannot overflow 32 bits before the modulo (zlib's NMAX).
-    const stop = Math.min(i + 5552, length)
-    for (; i < stop; i++) {
-      a += bytes[i] as number
-      b += a
-    }
-    a %= 65521
-    b %= 65521
-  }
-  return ((b << 16) | a) >>> 0
-}
-
 function hex32(value: number): string {
   return value.toString(16).padStart(8, '0')
 }
 
 /**
- * Compresses bytes as a zlib stream at the highest level, as HCERT issuers should (section 4.2).
- * The output is the same as with Node's defaults; only the output buffer is smaller (see
- * {@link DEFLATE_CHUNK_BYTES}): the default 16 KiB, allocated per code, cost more than the
- * compression of a few hundred bytes.
+ * Compresses bytes as a zlib stream, never longer than zlib's level 9 on HCERT payloads, as
+ * issuers should compress (HCERT section 4.2). Up to {@link DEFLATE_SMALL_LIMIT} bytes (every
+ * real payload) by {@link deflateSmall}, without a zlib stream per call; anything longer by
+ * Node's `deflateSync` at level 9, whose set-up cost no longer matters at that size.
  */
 export function deflateZlib(bytes: Uint8Array): Uint8Array {
+  if (bytes.length <= DEFLATE_SMALL_LIMIT) return deflateSmall(bytes)
   return deflateSync(bytes, { level: 9, chunkSize: DEFLATE_CHUNK_BYTES })
 }

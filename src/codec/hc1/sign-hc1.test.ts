@@ -120,6 +120,54 @@ describe('signHc1', () => {
     assert.deepEqual(claimsOf(explicit), claims)
   })
 
+  it('writes the bytes cbor-x writes for the same COSE_Sign1, with the payload objects as Maps', () => {
+    const encoder = new Encoder({
+      useRecords: false,
+      mapsAsObjects: false,
+      variableMapSize: true,
+      tagUint8Array: false,
+      useTag259ForMaps: false,
+    } as ConstructorParameters<typeof Encoder>[0])
+    const asMaps = (value: JsonValue): unknown =>
+      Array.isArray(value)
+        ? value.map(asMaps)
+        : value !== null && typeof value === 'object'
+          ? new Map(Object.entries(value).map(([key, entry]) => [key, asMaps(entry)]))
+          : value
+    const fixtures = ['dcc-vaccination', 'dcc-test-naat', 'dcc-recovery', 'healthcode-antibody']
+    for (const name of fixtures) {
+      const dcc = JSON.parse(
+        readFileSync(new URL(`./test-fixtures/${name}.json`, import.meta.url), 'utf8'),
+      ) as JsonValue
+      const payloadType = name === 'healthcode-antibody' ? 'healthcode-antibody' : 'eu-dcc'
+      const text = signHc1(
+        { payloadType, dcc, issuer: 'RU', issuedAt, expiresAt },
+        { privateKey, kid },
+      )
+      const cose = inflateZlib(decodeBase45(text.slice(4)))
+      const signature = cose.subarray(cose.length - 64)
+      const claims = new Map<number, unknown>([
+        [1, 'RU'],
+        [4, expiresAt.getTime() / 1000],
+        [6, issuedAt.getTime() / 1000],
+        payloadType === 'eu-dcc' ? [-260, new Map([[1, asMaps(dcc)]])] : [-70001, asMaps(dcc)],
+      ])
+      const payload = new Uint8Array(encoder.encode(claims))
+      const protectedBytes = new Uint8Array(
+        encoder.encode(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+          ]),
+        ),
+      )
+      const expected = encoder.encode(
+        new Tag([protectedBytes, new Map(), payload, new Uint8Array(signature)], 18),
+      )
+      assert.equal(Buffer.from(cose).toString('hex'), Buffer.from(expected).toString('hex'), name)
+    }
+  })
+
   it('uses no tag 259 maps or tag 64 byte arrays (cbor-x defaults that COSE verifiers reject)', () => {
     const cose = Buffer.from(inflateZlib(decodeBase45(sample().slice(4))))
     assert.equal(cose.includes(Buffer.from([0xd9, 0x01, 0x03])), false)
