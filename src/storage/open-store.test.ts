@@ -92,6 +92,23 @@ forEachDialect((dialect) => {
       }
     })
 
+    it('refuses to open a store that has applied a migration this version does not know', async () => {
+      const url = dialect.url()
+      await (await openStore(url)).close()
+      const { db } = await openDatabase(url)
+      try {
+        await sql`insert into kysely_migration (name, timestamp) values ('29991231000000-from-the-future', '2999-12-31T00:00:00.000Z')`.execute(
+          db,
+        )
+      } finally {
+        await db.destroy()
+      }
+      await assert.rejects(
+        openStore(url),
+        (error: unknown) => error instanceof StorageError && error.code === 'ERR_STORAGE_MIGRATION',
+      )
+    })
+
     it('answers ping, and close can be called twice', async () => {
       const store = await openStore(dialect.url())
       await store.ping()

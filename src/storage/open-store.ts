@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { type KyselyConfig, Kysely, type LogEvent, Migrator } from 'kysely'
+import { type KyselyConfig, Kysely, type LogEvent, Migrator, sql } from 'kysely'
 import { type Clock, systemClock } from '../domain/clock.js'
 import type { Store } from '../domain/ports.js'
 import { type PostgresTimeouts, defaultPostgresTimeouts } from './dialects/postgres-timeouts.js'
@@ -93,9 +93,11 @@ export async function migrateToLatest(
   dialect: StorageDialect,
 ): Promise<void> {
   const schema = await dialect.migrationTableSchema(db)
+  const provider = migrationProvider(dialect)
+  if (await appliedExactly(db, schema, Object.keys(await provider.getMigrations()))) return
   const migrator = new Migrator({
     db,
-    provider: migrationProvider(dialect),
+    provider,
     ...(schema === undefined ? {} : { migrationTableSchema: schema }),
   })
   const { error, results } = await migrator.migrateToLatest()
@@ -107,6 +109,30 @@ export async function migrateToLatest(
       { cause: error },
     )
   }
+}
+
+/**
+ * Whether the store has applied exactly the migrations named, no more and no fewer: then there is
+ * nothing to migrate, and the start skips the Migrator, whose checks read the catalogue of every
+ * table and column (on PostgreSQL, every day partition's too: about 40 ms and most of the start's
+ * wait for the database). Anything else (no migration table yet, a migration to run, one this
+ * version does not know) goes to the Migrator, which migrates or says what is wrong.
+ */
+async function appliedExactly(
+  db: Kysely<Database>,
+  schema: string | undefined,
+  names: readonly string[],
+): Promise<boolean> {
+  const table = sql.table(schema === undefined ? 'kysely_migration' : `${schema}.kysely_migration`)
+  let applied: string[]
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(db)
+    applied = rows.map((row) => row.name)
+  } catch {
+    return false
+  }
+  const known = new Set(names)
+  return applied.length === known.size && applied.every((name) => known.has(name))
 }
 
 /**
