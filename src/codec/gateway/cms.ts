@@ -5,6 +5,7 @@ import type * as Asn1X509 from '@peculiar/asn1-x509'
 import type { Attribute, SignedData, SignerInfo } from '@peculiar/asn1-cms'
 import type { AsnArray } from '@peculiar/asn1-schema'
 import type { Certificate } from '@peculiar/asn1-x509'
+import { asn1Schema, asn1X509 } from '../asn1-on-first-use.js'
 import { requireOnFirstUse } from '../load-on-first-use.js'
 import { GatewayError } from './gateway-error.js'
 
@@ -35,22 +36,11 @@ const signatureAlgorithms = new Set([
   '1.2.840.113549.1.1.13',
 ])
 
-// The ASN.1 stack (@peculiar/asn1-cms, -x509, -schema) is loaded with the first Gateway message
-// signed or read, not at start-up. The callers are synchronous, so the packages are required:
-// CommonJS without an `exports` map, the one instance an `import` of them would load too.
+// @peculiar/asn1-cms is loaded with the first Gateway message signed or read, not at start-up,
+// like the rest of the ASN.1 stack (../asn1-on-first-use.ts), and for the same reasons.
 const asn1 = requireOnFirstUse<typeof Asn1Cms>(
   'the DCC Gateway CMS signatures (@peculiar/asn1-cms)',
   '@peculiar/asn1-cms',
-  import.meta.url,
-)
-const asn1Schema = requireOnFirstUse<typeof Asn1Schema>(
-  'the DCC Gateway CMS signatures (@peculiar/asn1-schema)',
-  '@peculiar/asn1-schema',
-  import.meta.url,
-)
-const asn1X509 = requireOnFirstUse<typeof Asn1X509>(
-  'the DCC Gateway CMS signatures (@peculiar/asn1-x509)',
-  '@peculiar/asn1-x509',
   import.meta.url,
 )
 

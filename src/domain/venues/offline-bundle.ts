@@ -1,25 +1,10 @@
 import { type KeyObject, createPublicKey } from 'node:crypto'
-import type * as Asn1Schema from '@peculiar/asn1-schema'
-import type * as Asn1X509 from '@peculiar/asn1-x509'
 import type { Hc1PayloadType } from '../../codec/hc1/index.js'
-import { requireOnFirstUse } from '../../codec/load-on-first-use.js'
+import { asn1Schema, asn1X509 } from '../../codec/asn1-on-first-use.js'
 import type { TrustedSigner } from '../../codec/trust/index.js'
 import type { RuleSet } from '../validity-rules/index.js'
 import { valueSetsForRules } from '../validity-rules/index.js'
 import type { EntryPolicy, Venue, VenueCategory } from './venue.js'
-
-// The ASN.1 packages (86 module files) are needed only for the rare RSA-PSS signer: loaded then,
-// not with the server (CommonJS, the one instance the Gateway's CMS code requires too).
-const asn1Schema = requireOnFirstUse<typeof Asn1Schema>(
-  'the RSA-PSS key reader (@peculiar/asn1-schema)',
-  '@peculiar/asn1-schema',
-  import.meta.url,
-)
-const asn1X509 = requireOnFirstUse<typeof Asn1X509>(
-  'the RSA-PSS key reader (@peculiar/asn1-x509)',
-  '@peculiar/asn1-x509',
-  import.meta.url,
-)
 
 /** The format of the offline bundle; a scanner refuses a bundle of a format it does not know. */
 export const OFFLINE_BUNDLE_FORMAT = 1
