@@ -43,14 +43,14 @@ if (files.length === 0) {
 // Suites that spawn the built CLI or server read dist/: refuse to run them against a stale build.
 const needsBuild = files.some((file) => file.startsWith('test'))
 if (needsBuild) {
-  const builtAt = existsSync('dist/src') ? 1 : 0
+  const builtAt = existsSync('dist/src') ? newestChange('dist/src') : 0
   const changedAt = Math.max(newestChange('src'), newestChange('web/src'))
-  if (builtAt === 0 || changedAt > newestChange('dist/src')) {
+  if (builtAt === 0 || changedAt > builtAt) {
     console.error('dist/ is missing or older than src/ or web/src/: run `npm run build` first')
     process.exit(2)
   }
   // bin/healthcode.js runs the bundle of dist/src (scripts/bundle-server.js) when there is one.
-  if (existsSync('dist/server') && newestChange('dist/src') > newestChange('dist/server')) {
+  if (existsSync('dist/server') && builtAt > newestChange('dist/server')) {
     console.error('dist/server is older than dist/src: run `npm run build` first')
     process.exit(2)
   }
