@@ -10,7 +10,8 @@ import { openStore } from '../src/storage/open-store.js'
 import { BENCH_KEK } from './city-bench.js'
 import { type ServerProcess, checkinRequests, startServerProcess } from './city-http.js'
 import { prepareVisitors } from './city-population.js'
-import { type Spread, formatSpread, spreadOf } from './rate.js'
+import { threadCpuTimes } from './cpu-time.js'
+import { type Spread, formatSpread, median, spreadOf } from './rate.js'
 
 /** How a check-in run against the ceiling is made. */
 export interface CheckinPlan {
@@ -31,6 +32,12 @@ export interface CheckinRound {
   readonly requests: number
   /** The statuses that were not the expected one, with their counts. */
   readonly otherStatuses: Readonly<Record<string, number>>
+  /**
+   * The server's CPU time per expected answer in this round, in microseconds, by thread name
+   * (`MainThread`, `WorkerThread` for worker threads, `V8Worker` for V8's helpers such as the
+   * garbage collector, …), where `/proc` shows it.
+   */
+  readonly cpuMicrosPerAnswer?: Readonly<Record<string, number>>
 }
 
 /** Check-ins over HTTP against the ceiling, in one run. */
@@ -97,6 +104,7 @@ async function startCeiling(root: string, script: string): Promise<ServerProcess
   }
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((done) => {
         child.once('exit', () => {
@@ -140,6 +148,26 @@ async function load(
     requests: result.requests.total,
     otherStatuses,
   }
+}
+
+/**
+ * Runs a round and adds the server's CPU time per expected answer, by thread name (read from
+ * `/proc` before and after: the load generator's own time is not in it).
+ */
+async function withCpuTime(
+  pid: number | undefined,
+  round: () => Promise<CheckinRound>,
+): Promise<CheckinRound> {
+  const before = threadCpuTimes(pid)
+  const result = await round()
+  const after = threadCpuTimes(pid)
+  if (after.size === 0 || result.requestsPerSecond === 0) return result
+  const answers = result.requests - result.errors
+  const perAnswer: Record<string, number> = {}
+  for (const [name, seconds] of after) {
+    perAnswer[name] = ((seconds - (before.get(name) ?? 0)) * 1e6) / answers
+  }
+  return { ...result, cpuMicrosPerAnswer: perAnswer }
 }
 
 /**
@@ -200,10 +228,14 @@ export async function measureCheckinsVersusCeiling(options: {
       body: JSON.stringify({ id: randomUUID(), person: 'p1', venue: 'v1', at: Date.now() }),
     })
     const runCeiling = () =>
-      load(ceiling.url, '/checkin', ceilingRequest, plan.seconds, plan.connections, 200)
-    const oursUrl = ours.url
+      withCpuTime(ceiling.pid, () =>
+        load(ceiling.url, '/checkin', ceilingRequest, plan.seconds, plan.connections, 200),
+      )
+    const { url: oursUrl, pid: oursPid } = ours
     const runOurs = () =>
-      load(oursUrl, '/api/v1/checkins', oursRequest, plan.seconds, plan.connections, 201)
+      withCpuTime(oursPid, () =>
+        load(oursUrl, '/api/v1/checkins', oursRequest, plan.seconds, plan.connections, 201),
+      )
     // Warm-up: caches filled (every visitor's token and colour), code optimised, connections made.
     await load(ceiling.url, '/checkin', ceilingRequest, 2, plan.connections, 200)
     await load(oursUrl, '/api/v1/checkins', oursRequest, 5, plan.connections, 201)
@@ -256,9 +288,30 @@ export function formatCheckinSection(figures: CheckinFigures, plan: CheckinPlan)
     `  ceiling (checkin-ceiling.mjs, better-sqlite3 WAL FULL, group commit per tick): ${rates(figures.ceiling)}/s`,
     `  Healthcode POST /api/v1/checkins: ${rates(figures.ours)}/s, p99 ${Math.max(...figures.ours.map((r) => r.latencyP99Ms))} ms at most`,
     `  errors: ${errors} in ${n.format(requests)}${errors > 0 ? ` (${JSON.stringify(statuses)})` : ''}`,
+    `  server CPU per answer (median of rounds, by thread): ceiling ${cpuLine(figures.ceiling)}; Healthcode ${cpuLine(figures.ours)}`,
     `  load average (1 min): ${figures.loadAverage[0].toFixed(2)} at the start, ${figures.loadAverage[1].toFixed(2)} at the end`,
     `  ratio: ${formatSpread(figures.ratio, figures.ours.length)} — aim ≥ ${figures.aim.toFixed(2)}, 0 errors: ${met ? 'met' : 'NOT MET'}`,
   ].join('\n')
+}
+
+/** The median CPU microseconds per answer of each thread kind over `rounds`, and their sum. */
+function cpuLine(rounds: readonly CheckinRound[]): string {
+  const names = new Set(rounds.flatMap((round) => Object.keys(round.cpuMicrosPerAnswer ?? {})))
+  if (names.size === 0) return 'not measured'
+  const parts: [string, number][] = [...names].map((name) => [
+    name,
+    median(rounds.map((round) => round.cpuMicrosPerAnswer?.[name] ?? 0)),
+  ])
+  const total = median(
+    rounds.map((round) =>
+      Object.values(round.cpuMicrosPerAnswer ?? {}).reduce((sum, micros) => sum + micros, 0),
+    ),
+  )
+  return `${total.toFixed(0)} µs (${parts
+    .filter(([, micros]) => micros >= 1)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, micros]) => `${name} ${micros.toFixed(0)}`)
+    .join(', ')})`
 }
 
 /** A store for the check-in bench with venues to check in at: seeded small when it has none. */

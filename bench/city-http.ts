@@ -5,6 +5,8 @@ import autocannon from 'autocannon'
 /** A `healthcode serve` in a child process, so that the load generator has its own core. */
 export interface ServerProcess {
   readonly url: string
+  /** The process id, to read its CPU time from `/proc` (see `cpu-time.ts`). */
+  readonly pid: number | undefined
   stop(): Promise<void>
 }
 
@@ -48,6 +50,7 @@ export async function startServerProcess(
   })
   return {
     url,
+    pid: child.pid,
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve())
