@@ -225,7 +225,7 @@ export async function build(options: BuildOptions): Promise<FastifyInstance> {
 
   await app.register(cookie, { secret: config.cookieSecret ?? randomBytes(32).toString('hex') })
   await app.register(rateLimit, { global: false })
-  await securityHeaders(app, { publicUrl: config.publicUrl })
+  securityHeaders(app, { publicUrl: config.publicUrl })
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',

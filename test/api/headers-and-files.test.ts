@@ -41,6 +41,23 @@ forEachDialect((dialect) => {
       assert.match(String(home.headers['content-security-policy']), /style-src 'self' 'sha256-/)
     })
 
+    it('sends the same opener, referrer, prefetch and cross-domain headers on every answer', async () => {
+      for (const url of ['/', '/healthz', '/api/v1/trust-list', '/api/v1/no-such-route']) {
+        const answer = await t.request(undefined, 'GET', url)
+        assert.equal(answer.headers['cross-origin-opener-policy'], 'same-origin', url)
+        assert.equal(answer.headers['origin-agent-cluster'], '?1', url)
+        assert.equal(answer.headers['referrer-policy'], 'same-origin', url)
+        assert.equal(answer.headers['x-dns-prefetch-control'], 'off', url)
+        assert.equal(answer.headers['x-download-options'], 'noopen', url)
+        assert.equal(answer.headers['x-permitted-cross-domain-policies'], 'none', url)
+        assert.equal(answer.headers['x-xss-protection'], '0', url)
+        // Partners' verifiers call the API from other origins.
+        assert.equal(answer.headers['cross-origin-resource-policy'], undefined, url)
+      }
+      const json = await t.request(undefined, 'GET', '/healthz')
+      assert.match(String(json.headers['content-security-policy']), /; upgrade-insecure-requests$/)
+    })
+
     it('sends no HSTS when PUBLIC_URL is plain http', async () => {
       const plain = await testApp(dialect.url(), { env: { PUBLIC_URL: 'http://localhost:8080' } })
       try {
