@@ -16,6 +16,10 @@ const database = new BetterSqlite3((workerData as { path: string }).path)
 database.pragma('busy_timeout = 5000')
 database.pragma('synchronous = FULL')
 database.pragma('foreign_keys = ON')
+// A batch's multi-row INSERTs, and each message's savepoint, keep the original of every page they
+// change in a statement journal, which SQLite writes to a temporary file past 64 KiB: a write()
+// per page per batch. In memory it costs a copy (measured: 131–148 → 98–105 µs of CPU per row).
+database.pragma('temp_store = MEMORY')
 const write = checkinAppender(database)
 const addLimitCounts = limitCountAdder(database)
 const touchApiTokens = apiTokenToucher(database)
