@@ -6,7 +6,7 @@ import { type DemoSignIn, loadDemoData, loadDemoRecords } from '../demo/demo-dat
 import { loadDemoPartner } from '../demo/demo-partner.js'
 import { KeyVault } from '../domain/keys/key-vault.js'
 import { compose } from '../composition/compose.js'
-import { openStore } from '../storage/open-store.js'
+import { openStore, parseStoreUrl } from '../storage/open-store.js'
 import { ReadReplica } from '../storage/read-replica.js'
 import { type SharedState, openSharedState } from './shared-state.js'
 import { build } from './app.js'
@@ -49,7 +49,22 @@ export async function startServer(
   } = {},
 ): Promise<RunningServer> {
   const clock = options.clock ?? systemClock
-  const store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
+  // The shared state (on PostgreSQL, the change notices' LISTEN connection) opens while the store
+  // opens and migrates: two waits on the database at once, not one after the other.
+  const sharedOpening = openSharedState(
+    config,
+    parseStoreUrl(config.databaseUrl).dialect,
+    (error) => process.stderr.write(`healthcode: ${error.message}\n`),
+  )
+  // Its failure is answered below, once the store is open (or has failed first).
+  sharedOpening.catch(() => undefined)
+  let store: Store
+  try {
+    store = await openStore(config.databaseUrl, { timeouts: config.databaseTimeouts })
+  } catch (error) {
+    await sharedOpening.then((opened) => opened.close()).catch(() => {})
+    throw error
+  }
   let prepared: Prepared = {
     demoSignIns: undefined,
     madeKeys: undefined,
@@ -58,10 +73,8 @@ export async function startServer(
   let shared: SharedState | undefined
   let readReplica: ReadReplica | undefined
   try {
+    shared = await sharedOpening
     if (!options.worker) prepared = await prepareStore(store, config, clock)
-    shared = await openSharedState(config, store, (error) =>
-      process.stderr.write(`healthcode: ${error.message}\n`),
-    )
     if (config.databaseReadUrl !== undefined) {
       readReplica = await ReadReplica.open(store, config.databaseUrl, config.databaseReadUrl, {
         clock,
@@ -70,7 +83,7 @@ export async function startServer(
       })
     }
   } catch (error) {
-    await shared?.close()
+    await (shared ?? (await sharedOpening.catch(() => undefined)))?.close()
     await store.close()
     throw error
   }

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto'
 import type { Config } from '../config/config.js'
 import { type ChangeNotices, SingleProcessChangeNotices } from '../domain/changes/change-notices.js'
 import type { LimitCounterStore } from '../domain/limits/limit-counter-store.js'
-import type { Store } from '../domain/ports.js'
 
 /** What the server processes of one store share besides the store: notices and limit counters. */
 export interface SharedState {
@@ -19,10 +18,11 @@ export interface SharedState {
  * counters and carries the change notices (pub/sub); without it, a PostgreSQL store carries the
  * notices (LISTEN/NOTIFY) and keeps the counters; a SQLite store has one process and nothing to
  * share. Keys and channels are named for the store, so deployments sharing a Redis never meet.
+ * It needs only the store's kind (`dialect`), not the store open: the start opens both at once.
  */
 export async function openSharedState(
   config: Config,
-  store: Store,
+  dialect: 'postgres' | 'sqlite',
   onError: (error: Error) => void,
 ): Promise<SharedState> {
   if (config.redisUrl !== undefined) {
@@ -53,7 +53,7 @@ export async function openSharedState(
       throw error
     }
   }
-  if (store.dialect === 'postgres') {
+  if (dialect === 'postgres') {
     const { PostgresChangeNotices } = await import('../storage/shared/postgres-change-notices.js')
     const changeNotices = await PostgresChangeNotices.open(config.databaseUrl, onError)
     return {

@@ -129,7 +129,7 @@ export async function preparePartitions(
   now: Date,
   from: Date = now,
 ): Promise<number> {
-  let created = 0
+  const wanted: { table: TimePartitionedTable; start: Date; name: string }[] = []
   for (const [table, { period }] of Object.entries(TIME_PARTITIONED_TABLES) as [
     TimePartitionedTable,
     (typeof TIME_PARTITIONED_TABLES)[TimePartitionedTable],
@@ -141,8 +141,20 @@ export async function preparePartitions(
       start <= last;
       start = nextPeriod(start, period)
     ) {
-      if (await ensurePartition(db, table, start)) created++
+      wanted.push({ table, start, name: partitionName(table, start) })
     }
+  }
+  // One look at the catalogue for all of them (at start, usually all there already); each one
+  // missing is then made as ensurePartition makes it, checking again under its lock.
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c
+    where c.relname = any(${wanted.map((partition) => partition.name)}::text[])
+      and c.relnamespace = current_schema()::regnamespace`.execute(db)
+  const existing = new Set(rows.map((row) => row.name))
+  let created = 0
+  for (const partition of wanted) {
+    if (existing.has(partition.name)) continue
+    if (await ensurePartition(db, partition.table, partition.start)) created++
   }
   return created
 }
