@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { cli, demoApiToken, startServerProcess } from '../support/server-process.js'
 
-const cli = fileURLToPath(new URL('../../bin/healthcode.js', import.meta.url))
 const bundle = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url))
 
 // `npm run build` bundles the server (scripts/bundle-server.js) and bin/healthcode.js runs the
@@ -20,31 +20,12 @@ describe('the bundled server (dist/server)', () => {
 
   before(async () => {
     assert.ok(existsSync(bundle), 'expected dist/server/main.js: run `npm run build`')
-    const child = spawn(
-      process.execPath,
-      [cli, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1'],
-      {
-        env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: join(folder, 'demo.sqlite') },
-        cwd: folder,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    )
-    const exited = new Promise((resolve) => child.once('exit', resolve))
-    stop = async () => {
-      child.kill('SIGTERM')
-      await exited
-    }
-    url = await new Promise<string>((resolve, reject) => {
-      let output = ''
-      const read = (chunk: string) => {
-        output += chunk
-        const match = /serving on (http:\/\/\S+)/.exec(output)
-        if (match?.[1]) resolve(match[1].replace('localhost', '127.0.0.1'))
-      }
-      child.stdout.setEncoding('utf8').on('data', read)
-      child.stderr.setEncoding('utf8').on('data', read)
-      child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
+    const server = await startServerProcess({
+      env: { DATABASE_URL: join(folder, 'demo.sqlite') },
+      cwd: folder,
     })
+    url = server.url
+    stop = server.stop
   })
 
   after(async () => {
@@ -81,7 +62,7 @@ registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url 
   })
 
   it('prints a certificate with its QR code and fonts, parts loaded on first use', async () => {
-    const token = await signIn(url, 'admin@spb.demo', 'demo-admin-2026')
+    const token = await demoApiToken(url, 'admin@spb.demo')
     const auth = { authorization: `Bearer ${token}` }
     const found = (await (
       await fetch(`${url}/api/v1/certificates?status=valid`, { headers: auth })
@@ -104,24 +85,6 @@ registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url 
     )
   })
 })
-
-async function signIn(url: string, login: string, password: string): Promise<string> {
-  const signedIn = await fetch(`${url}/api/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password }),
-  })
-  assert.equal(signedIn.status, 200)
-  const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0] as string
-  const { csrfToken } = (await signedIn.json()) as { csrfToken: string }
-  const created = await fetch(`${url}/api/v1/api-tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: 'bundle test' }),
-  })
-  assert.equal(created.status, 201)
-  return ((await created.json()) as { secret: string }).secret
-}
 
 function run(
   command: string,

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict'
-import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
 import { type AddressInfo, type Server, type Socket, createServer, connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, describe, it } from 'node:test'
-import { fileURLToPath } from 'node:url'
 import { forEachDialect } from '../support/dialects.js'
+import { demoApiToken, startServerProcess } from '../support/server-process.js'
 import { personBody, testApp } from './test-app.js'
-
-const cli = fileURLToPath(new URL('../../bin/healthcode.js', import.meta.url))
 
 forEachDialect((dialect) => {
   describe(`resilience (${dialect.name})`, () => {
@@ -36,13 +33,13 @@ forEachDialect((dialect) => {
         dialect.name === 'sqlite'
           ? join(mkdtempSync(join(tmpdir(), 'healthcode-kill-')), 'store.sqlite')
           : dialect.url()
-      let server = await startServerProcess(databaseUrl)
+      let server = await startServerProcess({ database: databaseUrl })
       // Whatever fails below, no server process outlives the test.
       const started = [server]
       after(() => {
         for (const { process: child } of started) if (child.exitCode === null) child.kill('SIGKILL')
       })
-      const token = await signInToken(server.url)
+      const token = await demoApiToken(server.url, 'clinician@spb.demo')
       const acknowledged: string[] = []
       // Writes keep flowing while the process is killed; only those answered 201 were acknowledged.
       const writer = (async () => {
@@ -78,7 +75,7 @@ forEachDialect((dialect) => {
       server.process.kill('SIGKILL')
       await writer
       await server.exited
-      server = await startServerProcess(databaseUrl)
+      server = await startServerProcess({ database: databaseUrl })
       started.push(server)
       try {
         for (const id of acknowledged) {
@@ -87,13 +84,13 @@ forEachDialect((dialect) => {
           })
           assert.equal(response.status, 200, `acknowledged person ${id} survives`)
         }
+        const admin = await demoApiToken(server.url, 'admin@spb.demo')
         const verify = await fetch(`${server.url}/api/v1/audit/verify`, {
-          headers: { authorization: `Bearer ${await adminToken(server.url)}` },
+          headers: { authorization: `Bearer ${admin}` },
         })
         assert.equal(((await verify.json()) as { intact: boolean }).intact, true)
       } finally {
-        server.process.kill('SIGTERM')
-        await server.exited
+        await server.stop()
       }
     })
 
@@ -236,60 +233,4 @@ async function startProxy(target: URL): Promise<{
         server.close(() => resolve())
       }),
   }
-}
-
-interface ServerProcess {
-  process: ChildProcess
-  url: string
-  /** Settles when the process has exited (made at spawn, so an early exit is not missed). */
-  exited: Promise<unknown>
-}
-
-/** Starts `healthcode serve --demo` on a free port and waits until it answers. */
-async function startServerProcess(databaseUrl: string): Promise<ServerProcess> {
-  const child = spawn(
-    process.execPath,
-    [cli, 'serve', '--demo', '--port', '0', '--host', '127.0.0.1', '--database', databaseUrl],
-    {
-      env: { ...process.env, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = ''
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      output += chunk
-      const match = /serving on (http:\/\/\S+)/.exec(output)
-      if (match?.[1]) resolve(match[1].replace('localhost', '127.0.0.1'))
-    })
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${output}`)))
-  })
-  return { process: child, url, exited }
-}
-
-async function signInToken(
-  url: string,
-  login = 'clinician@spb.demo',
-  password = 'demo-clinician-2026',
-): Promise<string> {
-  const signIn = await fetch(`${url}/api/v1/auth/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login, password }),
-  })
-  assert.equal(signIn.status, 200)
-  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';')[0] as string
-  const { csrfToken } = (await signIn.json()) as { csrfToken: string }
-  const created = await fetch(`${url}/api/v1/api-tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: 'durability test' }),
-  })
-  assert.equal(created.status, 201)
-  return ((await created.json()) as { secret: string }).secret
-}
-
-function adminToken(url: string): Promise<string> {
-  return signInToken(url, 'admin@spb.demo', 'demo-admin-2026')
 }
