@@ -10,7 +10,7 @@ export interface CpuTime {
 const TICKS_PER_SECOND = 100
 
 /** User plus system time from a `/proc/…/stat` line, in seconds. */
-function statSeconds(line: string): number {
+export function statSeconds(line: string): number {
   // The command name (field 2) is in parentheses and may hold spaces: read after the last ')'.
   const fields = line.slice(line.lastIndexOf(')') + 2).split(' ')
   // utime and stime are fields 14 and 15 of the line; fields[0] is field 3 (state).

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { describe, it } from 'node:test'
+import { cpuTimeOf, statSeconds, threadCpuTimes } from '../../bench/cpu-time.js'
+
+describe('the check-in bench reads CPU time from /proc', () => {
+  it('reads user plus system time after a command name holding spaces and parentheses', () => {
+    // Fields 14 and 15 (utime, stime) are 250 and 50 ticks: 3 s at 100 ticks a second.
+    const fields = ['S', '1', '2', '3', '0', '-1', '4194560', '10', '0', '0', '0', '250', '50']
+    assert.equal(statSeconds(`4242 (node (a) b) ${fields.join(' ')} 0 0 20 0 7`), 3)
+  })
+
+  it(
+    'sees this process spend CPU time on its main thread',
+    { skip: existsSync('/proc/self/stat') ? false : 'no /proc here' },
+    () => {
+      const before = cpuTimeOf(process.pid)
+      assert.ok(before)
+      // Busy for at least 100 ms of CPU time (10 ticks), so that the counters must move.
+      const start = process.cpuUsage()
+      while (process.cpuUsage(start).user < 100_000) Math.sqrt(Math.random())
+      const after = cpuTimeOf(process.pid)
+      assert.ok(after)
+      assert.ok(after.mainThread > before.mainThread, 'the main thread used CPU time')
+      assert.ok(after.process >= after.mainThread, 'the process counts at least its main thread')
+      assert.ok(threadCpuTimes(process.pid).size >= 1)
+      assert.equal(cpuTimeOf(2 ** 30), undefined, 'no such process')
+    },
+  )
+})
