@@ -33,18 +33,72 @@ export function cpuTimeOf(pid: number | undefined): CpuTime | undefined {
   }
 }
 
-/** The other threads of `pid` by name (`/proc/…/task/…/comm`), with their CPU seconds. */
-export function threadCpuTimes(pid: number | undefined): ReadonlyMap<string, number> {
+/**
+ * The CPU seconds of the threads of `pid` and of every process it started (`serve --workers`),
+ * added up by thread name (`/proc/…/task/…/comm`: `MainThread`, `WorkerThread`, `V8Worker`, …);
+ * and, when `alsoCommand` is given, of every process of that command name under `postgres` say,
+ * the database's own processes, as one entry named after it.
+ */
+export function threadCpuTimes(
+  pid: number | undefined,
+  alsoCommand?: string,
+): ReadonlyMap<string, number> {
   const times = new Map<string, number>()
   if (pid === undefined || !existsSync(`/proc/${pid}/task`)) return times
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      const name = readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim()
-      const seconds = statSeconds(readFileSync(`/proc/${pid}/task/${task}/stat`, 'utf8'))
-      times.set(name, (times.get(name) ?? 0) + seconds)
-    } catch {
-      // The thread ended between the listing and the read.
+  const add = (name: string, seconds: number) => times.set(name, (times.get(name) ?? 0) + seconds)
+  for (const process of [pid, ...descendantsOf(pid)]) {
+    for (const task of readOr(() => readdirSync(`/proc/${process}/task`), [])) {
+      readOr(() => {
+        const name = readFileSync(`/proc/${process}/task/${task}/comm`, 'utf8').trim()
+        add(name, statSeconds(readFileSync(`/proc/${process}/task/${task}/stat`, 'utf8')))
+      }, undefined)
+    }
+  }
+  if (alsoCommand !== undefined) {
+    for (const process of processIds()) {
+      readOr(() => {
+        if (readFileSync(`/proc/${process}/comm`, 'utf8').trim() !== alsoCommand) return
+        add(`${alsoCommand} (all)`, statSeconds(readFileSync(`/proc/${process}/stat`, 'utf8')))
+      }, undefined)
     }
   }
   return times
+}
+
+/** Every process id `/proc` lists. */
+function processIds(): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+}
+
+/** The processes started by `pid`, and by them, from the parent ids in `/proc/…/stat`. */
+function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>()
+  for (const process of processIds()) {
+    readOr(() => {
+      const line = readFileSync(`/proc/${process}/stat`, 'utf8')
+      // The parent's id is field 4, the second after the command name's closing parenthesis.
+      const parent = Number(line.slice(line.lastIndexOf(')') + 2).split(' ')[1])
+      children.set(parent, [...(children.get(parent) ?? []), process])
+    }, undefined)
+  }
+  const found: number[] = []
+  const queue = [pid]
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift() as number) ?? []) {
+      found.push(child)
+      queue.push(child)
+    }
+  }
+  return found
+}
+
+/** What `read` answers, or `otherwise` when the process or thread ended meanwhile. */
+function readOr<T>(read: () => T, otherwise: T): T {
+  try {
+    return read()
+  } catch {
+    return otherwise
+  }
 }

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { existsSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import { cpuTimeOf, statSeconds, threadCpuTimes } from '../../bench/cpu-time.js'
@@ -25,6 +27,32 @@ describe('the check-in bench reads CPU time from /proc', () => {
       assert.ok(after.process >= after.mainThread, 'the process counts at least its main thread')
       assert.ok(threadCpuTimes(process.pid).size >= 1)
       assert.equal(cpuTimeOf(2 ** 30), undefined, 'no such process')
+    },
+  )
+
+  it(
+    'counts the CPU time of the processes a server started (serve --workers)',
+    { skip: existsSync('/proc/self/stat') ? false : 'no /proc here' },
+    async () => {
+      const total = () =>
+        [...threadCpuTimes(process.pid).values()].reduce((sum, seconds) => sum + seconds, 0)
+      const before = total()
+      // A child busy for 300 ms of CPU time, which then waits to be ended.
+      const child = spawn(
+        process.execPath,
+        [
+          '-e',
+          'const s = process.cpuUsage(); while (process.cpuUsage(s).user < 300000); console.log("done"); setInterval(() => {}, 1000)',
+        ],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      )
+      try {
+        await once(child.stdout, 'data')
+        assert.ok(total() - before >= 0.2, 'the child’s time is in its parent’s')
+      } finally {
+        child.kill()
+        await once(child, 'exit')
+      }
     },
   )
 })
