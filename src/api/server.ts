@@ -83,7 +83,8 @@ export async function startServer(
       })
     }
   } catch (error) {
-    await (shared ?? (await sharedOpening.catch(() => undefined)))?.close()
+    // Undefined only when the shared state itself failed to open: nothing of it to close.
+    await shared?.close()
     await store.close()
     throw error
   }

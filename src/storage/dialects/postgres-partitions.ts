@@ -61,12 +61,7 @@ export async function ensurePartition(
 ): Promise<boolean> {
   const { column, period } = TIME_PARTITIONED_TABLES[table]
   const name = partitionName(table, start)
-  const exists = async (on: Kysely<unknown>) =>
-    (
-      await sql<{ found: number }>`
-        select 1 as found from pg_class c
-        where c.relname = ${name} and c.relnamespace = current_schema()::regnamespace`.execute(on)
-    ).rows.length > 0
+  const exists = async (on: Kysely<unknown>) => (await existingPartitions(on, [name])).has(name)
   if (await exists(db)) return false
   const from = start.toISOString()
   const until = nextPeriod(start, period).toISOString()
@@ -99,6 +94,18 @@ export async function ensurePartition(
     if (APPEND_ONLY.has(table)) await appendOnlyTrigger(trx, table, name)
     return true
   })
+}
+
+/** Which of the tables `names` exist in the store's schema: one look at the catalogue. */
+async function existingPartitions(
+  db: Kysely<unknown>,
+  names: readonly string[],
+): Promise<Set<string>> {
+  const { rows } = await sql<{ name: string }>`
+    select c.relname as name from pg_class c
+    where c.relname = any(${names}::text[])
+      and c.relnamespace = current_schema()::regnamespace`.execute(db)
+  return new Set(rows.map((row) => row.name))
 }
 
 /** Runs `work` in a transaction of its own, or in the caller's when `db` is one already. */
@@ -146,11 +153,10 @@ export async function preparePartitions(
   }
   // One look at the catalogue for all of them (at start, usually all there already); each one
   // missing is then made as ensurePartition makes it, checking again under its lock.
-  const { rows } = await sql<{ name: string }>`
-    select c.relname as name from pg_class c
-    where c.relname = any(${wanted.map((partition) => partition.name)}::text[])
-      and c.relnamespace = current_schema()::regnamespace`.execute(db)
-  const existing = new Set(rows.map((row) => row.name))
+  const existing = await existingPartitions(
+    db,
+    wanted.map((partition) => partition.name),
+  )
   let created = 0
   for (const partition of wanted) {
     if (existing.has(partition.name)) continue
