@@ -1,36 +1,21 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 
-/** CPU seconds a process has used, in all and on its main thread (Linux `/proc`). */
-export interface CpuTime {
-  readonly process: number
-  readonly mainThread: number
-}
-
 /** The kernel's clock ticks per second for `/proc/…/stat` times (USER_HZ, 100 on Linux). */
 const TICKS_PER_SECOND = 100
 
-/** User plus system time from a `/proc/…/stat` line, in seconds. */
-export function statSeconds(line: string): number {
-  // The command name (field 2) is in parentheses and may hold spaces: read after the last ')'.
-  const fields = line.slice(line.lastIndexOf(')') + 2).split(' ')
-  // utime and stime are fields 14 and 15 of the line; fields[0] is field 3 (state).
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
+/**
+ * The fields of a `/proc/…/stat` line from field 3 (state) on: the command name (field 2) is in
+ * parentheses and may hold spaces and parentheses, so the line is read after the last ')'.
+ */
+function statFields(line: string): string[] {
+  return line.slice(line.lastIndexOf(')') + 2).split(' ')
 }
 
-/**
- * The CPU time of process `pid` so far, and of its main thread (the thread whose id is the
- * process's); undefined where `/proc` is not there or the process has gone.
- */
-export function cpuTimeOf(pid: number | undefined): CpuTime | undefined {
-  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined
-  try {
-    return {
-      process: statSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8')),
-      mainThread: statSeconds(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8')),
-    }
-  } catch {
-    return undefined
-  }
+/** User plus system time from a `/proc/…/stat` line, in seconds. */
+export function statSeconds(line: string): number {
+  const fields = statFields(line)
+  // utime and stime are fields 14 and 15 of the line; fields[0] is field 3.
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND
 }
 
 /**
@@ -77,9 +62,8 @@ function descendantsOf(pid: number): number[] {
   const children = new Map<number, number[]>()
   for (const process of processIds()) {
     readOr(() => {
-      const line = readFileSync(`/proc/${process}/stat`, 'utf8')
-      // The parent's id is field 4, the second after the command name's closing parenthesis.
-      const parent = Number(line.slice(line.lastIndexOf(')') + 2).split(' ')[1])
+      // The parent's id is field 4.
+      const parent = Number(statFields(readFileSync(`/proc/${process}/stat`, 'utf8'))[1])
       children.set(parent, [...(children.get(parent) ?? []), process])
     }, undefined)
   }
