@@ -93,7 +93,7 @@ export class KyselyCheckinRepository implements CheckinRepository {
     // The time bounds let a partitioned table look for the ids only in the partitions that hold
     // that span (its key is the id and the time), not in every day's.
     const times = rows.map((row) => row.at).sort()
-    const result = await this.context.db
+    const deleted = await this.context.db
       .deleteFrom('checkins')
       .where('at', '>=', times[0] as string)
       .where('at', '<', before)
@@ -102,7 +102,12 @@ export class KyselyCheckinRepository implements CheckinRepository {
         'in',
         rows.map((row) => row.id),
       )
-      .executeTakeFirst()
-    return Number(result.numDeletedRows)
+      .returning('id')
+      .execute()
+    await this.context.dialect.forgetCheckinIds?.(
+      this.context.db,
+      deleted.map((row) => row.id),
+    )
+    return deleted.length
   }
 }

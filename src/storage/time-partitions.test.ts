@@ -9,6 +9,7 @@ import { KyselyCheckinRepository } from './checkin.repository.js'
 import { KyselyStore } from './kysely-store.js'
 import { migrationProvider } from './migrations/migration-provider.js'
 import { migrateToLatest, openDatabase } from './open-store.js'
+import type { CheckinRow } from './schema.js'
 import { KyselyTracingRepository } from './tracing.repository.js'
 
 const DAY = 86_400_000
@@ -25,6 +26,21 @@ function checkin(id: string, at: number): Checkin {
     colour: 'green',
     entryAllowed: true,
     recordedAt: new Date(at).toISOString(),
+  }
+}
+
+function row(id: string, at: number): CheckinRow {
+  const { venueId, personId, subject, entryAllowed, recordedAt, ...rest } = checkin(id, at)
+  return {
+    id: rest.id,
+    venue_id: venueId,
+    person_id: personId ?? null,
+    subject: subject ?? null,
+    method: rest.method,
+    at: rest.at,
+    colour: rest.colour ?? null,
+    entry_allowed: entryAllowed ? 1 : 0,
+    recorded_at: recordedAt,
   }
 }
 
@@ -119,6 +135,12 @@ forEachDialect((dialect) => {
         )
         const repository = new KyselyCheckinRepository(context)
         for (const row of seeded) assert.deepEqual(await repository.find(row.id), row)
+        // The ids stored before are still refused when sent again at another time.
+        const store = new KyselyStore(db, storage, () => new Date(NOW))
+        const resent = await store.transaction((tx) =>
+          tx.checkins.insertNew([checkin('c-3-1', NOW), checkin('c-new', NOW)]),
+        )
+        assert.deepEqual([...resent], ['c-new'])
         assert.equal((await tracing.feed('person-1', 10)).length, 3)
         await log.append(
           {
@@ -166,13 +188,16 @@ forEachDialect((dialect) => {
           await store.preparePartitions(new Date(NOW - day * DAY))
         const rows: Checkin[] = []
         for (let day = 0; day < 40; day++) rows.push(checkin(`c-${day}`, NOW - day * DAY))
+        // Past the limit, but on the day it falls in: a row delete on every store.
+        rows.push(checkin('c-28-early', NOW - 28 * DAY - 6 * 3_600_000))
         const inserted = await store.transaction((tx) => tx.checkins.insertNew(rows))
-        assert.equal(inserted.size, 40)
+        assert.equal(inserted.size, 41)
         const before = new Date(NOW - 28 * DAY).toISOString()
         const dropped = await store.transaction((tx) => tx.checkins.dropPartitionsBefore(before))
         const deleted = await store.transaction((tx) => tx.checkins.deleteBefore(before, 1000))
-        // Days 29 to 39 wholly past the limit (11 rows); day 28 sits exactly at it and stays.
-        assert.equal(dropped + deleted, 11)
+        // Days 29 to 39 wholly past the limit (11 rows); day 28 sits exactly at it and stays, and
+        // the row six hours before it on that day goes.
+        assert.equal(dropped + deleted, 12)
         assert.equal(dropped, storage.name === 'postgres' ? 11 : 0)
         for (const row of rows) {
           const kept = await store.transaction((tx) => tx.checkins.find(row.id))
@@ -185,7 +210,26 @@ forEachDialect((dialect) => {
             db,
           )
           assert.equal(Number(old.rows[0]?.n), 0)
+          // The ids of the dropped and deleted check-ins went with them.
+          const ids = await sql<{ id: string }>`select id from checkin_ids order by id`.execute(db)
+          assert.deepEqual(
+            ids.rows.map((row) => row.id),
+            rows
+              .filter((row) => row.at >= before)
+              .map((row) => row.id)
+              .sort(),
+          )
         }
+        // An id that retention removed is a new check-in when it comes again.
+        const again = await store.transaction((tx) =>
+          tx.checkins.insertNew([
+            checkin('c-35', NOW),
+            checkin('c-28-early', NOW),
+            checkin('c-28', NOW),
+            checkin('c-5', NOW),
+          ]),
+        )
+        assert.deepEqual([...again].sort(), ['c-28-early', 'c-35'])
       } finally {
         await db.destroy()
       }
@@ -258,6 +302,45 @@ forEachDialect((dialect) => {
           ])
           // Eight days of check-ins; of feeds and of the audit log the month and two ahead.
           assert.equal(created[0] + created[1], 8 + 3 + 3)
+        } finally {
+          await first.db.destroy()
+          await second.db.destroy()
+        }
+      })
+
+      it('lets one of two racing transactions with the same check-in id insert it', async () => {
+        const url = dialect.url()
+        const first = await openDatabase(url)
+        const second = await openDatabase(url)
+        try {
+          await migrateToLatest(first.db, first.dialect)
+          await new KyselyStore(first.db, first.dialect, () => new Date(NOW)).preparePartitions(
+            new Date(NOW - 3 * DAY),
+          )
+          let releaseFirst = () => {}
+          const firstMayCommit = new Promise<void>((resolve) => {
+            releaseFirst = resolve
+          })
+          let secondDone: Promise<Set<string>> | undefined
+          const firstDone = first.db.transaction().execute(async (trx) => {
+            const ids = await first.dialect.insertNewCheckins(trx, [row('race', NOW - 2 * DAY)])
+            // The second copy, another day's time, starts while the first is not committed: it
+            // waits on the id's key and then finds it taken.
+            secondDone = second.db
+              .transaction()
+              .execute((other) => second.dialect.insertNewCheckins(other, [row('race', NOW)]))
+            setTimeout(releaseFirst, 200)
+            await firstMayCommit
+            return ids
+          })
+          const won = await firstDone
+          const lost = await (secondDone as Promise<Set<string>>)
+          assert.deepEqual([[...won], [...lost]], [['race'], []])
+          const stored = await sql<{ at: string }>`select at from checkins`.execute(first.db)
+          assert.deepEqual(
+            stored.rows.map((r) => r.at),
+            [new Date(NOW - 2 * DAY).toISOString()],
+          )
         } finally {
           await first.db.destroy()
           await second.db.destroy()

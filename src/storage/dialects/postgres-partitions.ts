@@ -7,10 +7,11 @@ import { type Kysely, sql } from 'kysely'
  *
  * Exposures are not partitioned: their guarantee "one exposure per person, case and kind" is a
  * unique index without a time in it, and a partitioned table's unique indexes must hold its
- * partition key.
+ * partition key. Check-ins keep that guarantee for their id in a table of their ids (`ids`, keyed
+ * by the id alone; see `insertNewCheckins`), whose rows leave with theirs.
  */
 export const TIME_PARTITIONED_TABLES = {
-  checkins: { column: 'at', period: 'day' },
+  checkins: { column: 'at', period: 'day', ids: 'checkin_ids' },
   notifications: { column: 'created_at', period: 'month' },
   audit_log: { column: 'at', period: 'month' },
 } as const
@@ -166,8 +167,8 @@ export async function preparePartitions(
 }
 
 /**
- * Drops the partitions of `table` whose whole range lies before `before`; returns how many rows
- * they held. What is left before `before` (in the partition `before` falls in, or in the default
+ * Drops the partitions of `table` whose whole range lies before `before`, with their rows' ids
+ * where the table keeps them apart; returns how many rows they held. What is left before `before` (in the partition `before` falls in, or in the default
  * partition) is for row deletes.
  */
 export async function dropPartitionsBefore(
@@ -175,6 +176,8 @@ export async function dropPartitionsBefore(
   table: TimePartitionedTable,
   before: string,
 ): Promise<number> {
+  const spec = TIME_PARTITIONED_TABLES[table]
+  const ids = 'ids' in spec ? spec.ids : undefined
   const { rows } = await sql<{ name: string; until: string }>`
     select c.relname as name,
       (regexp_match(pg_get_expr(c.relpartbound, c.oid), 'TO \\(''([^'']*)''\\)'))[1] as until
@@ -189,6 +192,10 @@ export async function dropPartitionsBefore(
       const count = await sql<{ n: string }>`select count(*) as n from ${sql.id(row.name)}`.execute(
         trx,
       )
+      if (ids !== undefined) {
+        await sql`delete from ${sql.id(ids)} as kept using ${sql.id(row.name)} as gone
+          where kept.id = gone.id`.execute(trx)
+      }
       await sql`alter table ${sql.id(table)} detach partition ${sql.id(row.name)}`.execute(trx)
       await sql`drop table ${sql.id(row.name)}`.execute(trx)
       dropped += Number(count.rows[0]?.n ?? 0)

@@ -98,6 +98,9 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
     preparePartitions: (db, now, from) => preparePartitions(db as Kysely<unknown>, now, from),
     dropPartitionsBefore: (db, table, before) =>
       dropPartitionsBefore(db as Kysely<unknown>, table, before),
+    forgetCheckinIds: async (trx, ids) => {
+      await sql`delete from checkin_ids where id = any(${ids}::text[])`.execute(trx)
+    },
     runAlone: (db, name, work) =>
       db.connection().execute(async (connection) => {
         // Named within the store's schema: stores in other schemas of the database never meet.
@@ -145,25 +148,15 @@ function closeOnReadTimeout(client: pg.PoolClient): void {
 }
 
 /**
- * The class of the advisory locks that keep a check-in's id unique: 0x68636369 is "hcci" in ASCII.
- * Two-key locks are a key space apart from the one-key lock of the audit log.
- */
-const CHECKIN_ID_LOCK_CLASS = 0x68636369
-
-/**
- * Of how many locks the ids of check-ins are hashed over: a batch takes at most this many, in
- * order, however large it is (the lock table has room for 64 a connection by default).
- */
-const CHECKIN_ID_LOCK_BUCKETS = 64
-
-/**
  * Inserts the check-ins whose id is new, in the calling transaction, and returns the ids inserted.
  *
- * The check-ins table is partitioned by time, so its primary key is (id, at) and cannot by itself
- * refuse a re-send whose time differs (a re-sent check-in without `at` is stamped anew). So the
- * ids are hashed over a few advisory locks, taken in order for the rest of the transaction; under
- * them a re-send waits for the first copy to commit and then finds it. Of several items with one
- * id in a batch, the first is inserted.
+ * The check-ins table is partitioned by day, so its primary key is (id, at) and cannot by itself
+ * refuse a re-send whose time differs (a re-sent check-in without `at` is stamped anew). So each
+ * id goes first into `checkin_ids`, keyed by the id alone, and only the rows whose id went in are
+ * inserted: one probe of one index, where looking for the id in the check-ins themselves would
+ * probe every day's partition. A re-send racing the first copy waits on that key until the first
+ * commits, then is skipped (or, if the first rolled back, goes in). Of several items with one id in
+ * a batch, the first is inserted.
  */
 export async function insertNewCheckins(
   trx: Kysely<Database>,
@@ -171,13 +164,12 @@ export async function insertNewCheckins(
 ): Promise<Set<string>> {
   if (rows.length === 0) return new Set()
   const column = <K extends keyof CheckinRow>(name: K) => rows.map((row) => row[name])
-  await sql`
-    select pg_advisory_xact_lock(${sql.lit(CHECKIN_ID_LOCK_CLASS)}, bucket)
-    from (select distinct abs(hashtext(id) % ${sql.lit(CHECKIN_ID_LOCK_BUCKETS)}) as bucket
-          from unnest(${column('id')}::text[]) as given(id) order by bucket) as buckets`.execute(
-    trx,
-  )
   const inserted = await sql<{ id: string }>`
+    with fresh as (
+      insert into checkin_ids (id)
+      select distinct id from unnest(${column('id')}::text[]) as given(id)
+      on conflict do nothing
+      returning id)
     insert into checkins (id, venue_id, person_id, subject, method, at, colour, entry_allowed, recorded_at)
     select distinct on (given.id) given.id, given.venue_id, given.person_id, given.subject,
       given.method, given.at, given.colour, given.entry_allowed, given.recorded_at
@@ -188,7 +180,7 @@ export async function insertNewCheckins(
       ${column('recorded_at')}::text[])
       with ordinality as given(id, venue_id, person_id, subject, method, at, colour, entry_allowed,
         recorded_at, position)
-    where not exists (select 1 from checkins as stored where stored.id = given.id)
+    join fresh on fresh.id = given.id
     order by given.id, given.position
     returning id`.execute(trx)
   return new Set(inserted.rows.map((row) => row.id))

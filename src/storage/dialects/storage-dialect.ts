@@ -145,6 +145,12 @@ export interface StorageDialect {
    */
   dropPartitionsBefore?(db: Kysely<Database>, table: 'checkins', before: string): Promise<number>
   /**
+   * Forgets the ids of deleted check-ins, where the store keeps them apart from the rows to refuse
+   * re-sends (PostgreSQL's `checkin_ids`; see `insertNewCheckins`). Absent where the check-ins'
+   * own key is the id.
+   */
+  forgetCheckinIds?(trx: Kysely<Database>, ids: readonly string[]): Promise<void>
+  /**
    * Runs `work`, a write whose loss is harmless, such that it fails at once rather than wait for
    * another connection's write lock: SQLite's busy wait blocks the thread that serves requests.
    * PostgreSQL has no such wait to avoid; it just runs `work`.

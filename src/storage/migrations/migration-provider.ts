@@ -19,6 +19,7 @@ import { tracingWorkMigration } from './20261207110000-tracing-work.js'
 import { districtCountersMigration } from './20261207110500-district-counters.js'
 import { riskAreaOwnersMigration } from './20261207120000-risk-area-owners.js'
 import { countersByDistrictMigration } from './20261207130000-counters-by-district.js'
+import { checkinIdsMigration } from './20261207140000-checkin-ids.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -47,6 +48,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261207110500-district-counters': districtCountersMigration(),
       '20261207120000-risk-area-owners': riskAreaOwnersMigration(),
       '20261207130000-counters-by-district': countersByDistrictMigration(),
+      '20261207140000-checkin-ids': checkinIdsMigration(dialect),
     }),
   }
 }

@@ -200,6 +200,32 @@ forEachDialect((dialect) => {
       assert.ok(range.first >= since && range.last < now.toISOString(), JSON.stringify(range))
     })
 
+    it('refuses a re-send of a seeded check-in whatever its time, as the server would', async () => {
+      const { db, dialect: storageDialect } = store as Opened
+      const seeded = await db
+        .selectFrom('checkins')
+        .selectAll()
+        .orderBy('at')
+        .limit(1)
+        .executeTakeFirstOrThrow()
+      // A day later: on PostgreSQL another day's partition, where the (id, at) key cannot see it.
+      const resent = {
+        ...seeded,
+        at: new Date(Date.parse(seeded.at) + 86_400_000).toISOString(),
+      }
+      const fresh = { ...seeded, id: '0192f000-0000-7000-8000-000000000001' }
+      let inserted: Set<string> | undefined
+      // Rolled back, so that the store stays as the seed left it for the other tests.
+      await assert.rejects(
+        db.transaction().execute(async (trx) => {
+          inserted = await storageDialect.insertNewCheckins(trx, [resent, fresh])
+          throw new Error('roll back')
+        }),
+        /roll back/,
+      )
+      assert.deepEqual([...(inserted ?? [])], [fresh.id])
+    })
+
     it('keeps the daily check-in counters equal to the check-ins, by district and by company', async () => {
       const db = (store as Opened).db
       assert.equal(await counterSum(db, 'checkins', 'districts'), 20_000)

@@ -185,10 +185,16 @@ const postgresSeedDialect: SeedDialect = {
   async insert(trx, spec, batch) {
     if (typeof batch === 'string') throw new TypeError('expected rows encoded for PostgreSQL')
     // One array per column, unnested: as many parameters as columns however many rows.
-    const text =
+    const insert =
       `insert into ${quote(spec.table)} (${columnList(spec)}) ` +
       `select * from unnest(${spec.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})` +
       conflictClause(spec)
+    // Check-ins' ids go into the table that keeps them unique across the day partitions, as the
+    // server's writes put them (see `insertNewCheckins`); seeded ids are new UUIDs.
+    const text =
+      spec.table === 'checkins'
+        ? `with written as (${insert} returning id) insert into checkin_ids (id) select id from written`
+        : insert
     await trx.executeQuery(CompiledQuery.raw(text, batch as CellValue[][]))
   },
   async secondaryIndexes(trx, table) {
