@@ -98,11 +98,14 @@ async function main(): Promise<void> {
     const started = performance.now()
     let deleted = 0
     for (;;) {
+      // That store had no table of check-in ids to keep in step with the rows.
+      const unpartitioned = { ...dialect, forgetCheckinIds: undefined }
       const n = await dialect.transaction(db, (trx) =>
-        new KyselyCheckinRepository({ db: trx, dialect, clock: () => new Date(now) }).deleteBefore(
-          before,
-          BATCH,
-        ),
+        new KyselyCheckinRepository({
+          db: trx,
+          dialect: unpartitioned,
+          clock: () => new Date(now),
+        }).deleteBefore(before, BATCH),
       )
       deleted += n
       if (n < BATCH) break
