@@ -41,9 +41,12 @@ export interface FirstLoadFile {
   readonly gzippedBytes: number
 }
 
-/** Where the time of one scan went, in milliseconds, from the viewfinder's first frame. */
+/**
+ * Where the time of one scan went, in milliseconds, from the viewfinder's first frame (or the
+ * scanner's first read of the video, when that came before the frame's presentation time).
+ */
 export interface ScanParts {
-  /** From the first camera frame to the scanner's first frame read (camera start, reader). */
+  /** From the first camera frame to the scanner's first frame read (camera start, reader); 0 when the read came first. */
   readonly waitMs: number
   /** The frames read (read-back and ZXing) until one held the code. */
   readonly framesMs: number
@@ -93,7 +96,7 @@ export interface WebFigures {
 /** Sessions per speed, interleaved: a fresh browser context each, signed in, camera opened. */
 const PAIRS = 5
 /** Next visitors per session after the first one. */
-const NEXT_SCANS = 5
+export const NEXT_SCANS = 5
 
 /**
  * The password sign-ins the bench makes from 127.0.0.1: the venue operator's and the clinician's
@@ -300,12 +303,14 @@ const RECORD_SCANS = `(() => {
     const result = document.querySelector('.scan-result')
     if (result && !watched.has(result)) {
       watched.add(result)
-      requestAnimationFrame(painted)
+      // The time the callback runs, not the frame's start time it is given (which can come
+      // before the result was added).
+      requestAnimationFrame(() => painted(performance.now()))
     }
   }).observe(document, { childList: true, subtree: true })
 })()`
 
-interface ScanMarks {
+export interface ScanMarks {
   frames: (number | undefined)[]
   results: number[]
 }
@@ -318,7 +323,7 @@ const MEASURES = {
 } as const
 
 /** What one session recorded in its page. */
-interface ScannerSession {
+export interface ScannerSession {
   readonly hasDetector: boolean
   readonly readerLoadMs: number | undefined
   readonly frames: ScannerFigures['frames']
@@ -326,7 +331,7 @@ interface ScannerSession {
   readonly parts: readonly ScanParts[]
 }
 
-interface PageRecord {
+export interface PageRecord {
   readonly marks: ScanMarks
   readonly hasDetector: boolean
   readonly reader: number | undefined
@@ -392,7 +397,7 @@ async function scannerSession(
 }
 
 /** Splits a session's records into scans: each from its viewfinder's first frame to its result. */
-function sessionOf(record: PageRecord): ScannerSession {
+export function sessionOf(record: PageRecord): ScannerSession {
   const scansMs: number[] = []
   const parts: ScanParts[] = []
   for (let scan = 0; scan <= NEXT_SCANS; scan++) {
@@ -401,17 +406,19 @@ function sessionOf(record: PageRecord): ScannerSession {
     if (frame === undefined || result === undefined) {
       throw new Error(`scan ${scan + 1}: no first-frame or result mark`)
     }
-    scansMs.push(result - frame)
     // The scanner may read the video before the frame's presentation time: the scan's records are
-    // those since the previous result.
+    // those since the previous result, and the scan starts at whichever came first, the frame's
+    // presentation or the first read, so that no work of the scan falls outside it.
     const since = record.marks.results[scan - 1] ?? 0
     const read = record.frames.filter((entry) => entry.start >= since && entry.start <= result)
     const judged = record.judged.find((entry) => entry.start >= since && entry.start <= result)
     const firstRead = read[0]?.start
+    const start = Math.min(frame, firstRead ?? frame)
+    scansMs.push(result - start)
     const lastRead = read.at(-1)
     if (firstRead === undefined || lastRead === undefined || judged === undefined) continue
     parts.push({
-      waitMs: firstRead - frame,
+      waitMs: firstRead - start,
       framesMs: read.reduce((sum, entry) => sum + entry.duration, 0),
       judgeMs: judged.duration,
       showMs: result - (judged.start + judged.duration),
