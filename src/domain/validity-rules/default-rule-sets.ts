@@ -18,10 +18,24 @@ import type { RuleSet } from './validity-rule.js'
  *   vaccinations at most 270 days old (`VR-EU-0003`), and antibody certificates, which are no
  *   EU DCC, never accepted (`AR-EU-0001`).
  */
-export const defaultRuleSets: Readonly<Record<'ru-default' | 'eu-travel', RuleSet>> = deepFreeze({
-  'ru-default': { id: 'ru-default', version: 1, rules: readRuleFile(ruDefaultJson) },
-  'eu-travel': { id: 'eu-travel', version: 1, rules: readRuleFile(euTravelJson) },
-})
+export const defaultRuleSets: Readonly<Record<'ru-default' | 'eu-travel', RuleSet>> =
+  readOnFirstUse({ 'ru-default': ruDefaultJson, 'eu-travel': euTravelJson })
+
+/**
+ * The rule sets of `files`, each read (and given its trial run) the first time it is asked for
+ * rather than as the server starts: only validity checks and the rule-set list need them.
+ */
+function readOnFirstUse<K extends string>(files: Record<K, unknown>): Readonly<Record<K, RuleSet>> {
+  const sets = {} as Record<K, RuleSet>
+  for (const id of Object.keys(files) as K[]) {
+    let set: RuleSet | undefined
+    Object.defineProperty(sets, id, {
+      enumerable: true,
+      get: () => (set ??= deepFreeze({ id, version: 1, rules: readRuleFile(files[id]) })),
+    })
+  }
+  return Object.freeze(sets)
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null) {
