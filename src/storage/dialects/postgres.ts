@@ -168,6 +168,9 @@ export async function insertNewCheckins(
     with fresh as (
       insert into checkin_ids (id)
       select distinct id from unnest(${column('id')}::text[]) as given(id)
+      -- In one order in every transaction, so that two with re-sent ids in common never wait
+      -- on each other's keys in a cycle.
+      order by id
       on conflict do nothing
       returning id)
     insert into checkins (id, venue_id, person_id, subject, method, at, colour, entry_allowed, recorded_at)
@@ -186,11 +189,40 @@ export async function insertNewCheckins(
   return new Set(inserted.rows.map((row) => row.id))
 }
 
+/** How many times a transaction that PostgreSQL aborted to break a deadlock is run in all. */
+export const DEADLOCK_ATTEMPTS = 3
+
+/**
+ * Runs `work` (a whole transaction) again when PostgreSQL aborted it to break a deadlock
+ * (SQLSTATE 40P01) or a serialization failure (40001), up to {@link DEADLOCK_ATTEMPTS} runs in
+ * all: nothing of an aborted transaction was kept, and the other side has gone on. Any other error,
+ * or the last attempt's, is thrown.
+ */
+export async function retryingAbortedTransaction<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code
+      if ((code !== '40P01' && code !== '40001') || attempt >= DEADLOCK_ATTEMPTS) throw error
+    }
+  }
+}
+
 /**
  * Check-ins in one round trip each for rows and counters: arrays bound as parameters and unnested,
  * so a batch of any size is the same two statements (and the server's plan cache serves them).
+ * Counters are added in one order (`countersOfInserted`); a batch that another writer's locks
+ * deadlocked all the same is written again rather than failed.
  */
 async function appendCheckins(
+  db: Kysely<Database>,
+  items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
+): Promise<Set<string>> {
+  return retryingAbortedTransaction(() => appendCheckinsOnce(db, items))
+}
+
+async function appendCheckinsOnce(
   db: Kysely<Database>,
   items: readonly { row: CheckinRow; counters: readonly CounterDelta[] }[],
 ): Promise<Set<string>> {
