@@ -4,6 +4,7 @@ import type { Case, Exposure, Notification, TracingWork } from '../domain/tracin
 import { isoTimestamp } from './errors.js'
 import { type RepositoryContext, optional, withConstraintErrors } from './repository-context.js'
 import type { CaseRow, ExposureRow, NotificationRow, TracingWorkTable } from './schema.js'
+import { timeOrderedUuid } from './time-ordered-uuid.js'
 
 function caseRowToCase(row: CaseRow): Case {
   return {
@@ -145,10 +146,14 @@ export class KyselyTracingRepository implements TracingRepository {
     return rows.map(caseRowToCase)
   }
 
-  /** Adds exposures, skipping one the person already has for the case and kind; returns the new ones. */
+  /**
+   * Adds exposures, skipping one the person already has for the case and kind; returns the new
+   * ones. Their ids, as the notifications', are time-ordered UUIDs (version 7): a case's thousands
+   * of rows then go to the end of the id index rather than each to a page of its own.
+   */
   async addExposures(exposures: readonly Omit<Exposure, 'id'>[]): Promise<Exposure[]> {
     const rows: ExposureRow[] = exposures.map((exposure) => ({
-      id: randomUUID(),
+      id: timeOrderedUuid(),
       person_id: exposure.personId,
       case_id: exposure.caseId,
       kind: exposure.kind,
@@ -196,7 +201,7 @@ export class KyselyTracingRepository implements TracingRepository {
 
   async notify(notification: Omit<Notification, 'id' | 'readAt'>): Promise<Notification> {
     const row: NotificationRow = {
-      id: randomUUID(),
+      id: timeOrderedUuid(),
       person_id: notification.personId,
       kind: notification.kind,
       data: JSON.stringify(notification.data),
@@ -209,7 +214,7 @@ export class KyselyTracingRepository implements TracingRepository {
 
   async notifyMany(notifications: readonly Omit<Notification, 'id' | 'readAt'>[]): Promise<void> {
     const rows: NotificationRow[] = notifications.map((notification) => ({
-      id: randomUUID(),
+      id: timeOrderedUuid(),
       person_id: notification.personId,
       kind: notification.kind,
       data: JSON.stringify(notification.data),

@@ -20,6 +20,7 @@ import { districtCountersMigration } from './20261207110500-district-counters.js
 import { riskAreaOwnersMigration } from './20261207120000-risk-area-owners.js'
 import { countersByDistrictMigration } from './20261207130000-counters-by-district.js'
 import { checkinIdsMigration } from './20261207140000-checkin-ids.js'
+import { exposuresByCaseMigration } from './20261207150000-exposures-by-case.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -49,6 +50,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261207120000-risk-area-owners': riskAreaOwnersMigration(),
       '20261207130000-counters-by-district': countersByDistrictMigration(),
       '20261207140000-checkin-ids': checkinIdsMigration(dialect),
+      '20261207150000-exposures-by-case': exposuresByCaseMigration(),
     }),
   }
 }
