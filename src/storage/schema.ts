@@ -2,7 +2,8 @@ import type { Selectable } from 'kysely'
 
 /*
  * The tables as Kysely sees them. Both dialects store the same types: ids are text (UUIDs from
- * `crypto.randomUUID()`, or short issuer ids), timestamps are text in the one form
+ * `crypto.randomUUID()`; time-ordered ones, `timeOrderedUuid()`, for the rows written by the
+ * thousand (exposures, notifications); or short issuer ids), timestamps are text in the one form
  * `YYYY-MM-DDTHH:mm:ss.sssZ` (so text order is time order), flags are integers 0/1, and structured
  * values (roles, audit data) are JSON text.
  */
