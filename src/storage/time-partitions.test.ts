@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { Migrator, sql } from 'kysely'
 import { forEachDialect } from '../../test/support/dialects.js'
+import { posterCheckin as checkin } from '../../test/support/domain-factories.js'
 import { checkAuditChainStream } from '../domain/audit/audit-chain.js'
 import type { Checkin } from '../domain/venues/venue.js'
 import { KyselyAuditLog } from './audit-log.repository.js'
@@ -14,20 +15,6 @@ import { KyselyTracingRepository } from './tracing.repository.js'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-12-06T12:00:00.000Z')
-
-function checkin(id: string, at: number): Checkin {
-  return {
-    id,
-    venueId: 'venue-1',
-    personId: 'person-1',
-    subject: undefined,
-    method: 'poster',
-    at: new Date(at).toISOString(),
-    colour: 'green',
-    entryAllowed: true,
-    recordedAt: new Date(at).toISOString(),
-  }
-}
 
 function row(id: string, at: number): CheckinRow {
   const { venueId, personId, subject, entryAllowed, recordedAt, ...rest } = checkin(id, at)

@@ -9,7 +9,7 @@ import type { AuditEntry } from '../../src/domain/audit/audit-entry.js'
 import { type PersonInput, newPersonFrom } from '../../src/domain/people/person-input.js'
 import type { Person } from '../../src/domain/people/person.js'
 import type { Store } from '../../src/domain/ports.js'
-import type { Venue } from '../../src/domain/venues/venue.js'
+import type { Checkin, Venue } from '../../src/domain/venues/venue.js'
 import type {
   RecoveryData,
   TestData,
@@ -86,6 +86,21 @@ export async function makeActor(
     }),
   )
   return actorOf(account, 'token')
+}
+
+/** A poster check-in of `person-1` at `venue-1`, green, at `at` (ms) and recorded then. */
+export function posterCheckin(id: string, at: number): Checkin {
+  return {
+    id,
+    venueId: 'venue-1',
+    personId: 'person-1',
+    subject: undefined,
+    method: 'poster',
+    at: new Date(at).toISOString(),
+    colour: 'green',
+    entryAllowed: true,
+    recordedAt: new Date(at).toISOString(),
+  }
 }
 
 let documents = 0

@@ -3,27 +3,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { describe, it } from 'node:test'
 import { sql } from 'kysely'
 import { forEachDialect } from '../../../test/support/dialects.js'
-import type { Checkin } from '../../domain/venues/venue.js'
+import { posterCheckin } from '../../../test/support/domain-factories.js'
 import { KyselyStore } from '../kysely-store.js'
 import { migrateToLatest, openDatabase } from '../open-store.js'
 import { DEADLOCK_ATTEMPTS, retryingAbortedTransaction } from './postgres.js'
 import { sumCounterDeltas } from './storage-dialect.js'
 
 const NOW = Date.parse('2026-12-06T12:00:00.000Z')
-
-function checkin(id: string): Checkin {
-  return {
-    id,
-    venueId: 'venue-1',
-    personId: 'person-1',
-    subject: undefined,
-    method: 'poster',
-    at: new Date(NOW).toISOString(),
-    colour: 'green',
-    entryAllowed: true,
-    recordedAt: new Date(NOW).toISOString(),
-  }
-}
 
 /** An error as pg reports one of PostgreSQL's, with its SQLSTATE. */
 function postgresError(code: string): Error {
@@ -122,7 +108,7 @@ forEachDialect((dialect) => {
         await other.db.transaction().execute(async (trx) => {
           await add(trx, 'b')
           batch = store.appendCheckins([
-            { checkin: checkin('deadlocked'), counters: [counter('a'), counter('b')] },
+            { checkin: posterCheckin('deadlocked', NOW), counters: [counter('a'), counter('b')] },
           ])
           while ((await waiting()) === 0) await sleep(20)
           await add(trx, 'a')

@@ -1,3 +1,5 @@
+import { versionSevenUuid } from '../time-ordered-uuid.js'
+
 /**
  * A small deterministic random source: mulberry32 (Tommy Ettinger's 32-bit generator), the same
  * sequence for the same seed on every machine. Not for secrets: the seeded city is test data.
@@ -56,48 +58,8 @@ export class SeededRandom {
    * the primary-key index grows at its end instead of splitting pages all over.
    */
   uuidAt(ms: number): string {
-    const high = Math.floor(ms / 4294967296) & 0xffff
-    const low = ms >>> 0
-    const a = this.uint32()
-    const b = this.uint32()
-    const c = this.uint32()
-    const variant = 0x8000 | ((a >>> 12) & 0x3fff)
-    return (
-      byteHex(high >>> 8) +
-      byteHex(high) +
-      byteHex(low >>> 24) +
-      byteHex(low >>> 16) +
-      '-' +
-      byteHex(low >>> 8) +
-      byteHex(low) +
-      '-7' +
-      nibbleHex(a >>> 8) +
-      byteHex(a) +
-      '-' +
-      byteHex(variant >>> 8) +
-      byteHex(variant) +
-      '-' +
-      byteHex(b >>> 24) +
-      byteHex(b >>> 16) +
-      byteHex(b >>> 8) +
-      byteHex(b) +
-      byteHex(c >>> 8) +
-      byteHex(c)
-    )
+    return versionSevenUuid(ms, this.uint32(), this.uint32(), this.uint32())
   }
-}
-
-const hexDigits = '0123456789abcdef'
-const byteHexes = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
-
-/** The low byte of `value` as two hex digits. */
-function byteHex(value: number): string {
-  return byteHexes[value & 0xff] as string
-}
-
-/** The low four bits of `value` as one hex digit. */
-function nibbleHex(value: number): string {
-  return hexDigits[value & 0xf] as string
 }
 
 /**
