@@ -170,6 +170,12 @@ describe('signHc1', () => {
 
   it('uses no tag 259 maps or tag 64 byte arrays (cbor-x defaults that COSE verifiers reject)', () => {
     const cose = Buffer.from(inflateZlib(decodeBase45(sample().slice(4))))
+    // The signature and the kid are random bytes, which hold either sequence now and then (about
+    // one run in a thousand): they are blanked, and the structure around them is what is read.
+    cose.fill(0, cose.length - 64)
+    for (let at = cose.indexOf(kid); at >= 0; at = cose.indexOf(kid, at + 1)) {
+      cose.fill(0, at, at + kid.length)
+    }
     assert.equal(cose.includes(Buffer.from([0xd9, 0x01, 0x03])), false)
     assert.equal(cose.includes(Buffer.from([0xd8, 0x40])), false)
   })
