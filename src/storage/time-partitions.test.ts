@@ -6,30 +6,14 @@ import { posterCheckin as checkin } from '../../test/support/domain-factories.js
 import { checkAuditChainStream } from '../domain/audit/audit-chain.js'
 import type { Checkin } from '../domain/venues/venue.js'
 import { KyselyAuditLog } from './audit-log.repository.js'
-import { KyselyCheckinRepository } from './checkin.repository.js'
+import { KyselyCheckinRepository, checkinRow } from './checkin.repository.js'
 import { KyselyStore } from './kysely-store.js'
 import { migrationProvider } from './migrations/migration-provider.js'
 import { migrateToLatest, openDatabase } from './open-store.js'
-import type { CheckinRow } from './schema.js'
 import { KyselyTracingRepository } from './tracing.repository.js'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-12-06T12:00:00.000Z')
-
-function row(id: string, at: number): CheckinRow {
-  const { venueId, personId, subject, entryAllowed, recordedAt, ...rest } = checkin(id, at)
-  return {
-    id: rest.id,
-    venue_id: venueId,
-    person_id: personId ?? null,
-    subject: subject ?? null,
-    method: rest.method,
-    at: rest.at,
-    colour: rest.colour ?? null,
-    entry_allowed: entryAllowed ? 1 : 0,
-    recorded_at: recordedAt,
-  }
-}
 
 async function migratedTo(url: string, name: string) {
   const opened = await openDatabase(url)
@@ -310,12 +294,16 @@ forEachDialect((dialect) => {
           })
           let secondDone: Promise<Set<string>> | undefined
           const firstDone = first.db.transaction().execute(async (trx) => {
-            const ids = await first.dialect.insertNewCheckins(trx, [row('race', NOW - 2 * DAY)])
+            const ids = await first.dialect.insertNewCheckins(trx, [
+              checkinRow(checkin('race', NOW - 2 * DAY)),
+            ])
             // The second copy, another day's time, starts while the first is not committed: it
             // waits on the id's key and then finds it taken.
             secondDone = second.db
               .transaction()
-              .execute((other) => second.dialect.insertNewCheckins(other, [row('race', NOW)]))
+              .execute((other) =>
+                second.dialect.insertNewCheckins(other, [checkinRow(checkin('race', NOW))]),
+              )
             setTimeout(releaseFirst, 200)
             await firstMayCommit
             return ids
