@@ -98,6 +98,7 @@ export const cityTables = {
       integer<'checkins'>('entry_allowed'),
       text<'checkins'>('recorded_at'),
     ],
+    idsTable: 'checkin_ids',
   },
   declarations: {
     table: 'declarations',

@@ -20,6 +20,12 @@ export interface BulkTable<T extends keyof Database> {
    * `KyselyCounterRepository.add` does. Only for `daily_counters`.
    */
   readonly onConflict?: 'add'
+  /**
+   * On PostgreSQL, the table that keeps the rows' ids unique across day partitions, which each
+   * batch's ids go into as well, as the server's writes put them (`checkin_ids`; see
+   * `insertNewCheckins`). Only for `checkins`.
+   */
+  readonly idsTable?: 'checkin_ids'
 }
 
 /** An index as the database describes it: its name and the statement that creates it. */
@@ -189,12 +195,10 @@ const postgresSeedDialect: SeedDialect = {
       `insert into ${quote(spec.table)} (${columnList(spec)}) ` +
       `select * from unnest(${spec.columns.map((c, i) => `$${i + 1}::${c.type}[]`).join(', ')})` +
       conflictClause(spec)
-    // Check-ins' ids go into the table that keeps them unique across the day partitions, as the
-    // server's writes put them (see `insertNewCheckins`); seeded ids are new UUIDs.
-    const text =
-      spec.table === 'checkins'
-        ? `with written as (${insert} returning id) insert into checkin_ids (id) select id from written`
-        : insert
+    // Seeded ids are new UUIDs: every one goes into the ids table.
+    const text = spec.idsTable
+      ? `with written as (${insert} returning id) insert into ${quote(spec.idsTable)} (id) select id from written`
+      : insert
     await trx.executeQuery(CompiledQuery.raw(text, batch as CellValue[][]))
   },
   async secondaryIndexes(trx, table) {
