@@ -168,8 +168,8 @@ export async function preparePartitions(
 
 /**
  * Drops the partitions of `table` whose whole range lies before `before`, with their rows' ids
- * where the table keeps them apart; returns how many rows they held. What is left before `before` (in the partition `before` falls in, or in the default
- * partition) is for row deletes.
+ * where the table keeps them apart; returns how many rows they held. What is left before `before`
+ * (in the partition `before` falls in, or in the default partition) is for row deletes.
  */
 export async function dropPartitionsBefore(
   db: Kysely<unknown>,
