@@ -83,9 +83,9 @@ async function main(): Promise<void> {
       )
     }
     // Each trace as the server runs it: the answer (the case's own colour reassessed, its close
-    // contacts recorded and told), then the background work it queued (the close contacts'
-    // colours, same-venue visitors, contacts of contacts), timed apart and never overlapping the
-    // next answer.
+    // contacts recorded), then the background work it queued (the close contacts' colours and
+    // notifications, same-venue visitors, contacts of contacts), timed apart and never overlapping
+    // the next answer.
     const colours = benchColours(store)
     const tracing = benchTracing(store, undefined, (ids) => colours.reassess(ids))
     const cases = Number(process.argv[3] ?? 21)

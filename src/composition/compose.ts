@@ -283,8 +283,9 @@ export function compose(
     reassess,
     tracingPolicy,
     {
-      // Same-venue visitors and contacts of contacts: right after the answer, in one process of
-      // the store at a time; what is left (a failure, a stop) the job takes up, and a start.
+      // The close contacts' colours and notifications, then same-venue visitors and contacts of
+      // contacts: right after the answer, in one process of the store at a time; what is left (a
+      // failure, a stop) the job takes up, and a start.
       afterAnswer: true,
       runAlone: async (work) => {
         const outcome = await store.runAlone('tracing work', work)

@@ -431,6 +431,8 @@ export interface TracingWorkTable {
   reassess: string
   attempts: number
   created_at: string
+  /** 1 once the close contacts the answer recorded were told (their notifications written). */
+  close_contacts_told: number
 }
 
 /**

@@ -51,6 +51,7 @@ function workRowToWork(row: TracingWorkTable): TracingWork {
     done: Number(row.done),
     reassess: JSON.parse(row.reassess) as string[],
     attempts: Number(row.attempts),
+    closeContactsTold: Number(row.close_contacts_told) === 1,
   }
 }
 
@@ -274,6 +275,7 @@ export class KyselyTracingRepository implements TracingRepository {
       reassess: JSON.stringify(work.reassess),
       attempts: 0,
       created_at: isoTimestamp(this.context.clock().toISOString()),
+      close_contacts_told: 0,
     }
     await this.context.db
       .insertInto('tracing_work')
@@ -305,7 +307,12 @@ export class KyselyTracingRepository implements TracingRepository {
 
   async saveWork(
     caseId: string,
-    progress: { done: number; reassess: readonly string[]; attempted?: boolean },
+    progress: {
+      done: number
+      reassess: readonly string[]
+      attempted?: boolean
+      closeContactsTold?: boolean
+    },
   ): Promise<void> {
     await this.context.db
       .updateTable('tracing_work')
@@ -313,6 +320,7 @@ export class KyselyTracingRepository implements TracingRepository {
         done: progress.done,
         reassess: JSON.stringify(progress.reassess),
         ...(progress.attempted ? { attempts: eb('attempts', '+', 1) } : {}),
+        ...(progress.closeContactsTold ? { close_contacts_told: 1 } : {}),
       }))
       .where('case_id', '=', caseId)
       .execute()

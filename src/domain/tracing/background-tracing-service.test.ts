@@ -50,6 +50,11 @@ forEachDialect((dialect) => {
     let scene: TracingScene
     const colourOf = async (personId: string) =>
       (await store.transaction((tx) => tx.health.healthCode(personId)))?.assessment.colour
+    /** The kinds of exposure the person's feed tells of, one per notification. */
+    const exposureKinds = async (personId: string) =>
+      (await store.transaction((tx) => tx.tracing.feed(personId, 10)))
+        .filter((item) => item.kind === 'exposure')
+        .map((item) => item.data['kind'])
     /** A case and a close contact whose colour is green before the case is confirmed. */
     async function caseWithCloseContact(): Promise<{ theCase: string; contact: string }> {
       const room = await scene.venue('Reading room')
@@ -224,7 +229,7 @@ forEachDialect((dialect) => {
       assert.equal(await store.transaction((tx) => tx.tracing.findWork(answer.case.id)), undefined)
     })
 
-    it('reassesses the close contacts after a crash between the answer and the background work', async () => {
+    it('reassesses and tells the close contacts after a crash between the answer and the background work, each once', async () => {
       time.set('2026-11-23T18:00:00.000Z')
       // The process that answered stops before its background work runs at all.
       const first = await caseWithCloseContact()
@@ -235,6 +240,7 @@ forEachDialect((dialect) => {
         'authority',
       )
       assert.equal(await colourOf(first.contact), 'green')
+      assert.deepEqual(await exposureKinds(first.contact), [], 'told by the background work')
       // The process that answered stops while its background work reassesses the close contacts.
       const second = await caseWithCloseContact()
       const stopping = makeTracing(store, time, async (ids) => {
@@ -248,6 +254,8 @@ forEachDialect((dialect) => {
       )
       await assert.rejects(stopping.background.traceQueued(), /the process stops/)
       assert.equal(await colourOf(second.contact), 'green')
+      // Not told yet: the notifications come after the reassessment, with the work.
+      assert.deepEqual(await exposureKinds(second.contact), [])
       assert.ok(
         (
           await store.transaction((tx) => tx.tracing.findWork(secondAnswer.case.id))
@@ -258,6 +266,11 @@ forEachDialect((dialect) => {
       await makeTracing(store, time, (ids) => health.reassess(ids)).background.traceQueued()
       assert.equal(await colourOf(first.contact), 'red')
       assert.equal(await colourOf(second.contact), 'red')
+      assert.deepEqual(await exposureKinds(first.contact), ['close-contact'])
+      assert.deepEqual(await exposureKinds(second.contact), ['close-contact'])
+      // Run again, the work is gone and nobody is told twice.
+      await makeTracing(store, time, (ids) => health.reassess(ids)).background.traceQueued()
+      assert.deepEqual(await exposureKinds(second.contact), ['close-contact'])
       for (const answered of [firstAnswer, secondAnswer]) {
         assert.equal(
           await store.transaction((tx) => tx.tracing.findWork(answered.case.id)),

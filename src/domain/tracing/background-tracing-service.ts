@@ -1,8 +1,8 @@
-import type { Store } from '../ports.js'
-import type { ContactSearch } from './contact-search.js'
-import { recordExposures } from './exposure-recording.js'
+import type { Store, StoreTransaction } from '../ports.js'
+import type { CloseContacts, ContactSearch } from './contact-search.js'
+import { recordExposures, tellExposed } from './exposure-recording.js'
 import type { TracingPolicy } from './tracing-policy.js'
-import type { TracingWork } from './tracing.js'
+import type { Case, TracingWork } from './tracing.js'
 
 /** Re-evaluates people's colours after exposures (the health-code service). */
 export type Reassess = (personIds: readonly string[]) => Promise<void>
@@ -25,15 +25,17 @@ export const inlineTracingBackground: TracingBackground = {
 }
 
 /**
- * Tracing's background work: the close contacts' colours, then the same-venue visitors and
- * contacts of contacts of traced cases — most of a busy case's exposures. A case's confirmation
- * queues the work in its transaction (`tracing_work`, with the people the answer recorded but did
- * not reassess); this service reassesses those first, then records the rest in batches of
- * `backgroundBatch` exposures, each batch in its own transaction with its notifications and
- * counters, and reassesses each batch's people after it. A crash in between loses nothing: the
- * queued work is taken up again (on start, and by the job), reassesses whom it had not yet, finds
- * the exposures again the same way and skips what was recorded already (an exposure is unique per
- * person, case and kind), so nobody is told twice.
+ * Tracing's background work: the close contacts' colours and notifications, then the same-venue
+ * visitors and contacts of contacts of traced cases — most of a busy case's exposures. A case's
+ * confirmation queues the work in its transaction (`tracing_work`, with the people the answer
+ * recorded but did not reassess nor tell); this service reassesses those first, tells the close
+ * contacts in the transaction that takes the work up (and marks them told in it), then records the
+ * rest in batches of `backgroundBatch` exposures, each batch in its own transaction with its
+ * notifications and counters, and reassesses each batch's people after it. A crash in between
+ * loses nothing: the queued work is taken up again (on start, and by the job), reassesses whom it
+ * had not yet, tells the close contacts unless marked told, finds the exposures again the same way
+ * and skips what was recorded already (an exposure is unique per person, case and kind), so nobody
+ * is told twice.
  */
 export class BackgroundTracingService {
   #draining: Promise<number> | undefined
@@ -109,16 +111,28 @@ export class BackgroundTracingService {
     // The close contacts the answer recorded, or the people of a batch a stopped run recorded but
     // had not reassessed yet: their colours first.
     if (work.reassess.length > 0) await this.reassess(work.reassess)
-    const found = await this.store.transaction(async (tx) => {
+    const tracedAt = new Date(work.tracedAt)
+    const taken = await this.store.transaction(async (tx) => {
       const current = await tx.tracing.findWork(work.caseId)
       if (!current || current.tracedAt !== work.tracedAt) return undefined
       const traced = await tx.tracing.findCase(work.caseId)
-      if (!traced) await tx.tracing.finishWork(work.caseId, work.tracedAt)
-      else await tx.tracing.saveWork(work.caseId, { done: 0, reassess: [], attempted: true })
-      return traced
+      if (!traced) {
+        await tx.tracing.finishWork(work.caseId, work.tracedAt)
+        return undefined
+      }
+      const close = current.closeContactsTold
+        ? undefined
+        : await this.#tellCloseContacts(tx, traced, tracedAt)
+      await tx.tracing.saveWork(work.caseId, {
+        done: 0,
+        reassess: [],
+        attempted: true,
+        closeContactsTold: true,
+      })
+      return { traced, close }
     })
-    if (!found) return 0
-    const planned = await this.contacts.backgroundExposures(found, new Date(work.tracedAt))
+    if (!taken) return 0
+    const planned = await this.contacts.backgroundExposures(taken.traced, tracedAt, taken.close)
     const all = [...planned.exposures.values()]
     let recorded = 0
     for (let start = 0; start < all.length; start += this.policy.backgroundBatch) {
@@ -127,7 +141,8 @@ export class BackgroundTracingService {
         // Traced again meanwhile (a reopened case): the newer work supersedes this one.
         const current = await tx.tracing.findWork(work.caseId)
         if (!current || current.tracedAt !== work.tracedAt) return undefined
-        const added = await recordExposures(tx, batch, planned.windows, work.tracedAt)
+        const added = await recordExposures(tx, batch, work.tracedAt)
+        await tellExposed(tx, added, planned.windows, work.tracedAt)
         const people = [...new Set(added.map((exposure) => exposure.personId))]
         await tx.tracing.saveWork(work.caseId, {
           done: start + batch.length,
@@ -143,5 +158,24 @@ export class BackgroundTracingService {
     }
     await this.store.transaction((tx) => tx.tracing.finishWork(work.caseId, work.tracedAt))
     return recorded
+  }
+
+  /**
+   * Tells the close contacts that the answer of the case traced at `tracedAt` recorded (those
+   * recorded before, by an earlier tracing of a reopened case, were told then), with the windows
+   * of the close contacts found again; returns what was found for the rest of the work.
+   */
+  async #tellCloseContacts(
+    tx: StoreTransaction,
+    traced: Case,
+    tracedAt: Date,
+  ): Promise<CloseContacts> {
+    const close = await this.contacts.closeContacts(tx, traced, tracedAt)
+    const recorded = (await tx.tracing.exposuresOfCase(traced.id)).filter(
+      (exposure) =>
+        exposure.kind === 'close-contact' && Date.parse(exposure.createdAt) === tracedAt.getTime(),
+    )
+    await tellExposed(tx, recorded, close.windows, tracedAt.toISOString())
+    return close
   }
 }

@@ -76,8 +76,8 @@ forEachDialect((dialect) => {
       assert.equal(result.case.confirmedAt, '2026-11-23T18:00:00.000Z')
       const kindsOf = (exposures: readonly { personId: string; kind: string }[]) =>
         Object.fromEntries(exposures.map((exposure) => [exposure.personId, exposure.kind]))
-      // The answer: the close contacts, recorded and told, and the case's own colour; the close
-      // contacts' colours and the rest are queued.
+      // The answer: the close contacts recorded, and the case's own colour; the close contacts'
+      // colours and notifications, and the rest, are queued.
       assert.deepEqual(kindsOf(result.exposures), { [close]: 'close-contact' })
       const stored = () => store.transaction((tx) => tx.tracing.exposuresOfCase(result.case.id))
       assert.deepEqual(kindsOf(await stored()), { [close]: 'close-contact' })
@@ -86,6 +86,7 @@ forEachDialect((dialect) => {
           (item) => item.kind === 'exposure',
         )
       assert.deepEqual(await exposureFeed(sameDay), [])
+      assert.deepEqual(await exposureFeed(close), [])
       assert.deepEqual(
         reassessed.map((ids) => [...ids].sort()),
         [[theCase]],

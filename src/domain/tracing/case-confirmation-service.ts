@@ -15,7 +15,7 @@ export interface TraceResult {
   readonly created: boolean
   /** True when the person's closed case was reopened (and traced again from now). */
   readonly reopened: boolean
-  /** The close contacts recorded (and told) before the answer; reassessed in the background. */
+  /** The close contacts recorded before the answer; reassessed and told in the background. */
   readonly exposures: readonly Exposure[]
   /** True when same-venue visitors and contacts of contacts are being recorded in the background. */
   readonly queued: boolean
@@ -23,12 +23,13 @@ export interface TraceResult {
 
 /**
  * A case's confirmation and its answer: the case is opened (or reopened), its close contacts are
- * recorded and told, and the case's own colour is reassessed before the answer. The rest is
- * queued in the same transaction for the {@link BackgroundTracingService}, which is told once the
- * answer is ready: the close contacts' reassessment first (at hundreds of close contacts it costs
- * more than the tracing), then the same-venue visitors and contacts of contacts. The queued row
- * commits with the case, so a crash after the answer leaves it for the next run: no close
- * contact's reassessment is dropped.
+ * recorded, and the case's own colour is reassessed before the answer. The rest is queued in the
+ * same transaction for the {@link BackgroundTracingService}, which is told once the answer is
+ * ready: the close contacts' reassessment first (at hundreds of close contacts it costs more than
+ * the tracing), then telling them in their feeds (a row and a person-keyed index entry each, which
+ * doubled the answer's writes), then the same-venue visitors and contacts of contacts. The queued
+ * row commits with the case, so a crash after the answer leaves it for the next run: no close
+ * contact's reassessment or notification is dropped.
  */
 export class CaseConfirmationService {
   constructor(
@@ -81,10 +82,10 @@ export class CaseConfirmationService {
       await tx.counters.add([
         { day: at.slice(0, 10), district: person.district ?? 'unknown', metric: 'cases', by: 1 },
       ])
-      const exposures = await recordExposures(tx, [...close.exposures.values()], close.windows, at)
-      // The close contacts' colours, the same-venue visitors and the contacts of contacts:
-      // background work, queued here so that it commits (or not) with the case. The case's own
-      // colour is in it too, in case the process stops before it reassesses it below.
+      const exposures = await recordExposures(tx, [...close.exposures.values()], at)
+      // The close contacts' colours and notifications, the same-venue visitors and the contacts of
+      // contacts: background work, queued here so that it commits (or not) with the case. The
+      // case's own colour is in it too, in case the process stops before it reassesses it below.
       const exposed = [...new Set(exposures.map((exposure) => exposure.personId))]
       await tx.tracing.queueWork({
         caseId: confirmed.id,

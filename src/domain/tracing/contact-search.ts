@@ -61,11 +61,17 @@ export class ContactSearch {
    * close contacts) and the contacts of contacts (people whose visits overlapped a close
    * contact's after the exposure), in that order, as tracing found them all at once before. Each
    * venue's day and each close contact is read in a transaction of its own, so that no long
-   * transaction holds the store.
+   * transaction holds the store. `found` is the case's close contacts when the caller has found
+   * them already at `now`.
    */
-  async backgroundExposures(confirmed: Case, now: Date): Promise<FoundExposures> {
+  async backgroundExposures(
+    confirmed: Case,
+    now: Date,
+    found?: CloseContacts,
+  ): Promise<FoundExposures> {
     const created = now.toISOString()
-    const close = await this.store.transaction((tx) => this.closeContacts(tx, confirmed, now))
+    const close =
+      found ?? (await this.store.transaction((tx) => this.closeContacts(tx, confirmed, now)))
     const { visits, venues } = close
     const windows = new Map(close.windows)
     const sameVenue = new Map<string, Omit<Exposure, 'id'>>()

@@ -19,13 +19,12 @@ export interface FoundExposures {
 }
 
 /**
- * Records exposures (skipping any the person has already for the case and kind), counts the new
- * ones in the day's counters and tells each person in their feed; returns the new ones.
+ * Records exposures (skipping any the person has already for the case and kind) and counts the new
+ * ones in the day's counters; returns the new ones. Telling the people is {@link tellExposed}'s.
  */
 export async function recordExposures(
   tx: StoreTransaction,
   exposures: readonly Omit<Exposure, 'id'>[],
-  windows: ReadonlyMap<string, ExposureWindow>,
   at: string,
 ): Promise<Exposure[]> {
   const added = await tx.tracing.addExposures(exposures)
@@ -37,8 +36,21 @@ export async function recordExposures(
       by: 1,
     })),
   )
+  return added
+}
+
+/**
+ * Tells each exposed person in their feed: the kind of exposure, its time, and the venue and time
+ * window that `windows` (keyed by `${personId} ${kind}`) holds for them.
+ */
+export async function tellExposed(
+  tx: StoreTransaction,
+  exposures: readonly Omit<Exposure, 'id'>[],
+  windows: ReadonlyMap<string, ExposureWindow>,
+  at: string,
+): Promise<void> {
   await tx.tracing.notifyMany(
-    added.map((exposure) => ({
+    exposures.map((exposure) => ({
       personId: exposure.personId,
       kind: 'exposure' as const,
       data: {
@@ -50,5 +62,4 @@ export async function recordExposures(
       createdAt: at,
     })),
   )
-  return added
 }

@@ -46,6 +46,9 @@ forEachDialect((dialect) => {
       await scene.visit(theCase, cinema, '2026-11-22T20:00:00.000Z')
       await scene.visit(holder.id, cinema, '2026-11-22T20:15:00.000Z')
       await tracing.confirmation.confirmCase(clinician, theCase, 'test')
+      // The close contact is told by the background work the answer queued.
+      assert.deepEqual(await tracing.notifications.feed(actor), [])
+      await tracing.background.traceQueued()
       assert.deepEqual(
         (await tracing.notifications.feed(actor)).map((item) => [
           item.personId,

@@ -25,16 +25,27 @@ export interface TracingRepository {
   markRead(personId: string, ids: readonly string[], at: string): Promise<void>
   /** How many of the person's notifications are not read yet. */
   unreadCount(personId: string): Promise<number>
-  /** Queues a case's background work; a case traced again replaces what was left of the last. */
+  /**
+   * Queues a case's background work, its close contacts not yet told; a case traced again replaces
+   * what was left of the last.
+   */
   queueWork(work: { caseId: string; tracedAt: string; reassess: readonly string[] }): Promise<void>
   /** The oldest queued work, at most `limit` cases. */
   queuedWork(limit: number): Promise<TracingWork[]>
   /** A case's queued work, locked for the rest of the transaction where writers run side by side. */
   findWork(caseId: string): Promise<TracingWork | undefined>
-  /** Records progress: what was handled, who is yet to be reassessed, one more attempt if asked. */
+  /**
+   * Records progress: what was handled, who is yet to be reassessed, one more attempt if asked, and
+   * that the close contacts were told if they were.
+   */
   saveWork(
     caseId: string,
-    progress: { done: number; reassess: readonly string[]; attempted?: boolean },
+    progress: {
+      done: number
+      reassess: readonly string[]
+      attempted?: boolean
+      closeContactsTold?: boolean
+    },
   ): Promise<void>
   /** Removes a case's work, unless it was queued again (traced at another time) meanwhile. */
   finishWork(caseId: string, tracedAt: string): Promise<void>

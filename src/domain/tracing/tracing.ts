@@ -53,4 +53,6 @@ export interface TracingWork {
   readonly reassess: readonly string[]
   /** How many runs took it up: more than 1 after a crash or a failure. */
   readonly attempts: number
+  /** Whether the close contacts the answer recorded were told in their feeds. */
+  readonly closeContactsTold: boolean
 }

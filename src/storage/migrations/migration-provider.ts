@@ -21,6 +21,7 @@ import { riskAreaOwnersMigration } from './20261207120000-risk-area-owners.js'
 import { countersByDistrictMigration } from './20261207130000-counters-by-district.js'
 import { checkinIdsMigration } from './20261207140000-checkin-ids.js'
 import { exposuresByCaseMigration } from './20261207150000-exposures-by-case.js'
+import { closeContactsToldMigration } from './20261207220000-close-contacts-told.js'
 
 /**
  * Every migration, by name, in a static list: no directory is scanned, so the same list works from
@@ -51,6 +52,7 @@ export function migrationProvider(dialect: StorageDialect): MigrationProvider {
       '20261207130000-counters-by-district': countersByDistrictMigration(),
       '20261207140000-checkin-ids': checkinIdsMigration(dialect),
       '20261207150000-exposures-by-case': exposuresByCaseMigration(),
+      '20261207220000-close-contacts-told': closeContactsToldMigration(),
     }),
   }
 }
