@@ -93,14 +93,9 @@ export async function migrateToLatest(
   dialect: StorageDialect,
 ): Promise<void> {
   const schema = await dialect.migrationTableSchema(db)
-  const provider = migrationProvider(dialect)
-  if (await appliedExactly(db, schema, Object.keys(await provider.getMigrations()))) return
-  const migrator = new Migrator({
-    db,
-    provider,
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-  })
-  const { error, results } = await migrator.migrateToLatest()
+  const names = Object.keys(await migrationProvider(dialect).getMigrations())
+  if (await appliedExactly(db, schema, names)) return
+  const { error, results } = await storeMigrator(db, dialect, schema).migrateToLatest()
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName
     throw new StorageError(
@@ -109,6 +104,22 @@ export async function migrateToLatest(
       { cause: error },
     )
   }
+}
+
+/**
+ * Kysely's Migrator over this project's migrations (`migration-provider.ts`) for the dialect, its
+ * table in `schema` (the dialect's `migrationTableSchema`, undefined for the default).
+ */
+export function storeMigrator(
+  db: Kysely<Database>,
+  dialect: StorageDialect,
+  schema: string | undefined,
+): Migrator {
+  return new Migrator({
+    db,
+    provider: migrationProvider(dialect),
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  })
 }
 
 /**

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Migrator, sql } from 'kysely'
+import { sql } from 'kysely'
 import { forEachDialect } from '../../test/support/dialects.js'
 import { posterCheckin as checkin } from '../../test/support/domain-factories.js'
+import { migrateUpTo } from '../../test/support/migrations.js'
 import { checkAuditChainStream } from '../domain/audit/audit-chain.js'
 import type { Checkin } from '../domain/venues/venue.js'
 import { KyselyAuditLog } from './audit-log.repository.js'
 import { KyselyCheckinRepository, checkinRow } from './checkin.repository.js'
 import { KyselyStore } from './kysely-store.js'
-import { migrationProvider } from './migrations/migration-provider.js'
 import { migrateToLatest, openDatabase } from './open-store.js'
 import { KyselyTracingRepository } from './tracing.repository.js'
 
@@ -17,14 +17,7 @@ const NOW = Date.parse('2026-12-06T12:00:00.000Z')
 
 async function migratedTo(url: string, name: string) {
   const opened = await openDatabase(url)
-  const schema = await opened.dialect.migrationTableSchema(opened.db)
-  const migrator = new Migrator({
-    db: opened.db,
-    provider: migrationProvider(opened.dialect),
-    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-  })
-  const result = await migrator.migrateTo(name)
-  assert.equal(result.error, undefined)
+  await migrateUpTo(opened.db, opened.dialect, name)
   return opened
 }
 

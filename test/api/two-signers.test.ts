@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { after, before, describe, it } from 'node:test'
-import { type Kysely, Migrator } from 'kysely'
+import type { Kysely } from 'kysely'
 import {
   type JsonValue,
   decodeBase45,
@@ -22,9 +22,9 @@ import { readTrustList } from '../../src/codec/trust-list/index.js'
 import { KeyVault } from '../../src/domain/keys/key-vault.js'
 import { SigningKeyService } from '../../src/domain/keys/signing-key-service.js'
 import { TrustListService } from '../../src/domain/trust/trust-list-service.js'
-import { migrationProvider } from '../../src/storage/migrations/migration-provider.js'
 import { migrateToLatest, openDatabase } from '../../src/storage/open-store.js'
 import { forEachDialect } from '../support/dialects.js'
+import { migrateUpTo } from '../support/migrations.js'
 import { TEST_KEK, type TestApp, personBody, testApp } from './test-app.js'
 
 const MINUTE = 60_000
@@ -302,14 +302,7 @@ forEachDialect((dialect) => {
       const vault = KeyVault.fromText(TEST_KEK)
       const at = new Date('2026-11-23T09:00:00.000Z')
       try {
-        const schema = await storage.migrationTableSchema(db)
-        const migrator = new Migrator({
-          db,
-          provider: migrationProvider(storage),
-          ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-        })
-        const migrated = await migrator.migrateTo('20261206110000-limits-and-claim-codes')
-        assert.equal(migrated.error, undefined)
+        await migrateUpTo(db, storage, '20261206110000-limits-and-claim-codes')
         // Keys as they were made before: one CSCA, one document signer per issuer for every kind.
         const year = 365 * 86_400_000
         const csca = await createCsca({

@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Migrator, sql } from 'kysely'
+import { sql } from 'kysely'
 import { forEachDialect } from '../../../test/support/dialects.js'
+import { migrateUpTo } from '../../../test/support/migrations.js'
 import { migrateToLatest, openDatabase } from '../open-store.js'
-import { migrationProvider } from './migration-provider.js'
 
 forEachDialect((dialect) => {
   describe(`the close-contacts-told migration (${dialect.name})`, () => {
     it('marks work queued before it as told, since its answer told the close contacts', async () => {
       const { db, dialect: storage } = await openDatabase(dialect.url())
       try {
-        const schema = await storage.migrationTableSchema(db)
-        const migrator = new Migrator({
-          db,
-          provider: migrationProvider(storage),
-          ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-        })
-        const before = await migrator.migrateTo('20261207150000-exposures-by-case')
-        assert.equal(before.error, undefined)
+        await migrateUpTo(db, storage, '20261207150000-exposures-by-case')
         const at = '2026-11-23T18:00:00.000Z'
         await sql`insert into issuers (id, name, level, country, parent_id)
           values ('ru', 'Russia', 'federal', 'RU', null)`.execute(db)

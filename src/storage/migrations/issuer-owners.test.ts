@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Migrator, sql } from 'kysely'
+import { sql } from 'kysely'
 import { forEachDialect } from '../../../test/support/dialects.js'
+import { migrateUpTo } from '../../../test/support/migrations.js'
 import {
   GENESIS_HASH,
   auditEntryHash,
@@ -10,21 +11,13 @@ import {
 } from '../../domain/audit/audit-chain.js'
 import { KyselyAuditLog } from '../audit-log.repository.js'
 import { migrateToLatest, openDatabase } from '../open-store.js'
-import { migrationProvider } from './migration-provider.js'
 
 forEachDialect((dialect) => {
   describe(`the issuer-owners migration (${dialect.name})`, () => {
     it('gives existing rules, policies and venues to the root issuer and keeps the audit chain intact', async () => {
       const { db, dialect: storage } = await openDatabase(dialect.url())
       try {
-        const schema = await storage.migrationTableSchema(db)
-        const migrator = new Migrator({
-          db,
-          provider: migrationProvider(storage),
-          ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-        })
-        const before = await migrator.migrateTo('20261123160000-counter-index')
-        assert.equal(before.error, undefined)
+        await migrateUpTo(db, storage, '20261123160000-counter-index')
         await sql`insert into issuers (id, name, level, country, parent_id)
           values ('ru', 'Russian Federation', 'federal', 'RU', null),
                  ('ru-spb', 'St. Petersburg', 'region', 'RU', 'ru')`.execute(db)

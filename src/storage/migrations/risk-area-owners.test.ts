@@ -1,23 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { Migrator, sql } from 'kysely'
+import { sql } from 'kysely'
 import { forEachDialect } from '../../../test/support/dialects.js'
+import { migrateUpTo } from '../../../test/support/migrations.js'
 import { migrateToLatest, openDatabase } from '../open-store.js'
-import { migrationProvider } from './migration-provider.js'
 
 forEachDialect((dialect) => {
   describe(`the risk-area-owners migration (${dialect.name})`, () => {
     it('gives each existing risk area to the region of its district, else its author’s, else the root', async () => {
       const { db, dialect: storage } = await openDatabase(dialect.url())
       try {
-        const schema = await storage.migrationTableSchema(db)
-        const migrator = new Migrator({
-          db,
-          provider: migrationProvider(storage),
-          ...(schema === undefined ? {} : { migrationTableSchema: schema }),
-        })
-        const before = await migrator.migrateTo('20261207100000-district-counts')
-        assert.equal(before.error, undefined)
+        await migrateUpTo(db, storage, '20261207100000-district-counts')
         const at = '2026-11-01T00:00:00.000Z'
         await sql`insert into issuers (id, name, level, country, parent_id)
           values ('cn', 'China', 'federal', 'CN', null),
