@@ -197,7 +197,7 @@ describe('the web app in Chromium', { skip: chromiumSkip }, () => {
     await context.close()
   })
 
-  it('reads a dynamic code from the camera with ZXing loaded from our own server', async () => {
+  it('reads a dynamic code from the camera with ZXing loaded from our own server, copying frames through WebCodecs or, without it, a canvas', async () => {
     const venue = await demoCaller(suite.url, 'venue@spb.demo')
     const { venues } = await venue<{ venues: unknown[] }>('GET', '/api/v1/venues')
     if (venues.length === 0) {
@@ -215,13 +215,20 @@ describe('the web app in Chromium', { skip: chromiumSkip }, () => {
       '--use-fake-device-for-media-stream',
       `--use-file-for-fake-video-capture=${video}`,
     ])
-    try {
+    /** Scans the camera's code at the door; answers how the frames read were taken. */
+    const scan = async (withoutWebCodecs: boolean): Promise<boolean[]> => {
       const context = await camera.newContext({ viewport: { width: 390, height: 844 } })
       await context.grantPermissions(['camera'], { origin: suite.url })
+      if (withoutWebCodecs) {
+        await context.addInitScript(() => {
+          delete (globalThis as { VideoFrame?: unknown }).VideoFrame
+        })
+      }
       const page = await context.newPage()
       page.setDefaultTimeout(20_000)
       const requested: string[] = []
       page.on('request', (request) => requested.push(request.url()))
+      let copied: boolean[] = []
       await withScreenshotOnFailure(page, 'scanner-camera-journey', async () => {
         await page.goto(`${suite.url}/app/scanner`)
         await page.locator('#sign-in-login').fill('venue@spb.demo')
@@ -241,8 +248,24 @@ describe('the web app in Chromium', { skip: chromiumSkip }, () => {
         }
         const foreign = requested.filter((address) => !address.startsWith(suite.url))
         assert.deepEqual(foreign, [], 'the app fetches nothing from another origin')
+        copied = await page.evaluate(() =>
+          performance
+            .getEntriesByName('healthcode:scanner-frame')
+            .map(
+              (entry) =>
+                (entry as unknown as { detail?: { copied?: unknown } }).detail?.copied === true,
+            ),
+        )
       })
       await context.close()
+      return copied
+    }
+    try {
+      const withWebCodecs = await scan(false)
+      const withCanvas = await scan(true)
+      // Chromium reads with ZXing here (no BarcodeDetector on Linux), each frame timed.
+      assert.ok(withWebCodecs.length > 0 && withWebCodecs.every(Boolean), String(withWebCodecs))
+      assert.ok(withCanvas.length > 0 && !withCanvas.some(Boolean), String(withCanvas))
     } finally {
       await camera.close()
     }

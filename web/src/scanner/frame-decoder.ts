@@ -31,6 +31,12 @@ type FrameReader =
 /** The longest side a frame is scaled to before ZXing reads it: enough for a phone held at 30 cm. */
 const MAX_FRAME_SIDE = 800
 
+/**
+ * The longest side of a frame copied out whole, unscaled, through a VideoFrame: the 1280×720 the
+ * viewfinder asks for. A larger one is drawn on the canvas, scaled to {@link MAX_FRAME_SIDE}.
+ */
+const MAX_COPIED_SIDE = 1280
+
 /** What every pass reads: one QR code, its text as it is. */
 const QR_ONLY: ReaderOptions = { formats: ['QRCode'], textMode: 'Plain', maxNumberOfSymbols: 1 }
 
@@ -229,24 +235,80 @@ function frameCanvasOf(): { canvas: HTMLCanvasElement; context: CanvasRenderingC
   return frameCanvas
 }
 
+/**
+ * Copies the video's current frame out as RGBA pixels through WebCodecs: a VideoFrame of the
+ * element, converted from the camera's YUV by the browser as it copies. Drawing the video on a
+ * canvas and reading the canvas back cost about three times as much with the CPU throttled as a
+ * cheap phone's (Chromium at 6×, with ZXing's read: 640×480, 82 ms a frame against 27 ms;
+ * 1280×720, scaled on the canvas to 800×450 or copied whole, 138 against 41 ms;
+ * docs/benchmarks.md). Undefined where the frame is larger than {@link MAX_COPIED_SIDE}; rejects
+ * where the browser cannot make or convert the frame (no WebCodecs, or no RGBA conversion in
+ * `copyTo`).
+ */
+async function copyFramePixels(
+  video: HTMLVideoElement,
+  buffer: { pixels: Uint8ClampedArray<ArrayBuffer> | undefined },
+): Promise<ImageData | undefined> {
+  const width = video.videoWidth
+  const height = video.videoHeight
+  if (Math.max(width, height) > MAX_COPIED_SIDE) return undefined
+  const frame = new VideoFrame(video)
+  try {
+    const size = frame.allocationSize({ format: 'RGBA' })
+    if (buffer.pixels?.length !== size) buffer.pixels = new Uint8ClampedArray(size)
+    await frame.copyTo(buffer.pixels, { format: 'RGBA' })
+    // What copyTo copied: the visible part of the frame, four bytes a pixel.
+    const visible = frame.visibleRect
+    return new ImageData(
+      buffer.pixels,
+      visible?.width ?? frame.codedWidth,
+      visible?.height ?? frame.codedHeight,
+    )
+  } finally {
+    frame.close()
+  }
+}
+
 function zxingDecoder(zxing: ZxingReader): FrameDecoder {
   const { canvas, context } = frameCanvasOf()
   let misses = 0
-  return async (video) => {
-    const width = video.videoWidth
-    const height = video.videoHeight
-    if (width === 0 || height === 0) return undefined
-    const start = performance.now()
-    const scale = Math.min(1, MAX_FRAME_SIDE / Math.max(width, height))
-    const frameWidth = Math.round(width * scale)
-    const frameHeight = Math.round(height * scale)
+  // Frames are copied through a VideoFrame until the browser shows it cannot, then drawn on the
+  // canvas. The pixels' buffer is kept from frame to frame: ZXing copies them before it reads.
+  let copying = typeof VideoFrame === 'function'
+  const copied: { pixels: Uint8ClampedArray<ArrayBuffer> | undefined } = { pixels: undefined }
+
+  async function framePixels(
+    video: HTMLVideoElement,
+  ): Promise<{ image: ImageData; copied: boolean }> {
+    if (copying) {
+      try {
+        const image = await copyFramePixels(video, copied)
+        if (image) return { image, copied: true }
+      } catch {
+        // A video without a current frame fails for now; one that has a frame shows that this
+        // browser cannot copy it, and the canvas takes over.
+        if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) {
+          copying = false
+          copied.pixels = undefined
+        }
+      }
+    }
+    const scale = Math.min(1, MAX_FRAME_SIDE / Math.max(video.videoWidth, video.videoHeight))
+    const frameWidth = Math.round(video.videoWidth * scale)
+    const frameHeight = Math.round(video.videoHeight * scale)
     // Resizing a canvas reallocates and clears it: only when the camera's size changes.
     if (canvas.width !== frameWidth || canvas.height !== frameHeight) {
       canvas.width = frameWidth
       canvas.height = frameHeight
     }
     context.drawImage(video, 0, 0, frameWidth, frameHeight)
-    const frame = context.getImageData(0, 0, frameWidth, frameHeight)
+    return { image: context.getImageData(0, 0, frameWidth, frameHeight), copied: false }
+  }
+
+  return async (video) => {
+    if (video.videoWidth === 0 || video.videoHeight === 0) return undefined
+    const start = performance.now()
+    const { image: frame, copied: wasCopied } = await framePixels(video)
     // Every other missed frame is read thoroughly, so a code only that pass reads is found a
     // frame later than before, and a frame without a code costs the quick pass alone in between.
     const thorough = misses % 2 === 1
@@ -254,8 +316,9 @@ function zxingDecoder(zxing: ZxingReader): FrameDecoder {
     const text = found?.isValid && found.text ? found.text : undefined
     misses = text ? 0 : misses + 1
     measure(FRAME_MEASURE, start, {
-      width: frameWidth,
-      height: frameHeight,
+      width: frame.width,
+      height: frame.height,
+      copied: wasCopied,
       thorough,
       found: !!text,
     })
