@@ -9,6 +9,7 @@ import { readFile, rm } from 'node:fs/promises'
 import { dirname, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
+import { loadedOnFirstUse } from './loaded-on-first-use.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const outdir = resolve(root, 'dist/server')
@@ -57,6 +58,25 @@ const ownModuleUrls = {
   },
 }
 
+/**
+ * Packages that a dependency `require`s when it loads but calls only on paths a start never takes:
+ * each is loaded the first time it is called (scripts/loaded-on-first-use.js). Each was 3–9 ms of
+ * every start (docs/benchmarks.md, "Start-up: packages loaded on first use").
+ */
+const firstUse = loadedOnFirstUse(
+  [
+    // @fastify/swagger: the YAML form of the spec (/openapi.json is JSON) and static specs.
+    { name: 'yaml', importer: /[\\/]@fastify[\\/]swagger[\\/]/, exports: 'namespace' },
+    // @fastify/static: listing the files to serve, only with serve: true and wildcard: false.
+    { name: 'glob', importer: /[\\/]@fastify[\\/]static[\\/]/, exports: ['glob'] },
+    // @fastify/rate-limit: the key of a client that connects over IPv6.
+    { name: 'ip-address', importer: /[\\/]@fastify[\\/]rate-limit[\\/]/, exports: ['Address6'] },
+    // prom-client: the active span, only for metrics with exemplars.
+    { name: '@opentelemetry/api', importer: /[\\/]prom-client[\\/]/, exports: 'namespace' },
+  ],
+  { root, outdir },
+)
+
 await rm(outdir, { recursive: true, force: true })
 await build({
   absWorkingDir: root,
@@ -70,7 +90,7 @@ await build({
   platform: 'node',
   target: 'node22',
   external,
-  plugins: [ownModuleUrls],
+  plugins: [ownModuleUrls, firstUse],
   // CommonJS packages inside an ES module bundle call `require` for Node's own modules.
   banner: {
     js: "import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);",
