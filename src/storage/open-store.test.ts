@@ -9,6 +9,7 @@ import type { PostgresTimeouts } from './dialects/postgres-timeouts.js'
 import { StorageError } from './errors.js'
 import { openDatabase, openStore, parseStoreUrl } from './open-store.js'
 import { migrationProvider } from './migrations/migration-provider.js'
+import { partitionName, periodStart } from './dialects/postgres-partitions.js'
 
 describe('parseStoreUrl', () => {
   it('reads postgres:// and postgresql:// URLs as PostgreSQL', () => {
@@ -164,6 +165,36 @@ forEachDialect((dialect) => {
     }
 
     if (dialect.name === 'postgres') {
+      it('makes the partitions of the coming days that a migrated store lacks, when it opens', async () => {
+        const url = dialect.url()
+        await (await openStore(url)).close()
+        const coming = partitionName(
+          'checkins',
+          periodStart(new Date(Date.now() + 3 * 86_400_000), 'day'),
+        )
+        const exists = async (): Promise<boolean> => {
+          const { db } = await openDatabase(url)
+          try {
+            const { rows } = await sql<{
+              found: string | null
+            }>`select to_regclass(${coming})::text as found`.execute(db)
+            return rows[0]?.found === coming
+          } finally {
+            await db.destroy()
+          }
+        }
+        assert.equal(await exists(), true)
+        const { db } = await openDatabase(url)
+        try {
+          await sql`drop table ${sql.id(coming)}`.execute(db)
+        } finally {
+          await db.destroy()
+        }
+        assert.equal(await exists(), false)
+        await (await openStore(url)).close()
+        assert.equal(await exists(), true)
+      })
+
       it('sets the statement and idle-in-transaction limits on every connection, and 0 leaves them off', async () => {
         const setting = async (timeouts: PostgresTimeouts, name: string) => {
           const { db } = await openDatabase(dialect.url(), { timeouts })

@@ -92,9 +92,8 @@ export async function migrateToLatest(
   db: Kysely<Database>,
   dialect: StorageDialect,
 ): Promise<void> {
+  if (await isMigrated(db, dialect)) return
   const schema = await dialect.migrationTableSchema(db)
-  const names = Object.keys(await migrationProvider(dialect).getMigrations())
-  if (await appliedExactly(db, schema, names)) return
   const { error, results } = await storeMigrator(db, dialect, schema).migrateToLatest()
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName
@@ -104,6 +103,13 @@ export async function migrateToLatest(
       { cause: error },
     )
   }
+}
+
+/** Whether the store has applied exactly this version's migrations (see {@link appliedExactly}). */
+async function isMigrated(db: Kysely<Database>, dialect: StorageDialect): Promise<boolean> {
+  const schema = await dialect.migrationTableSchema(db)
+  const names = Object.keys(await migrationProvider(dialect).getMigrations())
+  return appliedExactly(db, schema, names)
 }
 
 /**
@@ -163,19 +169,27 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   const { db, dialect } = await openDatabase(url, options)
   try {
     if (dialect.name === 'postgres') {
-      // A migration may rightly run longer than a request's statement limit (an index on a big
-      // table), and waits for another process's migrations: it gets connections without one.
-      const connectMs = (options.timeouts ?? defaultPostgresTimeouts).connectMs
-      const migrating = await openDatabase(url, {
-        ...options,
-        timeouts: { statementMs: 0, idleInTransactionMs: 0, connectMs },
-      })
-      try {
-        await migrateToLatest(migrating.db, migrating.dialect)
-        // The partitions of the coming days, at start; an hourly job keeps ahead after that.
-        await migrating.dialect.preparePartitions?.(migrating.db, (options.clock ?? systemClock)())
-      } finally {
-        await migrating.db.destroy()
+      const now = (options.clock ?? systemClock)()
+      // Usually there is nothing to do, and two looks on the store's own connection say so: that
+      // connection then serves the first requests, and no second one is opened for the migrations
+      // and closed again (one backend less to start per server process and per command).
+      const upToDate =
+        (await isMigrated(db, dialect)) && (await dialect.missingPartitions?.(db, now)) === 0
+      if (!upToDate) {
+        // A migration may rightly run longer than a request's statement limit (an index on a big
+        // table), and waits for another process's migrations: it gets connections without one.
+        const connectMs = (options.timeouts ?? defaultPostgresTimeouts).connectMs
+        const migrating = await openDatabase(url, {
+          ...options,
+          timeouts: { statementMs: 0, idleInTransactionMs: 0, connectMs },
+        })
+        try {
+          await migrateToLatest(migrating.db, migrating.dialect)
+          // The partitions of the coming days, at start; an hourly job keeps ahead after that.
+          await migrating.dialect.preparePartitions?.(migrating.db, now)
+        } finally {
+          await migrating.db.destroy()
+        }
       }
     } else {
       await migrateToLatest(db, dialect)

@@ -127,16 +127,11 @@ async function appendOnlyTrigger(db: Kysely<unknown>, table: string, on: string)
     for each statement execute function ${sql.id(`${table}_append_only`)}()`.execute(db)
 }
 
-/**
- * Creates the partitions from the current period to a few ahead (a week of days, two months) for
- * every time-partitioned table, and from the period of `from` on when given; returns how many it
- * created. Run at start and by an hourly job.
- */
-export async function preparePartitions(
-  db: Kysely<unknown>,
+/** The partitions {@link preparePartitions} wants: from `from`'s period (or now's) to a few ahead. */
+function wantedPartitions(
   now: Date,
-  from: Date = now,
-): Promise<number> {
+  from: Date,
+): { table: TimePartitionedTable; start: Date; name: string }[] {
   const wanted: { table: TimePartitionedTable; start: Date; name: string }[] = []
   for (const [table, { period }] of Object.entries(TIME_PARTITIONED_TABLES) as [
     TimePartitionedTable,
@@ -152,6 +147,20 @@ export async function preparePartitions(
       wanted.push({ table, start, name: partitionName(table, start) })
     }
   }
+  return wanted
+}
+
+/**
+ * Creates the partitions from the current period to a few ahead (a week of days, two months) for
+ * every time-partitioned table, and from the period of `from` on when given; returns how many it
+ * created. Run at start and by an hourly job.
+ */
+export async function preparePartitions(
+  db: Kysely<unknown>,
+  now: Date,
+  from: Date = now,
+): Promise<number> {
+  const wanted = wantedPartitions(now, from)
   // One look at the catalogue for all of them (at start, usually all there already); each one
   // missing is then made as ensurePartition makes it, checking again under its lock.
   const existing = await existingPartitions(
@@ -164,6 +173,19 @@ export async function preparePartitions(
     if (await ensurePartition(db, partition.table, partition.start)) created++
   }
   return created
+}
+
+/**
+ * How many of the partitions {@link preparePartitions} would make at `now` are missing: one look
+ * at the catalogue, nothing created.
+ */
+export async function missingPartitions(db: Kysely<unknown>, now: Date): Promise<number> {
+  const wanted = wantedPartitions(now, now)
+  const existing = await existingPartitions(
+    db,
+    wanted.map((partition) => partition.name),
+  )
+  return wanted.filter((partition) => !existing.has(partition.name)).length
 }
 
 /**

@@ -2,7 +2,11 @@ import { type Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
 import { type ConstraintFailure, StorageError } from '../errors.js'
 import type { CheckinRow, Database } from '../schema.js'
-import { dropPartitionsBefore, preparePartitions } from './postgres-partitions.js'
+import {
+  dropPartitionsBefore,
+  missingPartitions,
+  preparePartitions,
+} from './postgres-partitions.js'
 import { type PostgresTimeouts, defaultPostgresTimeouts } from './postgres-timeouts.js'
 import {
   type CounterDelta,
@@ -96,6 +100,7 @@ export function createPostgresDialect(url: string, options: PostgresOptions = {}
     },
     insertNewCheckins,
     preparePartitions: (db, now, from) => preparePartitions(db as Kysely<unknown>, now, from),
+    missingPartitions: (db, now) => missingPartitions(db as Kysely<unknown>, now),
     dropPartitionsBefore: (db, table, before) =>
       dropPartitionsBefore(db as Kysely<unknown>, table, before),
     forgetCheckinIds: async (trx, ids) => {

@@ -145,6 +145,11 @@ export interface StorageDialect {
    */
   preparePartitions?(db: Kysely<Database>, now: Date, from?: Date): Promise<number>
   /**
+   * How many of the partitions {@link preparePartitions} would create at `now` are missing, without
+   * creating any. Absent where nothing is partitioned.
+   */
+  missingPartitions?(db: Kysely<Database>, now: Date): Promise<number>
+  /**
    * Drops the time partitions of `table` that hold only rows before `before`; returns how many
    * rows went. Absent where nothing is partitioned (row deletes do it all).
    */
