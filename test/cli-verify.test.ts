@@ -287,6 +287,29 @@ describe('healthcode verify --jsonl', () => {
     assert.equal(await closed, 0)
   })
 
+  it('stops quietly, with the status of a broken pipe, when its reader goes away', async () => {
+    const good = JSON.stringify(requests.find((request) => request.id === 'CO3.json'))
+    const child = spawn(process.execPath, [cli, 'verify', '--jsonl', '--workers', '2'], {
+      cwd: root,
+    })
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve))
+    // The first answer arrives, and the reader closes its end (as `| head -1` does).
+    const answered = new Promise<void>((resolve) => child.stdout.once('data', () => resolve()))
+    child.stdin.write(good + '\n')
+    await answered
+    child.stdout.destroy()
+    // More lines to answer after that.
+    child.stdin.on('error', () => undefined)
+    for (let i = 0; i < 2000 && child.exitCode === null; i++) {
+      if (!child.stdin.write(good + '\n')) await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+    child.stdin.end()
+    assert.equal(await closed, 141)
+    assert.equal(stderr, '')
+  })
+
   it('skips a line longer than 32 MiB with ERR_INPUT_LINE_TOO_LONG', async () => {
     const huge = JSON.stringify({ id: 'huge', qr: 'HC1:' + 'A'.repeat(33 * 1024 * 1024) })
     const good = JSON.stringify(requests.find((request) => request.id === 'CO3.json'))

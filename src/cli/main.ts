@@ -122,7 +122,16 @@ function isParseArgsError(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS')
 }
 
+/** The exit status of a Unix tool stopped by SIGPIPE: 128 + 13. */
+const BROKEN_PIPE_STATUS = 141
+
 function processIo(): CommandIo {
+  // The reader went away (`healthcode verify --jsonl | head -1`): stop quietly, as a Unix tool
+  // that SIGPIPE stops, rather than with the stack of an unhandled write error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error
+    process.exit(BROKEN_PIPE_STATUS)
+  })
   return {
     stdin: process.stdin,
     stdinIsTty: process.stdin.isTTY === true,
