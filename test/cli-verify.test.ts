@@ -225,6 +225,24 @@ describe('healthcode verify --jsonl', () => {
     }
   })
 
+  it('reads a line that opens with a byte order mark, on one thread and on several', async () => {
+    const good = JSON.stringify(requests.find((request) => request.id === 'CO3.json'))
+    const bom = '\ufeff'
+    // A file saved with a mark, and a second one joined to it.
+    const input = `${bom}${good}\n${good}\n${bom}${good}\n`
+    for (const workers of ['1', '2']) {
+      const result = await run(['verify', '--jsonl', '--compact', '--workers', workers], input)
+      assert.equal(result.status, 0, result.stderr)
+      assert.deepEqual(
+        result.stdout
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { valid: boolean }).valid),
+        [true, true, true],
+      )
+    }
+  })
+
   it('refuses --compact without --jsonl as a usage error', async () => {
     const result = await run(['verify', '--compact', valid.PREFIX])
     assert.equal(result.status, 2)

@@ -91,7 +91,8 @@ async function verifyRequestLine(
 ): Promise<Answer> {
   let request: VerifyRequest
   try {
-    const parsed: unknown = JSON.parse(line)
+    // A byte order mark opens a file some editors save, and each file of several joined.
+    const parsed: unknown = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line)
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
       return inputErrorAnswer(null, 'ERR_INPUT_JSON', 'expected a JSON object per line')
     }
