@@ -80,7 +80,11 @@ const firstUse = loadedOnFirstUse(
 await rm(outdir, { recursive: true, force: true })
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'dist/src/cli/main.js' },
+  // The CLI, and the worker thread of `verify --jsonl` (src/cli/jsonl/verify-worker-start.ts).
+  entryPoints: {
+    main: 'dist/src/cli/main.js',
+    'verify-worker': 'dist/src/cli/jsonl/verify-worker.js',
+  },
   outdir,
   bundle: true,
   // Chunks sit beside main.js: the addresses written by ownModuleUrls hold for all of them.

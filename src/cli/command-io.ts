@@ -3,7 +3,7 @@ import { HealthcodeError } from '../codec/healthcode-error.js'
 export interface CommandIo {
   readonly stdin: AsyncIterable<Uint8Array>
   readonly stdinIsTty: boolean
-  readonly stdout: { write(text: string): unknown }
+  readonly stdout: { write(text: string | Uint8Array): unknown }
   readonly stderr: { write(text: string): unknown }
 }
 

@@ -48,6 +48,33 @@ registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url 
     assert.doesNotMatch(stderr, /\/dist\/src\//)
   })
 
+  it('starts the workers of verify --jsonl from the bundle too', async () => {
+    const hook = `import { registerHooks } from 'node:module'
+registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url + '\\n'); return next(url, context) } })`
+    const { stdout, stderr } = await run(
+      process.execPath,
+      [
+        '--import',
+        `data:text/javascript,${encodeURIComponent(hook)}`,
+        cli,
+        'verify',
+        '--jsonl',
+        '--compact',
+        '--workers',
+        '2',
+      ],
+      {},
+      '{"id":1,"qr":"HC1:X"}\n',
+    )
+    assert.match(stdout, /^\{"id":1,"valid":false/)
+    assert.match(stderr, /loaded file:\S+\/dist\/server\/verify-worker\.js/)
+    // The worker's entry is the one file of dist/src a worker loads.
+    const fromSource = [...stderr.matchAll(/loaded (file:\S+\/dist\/src\/\S+)/g)].map((match) =>
+      match[1]?.replace(/^.*\/dist\/src\//, ''),
+    )
+    assert.deepEqual([...new Set(fromSource)], ['cli/jsonl/verify-worker-start.js'])
+  })
+
   it('answers its probes, its API description, its metrics and the web app', async () => {
     const ready = await fetch(`${url}/readyz`)
     assert.equal(ready.status, 200)
@@ -90,6 +117,7 @@ function run(
   command: string,
   args: readonly string[],
   env: Record<string, string> = {},
+  input = '',
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env } })
@@ -98,6 +126,7 @@ function run(
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk))
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     child.on('error', reject)
-    child.on('exit', () => resolve({ stdout, stderr }))
+    child.on('close', () => resolve({ stdout, stderr }))
+    child.stdin.end(input)
   })
 }

@@ -1,3 +1,4 @@
+import * as nodeModule from 'node:module'
 import { Worker } from 'node:worker_threads'
 import {
   noSharedTrust,
@@ -18,10 +19,13 @@ export interface LineBatch {
   readonly preAnswered: ReadonlyArray<readonly [index: number, answer: string]>
 }
 
-/** A batch's answers, in order, each followed by a newline. */
+/**
+ * A batch's answers, in order, each followed by a newline: UTF-8 bytes, handed over to the writing
+ * thread (not copied) and written as they are.
+ */
 export interface BatchAnswers {
   readonly batch: number
-  readonly answers: string
+  readonly answers: Uint8Array
 }
 
 /** Verifies every line of a batch in order and joins the answers. */
@@ -30,8 +34,7 @@ export async function verifyBatch(
   cache: TrustCertificateCache,
   context: VerifyContext,
 ): Promise<BatchAnswers> {
-  const text = new TextDecoder().decode(batch.bytes)
-  const lines = text.length === 0 ? [] : text.split('\n')
+  const lines = linesOf(batch.bytes)
   const answers: string[] = []
   let next = 0
   for (const [index, answer] of batch.preAnswered) {
@@ -41,7 +44,43 @@ export async function verifyBatch(
   }
   while (next < lines.length)
     answers.push(await verifyJsonLine(lines[next++] as string, cache, now, context))
-  return { batch: batch.batch, answers: answers.join('\n') + '\n' }
+  return { batch: batch.batch, answers: joinedLines(answers) }
+}
+
+/**
+ * The answers as UTF-8 lines in one buffer of its own (one the worker can hand over), each written
+ * straight into it: joining them into one string first (some 190 KB of full answers a batch) made
+ * a string in fresh memory of V8's, copied again to reach the writing thread and encoded there
+ * (docs/benchmarks.md, verify --jsonl).
+ */
+function joinedLines(lines: readonly string[]): Uint8Array {
+  let size = 0
+  for (const line of lines) size += Buffer.byteLength(line) + 1
+  const bytes = Buffer.from(new ArrayBuffer(size))
+  let offset = 0
+  for (const line of lines) {
+    offset += bytes.write(line, offset)
+    bytes[offset++] = 0x0a
+  }
+  return bytes
+}
+
+/**
+ * The batch's lines, each decoded on its own: V8 makes a string of over some 128 KiB in memory of
+ * its own, fresh each time, and decoding a whole batch (some 440 KB) into one cost 17 times as much
+ * as its lines one by one (docs/benchmarks.md, verify --jsonl).
+ */
+function linesOf(bytes: Uint8Array): string[] {
+  if (bytes.length === 0) return []
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length)
+  const lines: string[] = []
+  let start = 0
+  for (let end = buffer.indexOf(0x0a); end !== -1; end = buffer.indexOf(0x0a, start)) {
+    lines.push(buffer.toString('utf8', start, end))
+    start = end + 1
+  }
+  lines.push(buffer.toString('utf8', start))
+  return lines
 }
 
 function now(): Date {
@@ -52,6 +91,8 @@ function now(): Date {
 export interface VerifyWorkerData {
   readonly shared: SharedTrust
   readonly compact: boolean
+  /** The starting thread's compile cache folder, when it has one (verify-worker-start.ts). */
+  readonly compileCache?: string
 }
 
 /** Something that verifies a batch of lines: a worker thread, or this thread. */
@@ -76,6 +117,12 @@ class InlineVerifier implements BatchVerifier {
   async close(): Promise<void> {}
 }
 
+/** Node's compile cache API (Node 22.8 and later; @types/node 20 does not name it). */
+export interface CompileCacheApi {
+  enableCompileCache(directory?: string): unknown
+  getCompileCacheDir(): string | undefined
+}
+
 /** Verifies in a worker thread, one batch at a time. */
 class WorkerVerifier implements BatchVerifier {
   readonly #worker: Worker
@@ -85,8 +132,13 @@ class WorkerVerifier implements BatchVerifier {
     // Under tsx (tests) this module is TypeScript; built, it is JavaScript.
     const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js'
     // The worker parses the shared trust once, when it starts (verify-worker.ts).
-    this.#worker = new Worker(new URL(`./verify-worker.${extension}`, import.meta.url), {
-      workerData: { shared, compact } satisfies VerifyWorkerData,
+    const compileCache = (nodeModule as unknown as CompileCacheApi).getCompileCacheDir()
+    this.#worker = new Worker(new URL(`./verify-worker-start.${extension}`, import.meta.url), {
+      workerData: {
+        shared,
+        compact,
+        ...(compileCache === undefined ? {} : { compileCache }),
+      } satisfies VerifyWorkerData,
     })
     this.#worker.on('message', (answers: BatchAnswers) => {
       const pending = this.#pending
@@ -131,7 +183,7 @@ export class VerifyPool {
   #queue: QueuedLine[] = []
   #nextBatch = 0
   #nextToWrite = 0
-  readonly #done = new Map<number, string>()
+  readonly #done = new Map<number, Uint8Array>()
   #spaceWaiter: (() => void) | undefined
   #drainWaiter: (() => void) | undefined
   #failure: Error | undefined
@@ -139,7 +191,7 @@ export class VerifyPool {
   constructor(
     workers: number,
     /** Receives answers in input order, many at once, each line ending in a newline. */
-    private readonly write: (answers: string) => void,
+    private readonly write: (answers: Uint8Array) => void,
     /** The command line's trust and revocation lists, applied to every line. */
     shared: SharedTrust = noSharedTrust,
     /** `--compact`: answers carry id, valid, stage and the error code only. */

@@ -12,5 +12,7 @@ const port = parentPort
 if (!port) throw new Error('verify-worker must run as a worker thread')
 
 port.on('message', (batch: LineBatch) => {
-  void verifyBatch(batch, cache, context).then((answers) => port.postMessage(answers))
+  void verifyBatch(batch, cache, context).then((answers) =>
+    port.postMessage(answers, [answers.answers.buffer as ArrayBuffer]),
+  )
 })
