@@ -1,6 +1,6 @@
 import wasmUrl from 'zxing-wasm/reader/zxing_reader.wasm?url'
 import type * as ZxingReaderModule from 'zxing-wasm/reader'
-import type { ReaderOptions } from 'zxing-wasm/reader'
+import type { ReaderOptions, ZXingReaderModule } from 'zxing-wasm/reader'
 
 /** Reads the text of a QR code in a video frame, or answers undefined when there is none. */
 export type FrameDecoder = (video: HTMLVideoElement) => Promise<string | undefined>
@@ -17,6 +17,17 @@ interface BarcodeDetectorClass {
 }
 
 type ZxingReader = typeof ZxingReaderModule
+/**
+ * ZXing's compiled WebAssembly: its reading functions, and Emscripten's memory functions, which
+ * ZXing's own `readBarcodes` uses too (the published types leave them to @types/emscripten).
+ */
+type ZxingWasm = ZXingReaderModule & {
+  _malloc(size: number): number
+  _free(pointer: number): void
+  readonly HEAPU8: Uint8Array
+}
+/** ZXing's options as its WebAssembly takes them (encoded from {@link ReaderOptions}). */
+type WasmReaderOptions = Parameters<ZXingReaderModule['readBarcodesFromPixmap']>[3]
 
 /** The reader this browser has, loaded once per page. */
 type FrameReader =
@@ -24,6 +35,8 @@ type FrameReader =
   | {
       readonly kind: 'zxing'
       readonly zxing: ZxingReader
+      /** The compiled WebAssembly itself, which frames' luminance is copied into. */
+      readonly module: ZxingWasm
       /** Whether the warm-up read its code (see {@link warmUp}). */
       readonly warmedUp: boolean
     }
@@ -108,7 +121,7 @@ export async function createFrameDecoder(): Promise<FrameDecoder> {
     const { detector } = loaded
     return async (video) => (await detector.detect(video))[0]?.rawValue || undefined
   }
-  return zxingDecoder(loaded.zxing)
+  return zxingDecoder(loaded.zxing, loaded.module)
 }
 
 async function loadFrameReader(): Promise<FrameReader> {
@@ -125,8 +138,11 @@ async function loadFrameReader(): Promise<FrameReader> {
   const zxing = await import('zxing-wasm/reader')
   // The overrides are compared by identity of their functions: a module-level `locateFile` (and
   // this function running once) keeps ZXing from compiling its WebAssembly again per camera.
-  await zxing.prepareZXingModule({ overrides: { locateFile }, fireImmediately: true })
-  return { kind: 'zxing', zxing, warmedUp: await warmUp(zxing) }
+  const module = await zxing.prepareZXingModule({
+    overrides: { locateFile },
+    fireImmediately: true,
+  })
+  return { kind: 'zxing', zxing, module: module as ZxingWasm, warmedUp: await warmUp(zxing) }
 }
 
 /**
@@ -269,25 +285,111 @@ async function copyFramePixels(
   }
 }
 
-function zxingDecoder(zxing: ZxingReader): FrameDecoder {
+/**
+ * Video frame formats whose first plane is the picture's luminance, a byte a pixel: what cameras
+ * give (YUV). ZXing reads luminance alone.
+ */
+const LUMINANCE_FIRST: ReadonlySet<string> = new Set([
+  'I420',
+  'I420A',
+  'I422',
+  'I422A',
+  'I444',
+  'I444A',
+  'NV12',
+])
+
+/** ZXing's options encoded for its WebAssembly, as its own `readBarcodes` encodes them. */
+function wasmReaderOptions(zxing: ZxingReader, options: ReaderOptions): WasmReaderOptions {
+  const all = { ...zxing.defaultReaderOptions, ...options }
+  return {
+    ...all,
+    formats: zxing.encodeFormats(all.formats),
+    binarizer: zxing.binarizers.indexOf(all.binarizer),
+    eanAddOnSymbol: zxing.eanAddOnSymbols.indexOf(all.eanAddOnSymbol),
+    textMode: zxing.textModes.indexOf(all.textMode),
+    characterSet: zxing.characterSets.indexOf(all.characterSet),
+  }
+}
+
+/** ZXing's memory that frames are copied into, kept from frame to frame (one viewfinder at a time). */
+let frameMemory: { readonly pointer: number; readonly size: number } | undefined
+
+/**
+ * Reads the code in the video's current frame from its luminance alone, which the browser copies
+ * straight into ZXing's memory: no conversion of the camera's YUV to RGBA as the frame is copied,
+ * none of RGBA back to luminance (which ZXing's `readBarcodes` does in JavaScript, a pixel at a
+ * time), and no copy between the two. With the CPU throttled as a cheap phone's this was most of a
+ * frame's read besides the decoding (docs/benchmarks.md). Answers `'rgb'` where the frame is not
+ * YUV (some cameras give RGB) and `'too large'` where it is larger than {@link MAX_COPIED_SIDE};
+ * rejects where the browser cannot make or copy the frame.
+ */
+async function readFrameLuminance(
+  module: ZxingWasm,
+  video: HTMLVideoElement,
+  options: WasmReaderOptions,
+): Promise<{ text: string | undefined; width: number; height: number } | 'rgb' | 'too large'> {
+  const frame = new VideoFrame(video)
+  try {
+    const width = frame.visibleRect?.width ?? frame.codedWidth
+    const height = frame.visibleRect?.height ?? frame.codedHeight
+    if (frame.format === null || !LUMINANCE_FIRST.has(frame.format)) return 'rgb'
+    if (Math.max(width, height) > MAX_COPIED_SIDE) return 'too large'
+    // Every plane of the visible part is copied; the luminance is the first.
+    const size = frame.allocationSize()
+    if (frameMemory === undefined || frameMemory.size < size) {
+      if (frameMemory !== undefined) module._free(frameMemory.pointer)
+      frameMemory = undefined
+      const pointer = module._malloc(size)
+      if (pointer === 0) throw new Error(`no ${size} bytes of ZXing memory for a frame`)
+      frameMemory = { pointer, size }
+    }
+    const { pointer } = frameMemory
+    // The memory's view is taken after allocating: growing the memory replaces it.
+    const [luminance] = await frame.copyTo(module.HEAPU8.subarray(pointer, pointer + size))
+    if (luminance === undefined) return 'rgb'
+    if (luminance.offset !== 0 || luminance.stride !== width) {
+      // Rows padded to a longer stride: packed in place, a row after the other (each moves back).
+      const memory = module.HEAPU8
+      for (let row = 0; row < height; row++) {
+        const from = pointer + luminance.offset + row * luminance.stride
+        memory.copyWithin(pointer + row * width, from, from + width)
+      }
+    }
+    const results = module.readBarcodesFromPixmap(pointer, width, height, options)
+    const found = results.size() > 0 ? results.get(0) : undefined
+    return { text: found?.isValid && found.text ? found.text : undefined, width, height }
+  } finally {
+    frame.close()
+  }
+}
+
+function zxingDecoder(zxing: ZxingReader, module: ZxingWasm): FrameDecoder {
   const { canvas, context } = frameCanvasOf()
   let misses = 0
-  // Frames are copied through a VideoFrame until the browser shows it cannot, then drawn on the
-  // canvas. The pixels' buffer is kept from frame to frame: ZXing copies them before it reads.
+  const quick = wasmReaderOptions(zxing, QUICK_PASS)
+  const thorough = wasmReaderOptions(zxing, THOROUGH_PASS)
+  // Frames are read from their luminance, copied through a VideoFrame, while the camera's frames
+  // are YUV and the browser can copy them; else copied out as RGBA pixels through a VideoFrame
+  // while the browser can; else drawn on the canvas. The pixels' buffer is kept from frame to
+  // frame: ZXing copies them before it reads.
+  let luminance = typeof VideoFrame === 'function'
   let copying = typeof VideoFrame === 'function'
   const copied: { pixels: Uint8ClampedArray<ArrayBuffer> | undefined } = { pixels: undefined }
 
+  /** A failed copy: a video without a current frame fails for now, one with a frame for good. */
+  const copyFailed = (video: HTMLVideoElement): boolean =>
+    video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA
+
   async function framePixels(
     video: HTMLVideoElement,
-  ): Promise<{ image: ImageData; copied: boolean }> {
+  ): Promise<{ image: ImageData; read: 'rgba' | 'canvas' }> {
     if (copying) {
       try {
         const image = await copyFramePixels(video, copied)
-        if (image) return { image, copied: true }
+        if (image) return { image, read: 'rgba' }
       } catch {
-        // A video without a current frame fails for now; one that has a frame shows that this
-        // browser cannot copy it, and the canvas takes over.
-        if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) {
+        if (copyFailed(video)) {
           copying = false
           copied.pixels = undefined
         }
@@ -302,24 +404,47 @@ function zxingDecoder(zxing: ZxingReader): FrameDecoder {
       canvas.height = frameHeight
     }
     context.drawImage(video, 0, 0, frameWidth, frameHeight)
-    return { image: context.getImageData(0, 0, frameWidth, frameHeight), copied: false }
+    return { image: context.getImageData(0, 0, frameWidth, frameHeight), read: 'canvas' }
+  }
+
+  async function readFrame(
+    video: HTMLVideoElement,
+    thoroughPass: boolean,
+  ): Promise<{
+    text: string | undefined
+    width: number
+    height: number
+    read: 'luminance' | 'rgba' | 'canvas'
+  }> {
+    if (luminance) {
+      try {
+        const read = await readFrameLuminance(module, video, thoroughPass ? thorough : quick)
+        if (typeof read === 'object') return { ...read, read: 'luminance' }
+        // An RGB camera stays one; a frame too large is drawn on the canvas, scaled.
+        if (read === 'rgb') luminance = false
+      } catch {
+        if (copyFailed(video)) luminance = false
+      }
+    }
+    const { image, read } = await framePixels(video)
+    const [found] = await zxing.readBarcodes(image, thoroughPass ? THOROUGH_PASS : QUICK_PASS)
+    const text = found?.isValid && found.text ? found.text : undefined
+    return { text, width: image.width, height: image.height, read }
   }
 
   return async (video) => {
     if (video.videoWidth === 0 || video.videoHeight === 0) return undefined
     const start = performance.now()
-    const { image: frame, copied: wasCopied } = await framePixels(video)
     // Every other missed frame is read thoroughly, so a code only that pass reads is found a
     // frame later than before, and a frame without a code costs the quick pass alone in between.
-    const thorough = misses % 2 === 1
-    const [found] = await zxing.readBarcodes(frame, thorough ? THOROUGH_PASS : QUICK_PASS)
-    const text = found?.isValid && found.text ? found.text : undefined
+    const thoroughPass = misses % 2 === 1
+    const { text, width, height, read } = await readFrame(video, thoroughPass)
     misses = text ? 0 : misses + 1
     measure(FRAME_MEASURE, start, {
-      width: frame.width,
-      height: frame.height,
-      copied: wasCopied,
-      thorough,
+      width,
+      height,
+      read,
+      thorough: thoroughPass,
       found: !!text,
     })
     return text
