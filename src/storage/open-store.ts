@@ -92,8 +92,8 @@ export async function migrateToLatest(
   db: Kysely<Database>,
   dialect: StorageDialect,
 ): Promise<void> {
-  if (await isMigrated(db, dialect)) return
   const schema = await dialect.migrationTableSchema(db)
+  if (await isMigrated(db, dialect, schema)) return
   const { error, results } = await storeMigrator(db, dialect, schema).migrateToLatest()
   if (error !== undefined) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName
@@ -105,9 +105,15 @@ export async function migrateToLatest(
   }
 }
 
-/** Whether the store has applied exactly this version's migrations (see {@link appliedExactly}). */
-async function isMigrated(db: Kysely<Database>, dialect: StorageDialect): Promise<boolean> {
-  const schema = await dialect.migrationTableSchema(db)
+/**
+ * Whether the store has applied exactly this version's migrations (see {@link appliedExactly}),
+ * its migration table in `schema` (the dialect's `migrationTableSchema`).
+ */
+async function isMigrated(
+  db: Kysely<Database>,
+  dialect: StorageDialect,
+  schema: string | undefined,
+): Promise<boolean> {
   const names = Object.keys(await migrationProvider(dialect).getMigrations())
   return appliedExactly(db, schema, names)
 }
@@ -174,7 +180,8 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
       // connection then serves the first requests, and no second one is opened for the migrations
       // and closed again (one backend less to start per server process and per command).
       const upToDate =
-        (await isMigrated(db, dialect)) && (await dialect.missingPartitions?.(db, now)) === 0
+        (await isMigrated(db, dialect, await dialect.migrationTableSchema(db))) &&
+        (await dialect.missingPartitions?.(db, now)) === 0
       if (!upToDate) {
         // A migration may rightly run longer than a request's statement limit (an index on a big
         // table), and waits for another process's migrations: it gets connections without one.

@@ -127,12 +127,23 @@ async function appendOnlyTrigger(db: Kysely<unknown>, table: string, on: string)
     for each statement execute function ${sql.id(`${table}_append_only`)}()`.execute(db)
 }
 
-/** The partitions {@link preparePartitions} wants: from `from`'s period (or now's) to a few ahead. */
-function wantedPartitions(
+/** A partition {@link preparePartitions} wants: its table, the start of its period, its name. */
+interface WantedPartition {
+  readonly table: TimePartitionedTable
+  readonly start: Date
+  readonly name: string
+}
+
+/**
+ * The partitions {@link preparePartitions} wants, from `from`'s period (or now's) to a few ahead,
+ * that the store lacks: one look at the catalogue for all of them (at start, usually all there).
+ */
+async function partitionsLacking(
+  db: Kysely<unknown>,
   now: Date,
   from: Date,
-): { table: TimePartitionedTable; start: Date; name: string }[] {
-  const wanted: { table: TimePartitionedTable; start: Date; name: string }[] = []
+): Promise<WantedPartition[]> {
+  const wanted: WantedPartition[] = []
   for (const [table, { period }] of Object.entries(TIME_PARTITIONED_TABLES) as [
     TimePartitionedTable,
     (typeof TIME_PARTITIONED_TABLES)[TimePartitionedTable],
@@ -147,7 +158,11 @@ function wantedPartitions(
       wanted.push({ table, start, name: partitionName(table, start) })
     }
   }
-  return wanted
+  const existing = await existingPartitions(
+    db,
+    wanted.map((partition) => partition.name),
+  )
+  return wanted.filter((partition) => !existing.has(partition.name))
 }
 
 /**
@@ -160,16 +175,9 @@ export async function preparePartitions(
   now: Date,
   from: Date = now,
 ): Promise<number> {
-  const wanted = wantedPartitions(now, from)
-  // One look at the catalogue for all of them (at start, usually all there already); each one
-  // missing is then made as ensurePartition makes it, checking again under its lock.
-  const existing = await existingPartitions(
-    db,
-    wanted.map((partition) => partition.name),
-  )
   let created = 0
-  for (const partition of wanted) {
-    if (existing.has(partition.name)) continue
+  // Each one lacking is made as ensurePartition makes it, checking again under its lock.
+  for (const partition of await partitionsLacking(db, now, from)) {
     if (await ensurePartition(db, partition.table, partition.start)) created++
   }
   return created
@@ -180,12 +188,7 @@ export async function preparePartitions(
  * at the catalogue, nothing created.
  */
 export async function missingPartitions(db: Kysely<unknown>, now: Date): Promise<number> {
-  const wanted = wantedPartitions(now, now)
-  const existing = await existingPartitions(
-    db,
-    wanted.map((partition) => partition.name),
-  )
-  return wanted.filter((partition) => !existing.has(partition.name)).length
+  return (await partitionsLacking(db, now, now)).length
 }
 
 /**
