@@ -257,17 +257,13 @@ function frameCanvasOf(): { canvas: HTMLCanvasElement; context: CanvasRenderingC
  * canvas and reading the canvas back cost about three times as much with the CPU throttled as a
  * cheap phone's (Chromium at 6×, with ZXing's read: 640×480, 82 ms a frame against 27 ms;
  * 1280×720, scaled on the canvas to 800×450 or copied whole, 138 against 41 ms;
- * docs/benchmarks.md). Undefined where the frame is larger than {@link MAX_COPIED_SIDE}; rejects
- * where the browser cannot make or convert the frame (no WebCodecs, or no RGBA conversion in
- * `copyTo`).
+ * docs/benchmarks.md). Rejects where the browser cannot make or convert the frame (no WebCodecs,
+ * or no RGBA conversion in `copyTo`).
  */
 async function copyFramePixels(
   video: HTMLVideoElement,
   buffer: { pixels: Uint8ClampedArray<ArrayBuffer> | undefined },
-): Promise<ImageData | undefined> {
-  const width = video.videoWidth
-  const height = video.videoHeight
-  if (Math.max(width, height) > MAX_COPIED_SIDE) return undefined
+): Promise<ImageData> {
   const frame = new VideoFrame(video)
   try {
     const size = frame.allocationSize({ format: 'RGBA' })
@@ -321,20 +317,18 @@ let frameMemory: { readonly pointer: number; readonly size: number } | undefined
  * none of RGBA back to luminance (which ZXing's `readBarcodes` does in JavaScript, a pixel at a
  * time), and no copy between the two. With the CPU throttled as a cheap phone's this was most of a
  * frame's read besides the decoding (docs/benchmarks.md). Answers `'rgb'` where the frame is not
- * YUV (some cameras give RGB) and `'too large'` where it is larger than {@link MAX_COPIED_SIDE};
- * rejects where the browser cannot make or copy the frame.
+ * YUV (some cameras give RGB); rejects where the browser cannot make or copy the frame.
  */
 async function readFrameLuminance(
   module: ZxingWasm,
   video: HTMLVideoElement,
   options: WasmReaderOptions,
-): Promise<{ text: string | undefined; width: number; height: number } | 'rgb' | 'too large'> {
+): Promise<{ text: string | undefined; width: number; height: number } | 'rgb'> {
   const frame = new VideoFrame(video)
   try {
     const width = frame.visibleRect?.width ?? frame.codedWidth
     const height = frame.visibleRect?.height ?? frame.codedHeight
     if (frame.format === null || !LUMINANCE_FIRST.has(frame.format)) return 'rgb'
-    if (Math.max(width, height) > MAX_COPIED_SIDE) return 'too large'
     // Every plane of the visible part is copied; the luminance is the first.
     const size = frame.allocationSize()
     if (frameMemory === undefined || frameMemory.size < size) {
@@ -357,8 +351,7 @@ async function readFrameLuminance(
       }
     }
     const results = module.readBarcodesFromPixmap(pointer, width, height, options)
-    const found = results.size() > 0 ? results.get(0) : undefined
-    return { text: found?.isValid && found.text ? found.text : undefined, width, height }
+    return { text: textOf(results.size() > 0 ? results.get(0) : undefined), width, height }
   } finally {
     frame.close()
   }
@@ -381,13 +374,14 @@ function zxingDecoder(zxing: ZxingReader, module: ZxingWasm): FrameDecoder {
   const copyFailed = (video: HTMLVideoElement): boolean =>
     video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA
 
+  /** The frame's pixels: copied through a VideoFrame when `copiable` and the browser can. */
   async function framePixels(
     video: HTMLVideoElement,
+    copiable: boolean,
   ): Promise<{ image: ImageData; read: 'rgba' | 'canvas' }> {
-    if (copying) {
+    if (copying && copiable) {
       try {
-        const image = await copyFramePixels(video, copied)
-        if (image) return { image, read: 'rgba' }
+        return { image: await copyFramePixels(video, copied), read: 'rgba' }
       } catch {
         if (copyFailed(video)) {
           copying = false
@@ -416,20 +410,21 @@ function zxingDecoder(zxing: ZxingReader, module: ZxingWasm): FrameDecoder {
     height: number
     read: 'luminance' | 'rgba' | 'canvas'
   }> {
-    if (luminance) {
+    // A frame longer than MAX_COPIED_SIDE on a side is drawn on the canvas, scaled: no copy takes it.
+    const copiable = Math.max(video.videoWidth, video.videoHeight) <= MAX_COPIED_SIDE
+    if (luminance && copiable) {
       try {
         const read = await readFrameLuminance(module, video, thoroughPass ? thorough : quick)
-        if (typeof read === 'object') return { ...read, read: 'luminance' }
-        // An RGB camera stays one; a frame too large is drawn on the canvas, scaled.
-        if (read === 'rgb') luminance = false
+        if (read !== 'rgb') return { ...read, read: 'luminance' }
+        // An RGB camera stays one.
+        luminance = false
       } catch {
         if (copyFailed(video)) luminance = false
       }
     }
-    const { image, read } = await framePixels(video)
+    const { image, read } = await framePixels(video, copiable)
     const [found] = await zxing.readBarcodes(image, thoroughPass ? THOROUGH_PASS : QUICK_PASS)
-    const text = found?.isValid && found.text ? found.text : undefined
-    return { text, width: image.width, height: image.height, read }
+    return { text: textOf(found), width: image.width, height: image.height, read }
   }
 
   return async (video) => {
@@ -449,6 +444,11 @@ function zxingDecoder(zxing: ZxingReader, module: ZxingWasm): FrameDecoder {
     })
     return text
   }
+}
+
+/** The text of a code ZXing read, when it read one whole: undefined for none or a partial read. */
+function textOf(found: { isValid: boolean; text: string } | undefined): string | undefined {
+  return found?.isValid && found.text ? found.text : undefined
 }
 
 function measure(name: string, start: number, detail: Record<string, unknown>): void {
