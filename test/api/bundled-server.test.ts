@@ -9,6 +9,13 @@ import { cli, demoApiToken, startServerProcess } from '../support/server-process
 
 const bundle = fileURLToPath(new URL('../../dist/server/main.js', import.meta.url))
 
+/** Node's flags that print every module file a process loads, on stderr, `loaded <url>` a line. */
+const printingLoadedModules = [
+  '--import',
+  `data:text/javascript,${encodeURIComponent(`import { registerHooks } from 'node:module'
+registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url + '\\n'); return next(url, context) } })`)}`,
+]
+
 // `npm run build` bundles the server (scripts/bundle-server.js) and bin/healthcode.js runs the
 // bundle: these are the parts a bundle can break while the TypeScript build works — packages
 // loaded on first use, files found beside our modules (the web app, fonts, the worker threads)
@@ -34,12 +41,8 @@ describe('the bundled server (dist/server)', () => {
   })
 
   it('runs from the bundle, not from dist/src', async () => {
-    // Every module file the CLI loads, printed by a load hook.
-    const hook = `import { registerHooks } from 'node:module'
-registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url + '\\n'); return next(url, context) } })`
     const { stdout, stderr } = await run(process.execPath, [
-      '--import',
-      `data:text/javascript,${encodeURIComponent(hook)}`,
+      ...printingLoadedModules,
       cli,
       '--version',
     ])
@@ -49,20 +52,9 @@ registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url 
   })
 
   it('starts the workers of verify --jsonl from the bundle too', async () => {
-    const hook = `import { registerHooks } from 'node:module'
-registerHooks({ load(url, context, next) { process.stderr.write('loaded ' + url + '\\n'); return next(url, context) } })`
     const { stdout, stderr } = await run(
       process.execPath,
-      [
-        '--import',
-        `data:text/javascript,${encodeURIComponent(hook)}`,
-        cli,
-        'verify',
-        '--jsonl',
-        '--compact',
-        '--workers',
-        '2',
-      ],
+      [...printingLoadedModules, cli, 'verify', '--jsonl', '--compact', '--workers', '2'],
       {},
       '{"id":1,"qr":"HC1:X"}\n',
     )
